@@ -1,0 +1,1 @@
+"""Application wiring: settings, storage, scheduler, the CLI and the fake Bot API."""

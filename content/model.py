@@ -1,0 +1,191 @@
+"""The speech tree: pydantic models with stable ids, labels, titles and verbatim text.
+
+Ids are dotted and stable across layout changes: ``preface``, ``1``, ``1.2``, ``4.2.3``,
+``closing``. Labels are the speech's own notation: 一、 / 四（二） / 四（二）3 / 前言 / 结语.
+``Node.text`` is the node's verbatim text as it stands in the speech (markers such as （一）
+and 一是 included, paragraphs joined by a newline); ``title`` drops the markers.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from content.numerals import NUMERAL_CHARS, to_int
+from content.sentences import split_sentences
+
+if TYPE_CHECKING:
+    from content.search import Hit, SearchIndex
+
+NodeKind = Literal["preface", "part", "section", "point", "closing"]
+
+_ALIASES = {
+    "preface": "preface", "前言": "preface", "开篇": "preface", "0": "preface",
+    "closing": "closing", "结语": "closing", "结尾": "closing", "end": "closing",
+}
+_NUM = f"[{NUMERAL_CHARS}]+"
+_CHINESE_REF = re.compile(rf"^({_NUM})、?(?:\(({_NUM})\)(\d+|{_NUM})?)?$")
+_DOTTED_REF = re.compile(r"^\d{1,2}(?:[.\-_/]\d{1,2}){0,2}$")
+
+
+class UnknownNodeError(LookupError):
+    """Raised for an id that names no node; carries the valid ids for the message."""
+
+    def __init__(self, ref: str, valid: list[str]) -> None:
+        super().__init__(ref)
+        self.ref = ref
+        self.valid = valid
+
+
+class Node(BaseModel):
+    """One node of the speech tree."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    kind: NodeKind
+    label: str
+    title: str | None
+    text: str
+    children: tuple[Node, ...] = ()
+    intro: tuple[str, ...] = ()
+    line: int = 0
+
+    @cached_property
+    def sentences(self) -> list[str]:
+        """The node's sentences; ``"".join(node.sentences) == node.text``."""
+        return split_sentences(self.text)
+
+    def walk(self) -> Iterator[Node]:
+        """This node and its descendants in speech order."""
+        yield self
+        for child in self.children:
+            yield from child.walk()
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON shape of ``speechbot outline --json``."""
+        return {
+            "id": self.id,
+            "kind": self.kind,
+            "label": self.label,
+            "title": self.title,
+            "text": self.text,
+            "children": [child.to_dict() for child in self.children],
+        }
+
+
+class Speech(BaseModel):
+    """A parsed speech: salutation, preface, parts and closing."""
+
+    model_config = ConfigDict(frozen=True)
+
+    title: str | None
+    salutation: str | None
+    top: tuple[Node, ...]
+    source: str = "<string>"
+
+    @cached_property
+    def _by_id(self) -> dict[str, Node]:
+        return {node.id: node for node in self.nodes()}
+
+    @cached_property
+    def _order(self) -> dict[str, int]:
+        return {node.id: i for i, node in enumerate(self.nodes())}
+
+    def nodes(self) -> Iterator[Node]:
+        """Every node in speech order (pre-order)."""
+        for node in self.top:
+            yield from node.walk()
+
+    @property
+    def parts(self) -> list[Node]:
+        """The numbered parts 一、二、…"""
+        return [node for node in self.top if node.kind == "part"]
+
+    @property
+    def ids(self) -> list[str]:
+        """All valid ids in speech order."""
+        return list(self._by_id)
+
+    def node(self, ref: str) -> Node:
+        """Return the node for an id in any accepted notation, or raise UnknownNodeError."""
+        node_id = self.canonical_id(ref)
+        if node_id is None or node_id not in self._by_id:
+            raise UnknownNodeError(ref, self.ids)
+        return self._by_id[node_id]
+
+    def find(self, ref: str) -> Node | None:
+        """Like ``node`` but returns None for an unknown id."""
+        try:
+            return self.node(ref)
+        except UnknownNodeError:
+            return None
+
+    def parent(self, node: Node) -> Node | None:
+        """The node's parent, or None for a top-level node."""
+        head, _, _ = node.id.rpartition(".")
+        return self._by_id.get(head) if head else None
+
+    def siblings(self, node: Node) -> tuple[Node, ...]:
+        """The node's siblings in order (itself included)."""
+        parent = self.parent(node)
+        return parent.children if parent else self.top
+
+    def position(self, node: Node) -> int:
+        """The node's index in ``nodes()``."""
+        return self._order[node.id]
+
+    @staticmethod
+    def canonical_id(ref: str) -> str | None:
+        """Map 四（二）, 四(二)3, 4-2, 4.2, s-4-2, 前言 … to a dotted id; None if not an id."""
+        text = "".join(ref.split()).replace("（", "(").replace("）", ")").lower()
+        text = text.removeprefix("s-").removeprefix("#")
+        if text in _ALIASES:
+            return _ALIASES[text]
+        if _DOTTED_REF.match(text):
+            parts = re.split(r"[.\-_/]", text)
+            return ".".join(str(int(p)) for p in parts) if all(int(p) > 0 for p in parts) else None
+        match = _CHINESE_REF.match(text)
+        if not match:
+            return None
+        values: list[int | None] = [to_int(match[1])]
+        if match[2]:
+            values.append(to_int(match[2]))
+        if match[3]:
+            values.append(int(match[3]) if match[3].isdigit() else to_int(match[3]))
+        if any(v is None for v in values):
+            return None
+        return ".".join(str(v) for v in values)
+
+    @cached_property
+    def index(self) -> SearchIndex:
+        """The search index over every sentence, built on first use."""
+        from content.search import SearchIndex
+
+        return SearchIndex.build(self.sentence_units())
+
+    def sentence_units(self) -> list[tuple[str, str]]:
+        """``(deepest node id, sentence)`` for every sentence, in speech order."""
+        units: list[tuple[str, str]] = []
+        for node in self.nodes():
+            if node.children:
+                own = node.text
+                for child in node.children:
+                    own = own.replace(child.text, "\x00", 1)
+                pieces = [p for p in own.split("\x00")]
+            else:
+                pieces = [node.text]
+            for piece in pieces:
+                for sentence in split_sentences(piece):
+                    if sentence.strip():
+                        units.append((node.id, sentence.strip()))
+        return units
+
+    def search(self, query: str, limit: int = 5) -> list[Hit]:
+        """Search the speech's sentences; each hit carries its node's label."""
+        hits = self.index.search(query, limit)
+        return [hit.model_copy(update={"label": self._by_id[hit.id].label}) for hit in hits]
