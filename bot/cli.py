@@ -12,9 +12,11 @@ import json
 import os
 import sys
 from collections.abc import Callable, Sequence
+from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
-from content import Node, Speech, SpeechFormatError, UnknownNodeError, load_speech
+from content import Node, Speech, SpeechFormatError, UnknownNodeError, load_speech, quotes, shen, summary
 
 EXIT_USAGE = 2
 
@@ -68,6 +70,69 @@ def cmd_show(args: argparse.Namespace) -> int:
     return 0
 
 
+def _date(value: str | None) -> date:
+    if value is None:
+        return datetime.now(ZoneInfo(os.environ.get("SPEECHBOT_TIMEZONE", "Asia/Shanghai"))).date()
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise CliError(f"invalid date {value!r}; use YYYY-MM-DD") from None
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    """Search the speech; print hits or say there are none."""
+    speech = _speech(args)
+    if not 1 <= args.limit <= 50:
+        raise CliError("--limit must be between 1 and 50")
+    hits = speech.search(args.query, limit=args.limit)
+    if args.json:
+        _print_json([hit.to_dict() for hit in hits])
+    elif not hits:
+        print(f"no matches for {args.query!r}; try `speechbot outline`")
+    else:
+        for hit in hits:
+            print(f"{hit.label} [{hit.id}] ({hit.score:g})  {hit.highlight('[', ']', escape=str)}")
+    return 0
+
+
+def cmd_quote(args: argparse.Namespace) -> int:
+    """Print one verbatim quote with its location."""
+    speech = _speech(args)
+    node = _node(speech, args.id) if args.id else None
+    day = _date(args.date) if args.date else None
+    quote = quotes.pick(speech, node.id if node else None, args.keyword, day)
+    if quote is None:
+        where = f" in {node.label}" if node else ""
+        raise CliError(f"no quote{where}" + (f" matches {args.keyword!r}" if args.keyword else ""))
+    if args.json:
+        _print_json(quote.to_dict())
+    else:
+        print(f"“{quote.text}”\n——{quote.label}")
+    return 0
+
+
+def cmd_summary(args: argparse.Namespace) -> int:
+    """Print an extractive summary and keywords."""
+    speech = _speech(args)
+    node = _node(speech, args.id) if args.id else None
+    result = summary.summarize(speech, node, args.length)
+    if args.json:
+        _print_json(result.to_dict())
+    else:
+        print(f"【{result.label}】\n{result.summary}\n关键词：{'、'.join(result.keywords)}")
+    return 0
+
+
+def cmd_reminder(args: argparse.Namespace) -> int:
+    """Print the daily 慎 reminder."""
+    result = shen.reminder(_speech(args), _date(args.date))
+    if args.json:
+        _print_json(result.to_dict())
+    else:
+        print(result.text)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser for every subcommand."""
     common = argparse.ArgumentParser(add_help=False)
@@ -86,6 +151,17 @@ def build_parser() -> argparse.ArgumentParser:
     add("outline", cmd_outline, "print the speech's outline: ids, labels, titles")
     add("show", cmd_show, "print one section's text").add_argument(
         "id", help="section id: 4.2, 4-2, 四（二）, preface, closing")
+    search = add("search", cmd_search, "search the speech (typos, traditional characters, pinyin work)")
+    search.add_argument("query")
+    search.add_argument("--limit", type=int, default=5, help="how many hits (1-50, default 5)")
+    quote = add("quote", cmd_quote, "print a verbatim quote with its location")
+    quote.add_argument("--id", help="only from this section")
+    quote.add_argument("--keyword", "-k", help="among sentences that match this")
+    quote.add_argument("--date", help="the quote of the day for YYYY-MM-DD")
+    summ = add("summary", cmd_summary, "extractive summary and keywords of the speech or a section")
+    summ.add_argument("id", nargs="?", help="section id (default: the whole speech)")
+    summ.add_argument("--length", choices=["short", "long"], default="short")
+    add("reminder", cmd_reminder, "the daily 慎 reminder").add_argument("--date", help="YYYY-MM-DD (default today)")
     return parser
 
 

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# CI smoke run of every benchmark with tiny sizes: proves they run and prints their figures.
+# Nothing here fails on a number; real figures come from running them by hand (see README).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PY=.venv/bin/python
+$PY -m benchmarks.startup --runs 2
+$PY -m benchmarks.search --sizes 500 --queries 30 --brute-queries 5
+for extra in benchmarks/updates.py benchmarks/push.py; do
+  [ -f "$extra" ] || continue
+  case "$extra" in
+    *updates.py) $PY -m benchmarks.updates --updates 60 ;;
+    *push.py) $PY -m benchmarks.push --chats 60 --small 30 --limited-chats 20 ;;
+  esac
+done

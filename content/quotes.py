@@ -1,0 +1,135 @@
+"""Quotable passages: one or two whole, verbatim sentences with their location.
+
+A candidate is a sentence of one node (its own text, not a child's) that can stand alone:
+10–160 characters; not a heading (a part's heading line, a subsection's first sentence with
+its （一） marker, a point's 一是/一要 sentence); not ending in ： (an introduction to what
+follows). A sentence ending in ； is merged with the next one, and a sentence under 20
+characters is paired with the next, so a quote ends where the thought ends.
+
+The quote of the day is the same for everyone on a date: the month's days walk through the
+whole speech in order (day 1 near the preface, the last day near the closing), starting from
+an offset that changes every month, so a month covers the speech and months differ.
+"""
+
+from __future__ import annotations
+
+import calendar
+import hashlib
+import random
+import re
+from datetime import date
+from functools import cache
+
+from pydantic import BaseModel, ConfigDict
+
+from content.model import Node, Speech
+from content.numerals import NUMERAL_CHARS
+from content.sentences import split_sentences
+
+MIN_CHARS = 10
+MAX_CHARS = 160
+_POINT = re.compile(rf"^[{NUMERAL_CHARS}]+[是要]")
+_SECTION_MARK = re.compile(rf"^[（(][{NUMERAL_CHARS}]+[）)]")
+_ENDS = "。！？!?”"
+
+
+class Quote(BaseModel):
+    """A verbatim passage and where it stands."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    label: str
+    text: str
+
+    def to_dict(self) -> dict[str, str]:
+        """The JSON shape of ``speechbot quote --json``."""
+        return {"id": self.id, "label": self.label, "text": self.text}
+
+
+def _own_paragraph_sentences(node: Node) -> list[list[str]]:
+    """The node's own sentences (children's removed), grouped by paragraph, stripped."""
+    own = node.text
+    for child in node.children:
+        own = own.replace(child.text, "\n", 1)
+    return [[s.strip() for s in split_sentences(p) if s.strip()] for p in own.split("\n") if p.strip()]
+
+
+def _is_heading(node: Node, sentence: str) -> bool:
+    if node.kind == "part" and sentence == node.text.split("\n", 1)[0]:
+        return True
+    return bool(_SECTION_MARK.match(sentence) or (node.kind == "point" and _POINT.match(sentence)))
+
+
+@cache
+def candidates(speech: Speech) -> tuple[Quote, ...]:
+    """Every quotable passage of the speech, in speech order."""
+    found: list[Quote] = []
+    for node in speech.nodes():
+        for paragraph in _own_paragraph_sentences(node):
+            usable = [s for s in paragraph if not _is_heading(node, s)]
+            i = 0
+            while i < len(usable):
+                text = usable[i]
+                taken = 1
+                if (text.endswith(("；", ";")) or len(text) < 20) and i + 1 < len(usable):
+                    text += usable[i + 1]
+                    taken = 2
+                if MIN_CHARS <= len(text) <= MAX_CHARS and text[-1] in _ENDS and not text.endswith("：”"):
+                    found.append(Quote(id=node.id, label=node.label, text=text))
+                i += taken
+    return tuple(found)
+
+
+def quote_of_day(speech: Speech, day: date, pool: tuple[Quote, ...] | None = None) -> Quote:
+    """The same quote for everyone on ``day``; a month walks through the whole speech (or ``pool``)."""
+    pool = pool or candidates(speech)
+    days = calendar.monthrange(day.year, day.month)[1]
+    seed = hashlib.sha256(f"{day.year}-{day.month}".encode()).digest()
+    offset = int.from_bytes(seed[:4], "big") % len(pool)
+    step = len(pool) / days
+    return pool[(offset + int((day.day - 1) * step)) % len(pool)]
+
+
+def quote_with_keyword(
+    speech: Speech, keyword: str, rng: random.Random | None = None, pool: tuple[Quote, ...] | None = None
+) -> Quote | None:
+    """A random quote among the best matches for ``keyword``; None if nothing matches."""
+    pool = pool or candidates(speech)
+    hits = speech.search(keyword, limit=50)
+    if not hits:
+        return None
+    top = hits[0].score
+    matches = [q for hit in hits if hit.score >= top - 5 for q in pool if q.id == hit.id and hit.text in q.text]
+    if not matches:
+        return None
+    return (rng or random).choice(list(dict.fromkeys(matches)))
+
+
+def random_quote(speech: Speech, rng: random.Random | None = None) -> Quote:
+    """Any quote."""
+    return (rng or random).choice(candidates(speech))
+
+
+def within(speech: Speech, node_id: str) -> tuple[Quote, ...]:
+    """The quotes of a node and its descendants."""
+    return tuple(q for q in candidates(speech) if q.id == node_id or q.id.startswith(node_id + "."))
+
+
+def pick(
+    speech: Speech,
+    node_id: str | None = None,
+    keyword: str | None = None,
+    day: date | None = None,
+    rng: random.Random | None = None,
+) -> Quote | None:
+    """One quote: among ``keyword`` matches, else the quote of ``day``, else random; all
+    optionally limited to ``node_id``'s subtree. None when nothing qualifies."""
+    pool = within(speech, node_id) if node_id else candidates(speech)
+    if not pool:
+        return None
+    if keyword:
+        return quote_with_keyword(speech, keyword, rng, pool)
+    if day is not None:
+        return quote_of_day(speech, day, pool)
+    return (rng or random).choice(pool)

@@ -1,0 +1,214 @@
+"""Tolerant, honest, fast search over sentence-sized units.
+
+Method. Every unit is folded once (``content.normalize``: t2s, width, case, no punctuation)
+and also spelled as toneless pinyin syllables. An inverted index maps each character bigram
+(and each syllable bigram) to the units that contain it. A query is folded the same way and
+split on spaces into terms; ASCII-letter queries are also read as pinyin. For each term the
+index yields candidates that share enough bigrams to possibly score above the cut-off; only
+those (at most ``MAX_CANDIDATES``, most shared first) are scored with rapidfuzz's
+``partial_ratio`` (the best-matching window of the unit). A unit must match every term.
+
+Cut-off (no filler hits). A term of three characters or fewer must occur exactly. A longer
+term needs ``partial_ratio >= 75``, i.e. about one wrong character in four: 抓铁有恨 finds
+抓铁有痕 (75), while a random phrase almost never aligns that well. Each edit breaks at most
+two bigrams, so a unit sharing fewer than ``bigrams - 2 * (len // 4)`` of the term's bigrams
+cannot pass and is never scored: the filter loses nothing the cut-off would keep.
+
+Queries are cut to ``MAX_QUERY`` folded characters; any Unicode string is accepted.
+"""
+
+from __future__ import annotations
+
+import heapq
+import html
+from array import array
+from collections import Counter
+from collections.abc import Callable, Iterable
+from itertools import islice
+
+from pydantic import BaseModel, ConfigDict
+from rapidfuzz import fuzz
+
+from content.normalize import fold, fold_with_map, pinyin, pinyin_query, pinyin_with_map
+
+CUTOFF = 75.0
+EXACT_UP_TO = 3
+MAX_CANDIDATES = 300
+MAX_QUERY = 200
+
+
+class Hit(BaseModel):
+    """One search result: the unit's id, its verbatim text and the matched spans in it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    score: float
+    text: str
+    label: str | None = None
+    spans: tuple[tuple[int, int], ...] = ()
+
+    def highlight(self, open_tag: str = "<b>", close_tag: str = "</b>",
+                  escape: Callable[[str], str] = html.escape) -> str:
+        """The text, escaped, with each matched span wrapped in the tags (HTML by default)."""
+        out: list[str] = []
+        position = 0
+        for start, end in sorted(self.spans):
+            if start < position:
+                continue
+            out += [escape(self.text[position:start]), open_tag, escape(self.text[start:end]), close_tag]
+            position = end
+        out.append(escape(self.text[position:]))
+        return "".join(out)
+
+    def to_dict(self) -> dict[str, object]:
+        """The JSON shape of ``speechbot search --json``."""
+        return {"id": self.id, "label": self.label, "score": self.score, "text": self.text}
+
+
+def _best_window(term: str, target: str, cutoff: float) -> tuple[int, int] | None:
+    """Where ``term`` matches in ``target``: rapidfuzz's alignment, nudged so that equal-scoring
+    windows prefer the one whose characters line up (抓铁有恨 marks 抓铁有痕, not 为抓铁有)."""
+    alignment = fuzz.partial_ratio_alignment(term, target)
+    if not alignment or alignment.score < cutoff or alignment.dest_end <= alignment.dest_start:
+        return None
+    start, end = alignment.dest_start, alignment.dest_end
+    if len(term) > len(target):
+        return start, end
+    width = len(term)
+    best = (-1, 0, start)
+    for begin in range(max(0, start - 2), min(len(target) - width, start + 2) + 1):
+        window = target[begin : begin + width]
+        same = sum(a == b for a, b in zip(term, window, strict=True))
+        best = max(best, (same, -abs(begin - start), begin))
+    return (best[2], best[2] + width) if best[0] > 0 else (start, end)
+
+
+def _bigrams(text: str) -> set[str]:
+    return {text[i : i + 2] for i in range(len(text) - 1)}
+
+
+class SearchIndex:
+    """An inverted bigram index over ``(id, text)`` units; see the module docstring."""
+
+    def __init__(self) -> None:
+        self.ids: list[str] = []
+        self.texts: list[str] = []
+        self._folded: list[str] = []
+        self._pinyin: list[str] = []
+        self._postings: dict[str, array] = {}
+
+    @classmethod
+    def build(cls, units: Iterable[tuple[str, str]]) -> SearchIndex:
+        """Index every unit; ids may repeat (several sentences of one node)."""
+        index = cls()
+        postings: dict[str, list[int]] = {}
+        for number, (unit_id, text) in enumerate(units):
+            folded, spelled = fold(text), pinyin(text)
+            index.ids.append(unit_id)
+            index.texts.append(text)
+            index._folded.append(folded)
+            index._pinyin.append(spelled)
+            for gram in _bigrams(folded) | _bigrams(spelled):
+                postings.setdefault(gram, []).append(number)
+        index._postings = {gram: array("i", numbers) for gram, numbers in postings.items()}
+        return index
+
+    def __len__(self) -> int:
+        return len(self.texts)
+
+    def search(self, query: str, limit: int = 5) -> list[Hit]:
+        """The best ``limit`` hits for ``query``, best first; [] when nothing is close enough."""
+        if limit <= 0:
+            return []
+        scores: dict[int, float] = {}
+        spellings: list[tuple[list[str], list[str]]] = []
+        terms = [t for t in (fold(part)[:MAX_QUERY] for part in query.split()) if t]
+        if terms:
+            spellings.append((terms, self._folded))
+        spelled = pinyin_query(query[: MAX_QUERY * 6])
+        if spelled:
+            spellings.append(([spelled], self._pinyin))
+        for term_list, corpus in spellings:
+            for number, score in self._match_all(term_list, corpus, limit).items():
+                scores[number] = max(score, scores.get(number, 0.0))
+        best = heapq.nsmallest(limit, scores.items(), key=lambda item: (-item[1], item[0]))
+        return [self._hit(number, score, terms, spelled) for number, score in best]
+
+    def _match_all(self, terms: list[str], corpus: list[str], limit: int) -> dict[int, float]:
+        result: dict[int, float] | None = None
+        for term in terms:
+            # With one term, enough exact hits make fuzzy ones irrelevant to the top ``limit``.
+            matched = self._match(term, corpus, limit if len(terms) == 1 else None)
+            result = matched if result is None else {n: result[n] + s for n, s in matched.items() if n in result}
+            if not result:
+                return {}
+        assert result is not None
+        return {n: round(total / len(terms), 1) for n, total in result.items()}
+
+    def _postings_for(self, term: str) -> list[array] | None:
+        """The term's bigram postings, rarest first; None if some bigram occurs nowhere."""
+        postings = []
+        for gram in _bigrams(term):
+            posting = self._postings.get(gram)
+            if posting is None:
+                return None
+            postings.append(posting)
+        return sorted(postings, key=len)
+
+    def _exact(self, term: str, corpus: list[str], enough: int | None) -> list[int]:
+        """Units that contain ``term`` verbatim (folded), in index order; the first ``enough`` only
+        when given (ties rank by index, so later ones could never reach the top)."""
+        if len(term) < 2:
+            found: Iterable[int] = (n for n, text in enumerate(corpus) if term in text)
+            return list(islice(found, enough)) if enough else list(found)
+        postings = self._postings_for(term)
+        if postings is None:
+            return []
+        common = set(postings[0]).intersection(*postings[1:])
+        ordered = (n for n in sorted(common) if term in corpus[n])
+        return list(islice(ordered, enough)) if enough else list(ordered)
+
+    def _fuzzy_candidates(self, term: str) -> list[int]:
+        """Units sharing enough bigrams with ``term`` to reach the cut-off (see module doc)."""
+        grams = _bigrams(term)
+        needed = max(1, len(grams) - 2 * (len(term) // 4))
+        postings = sorted((p for g in grams if (p := self._postings.get(g)) is not None), key=len)
+        if len(postings) < needed:
+            return []
+        # Pigeonhole: a unit with >= needed of the bigrams has one of the (len - needed + 1) rarest.
+        seeds = set().union(*postings[: len(grams) - needed + 1])
+        counts: Counter[int] = Counter()
+        for posting in postings:
+            counts.update(posting)
+        eligible = [(n, counts[n]) for n in seeds if counts[n] >= needed]
+        if len(eligible) > MAX_CANDIDATES:
+            eligible = heapq.nsmallest(MAX_CANDIDATES, eligible, key=lambda item: (-item[1], item[0]))
+        return [n for n, _ in eligible]
+
+    def _match(self, term: str, corpus: list[str], enough: int | None) -> dict[int, float]:
+        matched = dict.fromkeys(self._exact(term, corpus, enough), 100.0)
+        if len(term) <= EXACT_UP_TO or (enough is not None and len(matched) >= enough):
+            return matched
+        for number in self._fuzzy_candidates(term):
+            if number not in matched:
+                score = fuzz.partial_ratio(term, corpus[number], score_cutoff=CUTOFF)
+                if score:
+                    matched[number] = score
+        return matched
+
+    def _hit(self, number: int, score: float, terms: list[str], spelled: str | None) -> Hit:
+        text = self.texts[number]
+        pieces: list[tuple[str, str, list[int]]] = []
+        if terms:
+            folded, folded_map = fold_with_map(text)
+            pieces += [(term, folded, folded_map) for term in terms]
+        if spelled:
+            syllables, syllable_map = pinyin_with_map(text)
+            pieces.append((spelled, syllables, syllable_map))
+        spans = set()
+        for term, target, positions in pieces:
+            window = _best_window(term, target, min(CUTOFF, score)) if target else None
+            if window:
+                spans.add((positions[window[0]], positions[window[1] - 1] + 1))
+        return Hit(id=self.ids[number], score=score, text=text, spans=tuple(sorted(spans)))

@@ -1,0 +1,115 @@
+"""The four 慎 principles and the daily reminder built from them.
+
+The principle rotates through 慎初、慎微、慎独、慎友 on consecutive days (day number modulo 4,
+so every principle comes back every fourth day for everyone). The reminder's quote is drawn
+verbatim from the passages the principle names and changes with the week: the same principle
+shows the same quote within one ISO week and, where its passages allow, another one the next.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from functools import cache
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, field_validator
+
+from content.model import Speech
+from content.quotes import Quote, candidates
+
+SHEN_FILE = Path(__file__).with_name("shen.yaml")
+NAMES = ("慎初", "慎微", "慎独", "慎友")
+
+
+class Principle(BaseModel):
+    """One 慎 principle as written in ``shen.yaml``."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    name: str
+    pinyin: str
+    meaning: str = Field(min_length=4, max_length=60)
+    explanation: str = Field(min_length=20, max_length=300)
+    english: str = Field(min_length=5)
+    source: str | None = None
+    passages: tuple[str, ...] = Field(min_length=2, max_length=4)
+
+    @field_validator("explanation", "meaning")
+    @classmethod
+    def _no_spaces(cls, value: str) -> str:
+        # YAML folding puts a space between lines; Chinese prose has none.
+        return "".join(value.split())
+
+    @field_validator("name")
+    @classmethod
+    def _known(cls, value: str) -> str:
+        if value not in NAMES:
+            raise ValueError(f"unknown principle {value!r}; expected one of {', '.join(NAMES)}")
+        return value
+
+
+class Reminder(BaseModel):
+    """The daily reminder: a principle, its meaning, a text to post, and a verbatim quote."""
+
+    model_config = ConfigDict(frozen=True)
+
+    date: date
+    principle: Principle
+    quote: Quote
+
+    @property
+    def text(self) -> str:
+        """The reminder as plain text (the bot renders its own HTML from the fields)."""
+        lines = [f"今日一慎：{self.principle.name}", self.principle.meaning, "", self.principle.explanation]
+        if self.principle.source:
+            lines += ["", f"出处：{self.principle.source}"]
+        lines += ["", f"“{self.quote.text}”", f"——讲话 {self.quote.label}"]
+        return "\n".join(lines)
+
+    def to_dict(self) -> dict[str, object]:
+        """The JSON shape of ``speechbot reminder --json``."""
+        return {
+            "date": self.date.isoformat(),
+            "principle": self.principle.name,
+            "meaning": self.principle.meaning,
+            "text": self.text,
+            "quote": self.quote.to_dict(),
+        }
+
+
+@cache
+def principles(path: Path = SHEN_FILE) -> tuple[Principle, ...]:
+    """The principles in the speech's order, validated."""
+    raw = yaml.safe_load(path.read_text("utf-8"))
+    loaded = TypeAdapter(tuple[Principle, ...]).validate_python(raw)
+    if tuple(p.name for p in loaded) != NAMES:
+        raise ValueError(f"{path}: expected the principles {', '.join(NAMES)} in that order")
+    return loaded
+
+
+def principle(name: str) -> Principle | None:
+    """Look up a principle by name (慎独), traditional form (慎獨) or pinyin (shendu)."""
+    from content.normalize import fold
+
+    key = fold(name).replace(" ", "")
+    for item in principles():
+        if key in (item.name, item.name[1], item.pinyin.replace(" ", ""), item.pinyin.split()[1]):
+            return item
+    return None
+
+
+def passages_quotes(speech: Speech, item: Principle) -> list[Quote]:
+    """Quotable passages from the principle's nodes (and their children), in speech order."""
+    wanted = tuple(item.passages)
+    return [q for q in candidates(speech) if any(q.id == p or q.id.startswith(p + ".") for p in wanted)]
+
+
+def reminder(speech: Speech, day: date) -> Reminder:
+    """The reminder for ``day``: same for everyone, rotating principle, weekly quote."""
+    item = principles()[day.toordinal() % len(NAMES)]
+    pool = passages_quotes(speech, item)
+    if not pool:
+        raise ValueError(f"no quotable passage in {item.passages} for {item.name}")
+    year, week, _ = day.isocalendar()
+    return Reminder(date=day, principle=item, quote=pool[(year * 53 + week) % len(pool)])
