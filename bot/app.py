@@ -1,0 +1,112 @@
+"""Build the ``Application``: one factory, handlers registered in one commented order.
+
+Async resources (the database, the push job) are opened in ``post_init`` and closed in
+``post_shutdown``. Updates are handled concurrently (``SPEECHBOT_CONCURRENT_UPDATES``) so one
+slow chat never holds up the others; replies within one chat may then interleave when a user
+sends several commands at once, which is harmless for this bot's stateless commands.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from typing import Any
+
+from telegram import BotCommand, BotCommandScopeAllGroupChats, BotCommandScopeAllPrivateChats, LinkPreviewOptions
+from telegram.constants import ParseMode
+from telegram.ext import AIORateLimiter, Application, Defaults
+
+from bot.context import CONTEXT_TYPES, BotContext
+from bot.settings import Settings
+from content import Speech, load_speech
+from content.summary import warm_up
+from handlers import buttons, errors, finding, groups, inline, reading, subscriptions
+from handlers.catalog import MENU
+
+log = logging.getLogger(__name__)
+
+App = Application[Any, BotContext, Any, Any, Any, Any]
+
+
+class RedactToken(logging.Filter):
+    """Replace the bot token wherever a log record would print it (httpx logs request URLs)."""
+
+    def __init__(self, token: str) -> None:
+        super().__init__()
+        self.token = token
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if self.token and self.token in record.getMessage():
+            record.msg = record.getMessage().replace(self.token, "<token>")
+            record.args = None
+        return True
+
+
+def protect_logs(token: str) -> None:
+    """Install the redaction filter on every handler of the root logger and quiet httpx."""
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(RedactToken(token))
+
+
+def register_handlers(app: App) -> None:
+    """Every handler, in the order PTB tries them (first match in a group wins)."""
+    subscriptions.register_middleware(app)  # group -1: migrations, chat bookkeeping
+    reading.register(app)  # /start /help /outline /mulu /show
+    finding.register(app)  # /search /quote /today /summary /shen, private plain text
+    subscriptions.register(app)  # /subscribe /unsubscribe /settime /timezone /settings
+    buttons.register(app)  # every inline-keyboard press
+    inline.register(app)  # @bot queries
+    groups.register(app)  # my_chat_member: greet, pause on removal
+    groups.register_fallback(app)  # unknown commands: last
+    errors.register(app)
+
+
+async def post_init(app: App) -> None:
+    """Open resources and tell Telegram our command menu."""
+    data = app.bot_data
+    if data.settings and data.settings.database_url and data.store is None:
+        from bot.storage import Store
+
+        data.store = await Store.open(data.settings.database_url)
+    for lang, entries in MENU.items():
+        commands = [BotCommand(name, description) for name, description in entries]
+        code = None if lang == "zh" else lang
+        for scope in (BotCommandScopeAllPrivateChats(), BotCommandScopeAllGroupChats()):
+            await app.bot.set_my_commands(commands, scope=scope, language_code=code)
+    from bot.scheduler import schedule_push
+
+    schedule_push(app)
+    # jieba (summaries) loads in ~1 s: do it in a daemon thread so neither start-up nor the
+    # first /summary waits for it (summaries take the same lock, so they never race it).
+    threading.Thread(target=warm_up, name="warm-jieba", daemon=True).start()
+
+
+async def post_shutdown(app: App) -> None:
+    """Close what post_init opened."""
+    if app.bot_data.store is not None:
+        await app.bot_data.store.close()
+        app.bot_data.store = None
+
+
+def build_application(settings: Settings, speech: Speech | None = None, token: str | None = None) -> App:
+    """The bot's ``Application`` for ``settings`` (token from settings unless given)."""
+    token = token or settings.require_token()
+    builder = (
+        Application.builder()
+        .token(token)
+        .base_url(settings.api_base_url)
+        .base_file_url(settings.api_base_url.replace("/bot", "/file/bot"))
+        .context_types(CONTEXT_TYPES)
+        .defaults(Defaults(parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)))
+        .concurrent_updates(settings.concurrent_updates)
+        .post_init(post_init)
+        .post_shutdown(post_shutdown)
+    )
+    if settings.rate_limit:
+        builder = builder.rate_limiter(AIORateLimiter(max_retries=2))
+    app: App = builder.build()
+    app.bot_data.settings = settings
+    app.bot_data.speech = speech or load_speech(settings.speech_file)
+    register_handlers(app)
+    return app

@@ -1,0 +1,184 @@
+"""Run the real bot against the local fake Bot API, and play users talking to it.
+
+``LocalBot`` is what the end-to-end tests, ``speechbot console`` and ``benchmarks/updates.py``
+use: the same ``Application`` as production, over real HTTP on 127.0.0.1. A test-only
+handler in the last group marks each update as processed, so a conversation can wait for the
+bot's complete answer instead of sleeping.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from telegram import Update
+from telegram.ext import TypeHandler
+
+from bot.app import App, build_application
+from bot.fakeapi import Call, FakeBotAPI, Sent
+from bot.settings import Settings
+from content import Speech
+
+DONE_GROUP = 10_000
+
+
+@dataclass
+class Reply:
+    """Everything the bot did in answer to one update."""
+
+    calls: list[Call]
+    fake: FakeBotAPI
+
+    @property
+    def messages(self) -> list[Sent]:
+        """New messages, in order (as they stand now)."""
+        out = []
+        for call in self.calls:
+            if call.method == "sendMessage" and call.response:
+                out.append(self.fake.sent[(call.response["chat"]["id"], call.response["message_id"])])
+        return out
+
+    @property
+    def edited(self) -> list[Sent]:
+        out = []
+        for call in self.calls:
+            if call.method == "editMessageText" and call.response:
+                out.append(self.fake.sent[(call.response["chat"]["id"], call.response["message_id"])])
+        return out
+
+    @property
+    def text(self) -> str:
+        """The plain text of all new messages (or edits), joined."""
+        return "\n".join(m.text for m in (self.messages or self.edited))
+
+    @property
+    def html(self) -> str:
+        return "\n".join(m.html for m in (self.messages or self.edited))
+
+    @property
+    def answers(self) -> list[dict[str, Any]]:
+        """answerCallbackQuery / answerInlineQuery parameters."""
+        return [c.params for c in self.calls if c.method in ("answerCallbackQuery", "answerInlineQuery")]
+
+    @property
+    def errors(self) -> list[Call]:
+        return [c for c in self.calls if c.error is not None]
+
+
+@dataclass
+class Chat:
+    """A chat with the bot, seen from one user's side."""
+
+    bot: LocalBot
+    chat_id: int
+    user: dict[str, Any]
+    last: Reply | None = field(default=None)
+
+    async def send(self, text: str, user: dict[str, Any] | None = None) -> Reply:
+        """The user sends ``text``; returns the bot's complete answer."""
+        self.last = await self.bot.process(self.bot.fake.message(self.chat_id, user or self.user, text))
+        return self.last
+
+    async def press(self, message: Sent, label: str | int, user: dict[str, Any] | None = None) -> Reply:
+        """Press the button whose text contains ``label`` (or the index) on ``message``."""
+        buttons = message.buttons
+        chosen = buttons[label] if isinstance(label, int) else next(b for b in buttons if label in b["text"])
+        return await self.press_data(message, chosen["callback_data"], user)
+
+    async def press_data(self, message: Sent, data: str, user: dict[str, Any] | None = None) -> Reply:
+        """Press a button with arbitrary (possibly forged) callback data."""
+        self.last = await self.bot.process(self.bot.fake.press(message, data, user or self.user))
+        return self.last
+
+    async def inline(self, query: str) -> Reply:
+        return await self.bot.process(self.bot.fake.inline_query(query, self.user))
+
+
+class LocalBot:
+    """The real Application on a fake Bot API; an async context manager."""
+
+    def __init__(self, settings: Settings | None = None, speech: Speech | None = None,
+                 fake: FakeBotAPI | None = None, app_factory: Callable[[Settings, str], App] | None = None) -> None:
+        self.settings = settings or Settings(token=None, push_enabled=False)
+        self.speech = speech
+        self.fake = fake or FakeBotAPI()
+        self.app: App | None = None
+        self._factory = app_factory
+        self._processed: dict[int, asyncio.Event] = {}
+
+    async def __aenter__(self) -> LocalBot:
+        await self.start()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.stop()
+
+    async def start(self) -> None:
+        base = await self.fake.start()
+        settings = self.settings.model_copy(update={"api_base_url": base})
+        if self._factory:
+            self.app = self._factory(settings, self.fake.token)
+        else:
+            self.app = build_application(settings, self.speech, token=self.fake.token)
+        self.app.add_handler(TypeHandler(Update, self._mark_done), group=DONE_GROUP)
+        await self.app.initialize()
+        if self.app.post_init:
+            await self.app.post_init(self.app)
+        await self.app.start()
+        assert self.app.updater is not None
+        await self.app.updater.start_polling(poll_interval=0.0, timeout=1)
+
+    async def stop(self) -> None:
+        if self.app is not None:
+            assert self.app.updater is not None
+            if self.app.updater.running:
+                await self.app.updater.stop()
+            if self.app.running:
+                await self.app.stop()
+            if self.app.post_shutdown:
+                await self.app.post_shutdown(self.app)
+            await self.app.shutdown()
+            self.app = None
+        await self.fake.stop()
+
+    async def _mark_done(self, update: Update, context: Any) -> None:
+        self._processed.setdefault(update.update_id, asyncio.Event()).set()
+
+    async def process(self, update: dict[str, Any], timeout: float = 15.0) -> Reply:
+        """Wait until the bot has fully handled ``update``; return what it did."""
+        start = len(self.fake.calls)
+        event = self._processed.setdefault(update["update_id"], asyncio.Event())
+        await asyncio.wait_for(event.wait(), timeout)
+        del self._processed[update["update_id"]]
+        chat_id = _chat_of(update)
+        calls = [c for c in self.fake.calls[start:] if chat_id is None or _call_chat(c) in (chat_id, None)]
+        return Reply(calls, self.fake)
+
+    def private(self, user_id: int = 1001, first_name: str = "李明", language_code: str = "zh-hans") -> Chat:
+        """A private chat with a user."""
+        user = self.fake.user(user_id, first_name, language_code)
+        return Chat(self, user_id, user)
+
+    def group(self, chat_id: int = -4001, user_id: int = 2001, first_name: str = "王芳",
+              language_code: str = "zh-hans") -> Chat:
+        """A group chat, seen from one member."""
+        return Chat(self, chat_id, self.fake.user(user_id, first_name, language_code))
+
+
+def _chat_of(update: dict[str, Any]) -> int | None:
+    for key in ("message", "my_chat_member"):
+        if key in update:
+            return int(update[key]["chat"]["id"])
+    if "callback_query" in update:
+        return int(update["callback_query"]["message"]["chat"]["id"])
+    return None
+
+
+def _call_chat(call: Call) -> int | None:
+    value = call.params.get("chat_id")
+    try:
+        return int(value) if value is not None else None
+    except (TypeError, ValueError):
+        return None

@@ -1,0 +1,74 @@
+"""Database tables: one row per chat (its subscription) and one per (chat, local date) delivery.
+
+The unique constraint on ``deliveries (chat_id, local_date)`` is what makes "at most one
+reminder a day" true across restarts and replicas: a delivery is claimed by inserting its row.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import BigInteger, Boolean, Date, DateTime, Dialect, Index, Integer, String, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Aware UTC datetimes on every backend (SQLite stores them without an offset)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> Any:
+        if value is None:
+            return None
+        value = value if value.tzinfo else value.replace(tzinfo=UTC)
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class ChatRow(Base):
+    """A chat the bot knows: its subscription settings and when its next reminder is due."""
+
+    __tablename__ = "chats"
+
+    chat_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    kind: Mapped[str] = mapped_column(String(16), default="private")
+    lang: Mapped[str] = mapped_column(String(8), default="zh")
+    subscribed: Mapped[bool] = mapped_column(Boolean, default=False)
+    paused: Mapped[bool] = mapped_column(Boolean, default=False)
+    push_time: Mapped[str] = mapped_column(String(5), default="08:00")
+    timezone: Mapped[str] = mapped_column(String(64), default="Asia/Shanghai")
+    next_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    migrated_to: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    __table_args__ = (Index("ix_chats_due", "subscribed", "paused", "next_due_at"),)
+
+
+class DeliveryRow(Base):
+    """One reminder for one chat on one local date: claimed → sent | failed | paused."""
+
+    __tablename__ = "deliveries"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    local_date: Mapped[date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(16))
+    worker: Mapped[str] = mapped_column(String(64))
+    claimed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    attempts: Mapped[int] = mapped_column(Integer, default=1)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    error: Mapped[str | None] = mapped_column(String(200), nullable=True)
+
+    __table_args__ = (UniqueConstraint("chat_id", "local_date", name="uq_delivery_chat_date"),)

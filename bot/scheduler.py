@@ -1,0 +1,178 @@
+"""The daily push: one repeating job finds due chats, claims them and sends with bounded
+concurrency through the bot (and so through PTB's rate limiter when it is on).
+
+Outcomes per chat: sent; RetryAfter → wait as told and retry; Forbidden (blocked, kicked) →
+pause the subscription; ChatMigrated → move the subscription and send to the new id; chat not
+found → pause; network errors → retries with backoff, then a recorded failure that the next
+pass retries (up to ``storage.MAX_ATTEMPTS`` passes). See ``bot.storage`` for why no chat is
+sent twice or skipped.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import socket
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from telegram import Bot
+from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TelegramError
+from telegram.ext import Application
+
+from bot.storage import Due, Store
+from content import Speech
+from content.quotes import quote_of_day
+from content.shen import reminder
+from handlers import render
+
+log = logging.getLogger(__name__)
+
+SEND_ATTEMPTS = 4
+BACKOFF_SECONDS = 0.5
+MAX_RETRY_AFTER = 120.0
+
+
+def worker_name() -> str:
+    """Identifies this process in claimed delivery rows."""
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def push_screen(speech: Speech, lang: str, day: date) -> render.Screen:
+    """The reminder message for ``day`` (the same as /today)."""
+    return render.today(lang, day, reminder(speech, day), quote_of_day(speech, day))
+
+
+def retry_seconds(error: RetryAfter) -> float:
+    value: Any = error.retry_after
+    seconds = value.total_seconds() if isinstance(value, timedelta) else float(value)
+    return min(max(seconds, 0.0), MAX_RETRY_AFTER)
+
+
+@dataclass
+class PushReport:
+    """What one pass did."""
+
+    sent: int = 0
+    paused: int = 0
+    migrated: int = 0
+    failed: int = 0
+    gave_up: int = 0
+    retried_after_429: int = 0
+    network_retries: int = 0
+    chats: list[int] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, int]:
+        return {k: v for k, v in self.__dict__.items() if k != "chats"}
+
+
+class Pusher:
+    """Runs delivery passes for one worker."""
+
+    def __init__(self, bot: Bot, store: Store, speech: Speech, concurrency: int = 16, batch: int = 200,
+                 worker: str | None = None) -> None:
+        self.bot = bot
+        self.store = store
+        self.speech = speech
+        self.concurrency = concurrency
+        self.batch = batch
+        self.worker = worker or worker_name()
+        self._screens: dict[tuple[str, date], render.Screen] = {}
+
+    def _screen(self, lang: str, day: date) -> render.Screen:
+        key = (lang, day)
+        if key not in self._screens:
+            self._screens[key] = push_screen(self.speech, lang, day)
+        return self._screens[key]
+
+    async def run_due(self, now: datetime | None = None) -> PushReport:
+        """One pass: claim and send every due reminder, batch by batch."""
+        report = PushReport()
+        limit = asyncio.Semaphore(self.concurrency)
+        while True:
+            at = now or datetime.now(UTC)
+            dues = await self.store.due(at, self.batch)
+            ours = await self.store.claim(dues, self.worker, at)
+            if not ours:
+                return report
+
+            async def one(due: Due, at: datetime = at) -> None:
+                async with limit:
+                    await self._deliver(due, report, at)
+
+            await asyncio.gather(*(one(due) for due in ours))
+            if len(dues) < self.batch:
+                return report
+
+    async def _deliver(self, due: Due, report: PushReport, at: datetime) -> None:
+        chat_id = due.chat_id
+        screen = self._screen(due.lang, due.local_date)
+        error = ""
+        for attempt in range(SEND_ATTEMPTS):
+            try:
+                await self.bot.send_message(chat_id, screen.text, reply_markup=screen.markup)
+            except RetryAfter as exc:
+                report.retried_after_429 += 1
+                await asyncio.sleep(retry_seconds(exc))
+                continue
+            except ChatMigrated as exc:
+                await self.store.migrate(chat_id, exc.new_chat_id)
+                report.migrated += 1
+                chat_id = exc.new_chat_id
+                continue
+            except Forbidden as exc:
+                await self._pause(due, chat_id, report, at, exc)
+                return
+            except BadRequest as exc:
+                if "chat not found" in exc.message.lower():
+                    await self._pause(due, chat_id, report, at, exc)
+                    return
+                error = exc.message
+                break
+            except NetworkError as exc:  # includes TimedOut
+                report.network_retries += 1
+                error = exc.message
+                await asyncio.sleep(BACKOFF_SECONDS * 2**attempt)
+                continue
+            except TelegramError as exc:
+                error = exc.message
+                break
+            await self.store.finish(due, "sent", datetime.now(UTC), chat_id=chat_id)
+            report.sent += 1
+            report.chats.append(chat_id)
+            return
+        status = await self.store.finish(due, "failed", datetime.now(UTC), error or "retries exhausted")
+        if status == "gave_up":
+            report.gave_up += 1
+        else:
+            report.failed += 1
+        log.warning("reminder to chat %s for %s not sent: %s", chat_id, due.local_date, error)
+
+    async def _pause(self, due: Due, chat_id: int, report: PushReport, at: datetime, exc: TelegramError) -> None:
+        await self.store.pause(chat_id)
+        await self.store.finish(due, "paused", datetime.now(UTC), exc.message, chat_id=chat_id)
+        report.paused += 1
+
+
+async def push_job(context: Any) -> None:
+    """JobQueue callback: one delivery pass."""
+    app = context.application
+    data = app.bot_data
+    if data.store is None or data.speech is None or data.settings is None:
+        return
+    pusher = data.__dict__.setdefault("pusher", Pusher(app.bot, data.store, data.speech,
+                                                       data.settings.push_concurrency, data.settings.push_batch))
+    report = await pusher.run_due()
+    if any(report.to_dict().values()):
+        log.info("push pass: %s", report.to_dict())
+
+
+def schedule_push(app: Application) -> None:  # type: ignore[type-arg]
+    """Register the one repeating push job (not one job per chat)."""
+    settings = app.bot_data.settings
+    if app.job_queue is None or app.bot_data.store is None or settings is None or not settings.push_enabled:
+        return
+    app.job_queue.run_repeating(push_job, interval=settings.push_interval_seconds, first=1.0, name="daily-push",
+                                job_kwargs={"max_instances": 1, "coalesce": True})

@@ -1,0 +1,81 @@
+"""All settings in one pydantic-settings object: environment variables and an optional ``.env``.
+
+``TELEGRAM_BOT_TOKEN`` and ``TELEGRAM_API_BASE_URL`` keep Telegram's usual names; everything
+else is ``SPEECHBOT_*``. The token is a ``SecretStr``: it never appears in a repr or a log.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+TOKEN_PATTERN = re.compile(r"^\d{1,20}:[A-Za-z0-9_-]{10,100}$")
+TELEGRAM_API = "https://api.telegram.org/bot"
+
+
+class SettingsError(ValueError):
+    """A setting is missing or malformed; the message is one line for the user."""
+
+
+class Settings(BaseSettings):
+    """Everything the bot reads from its environment."""
+
+    model_config = SettingsConfigDict(env_prefix="SPEECHBOT_", env_file=".env", extra="ignore")
+
+    token: SecretStr | None = Field(None, validation_alias=AliasChoices("TELEGRAM_BOT_TOKEN"))
+    api_base_url: str = Field(TELEGRAM_API, validation_alias=AliasChoices("TELEGRAM_API_BASE_URL"))
+    speech_file: Path | None = None
+    timezone: str = "Asia/Shanghai"
+    webhook_url: str | None = None
+    webhook_secret: SecretStr | None = None
+    webhook_listen: str = "127.0.0.1"
+    webhook_port: int = Field(8443, ge=1, le=65535)
+    rate_limit: bool = True
+    concurrent_updates: int = Field(32, ge=1, le=1024)
+    log_level: str = "INFO"
+    database_url: str = "sqlite+aiosqlite:///data/speechbot.sqlite3"
+    push_enabled: bool = True
+    push_interval_seconds: float = Field(30.0, gt=0)
+    catch_up_hours: float = Field(6.0, ge=0, le=23)
+    push_concurrency: int = Field(16, ge=1, le=256)
+    push_batch: int = Field(200, ge=1, le=10000)
+
+    @field_validator("timezone")
+    @classmethod
+    def _zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r}") from None
+        return value
+
+    @field_validator("token")
+    @classmethod
+    def _token(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not TOKEN_PATTERN.match(value.get_secret_value().strip()):
+            raise ValueError("TELEGRAM_BOT_TOKEN is malformed (expected digits:letters, as @BotFather gives it)")
+        return SecretStr(value.get_secret_value().strip()) if value else None
+
+    def require_token(self) -> str:
+        """The token, or a ``SettingsError`` that says how to get one."""
+        if self.token is None:
+            raise SettingsError(
+                "TELEGRAM_BOT_TOKEN is not set: create a bot with @BotFather in Telegram, then "
+                "`export TELEGRAM_BOT_TOKEN=...` (or put it in .env); try `speechbot console` meanwhile"
+            )
+        return self.token.get_secret_value()
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read the settings; a bad value becomes one ``SettingsError`` line (never the secret)."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or "settings"
+        message = first["msg"].removeprefix("Value error, ")
+        raise SettingsError(f"{where}: {message}") from None

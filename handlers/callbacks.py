@@ -1,0 +1,108 @@
+"""Callback data: typed, prefixed, under Telegram's 64-byte limit, parsed in one place.
+
+Wire format: ``<prefix>|<field>|…``; the last field may contain ``|`` (keywords). ``parse``
+returns None for anything it does not recognise (stale buttons from an older version, or
+forged data), and handlers answer those politely.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from typing import ClassVar
+
+MAX_BYTES = 64
+
+
+@dataclass(frozen=True)
+class Outline:
+    """Open the outline at ``node_id`` (empty: the top level)."""
+
+    prefix: ClassVar[str] = "o"
+    node_id: str = ""
+
+
+@dataclass(frozen=True)
+class Read:
+    """Show page ``page`` of ``node_id`` in place (edits the message)."""
+
+    prefix: ClassVar[str] = "r"
+    node_id: str
+    page: int = 0
+
+
+@dataclass(frozen=True)
+class Send:
+    """Send ``node_id`` as new message(s) (from search hits, summaries, principles)."""
+
+    prefix: ClassVar[str] = "s"
+    node_id: str
+
+
+@dataclass(frozen=True)
+class Another:
+    """Replace the quote with another one, optionally within ``node_id`` or for ``keyword``."""
+
+    prefix: ClassVar[str] = "q"
+    node_id: str = ""
+    keyword: str = ""
+
+
+@dataclass(frozen=True)
+class Principle:
+    """Show one 慎 principle (index 0–3), or the list for -1."""
+
+    prefix: ClassVar[str] = "h"
+    index: int = -1
+
+
+@dataclass(frozen=True)
+class Setting:
+    """A settings action: ``action`` in (on, off, time, zone, menu) with an optional value."""
+
+    prefix: ClassVar[str] = "c"
+    action: str
+    value: str = ""
+
+
+Callback = Outline | Read | Send | Another | Principle | Setting
+_TYPES: dict[str, type[Callback]] = {cls.prefix: cls for cls in (Outline, Read, Send, Another, Principle, Setting)}
+
+
+def _fit(value: str, budget: int) -> str:
+    """Cut ``value`` to at most ``budget`` UTF-8 bytes at a character boundary."""
+    encoded = value.encode()[: max(0, budget)]
+    return encoded.decode("utf-8", errors="ignore")
+
+
+def encode(callback: Callback) -> str:
+    """Serialise; a free-text last field (keyword) is shortened to keep within 64 bytes."""
+    fields = [str(v) for v in callback.__dict__.values()]
+    head = "|".join([callback.prefix, *fields[:-1]]) if fields else callback.prefix
+    if not fields:
+        return head
+    data = f"{head}|{_fit(fields[-1], MAX_BYTES - len(head.encode()) - 1)}"
+    if len(data.encode()) > MAX_BYTES:
+        raise ValueError(f"callback data over {MAX_BYTES} bytes: {data!r}")
+    return data
+
+
+def parse(data: str | None) -> Callback | None:
+    """The callback encoded in ``data``, or None for stale or forged data."""
+    if not data or len(data.encode()) > MAX_BYTES:
+        return None
+    prefix, _, rest = data.partition("|")
+    cls = _TYPES.get(prefix)
+    if cls is None:
+        return None
+    specs = fields(cls)
+    values = rest.split("|", len(specs) - 1) if specs else []
+    if len(values) != len(specs):
+        return None
+    try:
+        kwargs = {
+            spec.name: int(value) if spec.type in ("int", int) else value
+            for spec, value in zip(specs, values, strict=True)
+        }
+    except ValueError:
+        return None
+    return cls(**kwargs)  # type: ignore[arg-type]

@@ -1,0 +1,245 @@
+"""Every text users see, in Chinese (default) and English.
+
+``text(lang, key, **args)`` renders a message for HTML parse mode: each argument is escaped
+unless it is ``Html`` (already-rendered markup from ``handlers.render``). A missing key or a
+wrong argument is a bug, caught by ``tests/handlers/test_catalog.py``, which renders every
+message with exactly the arguments its callers pass.
+"""
+
+from __future__ import annotations
+
+import html
+import string
+from typing import Literal
+
+Lang = Literal["zh", "en"]
+
+
+class Html(str):
+    """Markup that is already safe for Telegram's HTML parse mode."""
+
+    __slots__ = ()
+
+
+ZH: dict[str, str] = {
+    "welcome": (
+        "👋 你好，{name}！我帮助学习小组学习{title}。\n\n"
+        "• /outline 目录，逐节阅读\n• /search 关键词 — 搜索原文\n• /quote 金句\n"
+        "• /today 今日一慎\n• /summary 摘要\n• /shen 慎初、慎微、慎独、慎友\n\n/help 查看全部命令"
+    ),
+    "help": (
+        "<b>命令</b>\n"
+        "/outline（或 /mulu）— 目录：逐级点开，原地翻页\n"
+        "/show 4.2 — 阅读一节（也可写 四（二）、4-2）\n"
+        "/search 慎独 — 搜索（错字、繁体、拼音 shendu 都可以）\n"
+        "/quote 纪律 — 一句原文金句（可带关键词）\n"
+        "/today — 今日一慎与每日金句\n"
+        "/summary 4 — 全文或某节的摘要与关键词\n"
+        "/shen 慎独 — 四个“慎”字的解释与相关原文\n"
+        "/subscribe 08:00 — 每天定时推送今日一慎（/unsubscribe 取消，/settime、/timezone 修改）\n"
+        "/settings — 查看和修改推送设置\n\n"
+        "在任何聊天中输入 @{bot} 关键词 可直接引用原文。"
+    ),
+    "group_hello": (
+        "大家好！我是讲话学习助手。\n/today 今日一慎 · /search 关键词 · /quote 金句 · /outline 目录\n"
+        "管理员可用 /subscribe 开启每日推送。"
+    ),
+    "outline_title": "📖 <b>目录</b>：{title}",
+    "outline_part": "📖 <b>{label}{heading}</b>\n请选择小节：",
+    "node_header": "<b>【{label}】</b>",
+    "page_marker": "（第 {page}/{pages} 页）",
+    "read_more_private": "📱 在私聊中阅读全文",
+    "truncated": "……（全文较长，请在私聊中阅读）",
+    "btn_prev": "◀ 上一节",
+    "btn_next": "下一节 ▶",
+    "btn_prev_page": "◀ 上一页",
+    "btn_next_page": "下一页 ▶",
+    "btn_up": "⬆ 返回",
+    "btn_outline": "📖 目录",
+    "btn_full_text": "📄 阅读全文",
+    "btn_another": "🔄 换一条",
+    "btn_read": "{label} 阅读",
+    "search_results": "🔍 “{query}” 的搜索结果：",
+    "search_hit": "{n}. <b>{label}</b> {highlighted}",
+    "search_none": "没有找到与“{query}”相符的内容。试试别的说法，或用 /outline 浏览目录。",
+    "quote": "“{text}”\n——<b>{label}</b>",
+    "quote_none": "没有找到包含“{keyword}”的金句。试试 /search {keyword}，或直接 /quote。",
+    "today": (
+        "🗓 <b>{date} 今日一慎：{principle}</b>\n{meaning}\n\n{explanation}\n\n"
+        "<b>每日金句</b>\n“{quote}”\n——{label}"
+    ),
+    "summary": "📝 <b>{label} 摘要</b>\n{summary}\n\n<b>关键词</b>：{keywords}",
+    "shen_list": "<b>四个“慎”字</b>（讲话前言：把慎初、慎微、慎独、慎友作为处事原则）\n\n{items}\n\n点按查看详情：",
+    "shen_item": "<b>{name}</b>：{meaning}",
+    "shen_detail": "<b>{name}</b>（{pinyin}）\n{meaning}\n\n{explanation}\n\n{source}<b>相关原文</b>：\n{passages}",
+    "shen_source": "<i>出处</i>：{source}\n\n",
+    "shen_passage": "• {label} {title}",
+    "usage_show": "用法：/show 编号，例如 /show 4.2 或 /show 四（二）",
+    "usage_search": "用法：/search 关键词，例如 /search 慎独",
+    "usage_shen": "用法：/shen 或 /shen 慎独（可选：慎初、慎微、慎独、慎友）",
+    "unknown_id": "没有编号为“{ref}”的章节。可用编号如 1、1.2、4.2.3、preface、closing；/outline 查看目录。",
+    "unknown_command": "不认识这个命令。发送 /help 查看全部命令。",
+    "too_long": "输入太长了（最多 {limit} 个字）。",
+    "stale_button": "这个按钮已经过期，请重新发送命令。",
+    "error": "抱歉，出了点问题。请稍后再试。",
+    "inline_today_title": "今日一慎：{principle}",
+    "inline_principle_title": "{name}：{meaning}",
+    "inline_hit_title": "{label} {snippet}",
+    "inline_quote": "“{text}”\n——{label}",
+    "inline_no_hits": "没有找到“{query}”",
+    "sub_done": "✅ 已订阅：每天 {time}（{zone}）推送今日一慎。下一次：{next}。",
+    "sub_off": "已取消每日推送。随时可以用 /subscribe 重新开启。",
+    "sub_none": "本聊天还没有订阅每日推送。发送 /subscribe 08:00 开启。",
+    "usage_subscribe": "用法：/subscribe 或 /subscribe 07:30（24 小时制）",
+    "usage_settime": "用法：/settime 07:30（24 小时制）",
+    "time_set": "⏰ 推送时间改为每天 {time}（{zone}）。",
+    "zone_set": "🌏 时区改为 {zone}，当地时间现在是 {local}。",
+    "zone_pick": "请选择时区，或发送 /timezone 地区/城市（如 Europe/Berlin）：",
+    "bad_zone": "不认识时区“{zone}”。请用 IANA 名称，如 Asia/Shanghai、Europe/Berlin，或从下面选择：",
+    "not_admin": "只有本群管理员可以修改推送设置。",
+    "no_store": "推送功能暂不可用（没有配置数据库）。",
+    "settings": "⚙️ <b>每日推送设置</b>\n状态：{state}\n时间：每天 {time}\n时区：{zone}",
+    "state_on": "已开启",
+    "state_off": "未开启",
+    "state_paused": "已暂停（机器人曾被移出或屏蔽）",
+    "btn_sub_on": "🔔 开启推送",
+    "btn_sub_off": "🔕 关闭推送",
+    "btn_zone": "🌏 更改时区",
+    "group_hello_again": "欢迎回来！每日推送已恢复：每天 {time}（{zone}）。",
+}
+
+EN: dict[str, str] = {
+    "welcome": (
+        "👋 Hello, {name}! I help study groups read {title}.\n\n"
+        "• /outline table of contents\n• /search words — search the text\n• /quote a quote\n"
+        "• /today today's 慎 principle\n• /summary summaries\n• /shen the four 慎 principles\n\n"
+        "/help lists every command"
+    ),
+    "help": (
+        "<b>Commands</b>\n"
+        "/outline (or /mulu) — contents: tap through, pages turn in place\n"
+        "/show 4.2 — read a section (四（二） and 4-2 work too)\n"
+        "/search 慎独 — search (typos, traditional characters and pinyin like shendu work)\n"
+        "/quote 纪律 — a verbatim quote (keyword optional)\n"
+        "/today — today's 慎 principle and quote of the day\n"
+        "/summary 4 — summary and keywords of the speech or a section\n"
+        "/shen 慎独 — the four 慎 principles explained, with passages\n"
+        "/subscribe 08:00 — a daily reminder at that time (/unsubscribe, /settime, /timezone)\n"
+        "/settings — see and change the daily reminder\n\n"
+        "In any chat, type @{bot} words to quote the speech."
+    ),
+    "group_hello": (
+        "Hello everyone! I help this group study the speech.\n/today · /search words · /quote · /outline\n"
+        "Admins can turn on the daily reminder with /subscribe."
+    ),
+    "outline_title": "📖 <b>Contents</b>: {title}",
+    "outline_part": "📖 <b>{label}{heading}</b>\nChoose a section:",
+    "node_header": "<b>【{label}】</b>",
+    "page_marker": "(page {page}/{pages})",
+    "read_more_private": "📱 Read it all in a private chat",
+    "truncated": "… (long text: read it in a private chat)",
+    "btn_prev": "◀ Previous",
+    "btn_next": "Next ▶",
+    "btn_prev_page": "◀ Page",
+    "btn_next_page": "Page ▶",
+    "btn_up": "⬆ Back",
+    "btn_outline": "📖 Contents",
+    "btn_full_text": "📄 Full text",
+    "btn_another": "🔄 Another one",
+    "btn_read": "Read {label}",
+    "search_results": "🔍 Results for “{query}”:",
+    "search_hit": "{n}. <b>{label}</b> {highlighted}",
+    "search_none": "Nothing matches “{query}”. Try other words, or browse with /outline.",
+    "quote": "“{text}”\n— <b>{label}</b>",
+    "quote_none": "No quote contains “{keyword}”. Try /search {keyword}, or plain /quote.",
+    "today": (
+        "🗓 <b>{date} — today's principle: {principle}</b>\n{meaning}\n\n{explanation}\n\n"
+        "<b>Quote of the day</b>\n“{quote}”\n— {label}"
+    ),
+    "summary": "📝 <b>Summary of {label}</b>\n{summary}\n\n<b>Keywords</b>: {keywords}",
+    "shen_list": "<b>The four 慎 principles</b> (named in the preface)\n\n{items}\n\nTap one for details:",
+    "shen_item": "<b>{name}</b>: {meaning}",
+    "shen_detail": "<b>{name}</b> ({pinyin})\n{meaning}\n\n{explanation}\n\n{source}<b>Passages</b>:\n{passages}",
+    "shen_source": "<i>Source</i>: {source}\n\n",
+    "shen_passage": "• {label} {title}",
+    "usage_show": "Usage: /show ID, e.g. /show 4.2 or /show 四（二）",
+    "usage_search": "Usage: /search words, e.g. /search 慎独",
+    "usage_shen": "Usage: /shen or /shen 慎独 (one of 慎初, 慎微, 慎独, 慎友)",
+    "unknown_id": "There is no section “{ref}”. Ids look like 1, 1.2, 4.2.3, preface, closing; see /outline.",
+    "unknown_command": "I don't know that command. /help lists them all.",
+    "too_long": "That is too long (at most {limit} characters).",
+    "stale_button": "This button has expired; please send the command again.",
+    "error": "Sorry, something went wrong. Please try again later.",
+    "inline_today_title": "Today: {principle}",
+    "inline_principle_title": "{name}: {meaning}",
+    "inline_hit_title": "{label} {snippet}",
+    "inline_quote": "“{text}”\n— {label}",
+    "inline_no_hits": "Nothing matches “{query}”",
+    "sub_done": "✅ Subscribed: today's 慎 principle every day at {time} ({zone}). Next: {next}.",
+    "sub_off": "The daily reminder is off. /subscribe turns it on again.",
+    "sub_none": "This chat has no daily reminder. Send /subscribe 08:00 to start one.",
+    "usage_subscribe": "Usage: /subscribe or /subscribe 07:30 (24-hour clock)",
+    "usage_settime": "Usage: /settime 07:30 (24-hour clock)",
+    "time_set": "⏰ The reminder now comes every day at {time} ({zone}).",
+    "zone_set": "🌏 Time zone set to {zone}; it is {local} there now.",
+    "zone_pick": "Choose a time zone, or send /timezone Area/City (e.g. Europe/Berlin):",
+    "bad_zone": "Unknown time zone “{zone}”. Use an IANA name such as Asia/Shanghai or Europe/Berlin, or choose:",
+    "not_admin": "Only this group's administrators can change the reminder settings.",
+    "no_store": "The daily reminder is unavailable (no database configured).",
+    "settings": "⚙️ <b>Daily reminder</b>\nState: {state}\nTime: every day at {time}\nTime zone: {zone}",
+    "state_on": "on",
+    "state_off": "off",
+    "state_paused": "paused (the bot was removed or blocked)",
+    "btn_sub_on": "🔔 Turn on",
+    "btn_sub_off": "🔕 Turn off",
+    "btn_zone": "🌏 Time zone",
+    "group_hello_again": "Welcome back! The daily reminder resumes: every day at {time} ({zone}).",
+}
+
+CATALOGS: dict[str, dict[str, str]] = {"zh": ZH, "en": EN}
+
+
+def language(code: str | None) -> Lang:
+    """English for users whose Telegram language is English, Chinese for everyone else."""
+    return "en" if code and code.lower().startswith("en") else "zh"
+
+
+def placeholders(template: str) -> set[str]:
+    """The ``{names}`` a template expects."""
+    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+
+
+def text(lang: str, key: str, **args: object) -> Html:
+    """Render ``key`` in ``lang``; arguments are HTML-escaped unless they are ``Html``."""
+    template = CATALOGS.get(lang, ZH).get(key) or ZH[key]
+    safe = {k: v if isinstance(v, Html) else html.escape(str(v), quote=False) for k, v in args.items()}
+    return Html(template.format(**safe))
+
+
+# The command menu (set_my_commands), per language; the same commands in both.
+MENU: dict[str, list[tuple[str, str]]] = {
+    "zh": [
+        ("today", "今日一慎与每日金句"),
+        ("outline", "目录，逐节阅读"),
+        ("search", "搜索原文：/search 慎独"),
+        ("quote", "一句原文金句"),
+        ("summary", "摘要与关键词"),
+        ("shen", "慎初、慎微、慎独、慎友"),
+        ("show", "阅读一节：/show 4.2"),
+        ("subscribe", "开启每日推送：/subscribe 08:00"),
+        ("settings", "推送设置"),
+        ("help", "全部命令"),
+    ],
+    "en": [
+        ("today", "Today's 慎 principle and quote"),
+        ("outline", "Table of contents"),
+        ("search", "Search the speech: /search 慎独"),
+        ("quote", "A verbatim quote"),
+        ("summary", "Summary and keywords"),
+        ("shen", "The four 慎 principles"),
+        ("show", "Read a section: /show 4.2"),
+        ("subscribe", "Daily reminder: /subscribe 08:00"),
+        ("settings", "Reminder settings"),
+        ("help", "All commands"),
+    ],
+}

@@ -1,0 +1,59 @@
+"""Small helpers every handler module shares: language, chat kind, sending screens."""
+
+from __future__ import annotations
+
+import contextlib
+
+from telegram import Chat, Update
+from telegram.error import BadRequest
+
+from bot.context import BotContext
+from handlers.catalog import Lang, language, text
+from handlers.render import Screen
+
+MAX_ARGUMENT = 200
+
+
+def lang_of(update: Update) -> Lang:
+    """The reader's language: from the user who sent the update."""
+    user = update.effective_user
+    return language(user.language_code if user else None)
+
+
+def in_group(update: Update) -> bool:
+    chat = update.effective_chat
+    return bool(chat and chat.type in (Chat.GROUP, Chat.SUPERGROUP))
+
+
+def argument(context: BotContext) -> str:
+    """The command's argument text (everything after the command), whitespace-normalised."""
+    return " ".join(context.args or [])
+
+
+async def send(update: Update, context: BotContext, screens: list[Screen]) -> None:
+    """Send screens to the update's chat, in order."""
+    chat = update.effective_chat
+    assert chat is not None
+    for screen in screens:
+        await context.bot.send_message(chat.id, screen.text, reply_markup=screen.markup)
+
+
+async def say(update: Update, context: BotContext, key: str, **args: object) -> None:
+    """Send one catalog message with no keyboard."""
+    await send(update, context, [Screen(text(lang_of(update), key, **args))])
+
+
+async def argument_too_long(update: Update, context: BotContext, value: str) -> bool:
+    """Refuse oversized arguments with a clear answer; True if refused."""
+    if len(value) <= MAX_ARGUMENT:
+        return False
+    await say(update, context, "too_long", limit=MAX_ARGUMENT)
+    return True
+
+
+async def edit(update: Update, screen: Screen) -> None:
+    """Replace the pressed message's text and keyboard; pressing twice is not an error."""
+    query = update.callback_query
+    assert query is not None
+    with contextlib.suppress(BadRequest):  # "message is not modified" when nothing changed
+        await query.edit_message_text(screen.text, reply_markup=screen.markup)

@@ -1,0 +1,157 @@
+"""Finding and digesting: /search (and plain text in private), /quote, /today, /summary, /shen."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from telegram import Update
+from telegram.ext import Application, CommandHandler, MessageHandler, filters
+
+from bot.context import BotContext
+from content import Speech, UnknownNodeError
+from content.quotes import pick, quote_of_day
+from content.shen import principle, principles, reminder
+from content.summary import summarize
+from handlers import render
+from handlers.common import argument, argument_too_long, edit, in_group, lang_of, say, send
+
+ONLY_NEW = filters.UpdateType.MESSAGE
+GROUP_HITS = 3
+PRIVATE_HITS = 5
+
+
+async def search(update: Update, context: BotContext) -> None:
+    """/search QUERY: the best hits with the match in bold."""
+    query = argument(context)
+    if not query:
+        await say(update, context, "usage_search")
+        return
+    await _search(update, context, query)
+
+
+async def search_text(update: Update, context: BotContext) -> None:
+    """Plain text in a private chat: a section id opens it, anything else is searched."""
+    message = update.effective_message
+    query = " ".join((message.text or "").split()) if message else ""
+    if not query:
+        return
+    if Speech.canonical_id(query) and context.speech.find(query):
+        await send(update, context, render.show(context.speech, lang_of(update), query, False,
+                                                context.bot.username))
+        return
+    await _search(update, context, query)
+
+
+ALIASES = {"目录": "outline", "搜索": "search", "金句": "quote", "今日": "today", "今日一慎": "today",
+           "摘要": "summary", "帮助": "help", "阅读": "show", "慎": "shen"}
+
+
+async def chinese_command(update: Update, context: BotContext) -> None:
+    """``/目录 …``: Telegram has no non-ASCII commands, so route the Chinese aliases by hand."""
+    from handlers import groups, reading
+
+    message = update.effective_message
+    word, _, rest = (message.text or "").strip().lstrip("/").partition(" ") if message else ("", "", "")
+    target = ALIASES.get(word.split("@")[0])
+    context.args = rest.split()
+    handler = {"outline": reading.show_outline, "search": search, "quote": quote, "today": today,
+               "summary": summary, "help": reading.show_help, "show": reading.show_node, "shen": shen}.get(target or "")
+    if handler is not None:
+        await handler(update, context)
+    elif not in_group(update):
+        await groups.unknown_command(update, context)
+
+
+async def _search(update: Update, context: BotContext, query: str) -> None:
+    if await argument_too_long(update, context, query):
+        return
+    hits = context.speech.search(query, limit=GROUP_HITS if in_group(update) else PRIVATE_HITS)
+    await send(update, context, [render.search_results(lang_of(update), query, hits)])
+
+
+async def quote(update: Update, context: BotContext) -> None:
+    """/quote [KEYWORD]: one verbatim quote with its location."""
+    keyword = argument(context)
+    if await argument_too_long(update, context, keyword):
+        return
+    found = pick(context.speech, keyword=keyword or None)
+    if found is None:
+        await say(update, context, "quote_none", keyword=keyword)
+        return
+    await send(update, context, [render.quote(lang_of(update), found, keyword)])
+
+
+async def another_quote(update: Update, context: BotContext, node_id: str, keyword: str) -> None:
+    """Button: replace the quote with a different one."""
+    message = update.effective_message
+    current = message.text if message else ""
+    speech = context.speech
+    node = speech.find(node_id) if node_id else None
+    for _ in range(8):
+        found = pick(speech, node_id=node.id if node else None, keyword=keyword or None)
+        if found is None or found.text not in (current or ""):
+            break
+    if found is not None:
+        await edit(update, render.quote(lang_of(update), found, keyword, node_id))
+
+
+async def today(update: Update, context: BotContext) -> None:
+    """/today: today's 慎 principle and the quote of the day."""
+    day = datetime.now(await _zone(update, context)).date()
+    await send(update, context, [render.today(lang_of(update), day, reminder(context.speech, day),
+                                              quote_of_day(context.speech, day))])
+
+
+async def _zone(update: Update, context: BotContext):  # type: ignore[no-untyped-def]
+    chat = update.effective_chat
+    if context.store and chat:
+        return await context.store.zone_of(chat.id, context.zone)
+    return context.zone
+
+
+async def summary(update: Update, context: BotContext) -> None:
+    """/summary [ID]: extractive summary and keywords."""
+    ref = argument(context)
+    if await argument_too_long(update, context, ref):
+        return
+    try:
+        node = context.speech.node(ref) if ref else None
+    except UnknownNodeError:
+        await say(update, context, "unknown_id", ref=ref[:40])
+        return
+    await send(update, context, [render.summary(lang_of(update), summarize(context.speech, node, "short"))])
+
+
+async def shen(update: Update, context: BotContext) -> None:
+    """/shen [慎初|慎微|慎独|慎友]: the four principles, or one in detail."""
+    name = argument(context)
+    if not name:
+        await send(update, context, [render.principle_list(lang_of(update))])
+        return
+    item = principle(name[:20])
+    if item is None:
+        await say(update, context, "usage_shen")
+        return
+    await send(update, context, [render.principle_detail(context.speech, lang_of(update), item)])
+
+
+async def open_principle(update: Update, context: BotContext, index: int) -> None:
+    """Button: one principle in detail, or the list (-1), in place."""
+    items = principles()
+    lang = lang_of(update)
+    screen = (render.principle_detail(context.speech, lang, items[index]) if 0 <= index < len(items)
+              else render.principle_list(lang))
+    await edit(update, screen)
+
+
+def register(app: Application) -> None:  # type: ignore[type-arg]
+    """Commands for finding and digesting; plain private text is a search."""
+    app.add_handler(CommandHandler("search", search, filters=ONLY_NEW))
+    app.add_handler(CommandHandler("quote", quote, filters=ONLY_NEW))
+    app.add_handler(CommandHandler("today", today, filters=ONLY_NEW))
+    app.add_handler(CommandHandler("summary", summary, filters=ONLY_NEW))
+    app.add_handler(CommandHandler("shen", shen, filters=ONLY_NEW))
+    app.add_handler(MessageHandler(ONLY_NEW & filters.TEXT & ~filters.COMMAND & filters.Regex(r"^\s*/"),
+                                   chinese_command))
+    app.add_handler(MessageHandler(ONLY_NEW & filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND,
+                                   search_text))

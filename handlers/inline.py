@@ -1,0 +1,59 @@
+"""Inline mode: ``@bot words`` offers search hits that post the quote with its label; an empty
+query offers today's reminder and the four principles. Results are the same for everyone, so
+they are cached by Telegram for ``CACHE_SECONDS`` and never personal."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+
+from telegram import InlineQueryResultArticle, InputTextMessageContent, Update
+from telegram.ext import Application, InlineQueryHandler
+
+from bot.context import BotContext
+from content.quotes import quote_of_day
+from content.shen import principles, reminder
+from handlers import render
+from handlers.catalog import language, text
+
+CACHE_SECONDS = 300
+MAX_RESULTS = 10
+
+
+def _article(key: str, title: str, description: str, body: str) -> InlineQueryResultArticle:
+    result_id = hashlib.sha1(key.encode()).hexdigest()[:32]  # ≤ 64 bytes, unique per content
+    return InlineQueryResultArticle(
+        id=result_id, title=title[:100], description=description[:200],
+        input_message_content=InputTextMessageContent(body),
+    )
+
+
+async def answer_inline(update: Update, context: BotContext) -> None:
+    """Answer an inline query with search hits, or today's reminder for an empty query."""
+    query = update.inline_query
+    assert query is not None
+    lang = language(query.from_user.language_code)
+    words = " ".join(query.query.split())[:200]
+    speech = context.speech
+    results: list[InlineQueryResultArticle] = []
+    if not words:
+        day = datetime.now(context.zone).date()
+        today = render.today(lang, day, reminder(speech, day), quote_of_day(speech, day))
+        item = reminder(speech, day).principle
+        results.append(_article(f"today:{day}", text(lang, "inline_today_title", principle=item.name),
+                                item.meaning, today.text))
+        for p in principles():
+            screen = render.principle_detail(speech, lang, p)
+            results.append(_article(f"shen:{p.name}", text(lang, "inline_principle_title", name=p.name,
+                                                            meaning=p.meaning), p.english, screen.text))
+    else:
+        for hit in speech.search(words, limit=MAX_RESULTS):
+            label = hit.label or hit.id
+            body = text(lang, "inline_quote", text=hit.text, label=label)
+            title = text(lang, "inline_hit_title", label=label, snippet=render._short(hit.text, 40))
+            results.append(_article(f"{hit.id}:{hit.text}", title, hit.text, body))
+    await query.answer(results, cache_time=CACHE_SECONDS, is_personal=False)
+
+
+def register(app: Application) -> None:  # type: ignore[type-arg]
+    app.add_handler(InlineQueryHandler(answer_inline))

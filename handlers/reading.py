@@ -1,0 +1,88 @@
+"""Reading the speech: /start, /help, /outline (/mulu), /show, and reading buttons."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from telegram import Update
+from telegram.ext import Application, CommandHandler, filters
+
+from bot.context import BotContext
+from content import UnknownNodeError
+from content.quotes import pick
+from handlers import render
+from handlers.catalog import text
+from handlers.common import argument, argument_too_long, edit, in_group, lang_of, say, send
+from handlers.render import Screen
+
+ONLY_NEW = filters.UpdateType.MESSAGE
+
+
+async def start(update: Update, context: BotContext) -> None:
+    """Welcome, or open a deep link: s-4-2 (a section), q-4-2 (a quote from it), today."""
+    payload = argument(context)
+    lang = lang_of(update)
+    if payload.startswith(("s-", "q-")) and context.speech.find(payload[2:]):
+        node = context.speech.node(payload[2:])
+        if payload.startswith("s-"):
+            await send(update, context, render.show(context.speech, lang, node.id, in_group(update),
+                                                    context.bot.username))
+            return
+        found = pick(context.speech, node_id=node.id, day=datetime.now(context.zone).date())
+        if found:
+            await send(update, context, [render.quote(lang, found, node_id=node.id)])
+            return
+    user = update.effective_user
+    name = user.first_name if user else ""
+    await send(update, context, [Screen(text(lang, "welcome", name=name,
+                                             title=render.speech_title(context.speech, lang)))])
+
+
+async def show_help(update: Update, context: BotContext) -> None:
+    """Every command with one example each."""
+    await say(update, context, "help", bot=context.bot.username)
+
+
+async def show_outline(update: Update, context: BotContext) -> None:
+    """The outline as an inline keyboard (edited in place as the user taps)."""
+    await send(update, context, [render.outline(context.speech, lang_of(update))])
+
+
+async def show_node(update: Update, context: BotContext) -> None:
+    """/show ID: the node's text, split at sentence boundaries, with Prev/Next."""
+    ref = argument(context)
+    if not ref:
+        await say(update, context, "usage_show")
+        return
+    if await argument_too_long(update, context, ref):
+        return
+    try:
+        screens = render.show(context.speech, lang_of(update), ref, in_group(update), context.bot.username)
+    except UnknownNodeError:
+        await say(update, context, "unknown_id", ref=ref[:40])
+        return
+    await send(update, context, screens)
+
+
+async def open_outline(update: Update, context: BotContext, node_id: str) -> None:
+    """Button: show the outline at a node, in place."""
+    await edit(update, render.outline(context.speech, lang_of(update), node_id))
+
+
+async def read_page(update: Update, context: BotContext, node_id: str, page: int) -> None:
+    """Button: show a page of a node, in place."""
+    await edit(update, render.reader(context.speech, lang_of(update), node_id, page))
+
+
+async def send_node(update: Update, context: BotContext, node_id: str) -> None:
+    """Button: send a node as new message(s), keeping the message that had the button."""
+    await send(update, context, render.show(context.speech, lang_of(update), node_id, in_group(update),
+                                            context.bot.username))
+
+
+def register(app: Application) -> None:  # type: ignore[type-arg]
+    """Commands for reading; buttons are routed by ``handlers.buttons``."""
+    app.add_handler(CommandHandler("start", start, filters=ONLY_NEW))
+    app.add_handler(CommandHandler("help", show_help, filters=ONLY_NEW))
+    app.add_handler(CommandHandler(["outline", "mulu"], show_outline, filters=ONLY_NEW))
+    app.add_handler(CommandHandler("show", show_node, filters=ONLY_NEW))

@@ -1,0 +1,245 @@
+"""Screens: the HTML text and inline keyboard of every view, built in one place.
+
+Handlers decide *what* to show; this module decides *how*. All user-visible words come from
+``handlers.catalog``; speech text and anything a user typed is escaped there or here.
+
+Length rules (Telegram: 4096 characters a message, counted in UTF-16 units after entities are
+parsed): a node's text is cut into pages of at most ``PAGE_CHARS`` at sentence boundaries;
+in groups a text longer than ``GROUP_CHARS`` is shown as its first sentences plus a "read
+more in private" deep link, so the bot never floods a group.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass, field
+from datetime import date
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from content import Node, Speech
+from content.quotes import Quote
+from content.search import Hit
+from content.sentences import split_sentences
+from content.shen import Principle as PrincipleModel
+from content.shen import Reminder, principles
+from content.summary import Summary
+from handlers import callbacks as cb
+from handlers.catalog import Html, text
+
+MESSAGE_LIMIT = 4096
+PAGE_CHARS = 3500
+GROUP_CHARS = 1000
+BUTTON_CHARS = 28
+
+
+@dataclass
+class Screen:
+    """One message: HTML text and an optional inline keyboard."""
+
+    text: Html
+    buttons: list[list[InlineKeyboardButton]] = field(default_factory=list)
+
+    @property
+    def markup(self) -> InlineKeyboardMarkup | None:
+        return InlineKeyboardMarkup(self.buttons) if self.buttons else None
+
+
+def utf16_len(value: str) -> int:
+    """Length as Telegram counts it."""
+    return len(value.encode("utf-16-le")) // 2
+
+
+def button(label: str, data: cb.Callback) -> InlineKeyboardButton:
+    return InlineKeyboardButton(label, callback_data=cb.encode(data))
+
+
+def _short(value: str, limit: int = BUTTON_CHARS) -> str:
+    value = value.strip()
+    return value if len(value) <= limit else value[: limit - 1] + "…"
+
+
+def speech_title(speech: Speech, lang: str) -> str:
+    """《Title》 when the speech file has a title line, else a generic name."""
+    if speech.title:
+        return f"《{speech.title}》" if lang == "zh" else f"“{speech.title}”"
+    return "这篇讲话" if lang == "zh" else "the speech"
+
+
+def paginate(body: str, limit: int = PAGE_CHARS) -> list[str]:
+    """Cut ``body`` into pages of at most ``limit`` UTF-16 units, at sentence boundaries."""
+    pages: list[str] = []
+    current = ""
+    for sentence in split_sentences(body):
+        while utf16_len(sentence) > limit:  # one enormous sentence: cut it hard
+            head, sentence = sentence[:limit], sentence[limit:]
+            if current:
+                pages.append(current)
+                current = ""
+            pages.append(head)
+        if utf16_len(current + sentence) > limit:
+            pages.append(current)
+            current = ""
+        current += sentence
+    if current or not pages:
+        pages.append(current)
+    return [page.strip("\n") for page in pages]
+
+
+def neighbours(speech: Speech, node: Node) -> tuple[Node | None, Node | None]:
+    """The previous and next node of the same level in speech order (sections cross parts)."""
+    top = ("preface", "part", "closing")
+    same = [n for n in speech.nodes() if (n.kind in top) == (node.kind in top) and
+            (node.kind in top or n.kind == node.kind)]
+    i = next(i for i, n in enumerate(same) if n.id == node.id)
+    return (same[i - 1] if i > 0 else None, same[i + 1] if i + 1 < len(same) else None)
+
+
+def _node_button_label(node: Node) -> str:
+    return _short(f"{node.label} {node.title or node.sentences[0].strip()}")
+
+
+# --- reading -----------------------------------------------------------------------------
+
+
+def outline(speech: Speech, lang: str, node_id: str = "") -> Screen:
+    """The outline at the top level or inside a part/section with children."""
+    if not node_id:
+        rows = [[button(_node_button_label(n), cb.Outline(n.id) if n.children else cb.Read(n.id))]
+                for n in speech.top]
+        return Screen(text(lang, "outline_title", title=speech_title(speech, lang)), rows)
+    node = speech.node(node_id)
+    rows = [[button(text(lang, "btn_full_text"), cb.Read(node.id))]]
+    rows += [[button(_node_button_label(child), cb.Outline(child.id) if child.children else cb.Read(child.id))]
+             for child in node.children]
+    parent = speech.parent(node)
+    rows.append([button(text(lang, "btn_up"), cb.Outline(parent.id if parent else ""))])
+    return Screen(text(lang, "outline_part", label=node.label, heading=node.title or ""), rows)
+
+
+def _page_text(node: Node, lang: str, page: int, pages: list[str]) -> Html:
+    parts = [text(lang, "node_header", label=node.label), html.escape(pages[page], quote=False)]
+    if len(pages) > 1:
+        parts.append(text(lang, "page_marker", page=page + 1, pages=len(pages)))
+    return Html("\n".join(parts))
+
+
+def reader(speech: Speech, lang: str, node_id: str, page: int = 0) -> Screen:
+    """One page of a node, edited in place: page or node Prev/Next, and Back."""
+    node = speech.node(node_id)
+    pages = paginate(node.text)
+    page = min(max(page, 0), len(pages) - 1)
+    previous, following = neighbours(speech, node)
+    row: list[InlineKeyboardButton] = []
+    if page > 0:
+        row.append(button(text(lang, "btn_prev_page"), cb.Read(node.id, page - 1)))
+    elif previous:
+        row.append(button(text(lang, "btn_prev"), cb.Read(previous.id)))
+    if page + 1 < len(pages):
+        row.append(button(text(lang, "btn_next_page"), cb.Read(node.id, page + 1)))
+    elif following:
+        row.append(button(text(lang, "btn_next"), cb.Read(following.id)))
+    parent = speech.parent(node)
+    back = [button(text(lang, "btn_up"), cb.Outline(parent.id if parent else ""))]
+    return Screen(_page_text(node, lang, page, pages), [row, back] if row else [back])
+
+
+def show(speech: Speech, lang: str, node_id: str, in_group: bool, bot_username: str) -> list[Screen]:
+    """``/show``: every page as its own message in private; one concise message in groups."""
+    node = speech.node(node_id)
+    if in_group and utf16_len(node.text) > GROUP_CHARS:
+        first = paginate(node.text, GROUP_CHARS)[0]
+        body = Html("\n".join([text(lang, "node_header", label=node.label), html.escape(first, quote=False),
+                               text(lang, "truncated")]))
+        link = InlineKeyboardButton(text(lang, "read_more_private"), url=deep_link(bot_username, "s-" + node.id))
+        return [Screen(body, [[link]])]
+    pages = paginate(node.text)
+    screens = [Screen(_page_text(node, lang, i, pages)) for i in range(len(pages))]
+    previous, following = neighbours(speech, node)
+    row = []
+    if previous:
+        row.append(button(text(lang, "btn_prev"), cb.Read(previous.id)))
+    row.append(button(text(lang, "btn_outline"), cb.Outline("")))
+    if following:
+        row.append(button(text(lang, "btn_next"), cb.Read(following.id)))
+    screens[-1].buttons = [row]
+    return screens
+
+
+def deep_link(bot_username: str, payload: str) -> str:
+    """``t.me`` link that opens a private chat with ``/start payload`` (payload: [A-Za-z0-9_-])."""
+    return f"https://t.me/{bot_username}?start={payload.replace('.', '-')}"
+
+
+# --- search, quotes, summaries, principles -----------------------------------------------
+
+
+def _echo(query: str, limit: int = 30) -> str:
+    query = " ".join(query.split())
+    return query if len(query) <= limit else query[: limit - 1] + "…"
+
+
+def search_results(lang: str, query: str, hits: list[Hit]) -> Screen:
+    """Hits with the match in bold and a button to read each hit's section."""
+    if not hits:
+        outline_button = button(text(lang, "btn_outline"), cb.Outline())
+        return Screen(text(lang, "search_none", query=_echo(query)), [[outline_button]])
+    lines = [text(lang, "search_results", query=_echo(query))]
+    lines += [text(lang, "search_hit", n=i, label=hit.label or hit.id, highlighted=Html(hit.highlight()))
+              for i, hit in enumerate(hits, start=1)]
+    ids = list(dict.fromkeys(hit.id for hit in hits))
+    rows = [[button(text(lang, "btn_read", label=_short(hit_label(hits, i), 16)), cb.Send(i))] for i in ids]
+    return Screen(Html("\n\n".join(lines)), rows)
+
+
+def hit_label(hits: list[Hit], node_id: str) -> str:
+    return next(h.label or h.id for h in hits if h.id == node_id)
+
+
+def quote(lang: str, item: Quote, keyword: str = "", node_id: str = "") -> Screen:
+    """A quote with "another one" and a button to read its section."""
+    rows = [[button(text(lang, "btn_another"), cb.Another(node_id, keyword)),
+             button(text(lang, "btn_read", label=item.label), cb.Send(item.id))]]
+    return Screen(text(lang, "quote", text=item.text, label=item.label), rows)
+
+
+def today(lang: str, day: date, reminder: Reminder, quote_of_day: Quote) -> Screen:
+    """Today's 慎 principle and the quote of the day (the same message as the daily push)."""
+    principle = reminder.principle
+    meaning = principle.meaning if lang == "zh" else principle.english
+    body = text(lang, "today", date=day.isoformat(), principle=principle.name, meaning=meaning,
+                explanation=principle.explanation, quote=quote_of_day.text, label=quote_of_day.label)
+    rows = [[button(text(lang, "btn_read", label=quote_of_day.label), cb.Send(quote_of_day.id)),
+             button(principle.name, cb.Principle(principles().index(principle)))]]
+    return Screen(body, rows)
+
+
+def summary(lang: str, result: Summary) -> Screen:
+    """A summary with its keywords and a button to the full text (or the outline)."""
+    body = text(lang, "summary", label=result.label, summary=result.summary, keywords="、".join(result.keywords))
+    target: cb.Callback = cb.Outline() if result.id == "speech" else cb.Send(result.id)
+    label = text(lang, "btn_outline") if result.id == "speech" else text(lang, "btn_full_text")
+    return Screen(body, [[button(label, target)]])
+
+
+def principle_list(lang: str) -> Screen:
+    """The four principles, one button each."""
+    items = principles()
+    lines = "\n".join(text(lang, "shen_item", name=p.name, meaning=p.meaning if lang == "zh" else p.english)
+                      for p in items)
+    return Screen(text(lang, "shen_list", items=Html(lines)), [[button(p.name, cb.Principle(i)) for i, p in
+                                                                 enumerate(items)]])
+
+
+def principle_detail(speech: Speech, lang: str, item: PrincipleModel) -> Screen:
+    """One principle: meaning, explanation, source and its passages as buttons."""
+    passages = [speech.node(p) for p in item.passages]
+    listing = "\n".join(text(lang, "shen_passage", label=n.label, title=n.title or n.sentences[0].strip()[:24])
+                        for n in passages)
+    source = text(lang, "shen_source", source=item.source) if item.source else Html("")
+    explanation = item.explanation if lang == "zh" else f"{item.explanation}\n{item.english}"
+    body = text(lang, "shen_detail", name=item.name, pinyin=item.pinyin, meaning=item.meaning,
+                explanation=explanation, source=source, passages=Html(listing))
+    rows = [[button(text(lang, "btn_read", label=n.label), cb.Send(n.id)) for n in passages],
+            [button(text(lang, "btn_up"), cb.Principle(-1))]]
+    return Screen(body, rows)

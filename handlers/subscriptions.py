@@ -1,0 +1,237 @@
+"""Subscriptions: /subscribe /unsubscribe /settime /timezone /settings, their buttons, and the
+group -1 bookkeeping for group → supergroup migration.
+
+In groups only administrators may change anything (checked with getChatMember and cached for
+``ADMIN_TTL`` seconds); a message sent by an anonymous administrator (``sender_chat`` is the
+group itself) counts as an administrator's.
+"""
+
+from __future__ import annotations
+
+import time as clock
+from datetime import UTC, datetime
+from functools import cache
+from zoneinfo import ZoneInfo, available_timezones
+
+from telegram import ChatMember, InlineKeyboardButton, Update
+from telegram.ext import Application, CommandHandler, TypeHandler, filters
+
+from bot.context import BotContext
+from bot.models import ChatRow
+from bot.storage import parse_time
+from handlers import callbacks as cb
+from handlers.catalog import text
+from handlers.common import argument, edit, in_group, lang_of, say, send
+from handlers.render import Screen, button
+
+ONLY_NEW = filters.UpdateType.MESSAGE
+ADMIN_TTL = 60.0
+COMMON_ZONES = ("Asia/Shanghai", "Asia/Hong_Kong", "Asia/Taipei", "Asia/Singapore", "Asia/Tokyo",
+                "Europe/London", "Europe/Berlin", "America/New_York", "America/Los_Angeles", "Australia/Sydney")
+COMMON_TIMES = ("06:30", "07:00", "07:30", "08:00", "09:00", "12:00", "18:00", "21:00")
+
+
+@cache
+def _zones() -> dict[str, str]:
+    """Lower-cased IANA name (and city alone, when unique) → canonical name."""
+    names = sorted(available_timezones())
+    lookup = {name.lower(): name for name in names}
+    cities: dict[str, list[str]] = {}
+    for name in names:
+        cities.setdefault(name.rsplit("/", 1)[-1].lower(), []).append(name)
+    for city, matches in cities.items():
+        if len(matches) == 1:
+            lookup.setdefault(city, matches[0])
+    return lookup
+
+
+def resolve_zone(value: str) -> str | None:
+    """An IANA zone for what the user typed (Asia/Shanghai, asia/shanghai, Shanghai), or None."""
+    return _zones().get("_".join(value.strip().split()).lower()) if value.strip() else None
+
+
+async def is_admin(update: Update, context: BotContext) -> bool:
+    """Private chats: yes. Groups: anonymous admins and members with admin status (cached)."""
+    chat, user, message = update.effective_chat, update.effective_user, update.effective_message
+    if chat is None or not in_group(update):
+        return True
+    if message and message.sender_chat and message.sender_chat.id == chat.id:
+        return True
+    if user is None:
+        return False
+    cache_ = context.bot_data.__dict__.setdefault("admin_cache", {})
+    key = (chat.id, user.id)
+    hit = cache_.get(key)
+    if hit and hit[0] > clock.monotonic():
+        return bool(hit[1])
+    member = await context.bot.get_chat_member(chat.id, user.id)
+    admin = member.status in (ChatMember.ADMINISTRATOR, ChatMember.OWNER)
+    cache_[key] = (clock.monotonic() + ADMIN_TTL, admin)
+    return admin
+
+
+async def _guard(update: Update, context: BotContext) -> bool:
+    """True when the change may go ahead; otherwise the user has been told why not."""
+    if context.store is None:
+        await _tell(update, context, "no_store")
+        return False
+    if not await is_admin(update, context):
+        await _tell(update, context, "not_admin")
+        return False
+    return True
+
+
+async def _tell(update: Update, context: BotContext, key: str) -> None:
+    if update.callback_query:
+        await update.callback_query.answer(text(lang_of(update), key), show_alert=True)
+    else:
+        await say(update, context, key)
+
+
+def _next_text(row: ChatRow) -> str:
+    if row.next_due_at is None:
+        return "-"
+    local = row.next_due_at.astimezone(ZoneInfo(row.timezone))
+    return local.strftime("%Y-%m-%d %H:%M")
+
+
+def settings_screen(lang: str, row: ChatRow | None) -> Screen:
+    """The current state with buttons to change it."""
+    subscribed = bool(row and row.subscribed)
+    state = "state_paused" if row and row.paused and subscribed else ("state_on" if subscribed else "state_off")
+    body = text(lang, "settings", state=text(lang, state), time=row.push_time if row else "08:00",
+                zone=row.timezone if row else "Asia/Shanghai")
+    toggle = button(text(lang, "btn_sub_off"), cb.Setting("off")) if subscribed else button(
+        text(lang, "btn_sub_on"), cb.Setting("on"))
+    times = [button(t, cb.Setting("time", t)) for t in COMMON_TIMES]
+    rows = [[toggle, button(text(lang, "btn_zone"), cb.Setting("zones"))], times[:4], times[4:]]
+    return Screen(body, rows)
+
+
+def zone_screen(lang: str, key: str = "zone_pick", typed: str = "") -> Screen:
+    rows: list[list[InlineKeyboardButton]] = []
+    for i in range(0, len(COMMON_ZONES), 2):
+        rows.append([button(z, cb.Setting("zone", z)) for z in COMMON_ZONES[i : i + 2]])
+    return Screen(text(lang, key, zone=typed[:40]) if typed else text(lang, key), rows)
+
+
+def _kind(update: Update) -> str:
+    chat = update.effective_chat
+    return chat.type if chat else "private"
+
+
+async def subscribe(update: Update, context: BotContext) -> None:
+    """/subscribe [HH:MM]: the daily reminder (default 08:00, or the chat's current time)."""
+    value = argument(context)
+    at = parse_time(value) if value else None
+    if value and at is None:
+        await say(update, context, "usage_subscribe")
+        return
+    if not await _guard(update, context):
+        return
+    assert context.store is not None and update.effective_chat is not None
+    row = await context.store.subscribe(update.effective_chat.id, _kind(update), lang_of(update),
+                                        at.strftime("%H:%M") if at else None)
+    await say(update, context, "sub_done", time=row.push_time, zone=row.timezone, next=_next_text(row))
+
+
+async def unsubscribe(update: Update, context: BotContext) -> None:
+    """/unsubscribe: stop the daily reminder."""
+    if not await _guard(update, context):
+        return
+    assert context.store is not None and update.effective_chat is not None
+    changed = await context.store.unsubscribe(update.effective_chat.id)
+    await say(update, context, "sub_off" if changed else "sub_none")
+
+
+async def settime(update: Update, context: BotContext) -> None:
+    """/settime HH:MM."""
+    at = parse_time(argument(context))
+    if at is None:
+        await say(update, context, "usage_settime")
+        return
+    if not await _guard(update, context):
+        return
+    assert context.store is not None and update.effective_chat is not None
+    row = await context.store.configure(update.effective_chat.id, _kind(update), push_time=at.strftime("%H:%M"))
+    await say(update, context, "time_set", time=row.push_time, zone=row.timezone)
+
+
+async def timezone(update: Update, context: BotContext) -> None:
+    """/timezone Area/City, or a keyboard of common zones."""
+    typed = argument(context)
+    lang = lang_of(update)
+    if not typed:
+        await send(update, context, [zone_screen(lang)])
+        return
+    zone = resolve_zone(typed)
+    if zone is None:
+        await send(update, context, [zone_screen(lang, "bad_zone", typed)])
+        return
+    if not await _guard(update, context):
+        return
+    assert context.store is not None and update.effective_chat is not None
+    await context.store.configure(update.effective_chat.id, _kind(update), zone=zone)
+    local = datetime.now(UTC).astimezone(ZoneInfo(zone)).strftime("%H:%M")
+    await say(update, context, "zone_set", zone=zone, local=local)
+
+
+async def show_settings(update: Update, context: BotContext) -> None:
+    """/settings: the current state with buttons."""
+    if context.store is None:
+        await say(update, context, "no_store")
+        return
+    assert update.effective_chat is not None
+    row = await context.store.chat(update.effective_chat.id)
+    await send(update, context, [settings_screen(lang_of(update), row)])
+
+
+async def press_setting(update: Update, context: BotContext, data: cb.Setting) -> None:
+    """Settings buttons: on, off, time, zones (the picker), zone."""
+    query = update.callback_query
+    assert query is not None and update.effective_chat is not None
+    lang = lang_of(update)
+    if data.action == "zones":
+        await query.answer()
+        await edit(update, zone_screen(lang))
+        return
+    if not await _guard(update, context):
+        return
+    assert context.store is not None
+    chat_id, kind = update.effective_chat.id, _kind(update)
+    if data.action == "on":
+        await context.store.subscribe(chat_id, kind, lang)
+    elif data.action == "off":
+        await context.store.unsubscribe(chat_id)
+    elif data.action == "time" and parse_time(data.value):
+        await context.store.configure(chat_id, kind, push_time=data.value)
+    elif data.action == "zone" and resolve_zone(data.value):
+        await context.store.configure(chat_id, kind, zone=resolve_zone(data.value))
+    else:
+        await query.answer(text(lang, "stale_button"))
+        return
+    await query.answer()
+    await edit(update, settings_screen(lang, await context.store.chat(chat_id)))
+
+
+async def follow_migration(update: Update, context: BotContext) -> None:
+    """Group -1: a group that became a supergroup keeps its subscription under the new id."""
+    message = update.message
+    if message is None or context.store is None:
+        return
+    if message.migrate_to_chat_id:
+        await context.store.migrate(message.chat.id, message.migrate_to_chat_id)
+    elif message.migrate_from_chat_id:
+        await context.store.migrate(message.migrate_from_chat_id, message.chat.id)
+
+
+def register_middleware(app: Application) -> None:  # type: ignore[type-arg]
+    app.add_handler(TypeHandler(Update, follow_migration), group=-1)
+
+
+def register(app: Application) -> None:  # type: ignore[type-arg]
+    app.add_handler(CommandHandler("subscribe", subscribe, filters=ONLY_NEW))
+    app.add_handler(CommandHandler("unsubscribe", unsubscribe, filters=ONLY_NEW))
+    app.add_handler(CommandHandler("settime", settime, filters=ONLY_NEW))
+    app.add_handler(CommandHandler("timezone", timezone, filters=ONLY_NEW))
+    app.add_handler(CommandHandler("settings", show_settings, filters=ONLY_NEW))

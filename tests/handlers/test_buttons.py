@@ -1,0 +1,35 @@
+"""Buttons: stale or forged callback data gets a polite answer, never an exception."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.local import LocalBot
+from handlers import callbacks as cb
+
+
+@pytest.mark.parametrize("data", ["r|9.9|0", "zzz|1", "r|4.2|x", "", "o|../../etc", "h|abc", "s|<b>", "q|99|x"])
+async def test_stale_or_forged_data_is_answered_politely(bot: LocalBot, data: str) -> None:
+    chat = bot.private()
+    menu = (await chat.send("/outline")).messages[0]
+    reply = await chat.press_data(menu, data)
+    assert reply.answers and reply.answers[0].get("text") == "这个按钮已经过期，请重新发送命令。"
+    assert not reply.errors and menu.edits == 0
+
+
+def test_every_callback_fits_in_64_bytes() -> None:
+    long = cb.Another("4.2.3", "纪律" * 100)
+    assert len(cb.encode(long).encode()) <= 64
+    assert cb.parse(cb.encode(long)) == cb.Another("4.2.3", cb.parse(cb.encode(long)).keyword)  # type: ignore[union-attr]
+    for value in (cb.Outline(), cb.Read("4.2.6", 12), cb.Send("closing"), cb.Principle(3),
+                  cb.Setting("zone", "America/Los_Angeles")):
+        assert cb.parse(cb.encode(value)) == value
+
+
+async def test_pressing_the_same_button_twice_is_harmless(bot: LocalBot) -> None:
+    chat = bot.private()
+    menu = (await chat.send("/outline")).messages[0]
+    await chat.press(menu, "结语")
+    again = await chat.press_data(menu, "r|closing|0")
+    assert [c.error.description[:40] for c in again.errors] == ["Bad Request: message is not modified: sp"]
+    assert not [c for c in again.calls if c.method == "sendMessage"]  # no "something went wrong"

@@ -1,0 +1,94 @@
+"""Finding: /search, plain text, /quote, /today, /summary, /shen."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from bot.local import LocalBot
+from content.quotes import quote_of_day
+from content.shen import reminder
+
+
+async def test_search_marks_the_match_in_bold(bot: LocalBot) -> None:
+    reply = await bot.private().send("/search 抓铁有恨")
+    assert "<b>二（一）</b>" in reply.html and "<b>抓铁有痕</b>" in reply.html
+    assert [b["text"] for b in reply.messages[0].buttons] == ["二（一） 阅读"]
+
+
+async def test_search_hit_button_sends_the_section(bot: LocalBot) -> None:
+    chat = bot.private()
+    results = (await chat.send("/search yi gang shuang ze")).messages[0]
+    opened = await chat.press(results, "四（三）2")
+    assert opened.messages[0].text.startswith("【四（三）2】\n二要扛起管党治党责任")
+    assert results.text.startswith("🔍")  # the results stay
+
+
+async def test_search_with_no_hits_suggests_the_outline(bot: LocalBot) -> None:
+    reply = await bot.private().send("/search 足球比赛")
+    assert "没有找到与“足球比赛”相符的内容" in reply.text and "/outline" in reply.text
+
+
+async def test_search_escapes_what_the_user_typed(bot: LocalBot) -> None:
+    reply = await bot.private().send("/search <i>慎独</i> & 纪律")
+    assert "&lt;i&gt;" in reply.html and "<i>" not in reply.html
+
+
+async def test_search_without_query_gives_usage(bot: LocalBot) -> None:
+    assert (await bot.private().send("/search")).text == "用法：/search 关键词，例如 /search 慎独"
+
+
+async def test_oversized_query_gets_a_clear_answer(bot: LocalBot) -> None:
+    reply = await bot.private().send("/search " + "慎" * 3000)
+    assert reply.text == "输入太长了（最多 200 个字）。"
+
+
+async def test_plain_text_in_private_is_a_search_or_an_id(bot: LocalBot) -> None:
+    chat = bot.private()
+    assert "<b>慎独</b>" in (await chat.send("慎獨")).html
+    assert (await chat.send("四（三）")).text.startswith("【四（三）】")
+
+
+async def test_quote_is_verbatim_with_its_location(bot: LocalBot, speech) -> None:
+    chat = bot.private()
+    reply = await chat.send("/quote 腐败")
+    text, label = reply.text.rsplit("\n——", 1)
+    node = next(n for n in speech.nodes() if n.label == label)
+    assert text.strip("“”") in node.text and "腐败" in text
+    before = reply.messages[0].text
+    another = await chat.press(reply.messages[0], "换一条")
+    assert another.edited and reply.messages[0].text != before
+    assert "腐败" in reply.messages[0].text
+
+
+async def test_quote_with_unknown_keyword(bot: LocalBot) -> None:
+    reply = await bot.private().send("/quote 足球")
+    assert reply.text.startswith("没有找到包含“足球”的金句")
+
+
+async def test_today_matches_the_reminder_of_the_day(bot: LocalBot, speech) -> None:
+    reply = await bot.private().send("/today")
+    day = datetime.now(ZoneInfo("Asia/Shanghai")).date()
+    expected = reminder(speech, day)
+    assert f"今日一慎：{expected.principle.name}" in reply.text
+    assert quote_of_day(speech, day).text in reply.text
+
+
+async def test_summary_of_a_node_and_of_the_speech(bot: LocalBot) -> None:
+    chat = bot.private()
+    node = await chat.send("/summary 四（二）")
+    assert node.text.startswith("📝 四（二） 摘要") and "关键词：" in node.text
+    assert node.messages[0].buttons[0]["text"] == "📄 阅读全文"
+    whole = await chat.send("/summary")
+    assert "一、树牢核心意识" in whole.text and whole.messages[0].buttons[0]["text"] == "📖 目录"
+    assert "没有编号" in (await chat.send("/summary 7")).text
+
+
+async def test_shen_lists_and_explains(bot: LocalBot) -> None:
+    chat = bot.private()
+    listing = await chat.send("/shen")
+    assert all(name in listing.text for name in ("慎初", "慎微", "慎独", "慎友"))
+    detail = await chat.press(listing.messages[0], "慎独")
+    assert "《礼记·中庸》" in listing.messages[0].text and detail.edited
+    assert "慎友" in (await chat.send("/shen 慎友")).text
+    assert (await chat.send("/shen 慎重")).text.startswith("用法：/shen")

@@ -1,0 +1,107 @@
+"""Reading: /start (with deep links), /help, /outline navigation, /show."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bot.local import LocalBot
+from bot.settings import Settings
+from content import parse_text
+from tests.conftest import bot_settings
+
+
+async def test_start_welcomes_by_name(bot: LocalBot) -> None:
+    reply = await bot.private(first_name="张三").send("/start")
+    assert "你好，张三" in reply.text and "/search" in reply.text
+
+
+async def test_start_in_english_for_english_users(bot: LocalBot) -> None:
+    reply = await bot.private(language_code="en").send("/start")
+    assert reply.text.startswith("👋 Hello")
+
+
+async def test_deep_link_opens_a_section(bot: LocalBot) -> None:
+    reply = await bot.private().send("/start s-4-2")
+    assert reply.text.startswith("【四（二）】\n（二）聚焦关键环节")
+
+
+async def test_deep_link_with_a_quote(bot: LocalBot, speech) -> None:
+    reply = await bot.private().send("/start q-4-2")
+    quote, label = reply.text.rsplit("\n——", 1)
+    assert label.startswith("四（二）")
+    assert quote[1:-1] in speech.node("4.2").text
+
+
+async def test_bad_deep_link_is_just_a_welcome(bot: LocalBot) -> None:
+    assert "你好" in (await bot.private().send("/start s-99-1")).text
+    assert "你好" in (await bot.private().send("/start <script>")).text
+
+
+async def test_help_lists_every_command_with_an_example(bot: LocalBot) -> None:
+    reply = await bot.private().send("/help")
+    for command in ("/outline", "/mulu", "/show 4.2", "/search 慎独", "/quote 纪律", "/today", "/summary 4",
+                    "/shen 慎独", "/subscribe 08:00", "/settings", "@speech_test_bot"):
+        assert command in reply.text
+
+
+async def test_outline_navigates_in_place(bot: LocalBot) -> None:
+    chat = bot.private()
+    menu = (await chat.send("/mulu")).messages[0]
+    assert menu.text.startswith("📖 目录") and len(menu.buttons) == 6
+    part = await chat.press(menu, "四、")
+    assert part.edited[0].message_id == menu.message_id  # the same message, edited
+    assert "四、坚定初心使命" in menu.text
+    assert [b["text"][:4] for b in menu.buttons][1:4] == ["四（一）", "四（二）", "四（三）"]
+    await chat.press(menu, "四（二）")  # a section with points opens its own list
+    await chat.press(menu, "四（二）3")
+    assert menu.text.startswith("【四（二）3】\n三是从严防范")
+    await chat.press(menu, "下一节")
+    assert menu.text.startswith("【四（二）4】")
+    await chat.press(menu, "返回")
+    assert "四（二）" in menu.text and "请选择小节" in menu.text
+    await chat.press(menu, "返回")
+    await chat.press(menu, "返回")
+    assert menu.text.startswith("📖 目录")
+
+
+async def test_show_accepts_the_speech_notation(bot: LocalBot) -> None:
+    chat = bot.private()
+    for ref in ("四（二）", "4-2", "4.2", "四(二)"):
+        reply = await chat.send(f"/show {ref}")
+        assert reply.text.startswith("【四（二）】")
+    buttons = [b["text"] for b in reply.messages[-1].buttons]
+    assert buttons == ["◀ 上一节", "📖 目录", "下一节 ▶"]
+
+
+async def test_show_without_id_gives_usage_and_unknown_id_lists_ids(bot: LocalBot) -> None:
+    chat = bot.private()
+    assert (await chat.send("/show")).text.startswith("用法：/show")
+    reply = await chat.send("/show 9.9<b>")
+    assert "没有编号为“9.9<b>”的章节" in reply.text
+    assert "9.9&lt;b&gt;" in reply.html  # escaped, never raw HTML
+
+
+async def test_long_sections_are_split_at_sentences(tmp_path: Path) -> None:
+    sentence = "这是一个很长的段落中的一句话，用来测试分页是否在句子边界上进行。"
+    long_text = "一、很长的部分\n（一）很长的小节。" + sentence * 300 + "\n（二）短小节。\n"
+    speech = parse_text(long_text)
+    async with LocalBot(bot_settings(tmp_path), speech=speech) as bot:
+        reply = await bot.private().send("/show 1.1")
+        assert len(reply.messages) >= 3
+        for message in reply.messages:
+            assert len(message.text.encode("utf-16-le")) // 2 <= 4096
+        body = "".join(m.text.split("\n", 1)[1].rsplit("\n（第", 1)[0] for m in reply.messages)
+        assert body == speech.node("1.1").text  # nothing lost, nothing added
+        assert all(m.text.split("\n", 1)[1].split("\n（第")[0].endswith(("。", "”")) for m in reply.messages)
+        group = await bot.group().send("/show 1.1")
+        assert len(group.messages) == 1 and "请在私聊中阅读" in group.text
+        assert group.messages[0].buttons[0]["url"] == "https://t.me/speech_test_bot?start=s-1-1"
+        reader = await bot.private().send("/outline")
+        await bot.private().press(reader.messages[0], "一、")
+        await bot.private().press(reader.messages[0], "一（一）")
+        assert "（第 1/" in reader.messages[0].text and "下一页" in str(reader.messages[0].buttons)
+
+
+async def test_settings_are_never_logged_with_the_token(tmp_path: Path) -> None:
+    settings = Settings(token="123456:SECRET-secret-secret-secret", database_url="")
+    assert "SECRET" not in repr(settings) and "SECRET" not in str(settings.model_dump())
