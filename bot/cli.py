@@ -8,14 +8,29 @@ one line to stderr and exit 2; nothing prints a traceback.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
+import logging
 import os
+import re
+import secrets
 import sys
 from collections.abc import Callable, Sequence
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
+from telegram import Update
+from telegram.constants import ParseMode
+from telegram.ext import AIORateLimiter, Defaults, ExtBot
+
+from bot.app import build_application, protect_logs
+from bot.console import run_console, terminal_text
+from bot.scheduler import Pusher, push_screen
+from bot.settings import Settings, SettingsError, load_settings
+from bot.storage import Store
 from content import Node, Speech, SpeechFormatError, UnknownNodeError, load_speech, quotes, shen, summary
 
 EXIT_USAGE = 2
@@ -133,6 +148,110 @@ def cmd_reminder(args: argparse.Namespace) -> int:
     return 0
 
 
+def _settings() -> Settings:
+    try:
+        return load_settings()
+    except SettingsError as exc:
+        raise CliError(str(exc)) from None
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    """Start the bot: long polling, or a webhook when SPEECHBOT_WEBHOOK_URL is set."""
+    settings = _settings()
+    if args.file:
+        settings = settings.model_copy(update={"speech_file": Path(args.file)})
+    speech = load_speech(settings.speech_file)
+    if settings.token is None:
+        print(f"speechbot: {_settings_hint()}", file=sys.stderr)
+        if sys.stdin.isatty():
+            print("Opening `speechbot console` instead (a local fake Telegram, no token needed).", file=sys.stderr)
+            return asyncio.run(run_console(settings, speech))
+        return EXIT_USAGE
+    token = settings.require_token()
+    logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s", level=settings.log_level.upper())
+    protect_logs(token)
+    app = build_application(settings, speech)
+    if settings.webhook_url:
+        secret = (settings.webhook_secret.get_secret_value() if settings.webhook_secret
+                  else secrets.token_urlsafe(32))
+        path = urlsplit(settings.webhook_url).path.lstrip("/")
+        app.run_webhook(listen=settings.webhook_listen, port=settings.webhook_port, url_path=path,
+                        webhook_url=settings.webhook_url, secret_token=secret, allowed_updates=Update.ALL_TYPES)
+    else:
+        app.run_polling(allowed_updates=Update.ALL_TYPES)
+    return 0
+
+
+def _settings_hint() -> str:
+    try:
+        Settings(token=None).require_token()
+    except SettingsError as exc:
+        return str(exc)
+    return ""
+
+
+def cmd_console(args: argparse.Namespace) -> int:
+    """Talk to the real bot in this terminal through a local fake Bot API."""
+    settings = _settings()
+    speech = load_speech(args.file or settings.speech_file)
+    return asyncio.run(run_console(settings, speech, language_code=args.lang))
+
+
+def cmd_db_upgrade(args: argparse.Namespace) -> int:
+    """Apply the database migrations."""
+    settings = _settings()
+
+    async def upgrade() -> None:
+        store = await Store.open(settings.database_url)
+        await store.close()
+
+    asyncio.run(upgrade())
+    print(f"database migrated to the latest revision: {_safe_url(settings.database_url)}")
+    return 0
+
+
+def _safe_url(url: str) -> str:
+    return re.sub(r"//([^:/@]+):[^@]*@", r"//\1:***@", url)
+
+
+def cmd_push_preview(args: argparse.Namespace) -> int:
+    """Print the daily message as a chat would receive it."""
+    speech = _speech(args)
+    screen = push_screen(speech, args.lang, _date(args.date))
+    print(terminal_text(screen.text, bold=False))
+    return 0
+
+
+def cmd_push_run_due(args: argparse.Namespace) -> int:
+    """One delivery pass now (or as if at --at), printing what it did."""
+    settings = _settings()
+    speech = load_speech(args.file or settings.speech_file)
+    token = settings.require_token() if settings.token else None
+    if token is None:
+        raise CliError(_settings_hint())
+    try:
+        at = datetime.fromisoformat(args.at) if args.at else datetime.now(UTC)
+    except ValueError:
+        raise CliError(f"invalid --at {args.at!r}; use ISO 8601 such as 2026-11-28T08:00+08:00") from None
+    at = at if at.tzinfo else at.replace(tzinfo=ZoneInfo(settings.timezone))
+
+    async def run() -> dict[str, int]:
+        store = await Store.open(settings.database_url, timedelta(hours=settings.catch_up_hours))
+        bot = ExtBot(token, base_url=settings.api_base_url,
+                     rate_limiter=AIORateLimiter(max_retries=2) if settings.rate_limit else None,
+                     defaults=Defaults(parse_mode=ParseMode.HTML))
+        try:
+            async with bot:
+                pusher = Pusher(bot, store, speech, settings.push_concurrency, settings.push_batch)
+                return (await pusher.run_due(at.astimezone(UTC))).to_dict()
+        finally:
+            await store.close()
+
+    report = asyncio.run(run())
+    print(json.dumps({"at": at.isoformat(), **report}, ensure_ascii=False))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser for every subcommand."""
     common = argparse.ArgumentParser(add_help=False)
@@ -162,6 +281,20 @@ def build_parser() -> argparse.ArgumentParser:
     summ.add_argument("id", nargs="?", help="section id (default: the whole speech)")
     summ.add_argument("--length", choices=["short", "long"], default="short")
     add("reminder", cmd_reminder, "the daily 慎 reminder").add_argument("--date", help="YYYY-MM-DD (default today)")
+    add("run", cmd_run, "start the bot (polling; webhook when SPEECHBOT_WEBHOOK_URL is set)", json_flag=False)
+    console = add("console", cmd_console, "talk to the bot in this terminal (no token, no network)",
+                  json_flag=False)
+    console.add_argument("--lang", default="zh-hans", help="your Telegram language (en for English)")
+    db = sub.add_parser("db", help="database maintenance").add_subparsers(dest="db_command", required=True)
+    db.add_parser("upgrade", parents=[common], help="apply migrations").set_defaults(func=cmd_db_upgrade)
+    push = sub.add_parser("push", help="the daily reminder").add_subparsers(dest="push_command", required=True)
+    due = push.add_parser("run-due", parents=[common], help="run one delivery pass now and print what it did")
+    due.add_argument("--at", help="pretend it is this time (ISO 8601)")
+    due.set_defaults(func=cmd_push_run_due)
+    preview = push.add_parser("preview", parents=[common], help="print the daily message")
+    preview.add_argument("--date", help="YYYY-MM-DD (default today)")
+    preview.add_argument("--lang", choices=["zh", "en"], default="zh")
+    preview.set_defaults(func=cmd_push_preview)
     return parser
 
 

@@ -155,6 +155,7 @@ class FakeBotAPI:
         self.admins: dict[int, set[int]] = defaultdict(set)
         self.rules: list[Rule] = []
         self.flood = flood
+        self.delay = 0.0  # seconds to hold every sendMessage (to catch a worker mid-broadcast)
         self.http_429 = 0
         self._updates: list[dict[str, Any]] = []
         self._update_ids = itertools.count(1)
@@ -227,6 +228,8 @@ class FakeBotAPI:
             if handler is None:
                 raise ApiError(404, "Not Found: method not found")
             self._inject(method, params)
+            if self.delay and method == "sendMessage":
+                await asyncio.sleep(self.delay)
             result = await handler(params)
             call.response = result
             body: dict[str, Any] = {"ok": True, "result": result}

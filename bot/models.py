@@ -51,6 +51,8 @@ class ChatRow(Base):
     timezone: Mapped[str] = mapped_column(String(64), default="Asia/Shanghai")
     next_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     migrated_to: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    lease_owner: Mapped[str | None] = mapped_column(String(64), nullable=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
     __table_args__ = (Index("ix_chats_due", "subscribed", "paused", "next_due_at"),)

@@ -93,8 +93,7 @@ class Pusher:
         limit = asyncio.Semaphore(self.concurrency)
         while True:
             at = now or datetime.now(UTC)
-            dues = await self.store.due(at, self.batch)
-            ours = await self.store.claim(dues, self.worker, at)
+            ours = await self.store.claim_due(at, self.worker, self.batch)
             if not ours:
                 return report
 
@@ -103,8 +102,6 @@ class Pusher:
                     await self._deliver(due, report, at)
 
             await asyncio.gather(*(one(due) for due in ours))
-            if len(dues) < self.batch:
-                return report
 
     async def _deliver(self, due: Due, report: PushReport, at: datetime) -> None:
         chat_id = due.chat_id
@@ -139,11 +136,11 @@ class Pusher:
             except TelegramError as exc:
                 error = exc.message
                 break
-            await self.store.finish(due, "sent", datetime.now(UTC), chat_id=chat_id)
+            await self.store.finish(due, "sent", at, chat_id=chat_id)
             report.sent += 1
             report.chats.append(chat_id)
             return
-        status = await self.store.finish(due, "failed", datetime.now(UTC), error or "retries exhausted")
+        status = await self.store.finish(due, "failed", at, error or "retries exhausted")
         if status == "gave_up":
             report.gave_up += 1
         else:
@@ -152,7 +149,7 @@ class Pusher:
 
     async def _pause(self, due: Due, chat_id: int, report: PushReport, at: datetime, exc: TelegramError) -> None:
         await self.store.pause(chat_id)
-        await self.store.finish(due, "paused", datetime.now(UTC), exc.message, chat_id=chat_id)
+        await self.store.finish(due, "paused", at, exc.message, chat_id=chat_id)
         report.paused += 1
 
 

@@ -78,4 +78,4 @@ def load_settings(**overrides: object) -> Settings:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"]) or "settings"
         message = first["msg"].removeprefix("Value error, ")
-        raise SettingsError(f"{where}: {message}") from None
+        raise SettingsError(message if message.startswith(where) else f"{where}: {message}") from None

@@ -2,22 +2,24 @@
 
 The delivery protocol, which is what "never double-sends, never loses a day" rests on:
 
-1. ``due(now)`` lists subscribed, unpaused chats whose ``next_due_at`` has come. A chat whose
-   due time is older than the catch-up window is moved to its next due time instead (a bot
-   down for longer than the window skips that day, by design).
-2. ``claim`` inserts one ``deliveries`` row per (chat, local date) with ``ON CONFLICT DO
-   NOTHING ... RETURNING``: of any number of replicas, exactly one gets each row. A row left
-   ``claimed`` by a worker that died is taken over once its lease (``LEASE``) expires; a
-   ``failed`` row is retried by the next pass.
-3. ``finish`` records the outcome; only a final outcome (sent, paused, gave_up) moves the
-   chat's ``next_due_at`` to the next day. So a crash between claim and finish loses nothing:
-   the chat stays due and the stale claim is taken over. What can repeat is a send that
-   reached Telegram just before the crash: at most the in-flight sends (the push concurrency).
+1. ``claim_due(now)`` leases a batch of due chats (subscribed, unpaused, ``next_due_at`` come,
+   no live lease) with one ``UPDATE … WHERE chat_id IN (SELECT … FOR UPDATE SKIP LOCKED)``
+   (plain subquery on SQLite, which has one writer at a time): concurrent workers get
+   disjoint batches. A chat whose due time is older than the catch-up window is moved to its
+   next due time instead (a bot down longer than the window skips that day, by design).
+2. For each leased chat it inserts the ``deliveries`` row for (chat, local date) with ``ON
+   CONFLICT DO NOTHING … RETURNING``; the unique constraint is the once-a-day guarantee even if
+   leases were ever wrong. A row left ``claimed`` by a dead worker is taken over once its lease
+   (``LEASE``) expires; a ``failed`` row is retried.
+3. ``finish`` records the outcome. Only a final one (sent, paused, gave_up) moves the chat's
+   ``next_due_at`` to the next day; a failure holds the chat off until ``RETRY_DELAY`` so the
+   next pass retries it. So a crash between claim and finish loses nothing: the chat stays
+   due and is taken over after the lease. What can repeat is a send that reached Telegram just
+   before the crash: at most the in-flight sends (the push concurrency).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
@@ -31,6 +33,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from bot.models import ChatRow, DeliveryRow
 
 LEASE = timedelta(minutes=5)
+RETRY_DELAY = timedelta(seconds=60)
 MAX_ATTEMPTS = 5
 FINAL = ("sent", "paused", "gave_up")
 MIGRATIONS = Path(__file__).with_name("migrations")
@@ -231,56 +234,60 @@ class Store:
 
     # --- deliveries ----------------------------------------------------------------------------
 
-    async def due(self, now: datetime, limit: int) -> list[Due]:
-        """Chats whose reminder is due now; stale ones are moved past the catch-up window."""
+    async def claim_due(self, now: datetime, worker: str, limit: int) -> list[Due]:
+        """Lease up to ``limit`` due chats and claim today's delivery for each; returns ours."""
+        due_now = and_(ChatRow.subscribed.is_(True), ChatRow.paused.is_(False), ChatRow.next_due_at <= now,
+                       or_(ChatRow.lease_until.is_(None), ChatRow.lease_until < now))
+        candidates = select(ChatRow.chat_id).where(due_now).order_by(ChatRow.next_due_at).limit(limit)
+        if self.engine.dialect.name == "postgresql":
+            candidates = candidates.with_for_update(skip_locked=True)
         async with self.sessions.begin() as session:
-            rows = (await session.scalars(
-                select(ChatRow).where(ChatRow.subscribed.is_(True), ChatRow.paused.is_(False),
-                                      ChatRow.next_due_at <= now)
-                .order_by(ChatRow.next_due_at).limit(limit)
+            leased = (await session.execute(
+                update(ChatRow).where(ChatRow.chat_id.in_(candidates.scalar_subquery()), due_now)
+                .values(lease_until=now + LEASE, lease_owner=worker)
+                .returning(ChatRow.chat_id, ChatRow.lang, ChatRow.kind, ChatRow.timezone, ChatRow.push_time,
+                           ChatRow.next_due_at)
+                .execution_options(synchronize_session=False)
             )).all()
-            result = []
-            for row in rows:
-                assert row.next_due_at is not None
-                if now - row.next_due_at > self.catch_up:
-                    row.next_due_at = next_due(row.push_time, row.timezone, now, self.catch_up)
-                    if row.next_due_at > now:
-                        continue
-                result.append(Due(row.chat_id, local_date(row.next_due_at, row.timezone), row.lang, row.kind,
-                                  row.timezone))
-            return result
+            dues: list[Due] = []
+            for chat_id, lang, kind, zone, push_time, due_at in leased:
+                if now - due_at > self.catch_up:
+                    await session.execute(update(ChatRow).where(ChatRow.chat_id == chat_id).values(
+                        next_due_at=next_due(push_time, zone, now, self.catch_up), lease_until=None))
+                    continue
+                dues.append(Due(chat_id, local_date(due_at, zone), lang, kind, zone))
+            return await self._claim_deliveries(session, dues, worker, now)
 
-    async def claim(self, dues: Iterable[Due], worker: str, now: datetime) -> list[Due]:
-        """Claim deliveries; each (chat, date) goes to exactly one caller. Returns ours."""
+    async def _claim_deliveries(self, session: AsyncSession, dues: list[Due], worker: str,
+                                now: datetime) -> list[Due]:
         wanted = {(d.chat_id, d.local_date): d for d in dues}
         if not wanted:
             return []
         ours: list[Due] = []
-        async with self.sessions.begin() as session:
-            rows = [{"chat_id": c, "local_date": day, "status": "claimed", "worker": worker, "claimed_at": now,
-                     "attempts": 1} for c, day in wanted]
-            inserted = await session.execute(
-                self._insert(DeliveryRow).values(rows).on_conflict_do_nothing()
-                .returning(DeliveryRow.chat_id, DeliveryRow.local_date)
+        rows = [{"chat_id": c, "local_date": day, "status": "claimed", "worker": worker, "claimed_at": now,
+                 "attempts": 1} for c, day in wanted]
+        inserted = await session.execute(
+            self._insert(DeliveryRow).values(rows).on_conflict_do_nothing()
+            .returning(DeliveryRow.chat_id, DeliveryRow.local_date)
+        )
+        for chat_id, day in inserted.all():
+            ours.append(wanted.pop((chat_id, day)))
+        for (chat_id, day), due in wanted.items():
+            taken = await session.execute(
+                update(DeliveryRow)
+                .where(DeliveryRow.chat_id == chat_id, DeliveryRow.local_date == day,
+                       or_(DeliveryRow.status == "failed",
+                           and_(DeliveryRow.status == "claimed", DeliveryRow.claimed_at < now - LEASE)))
+                .values(status="claimed", worker=worker, claimed_at=now, attempts=DeliveryRow.attempts + 1)
+                .returning(DeliveryRow.chat_id)
             )
-            for chat_id, day in inserted.all():
-                ours.append(wanted.pop((chat_id, day)))
-            for (chat_id, day), due in wanted.items():
-                taken = await session.execute(
-                    update(DeliveryRow)
-                    .where(DeliveryRow.chat_id == chat_id, DeliveryRow.local_date == day,
-                           or_(DeliveryRow.status == "failed",
-                               and_(DeliveryRow.status == "claimed", DeliveryRow.claimed_at < now - LEASE)))
-                    .values(status="claimed", worker=worker, claimed_at=now, attempts=DeliveryRow.attempts + 1)
-                    .returning(DeliveryRow.chat_id)
-                )
-                if taken.first() is not None:
-                    ours.append(due)
-                    continue
-                status = await session.scalar(select(DeliveryRow.status).where(
-                    DeliveryRow.chat_id == chat_id, DeliveryRow.local_date == day))
-                if status in FINAL:  # done earlier (e.g. the time was changed after today's send)
-                    await self._advance(session, chat_id, day)
+            if taken.first() is not None:
+                ours.append(due)
+                continue
+            status = await session.scalar(select(DeliveryRow.status).where(
+                DeliveryRow.chat_id == chat_id, DeliveryRow.local_date == day))
+            if status in FINAL:  # done earlier (e.g. the time was changed after today's send)
+                await self._advance(session, chat_id, day)
         return ours
 
     async def finish(self, due: Due, status: str, now: datetime, error: str | None = None,
@@ -297,11 +304,17 @@ class Store:
                 row.error = (error or "")[:200] or None
             if status in FINAL:
                 await self._advance(session, chat_id or due.chat_id, due.local_date)
+            else:  # retried by a later pass, not this one
+                await session.execute(update(ChatRow).where(ChatRow.chat_id == due.chat_id).values(
+                    lease_until=now + RETRY_DELAY))
             return status
 
     async def _advance(self, session: AsyncSession, chat_id: int, day: date) -> None:
         row = await session.get(ChatRow, chat_id, with_for_update=True)
-        if row is None or not row.subscribed or row.paused:
+        if row is None:
+            return
+        row.lease_until = row.lease_owner = None
+        if not row.subscribed or row.paused:
             return
         following = due_on(day + timedelta(days=1), row.push_time, row.timezone)
         if row.next_due_at is None or row.next_due_at < following:

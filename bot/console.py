@@ -1,0 +1,110 @@
+"""``speechbot console``: talk to the real bot in a terminal, with no token and no network.
+
+It runs the same Application as production against the local fake Bot API (``bot.fakeapi``)
+and a throw-away SQLite database, so /subscribe and the daily push work too. You type as a
+user in a private chat; the bot's messages are printed, inline keyboards as numbered buttons.
+``#2`` presses button 2 of the last message with buttons, ``@words`` runs an inline query,
+``/quit`` (or Ctrl-D) leaves.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import sys
+import tempfile
+from html import unescape
+from typing import TextIO
+
+from bot.fakeapi import Call, Sent
+from bot.local import LocalBot
+from bot.settings import Settings
+from content import Speech
+
+USER_ID = 1001
+BANNER = (
+    "speechbot console — you are chatting with the real bot through a local fake Telegram.\n"
+    "Type /start or /help. #N presses button N; @words is an inline query; /quit leaves.\n"
+)
+
+
+def terminal_text(html: str, bold: bool) -> str:
+    """Telegram HTML → terminal text (bold as ANSI when the output is a terminal)."""
+    text = re.sub(r"<b>(.*?)</b>", (lambda m: f"\033[1m{m.group(1)}\033[0m") if bold else r"\1", html, flags=re.S)
+    return unescape(re.sub(r"<[^>]+>", "", text))
+
+
+class Console:
+    """Prints what the bot sends to the console user's chat and keeps the last keyboard."""
+
+    def __init__(self, out: TextIO) -> None:
+        self.out = out
+        self.keyboard: Sent | None = None
+        self.bot: LocalBot | None = None
+
+    def show(self, call: Call) -> None:
+        if call.method not in ("sendMessage", "editMessageText") or not call.response:
+            return
+        if int(call.response["chat"]["id"]) != USER_ID or self.bot is None:
+            return
+        sent = self.bot.fake.sent[(USER_ID, call.response["message_id"])]
+        edited = " (edited)" if call.method == "editMessageText" else ""
+        self.out.write(f"\n🤖{edited} {terminal_text(sent.html, self.out.isatty())}\n")
+        if sent.buttons:
+            self.keyboard = sent
+            rows = sent.reply_markup["inline_keyboard"] if sent.reply_markup else []
+            number = 0
+            for row in rows:
+                labels = []
+                for item in row:
+                    number += 1
+                    labels.append(f"[{number}] {item['text']}")
+                self.out.write("   " + "   ".join(labels) + "\n")
+        self.out.flush()
+
+
+async def run_console(settings: Settings | None = None, speech: Speech | None = None, stdin: TextIO = sys.stdin,
+                      out: TextIO = sys.stdout, language_code: str = "zh-hans") -> int:
+    """Run the console until EOF or /quit; returns the exit code."""
+    with tempfile.TemporaryDirectory(prefix="speechbot-console-") as folder:
+        base = settings or Settings(token=None)
+        local_settings = base.model_copy(update={
+            "database_url": f"sqlite+aiosqlite:///{folder}/console.sqlite3", "push_interval_seconds": 5.0,
+            "rate_limit": False, "webhook_url": None})
+        console = Console(out)
+        async with LocalBot(local_settings, speech) as bot:
+            console.bot = bot
+            bot.fake.listen(console.show)
+            chat = bot.private(USER_ID, "你", language_code)
+            out.write(BANNER)
+            out.flush()
+            while True:
+                if stdin.isatty():
+                    out.write("\n> ")
+                    out.flush()
+                line = await asyncio.to_thread(stdin.readline)
+                if not line or line.strip() in ("/quit", "/exit"):
+                    return 0
+                line = line.strip()
+                if not line:
+                    continue
+                if re.fullmatch(r"#\d+", line):
+                    await press(console, chat, int(line[1:]))
+                elif line.startswith("@"):
+                    reply = await chat.inline(line[1:])
+                    for i, result in enumerate(reply.answers[0]["results"] if reply.answers else [], start=1):
+                        out.write(f"  {i}. {result['title']}\n")
+                else:
+                    await chat.send(line)
+
+
+async def press(console: Console, chat: object, number: int) -> None:
+    message = console.keyboard
+    if message is None or not 1 <= number <= len(message.buttons):
+        console.out.write("(no such button)\n")
+        return
+    item = message.buttons[number - 1]
+    if "url" in item:
+        console.out.write(f"(link: {item['url']})\n")
+        return
+    await chat.press_data(message, item["callback_data"])  # type: ignore[attr-defined]

@@ -1,0 +1,27 @@
+"""Storage fixtures: SQLite always; PostgreSQL when SPEECHBOT_TEST_DATABASE_URL is set."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from bot.storage import Store
+
+PG_URL = os.environ.get("SPEECHBOT_TEST_DATABASE_URL")
+BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.skipif(not PG_URL, reason="no PostgreSQL"))]
+
+
+def database_url(backend: str, tmp_path: Path) -> str:
+    return PG_URL if backend == "postgresql" and PG_URL else f"sqlite+aiosqlite:///{tmp_path}/store.sqlite3"
+
+
+@pytest.fixture(params=BACKENDS)
+async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Store]:
+    opened = await Store.open(database_url(request.param, tmp_path))
+    await opened.reset()
+    yield opened
+    await opened.reset()
+    await opened.close()

@@ -1,0 +1,172 @@
+"""The daily push against the fake Bot API: every error path, two workers, a killed worker."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+from collections import Counter
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from telegram.constants import ParseMode
+from telegram.ext import Defaults, ExtBot
+
+from bot.fakeapi import FakeBotAPI
+from bot.scheduler import Pusher
+from bot.storage import LEASE, RETRY_DELAY, Store
+from content import Speech
+from tests.bot.conftest import BACKENDS, PG_URL, database_url
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeBotAPI]:
+    server = FakeBotAPI()
+    await server.start()
+    yield server
+    await server.stop()
+
+
+async def make_bot(fake: FakeBotAPI) -> ExtBot[None]:
+    bot: ExtBot[None] = ExtBot(fake.token, base_url=fake.base_url, defaults=Defaults(parse_mode=ParseMode.HTML))
+    await bot.initialize()
+    return bot
+
+
+async def subscribe_all(store: Store, chat_ids: list[int]) -> datetime:
+    """Subscribe chats at 08:00 Shanghai; return a moment when all are due."""
+    latest = None
+    for chat_id in chat_ids:
+        row = await store.subscribe(chat_id, "group" if chat_id < 0 else "private", "zh", "08:00")
+        latest = row.next_due_at
+    assert latest is not None
+    return latest + timedelta(minutes=1)
+
+
+async def test_sends_once_and_records_it(store: Store, fake: FakeBotAPI, speech: Speech) -> None:
+    at = await subscribe_all(store, [11, -12])
+    bot = await make_bot(fake)
+    pusher = Pusher(bot, store, speech)
+    report = await pusher.run_due(at)
+    assert report.sent == 2
+    assert "今日一慎" in fake.by_chat[11][0].text and "今日一慎" in fake.by_chat[-12][0].text
+    assert (await pusher.run_due(at)).sent == 0  # a second pass sends nothing
+    assert (await pusher.run_due(at + timedelta(days=1))).sent == 2  # the next day, again
+    await bot.shutdown()
+
+
+async def test_retry_after_is_waited_out(store: Store, fake: FakeBotAPI, speech: Speech) -> None:
+    at = await subscribe_all(store, [21])
+    fake.fail("retry_after", 21, value=1, times=2)
+    bot = await make_bot(fake)
+    report = await Pusher(bot, store, speech).run_due(at)
+    assert (report.sent, report.retried_after_429) == (1, 2)
+    assert len(fake.by_chat[21]) == 1
+    await bot.shutdown()
+
+
+@pytest.mark.parametrize("kind", ["forbidden", "kicked", "not_found"])
+async def test_blocked_kicked_or_gone_pauses(store: Store, fake: FakeBotAPI, speech: Speech, kind: str) -> None:
+    at = await subscribe_all(store, [31])
+    fake.fail(kind, 31, times=-1)
+    bot = await make_bot(fake)
+    report = await Pusher(bot, store, speech).run_due(at)
+    assert report.paused == 1
+    chat = await store.chat(31)
+    assert chat is not None and chat.paused
+    assert (await Pusher(bot, store, speech).run_due(at + timedelta(days=1))).sent == 0  # stays paused
+    assert not fake.by_chat[31]
+    await bot.shutdown()
+
+
+async def test_chat_migrated_moves_and_sends_to_the_new_id(store: Store, fake: FakeBotAPI, speech: Speech) -> None:
+    at = await subscribe_all(store, [-41])
+    fake.fail("migrated", -41, value=-1000000000041)
+    bot = await make_bot(fake)
+    report = await Pusher(bot, store, speech).run_due(at)
+    assert (report.sent, report.migrated) == (1, 1)
+    assert len(fake.by_chat[-1000000000041]) == 1
+    new = await store.chat(-1000000000041)
+    assert new is not None and new.subscribed
+    assert (await Pusher(bot, store, speech).run_due(at + timedelta(days=1))).chats == [-1000000000041]
+    await bot.shutdown()
+
+
+async def test_network_errors_retry_then_fail_and_the_next_pass_retries(store: Store, fake: FakeBotAPI,
+                                                                          speech: Speech) -> None:
+    at = await subscribe_all(store, [51])
+    fake.fail("server_error", 51, times=4)
+    bot = await make_bot(fake)
+    first = await Pusher(bot, store, speech).run_due(at)
+    assert (first.sent, first.failed, first.network_retries) == (0, 1, 4)
+    second = await Pusher(bot, store, speech).run_due(at + RETRY_DELAY + timedelta(seconds=1))
+    assert second.sent == 1 and len(fake.by_chat[51]) == 1
+    assert [(d.status, d.attempts) for d in await store.deliveries(51)] == [("sent", 2)]
+    await bot.shutdown()
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+async def test_two_workers_in_parallel_send_each_chat_exactly_once(backend: str, tmp_path: Path,
+                                                                   fake: FakeBotAPI, speech: Speech) -> None:
+    url = database_url(backend, tmp_path)
+    chats = 2000 if backend == "postgresql" else 300
+    one, two = await Store.open(url), await Store.open(url)
+    await one.reset()
+    try:
+        ids = list(range(100_000, 100_000 + chats))
+        async with one.sessions.begin() as session:  # bulk insert: subscribe() one by one is slow
+            from bot.models import ChatRow
+
+            now = datetime.now(UTC)
+            session.add_all(ChatRow(chat_id=i, kind="private", lang="zh", subscribed=True, paused=False,
+                                    push_time="08:00", timezone="Asia/Shanghai", next_due_at=now - timedelta(minutes=5),
+                                    updated_at=now) for i in ids)
+        bots = [await make_bot(fake), await make_bot(fake)]
+        workers = [Pusher(bots[0], one, speech, concurrency=16, batch=100, worker="w1"),
+                   Pusher(bots[1], two, speech, concurrency=16, batch=100, worker="w2")]
+        reports = await asyncio.gather(*(w.run_due(now) for w in workers))
+        counts = Counter(int(c.params["chat_id"]) for c in fake.calls_to("sendMessage"))
+        assert set(counts) == set(ids) and max(counts.values()) == 1
+        assert reports[0].sent + reports[1].sent == chats
+        assert reports[0].sent > 0 and reports[1].sent > 0  # both did work
+        for bot in bots:
+            await bot.shutdown()
+    finally:
+        await one.reset()
+        await one.close()
+        await two.close()
+
+
+@pytest.mark.skipif(not PG_URL and sys.platform != "linux", reason="needs a POSIX kill")
+async def test_killed_worker_is_taken_over_without_skipping_anyone(tmp_path: Path, fake: FakeBotAPI) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path}/kill.sqlite3"
+    store = await Store.open(url)
+    ids = list(range(1, 121))
+    at = await subscribe_all(store, ids)
+    fake.delay = 0.05  # slow Telegram: the broadcast takes a few seconds
+    env = {**os.environ, "TELEGRAM_BOT_TOKEN": fake.token, "TELEGRAM_API_BASE_URL": fake.base_url,
+           "SPEECHBOT_DATABASE_URL": url, "SPEECHBOT_RATE_LIMIT": "false", "SPEECHBOT_PUSH_CONCURRENCY": "4",
+           "SPEECHBOT_PUSH_BATCH": "50"}
+    command = [sys.executable, "-m", "bot", "push", "run-due", "--at", at.isoformat()]
+    worker = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    while len(fake.calls_to("sendMessage")) < 30:
+        await asyncio.sleep(0.02)
+    worker.send_signal(signal.SIGKILL)
+    worker.wait()
+    sent_before = len(fake.calls_to("sendMessage"))
+    assert sent_before < len(ids)  # killed mid-broadcast
+    fake.delay = 0
+    later = at + LEASE + timedelta(minutes=1)  # the dead worker's claims have expired
+    restart = await asyncio.create_subprocess_exec(*[*command[:-1], later.isoformat()], env=env,
+                                                   stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+    out, err = await restart.communicate()
+    assert restart.returncode == 0, err.decode()
+    counts = Counter(int(c.params["chat_id"]) for c in fake.calls_to("sendMessage"))
+    assert set(counts) == set(ids)  # no chat skipped
+    assert sum(n - 1 for n in counts.values()) <= 4  # at most the in-flight sends repeat
+    assert {d.status for d in await store.deliveries()} == {"sent"}
+    await store.close()
