@@ -14,10 +14,11 @@ from typing import Any
 
 from telegram import BotCommand, BotCommandScopeAllGroupChats, BotCommandScopeAllPrivateChats, LinkPreviewOptions
 from telegram.constants import ParseMode
-from telegram.ext import AIORateLimiter, Application, Defaults
+from telegram.ext import AIORateLimiter, Application, Defaults, ExtBot
 
 from bot.context import CONTEXT_TYPES, BotContext
 from bot.settings import Settings
+from bot.transport import AiohttpRequest
 from content import Speech, load_speech
 from content.summary import warm_up
 from handlers import buttons, errors, finding, groups, inline, reading, subscriptions
@@ -89,12 +90,32 @@ async def post_shutdown(app: App) -> None:
         app.bot_data.store = None
 
 
+def rate_limiter(settings: Settings) -> AIORateLimiter:
+    """PTB's limiter, paced smoothly: one message every 1/rate seconds (and per group every
+    60/rate seconds) instead of bursts, so no one-second window ever exceeds Telegram's limits.
+    The limits are per process: with several replicas, divide the rates among them."""
+    return AIORateLimiter(overall_max_rate=1, overall_time_period=1 / settings.rate_per_second,
+                          group_max_rate=1, group_time_period=60 / settings.group_per_minute, max_retries=2)
+
+
+def push_bot(settings: Settings, token: str, base_url: str | None = None) -> ExtBot[None]:
+    """A bot for push passes outside the Application (CLI, benchmarks): same limiter, and a
+    connection pool as large as the push concurrency."""
+    request = AiohttpRequest(connection_pool_size=settings.push_concurrency + 4)
+    return ExtBot(token, base_url=base_url or settings.api_base_url, request=request,
+                  rate_limiter=rate_limiter(settings) if settings.rate_limit else None,
+                  defaults=Defaults(parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(
+                      is_disabled=True)))
+
+
 def build_application(settings: Settings, speech: Speech | None = None, token: str | None = None) -> App:
     """The bot's ``Application`` for ``settings`` (token from settings unless given)."""
     token = token or settings.require_token()
     builder = (
         Application.builder()
         .token(token)
+        .request(AiohttpRequest(connection_pool_size=256))
+        .get_updates_request(AiohttpRequest(connection_pool_size=1))
         .base_url(settings.api_base_url)
         .base_file_url(settings.api_base_url.replace("/bot", "/file/bot"))
         .context_types(CONTEXT_TYPES)
@@ -104,7 +125,7 @@ def build_application(settings: Settings, speech: Speech | None = None, token: s
         .post_shutdown(post_shutdown)
     )
     if settings.rate_limit:
-        builder = builder.rate_limiter(AIORateLimiter(max_retries=2))
+        builder = builder.rate_limiter(rate_limiter(settings))
     app: App = builder.build()
     app.bot_data.settings = settings
     app.bot_data.speech = speech or load_speech(settings.speech_file)

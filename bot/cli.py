@@ -23,10 +23,8 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from telegram import Update
-from telegram.constants import ParseMode
-from telegram.ext import AIORateLimiter, Defaults, ExtBot
 
-from bot.app import build_application, protect_logs
+from bot.app import build_application, protect_logs, push_bot
 from bot.console import run_console, terminal_text
 from bot.scheduler import Pusher, push_screen
 from bot.settings import Settings, SettingsError, load_settings
@@ -237,9 +235,7 @@ def cmd_push_run_due(args: argparse.Namespace) -> int:
 
     async def run() -> dict[str, int]:
         store = await Store.open(settings.database_url, timedelta(hours=settings.catch_up_hours))
-        bot = ExtBot(token, base_url=settings.api_base_url,
-                     rate_limiter=AIORateLimiter(max_retries=2) if settings.rate_limit else None,
-                     defaults=Defaults(parse_mode=ParseMode.HTML))
+        bot = push_bot(settings, token)
         try:
             async with bot:
                 pusher = Pusher(bot, store, speech, settings.push_concurrency, settings.push_batch)

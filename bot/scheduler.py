@@ -22,7 +22,7 @@ from telegram import Bot
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.ext import Application
 
-from bot.storage import Due, Store
+from bot.storage import Due, Outcome, Store
 from content import Speech
 from content.quotes import quote_of_day
 from content.shen import reminder
@@ -68,6 +68,37 @@ class PushReport:
         return {k: v for k, v in self.__dict__.items() if k != "chats"}
 
 
+class GroupCommit:
+    """Outcomes are written by one flusher, many per transaction; ``record`` returns once its
+    outcome is durable. Callers hold their concurrency slot until then, so at any moment at
+    most ``concurrency`` sends are unrecorded: the bound on what a crash can repeat."""
+
+    def __init__(self, store: Store, now: datetime) -> None:
+        self.store = store
+        self.now = now
+        self.pending: list[tuple[Outcome, asyncio.Future[str]]] = []
+        self.task: asyncio.Task[None] | None = None
+
+    async def record(self, outcome: Outcome) -> str:
+        future: asyncio.Future[str] = asyncio.get_running_loop().create_future()
+        self.pending.append((outcome, future))
+        if self.task is None or self.task.done():
+            self.task = asyncio.create_task(self._flush())
+        return await future
+
+    async def _flush(self) -> None:
+        while self.pending:
+            batch, self.pending = self.pending, []
+            try:
+                statuses = await self.store.finish_many([outcome for outcome, _ in batch], self.now)
+            except Exception as exc:  # every waiter learns of it; nothing is silently lost
+                for _, future in batch:
+                    future.set_exception(exc)
+                continue
+            for (_, future), status in zip(batch, statuses, strict=True):
+                future.set_result(status)
+
+
 class Pusher:
     """Runs delivery passes for one worker."""
 
@@ -97,13 +128,15 @@ class Pusher:
             if not ours:
                 return report
 
-            async def one(due: Due, at: datetime = at) -> None:
+            recorder = GroupCommit(self.store, at)
+
+            async def one(due: Due, at: datetime = at, recorder: GroupCommit = recorder) -> None:
                 async with limit:
-                    await self._deliver(due, report, at)
+                    await self._deliver(due, report, at, recorder)
 
             await asyncio.gather(*(one(due) for due in ours))
 
-    async def _deliver(self, due: Due, report: PushReport, at: datetime) -> None:
+    async def _deliver(self, due: Due, report: PushReport, at: datetime, recorder: GroupCommit) -> None:
         chat_id = due.chat_id
         screen = self._screen(due.lang, due.local_date)
         error = ""
@@ -120,11 +153,11 @@ class Pusher:
                 chat_id = exc.new_chat_id
                 continue
             except Forbidden as exc:
-                await self._pause(due, chat_id, report, at, exc)
+                await self._pause(due, chat_id, report, recorder, exc)
                 return
             except BadRequest as exc:
                 if "chat not found" in exc.message.lower():
-                    await self._pause(due, chat_id, report, at, exc)
+                    await self._pause(due, chat_id, report, recorder, exc)
                     return
                 error = exc.message
                 break
@@ -136,20 +169,21 @@ class Pusher:
             except TelegramError as exc:
                 error = exc.message
                 break
-            await self.store.finish(due, "sent", at, chat_id=chat_id)
+            await recorder.record(Outcome(due, "sent", chat_id=chat_id))
             report.sent += 1
             report.chats.append(chat_id)
             return
-        status = await self.store.finish(due, "failed", at, error or "retries exhausted")
+        status = await recorder.record(Outcome(due, "failed", error or "retries exhausted"))
         if status == "gave_up":
             report.gave_up += 1
         else:
             report.failed += 1
         log.warning("reminder to chat %s for %s not sent: %s", chat_id, due.local_date, error)
 
-    async def _pause(self, due: Due, chat_id: int, report: PushReport, at: datetime, exc: TelegramError) -> None:
+    async def _pause(self, due: Due, chat_id: int, report: PushReport, recorder: GroupCommit,
+                     exc: TelegramError) -> None:
         await self.store.pause(chat_id)
-        await self.store.finish(due, "paused", at, exc.message, chat_id=chat_id)
+        await recorder.record(Outcome(due, "paused", exc.message, chat_id=chat_id))
         report.paused += 1
 
 

@@ -35,6 +35,8 @@ class Settings(BaseSettings):
     webhook_listen: str = "127.0.0.1"
     webhook_port: int = Field(8443, ge=1, le=65535)
     rate_limit: bool = True
+    rate_per_second: float = Field(25.0, gt=0, le=30)
+    group_per_minute: float = Field(19.0, gt=0, le=20)
     concurrent_updates: int = Field(32, ge=1, le=1024)
     log_level: str = "INFO"
     database_url: str = "sqlite+aiosqlite:///data/speechbot.sqlite3"

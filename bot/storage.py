@@ -25,18 +25,38 @@ from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, event, or_, select, text, update
+from sqlalchemy import and_, bindparam, case, event, or_, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
-from bot.models import ChatRow, DeliveryRow
+from bot.models import ChatRow, DeliveryRow, UTCDateTime
 
 LEASE = timedelta(minutes=5)
 RETRY_DELAY = timedelta(seconds=60)
 MAX_ATTEMPTS = 5
 FINAL = ("sent", "paused", "gave_up")
 MIGRATIONS = Path(__file__).with_name("migrations")
+
+
+_deliveries = DeliveryRow.__table__
+_chats = ChatRow.__table__
+_RECORD = (
+    update(_deliveries)
+    .where(_deliveries.c.chat_id == bindparam("b_chat"), _deliveries.c.local_date == bindparam("b_date"))
+    .values(status=bindparam("b_status"), finished_at=bindparam("b_now", type_=UTCDateTime()),
+            error=bindparam("b_error"))
+)
+_NEXT = bindparam("b_next", type_=UTCDateTime())
+_ADVANCE = (
+    update(_chats).where(_chats.c.chat_id == bindparam("b_chat"))
+    .values(lease_until=None, lease_owner=None, next_due_at=case(
+        (and_(_chats.c.subscribed.is_(True), _chats.c.paused.is_(False),
+              or_(_chats.c.next_due_at.is_(None), _chats.c.next_due_at < _NEXT)), _NEXT),
+        else_=_chats.c.next_due_at))
+)
+_HOLD = update(_chats).where(_chats.c.chat_id == bindparam("b_chat")).values(
+    lease_until=bindparam("b_until", type_=UTCDateTime()))
 
 
 def parse_time(value: str) -> time | None:
@@ -84,6 +104,17 @@ class Due:
     lang: str
     kind: str
     zone: str
+    push_time: str = "08:00"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What happened to one due reminder; ``chat_id`` is where it went (after a migration)."""
+
+    due: Due
+    status: str  # sent, paused, failed
+    error: str | None = None
+    chat_id: int | None = None
 
 
 async def upgrade(engine: AsyncEngine, revision: str = "head") -> None:
@@ -116,6 +147,9 @@ def make_engine(url: str) -> AsyncEngine:
         def _pragmas(dbapi_connection, _record):  # type: ignore[no-untyped-def]
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA journal_mode=WAL")
+            # WAL + NORMAL: no fsync per commit; a crashed process loses nothing, a power cut can
+            # lose the last commits but never corrupts the file.
+            cursor.execute("PRAGMA synchronous=NORMAL")
             cursor.execute("PRAGMA busy_timeout=30000")
             cursor.close()
 
@@ -255,7 +289,7 @@ class Store:
                     await session.execute(update(ChatRow).where(ChatRow.chat_id == chat_id).values(
                         next_due_at=next_due(push_time, zone, now, self.catch_up), lease_until=None))
                     continue
-                dues.append(Due(chat_id, local_date(due_at, zone), lang, kind, zone))
+                dues.append(Due(chat_id, local_date(due_at, zone), lang, kind, zone, push_time))
             return await self._claim_deliveries(session, dues, worker, now)
 
     async def _claim_deliveries(self, session: AsyncSession, dues: list[Due], worker: str,
@@ -292,22 +326,42 @@ class Store:
 
     async def finish(self, due: Due, status: str, now: datetime, error: str | None = None,
                      chat_id: int | None = None) -> str:
-        """Record an outcome; a final one schedules the next day. Returns the stored status."""
+        """Record one outcome; see ``finish_many``."""
+        return (await self.finish_many([Outcome(due, status, error, chat_id)], now))[0]
+
+    async def finish_many(self, outcomes: list[Outcome], now: datetime) -> list[str]:
+        """Record outcomes in one transaction (group commit); a final one schedules the next day,
+        a failure holds the chat off for ``RETRY_DELAY``. Returns the stored statuses.
+
+        The common case (sent/paused in the same chat) is two executemany statements; failures
+        (which may become gave_up) and migrations are rare and handled row by row."""
+        statuses = [o.status for o in outcomes]
         async with self.sessions.begin() as session:
-            row = await session.scalar(select(DeliveryRow).where(
-                DeliveryRow.chat_id == due.chat_id, DeliveryRow.local_date == due.local_date).with_for_update())
-            if row is not None:
-                if status == "failed" and row.attempts >= MAX_ATTEMPTS:
-                    status = "gave_up"
-                row.status = status
-                row.finished_at = now
-                row.error = (error or "")[:200] or None
-            if status in FINAL:
-                await self._advance(session, chat_id or due.chat_id, due.local_date)
-            else:  # retried by a later pass, not this one
-                await session.execute(update(ChatRow).where(ChatRow.chat_id == due.chat_id).values(
-                    lease_until=now + RETRY_DELAY))
-            return status
+            failed = [(i, o) for i, o in enumerate(outcomes) if o.status == "failed"]
+            for i, outcome in failed:
+                attempts = await session.scalar(select(DeliveryRow.attempts).where(
+                    DeliveryRow.chat_id == outcome.due.chat_id, DeliveryRow.local_date == outcome.due.local_date))
+                if attempts is not None and attempts >= MAX_ATTEMPTS:
+                    statuses[i] = "gave_up"
+            await session.execute(_RECORD, [
+                {"b_chat": o.due.chat_id, "b_date": o.due.local_date, "b_status": status, "b_now": now,
+                 "b_error": (o.error or "")[:200] or None} for o, status in zip(outcomes, statuses, strict=True)])
+            advance, retry = [], []
+            for outcome, status in zip(outcomes, statuses, strict=True):
+                target = outcome.chat_id or outcome.due.chat_id
+                if status not in FINAL:
+                    retry.append({"b_chat": target, "b_until": now + RETRY_DELAY})
+                elif target == outcome.due.chat_id:
+                    due = outcome.due
+                    advance.append({"b_chat": target, "b_next": due_on(due.local_date + timedelta(days=1),
+                                                                       due.push_time, due.zone)})
+                else:  # migrated: the new chat's own settings decide its next day
+                    await self._advance(session, target, outcome.due.local_date)
+            if advance:
+                await session.execute(_ADVANCE, advance)
+            if retry:
+                await session.execute(_HOLD, retry)
+        return statuses
 
     async def _advance(self, session: AsyncSession, chat_id: int, day: date) -> None:
         row = await session.get(ChatRow, chat_id, with_for_update=True)

@@ -13,11 +13,12 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from telegram.constants import ParseMode
-from telegram.ext import Defaults, ExtBot
+from telegram.ext import ExtBot
 
+from bot.app import push_bot
 from bot.fakeapi import FakeBotAPI
 from bot.scheduler import Pusher
+from bot.settings import Settings
 from bot.storage import LEASE, RETRY_DELAY, Store
 from content import Speech
 from tests.bot.conftest import BACKENDS, PG_URL, database_url
@@ -32,7 +33,7 @@ async def fake() -> AsyncIterator[FakeBotAPI]:
 
 
 async def make_bot(fake: FakeBotAPI) -> ExtBot[None]:
-    bot: ExtBot[None] = ExtBot(fake.token, base_url=fake.base_url, defaults=Defaults(parse_mode=ParseMode.HTML))
+    bot = push_bot(Settings(token=None, rate_limit=False), fake.token, fake.base_url)
     await bot.initialize()
     return bot
 
@@ -163,7 +164,7 @@ async def test_killed_worker_is_taken_over_without_skipping_anyone(tmp_path: Pat
     later = at + LEASE + timedelta(minutes=1)  # the dead worker's claims have expired
     restart = await asyncio.create_subprocess_exec(*[*command[:-1], later.isoformat()], env=env,
                                                    stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
-    out, err = await restart.communicate()
+    _, err = await restart.communicate()
     assert restart.returncode == 0, err.decode()
     counts = Counter(int(c.params["chat_id"]) for c in fake.calls_to("sendMessage"))
     assert set(counts) == set(ids)  # no chat skipped
