@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime
 
 from telegram import Update
@@ -119,7 +120,9 @@ async def summary(update: Update, context: BotContext) -> None:
     except UnknownNodeError:
         await say(update, context, "unknown_id", ref=ref[:40])
         return
-    await send(update, context, [render.summary(lang_of(update), summarize(context.speech, node, "short"))])
+    # Off the event loop: the first summary may wait for jieba's dictionary (~1 s).
+    result = await asyncio.to_thread(summarize, context.speech, node, "short")
+    await send(update, context, [render.summary(lang_of(update), result)])
 
 
 async def shen(update: Update, context: BotContext) -> None:

@@ -12,6 +12,7 @@ more in private" deep link, so the bot never floods a group.
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -102,8 +103,28 @@ def _node_button_label(node: Node) -> str:
 # --- reading -----------------------------------------------------------------------------
 
 
+_SCREENS: dict[tuple[int, str, str, str, int], Screen] = {}
+_SCREENS_MAX = 4096
+
+
+def _cached(kind: str, speech: Speech, lang: str, node_id: str, page: int, build: Callable[[], Screen]) -> Screen:
+    """Outline and reader screens depend only on their arguments: build each once.
+    (Callers must not mutate the returned screen.)"""
+    key = (id(speech), kind, lang, node_id, page)
+    screen = _SCREENS.get(key)
+    if screen is None:
+        if len(_SCREENS) >= _SCREENS_MAX:
+            _SCREENS.clear()
+        screen = _SCREENS[key] = build()
+    return screen
+
+
 def outline(speech: Speech, lang: str, node_id: str = "") -> Screen:
-    """The outline at the top level or inside a part/section with children."""
+    """The outline at the top level or inside a part/section with children (cached)."""
+    return _cached("outline", speech, lang, node_id, 0, lambda: _outline(speech, lang, node_id))
+
+
+def _outline(speech: Speech, lang: str, node_id: str) -> Screen:
     if not node_id:
         rows = [[button(_node_button_label(n), cb.Outline(n.id) if n.children else cb.Read(n.id))]
                 for n in speech.top]
@@ -125,8 +146,12 @@ def _page_text(node: Node, lang: str, page: int, pages: list[str]) -> Html:
 
 
 def reader(speech: Speech, lang: str, node_id: str, page: int = 0) -> Screen:
-    """One page of a node, edited in place: page or node Prev/Next, and Back."""
+    """One page of a node, edited in place: page or node Prev/Next, and Back (cached)."""
     node = speech.node(node_id)
+    return _cached("reader", speech, lang, node.id, page, lambda: _reader(speech, lang, node, page))
+
+
+def _reader(speech: Speech, lang: str, node: Node, page: int) -> Screen:
     pages = paginate(node.text)
     page = min(max(page, 0), len(pages) - 1)
     previous, following = neighbours(speech, node)

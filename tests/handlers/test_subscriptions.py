@@ -1,0 +1,99 @@
+"""Subscriptions from the chat side: commands, admin rules, settings buttons, membership, migration."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from bot.local import LocalBot
+from bot.scheduler import Pusher
+
+
+async def test_subscribe_with_default_and_chosen_time(bot: LocalBot) -> None:
+    chat = bot.private()
+    reply = await chat.send("/subscribe")
+    assert reply.text.startswith("✅ 已订阅：每天 08:00（Asia/Shanghai）")
+    assert "每天 07:30" in (await chat.send("/subscribe 7:30")).text
+    assert (await chat.send("/subscribe 25:00")).text.startswith("用法：/subscribe")
+    assert bot.app is not None and bot.app.bot_data.store is not None
+    row = await bot.app.bot_data.store.chat(chat.chat_id)
+    assert row is not None and row.subscribed and row.push_time == "07:30"
+
+
+async def test_unsubscribe_settime_and_timezone(bot: LocalBot) -> None:
+    chat = bot.private(language_code="en")
+    assert (await chat.send("/unsubscribe")).text.startswith("This chat has no daily reminder")
+    await chat.send("/subscribe")
+    assert (await chat.send("/settime 21:15")).text == "⏰ The reminder now comes every day at 21:15 (Asia/Shanghai)."
+    assert (await chat.send("/settime soon")).text.startswith("Usage: /settime")
+    assert (await chat.send("/timezone berlin")).text.startswith("🌏 Time zone set to Europe/Berlin")
+    bad = await chat.send("/timezone Mars/Phobos")
+    assert "Unknown time zone “Mars/Phobos”" in bad.text and len(bad.messages[0].buttons) == 10
+    assert (await chat.send("/unsubscribe")).text.startswith("The daily reminder is off")
+
+
+async def test_settings_buttons_change_the_subscription_in_place(bot: LocalBot) -> None:
+    chat = bot.private()
+    panel = (await chat.send("/settings")).messages[0]
+    assert "状态：未开启" in panel.text
+    await chat.press(panel, "开启推送")
+    assert "状态：已开启" in panel.text
+    await chat.press(panel, "21:00")
+    assert "每天 21:00" in panel.text
+    await chat.press(panel, "更改时区")
+    await chat.press(panel, "Asia/Tokyo")
+    assert "时区：Asia/Tokyo" in panel.text
+    await chat.press(panel, "关闭推送")
+    assert "状态：未开启" in panel.text
+
+
+async def test_only_admins_change_a_groups_subscription(bot: LocalBot) -> None:
+    member = bot.group(chat_id=-4300, user_id=2001)
+    refused = await member.send("/subscribe")
+    assert refused.text == "只有本群管理员可以修改推送设置。"
+    bot.fake.admins[-4300].add(2002)
+    admin = bot.group(chat_id=-4300, user_id=2002)
+    assert (await admin.send("/subscribe 06:30")).text.startswith("✅ 已订阅：每天 06:30")
+    checks = len(bot.fake.calls_to("getChatMember", -4300))
+    await admin.send("/settime 07:00")
+    assert len(bot.fake.calls_to("getChatMember", -4300)) == checks  # cached briefly
+    panel = (await admin.send("/settings")).messages[0]
+    pressed = await member.press(panel, "关闭推送")
+    assert pressed.answers[0]["text"] == "只有本群管理员可以修改推送设置。" and "已开启" in panel.text
+
+
+async def test_anonymous_admins_are_admins(bot: LocalBot) -> None:
+    group = {"id": -4400, "type": "supergroup", "title": "G"}
+    anonymous = {"id": 1087968824, "is_bot": True, "first_name": "Group", "username": "GroupAnonymousBot"}
+    update = bot.fake.push({"message": {
+        "message_id": 1, "from": anonymous,
+        "sender_chat": group, "chat": group, "date": 0, "text": "/subscribe",
+        "entities": [{"type": "bot_command", "offset": 0, "length": 10}]}})
+    reply = await bot.process(update)
+    assert reply.text.startswith("✅ 已订阅") and not bot.fake.calls_to("getChatMember", -4400)
+
+
+async def test_removed_pauses_and_readded_resumes_with_a_greeting(bot: LocalBot, speech) -> None:
+    bot.fake.admins[-4500].add(2001)
+    admin = bot.group(chat_id=-4500, user_id=2001)
+    await admin.send("/subscribe 08:00")
+    store = bot.app.bot_data.store  # type: ignore[union-attr]
+    await bot.process(bot.fake.membership(-4500, admin.user, "member", "kicked"))
+    row = await store.chat(-4500)
+    assert row.paused and row.next_due_at is None
+    again = await bot.process(bot.fake.membership(-4500, admin.user, "left", "member"))
+    assert again.text == "欢迎回来！每日推送已恢复：每天 08:00（Asia/Shanghai）。"
+    row = await store.chat(-4500)
+    assert not row.paused and row.next_due_at is not None
+
+
+async def test_group_migration_keeps_the_subscription(bot: LocalBot, speech) -> None:
+    bot.fake.admins[-4600].add(2001)
+    admin = bot.group(chat_id=-4600, user_id=2001)
+    await admin.send("/subscribe 09:00")
+    await bot.process(bot.fake.migrate(-4600, -1004600, admin.user))
+    store = bot.app.bot_data.store  # type: ignore[union-attr]
+    new = await store.chat(-1004600)
+    assert new is not None and new.subscribed and new.push_time == "09:00"
+    pusher = Pusher(bot.app.bot, store, speech)  # type: ignore[union-attr]
+    report = await pusher.run_due(new.next_due_at + timedelta(minutes=1))
+    assert report.chats == [-1004600] and not bot.fake.by_chat.get(-4600, [])[1:]
