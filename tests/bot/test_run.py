@@ -1,0 +1,80 @@
+"""`speechbot run`: the missing-token path, and webhook mode with its secret token."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import aiohttp
+
+from bot.fakeapi import FakeBotAPI
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def test_no_token_without_a_terminal_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k != "TELEGRAM_BOT_TOKEN"}
+    result = subprocess.run([sys.executable, "-m", "bot", "run"], env=env, cwd=tmp_path, stdin=subprocess.DEVNULL,
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1 and "@BotFather" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_malformed_token_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    env = {**os.environ, "TELEGRAM_BOT_TOKEN": "not-a-token"}
+    result = subprocess.run([sys.executable, "-m", "bot", "run"], env=env, cwd=tmp_path, stdin=subprocess.DEVNULL,
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2 and result.stderr.count("\n") == 1 and "malformed" in result.stderr
+    assert "not-a-token" not in result.stderr
+
+
+async def test_webhook_mode_checks_the_secret_on_every_request(tmp_path: Path) -> None:
+    fake = FakeBotAPI()
+    await fake.start()
+    port = free_port()
+    env = {**os.environ, "TELEGRAM_BOT_TOKEN": fake.token, "TELEGRAM_API_BASE_URL": fake.base_url,
+           "SPEECHBOT_WEBHOOK_URL": f"http://127.0.0.1:{port}/hook/speech", "SPEECHBOT_WEBHOOK_PORT": str(port),
+           "SPEECHBOT_WEBHOOK_SECRET": "s3cret-token", "SPEECHBOT_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/w.db",
+           "SPEECHBOT_PUSH_ENABLED": "false"}
+    process = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot", "run", env=env, cwd=tmp_path,
+                                                   stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE)
+    try:
+        for _ in range(300):
+            if fake.calls_to("setWebhook"):
+                break
+            await asyncio.sleep(0.05)
+        registered = fake.calls_to("setWebhook")[0].params
+        assert registered["url"] == f"http://127.0.0.1:{port}/hook/speech"
+        assert registered["secret_token"] == "s3cret-token"
+        update = {"update_id": 1, "message": {"message_id": 1, "date": 0, "text": "/today",
+                                              "chat": {"id": 77, "type": "private", "first_name": "A"},
+                                              "from": {"id": 77, "is_bot": False, "first_name": "A"},
+                                              "entities": [{"type": "bot_command", "offset": 0, "length": 6}]}}
+        async with aiohttp.ClientSession() as session:
+            url = f"http://127.0.0.1:{port}/hook/speech"
+            async with session.post(url, json=update) as refused:
+                assert refused.status == 403
+            async with session.post(url, data=json.dumps(update), headers={
+                    "Content-Type": "application/json", "X-Telegram-Bot-Api-Secret-Token": "s3cret-token"}) as ok:
+                assert ok.status == 200
+        for _ in range(200):
+            if fake.by_chat.get(77):
+                break
+            await asyncio.sleep(0.05)
+        assert "今日一慎" in fake.by_chat[77][0].text
+        assert len(fake.by_chat[77]) == 1  # the refused request was not processed
+    finally:
+        process.send_signal(signal.SIGINT)
+        _, err = await asyncio.wait_for(process.communicate(), 30)
+        await fake.stop()
+    assert fake.token not in err.decode()  # the token never reaches the logs
