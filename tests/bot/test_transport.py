@@ -22,7 +22,7 @@ async def test_requests_and_telegram_errors_round_trip() -> None:
         fake.fail("retry_after", 5, value=3)
         with pytest.raises(RetryAfter):
             await bot.send_message(5, "x")
-        with pytest.raises(BadRequest, match="(?i)can't parse entities"):
+        with pytest.raises(BadRequest, match=r"(?i)can't parse entities"):
             await bot.send_message(5, "<b>unclosed")
     await fake.stop()
 
