@@ -9,7 +9,7 @@ $PY -m benchmarks.search --sizes 500 --queries 30 --brute-queries 5
 for extra in benchmarks/updates.py benchmarks/push.py; do
   [ -f "$extra" ] || continue
   case "$extra" in
-    *updates.py) $PY -m benchmarks.updates --updates 60 ;;
+    *updates.py) $PY -m benchmarks.updates --updates 60 --latency-updates 10 ;;
     *push.py) $PY -m benchmarks.push --chats 60 --small 30 --limited-chats 20 ;;
   esac
 done
