@@ -42,6 +42,15 @@ def _print_json(data: Any) -> None:
     print(json.dumps(data, ensure_ascii=False, indent=2))
 
 
+def _emit(args: argparse.Namespace, data: Any, text: str) -> int:
+    """Print ``data`` as JSON with --json, else ``text``; exit code 0."""
+    if args.json:
+        _print_json(data)
+    else:
+        print(text)
+    return 0
+
+
 def _speech(args: argparse.Namespace) -> Speech:
     return load_speech(args.file or os.environ.get("SPEECHBOT_SPEECH_FILE") or None)
 
@@ -75,12 +84,7 @@ def cmd_show(args: argparse.Namespace) -> int:
     """Print one node's full text with its label."""
     speech = _speech(args)
     node = _node(speech, args.id)
-    if args.json:
-        _print_json(node.to_dict())
-    else:
-        print(f"【{node.label}】")
-        print(node.text)
-    return 0
+    return _emit(args, node.to_dict(), f"【{node.label}】\n{node.text}")
 
 
 def _date(value: str | None) -> date:
@@ -117,11 +121,7 @@ def cmd_quote(args: argparse.Namespace) -> int:
     if quote is None:
         where = f" in {node.label}" if node else ""
         raise CliError(f"no quote{where}" + (f" matches {args.keyword!r}" if args.keyword else ""))
-    if args.json:
-        _print_json(quote.to_dict())
-    else:
-        print(f"“{quote.text}”\n——{quote.label}")
-    return 0
+    return _emit(args, quote.to_dict(), f"“{quote.text}”\n——{quote.label}")
 
 
 def cmd_summary(args: argparse.Namespace) -> int:
@@ -129,21 +129,13 @@ def cmd_summary(args: argparse.Namespace) -> int:
     speech = _speech(args)
     node = _node(speech, args.id) if args.id else None
     result = summary.summarize(speech, node, args.length)
-    if args.json:
-        _print_json(result.to_dict())
-    else:
-        print(f"【{result.label}】\n{result.summary}\n关键词：{'、'.join(result.keywords)}")
-    return 0
+    return _emit(args, result.to_dict(), f"【{result.label}】\n{result.summary}\n关键词：{'、'.join(result.keywords)}")
 
 
 def cmd_reminder(args: argparse.Namespace) -> int:
     """Print the daily 慎 reminder."""
     result = shen.reminder(_speech(args), _date(args.date))
-    if args.json:
-        _print_json(result.to_dict())
-    else:
-        print(result.text)
-    return 0
+    return _emit(args, result.to_dict(), result.text)
 
 
 def _settings() -> Settings:

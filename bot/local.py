@@ -31,22 +31,19 @@ class Reply:
     calls: list[Call]
     fake: FakeBotAPI
 
+    def _messages(self, method: str) -> list[Sent]:
+        return [self.fake.sent[(c.response["chat"]["id"], c.response["message_id"])]
+                for c in self.calls if c.method == method and c.response]
+
     @property
     def messages(self) -> list[Sent]:
         """New messages, in order (as they stand now)."""
-        out = []
-        for call in self.calls:
-            if call.method == "sendMessage" and call.response:
-                out.append(self.fake.sent[(call.response["chat"]["id"], call.response["message_id"])])
-        return out
+        return self._messages("sendMessage")
 
     @property
     def edited(self) -> list[Sent]:
-        out = []
-        for call in self.calls:
-            if call.method == "editMessageText" and call.response:
-                out.append(self.fake.sent[(call.response["chat"]["id"], call.response["message_id"])])
-        return out
+        """Messages edited in place, in order."""
+        return self._messages("editMessageText")
 
     @property
     def text(self) -> str:
