@@ -75,3 +75,26 @@ def test_file_from_environment(tmp_path: Path) -> None:
 def test_python_dash_m_bot_is_the_same_command() -> None:
     result = subprocess.run([sys.executable, "-m", "bot", "show", "1.2"], capture_output=True, text=True)
     assert result.returncode == 0 and result.stdout.startswith("【一（二）】")
+
+
+def test_console_talks_to_the_real_bot() -> None:
+    assert SPEECHBOT
+    result = subprocess.run([SPEECHBOT, "console"], input="/start\n/outline\n#5\n/search 慎獨\n/quit\n",
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert "你好" in result.stdout and "[5] 四、" in result.stdout
+    assert "🤖 (edited) 📖 四、坚定初心使命" in result.stdout  # the button press edited the outline
+    assert "慎独" in result.stdout.split("🔍", 1)[1]
+
+
+def test_db_upgrade_creates_the_schema(tmp_path: Path) -> None:
+    import os
+
+    url = f"sqlite+aiosqlite:///{tmp_path}/fresh.sqlite3"
+    result = run("db", "upgrade", env={**os.environ, "SPEECHBOT_DATABASE_URL": url})
+    assert result.returncode == 0, result.stderr
+    import sqlite3
+
+    tables = {r[0] for r in sqlite3.connect(tmp_path / "fresh.sqlite3").execute(
+        "select name from sqlite_master where type='table'")}
+    assert {"chats", "deliveries", "alembic_version"} <= tables
