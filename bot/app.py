@@ -12,7 +12,7 @@ import logging
 import threading
 from typing import Any
 
-from telegram import BotCommand, BotCommandScopeAllGroupChats, BotCommandScopeAllPrivateChats, LinkPreviewOptions
+from telegram import BotCommand, BotCommandScopeAllGroupChats, BotCommandScopeAllPrivateChats
 from telegram.constants import ParseMode
 from telegram.ext import AIORateLimiter, Application, Defaults, ExtBot
 
@@ -104,8 +104,7 @@ def push_bot(settings: Settings, token: str, base_url: str | None = None) -> Ext
     request = AiohttpRequest(connection_pool_size=settings.push_concurrency + 4)
     return ExtBot(token, base_url=base_url or settings.api_base_url, request=request,
                   rate_limiter=rate_limiter(settings) if settings.rate_limit else None,
-                  defaults=Defaults(parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(
-                      is_disabled=True)))
+                  defaults=Defaults(parse_mode=ParseMode.HTML))
 
 
 def build_application(settings: Settings, speech: Speech | None = None, token: str | None = None) -> App:
@@ -119,7 +118,8 @@ def build_application(settings: Settings, speech: Speech | None = None, token: s
         .base_url(settings.api_base_url)
         .base_file_url(settings.api_base_url.replace("/bot", "/file/bot"))
         .context_types(CONTEXT_TYPES)
-        .defaults(Defaults(parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)))
+        # No link-preview option: our texts carry no URLs (deep links live in buttons).
+        .defaults(Defaults(parse_mode=ParseMode.HTML))
         .concurrent_updates(settings.concurrent_updates)
         .post_init(post_init)
         .post_shutdown(post_shutdown)

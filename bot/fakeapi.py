@@ -24,7 +24,6 @@ from collections import defaultdict, deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from html import unescape
-from html.parser import HTMLParser
 from typing import Any
 
 from aiohttp import web
@@ -51,42 +50,37 @@ class ApiError(Exception):
         self.parameters = parameters
 
 
-class _HtmlCheck(HTMLParser):
-    """Validates Telegram-HTML and collects the plain text, as Telegram parses it."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.stack: list[str] = []
-        self.plain: list[str] = []
-        self.error: str | None = None
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag not in ALLOWED_TAGS:
-            self.error = f"Unsupported start tag \"{tag}\""
-        self.stack.append(tag)
-
-    def handle_endtag(self, tag: str) -> None:
-        if not self.stack or self.stack[-1] != tag:
-            self.error = f"Can't find end tag corresponding to start tag \"{tag}\""
-        else:
-            self.stack.pop()
-
-    def handle_data(self, data: str) -> None:
-        self.plain.append(data)
+_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)((?:\s+[^<>]*?)?)\s*>|<")
+_ENTITY = re.compile(r"&(?!(?:lt|gt|amp|quot|#\d+|#x[0-9a-fA-F]+);)")
 
 
 def parse_html(text: str) -> str:
-    """The plain text Telegram would show, or ApiError 400 "can't parse entities"."""
-    if re.search(r"&(?!(?:lt|gt|amp|quot|#\d+|#x[0-9a-fA-F]+);)", text):
+    """The plain text Telegram would show, or ApiError 400 "can't parse entities".
+
+    Like Telegram: only its tags, properly nested and closed; only the four named entities
+    and numeric ones; a lone ``<`` is an error."""
+    if _ENTITY.search(text):
         raise ApiError(400, "Bad Request: can't parse entities: unsupported entity")
-    if re.search(r"<(?![a-zA-Z/])", text):
-        raise ApiError(400, "Bad Request: can't parse entities: unexpected <")
-    checker = _HtmlCheck()
-    checker.feed(text)
-    checker.close()
-    if checker.error or checker.stack:
-        raise ApiError(400, f"Bad Request: can't parse entities: {checker.error or 'unclosed tag'}")
-    return unescape("".join(checker.plain))
+    stack: list[str] = []
+    plain: list[str] = []
+    position = 0
+    for match in _TAG.finditer(text):
+        plain.append(text[position : match.start()])
+        position = match.end()
+        if match.group(2) is None:
+            raise ApiError(400, "Bad Request: can't parse entities: unexpected <")
+        tag = match.group(2).lower()
+        if tag not in ALLOWED_TAGS:
+            raise ApiError(400, f"Bad Request: can't parse entities: Unsupported start tag \"{tag}\"")
+        if match.group(1):
+            if not stack or stack.pop() != tag:
+                raise ApiError(400, f"Bad Request: can't parse entities: Can't find end tag \"{tag}\"")
+        else:
+            stack.append(tag)
+    if stack:
+        raise ApiError(400, "Bad Request: can't parse entities: unclosed tag")
+    plain.append(text[position:])
+    return unescape("".join(plain))
 
 
 def utf16_len(text: str) -> int:

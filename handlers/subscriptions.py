@@ -14,7 +14,7 @@ from functools import cache
 from zoneinfo import ZoneInfo, available_timezones
 
 from telegram import ChatMember, InlineKeyboardButton, Update
-from telegram.ext import Application, CommandHandler, TypeHandler, filters
+from telegram.ext import Application, CommandHandler, MessageHandler, filters
 
 from bot.context import BotContext
 from bot.models import ChatRow
@@ -226,7 +226,8 @@ async def follow_migration(update: Update, context: BotContext) -> None:
 
 
 def register_middleware(app: Application) -> None:  # type: ignore[type-arg]
-    app.add_handler(TypeHandler(Update, follow_migration), group=-1)
+    """Group -1, before everything else, and only for migration service messages."""
+    app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, follow_migration), group=-1)
 
 
 def register(app: Application) -> None:  # type: ignore[type-arg]
