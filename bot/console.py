@@ -75,7 +75,7 @@ async def run_console(settings: Settings | None = None, speech: Speech | None = 
         async with LocalBot(local_settings, speech) as bot:
             console.bot = bot
             bot.fake.listen(console.show)
-            chat = bot.private(USER_ID, "你", language_code)
+            chat = bot.private(USER_ID, "同学" if not language_code.startswith("en") else "there", language_code)
             out.write(BANNER)
             out.flush()
             while True:

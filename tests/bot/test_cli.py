@@ -82,7 +82,7 @@ def test_console_talks_to_the_real_bot() -> None:
     result = subprocess.run([SPEECHBOT, "console"], input="/start\n/outline\n#5\n/search 慎獨\n/quit\n",
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
-    assert "你好" in result.stdout and "[5] 四、" in result.stdout
+    assert "你好，同学" in result.stdout and "[5] 四、" in result.stdout
     assert "🤖 (edited) 📖 四、坚定初心使命" in result.stdout  # the button press edited the outline
     assert "慎独" in result.stdout.split("🔍", 1)[1]
 
