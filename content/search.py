@@ -27,7 +27,7 @@ from collections.abc import Callable, Iterable
 from itertools import islice
 
 from pydantic import BaseModel, ConfigDict
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from content.normalize import fold, fold_with_map, pinyin, pinyin_query, pinyin_with_map
 
@@ -181,20 +181,20 @@ class SearchIndex:
         counts: Counter[int] = Counter()
         for posting in postings:
             counts.update(posting)
-        eligible = [(n, counts[n]) for n in seeds if counts[n] >= needed]
-        if len(eligible) > MAX_CANDIDATES:
-            eligible = heapq.nsmallest(MAX_CANDIDATES, eligible, key=lambda item: (-item[1], item[0]))
-        return [n for n, _ in eligible]
+        eligible = [(-counts[n], n) for n in seeds if counts[n] >= needed]
+        if len(eligible) > MAX_CANDIDATES:  # most shared bigrams first, then index order
+            eligible.sort()
+            del eligible[MAX_CANDIDATES:]
+        return [n for _, n in eligible]
 
     def _match(self, term: str, corpus: list[str], enough: int | None) -> dict[int, float]:
         matched = dict.fromkeys(self._exact(term, corpus, enough), 100.0)
         if len(term) <= EXACT_UP_TO or (enough is not None and len(matched) >= enough):
             return matched
-        for number in self._fuzzy_candidates(term):
-            if number not in matched:
-                score = fuzz.partial_ratio(term, corpus[number], score_cutoff=CUTOFF)
-                if score:
-                    matched[number] = score
+        choices = {n: corpus[n] for n in self._fuzzy_candidates(term) if n not in matched}
+        for _, score, number in process.extract(term, choices, scorer=fuzz.partial_ratio, score_cutoff=CUTOFF,
+                                                limit=None):
+            matched[number] = score
         return matched
 
     def _hit(self, number: int, score: float, terms: list[str], spelled: str | None) -> Hit:
