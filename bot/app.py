@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from datetime import timedelta
 from typing import Any
 
 from telegram import BotCommand, BotCommandScopeAllGroupChats, BotCommandScopeAllPrivateChats
@@ -17,7 +18,9 @@ from telegram.constants import ParseMode
 from telegram.ext import AIORateLimiter, Application, Defaults, ExtBot
 
 from bot.context import CONTEXT_TYPES, BotContext
+from bot.scheduler import schedule_push
 from bot.settings import Settings
+from bot.storage import Store
 from bot.transport import AiohttpRequest
 from content import Speech, load_speech
 from content.summary import warm_up
@@ -67,16 +70,13 @@ async def post_init(app: App) -> None:
     """Open resources and tell Telegram our command menu."""
     data = app.bot_data
     if data.settings and data.settings.database_url and data.store is None:
-        from bot.storage import Store
-
-        data.store = await Store.open(data.settings.database_url)
+        data.store = await Store.open(data.settings.database_url,
+                                      timedelta(hours=data.settings.catch_up_hours))
     for lang, entries in MENU.items():
         commands = [BotCommand(name, description) for name, description in entries]
         code = None if lang == "zh" else lang
         for scope in (BotCommandScopeAllPrivateChats(), BotCommandScopeAllGroupChats()):
             await app.bot.set_my_commands(commands, scope=scope, language_code=code)
-    from bot.scheduler import schedule_push
-
     schedule_push(app)
     # jieba (summaries) loads in ~1 s: do it in a daemon thread so neither start-up nor the
     # first /summary waits for it (summaries take the same lock, so they never race it).

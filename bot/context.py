@@ -11,6 +11,7 @@ from bot.settings import Settings
 from content import Speech
 
 if TYPE_CHECKING:
+    from bot.scheduler import Pusher
     from bot.storage import Store
 
 
@@ -21,7 +22,9 @@ class BotData:
         self.speech: Speech | None = None
         self.settings: Settings | None = None
         self.store: Store | None = None
-        self.greeted: set[int] = set()
+        self.greeted: set[int] = set()  # groups introduced to since their last addition
+        self.admin_cache: dict[tuple[int, int], tuple[float, bool]] = {}  # (chat, user) → (expiry, admin)
+        self.pusher: Pusher | None = None
 
 
 class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotData]):

@@ -193,9 +193,10 @@ async def push_job(context: Any) -> None:
     data = app.bot_data
     if data.store is None or data.speech is None or data.settings is None:
         return
-    pusher = data.__dict__.setdefault("pusher", Pusher(app.bot, data.store, data.speech,
-                                                       data.settings.push_concurrency, data.settings.push_batch))
-    report = await pusher.run_due()
+    if data.pusher is None:
+        data.pusher = Pusher(app.bot, data.store, data.speech, data.settings.push_concurrency,
+                             data.settings.push_batch)
+    report = await data.pusher.run_due()
     if any(report.to_dict().values()):
         log.info("push pass: %s", report.to_dict())
 

@@ -20,6 +20,7 @@ The delivery protocol, which is what "never double-sends, never loses a day" res
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
@@ -61,8 +62,6 @@ _HOLD = update(_chats).where(_chats.c.chat_id == bindparam("b_chat")).values(
 
 def parse_time(value: str) -> time | None:
     """``HH:MM`` (also H:MM, HH.MM, full-width digits) → time, or None."""
-    import unicodedata
-
     cleaned = unicodedata.normalize("NFKC", value).strip().replace("：", ":").replace(".", ":")
     hours, _, minutes = cleaned.partition(":")
     if not (hours.isdigit() and minutes.isdigit() and len(hours) <= 2 and len(minutes) == 2):

@@ -7,7 +7,7 @@ from telegram.ext import Application, CallbackQueryHandler
 
 from bot.context import BotContext
 from handlers import callbacks as cb
-from handlers import finding, reading
+from handlers import finding, reading, subscriptions
 from handlers.catalog import text
 from handlers.common import lang_of
 
@@ -22,9 +22,7 @@ async def press(update: Update, context: BotContext) -> None:
     if data is None or (node_id and speech.find(node_id) is None):
         await query.answer(text(lang_of(update), "stale_button"), show_alert=False)
         return
-    if isinstance(data, cb.Setting):
-        from handlers import subscriptions  # settings buttons live with the subscription handlers
-
+    if isinstance(data, cb.Setting):  # settings buttons live with the subscription handlers
         await subscriptions.press_setting(update, context, data)
         return
     await query.answer()

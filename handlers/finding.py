@@ -13,7 +13,7 @@ from content import Speech, UnknownNodeError
 from content.quotes import pick, quote_of_day
 from content.shen import principle, principles, reminder
 from content.summary import summarize
-from handlers import render
+from handlers import groups, reading, render
 from handlers.common import argument, argument_too_long, edit, in_group, lang_of, say, send
 
 ONLY_NEW = filters.UpdateType.MESSAGE
@@ -49,8 +49,6 @@ ALIASES = {"目录": "outline", "搜索": "search", "金句": "quote", "今日":
 
 async def chinese_command(update: Update, context: BotContext) -> None:
     """``/目录 …``: Telegram has no non-ASCII commands, so route the Chinese aliases by hand."""
-    from handlers import groups, reading
-
     message = update.effective_message
     word, _, rest = (message.text or "").strip().lstrip("/").partition(" ") if message else ("", "", "")
     target = ALIASES.get(word.split("@")[0])

@@ -59,7 +59,7 @@ async def is_admin(update: Update, context: BotContext) -> bool:
         return True
     if user is None:
         return False
-    cache_ = context.bot_data.__dict__.setdefault("admin_cache", {})
+    cache_ = context.bot_data.admin_cache
     key = (chat.id, user.id)
     hit = cache_.get(key)
     if hit and hit[0] > clock.monotonic():
