@@ -24,6 +24,7 @@ from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from benchmarks._report import report
 from bot.fakeapi import FakeBotAPI, FloodLimits
 from bot.models import ChatRow
 from bot.storage import Store
@@ -120,11 +121,7 @@ def main() -> None:
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     result = asyncio.run(main_async(args))
-    if args.json:
-        print(json.dumps(result))
-    else:
-        for key, value in result.items():
-            print(f"{key:>22}: {value}")
+    report(result, args.json)
 
 
 if __name__ == "__main__":

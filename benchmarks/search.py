@@ -19,6 +19,7 @@ import time
 
 from rapidfuzz import fuzz, process
 
+from benchmarks._report import percentile
 from content import load_speech
 from content.normalize import fold
 from content.search import SearchIndex
@@ -49,10 +50,6 @@ def queries(units: list[tuple[str, str]], count: int, seed: int = 11) -> list[tu
             out.append(("pinyin", rng.choice(["shendu", "yi gang shuang ze", "jilu", "zhua tie you hen"])))
     return out
 
-
-def percentile(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
 def run(size: int, count: int, brute_count: int) -> dict[str, float | int]:

@@ -14,6 +14,8 @@ import subprocess
 import sys
 import time
 
+from benchmarks._report import report
+
 CHILD = """
 import time, resource, json
 t0 = time.perf_counter()
@@ -62,11 +64,7 @@ def main() -> None:
         "rss_mb_max": round(max(r["rss_mb"] for r in results), 1),
         "jieba_loaded_at_start": any(r["jieba_loaded"] for r in results),
     }
-    if args.json:
-        print(json.dumps(summary))
-    else:
-        for key, value in summary.items():
-            print(f"{key:>24}: {value}")
+    report(summary, args.json)
 
 
 if __name__ == "__main__":

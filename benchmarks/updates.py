@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import tempfile
 import time
 from typing import Any
@@ -21,6 +20,7 @@ from typing import Any
 from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, MessageHandler, filters
 
+from benchmarks._report import percentile, report
 from bot.app import App
 from bot.local import LocalBot
 from bot.settings import Settings
@@ -49,10 +49,6 @@ def echo_factory(settings: Settings, token: str) -> App:
     app.add_handler(CallbackQueryHandler(answer))
     return app  # type: ignore[return-value]
 
-
-def percentile(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
 def make(bot: LocalBot, chats: list[Any], outlines: list[Any], n: int) -> dict[str, Any]:
@@ -117,11 +113,7 @@ def main() -> None:
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     result = asyncio.run(run(args.updates, args.latency_updates))
-    if args.json:
-        print(json.dumps(result))
-    else:
-        for key, value in result.items():
-            print(f"{key:>20}: {value}")
+    report(result, args.json)
 
 
 if __name__ == "__main__":

@@ -27,7 +27,7 @@ from telegram import Update
 from bot.app import build_application, protect_logs, push_bot
 from bot.console import run_console, terminal_text
 from bot.scheduler import Pusher, push_screen
-from bot.settings import Settings, SettingsError, load_settings
+from bot.settings import MISSING_TOKEN, SettingsError, load_settings
 from bot.storage import Store
 from content import Node, Speech, SpeechFormatError, UnknownNodeError, load_speech, quotes, shen, summary
 
@@ -138,21 +138,14 @@ def cmd_reminder(args: argparse.Namespace) -> int:
     return _emit(args, result.to_dict(), result.text)
 
 
-def _settings() -> Settings:
-    try:
-        return load_settings()
-    except SettingsError as exc:
-        raise CliError(str(exc)) from None
-
-
 def cmd_run(args: argparse.Namespace) -> int:
     """Start the bot: long polling, or a webhook when SPEECHBOT_WEBHOOK_URL is set."""
-    settings = _settings()
+    settings = load_settings()
     if args.file:
         settings = settings.model_copy(update={"speech_file": Path(args.file)})
     speech = load_speech(settings.speech_file)
     if settings.token is None:
-        print(f"speechbot: {_settings_hint()}", file=sys.stderr)
+        print(f"speechbot: {MISSING_TOKEN}", file=sys.stderr)
         if sys.stdin.isatty():
             print("Opening `speechbot console` instead (a local fake Telegram, no token needed).", file=sys.stderr)
             return asyncio.run(run_console(settings, speech))
@@ -172,24 +165,16 @@ def cmd_run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _settings_hint() -> str:
-    try:
-        Settings(token=None).require_token()
-    except SettingsError as exc:
-        return str(exc)
-    return ""
-
-
 def cmd_console(args: argparse.Namespace) -> int:
     """Talk to the real bot in this terminal through a local fake Bot API."""
-    settings = _settings()
+    settings = load_settings()
     speech = load_speech(args.file or settings.speech_file)
     return asyncio.run(run_console(settings, speech, language_code=args.lang))
 
 
 def cmd_db_upgrade(args: argparse.Namespace) -> int:
     """Apply the database migrations."""
-    settings = _settings()
+    settings = load_settings()
 
     async def upgrade() -> None:
         store = await Store.open(settings.database_url)
@@ -214,11 +199,9 @@ def cmd_push_preview(args: argparse.Namespace) -> int:
 
 def cmd_push_run_due(args: argparse.Namespace) -> int:
     """One delivery pass now (or as if at --at), printing what it did."""
-    settings = _settings()
+    settings = load_settings()
     speech = load_speech(args.file or settings.speech_file)
-    token = settings.require_token() if settings.token else None
-    if token is None:
-        raise CliError(_settings_hint())
+    token = settings.require_token()
     try:
         at = datetime.fromisoformat(args.at) if args.at else datetime.now(UTC)
     except ValueError:
@@ -292,7 +275,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return int(args.func(args))
-    except (CliError, SpeechFormatError) as exc:
+    except (CliError, SettingsError, SpeechFormatError) as exc:
         print(f"speechbot: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:

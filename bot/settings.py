@@ -17,6 +17,12 @@ TOKEN_PATTERN = re.compile(r"^\d{1,20}:[A-Za-z0-9_-]{10,100}$")
 TELEGRAM_API = "https://api.telegram.org/bot"
 
 
+MISSING_TOKEN = (
+    "TELEGRAM_BOT_TOKEN is not set: create a bot with @BotFather in Telegram, then "
+    "`export TELEGRAM_BOT_TOKEN=...` (or put it in .env); try `speechbot console` meanwhile"
+)
+
+
 class SettingsError(ValueError):
     """A setting is missing or malformed; the message is one line for the user."""
 
@@ -65,10 +71,7 @@ class Settings(BaseSettings):
     def require_token(self) -> str:
         """The token, or a ``SettingsError`` that says how to get one."""
         if self.token is None:
-            raise SettingsError(
-                "TELEGRAM_BOT_TOKEN is not set: create a bot with @BotFather in Telegram, then "
-                "`export TELEGRAM_BOT_TOKEN=...` (or put it in .env); try `speechbot console` meanwhile"
-            )
+            raise SettingsError(MISSING_TOKEN)
         return self.token.get_secret_value()
 
 

@@ -194,8 +194,9 @@ class Store:
         for key, value in values.items():
             setattr(row, key, value)
         row.updated_at = datetime.now(UTC)
-        if row.subscribed and not row.paused:
-            row.next_due_at = next_due(row.push_time, row.timezone, datetime.now(UTC), self.catch_up)
+        # Only an active subscription is due; a paused or unsubscribed chat has no due time.
+        active = row.subscribed and not row.paused
+        row.next_due_at = next_due(row.push_time, row.timezone, datetime.now(UTC), self.catch_up) if active else None
         return row
 
     async def subscribe(self, chat_id: int, kind: str, lang: str, push_time: str | None = None,
@@ -231,14 +232,10 @@ class Store:
                 values["timezone"] = zone
             return await self._upsert(session, chat_id, kind, **values)
 
-    async def set_member(self, chat_id: int, kind: str, present: bool) -> None:
-        """The bot was added (resume) or removed/blocked (pause) in ``chat_id``."""
+    async def set_member(self, chat_id: int, kind: str, present: bool) -> ChatRow:
+        """The bot was added (resume) or removed/blocked (pause) in ``chat_id``; returns the chat."""
         async with self.sessions.begin() as session:
-            await self._upsert(session, chat_id, kind, paused=not present)
-            if not present:
-                row = await session.get(ChatRow, chat_id)
-                if row:
-                    row.next_due_at = None
+            return await self._upsert(session, chat_id, kind, paused=not present)
 
     async def pause(self, chat_id: int) -> None:
         await self.set_member(chat_id, "private" if chat_id > 0 else "group", False)

@@ -60,6 +60,14 @@ class Node(BaseModel):
         """The node's sentences; ``"".join(node.sentences) == node.text``."""
         return split_sentences(self.text)
 
+    def own_paragraphs(self) -> list[str]:
+        """The node's own paragraphs: its text without its children's (a part's heading and
+        introduction, a section's lead before its points), non-empty, in order."""
+        own = self.text
+        for child in self.children:
+            own = own.replace(child.text, "\n", 1)
+        return [paragraph for paragraph in own.split("\n") if paragraph.strip()]
+
     def walk(self) -> Iterator[Node]:
         """This node and its descendants in speech order."""
         yield self
@@ -170,20 +178,8 @@ class Speech(BaseModel):
 
     def sentence_units(self) -> list[tuple[str, str]]:
         """``(deepest node id, sentence)`` for every sentence, in speech order."""
-        units: list[tuple[str, str]] = []
-        for node in self.nodes():
-            if node.children:
-                own = node.text
-                for child in node.children:
-                    own = own.replace(child.text, "\x00", 1)
-                pieces = [p for p in own.split("\x00")]
-            else:
-                pieces = [node.text]
-            for piece in pieces:
-                for sentence in split_sentences(piece):
-                    if sentence.strip():
-                        units.append((node.id, sentence.strip()))
-        return units
+        return [(node.id, sentence.strip()) for node in self.nodes() for paragraph in node.own_paragraphs()
+                for sentence in split_sentences(paragraph) if sentence.strip()]
 
     def search(self, query: str, limit: int = 5) -> list[Hit]:
         """Search the speech's sentences; each hit carries its node's label."""

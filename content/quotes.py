@@ -47,14 +47,6 @@ class Quote(BaseModel):
         return {"id": self.id, "label": self.label, "text": self.text}
 
 
-def _own_paragraph_sentences(node: Node) -> list[list[str]]:
-    """The node's own sentences (children's removed), grouped by paragraph, stripped."""
-    own = node.text
-    for child in node.children:
-        own = own.replace(child.text, "\n", 1)
-    return [[s.strip() for s in split_sentences(p) if s.strip()] for p in own.split("\n") if p.strip()]
-
-
 def _is_heading(node: Node, sentence: str) -> bool:
     if node.kind == "part" and sentence == node.text.split("\n", 1)[0]:
         return True
@@ -66,8 +58,8 @@ def candidates(speech: Speech) -> tuple[Quote, ...]:
     """Every quotable passage of the speech, in speech order."""
     found: list[Quote] = []
     for node in speech.nodes():
-        for paragraph in _own_paragraph_sentences(node):
-            usable = [s for s in paragraph if not _is_heading(node, s)]
+        for paragraph in node.own_paragraphs():
+            usable = [s for s in (s.strip() for s in split_sentences(paragraph)) if s and not _is_heading(node, s)]
             i = 0
             while i < len(usable):
                 text = usable[i]

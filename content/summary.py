@@ -57,7 +57,7 @@ class Summary(BaseModel):
 
 def warm_up() -> None:
     """Load jieba's dictionary now (call from a worker thread)."""
-    _analyse()
+    _segmenter()
 
 
 _STOP_WORDS_TEXT = (
@@ -67,26 +67,28 @@ _STOP_WORDS_TEXT = (
 STOP_WORDS = frozenset(_STOP_WORDS_TEXT.split())
 
 
-@cache
 def _segmenter() -> tuple[Callable[[str], list[str]], dict[str, float], float]:
+    """jieba's segmenter and IDF table; the lock makes concurrent first callers (the warm-up
+    thread and a summary) wait for one load instead of each loading (``cache`` alone would not)."""
     with _jieba_lock:
-        import jieba
-
-        jieba.setLogLevel(logging.WARNING)
-        jieba.initialize()
-        idf_path = Path(jieba.__file__).parent / "analyse" / "idf.txt"
-        idf: dict[str, float] = {}
-        with idf_path.open(encoding="utf-8") as lines:
-            for line in lines:
-                word, _, value = line.strip().partition(" ")
-                if value:
-                    idf[word] = float(value)
-        median = sorted(idf.values())[len(idf) // 2]
-        return jieba.lcut, idf, median
+        return _load_segmenter()
 
 
-def _analyse() -> None:
-    _segmenter()
+@cache
+def _load_segmenter() -> tuple[Callable[[str], list[str]], dict[str, float], float]:
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    jieba.initialize()
+    idf_path = Path(jieba.__file__).parent / "analyse" / "idf.txt"
+    idf: dict[str, float] = {}
+    with idf_path.open(encoding="utf-8") as lines:
+        for line in lines:
+            word, _, value = line.strip().partition(" ")
+            if value:
+                idf[word] = float(value)
+    median = sorted(idf.values())[len(idf) // 2]
+    return jieba.lcut, idf, median
 
 
 @cache

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from telegram import Update
 from telegram.ext import Application, CommandHandler, MessageHandler, filters
@@ -101,7 +102,8 @@ async def today(update: Update, context: BotContext) -> None:
                                               quote_of_day(context.speech, day))])
 
 
-async def _zone(update: Update, context: BotContext):  # type: ignore[no-untyped-def]
+async def _zone(update: Update, context: BotContext) -> ZoneInfo:
+    """The chat's own time zone if it set one, else the bot's default."""
     chat = update.effective_chat
     if context.store and chat:
         return await context.store.zone_of(chat.id, context.zone)

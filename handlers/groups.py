@@ -33,10 +33,7 @@ async def track_membership(update: Update, context: BotContext) -> None:
     if state is None:
         return
     chat = change.chat
-    row = None
-    if context.store is not None:
-        await context.store.set_member(chat.id, chat.type, state)
-        row = await context.store.chat(chat.id)
+    row = await context.store.set_member(chat.id, chat.type, state) if context.store is not None else None
     if state and in_group(update):
         if chat.id in context.bot_data.greeted:
             return

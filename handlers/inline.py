@@ -50,7 +50,7 @@ async def answer_inline(update: Update, context: BotContext) -> None:
         for hit in speech.search(words, limit=MAX_RESULTS):
             label = hit.label or hit.id
             body = text(lang, "inline_quote", text=hit.text, label=label)
-            title = text(lang, "inline_hit_title", label=label, snippet=render._short(hit.text, 40))
+            title = text(lang, "inline_hit_title", label=label, snippet=render.shorten(hit.text, 40))
             results.append(_article(f"{hit.id}:{hit.text}", title, hit.text, body))
     await query.answer(results, cache_time=CACHE_SECONDS, is_personal=False)
 

@@ -55,7 +55,8 @@ def button(label: str, data: cb.Callback) -> InlineKeyboardButton:
     return InlineKeyboardButton(label, callback_data=cb.encode(data))
 
 
-def _short(value: str, limit: int = BUTTON_CHARS) -> str:
+def shorten(value: str, limit: int = BUTTON_CHARS) -> str:
+    """``value`` cut to ``limit`` characters with an ellipsis (button texts, titles)."""
     value = value.strip()
     return value if len(value) <= limit else value[: limit - 1] + "…"
 
@@ -97,7 +98,7 @@ def neighbours(speech: Speech, node: Node) -> tuple[Node | None, Node | None]:
 
 
 def _node_button_label(node: Node) -> str:
-    return _short(f"{node.label} {node.title or node.sentences[0].strip()}")
+    return shorten(f"{node.label} {node.title or node.sentences[0].strip()}")
 
 
 # --- reading -----------------------------------------------------------------------------
@@ -212,13 +213,11 @@ def search_results(lang: str, query: str, hits: list[Hit]) -> Screen:
     lines = [text(lang, "search_results", query=_echo(query))]
     lines += [text(lang, "search_hit", n=i, label=hit.label or hit.id, highlighted=Html(hit.highlight()))
               for i, hit in enumerate(hits, start=1)]
-    ids = list(dict.fromkeys(hit.id for hit in hits))
-    rows = [[button(text(lang, "btn_read", label=_short(hit_label(hits, i), 16)), cb.Send(i))] for i in ids]
+    labels = {hit.id: hit.label or hit.id for hit in reversed(hits)}  # first hit's label per node, in order
+    rows = [[button(text(lang, "btn_read", label=shorten(labels[i], 16)), cb.Send(i))]
+            for i in dict.fromkeys(hit.id for hit in hits)]
     return Screen(Html("\n\n".join(lines)), rows)
 
-
-def hit_label(hits: list[Hit], node_id: str) -> str:
-    return next(h.label or h.id for h in hits if h.id == node_id)
 
 
 def quote(lang: str, item: Quote, keyword: str = "", node_id: str = "") -> Screen:
