@@ -25,19 +25,18 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from benchmarks._report import report
-from bot.fakeapi import FakeBotAPI, FloodLimits
-from bot.models import ChatRow
+from bot.fake.data import reset, seed_chats
+from bot.fake.faults import FloodLimits
+from bot.fake.server import FakeBotAPI
+from bot.settings import Settings
 from bot.storage import Store
 
 
 async def seed(url: str, chats: int) -> None:
-    store = await Store.open(url)
-    await store.reset()
-    now = datetime.now(UTC)
-    async with store.sessions.begin() as session:
-        session.add_all(ChatRow(chat_id=100_000 + i, kind="private", lang="zh" if i % 5 else "en", subscribed=True,
-                                paused=False, push_time="08:00", timezone="Asia/Shanghai",
-                                next_due_at=now - timedelta(minutes=1), updated_at=now) for i in range(chats))
+    store = await Store.open(Settings(token=None, database_url=url))
+    await reset(store)
+    due = datetime.now(UTC) - timedelta(minutes=1)
+    await seed_chats(store, range(100_000, 100_000 + chats), due)
     await store.close()
 
 
@@ -45,17 +44,15 @@ async def worker(url: str, base_url: str, token: str, limited: bool, concurrency
     """Child process: one push pass; prints sent, seconds and peak RSS as JSON."""
     import resource
 
-    from bot.app import push_bot
-    from bot.scheduler import Pusher
-    from bot.settings import Settings
+    from bot.app import make_pusher, push_bot
     from content import load_speech
 
     settings = Settings(token=None, rate_limit=limited, push_concurrency=concurrency, database_url=url)
-    store = await Store.open(url)
+    store = await Store.open(settings)
     bot = push_bot(settings, token, base_url)
     started = time.perf_counter()
     async with bot:
-        report = await Pusher(bot, store, load_speech(), concurrency, settings.push_batch).run_due()
+        report = await make_pusher(bot, store, load_speech(), settings).run_due()
     seconds = time.perf_counter() - started
     await store.close()
     usage = resource.getrusage(resource.RUSAGE_SELF)

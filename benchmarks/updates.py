@@ -22,7 +22,7 @@ from telegram.ext import Application, CallbackQueryHandler, MessageHandler, filt
 
 from benchmarks._report import percentile, report
 from bot.app import App
-from bot.local import LocalBot
+from bot.fake.local import LocalBot
 from bot.settings import Settings
 from bot.transport import AiohttpRequest
 

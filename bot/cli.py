@@ -1,8 +1,13 @@
 """The ``speechbot`` command line.
 
-Every subcommand takes ``--file PATH`` (default: the setting ``SPEECHBOT_SPEECH_FILE`` or the
-speech in ``seeds/``). User errors (a broken speech file, an unknown id, a bad argument) print
-one line to stderr and exit 2; nothing prints a traceback.
+Every subcommand reads the settings (environment and ``.env``) and takes ``--file PATH``
+(default: the setting ``SPEECHBOT_SPEECH_FILE`` or the speech in ``seeds/``). User errors (a
+broken speech file, an unknown id, a bad argument or setting) print one line to stderr and
+exit 2; nothing prints a traceback.
+
+The content subcommands (outline, show, search, quote, summary, reminder) import only
+``content`` and the settings: the Telegram, database and HTTP stacks are imported inside the
+subcommands that use them, so ``speechbot search`` starts about as fast as the speech loads.
 """
 
 from __future__ import annotations
@@ -11,24 +16,17 @@ import argparse
 import asyncio
 import json
 import logging
-import os
 import re
 import secrets
 import sys
 from collections.abc import Callable, Sequence
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
-from telegram import Update
-
-from bot.app import build_application, protect_logs, push_bot
-from bot.console import run_console, terminal_text
-from bot.scheduler import Pusher, push_screen
-from bot.settings import MISSING_TOKEN, SettingsError, load_settings
-from bot.storage import Store
+from bot.settings import MISSING_TOKEN, Settings, SettingsError, load_settings
 from content import Node, Speech, SpeechFormatError, UnknownNodeError, load_speech, quotes, shen, summary
 
 EXIT_USAGE = 2
@@ -51,8 +49,16 @@ def _emit(args: argparse.Namespace, data: Any, text: str) -> int:
     return 0
 
 
+def _settings(args: argparse.Namespace) -> Settings:
+    """The settings, with ``--file`` taking the place of ``SPEECHBOT_SPEECH_FILE``."""
+    settings = load_settings()
+    if args.file:
+        settings = settings.model_copy(update={"speech_file": Path(args.file)})
+    return settings
+
+
 def _speech(args: argparse.Namespace) -> Speech:
-    return load_speech(args.file or os.environ.get("SPEECHBOT_SPEECH_FILE") or None)
+    return load_speech(_settings(args).speech_file)
 
 
 def _node(speech: Speech, ref: str) -> Node:
@@ -87,9 +93,11 @@ def cmd_show(args: argparse.Namespace) -> int:
     return _emit(args, node.to_dict(), f"【{node.label}】\n{node.text}")
 
 
-def _date(value: str | None) -> date:
+def _date(args: argparse.Namespace) -> date:
+    """``--date`` or today in the bot's time zone."""
+    value = args.date
     if value is None:
-        return datetime.now(ZoneInfo(os.environ.get("SPEECHBOT_TIMEZONE", "Asia/Shanghai"))).date()
+        return datetime.now(ZoneInfo(_settings(args).timezone)).date()
     try:
         return date.fromisoformat(value)
     except ValueError:
@@ -116,7 +124,7 @@ def cmd_quote(args: argparse.Namespace) -> int:
     """Print one verbatim quote with its location."""
     speech = _speech(args)
     node = _node(speech, args.id) if args.id else None
-    day = _date(args.date) if args.date else None
+    day = _date(args) if args.date else None
     quote = quotes.pick(speech, node.id if node else None, args.keyword, day)
     if quote is None:
         where = f" in {node.label}" if node else ""
@@ -134,22 +142,27 @@ def cmd_summary(args: argparse.Namespace) -> int:
 
 def cmd_reminder(args: argparse.Namespace) -> int:
     """Print the daily 慎 reminder."""
-    result = shen.reminder(_speech(args), _date(args.date))
+    result = shen.reminder(_speech(args), _date(args))
     return _emit(args, result.to_dict(), result.text)
 
 
 def cmd_run(args: argparse.Namespace) -> int:
     """Start the bot: long polling, or a webhook when SPEECHBOT_WEBHOOK_URL is set."""
-    settings = load_settings()
-    if args.file:
-        settings = settings.model_copy(update={"speech_file": Path(args.file)})
+    settings = _settings(args)
     speech = load_speech(settings.speech_file)
     if settings.token is None:
         print(f"speechbot: {MISSING_TOKEN}", file=sys.stderr)
         if sys.stdin.isatty():
             print("Opening `speechbot console` instead (a local fake Telegram, no token needed).", file=sys.stderr)
+            from bot.fake.console import run_console
+
             return asyncio.run(run_console(settings, speech))
         return EXIT_USAGE
+    from telegram import Update
+
+    from bot.app import build_application
+    from bot.logs import protect_logs
+
     token = settings.require_token()
     logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s", level=settings.log_level.upper())
     protect_logs(token)
@@ -167,18 +180,22 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def cmd_console(args: argparse.Namespace) -> int:
     """Talk to the real bot in this terminal through a local fake Bot API."""
-    settings = load_settings()
-    speech = load_speech(args.file or settings.speech_file)
+    from bot.fake.console import run_console
+
+    settings = _settings(args)
+    speech = load_speech(settings.speech_file)
     return asyncio.run(run_console(settings, speech, language_code=args.lang))
 
 
 def cmd_db_upgrade(args: argparse.Namespace) -> int:
     """Apply the database migrations."""
-    settings = load_settings()
+    from bot.storage import Database
+
+    settings = _settings(args)
 
     async def upgrade() -> None:
-        store = await Store.open(settings.database_url)
-        await store.close()
+        db = await Database.open(settings.database_url)
+        await db.close()
 
     asyncio.run(upgrade())
     print(f"database migrated to the latest revision: {_safe_url(settings.database_url)}")
@@ -191,16 +208,22 @@ def _safe_url(url: str) -> str:
 
 def cmd_push_preview(args: argparse.Namespace) -> int:
     """Print the daily message as a chat would receive it."""
+    from bot.push import push_screen
+    from bot.terminal import terminal_text
+
     speech = _speech(args)
-    screen = push_screen(speech, args.lang, _date(args.date))
+    screen = push_screen(speech, args.lang, _date(args))
     print(terminal_text(screen.text, bold=False))
     return 0
 
 
 def cmd_push_run_due(args: argparse.Namespace) -> int:
     """One delivery pass now (or as if at --at), printing what it did."""
-    settings = load_settings()
-    speech = load_speech(args.file or settings.speech_file)
+    from bot.app import make_pusher, push_bot
+    from bot.storage import Store
+
+    settings = _settings(args)
+    speech = load_speech(settings.speech_file)
     token = settings.require_token()
     try:
         at = datetime.fromisoformat(args.at) if args.at else datetime.now(UTC)
@@ -209,12 +232,11 @@ def cmd_push_run_due(args: argparse.Namespace) -> int:
     at = at if at.tzinfo else at.replace(tzinfo=ZoneInfo(settings.timezone))
 
     async def run() -> dict[str, int]:
-        store = await Store.open(settings.database_url, timedelta(hours=settings.catch_up_hours))
+        store = await Store.open(settings)
         bot = push_bot(settings, token)
         try:
             async with bot:
-                pusher = Pusher(bot, store, speech, settings.push_concurrency, settings.push_batch)
-                return (await pusher.run_due(at.astimezone(UTC))).to_dict()
+                return (await make_pusher(bot, store, speech, settings).run_due(at.astimezone(UTC))).to_dict()
         finally:
             await store.close()
 

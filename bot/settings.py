@@ -13,6 +13,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from content.timerules import format_time, parse_time
+
 TOKEN_PATTERN = re.compile(r"^\d{1,20}:[A-Za-z0-9_-]{10,100}$")
 TELEGRAM_API = "https://api.telegram.org/bot"
 
@@ -35,7 +37,8 @@ class Settings(BaseSettings):
     token: SecretStr | None = Field(None, validation_alias=AliasChoices("TELEGRAM_BOT_TOKEN"))
     api_base_url: str = Field(TELEGRAM_API, validation_alias=AliasChoices("TELEGRAM_API_BASE_URL"))
     speech_file: Path | None = None
-    timezone: str = "Asia/Shanghai"
+    timezone: str = "Asia/Shanghai"  # the default zone: /today, and new subscriptions
+    push_time: str = "08:00"  # the default reminder time of new subscriptions (HH:MM)
     webhook_url: str | None = None
     webhook_secret: SecretStr | None = None
     webhook_listen: str = "127.0.0.1"
@@ -60,6 +63,14 @@ class Settings(BaseSettings):
         except (ZoneInfoNotFoundError, ValueError):
             raise ValueError(f"unknown time zone {value!r}") from None
         return value
+
+    @field_validator("push_time")
+    @classmethod
+    def _push_time(cls, value: str) -> str:
+        at = parse_time(value)
+        if at is None:
+            raise ValueError(f"not a time of day {value!r} (use HH:MM, e.g. 08:00)")
+        return format_time(at)
 
     @field_validator("token")
     @classmethod

@@ -5,11 +5,11 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler
 
-from bot.context import BotContext
 from handlers import callbacks as cb
 from handlers import finding, reading, subscriptions
 from handlers.catalog import text
 from handlers.common import lang_of
+from handlers.context import BotContext
 
 
 async def press(update: Update, context: BotContext) -> None:

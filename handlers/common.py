@@ -7,8 +7,8 @@ import contextlib
 from telegram import Chat, Update
 from telegram.error import BadRequest
 
-from bot.context import BotContext
 from handlers.catalog import Lang, language, text
+from handlers.context import BotContext
 from handlers.render import Screen
 
 MAX_ARGUMENT = 200

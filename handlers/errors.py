@@ -9,8 +9,8 @@ from telegram import Update
 from telegram.error import TelegramError
 from telegram.ext import Application
 
-from bot.context import BotContext
 from handlers.catalog import language, text
+from handlers.context import BotContext
 
 log = logging.getLogger(__name__)
 

@@ -9,13 +9,13 @@ from zoneinfo import ZoneInfo
 from telegram import Update
 from telegram.ext import Application, CommandHandler, MessageHandler, filters
 
-from bot.context import BotContext
 from content import Speech, UnknownNodeError
 from content.quotes import pick, quote_of_day
 from content.shen import principle, principles, reminder
 from content.summary import summarize
 from handlers import groups, reading, render
 from handlers.common import argument, argument_too_long, edit, in_group, lang_of, say, send
+from handlers.context import BotContext
 
 ONLY_NEW = filters.UpdateType.MESSAGE
 GROUP_HITS = 3
@@ -103,11 +103,10 @@ async def today(update: Update, context: BotContext) -> None:
 
 
 async def _zone(update: Update, context: BotContext) -> ZoneInfo:
-    """The chat's own time zone if it set one, else the bot's default."""
+    """The chat's own time zone if it has settings, else the bot's default."""
     chat = update.effective_chat
-    if context.store and chat:
-        return await context.store.zone_of(chat.id, context.zone)
-    return context.zone
+    row = await context.store.chat(chat.id) if context.store and chat else None
+    return ZoneInfo(row.timezone) if row else context.zone
 
 
 async def summary(update: Update, context: BotContext) -> None:

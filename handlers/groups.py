@@ -10,8 +10,8 @@ from __future__ import annotations
 from telegram import ChatMember, ChatMemberUpdated, Update
 from telegram.ext import Application, ChatMemberHandler, MessageHandler, filters
 
-from bot.context import BotContext
 from handlers.common import in_group, say
+from handlers.context import BotContext
 
 PRESENT = (ChatMember.MEMBER, ChatMember.ADMINISTRATOR, ChatMember.OWNER, ChatMember.RESTRICTED)
 

@@ -10,11 +10,11 @@ from datetime import datetime
 from telegram import InlineQueryResultArticle, InputTextMessageContent, Update
 from telegram.ext import Application, InlineQueryHandler
 
-from bot.context import BotContext
 from content.quotes import quote_of_day
 from content.shen import principles, reminder
 from handlers import render
 from handlers.catalog import language, text
+from handlers.context import BotContext
 
 CACHE_SECONDS = 300
 MAX_RESULTS = 10

@@ -7,12 +7,12 @@ from datetime import datetime
 from telegram import Update
 from telegram.ext import Application, CommandHandler, filters
 
-from bot.context import BotContext
 from content import UnknownNodeError
 from content.quotes import pick
 from handlers import render
 from handlers.catalog import text
 from handlers.common import argument, argument_too_long, edit, in_group, lang_of, say, send
+from handlers.context import BotContext
 from handlers.render import Screen
 
 ONLY_NEW = filters.UpdateType.MESSAGE

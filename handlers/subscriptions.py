@@ -16,13 +16,13 @@ from zoneinfo import ZoneInfo, available_timezones
 from telegram import ChatMember, InlineKeyboardButton, Update
 from telegram.ext import Application, CommandHandler, MessageHandler, filters
 
-from bot.context import BotContext
-from bot.models import ChatRow
-from bot.storage import parse_time
+from content.timerules import format_time, parse_time
 from handlers import callbacks as cb
 from handlers.catalog import text
 from handlers.common import argument, edit, in_group, lang_of, say, send
+from handlers.context import BotContext, ChatDefaults
 from handlers.render import Screen, button
+from handlers.store import ChatRecord
 
 ONLY_NEW = filters.UpdateType.MESSAGE
 ADMIN_TTL = 60.0
@@ -88,19 +88,22 @@ async def _tell(update: Update, context: BotContext, key: str) -> None:
         await say(update, context, key)
 
 
-def _next_text(row: ChatRow) -> str:
+def _next_text(row: ChatRecord) -> str:
     if row.next_due_at is None:
         return "-"
     local = row.next_due_at.astimezone(ZoneInfo(row.timezone))
     return local.strftime("%Y-%m-%d %H:%M")
 
 
-def settings_screen(lang: str, row: ChatRow | None) -> Screen:
-    """The current state with buttons to change it."""
+def settings_screen(lang: str, row: ChatRecord | None, defaults: ChatDefaults) -> Screen:
+    """The current state (a chat never configured shows the defaults) with buttons to change it."""
     subscribed = bool(row and row.subscribed)
-    state = "state_paused" if row and row.paused and subscribed else ("state_on" if subscribed else "state_off")
-    body = text(lang, "settings", state=text(lang, state), time=row.push_time if row else "08:00",
-                zone=row.timezone if row else "Asia/Shanghai")
+    if subscribed and row and row.paused:
+        state = text(lang, "state_paused")
+    else:
+        state = text(lang, "state_on") if subscribed else text(lang, "state_off")
+    body = text(lang, "settings", state=state, time=row.push_time if row else defaults.push_time,
+                zone=row.timezone if row else defaults.timezone)
     toggle = button(text(lang, "btn_sub_off"), cb.Setting("off")) if subscribed else button(
         text(lang, "btn_sub_on"), cb.Setting("on"))
     times = [button(t, cb.Setting("time", t)) for t in COMMON_TIMES]
@@ -131,7 +134,7 @@ async def subscribe(update: Update, context: BotContext) -> None:
         return
     assert context.store is not None and update.effective_chat is not None
     row = await context.store.subscribe(update.effective_chat.id, _kind(update), lang_of(update),
-                                        at.strftime("%H:%M") if at else None)
+                                        format_time(at) if at else None)
     await say(update, context, "sub_done", time=row.push_time, zone=row.timezone, next=_next_text(row))
 
 
@@ -153,7 +156,7 @@ async def settime(update: Update, context: BotContext) -> None:
     if not await _guard(update, context):
         return
     assert context.store is not None and update.effective_chat is not None
-    row = await context.store.configure(update.effective_chat.id, _kind(update), push_time=at.strftime("%H:%M"))
+    row = await context.store.configure(update.effective_chat.id, _kind(update), push_time=format_time(at))
     await say(update, context, "time_set", time=row.push_time, zone=row.timezone)
 
 
@@ -183,7 +186,7 @@ async def show_settings(update: Update, context: BotContext) -> None:
         return
     assert update.effective_chat is not None
     row = await context.store.chat(update.effective_chat.id)
-    await send(update, context, [settings_screen(lang_of(update), row)])
+    await send(update, context, [settings_screen(lang_of(update), row, context.defaults)])
 
 
 async def press_setting(update: Update, context: BotContext, data: cb.Setting) -> None:
@@ -211,7 +214,7 @@ async def press_setting(update: Update, context: BotContext, data: cb.Setting) -
         await query.answer(text(lang, "stale_button"))
         return
     await query.answer()
-    await edit(update, settings_screen(lang, await context.store.chat(chat_id)))
+    await edit(update, settings_screen(lang, await context.store.chat(chat_id), context.defaults))
 
 
 async def follow_migration(update: Update, context: BotContext) -> None:

@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 
 import pytest
 
-from bot.local import LocalBot
+from bot.fake.local import LocalBot
 from bot.settings import Settings
 from content import Speech, load_speech
 

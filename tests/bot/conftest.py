@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from bot.fake.data import reset
+from bot.settings import Settings
 from bot.storage import Store
 
 PG_URL = os.environ.get("SPEECHBOT_TEST_DATABASE_URL")
@@ -18,10 +20,15 @@ def database_url(backend: str, tmp_path: Path) -> str:
     return PG_URL if backend == "postgresql" and PG_URL else f"sqlite+aiosqlite:///{tmp_path}/store.sqlite3"
 
 
+async def open_store(url: str, **settings: object) -> Store:
+    """A store on ``url`` with the default settings (or the given ones)."""
+    return await Store.open(Settings(token=None, database_url=url, **settings))  # type: ignore[arg-type]
+
+
 @pytest.fixture(params=BACKENDS)
 async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Store]:
-    opened = await Store.open(database_url(request.param, tmp_path))
-    await opened.reset()
+    opened = await open_store(database_url(request.param, tmp_path))
+    await reset(opened)
     yield opened
-    await opened.reset()
+    await reset(opened)
     await opened.close()

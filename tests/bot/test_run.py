@@ -13,13 +13,27 @@ from pathlib import Path
 
 import aiohttp
 
-from bot.fakeapi import FakeBotAPI
+from bot.fake.server import FakeBotAPI
 
 
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
+
+
+async def wait_for_port(port: int, seconds: float = 15.0) -> None:
+    """Return once something accepts connections on 127.0.0.1:``port``."""
+    for _ in range(int(seconds / 0.05)):
+        try:
+            _, writer = await asyncio.open_connection("127.0.0.1", port)
+        except OSError:
+            await asyncio.sleep(0.05)
+            continue
+        writer.close()
+        await writer.wait_closed()
+        return
+    raise TimeoutError(f"nothing listens on port {port}")
 
 
 def test_no_token_without_a_terminal_is_one_line_and_exit_2(tmp_path: Path) -> None:
@@ -54,6 +68,7 @@ async def test_webhook_mode_checks_the_secret_on_every_request(tmp_path: Path) -
                 break
             await asyncio.sleep(0.05)
         registered = fake.calls_to("setWebhook")[0].params
+        await wait_for_port(port)  # PTB registers the webhook just before its server listens
         assert registered["url"] == f"http://127.0.0.1:{port}/hook/speech"
         assert registered["secret_token"] == "s3cret-token"
         update = {"update_id": 1, "message": {"message_id": 1, "date": 0, "text": "/today",

@@ -16,12 +16,13 @@ import pytest
 from telegram.ext import ExtBot
 
 from bot.app import push_bot
-from bot.fakeapi import FakeBotAPI
-from bot.scheduler import Pusher
+from bot.fake.data import deliveries, reset, seed_chats
+from bot.fake.server import FakeBotAPI
+from bot.push import Pusher
 from bot.settings import Settings
 from bot.storage import LEASE, RETRY_DELAY, Store
 from content import Speech
-from tests.bot.conftest import BACKENDS, PG_URL, database_url
+from tests.bot.conftest import BACKENDS, PG_URL, database_url, open_store
 
 
 @pytest.fixture
@@ -42,7 +43,7 @@ async def subscribe_all(store: Store, chat_ids: list[int]) -> datetime:
     """Subscribe chats at 08:00 Shanghai; return a moment when all are due."""
     latest = None
     for chat_id in chat_ids:
-        row = await store.subscribe(chat_id, "group" if chat_id < 0 else "private", "zh", "08:00")
+        row = await store.chats.subscribe(chat_id, "group" if chat_id < 0 else "private", "zh", "08:00")
         latest = row.next_due_at
     assert latest is not None
     return latest + timedelta(minutes=1)
@@ -77,7 +78,7 @@ async def test_blocked_kicked_or_gone_pauses(store: Store, fake: FakeBotAPI, spe
     bot = await make_bot(fake)
     report = await Pusher(bot, store, speech).run_due(at)
     assert report.paused == 1
-    chat = await store.chat(31)
+    chat = await store.chats.chat(31)
     assert chat is not None and chat.paused
     assert (await Pusher(bot, store, speech).run_due(at + timedelta(days=1))).sent == 0  # stays paused
     assert not fake.by_chat[31]
@@ -91,7 +92,7 @@ async def test_chat_migrated_moves_and_sends_to_the_new_id(store: Store, fake: F
     report = await Pusher(bot, store, speech).run_due(at)
     assert (report.sent, report.migrated) == (1, 1)
     assert len(fake.by_chat[-1000000000041]) == 1
-    new = await store.chat(-1000000000041)
+    new = await store.chats.chat(-1000000000041)
     assert new is not None and new.subscribed
     assert (await Pusher(bot, store, speech).run_due(at + timedelta(days=1))).chats == [-1000000000041]
     await bot.shutdown()
@@ -102,11 +103,11 @@ async def test_network_errors_retry_then_fail_and_the_next_pass_retries(store: S
     at = await subscribe_all(store, [51])
     fake.fail("server_error", 51, times=4)
     bot = await make_bot(fake)
-    first = await Pusher(bot, store, speech).run_due(at)
+    first = await Pusher(bot, store, speech, backoff=0).run_due(at)
     assert (first.sent, first.failed, first.network_retries) == (0, 1, 4)
-    second = await Pusher(bot, store, speech).run_due(at + RETRY_DELAY + timedelta(seconds=1))
+    second = await Pusher(bot, store, speech, backoff=0).run_due(at + RETRY_DELAY + timedelta(seconds=1))
     assert second.sent == 1 and len(fake.by_chat[51]) == 1
-    assert [(d.status, d.attempts) for d in await store.deliveries(51)] == [("sent", 2)]
+    assert [(d.status, d.attempts) for d in await deliveries(store, 51)] == [("sent", 2)]
     await bot.shutdown()
 
 
@@ -115,17 +116,12 @@ async def test_two_workers_in_parallel_send_each_chat_exactly_once(backend: str,
                                                                    fake: FakeBotAPI, speech: Speech) -> None:
     url = database_url(backend, tmp_path)
     chats = 2000 if backend == "postgresql" else 300
-    one, two = await Store.open(url), await Store.open(url)
-    await one.reset()
+    one, two = await open_store(url), await open_store(url)
+    await reset(one)
     try:
         ids = list(range(100_000, 100_000 + chats))
-        async with one.sessions.begin() as session:  # bulk insert: subscribe() one by one is slow
-            from bot.models import ChatRow
-
-            now = datetime.now(UTC)
-            session.add_all(ChatRow(chat_id=i, kind="private", lang="zh", subscribed=True, paused=False,
-                                    push_time="08:00", timezone="Asia/Shanghai", next_due_at=now - timedelta(minutes=5),
-                                    updated_at=now) for i in ids)
+        now = datetime.now(UTC)
+        await seed_chats(one, ids, now - timedelta(minutes=5))
         bots = [await make_bot(fake), await make_bot(fake)]
         workers = [Pusher(bots[0], one, speech, concurrency=16, batch=100, worker="w1"),
                    Pusher(bots[1], two, speech, concurrency=16, batch=100, worker="w2")]
@@ -137,7 +133,7 @@ async def test_two_workers_in_parallel_send_each_chat_exactly_once(backend: str,
         for bot in bots:
             await bot.shutdown()
     finally:
-        await one.reset()
+        await reset(one)
         await one.close()
         await two.close()
 
@@ -145,7 +141,7 @@ async def test_two_workers_in_parallel_send_each_chat_exactly_once(backend: str,
 @pytest.mark.skipif(not PG_URL and sys.platform != "linux", reason="needs a POSIX kill")
 async def test_killed_worker_is_taken_over_without_skipping_anyone(tmp_path: Path, fake: FakeBotAPI) -> None:
     url = f"sqlite+aiosqlite:///{tmp_path}/kill.sqlite3"
-    store = await Store.open(url)
+    store = await open_store(url)
     ids = list(range(1, 121))
     at = await subscribe_all(store, ids)
     fake.delay = 0.05  # slow Telegram: the broadcast takes a few seconds
@@ -169,5 +165,5 @@ async def test_killed_worker_is_taken_over_without_skipping_anyone(tmp_path: Pat
     counts = Counter(int(c.params["chat_id"]) for c in fake.calls_to("sendMessage"))
     assert set(counts) == set(ids)  # no chat skipped
     assert sum(n - 1 for n in counts.values()) <= 4  # at most the in-flight sends repeat
-    assert {d.status for d in await store.deliveries()} == {"sent"}
+    assert {d.status for d in await deliveries(store)} == {"sent"}
     await store.close()

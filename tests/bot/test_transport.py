@@ -6,7 +6,7 @@ import pytest
 from telegram.error import BadRequest, NetworkError, RetryAfter, TimedOut
 
 from bot.app import push_bot
-from bot.fakeapi import FakeBotAPI
+from bot.fake.server import FakeBotAPI
 from bot.settings import Settings
 from bot.transport import AiohttpRequest
 from tests.bot.test_run import free_port

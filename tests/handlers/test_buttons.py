@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.local import LocalBot
+from bot.fake.local import LocalBot
 from handlers import callbacks as cb
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.fakeapi import parse_html
+from bot.fake.validate import parse_html
 from handlers.catalog import CATALOGS, EN, MENU, ZH, Html, placeholders, text
 
 HANDLERS = Path(__file__).resolve().parents[2] / "handlers"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from bot.local import LocalBot
+from bot.fake.local import LocalBot
 from content.quotes import quote_of_day
 from content.shen import reminder
 

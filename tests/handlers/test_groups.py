@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.local import LocalBot
+from bot.fake.local import LocalBot
 
 
 async def test_commands_addressed_to_the_bot_work_in_groups(bot: LocalBot) -> None:

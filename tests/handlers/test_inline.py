@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.local import LocalBot
+from bot.fake.local import LocalBot
 
 
 async def test_inline_query_offers_hits_that_post_the_quote(bot: LocalBot, speech) -> None:

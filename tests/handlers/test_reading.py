@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.local import LocalBot
+from bot.fake.local import LocalBot
 from bot.settings import Settings
 from content import parse_text
 from tests.conftest import bot_settings

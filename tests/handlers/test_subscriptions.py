@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.local import LocalBot
-from bot.scheduler import Pusher
+from bot.fake.local import LocalBot
+from bot.push import Pusher
 
 
 async def test_subscribe_with_default_and_chosen_time(bot: LocalBot) -> None:
@@ -14,8 +14,7 @@ async def test_subscribe_with_default_and_chosen_time(bot: LocalBot) -> None:
     assert reply.text.startswith("✅ 已订阅：每天 08:00（Asia/Shanghai）")
     assert "每天 07:30" in (await chat.send("/subscribe 7:30")).text
     assert (await chat.send("/subscribe 25:00")).text.startswith("用法：/subscribe")
-    assert bot.app is not None and bot.app.bot_data.store is not None
-    row = await bot.app.bot_data.store.chat(chat.chat_id)
+    row = await bot.store.chats.chat(chat.chat_id)
     assert row is not None and row.subscribed and row.push_time == "07:30"
 
 
@@ -76,7 +75,7 @@ async def test_removed_pauses_and_readded_resumes_with_a_greeting(bot: LocalBot,
     bot.fake.admins[-4500].add(2001)
     admin = bot.group(chat_id=-4500, user_id=2001)
     await admin.send("/subscribe 08:00")
-    store = bot.app.bot_data.store  # type: ignore[union-attr]
+    store = bot.store.chats
     await bot.process(bot.fake.membership(-4500, admin.user, "member", "kicked"))
     row = await store.chat(-4500)
     assert row.paused and row.next_due_at is None
@@ -91,9 +90,8 @@ async def test_group_migration_keeps_the_subscription(bot: LocalBot, speech) -> 
     admin = bot.group(chat_id=-4600, user_id=2001)
     await admin.send("/subscribe 09:00")
     await bot.process(bot.fake.migrate(-4600, -1004600, admin.user))
-    store = bot.app.bot_data.store  # type: ignore[union-attr]
-    new = await store.chat(-1004600)
+    new = await bot.store.chats.chat(-1004600)
     assert new is not None and new.subscribed and new.push_time == "09:00"
-    pusher = Pusher(bot.app.bot, store, speech)  # type: ignore[union-attr]
+    pusher = Pusher(bot.app.bot, bot.store, speech)  # type: ignore[union-attr]
     report = await pusher.run_due(new.next_due_at + timedelta(minutes=1))
     assert report.chats == [-1004600] and not bot.fake.by_chat.get(-4600, [])[1:]

@@ -16,9 +16,10 @@ from typing import Any
 from telegram import Update
 from telegram.ext import TypeHandler
 
-from bot.app import App, build_application
-from bot.fakeapi import Call, FakeBotAPI, Sent
+from bot.app import App, Services
+from bot.fake.server import Call, FakeBotAPI, Sent
 from bot.settings import Settings
+from bot.storage import Store
 from content import Speech
 
 DONE_GROUP = 10_000
@@ -102,6 +103,7 @@ class LocalBot:
         self.speech = speech
         self.fake = fake or FakeBotAPI()
         self.app: App | None = None
+        self.services: Services | None = None
         self._factory = app_factory
         self._processed: dict[int, asyncio.Event] = {}
 
@@ -118,7 +120,8 @@ class LocalBot:
         if self._factory:
             self.app = self._factory(settings, self.fake.token)
         else:
-            self.app = build_application(settings, self.speech, token=self.fake.token)
+            self.services = Services(settings, self.speech)
+            self.app = self.services.build(self.fake.token)
         self.app.add_handler(TypeHandler(Update, self._mark_done), group=DONE_GROUP)
         await self.app.initialize()
         if self.app.post_init:
@@ -139,6 +142,12 @@ class LocalBot:
             await self.app.shutdown()
             self.app = None
         await self.fake.stop()
+
+    @property
+    def store(self) -> Store:
+        """The running bot's database (after start, when it has one)."""
+        assert self.services is not None and self.services.store is not None, "the bot has no database"
+        return self.services.store
 
     async def _mark_done(self, update: Update, context: Any) -> None:
         self._processed.setdefault(update.update_id, asyncio.Event()).set()

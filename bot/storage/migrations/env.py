@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from alembic import context
 
-from bot.models import Base
+from bot.storage.models import Base
 
 connection = context.config.attributes.get("connection")
 if connection is None:
-    raise RuntimeError("run migrations through `speechbot db upgrade` (bot.storage.upgrade)")
+    raise RuntimeError("run migrations through `speechbot db upgrade` (bot.storage.engine.upgrade)")
 context.configure(connection=connection, target_metadata=Base.metadata, render_as_batch=True)
 with context.begin_transaction():
     context.run_migrations()

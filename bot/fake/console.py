@@ -1,6 +1,6 @@
 """``speechbot console``: talk to the real bot in a terminal, with no token and no network.
 
-It runs the same Application as production against the local fake Bot API (``bot.fakeapi``)
+It runs the same Application as production against the local fake Bot API (``bot.fake.server``)
 and a throw-away SQLite database, so /subscribe and the daily push work too. You type as a
 user in a private chat; the bot's messages are printed, inline keyboards as numbered buttons.
 ``#2`` presses button 2 of the last message with buttons, ``@words`` runs an inline query,
@@ -13,12 +13,12 @@ import asyncio
 import re
 import sys
 import tempfile
-from html import unescape
 from typing import TextIO
 
-from bot.fakeapi import Call, Sent
-from bot.local import LocalBot
+from bot.fake.local import LocalBot
+from bot.fake.server import Call, Sent
 from bot.settings import Settings
+from bot.terminal import terminal_text
 from content import Speech
 
 USER_ID = 1001
@@ -26,12 +26,6 @@ BANNER = (
     "speechbot console — you are chatting with the real bot through a local fake Telegram.\n"
     "Type /start or /help. #N presses button N; @words is an inline query; /quit leaves.\n"
 )
-
-
-def terminal_text(html: str, bold: bool) -> str:
-    """Telegram HTML → terminal text (bold as ANSI when the output is a terminal)."""
-    text = re.sub(r"<b>(.*?)</b>", (lambda m: f"\033[1m{m.group(1)}\033[0m") if bold else r"\1", html, flags=re.S)
-    return unescape(re.sub(r"<[^>]+>", "", text))
 
 
 class Console:

@@ -43,12 +43,12 @@ class ChatRow(Base):
     __tablename__ = "chats"
 
     chat_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
-    kind: Mapped[str] = mapped_column(String(16), default="private")
-    lang: Mapped[str] = mapped_column(String(8), default="zh")
-    subscribed: Mapped[bool] = mapped_column(Boolean, default=False)
-    paused: Mapped[bool] = mapped_column(Boolean, default=False)
-    push_time: Mapped[str] = mapped_column(String(5), default="08:00")
-    timezone: Mapped[str] = mapped_column(String(64), default="Asia/Shanghai")
+    kind: Mapped[str] = mapped_column(String(16))
+    lang: Mapped[str] = mapped_column(String(8))
+    subscribed: Mapped[bool] = mapped_column(Boolean)
+    paused: Mapped[bool] = mapped_column(Boolean)
+    push_time: Mapped[str] = mapped_column(String(5))
+    timezone: Mapped[str] = mapped_column(String(64))
     next_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     migrated_to: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
     lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
@@ -69,7 +69,7 @@ class DeliveryRow(Base):
     status: Mapped[str] = mapped_column(String(16))
     worker: Mapped[str] = mapped_column(String(64))
     claimed_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    attempts: Mapped[int] = mapped_column(Integer, default=1)
+    attempts: Mapped[int] = mapped_column(Integer)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     error: Mapped[str | None] = mapped_column(String(200), nullable=True)
 

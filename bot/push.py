@@ -4,8 +4,8 @@ concurrency through the bot (and so through PTB's rate limiter when it is on).
 Outcomes per chat: sent; RetryAfter → wait as told and retry; Forbidden (blocked, kicked) →
 pause the subscription; ChatMigrated → move the subscription and send to the new id; chat not
 found → pause; network errors → retries with backoff, then a recorded failure that the next
-pass retries (up to ``storage.MAX_ATTEMPTS`` passes). See ``bot.storage`` for why no chat is
-sent twice or skipped.
+pass retries (up to ``storage.MAX_ATTEMPTS`` passes). See ``bot.storage.deliveries`` for why
+no chat is sent twice or skipped.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from typing import Any
 
 from telegram import Bot
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TelegramError
-from telegram.ext import Application
+from telegram.ext import Application, ContextTypes
 
 from bot.storage import Due, Outcome, Store
 from content import Speech
@@ -31,7 +31,7 @@ from handlers import render
 log = logging.getLogger(__name__)
 
 SEND_ATTEMPTS = 4
-BACKOFF_SECONDS = 0.5
+BACKOFF_SECONDS = 0.5  # network errors: wait 0.5, 1, 2 s between the attempts of one send
 MAX_RETRY_AFTER = 120.0
 
 
@@ -90,7 +90,7 @@ class GroupCommit:
         while self.pending:
             batch, self.pending = self.pending, []
             try:
-                statuses = await self.store.finish_many([outcome for outcome, _ in batch], self.now)
+                statuses = await self.store.deliveries.finish_many([outcome for outcome, _ in batch], self.now)
             except Exception as exc:  # every waiter learns of it; nothing is silently lost
                 for _, future in batch:
                     future.set_exception(exc)
@@ -103,13 +103,14 @@ class Pusher:
     """Runs delivery passes for one worker."""
 
     def __init__(self, bot: Bot, store: Store, speech: Speech, concurrency: int = 16, batch: int = 200,
-                 worker: str | None = None) -> None:
+                 worker: str | None = None, backoff: float = BACKOFF_SECONDS) -> None:
         self.bot = bot
         self.store = store
         self.speech = speech
         self.concurrency = concurrency
         self.batch = batch
         self.worker = worker or worker_name()
+        self.backoff = backoff  # seconds before the second attempt; doubles each time (0 in tests)
         self._screens: dict[tuple[str, date], render.Screen] = {}
 
     def _screen(self, lang: str, day: date) -> render.Screen:
@@ -124,7 +125,7 @@ class Pusher:
         limit = asyncio.Semaphore(self.concurrency)
         while True:
             at = now or datetime.now(UTC)
-            ours = await self.store.claim_due(at, self.worker, self.batch)
+            ours = await self.store.deliveries.claim_due(at, self.worker, self.batch)
             if not ours:
                 return report
 
@@ -148,7 +149,7 @@ class Pusher:
                 await asyncio.sleep(retry_seconds(exc))
                 continue
             except ChatMigrated as exc:
-                await self.store.migrate(chat_id, exc.new_chat_id)
+                await self.store.chats.migrate(chat_id, exc.new_chat_id)
                 report.migrated += 1
                 chat_id = exc.new_chat_id
                 continue
@@ -164,7 +165,7 @@ class Pusher:
             except NetworkError as exc:  # includes TimedOut
                 report.network_retries += 1
                 error = exc.message
-                await asyncio.sleep(BACKOFF_SECONDS * 2**attempt)
+                await asyncio.sleep(self.backoff * 2**attempt)
                 continue
             except TelegramError as exc:
                 error = exc.message
@@ -182,29 +183,24 @@ class Pusher:
 
     async def _pause(self, due: Due, chat_id: int, report: PushReport, recorder: GroupCommit,
                      exc: TelegramError) -> None:
-        await self.store.pause(chat_id)
+        await self.store.chats.pause(chat_id)
         await recorder.record(Outcome(due, "paused", exc.message, chat_id=chat_id))
         report.paused += 1
 
 
-async def push_job(context: Any) -> None:
-    """JobQueue callback: one delivery pass."""
-    app = context.application
-    data = app.bot_data
-    if data.store is None or data.speech is None or data.settings is None:
-        return
-    if data.pusher is None:
-        data.pusher = Pusher(app.bot, data.store, data.speech, data.settings.push_concurrency,
-                             data.settings.push_batch)
-    report = await data.pusher.run_due()
-    if any(report.to_dict().values()):
-        log.info("push pass: %s", report.to_dict())
+PushContext = ContextTypes.DEFAULT_TYPE
 
 
-def schedule_push(app: Application) -> None:  # type: ignore[type-arg]
-    """Register the one repeating push job (not one job per chat)."""
-    settings = app.bot_data.settings
-    if app.job_queue is None or app.bot_data.store is None or settings is None or not settings.push_enabled:
-        return
-    app.job_queue.run_repeating(push_job, interval=settings.push_interval_seconds, first=1.0, name="daily-push",
+def schedule_push(app: Application, pusher: Pusher, interval: float) -> None:  # type: ignore[type-arg]
+    """Register the one repeating push job (not one job per chat); ``pusher`` does the passes."""
+    if app.job_queue is None:
+        raise RuntimeError("the push needs PTB's JobQueue (python-telegram-bot[job-queue])")
+
+    async def push_job(context: PushContext) -> None:
+        """JobQueue callback: one delivery pass."""
+        report = await pusher.run_due()
+        if any(report.to_dict().values()):
+            log.info("push pass: %s", report.to_dict())
+
+    app.job_queue.run_repeating(push_job, interval=interval, first=1.0, name="daily-push",
                                 job_kwargs={"max_instances": 1, "coalesce": True})

@@ -1,0 +1,93 @@
+"""Telegram's failures on request: 429 with retry_after, 403 blocked or kicked, 400 chat not
+found, 400 migrated, 5xx, a slow server, and the flood limits (per bot per second, per group
+per minute). Applies to the sending methods (sendMessage, editMessageText)."""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict, deque
+from dataclasses import dataclass
+from typing import Any
+
+from bot.fake.validate import ApiError, as_int
+
+
+@dataclass
+class Rule:
+    """A failure to inject for requests to ``chat_id`` (or every chat when None)."""
+
+    kind: str  # retry_after, forbidden, kicked, not_found, migrated, server_error
+    chat_id: int | None = None
+    value: float | int = 0
+    times: int = 1  # how many requests it applies to; -1 forever
+
+
+@dataclass
+class FloodLimits:
+    """Telegram's flood limits as the fake enforces them (off unless enabled)."""
+
+    per_second: int = 30
+    per_group_minute: int = 20
+
+
+class Faults:
+    """The fault injector the fake Bot API consults before answering a sending method."""
+
+    def __init__(self, flood: FloodLimits | None = None) -> None:
+        self.rules: list[Rule] = []
+        self.flood = flood
+        self.delay = 0.0  # seconds to hold every sendMessage (to catch a worker mid-broadcast)
+        self.http_429 = 0
+        self._global_window: deque[float] = deque()
+        self._group_windows: dict[int, deque[float]] = defaultdict(deque)
+
+    def fail(self, kind: str, chat_id: int | None = None, value: float = 0, times: int = 1) -> Rule:
+        """Make the next ``times`` sends to ``chat_id`` fail as ``kind``; see ``Rule``."""
+        rule = Rule(kind, chat_id, value, times)
+        self.rules.append(rule)
+        return rule
+
+    def inject(self, method: str, params: dict[str, Any]) -> None:
+        """Raise the ApiError a rule or the flood limits call for this request, if any."""
+        if method not in ("sendMessage", "editMessageText"):
+            return
+        chat_id = as_int(params.get("chat_id"))
+        for rule in list(self.rules):
+            if rule.chat_id not in (None, chat_id) or rule.times == 0:
+                continue
+            if rule.times > 0:
+                rule.times -= 1
+            if rule.kind == "retry_after":
+                self.http_429 += 1
+                raise ApiError(429, f"Too Many Requests: retry after {int(rule.value)}",
+                               {"retry_after": int(rule.value)})
+            if rule.kind == "forbidden":
+                raise ApiError(403, "Forbidden: bot was blocked by the user")
+            if rule.kind == "kicked":
+                raise ApiError(403, "Forbidden: bot was kicked from the group chat")
+            if rule.kind == "not_found":
+                raise ApiError(400, "Bad Request: chat not found")
+            if rule.kind == "migrated":
+                raise ApiError(400, "Bad Request: group chat was upgraded to a supergroup chat",
+                               {"migrate_to_chat_id": int(rule.value)})
+            if rule.kind == "server_error":
+                raise ApiError(502, "Bad Gateway")
+        if self.flood and method == "sendMessage":
+            self._check_flood(chat_id)
+
+    def _check_flood(self, chat_id: int | None) -> None:
+        assert self.flood is not None
+        now = time.monotonic()
+        window = self._global_window
+        while window and now - window[0] >= 1.0:
+            window.popleft()
+        group = self._group_windows[chat_id] if chat_id is not None and chat_id < 0 else None
+        if group is not None:
+            while group and now - group[0] >= 60.0:
+                group.popleft()
+        if len(window) >= self.flood.per_second or (group is not None and len(group) >= self.flood.per_group_minute):
+            self.http_429 += 1
+            raise ApiError(429, "Too Many Requests: retry after 1", {"retry_after": 1})
+        window.append(now)
+        if group is not None:
+            group.append(now)

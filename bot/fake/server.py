@@ -1,0 +1,294 @@
+"""A local fake of the Telegram Bot API: an aiohttp app on 127.0.0.1 that speaks the real HTTP
+protocol, validates what Telegram validates, and records every call.
+
+Used by the tests, ``speechbot console`` and the benchmarks. Point the bot at it with
+``TELEGRAM_API_BASE_URL=http://127.0.0.1:PORT/bot``. Users are played by ``users`` (mixed in),
+Telegram's failures injected by ``faults``, requests checked by ``validate``.
+
+Methods: getMe, getUpdates (long poll), sendMessage, editMessageText, answerCallbackQuery,
+answerInlineQuery, setMyCommands, getMyCommands, deleteWebhook, setWebhook, getChatMember,
+close, logOut; any other method is a 404 "method not found", as Telegram answers.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import itertools
+import json
+import re
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from aiohttp import web
+
+from bot.fake.faults import Faults, FloodLimits
+from bot.fake.users import SimulatedUsers, chat_member
+from bot.fake.validate import ApiError, as_int, check_markup, check_text
+
+STRING_FIELDS = frozenset({
+    "text", "caption", "query", "inline_query_id", "callback_query_id", "secret_token", "url",
+    "language_code", "parse_mode", "question", "description", "title", "next_offset", "switch_pm_text",
+    "switch_pm_parameter", "business_connection_id", "message_effect_id", "inline_message_id",
+})
+
+
+@dataclass
+class Call:
+    """One request the bot made."""
+
+    method: str
+    params: dict[str, Any]
+    at: float
+    response: Any = None
+    error: ApiError | None = None
+
+
+@dataclass
+class Sent:
+    """A message the bot sent (and its current text after edits)."""
+
+    chat_id: int
+    message_id: int
+    html: str
+    text: str
+    reply_markup: dict[str, Any] | None
+    edits: int = 0
+
+    @property
+    def buttons(self) -> list[dict[str, Any]]:
+        rows = (self.reply_markup or {}).get("inline_keyboard", [])
+        return [b for row in rows for b in row]
+
+
+class FakeBotAPI(Faults, SimulatedUsers):
+    """The fake server, its fault injector, and helpers that play users in chats."""
+
+    def __init__(self, token: str = "123456:TEST-TOKEN-fake-bot-api", username: str = "speech_test_bot",
+                 flood: FloodLimits | None = None) -> None:
+        self.token = token
+        self.bot_user = {"id": int(token.split(":")[0]), "is_bot": True, "first_name": "SpeechBot",
+                         "username": username, "can_join_groups": True, "can_read_all_group_messages": False,
+                         "supports_inline_queries": True}
+        self.calls: list[Call] = []
+        self.sent: dict[tuple[int, int], Sent] = {}
+        self.by_chat: dict[int, list[Sent]] = defaultdict(list)
+        self.commands: dict[str, list[dict[str, Any]]] = {}
+        self.admins: dict[int, set[int]] = defaultdict(set)
+        Faults.__init__(self, flood)
+        self._updates: list[dict[str, Any]] = []
+        self._update_ids = itertools.count(1)
+        self._message_ids: dict[int, itertools.count[int]] = defaultdict(lambda: itertools.count(1))
+        self._query_ids = itertools.count(1)
+        self._new_update = asyncio.Event()
+        self._listeners: list[Callable[[Call], None]] = []
+        self._runner: web.AppRunner | None = None
+        self.port = 0
+
+    # --- server ----------------------------------------------------------------------------
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/bot"
+
+    async def start(self, port: int = 0) -> str:
+        """Listen on 127.0.0.1 (a free port unless given); return the API base URL."""
+        app = web.Application(client_max_size=8 * 1024 * 1024)
+        app.router.add_route("*", "/bot{token}/{method}", self._handle)
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", port)
+        await site.start()
+        server = site._server
+        assert server is not None and server.sockets
+        self.port = server.sockets[0].getsockname()[1]
+        return self.base_url
+
+    async def stop(self) -> None:
+        self._new_update.set()
+        if self._runner:
+            await self._runner.cleanup()
+            self._runner = None
+
+    def listen(self, callback: Callable[[Call], None]) -> None:
+        """Call ``callback`` after every recorded call (the console prints from here)."""
+        self._listeners.append(callback)
+
+    async def _params(self, request: web.Request) -> dict[str, Any]:
+        params: dict[str, Any] = dict(request.query)
+        if request.content_type == "application/json":
+            body = await request.json()
+            params.update(body or {})
+            return params
+        if request.can_read_body:
+            form = await request.post()
+            for key, value in form.items():
+                if not isinstance(value, str):
+                    continue
+                if key in STRING_FIELDS:
+                    params[key] = value
+                else:
+                    try:
+                        params[key] = json.loads(value)
+                    except ValueError:
+                        params[key] = value
+        return params
+
+    async def _handle(self, request: web.Request) -> web.Response:
+        if request.match_info["token"] != self.token:
+            return web.json_response({"ok": False, "error_code": 401, "description": "Unauthorized"}, status=401)
+        method = request.match_info["method"]
+        params = await self._params(request)
+        call = Call(method, params, time.monotonic())
+        handler = getattr(self, "_api_" + method.lower(), None)
+        try:
+            if handler is None:
+                raise ApiError(404, "Not Found: method not found")
+            self.inject(method, params)
+            if self.delay and method == "sendMessage":
+                await asyncio.sleep(self.delay)
+            result = await handler(params)
+            call.response = result
+            body: dict[str, Any] = {"ok": True, "result": result}
+            status = 200
+        except ApiError as exc:
+            call.error = exc
+            body = {"ok": False, "error_code": exc.code, "description": exc.description}
+            if exc.parameters:
+                body["parameters"] = exc.parameters
+            status = exc.code
+        if method.lower() != "getupdates":
+            self.calls.append(call)
+            for listener in self._listeners:
+                listener(call)
+        return web.json_response(body, status=status)
+
+    # --- failures and flood control ----------------------------------------------------------
+
+    # --- API methods -------------------------------------------------------------------------
+
+    async def _api_getme(self, params: dict[str, Any]) -> dict[str, Any]:
+        return self.bot_user
+
+    async def _api_deletewebhook(self, params: dict[str, Any]) -> bool:
+        return True
+
+    async def _api_setwebhook(self, params: dict[str, Any]) -> bool:
+        return True
+
+    async def _api_close(self, params: dict[str, Any]) -> bool:
+        return True
+
+    async def _api_logout(self, params: dict[str, Any]) -> bool:
+        return True
+
+    async def _api_getupdates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
+        offset = as_int(params.get("offset")) or 0
+        timeout = min(float(params.get("timeout") or 0), 1.0)  # short polls keep shutdown quick
+        self._updates = [u for u in self._updates if u["update_id"] >= offset]
+        if not self._updates and timeout > 0:
+            self._new_update.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._new_update.wait(), timeout)
+        limit = as_int(params.get("limit")) or 100
+        return self._updates[:limit]
+
+    async def _api_setmycommands(self, params: dict[str, Any]) -> bool:
+        commands = params.get("commands") or []
+        if not 1 <= len(commands) <= 100:
+            raise ApiError(400, "Bad Request: too many commands")
+        for command in commands:
+            if not re.fullmatch(r"[a-z0-9_]{1,32}", command.get("command", "")):
+                raise ApiError(400, "Bad Request: BOT_COMMAND_INVALID")
+            if not 1 <= len(command.get("description", "")) <= 256:
+                raise ApiError(400, "Bad Request: command description is too long")
+        scope = json.dumps(params.get("scope") or {"type": "default"}, sort_keys=True)
+        self.commands[f"{scope}|{params.get('language_code') or ''}"] = commands
+        return True
+
+    async def _api_getmycommands(self, params: dict[str, Any]) -> list[dict[str, Any]]:
+        scope = json.dumps(params.get("scope") or {"type": "default"}, sort_keys=True)
+        return self.commands.get(f"{scope}|{params.get('language_code') or ''}", [])
+
+    def _chat(self, chat_id: int) -> dict[str, Any]:
+        kind = "private" if chat_id > 0 else ("supergroup" if chat_id < -1_000_000_000_000 else "group")
+        chat: dict[str, Any] = {"id": chat_id, "type": kind}
+        if kind == "private":
+            chat["first_name"] = "User"
+        else:
+            chat["title"] = f"Group {chat_id}"
+        return chat
+
+    async def _api_sendmessage(self, params: dict[str, Any]) -> dict[str, Any]:
+        chat_id = as_int(params.get("chat_id"))
+        if chat_id is None:
+            raise ApiError(400, "Bad Request: chat_id is empty")
+        raw, plain = check_text(params)
+        markup = check_markup(params.get("reply_markup"))
+        message_id = next(self._message_ids[chat_id])
+        sent = Sent(chat_id, message_id, raw, plain, markup)
+        self.sent[(chat_id, message_id)] = sent
+        self.by_chat[chat_id].append(sent)
+        return self._message(sent)
+
+    def _message(self, sent: Sent) -> dict[str, Any]:
+        message: dict[str, Any] = {"message_id": sent.message_id, "from": self.bot_user, "chat": self._chat(
+            sent.chat_id), "date": int(time.time()), "text": sent.text}
+        if sent.reply_markup:
+            message["reply_markup"] = sent.reply_markup
+        return message
+
+    async def _api_editmessagetext(self, params: dict[str, Any]) -> dict[str, Any]:
+        chat_id = as_int(params.get("chat_id"))
+        message_id = as_int(params.get("message_id"))
+        sent = self.sent.get((chat_id or 0, message_id or 0))
+        if sent is None:
+            raise ApiError(400, "Bad Request: message to edit not found")
+        raw, plain = check_text(params)
+        markup = check_markup(params.get("reply_markup"))
+        if raw == sent.html and markup == sent.reply_markup:
+            raise ApiError(400, "Bad Request: message is not modified: specified new message content and "
+                                "reply markup are exactly the same as a current content and reply markup of the "
+                                "message")
+        sent.html, sent.text, sent.reply_markup = raw, plain, markup
+        sent.edits += 1
+        return self._message(sent)
+
+    async def _api_answercallbackquery(self, params: dict[str, Any]) -> bool:
+        if len(params.get("text") or "") > 200:
+            raise ApiError(400, "Bad Request: MESSAGE_TOO_LONG")
+        return True
+
+    async def _api_answerinlinequery(self, params: dict[str, Any]) -> bool:
+        results = params.get("results") or []
+        if isinstance(results, str):
+            results = json.loads(results)
+        if len(results) > 50:
+            raise ApiError(400, "Bad Request: RESULTS_TOO_MUCH")
+        ids = [r.get("id", "") for r in results]
+        if len(set(ids)) != len(ids) or any(not 1 <= len(i.encode()) <= 64 for i in ids):
+            raise ApiError(400, "Bad Request: RESULT_ID_INVALID")
+        for result in results:
+            content = result.get("input_message_content") or {}
+            check_text({"text": content.get("message_text"), "parse_mode": content.get("parse_mode")})
+        return True
+
+    async def _api_getchatmember(self, params: dict[str, Any]) -> dict[str, Any]:
+        chat_id = as_int(params.get("chat_id")) or 0
+        user_id = as_int(params.get("user_id")) or 0
+        user = {"id": user_id, "is_bot": False, "first_name": f"U{user_id}"}
+        return chat_member("administrator" if user_id in self.admins[chat_id] else "member", user)
+
+    def push(self, update: dict[str, Any]) -> dict[str, Any]:
+        """Queue an update (an ``update_id`` is added) for the bot's next getUpdates."""
+        update = {"update_id": next(self._update_ids), **update}
+        self._updates.append(update)
+        self._new_update.set()
+        return update
+
+    def calls_to(self, method: str, chat_id: int | None = None) -> list[Call]:
+        return [c for c in self.calls if c.method == method and
+                (chat_id is None or as_int(c.params.get("chat_id")) == chat_id)]

@@ -1,0 +1,98 @@
+"""What the fake Bot API checks as Telegram does: HTML parse mode, text length, buttons."""
+
+from __future__ import annotations
+
+import json
+import re
+from html import unescape
+from typing import Any
+
+TEXT_LIMIT = 4096
+CALLBACK_LIMIT = 64
+ALLOWED_TAGS = {"b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "a", "code", "pre",
+                "tg-spoiler", "span", "blockquote", "tg-emoji"}
+
+
+class ApiError(Exception):
+    """A Bot API error response."""
+
+    def __init__(self, code: int, description: str, parameters: dict[str, Any] | None = None) -> None:
+        super().__init__(description)
+        self.code = code
+        self.description = description
+        self.parameters = parameters
+
+
+_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)((?:\s+[^<>]*?)?)\s*>|<")
+_ENTITY = re.compile(r"&(?!(?:lt|gt|amp|quot|#\d+|#x[0-9a-fA-F]+);)")
+
+
+def parse_html(text: str) -> str:
+    """The plain text Telegram would show, or ApiError 400 "can't parse entities".
+
+    Like Telegram: only its tags, properly nested and closed; only the four named entities
+    and numeric ones; a lone ``<`` is an error."""
+    if _ENTITY.search(text):
+        raise ApiError(400, "Bad Request: can't parse entities: unsupported entity")
+    stack: list[str] = []
+    plain: list[str] = []
+    position = 0
+    for match in _TAG.finditer(text):
+        plain.append(text[position : match.start()])
+        position = match.end()
+        if match.group(2) is None:
+            raise ApiError(400, "Bad Request: can't parse entities: unexpected <")
+        tag = match.group(2).lower()
+        if tag not in ALLOWED_TAGS:
+            raise ApiError(400, f"Bad Request: can't parse entities: Unsupported start tag \"{tag}\"")
+        if match.group(1):
+            if not stack or stack.pop() != tag:
+                raise ApiError(400, f"Bad Request: can't parse entities: Can't find end tag \"{tag}\"")
+        else:
+            stack.append(tag)
+    if stack:
+        raise ApiError(400, "Bad Request: can't parse entities: unclosed tag")
+    plain.append(text[position:])
+    return unescape("".join(plain))
+
+
+def utf16_len(text: str) -> int:
+    """Length as Telegram counts it."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def as_int(value: Any) -> int | None:
+    """A numeric parameter as Telegram reads it (``"-100"`` or ``-100``), or None."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def check_text(params: dict[str, Any]) -> tuple[str, str]:
+    """The message text as sent and as shown, or ApiError as Telegram would answer."""
+    raw = params.get("text")
+    if not isinstance(raw, str) or not raw.strip():
+        raise ApiError(400, "Bad Request: message text is empty")
+    plain = parse_html(raw) if (params.get("parse_mode") or "").upper() == "HTML" else raw
+    if not plain.strip():
+        raise ApiError(400, "Bad Request: message text is empty")
+    if utf16_len(plain) > TEXT_LIMIT:
+        raise ApiError(400, "Bad Request: message is too long")
+    return raw, plain
+
+
+def check_markup(markup: Any) -> dict[str, Any] | None:
+    """The inline keyboard, or ApiError for callback data over 64 bytes or a button without text."""
+    if not markup:
+        return None
+    if isinstance(markup, str):
+        markup = json.loads(markup)
+    for row in markup.get("inline_keyboard", []):
+        for btn in row:
+            data = btn.get("callback_data")
+            if data is not None and not 1 <= len(data.encode()) <= CALLBACK_LIMIT:
+                raise ApiError(400, "Bad Request: BUTTON_DATA_INVALID")
+            if not btn.get("text"):
+                raise ApiError(400, "Bad Request: text buttons are unallowed in the inline keyboard")
+    return markup

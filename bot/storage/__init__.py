@@ -1,0 +1,38 @@
+"""Storage: SQLAlchemy 2 (async) over SQLite (default) or PostgreSQL, migrated by Alembic.
+
+``Store`` bundles the one database with its two repositories: ``chats`` (subscriptions, the
+``ChatStore`` handlers use) and ``deliveries`` (the push protocol, see ``deliveries``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from bot.settings import Settings
+from bot.storage.chats import ChatRepository
+from bot.storage.deliveries import LEASE, MAX_ATTEMPTS, RETRY_DELAY, DeliveryQueue, Due, Outcome
+from bot.storage.engine import Database
+
+__all__ = ["LEASE", "MAX_ATTEMPTS", "RETRY_DELAY", "ChatRepository", "Database", "DeliveryQueue", "Due", "Outcome",
+           "Store"]
+
+
+@dataclass
+class Store:
+    """The database and its repositories, opened from the settings."""
+
+    db: Database
+    chats: ChatRepository
+    deliveries: DeliveryQueue
+
+    @classmethod
+    async def open(cls, settings: Settings) -> Store:
+        """Connect to ``settings.database_url`` and migrate; new chats get the settings' defaults."""
+        db = await Database.open(settings.database_url)
+        catch_up = timedelta(hours=settings.catch_up_hours)
+        return cls(db, ChatRepository(db, settings.timezone, settings.push_time, catch_up),
+                   DeliveryQueue(db, catch_up))
+
+    async def close(self) -> None:
+        await self.db.close()

@@ -1,0 +1,107 @@
+"""Chats and their subscriptions: the ``handlers.store.ChatStore`` the handlers use, plus the
+pause and migration the push needs. Every change recomputes ``next_due_at``: only an active
+(subscribed, unpaused) chat has one."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.storage.engine import Database
+from bot.storage.models import ChatRow, DeliveryRow
+from content.timerules import next_due
+from handlers.store import ChatRecord
+
+
+def record(row: ChatRow) -> ChatRecord:
+    """The plain, frozen view of a row that handlers get."""
+    return ChatRecord(chat_id=row.chat_id, kind=row.kind, lang=row.lang, subscribed=row.subscribed,
+                      paused=row.paused, push_time=row.push_time, timezone=row.timezone,
+                      next_due_at=row.next_due_at)
+
+
+class ChatRepository:
+    """Subscriptions per chat; new chats start with the configured zone and push time."""
+
+    def __init__(self, db: Database, timezone: str, push_time: str, catch_up: timedelta) -> None:
+        self.db = db
+        self.timezone = timezone
+        self.push_time = push_time
+        self.catch_up = catch_up
+
+    async def chat(self, chat_id: int) -> ChatRecord | None:
+        async with self.db.sessions() as session:
+            row = await session.get(ChatRow, chat_id)
+            return record(row) if row else None
+
+    async def _upsert(self, session: AsyncSession, chat_id: int, kind: str, **values: object) -> ChatRow:
+        row = await session.get(ChatRow, chat_id, with_for_update=True)
+        now = datetime.now(UTC)
+        if row is None:
+            row = ChatRow(chat_id=chat_id, kind=kind, lang="zh", subscribed=False, paused=False,
+                          push_time=self.push_time, timezone=self.timezone, updated_at=now)
+            session.add(row)
+        for key, value in values.items():
+            setattr(row, key, value)
+        row.updated_at = now
+        active = row.subscribed and not row.paused
+        row.next_due_at = next_due(row.push_time, row.timezone, now, self.catch_up) if active else None
+        return row
+
+    async def subscribe(self, chat_id: int, kind: str, lang: str, push_time: str | None = None) -> ChatRecord:
+        async with self.db.sessions.begin() as session:
+            values: dict[str, object] = {"subscribed": True, "paused": False, "lang": lang}
+            if push_time:
+                values["push_time"] = push_time
+            return record(await self._upsert(session, chat_id, kind, **values))
+
+    async def unsubscribe(self, chat_id: int) -> bool:
+        async with self.db.sessions.begin() as session:
+            row = await session.get(ChatRow, chat_id, with_for_update=True)
+            if row is None or not row.subscribed:
+                return False
+            row.subscribed = False
+            row.next_due_at = None
+            row.updated_at = datetime.now(UTC)
+            return True
+
+    async def configure(self, chat_id: int, kind: str, push_time: str | None = None,
+                        zone: str | None = None) -> ChatRecord:
+        async with self.db.sessions.begin() as session:
+            values: dict[str, object] = {}
+            if push_time:
+                values["push_time"] = push_time
+            if zone:
+                values["timezone"] = zone
+            return record(await self._upsert(session, chat_id, kind, **values))
+
+    async def set_member(self, chat_id: int, kind: str, present: bool) -> ChatRecord:
+        async with self.db.sessions.begin() as session:
+            return record(await self._upsert(session, chat_id, kind, paused=not present))
+
+    async def pause(self, chat_id: int) -> None:
+        """Telegram refused the chat (blocked, kicked, gone): no reminders until it comes back."""
+        await self.set_member(chat_id, "private" if chat_id > 0 else "group", False)
+
+    async def migrate(self, old_id: int, new_id: int) -> None:
+        async with self.db.sessions.begin() as session:
+            old = await session.get(ChatRow, old_id, with_for_update=True)
+            if old is None or old.migrated_to == new_id:
+                return
+            existing = await session.get(ChatRow, new_id, with_for_update=True)
+            if existing is None:
+                session.add(ChatRow(chat_id=new_id, kind="supergroup", lang=old.lang, subscribed=old.subscribed,
+                                    paused=old.paused, push_time=old.push_time, timezone=old.timezone,
+                                    next_due_at=old.next_due_at, updated_at=datetime.now(UTC)))
+            old.migrated_to = new_id
+            old.subscribed = False
+            old.next_due_at = None
+            # Today's delivery, if any, now counts for the new chat too.
+            sent = await session.scalars(select(DeliveryRow).where(DeliveryRow.chat_id == old_id))
+            for row in sent:
+                await session.execute(self.db.insert(DeliveryRow).values(
+                    chat_id=new_id, local_date=row.local_date, status=row.status, worker=row.worker,
+                    claimed_at=row.claimed_at, attempts=row.attempts, finished_at=row.finished_at,
+                    error=row.error).on_conflict_do_nothing())

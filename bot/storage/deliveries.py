@@ -1,0 +1,193 @@
+"""Daily deliveries: which chats are due, who sends to them, what happened.
+
+The protocol, which is what "never double-sends, never loses a day" rests on:
+
+1. ``claim_due(now)`` leases a batch of due chats (subscribed, unpaused, ``next_due_at`` come,
+   no live lease) with one ``UPDATE … WHERE chat_id IN (SELECT … FOR UPDATE SKIP LOCKED)``
+   (plain subquery on SQLite, which has one writer at a time): concurrent workers get
+   disjoint batches. A chat whose due time is older than the catch-up window is moved to its
+   next due time instead (a bot down longer than the window skips that day, by design).
+2. For each leased chat it inserts the ``deliveries`` row for (chat, local date) with ``ON
+   CONFLICT DO NOTHING … RETURNING``; the unique constraint is the once-a-day guarantee even if
+   leases were ever wrong. A row left ``claimed`` by a dead worker is taken over once its lease
+   (``LEASE``) expires; a ``failed`` row is retried.
+3. ``finish`` records the outcome. Only a final one (sent, paused, gave_up) moves the chat's
+   ``next_due_at`` to the next day; a failure holds the chat off until ``RETRY_DELAY`` so the
+   next pass retries it. So a crash between claim and finish loses nothing: the chat stays
+   due and is taken over after the lease. What can repeat is a send that reached Telegram just
+   before the crash: at most the in-flight sends (the push concurrency).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import and_, bindparam, case, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.storage.engine import Database
+from bot.storage.models import ChatRow, DeliveryRow, UTCDateTime
+from content.timerules import due_on, local_date, next_due
+
+LEASE = timedelta(minutes=5)
+RETRY_DELAY = timedelta(seconds=60)
+MAX_ATTEMPTS = 5
+FINAL = ("sent", "paused", "gave_up")
+
+_deliveries = DeliveryRow.__table__
+_chats = ChatRow.__table__
+_RECORD = (
+    update(_deliveries)
+    .where(_deliveries.c.chat_id == bindparam("b_chat"), _deliveries.c.local_date == bindparam("b_date"))
+    .values(status=bindparam("b_status"), finished_at=bindparam("b_now", type_=UTCDateTime()),
+            error=bindparam("b_error"))
+)
+_NEXT = bindparam("b_next", type_=UTCDateTime())
+_ADVANCE = (
+    update(_chats).where(_chats.c.chat_id == bindparam("b_chat"))
+    .values(lease_until=None, lease_owner=None, next_due_at=case(
+        (and_(_chats.c.subscribed.is_(True), _chats.c.paused.is_(False),
+              or_(_chats.c.next_due_at.is_(None), _chats.c.next_due_at < _NEXT)), _NEXT),
+        else_=_chats.c.next_due_at))
+)
+_HOLD = update(_chats).where(_chats.c.chat_id == bindparam("b_chat")).values(
+    lease_until=bindparam("b_until", type_=UTCDateTime()))
+
+
+@dataclass(frozen=True)
+class Due:
+    """A reminder to send: to ``chat_id`` for its ``local_date``."""
+
+    chat_id: int
+    local_date: date
+    lang: str
+    kind: str
+    zone: str
+    push_time: str
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What happened to one due reminder; ``chat_id`` is where it went (after a migration)."""
+
+    due: Due
+    status: str  # sent, paused, failed
+    error: str | None = None
+    chat_id: int | None = None
+
+
+
+
+class DeliveryQueue:
+    """Claims and outcomes of daily reminders (the protocol above)."""
+
+    def __init__(self, db: Database, catch_up: timedelta) -> None:
+        self.db = db
+        self.catch_up = catch_up
+
+    async def claim_due(self, now: datetime, worker: str, limit: int) -> list[Due]:
+        """Lease up to ``limit`` due chats and claim today's delivery for each; returns ours."""
+        due_now = and_(ChatRow.subscribed.is_(True), ChatRow.paused.is_(False), ChatRow.next_due_at <= now,
+                       or_(ChatRow.lease_until.is_(None), ChatRow.lease_until < now))
+        candidates = select(ChatRow.chat_id).where(due_now).order_by(ChatRow.next_due_at).limit(limit)
+        if self.db.postgresql:
+            candidates = candidates.with_for_update(skip_locked=True)
+        async with self.db.sessions.begin() as session:
+            leased = (await session.execute(
+                update(ChatRow).where(ChatRow.chat_id.in_(candidates.scalar_subquery()), due_now)
+                .values(lease_until=now + LEASE, lease_owner=worker)
+                .returning(ChatRow.chat_id, ChatRow.lang, ChatRow.kind, ChatRow.timezone, ChatRow.push_time,
+                           ChatRow.next_due_at)
+                .execution_options(synchronize_session=False)
+            )).all()
+            dues: list[Due] = []
+            for chat_id, lang, kind, zone, push_time, due_at in leased:
+                if now - due_at > self.catch_up:
+                    await session.execute(update(ChatRow).where(ChatRow.chat_id == chat_id).values(
+                        next_due_at=next_due(push_time, zone, now, self.catch_up), lease_until=None))
+                    continue
+                dues.append(Due(chat_id, local_date(due_at, zone), lang, kind, zone, push_time))
+            return await self._claim_deliveries(session, dues, worker, now)
+
+    async def _claim_deliveries(self, session: AsyncSession, dues: list[Due], worker: str,
+                                now: datetime) -> list[Due]:
+        wanted = {(d.chat_id, d.local_date): d for d in dues}
+        if not wanted:
+            return []
+        ours: list[Due] = []
+        rows = [{"chat_id": c, "local_date": day, "status": "claimed", "worker": worker, "claimed_at": now,
+                 "attempts": 1} for c, day in wanted]
+        inserted = await session.execute(
+            self.db.insert(DeliveryRow).values(rows).on_conflict_do_nothing()
+            .returning(DeliveryRow.chat_id, DeliveryRow.local_date)
+        )
+        for chat_id, day in inserted.all():
+            ours.append(wanted.pop((chat_id, day)))
+        for (chat_id, day), due in wanted.items():
+            taken = await session.execute(
+                update(DeliveryRow)
+                .where(DeliveryRow.chat_id == chat_id, DeliveryRow.local_date == day,
+                       or_(DeliveryRow.status == "failed",
+                           and_(DeliveryRow.status == "claimed", DeliveryRow.claimed_at < now - LEASE)))
+                .values(status="claimed", worker=worker, claimed_at=now, attempts=DeliveryRow.attempts + 1)
+                .returning(DeliveryRow.chat_id)
+            )
+            if taken.first() is not None:
+                ours.append(due)
+                continue
+            status = await session.scalar(select(DeliveryRow.status).where(
+                DeliveryRow.chat_id == chat_id, DeliveryRow.local_date == day))
+            if status in FINAL:  # done earlier (e.g. the time was changed after today's send)
+                await self._advance(session, chat_id, day)
+        return ours
+
+    async def finish(self, due: Due, status: str, now: datetime, error: str | None = None,
+                     chat_id: int | None = None) -> str:
+        """Record one outcome; see ``finish_many``."""
+        return (await self.finish_many([Outcome(due, status, error, chat_id)], now))[0]
+
+    async def finish_many(self, outcomes: list[Outcome], now: datetime) -> list[str]:
+        """Record outcomes in one transaction (group commit); a final one schedules the next day,
+        a failure holds the chat off for ``RETRY_DELAY``. Returns the stored statuses.
+
+        The common case (sent/paused in the same chat) is two executemany statements; failures
+        (which may become gave_up) and migrations are rare and handled row by row."""
+        statuses = [o.status for o in outcomes]
+        async with self.db.sessions.begin() as session:
+            failed = [(i, o) for i, o in enumerate(outcomes) if o.status == "failed"]
+            for i, outcome in failed:
+                attempts = await session.scalar(select(DeliveryRow.attempts).where(
+                    DeliveryRow.chat_id == outcome.due.chat_id, DeliveryRow.local_date == outcome.due.local_date))
+                if attempts is not None and attempts >= MAX_ATTEMPTS:
+                    statuses[i] = "gave_up"
+            await session.execute(_RECORD, [
+                {"b_chat": o.due.chat_id, "b_date": o.due.local_date, "b_status": status, "b_now": now,
+                 "b_error": (o.error or "")[:200] or None} for o, status in zip(outcomes, statuses, strict=True)])
+            advance, retry = [], []
+            for outcome, status in zip(outcomes, statuses, strict=True):
+                target = outcome.chat_id or outcome.due.chat_id
+                if status not in FINAL:
+                    retry.append({"b_chat": target, "b_until": now + RETRY_DELAY})
+                elif target == outcome.due.chat_id:
+                    due = outcome.due
+                    advance.append({"b_chat": target, "b_next": due_on(due.local_date + timedelta(days=1),
+                                                                       due.push_time, due.zone)})
+                else:  # migrated: the new chat's own settings decide its next day
+                    await self._advance(session, target, outcome.due.local_date)
+            if advance:
+                await session.execute(_ADVANCE, advance)
+            if retry:
+                await session.execute(_HOLD, retry)
+        return statuses
+
+    async def _advance(self, session: AsyncSession, chat_id: int, day: date) -> None:
+        row = await session.get(ChatRow, chat_id, with_for_update=True)
+        if row is None:
+            return
+        row.lease_until = row.lease_owner = None
+        if not row.subscribed or row.paused:
+            return
+        following = due_on(day + timedelta(days=1), row.push_time, row.timezone)
+        if row.next_due_at is None or row.next_due_at < following:
+            row.next_due_at = following

@@ -1,0 +1,76 @@
+"""The database: an async SQLAlchemy engine for SQLite (default) or PostgreSQL, migrated by
+Alembic at open (under an advisory lock on PostgreSQL, so replicas may start together)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import event, text
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+
+MIGRATIONS = Path(__file__).with_name("migrations")
+MIGRATION_LOCK = 727365
+
+
+async def upgrade(engine: AsyncEngine, revision: str = "head") -> None:
+    """Apply Alembic migrations (one replica at a time on PostgreSQL)."""
+
+    def run(connection: Connection) -> None:
+        from alembic import command
+        from alembic.config import Config
+
+        config = Config()
+        config.set_main_option("script_location", str(MIGRATIONS))
+        config.attributes["connection"] = connection
+        command.upgrade(config, revision)
+
+    async with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            await connection.execute(text(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK})"))
+        await connection.run_sync(run)
+
+
+def make_engine(url: str) -> AsyncEngine:
+    """An engine for ``url``; SQLite gets its folder created, WAL and a busy timeout."""
+    if not url.startswith("sqlite"):
+        return create_async_engine(url, pool_size=10, max_overflow=10)
+    path = url.split("///", 1)[-1]
+    if path and path != ":memory:":
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_async_engine(url, connect_args={"timeout": 30})
+
+    @event.listens_for(engine.sync_engine, "connect")
+    def _pragmas(dbapi_connection, _record):  # type: ignore[no-untyped-def]
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        # WAL + NORMAL: no fsync per commit; a crashed process loses nothing, a power cut can
+        # lose the last commits but never corrupts the file.
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.close()
+
+    return engine
+
+
+class Database:
+    """The engine, its session factory and the dialect's ``INSERT … ON CONFLICT``."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self.engine = engine
+        self.sessions = async_sessionmaker(engine, expire_on_commit=False)
+        self.postgresql = engine.dialect.name == "postgresql"
+        self.insert: Callable[..., Any] = postgresql.insert if self.postgresql else sqlite.insert
+
+    @classmethod
+    async def open(cls, url: str) -> Database:
+        """Connect and migrate to the latest revision."""
+        engine = make_engine(url)
+        await upgrade(engine)
+        return cls(engine)
+
+    async def close(self) -> None:
+        await self.engine.dispose()

@@ -1,0 +1,66 @@
+"""Typed context (PTB's ``contexttypesbot`` pattern): handlers read ``context.speech``,
+``context.store`` and ``context.defaults``, filled in by the composition root (``bot.app``).
+
+Nothing here imports ``bot``: what handlers need arrives as plain values and protocols.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot
+
+from content import Speech
+from handlers.store import ChatStore
+
+
+@dataclass(frozen=True)
+class ChatDefaults:
+    """What a chat gets until it chooses otherwise (from ``Settings``, the one home of defaults)."""
+
+    timezone: str
+    push_time: str
+
+
+class BotData:
+    """Process-wide state, set by ``bot.app.build_application`` and ``post_init``."""
+
+    def __init__(self) -> None:
+        self.speech: Speech | None = None
+        self.defaults: ChatDefaults | None = None
+        self.store: ChatStore | None = None
+        self.greeted: set[int] = set()  # groups introduced to since their last addition
+        self.admin_cache: dict[tuple[int, int], tuple[float, bool]] = {}  # (chat, user) → (expiry, admin)
+
+
+class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotData]):
+    """``CallbackContext`` with typed accessors for what every handler needs."""
+
+    def __init__(self, application: Application[Any, Any, Any, Any, Any, Any], chat_id: int | None = None,
+                 user_id: int | None = None) -> None:
+        super().__init__(application=application, chat_id=chat_id, user_id=user_id)
+
+    @property
+    def speech(self) -> Speech:
+        assert self.bot_data.speech is not None, "bot.app sets the speech before handlers run"
+        return self.bot_data.speech
+
+    @property
+    def defaults(self) -> ChatDefaults:
+        assert self.bot_data.defaults is not None, "bot.app sets the defaults before handlers run"
+        return self.bot_data.defaults
+
+    @property
+    def store(self) -> ChatStore | None:
+        """The subscriptions, or None when the bot runs without a database."""
+        return self.bot_data.store
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The bot's default time zone."""
+        return ZoneInfo(self.defaults.timezone)
+
+
+CONTEXT_TYPES = ContextTypes(context=BotContext, bot_data=BotData)
