@@ -6,6 +6,7 @@ cd "$(dirname "$0")/.."
 PY=.venv/bin/python
 $PY -m benchmarks.startup --runs 2
 $PY -m benchmarks.search --sizes 500 --queries 30 --brute-queries 5
+$PY -m benchmarks.cli --runs 2
 for extra in benchmarks/updates.py benchmarks/push.py; do
   [ -f "$extra" ] || continue
   case "$extra" in

@@ -13,27 +13,30 @@ subcommands that use them, so ``speechbot search`` starts about as fast as the s
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
-import logging
 import re
-import secrets
 import sys
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from bot.settings import MISSING_TOKEN, Settings, SettingsError, load_settings
-from content import Node, Speech, SpeechFormatError, UnknownNodeError, load_speech, quotes, shen, summary
+from content import Node, Speech, SpeechFormatError, UnknownNodeError, load_speech
 
 EXIT_USAGE = 2
 
 
 class CliError(Exception):
     """A user error: printed as one line, exit code 2."""
+
+
+def _run_async(coroutine: Any) -> Any:
+    """``asyncio.run``, imported only by the subcommands that need an event loop (~40 ms)."""
+    import asyncio
+
+    return asyncio.run(coroutine)
 
 
 def _print_json(data: Any) -> None:
@@ -125,6 +128,8 @@ def cmd_quote(args: argparse.Namespace) -> int:
     speech = _speech(args)
     node = _node(speech, args.id) if args.id else None
     day = _date(args) if args.date else None
+    from content import quotes
+
     quote = quotes.pick(speech, node.id if node else None, args.keyword, day)
     if quote is None:
         where = f" in {node.label}" if node else ""
@@ -136,12 +141,16 @@ def cmd_summary(args: argparse.Namespace) -> int:
     """Print an extractive summary and keywords."""
     speech = _speech(args)
     node = _node(speech, args.id) if args.id else None
+    from content import summary
+
     result = summary.summarize(speech, node, args.length)
     return _emit(args, result.to_dict(), f"【{result.label}】\n{result.summary}\n关键词：{'、'.join(result.keywords)}")
 
 
 def cmd_reminder(args: argparse.Namespace) -> int:
     """Print the daily 慎 reminder."""
+    from content import shen
+
     result = shen.reminder(_speech(args), _date(args))
     return _emit(args, result.to_dict(), result.text)
 
@@ -156,8 +165,12 @@ def cmd_run(args: argparse.Namespace) -> int:
             print("Opening `speechbot console` instead (a local fake Telegram, no token needed).", file=sys.stderr)
             from bot.fake.console import run_console
 
-            return asyncio.run(run_console(settings, speech))
+            return _run_async(run_console(settings, speech))
         return EXIT_USAGE
+    import logging
+    import secrets
+    from urllib.parse import urlsplit
+
     from telegram import Update
 
     from bot.app import build_application
@@ -184,7 +197,7 @@ def cmd_console(args: argparse.Namespace) -> int:
 
     settings = _settings(args)
     speech = load_speech(settings.speech_file)
-    return asyncio.run(run_console(settings, speech, language_code=args.lang))
+    return _run_async(run_console(settings, speech, language_code=args.lang))
 
 
 def cmd_db_upgrade(args: argparse.Namespace) -> int:
@@ -197,7 +210,7 @@ def cmd_db_upgrade(args: argparse.Namespace) -> int:
         db = await Database.open(settings.database_url)
         await db.close()
 
-    asyncio.run(upgrade())
+    _run_async(upgrade())
     print(f"database migrated to the latest revision: {_safe_url(settings.database_url)}")
     return 0
 
@@ -240,7 +253,7 @@ def cmd_push_run_due(args: argparse.Namespace) -> int:
         finally:
             await store.close()
 
-    report = asyncio.run(run())
+    report = _run_async(run())
     print(json.dumps({"at": at.isoformat(), **report}, ensure_ascii=False))
     return 0
 

@@ -14,6 +14,7 @@ import asyncio
 import logging
 import os
 import socket
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -103,14 +104,16 @@ class Pusher:
     """Runs delivery passes for one worker."""
 
     def __init__(self, bot: Bot, store: Store, speech: Speech, concurrency: int = 16, batch: int = 200,
-                 worker: str | None = None, backoff: float = BACKOFF_SECONDS) -> None:
+                 worker: str | None = None, backoff: float = BACKOFF_SECONDS,
+                 sleep: Callable[[float], Awaitable[None]] = asyncio.sleep) -> None:
         self.bot = bot
         self.store = store
         self.speech = speech
         self.concurrency = concurrency
         self.batch = batch
         self.worker = worker or worker_name()
-        self.backoff = backoff  # seconds before the second attempt; doubles each time (0 in tests)
+        self.backoff = backoff  # seconds before the second attempt; doubles each time
+        self.sleep = sleep  # every wait (429s, back-off) goes through here: tests record instead of waiting
         self._screens: dict[tuple[str, date], render.Screen] = {}
 
     def _screen(self, lang: str, day: date) -> render.Screen:
@@ -146,7 +149,7 @@ class Pusher:
                 await self.bot.send_message(chat_id, screen.text, reply_markup=screen.markup)
             except RetryAfter as exc:
                 report.retried_after_429 += 1
-                await asyncio.sleep(retry_seconds(exc))
+                await self.sleep(retry_seconds(exc))
                 continue
             except ChatMigrated as exc:
                 await self.store.chats.migrate(chat_id, exc.new_chat_id)
@@ -165,7 +168,8 @@ class Pusher:
             except NetworkError as exc:  # includes TimedOut
                 report.network_retries += 1
                 error = exc.message
-                await asyncio.sleep(self.backoff * 2**attempt)
+                if attempt + 1 < SEND_ATTEMPTS:  # no pointless wait after the last attempt
+                    await self.sleep(self.backoff * 2**attempt)
                 continue
             except TelegramError as exc:
                 error = exc.message

@@ -23,14 +23,11 @@ class AiohttpRequest(BaseRequest):
     """A ``BaseRequest`` backed by one ``aiohttp.ClientSession`` with a bounded connection pool."""
 
     def __init__(self, connection_pool_size: int = 256, read_timeout: float | None = 5.0,
-                 write_timeout: float | None = 5.0, connect_timeout: float | None = 5.0,
-                 pool_timeout: float | None = 1.0, media_write_timeout: float | None = 20.0) -> None:
+                 connect_timeout: float | None = 5.0, pool_timeout: float | None = 1.0) -> None:
         self._pool_size = connection_pool_size
-        self._read_timeout = read_timeout
-        self._write_timeout = write_timeout  # kept for PTB's interface; aiohttp times reads only
+        self._read_timeout = read_timeout  # aiohttp has no write timeout: the read timeout covers the reply
         self._connect_timeout = connect_timeout
         self._pool_timeout = pool_timeout
-        self._media_write_timeout = media_write_timeout
         self._session: aiohttp.ClientSession | None = None
 
     @property

@@ -100,10 +100,6 @@ class Speech(BaseModel):
     def _by_id(self) -> dict[str, Node]:
         return {node.id: node for node in self.nodes()}
 
-    @cached_property
-    def _order(self) -> dict[str, int]:
-        return {node.id: i for i, node in enumerate(self.nodes())}
-
     def nodes(self) -> Iterator[Node]:
         """Every node in speech order (pre-order)."""
         for node in self.top:
@@ -137,15 +133,6 @@ class Speech(BaseModel):
         """The node's parent, or None for a top-level node."""
         head, _, _ = node.id.rpartition(".")
         return self._by_id.get(head) if head else None
-
-    def siblings(self, node: Node) -> tuple[Node, ...]:
-        """The node's siblings in order (itself included)."""
-        parent = self.parent(node)
-        return parent.children if parent else self.top
-
-    def position(self, node: Node) -> int:
-        """The node's index in ``nodes()``."""
-        return self._order[node.id]
 
     @staticmethod
     def canonical_id(ref: str) -> str | None:

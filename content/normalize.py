@@ -8,7 +8,8 @@ string machinery as characters. Both can return, per output character, the index
 source character it came from, for highlighting.
 
 pypinyin's full API imports its phrase dictionary (~300 ms); we read its per-character table
-(``pinyin_dict.json``) directly instead, on first use, so start-up stays fast. The cost:
+(``pinyin_dict.json``) directly instead, and convert a character's reading when it is first
+seen, so start-up stays fast. The cost:
 polyphonic characters get their most common reading only (长 is zhang, not chang).
 """
 
@@ -64,18 +65,33 @@ def fold_with_map(text: str) -> tuple[str, list[int]]:
 
 
 @cache
-def _pinyin_table() -> dict[int, str]:
+def _raw_readings() -> dict[str, str]:
+    """pypinyin's per-character table: decimal code point → comma-separated toned readings."""
     spec = importlib.util.find_spec("pypinyin")
     assert spec and spec.submodule_search_locations, "pypinyin is not installed"
     path = Path(next(iter(spec.submodule_search_locations))) / "pinyin_dict.json"
-    raw: dict[str, str] = json.loads(path.read_text("utf-8"))
-    return {int(code): _toneless(readings.split(",")[0]) for code, readings in raw.items()}
+    return json.loads(path.read_text("utf-8"))
 
 
-@cache
-def _pinyin_translation() -> dict[int, str]:
-    """``str.translate`` table: each character with a reading → its syllable code."""
-    return {code: syllable_code(syllable) for code, syllable in _pinyin_table().items()}
+def _reading(code: int) -> str | None:
+    """The most common toneless reading of the character ``code``, or None."""
+    readings = _raw_readings().get(str(code))
+    return _toneless(readings.split(",")[0]) if readings else None
+
+
+class _Translation(dict[int, str]):
+    """``str.translate`` table filled on first sight of each character: converting all 42,000
+    readings up front cost ~90 ms of every start, and the speech uses about a thousand."""
+
+    def __missing__(self, code: int) -> str:
+        syllable = _reading(code)
+        if syllable is None:
+            raise LookupError(code)  # translate() leaves the character as it is
+        self[code] = value = syllable_code(syllable)
+        return value
+
+
+_TRANSLATION = _Translation()
 
 
 def _toneless(syllable: str) -> str:
@@ -94,11 +110,10 @@ def syllable_code(syllable: str) -> str:
 
 def pinyin_with_map(text: str) -> tuple[str, list[int]]:
     """Each Chinese character of ``text`` as a syllable code, with source indices."""
-    table = _pinyin_table()
     out: list[str] = []
     positions: list[int] = []
     for i, ch in enumerate(_per_char_simplified(text)):
-        syllable = table.get(ord(ch))
+        syllable = _reading(ord(ch))
         if syllable:
             out.append(syllable_code(syllable))
             positions.append(i)
@@ -110,7 +125,7 @@ _NOT_SYLLABLE = re.compile("[^\ue000-\uf8ff]+")
 
 def pinyin(text: str) -> str:
     """The syllable-code string of ``text`` (fast path, no position map)."""
-    return _NOT_SYLLABLE.sub("", to_simplified(text).translate(_pinyin_translation()))
+    return _NOT_SYLLABLE.sub("", to_simplified(text).translate(_TRANSLATION))
 
 
 def pinyin_query(query: str) -> str | None:
@@ -144,4 +159,4 @@ def pinyin_query(query: str) -> str | None:
 
 @cache
 def _known_syllables() -> frozenset[str]:
-    return frozenset(_pinyin_table().values())
+    return frozenset(filter(None, (_reading(int(code)) for code in _raw_readings())))

@@ -98,11 +98,6 @@ def quote_with_keyword(
     return (rng or random).choice(list(dict.fromkeys(matches)))
 
 
-def random_quote(speech: Speech, rng: random.Random | None = None) -> Quote:
-    """Any quote."""
-    return (rng or random).choice(candidates(speech))
-
-
 def within(speech: Speech, node_id: str) -> tuple[Quote, ...]:
     """The quotes of a node and its descendants."""
     return tuple(q for q in candidates(speech) if q.id == node_id or q.id.startswith(node_id + "."))

@@ -15,6 +15,9 @@ two bigrams, so a unit sharing fewer than ``bigrams - 2 * (len // 4)`` of the te
 cannot pass and is never scored: the filter loses nothing the cut-off would keep.
 
 Queries are cut to ``MAX_QUERY`` folded characters; any Unicode string is accepted.
+
+The pinyin side of the index is built on the first pinyin query: most queries are Chinese,
+and reading pypinyin's table costs about a third of a cold ``speechbot search``.
 """
 
 from __future__ import annotations
@@ -24,10 +27,10 @@ import html
 from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable
+from functools import cached_property
 from itertools import islice
 
 from pydantic import BaseModel, ConfigDict
-from rapidfuzz import fuzz, process
 
 from content.normalize import fold, fold_with_map, pinyin, pinyin_query, pinyin_with_map
 
@@ -69,6 +72,11 @@ class Hit(BaseModel):
 def _best_window(term: str, target: str, cutoff: float) -> tuple[int, int] | None:
     """Where ``term`` matches in ``target``: rapidfuzz's alignment, nudged so that equal-scoring
     windows prefer the one whose characters line up (抓铁有恨 marks 抓铁有痕, not 为抓铁有)."""
+    exact = target.find(term)
+    if exact >= 0:
+        return exact, exact + len(term)
+    from rapidfuzz import fuzz  # only fuzzy matches need it: exact queries start faster
+
     alignment = fuzz.partial_ratio_alignment(term, target)
     if not alignment or alignment.score < cutoff or alignment.dest_end <= alignment.dest_start:
         return None
@@ -88,6 +96,18 @@ def _bigrams(text: str) -> set[str]:
     return {text[i : i + 2] for i in range(len(text) - 1)}
 
 
+Postings = dict[str, array]
+
+
+def _invert(corpus: list[str]) -> Postings:
+    """Bigram → the numbers of the units that contain it, ascending."""
+    postings: dict[str, list[int]] = {}
+    for number, text in enumerate(corpus):
+        for gram in _bigrams(text):
+            postings.setdefault(gram, []).append(number)
+    return {gram: array("i", numbers) for gram, numbers in postings.items()}
+
+
 class SearchIndex:
     """An inverted bigram index over ``(id, text)`` units; see the module docstring."""
 
@@ -95,24 +115,24 @@ class SearchIndex:
         self.ids: list[str] = []
         self.texts: list[str] = []
         self._folded: list[str] = []
-        self._pinyin: list[str] = []
-        self._postings: dict[str, array] = {}
+        self._postings: Postings = {}
 
     @classmethod
     def build(cls, units: Iterable[tuple[str, str]]) -> SearchIndex:
         """Index every unit; ids may repeat (several sentences of one node)."""
         index = cls()
-        postings: dict[str, list[int]] = {}
-        for number, (unit_id, text) in enumerate(units):
-            folded, spelled = fold(text), pinyin(text)
+        for unit_id, text in units:
             index.ids.append(unit_id)
             index.texts.append(text)
-            index._folded.append(folded)
-            index._pinyin.append(spelled)
-            for gram in _bigrams(folded) | _bigrams(spelled):
-                postings.setdefault(gram, []).append(number)
-        index._postings = {gram: array("i", numbers) for gram, numbers in postings.items()}
+            index._folded.append(fold(text))
+        index._postings = _invert(index._folded)
         return index
+
+    @cached_property
+    def _spelled(self) -> tuple[list[str], Postings]:
+        """Every unit as pinyin syllable codes, and their bigram postings."""
+        corpus = [pinyin(text) for text in self.texts]
+        return corpus, _invert(corpus)
 
     def __len__(self) -> int:
         return len(self.texts)
@@ -122,58 +142,60 @@ class SearchIndex:
         if limit <= 0:
             return []
         scores: dict[int, float] = {}
-        spellings: list[tuple[list[str], list[str]]] = []
+        spellings: list[tuple[list[str], list[str], Postings]] = []
         terms = [t for t in (fold(part)[:MAX_QUERY] for part in query.split()) if t]
         if terms:
-            spellings.append((terms, self._folded))
+            spellings.append((terms, self._folded, self._postings))
         spelled = pinyin_query(query[: MAX_QUERY * 6])
         if spelled:
-            spellings.append(([spelled], self._pinyin))
-        for term_list, corpus in spellings:
-            for number, score in self._match_all(term_list, corpus, limit).items():
+            spellings.append(([spelled], *self._spelled))
+        for term_list, corpus, postings in spellings:
+            for number, score in self._match_all(term_list, corpus, postings, limit).items():
                 scores[number] = max(score, scores.get(number, 0.0))
         best = heapq.nsmallest(limit, scores.items(), key=lambda item: (-item[1], item[0]))
         return [self._hit(number, score, terms, spelled) for number, score in best]
 
-    def _match_all(self, terms: list[str], corpus: list[str], limit: int) -> dict[int, float]:
+    def _match_all(self, terms: list[str], corpus: list[str], postings: Postings, limit: int) -> dict[int, float]:
         result: dict[int, float] | None = None
         for term in terms:
             # With one term, enough exact hits make fuzzy ones irrelevant to the top ``limit``.
-            matched = self._match(term, corpus, limit if len(terms) == 1 else None)
+            matched = self._match(term, corpus, postings, limit if len(terms) == 1 else None)
             result = matched if result is None else {n: result[n] + s for n, s in matched.items() if n in result}
             if not result:
                 return {}
         assert result is not None
         return {n: round(total / len(terms), 1) for n, total in result.items()}
 
-    def _postings_for(self, term: str) -> list[array] | None:
+    @staticmethod
+    def _postings_for(term: str, index: Postings) -> list[array] | None:
         """The term's bigram postings, rarest first; None if some bigram occurs nowhere."""
         postings = []
         for gram in _bigrams(term):
-            posting = self._postings.get(gram)
+            posting = index.get(gram)
             if posting is None:
                 return None
             postings.append(posting)
         return sorted(postings, key=len)
 
-    def _exact(self, term: str, corpus: list[str], enough: int | None) -> list[int]:
+    def _exact(self, term: str, corpus: list[str], index: Postings, enough: int | None) -> list[int]:
         """Units that contain ``term`` verbatim (folded), in index order; the first ``enough`` only
         when given (ties rank by index, so later ones could never reach the top)."""
         if len(term) < 2:
             found: Iterable[int] = (n for n, text in enumerate(corpus) if term in text)
             return list(islice(found, enough)) if enough else list(found)
-        postings = self._postings_for(term)
+        postings = self._postings_for(term, index)
         if postings is None:
             return []
         common = set(postings[0]).intersection(*postings[1:])
         ordered = (n for n in sorted(common) if term in corpus[n])
         return list(islice(ordered, enough)) if enough else list(ordered)
 
-    def _fuzzy_candidates(self, term: str) -> list[int]:
+    @staticmethod
+    def _fuzzy_candidates(term: str, index: Postings) -> list[int]:
         """Units sharing enough bigrams with ``term`` to reach the cut-off (see module doc)."""
         grams = _bigrams(term)
         needed = max(1, len(grams) - 2 * (len(term) // 4))
-        postings = sorted((p for g in grams if (p := self._postings.get(g)) is not None), key=len)
+        postings = sorted((p for g in grams if (p := index.get(g)) is not None), key=len)
         if len(postings) < needed:
             return []
         # Pigeonhole: a unit with >= needed of the bigrams has one of the (len - needed + 1) rarest.
@@ -187,11 +209,14 @@ class SearchIndex:
             del eligible[MAX_CANDIDATES:]
         return [n for _, n in eligible]
 
-    def _match(self, term: str, corpus: list[str], enough: int | None) -> dict[int, float]:
-        matched = dict.fromkeys(self._exact(term, corpus, enough), 100.0)
+    def _match(self, term: str, corpus: list[str], index: Postings, enough: int | None) -> dict[int, float]:
+        matched = dict.fromkeys(self._exact(term, corpus, index, enough), 100.0)
         if len(term) <= EXACT_UP_TO or (enough is not None and len(matched) >= enough):
             return matched
-        choices = {n: corpus[n] for n in self._fuzzy_candidates(term) if n not in matched}
+        choices = {n: corpus[n] for n in self._fuzzy_candidates(term, index) if n not in matched}
+        if not choices:
+            return matched
+        from rapidfuzz import fuzz, process
         for _, score, number in process.extract(term, choices, scorer=fuzz.partial_ratio, score_cutoff=CUTOFF,
                                                 limit=None):
             matched[number] = score

@@ -28,7 +28,6 @@ from content.summary import Summary
 from handlers import callbacks as cb
 from handlers.catalog import Html, text
 
-MESSAGE_LIMIT = 4096
 PAGE_CHARS = 3500
 GROUP_CHARS = 1000
 BUTTON_CHARS = 28

@@ -111,11 +111,12 @@ def settings_screen(lang: str, row: ChatRecord | None, defaults: ChatDefaults) -
     return Screen(body, rows)
 
 
-def zone_screen(lang: str, key: str = "zone_pick", typed: str = "") -> Screen:
+def zone_screen(lang: str, unknown: str = "") -> Screen:
+    """The zone picker; with ``unknown``, it first says that zone was not recognised."""
     rows: list[list[InlineKeyboardButton]] = []
     for i in range(0, len(COMMON_ZONES), 2):
         rows.append([button(z, cb.Setting("zone", z)) for z in COMMON_ZONES[i : i + 2]])
-    return Screen(text(lang, key, zone=typed[:40]) if typed else text(lang, key), rows)
+    return Screen(text(lang, "bad_zone", zone=unknown[:40]) if unknown else text(lang, "zone_pick"), rows)
 
 
 def _kind(update: Update) -> str:
@@ -124,7 +125,7 @@ def _kind(update: Update) -> str:
 
 
 async def subscribe(update: Update, context: BotContext) -> None:
-    """/subscribe [HH:MM]: the daily reminder (default 08:00, or the chat's current time)."""
+    """/subscribe [HH:MM]: the daily reminder at HH:MM, or the chat's time (the configured default for a new chat)."""
     value = argument(context)
     at = parse_time(value) if value else None
     if value and at is None:
@@ -169,7 +170,7 @@ async def timezone(update: Update, context: BotContext) -> None:
         return
     zone = resolve_zone(typed)
     if zone is None:
-        await send(update, context, [zone_screen(lang, "bad_zone", typed)])
+        await send(update, context, [zone_screen(lang, typed)])
         return
     if not await _guard(update, context):
         return

@@ -57,9 +57,11 @@ class Console:
         self.out.flush()
 
 
-async def run_console(settings: Settings | None = None, speech: Speech | None = None, stdin: TextIO = sys.stdin,
-                      out: TextIO = sys.stdout, language_code: str = "zh-hans") -> int:
-    """Run the console until EOF or /quit; returns the exit code."""
+async def run_console(settings: Settings | None = None, speech: Speech | None = None, stdin: TextIO | None = None,
+                      out: TextIO | None = None, language_code: str = "zh-hans") -> int:
+    """Run the console until EOF or /quit (standard input and output unless given); returns the exit code."""
+    stdin = stdin or sys.stdin
+    out = out or sys.stdout
     with tempfile.TemporaryDirectory(prefix="speechbot-console-") as folder:
         base = settings or Settings(token=None)
         local_settings = base.model_copy(update={

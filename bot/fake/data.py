@@ -11,10 +11,11 @@ from bot.storage import Store
 from bot.storage.models import ChatRow, DeliveryRow
 
 
-async def seed_chats(store: Store, chat_ids: Iterable[int], due_at: datetime, lang: str = "zh",
-                     push_time: str = "08:00", zone: str = "Asia/Shanghai") -> None:
-    """Insert subscribed chats due at ``due_at`` in one transaction (``subscribe`` one by one is slow)."""
+async def seed_chats(store: Store, chat_ids: Iterable[int], due_at: datetime, lang: str = "zh") -> None:
+    """Insert subscribed chats due at ``due_at`` with the store's default time and zone, in one
+    transaction (``subscribe`` one by one is slow)."""
     now = datetime.now(UTC)
+    push_time, zone = store.chats.push_time, store.chats.timezone
     async with store.db.sessions.begin() as session:
         session.add_all(ChatRow(chat_id=chat_id, kind="private" if chat_id > 0 else "group", lang=lang,
                                 subscribed=True, paused=False, push_time=push_time, timezone=zone,

@@ -1,33 +1,46 @@
-"""The installed ``speechbot`` console script, run in a subprocess."""
+"""The ``speechbot`` command line, called in-process (``cli.main``) except where the process
+boundary is what is tested (the installed script, ``python -m bot``)."""
 
 from __future__ import annotations
 
+import io
 import json
 import shutil
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from bot.cli import main
+
 SPEECHBOT = shutil.which("speechbot", path=str(Path(sys.executable).parent))
 
 
-def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    assert SPEECHBOT, "the console script is not installed"
-    return subprocess.run([SPEECHBOT, *args], capture_output=True, text=True, timeout=60, env=env)
+@pytest.fixture(autouse=True)
+def clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """No settings from the developer's shell or a .env in the checkout."""
+    for name in ("SPEECHBOT_SPEECH_FILE", "SPEECHBOT_TIMEZONE", "SPEECHBOT_DATABASE_URL", "TELEGRAM_BOT_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.chdir(tmp_path)
 
 
-def test_outline_lists_ids_labels_and_titles() -> None:
-    result = run("outline")
-    assert result.returncode == 0, result.stderr
-    assert "  四（二） 聚焦关键环节，坚定不移抓好政府系统党风廉政建设重点工作  [4.2]" in result.stdout
-    assert "[4.3.3]" in result.stdout and "[closing]" in result.stdout
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
 
 
-def test_outline_json_shape() -> None:
-    result = run("outline", "--json")
-    data = json.loads(result.stdout)
+def test_outline_lists_ids_labels_and_titles(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "outline")
+    assert code == 0
+    assert "  四（二） 聚焦关键环节，坚定不移抓好政府系统党风廉政建设重点工作  [4.2]" in out
+    assert "[4.3.3]" in out and "[closing]" in out
+
+
+def test_outline_json_shape(capsys: pytest.CaptureFixture[str]) -> None:
+    data = json.loads(run(capsys, "outline", "--json")[1])
     assert set(data) == {"title", "nodes"}
     assert [n["id"] for n in data["nodes"]] == ["preface", "1", "2", "3", "4", "closing"]
     part4 = data["nodes"][4]
@@ -36,65 +49,81 @@ def test_outline_json_shape() -> None:
 
 
 @pytest.mark.parametrize("ref", ["四（二）", "4-2", "4.2"])
-def test_show_accepts_every_notation(ref: str) -> None:
-    result = run("show", ref)
-    assert result.returncode == 0
-    assert result.stdout.startswith("【四（二）】\n（二）聚焦关键环节")
+def test_show_accepts_every_notation(capsys: pytest.CaptureFixture[str], ref: str) -> None:
+    code, out, _ = run(capsys, "show", ref)
+    assert code == 0 and out.startswith("【四（二）】\n（二）聚焦关键环节")
 
 
-def test_show_json() -> None:
-    data = json.loads(run("show", "closing", "--json").stdout)
+def test_show_json(capsys: pytest.CaptureFixture[str]) -> None:
+    data = json.loads(run(capsys, "show", "closing", "--json")[1])
     assert data["kind"] == "closing" and data["label"] == "结语"
 
 
-def test_unknown_id_lists_valid_ids() -> None:
-    result = run("show", "9.9")
-    assert result.returncode == 2
-    assert result.stdout == ""
-    assert "unknown section id '9.9'" in result.stderr and "4.2.3" in result.stderr
-    assert "Traceback" not in result.stderr and result.stderr.count("\n") == 1
+def test_unknown_id_lists_valid_ids(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "show", "9.9")
+    assert (code, out) == (2, "")
+    assert "unknown section id '9.9'" in err and "4.2.3" in err and err.count("\n") == 1
 
 
-def test_broken_file_reports_file_and_line(tmp_path: Path) -> None:
+def test_broken_file_reports_file_and_line(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     bad = tmp_path / "bad.txt"
     bad.write_bytes("同志们：\n一、标题\n".encode() + b"\xff oops\n")
-    result = run("outline", "--file", str(bad))
-    assert result.returncode == 2
-    assert result.stderr == f"speechbot: {bad}:3: not valid UTF-8 text\n"
+    code, _, err = run(capsys, "outline", "--file", str(bad))
+    assert code == 2 and err == f"speechbot: {bad}:3: not valid UTF-8 text\n"
 
 
-def test_file_from_environment(tmp_path: Path) -> None:
+def test_file_from_environment(capsys: pytest.CaptureFixture[str], tmp_path: Path,
+                               monkeypatch: pytest.MonkeyPatch) -> None:
     other = tmp_path / "other.txt"
     other.write_text("一、唯一部分\n（一）唯一小节。\n", encoding="utf-8")
-    import os
-
-    result = run("outline", env={**os.environ, "SPEECHBOT_SPEECH_FILE": str(other)})
-    assert result.returncode == 0 and "唯一部分  [1]" in result.stdout
-
-
-def test_python_dash_m_bot_is_the_same_command() -> None:
-    result = subprocess.run([sys.executable, "-m", "bot", "show", "1.2"], capture_output=True, text=True)
-    assert result.returncode == 0 and result.stdout.startswith("【一（二）】")
+    monkeypatch.setenv("SPEECHBOT_SPEECH_FILE", str(other))
+    code, out, _ = run(capsys, "outline")
+    assert code == 0 and "唯一部分  [1]" in out
 
 
-def test_console_talks_to_the_real_bot() -> None:
-    assert SPEECHBOT
-    result = subprocess.run([SPEECHBOT, "console"], input="/start\n/outline\n#5\n/search 慎獨\n/quit\n",
-                            capture_output=True, text=True, timeout=120)
-    assert result.returncode == 0, result.stderr
-    assert "你好，同学" in result.stdout and "[5] 四、" in result.stdout
-    assert "🤖 (edited) 📖 四、坚定初心使命" in result.stdout  # the button press edited the outline
-    assert "慎独" in result.stdout.split("🔍", 1)[1]
+def test_settings_come_from_dot_env_too(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    other = tmp_path / "dotenv.txt"
+    other.write_text("一、来自点文件\n（一）唯一小节。\n", encoding="utf-8")
+    (tmp_path / ".env").write_text(f"SPEECHBOT_SPEECH_FILE={other}\n", encoding="utf-8")
+    code, out, _ = run(capsys, "outline")
+    assert code == 0 and "来自点文件  [1]" in out
 
 
-def test_db_upgrade_creates_the_schema(tmp_path: Path) -> None:
-    import os
+def test_a_bad_setting_is_one_line_and_exit_2(capsys: pytest.CaptureFixture[str],
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SPEECHBOT_TIMEZONE", "Mars/Olympus")
+    code, _, err = run(capsys, "reminder")
+    assert code == 2 and err == "speechbot: timezone: unknown time zone 'Mars/Olympus'\n"
 
-    url = f"sqlite+aiosqlite:///{tmp_path}/fresh.sqlite3"
-    result = run("db", "upgrade", env={**os.environ, "SPEECHBOT_DATABASE_URL": url})
-    assert result.returncode == 0, result.stderr
-    import sqlite3
 
+def test_reminder_of_a_given_date(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "reminder", "--date", "2026-11-27", "--json")
+    assert code == 0 and json.loads(out)["date"] == "2026-11-27"
+    assert run(capsys, "reminder", "--date", "27.11.2026")[0] == 2
+
+
+def test_console_talks_to_the_real_bot(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sys, "stdin", io.StringIO("/start\n/outline\n#5\n/search 慎獨\n/quit\n"))
+    code, out, _ = run(capsys, "console")
+    assert code == 0
+    assert "你好，同学" in out and "[5] 四、" in out
+    assert "🤖 (edited) 📖 四、坚定初心使命" in out  # the button press edited the outline
+    assert "慎独" in out.split("🔍", 1)[1]
+
+
+def test_db_upgrade_creates_the_schema(capsys: pytest.CaptureFixture[str], tmp_path: Path,
+                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SPEECHBOT_DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path}/fresh.sqlite3")
+    code, out, _ = run(capsys, "db", "upgrade")
+    assert code == 0 and "migrated" in out
     tables = {r[0] for r in sqlite3.connect(tmp_path / "fresh.sqlite3").execute(
         "select name from sqlite_master where type='table'")}
     assert {"chats", "deliveries", "alembic_version"} <= tables
+
+
+def test_the_installed_script_and_python_dash_m_bot_are_the_same_command() -> None:
+    assert SPEECHBOT, "the console script is not installed"
+    script = subprocess.run([SPEECHBOT, "show", "1.2"], capture_output=True, text=True, timeout=60)
+    module = subprocess.run([sys.executable, "-m", "bot", "show", "1.2"], capture_output=True, text=True, timeout=60)
+    assert script.returncode == module.returncode == 0
+    assert script.stdout == module.stdout and script.stdout.startswith("【一（二）】")

@@ -61,12 +61,24 @@ async def test_sends_once_and_records_it(store: Store, fake: FakeBotAPI, speech:
     await bot.shutdown()
 
 
+class Waits:
+    """Records the pusher's waits instead of sleeping through them."""
+
+    def __init__(self) -> None:
+        self.seconds: list[float] = []
+
+    async def __call__(self, seconds: float) -> None:
+        self.seconds.append(seconds)
+
+
 async def test_retry_after_is_waited_out(store: Store, fake: FakeBotAPI, speech: Speech) -> None:
     at = await subscribe_all(store, [21])
-    fake.fail("retry_after", 21, value=1, times=2)
+    fake.fail("retry_after", 21, value=7, times=2)
     bot = await make_bot(fake)
-    report = await Pusher(bot, store, speech).run_due(at)
+    waits = Waits()
+    report = await Pusher(bot, store, speech, sleep=waits).run_due(at)
     assert (report.sent, report.retried_after_429) == (1, 2)
+    assert waits.seconds == [7.0, 7.0]  # as long as Telegram said, each time
     assert len(fake.by_chat[21]) == 1
     await bot.shutdown()
 
@@ -103,9 +115,11 @@ async def test_network_errors_retry_then_fail_and_the_next_pass_retries(store: S
     at = await subscribe_all(store, [51])
     fake.fail("server_error", 51, times=4)
     bot = await make_bot(fake)
-    first = await Pusher(bot, store, speech, backoff=0).run_due(at)
+    waits = Waits()
+    first = await Pusher(bot, store, speech, sleep=waits).run_due(at)
     assert (first.sent, first.failed, first.network_retries) == (0, 1, 4)
-    second = await Pusher(bot, store, speech, backoff=0).run_due(at + RETRY_DELAY + timedelta(seconds=1))
+    assert waits.seconds == [0.5, 1.0, 2.0]  # exponential back-off between the 4 attempts
+    second = await Pusher(bot, store, speech, sleep=Waits()).run_due(at + RETRY_DELAY + timedelta(seconds=1))
     assert second.sent == 1 and len(fake.by_chat[51]) == 1
     assert [(d.status, d.attempts) for d in await deliveries(store, 51)] == [("sent", 2)]
     await bot.shutdown()

@@ -2,7 +2,10 @@
 
 Callers are found by reading the source: every ``text(lang, "key", a=…)`` and
 ``say(update, context, "key", a=…)`` call in ``handlers/`` must name a key that exists in both
-catalogs and pass exactly the placeholders the key's templates use.
+catalogs and pass exactly the placeholders the key's templates use. A key the scan cannot
+read (a variable, a computed string) fails the test, except inside the pass-through wrappers
+themselves (``say``, ``_tell``), whose own callers are scanned; ``"a" if c else "b"`` counts as
+both keys.
 """
 
 from __future__ import annotations
@@ -18,22 +21,56 @@ from handlers.catalog import CATALOGS, EN, MENU, ZH, Html, placeholders, text
 HANDLERS = Path(__file__).resolve().parents[2] / "handlers"
 
 
-def calls() -> list[tuple[str, str, frozenset[str]]]:
-    found = []
-    for path in HANDLERS.glob("*.py"):
-        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
-            if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Name):
-                continue
-            position = {"text": 1, "say": 2, "_tell": 2}.get(node.func.id)
-            if position is None or len(node.args) <= position:
-                continue
-            key = node.args[position]
-            if isinstance(key, ast.Constant) and isinstance(key.value, str):
-                found.append((f"{path.name}:{node.lineno}", key.value, frozenset(k.arg for k in node.keywords)))
-    return found
+KEY_POSITION = {"text": 1, "say": 2, "_tell": 2}  # the catalog functions and the key's argument
+WRAPPERS = {"say", "_tell"}  # pass their ``key`` parameter on; their callers are scanned
 
 
-CALLS = calls()
+def literal_keys(node: ast.expr) -> list[str] | None:
+    """The keys an argument can be: a string literal, or a conditional of them; None otherwise."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return [node.value]
+    if isinstance(node, ast.IfExp):
+        body, orelse = literal_keys(node.body), literal_keys(node.orelse)
+        return body + orelse if body is not None and orelse is not None else None
+    return None
+
+
+def scan() -> tuple[list[tuple[str, str, frozenset[str]]], list[str]]:
+    """(where, key, argument names) for every catalog call, and the calls whose key is unreadable."""
+    found, unreadable = [], []
+    for path in sorted(HANDLERS.glob("*.py")):
+        tree = ast.parse(path.read_text("utf-8"))
+        for function in [n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)]:
+            for node in ast.walk(function):
+                if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Name):
+                    continue
+                position = KEY_POSITION.get(node.func.id)
+                if position is None:
+                    continue
+                where = f"{path.name}:{node.lineno}"
+                if len(node.args) <= position:
+                    unreadable.append(f"{where}: key not passed positionally")
+                    continue
+                key = node.args[position]
+                keys = literal_keys(key)
+                if keys is None:
+                    passed_on = (function.name in WRAPPERS and isinstance(key, ast.Name)
+                                 and key.id in {a.arg for a in function.args.args})
+                    if not passed_on:
+                        unreadable.append(f"{where}: {ast.unparse(node)}")
+                    continue
+                names = frozenset(k.arg for k in node.keywords if k.arg is not None)
+                if any(k.arg is None for k in node.keywords):
+                    unreadable.append(f"{where}: **arguments hide the placeholders")
+                found += [(where, k, names) for k in keys]
+    return found, unreadable
+
+
+CALLS, UNREADABLE = scan()
+
+
+def test_every_key_is_readable_by_the_scan() -> None:
+    assert not UNREADABLE, "\n".join(UNREADABLE)
 
 
 def test_both_catalogs_have_the_same_keys_and_placeholders() -> None:
@@ -45,6 +82,11 @@ def test_both_catalogs_have_the_same_keys_and_placeholders() -> None:
 
 def test_the_source_scan_found_the_callers() -> None:
     assert len(CALLS) > 50
+    assert {key for _, key, _ in CALLS} >= {"sub_off", "sub_none", "zone_pick", "bad_zone", "not_admin"}
+
+
+def test_every_message_is_used_somewhere() -> None:
+    assert set(ZH) - {key for _, key, _ in CALLS} == set()
 
 
 @pytest.mark.parametrize(("where", "key", "args"), CALLS, ids=[c[0] for c in CALLS])

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
 from bot.fake.local import LocalBot
 from bot.push import Pusher
+from tests.conftest import bot_settings
 
 
 async def test_subscribe_with_default_and_chosen_time(bot: LocalBot) -> None:
@@ -16,6 +18,16 @@ async def test_subscribe_with_default_and_chosen_time(bot: LocalBot) -> None:
     assert (await chat.send("/subscribe 25:00")).text.startswith("用法：/subscribe")
     row = await bot.store.chats.chat(chat.chat_id)
     assert row is not None and row.subscribed and row.push_time == "07:30"
+
+
+async def test_a_new_chat_gets_the_configured_default_time_and_zone(tmp_path: Path) -> None:
+    settings = bot_settings(tmp_path, timezone="Europe/Berlin", push_time="7:15")
+    async with LocalBot(settings) as bot:
+        chat = bot.private()
+        assert "时间：每天 07:15\n时区：Europe/Berlin" in (await chat.send("/settings")).text
+        assert (await chat.send("/subscribe")).text.startswith("✅ 已订阅：每天 07:15（Europe/Berlin）")
+        row = await bot.store.chats.chat(chat.chat_id)
+        assert row is not None and (row.push_time, row.timezone) == ("07:15", "Europe/Berlin")
 
 
 async def test_unsubscribe_settime_and_timezone(bot: LocalBot) -> None:
