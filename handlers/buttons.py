@@ -17,9 +17,8 @@ async def press(update: Update, context: BotContext) -> None:
     query = update.callback_query
     assert query is not None
     data = cb.parse(query.data)
-    speech = context.speech
-    node_id = getattr(data, "node_id", "")
-    if data is None or (node_id and speech.find(node_id) is None):
+    if data is None or query.message is None or not _valid(data, context):
+        # Forged, from an older version, or on an inline message (ours carry no buttons).
         await query.answer(text(lang_of(update), "stale_button"), show_alert=False)
         return
     if isinstance(data, cb.Setting):  # settings buttons live with the subscription handlers
@@ -37,6 +36,15 @@ async def press(update: Update, context: BotContext) -> None:
             await finding.another_quote(update, context, node, keyword)
         case cb.Principle(index=index):
             await finding.open_principle(update, context, index)
+
+
+def _valid(data: cb.Callback, context: BotContext) -> bool:
+    """Does the data name things that exist? Outline and Another may name no node (the top, or
+    any quote); Read and Send must name one."""
+    node_id = getattr(data, "node_id", "")
+    if isinstance(data, cb.Read | cb.Send) and not node_id:
+        return False
+    return not node_id or context.speech.find(node_id) is not None
 
 
 def register(app: Application) -> None:  # type: ignore[type-arg]

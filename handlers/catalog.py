@@ -1,7 +1,8 @@
 """Every text users see, in Chinese (default) and English.
 
 ``text(lang, key, **args)`` renders a message for HTML parse mode: each argument is escaped
-unless it is ``Html`` (already-rendered markup from ``handlers.render``). A missing key or a
+unless it is ``Html`` (already-rendered markup from ``handlers.render``), and loses the control
+characters a user could slip in (see ``printable``). A missing key or a
 wrong argument is a bug, caught by ``tests/handlers/test_catalog.py``, which renders every
 message with exactly the arguments its callers pass.
 """
@@ -9,6 +10,7 @@ message with exactly the arguments its callers pass.
 from __future__ import annotations
 
 import html
+import re
 import string
 from typing import Literal
 
@@ -207,10 +209,22 @@ def placeholders(template: str) -> set[str]:
     return {name for _, name, _, _ in string.Formatter().parse(template) if name}
 
 
+# C0 and C1 controls but newline, and the bidirectional overrides/isolates that could reorder
+# the bot's own words around an echoed argument (U+202A–202E, U+2066–2069). Joiners stay
+# (emoji sequences in names need them).
+_CONTROLS = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(value: str) -> str:
+    """``value`` without control characters, as it may be echoed back to a chat."""
+    return _CONTROLS.sub("", value)
+
+
 def text(lang: str, key: str, **args: object) -> Html:
-    """Render ``key`` in ``lang``; arguments are HTML-escaped unless they are ``Html``."""
+    """Render ``key`` in ``lang``; arguments are cleaned of controls and HTML-escaped unless they
+    are ``Html``."""
     template = CATALOGS.get(lang, ZH).get(key) or ZH[key]
-    safe = {k: v if isinstance(v, Html) else html.escape(str(v), quote=False) for k, v in args.items()}
+    safe = {k: v if isinstance(v, Html) else html.escape(printable(str(v)), quote=False) for k, v in args.items()}
     return Html(template.format(**safe))
 
 

@@ -52,7 +52,10 @@ async def chinese_command(update: Update, context: BotContext) -> None:
     """``/目录 …``: Telegram has no non-ASCII commands, so route the Chinese aliases by hand."""
     message = update.effective_message
     word, _, rest = (message.text or "").strip().lstrip("/").partition(" ") if message else ("", "", "")
-    target = ALIASES.get(word.split("@")[0])
+    word, _, addressee = word.partition("@")
+    if addressee and addressee.lower() != (context.bot.username or "").lower():
+        return  # /搜索@OtherBot is another bot's business, as /search@OtherBot is
+    target = ALIASES.get(word)
     context.args = rest.split()
     handler = {"outline": reading.show_outline, "search": search, "quote": quote, "today": today,
                "summary": summary, "help": reading.show_help, "show": reading.show_node, "shen": shen}.get(target or "")

@@ -195,11 +195,11 @@ async def press_setting(update: Update, context: BotContext, data: cb.Setting) -
     query = update.callback_query
     assert query is not None and update.effective_chat is not None
     lang = lang_of(update)
+    if not await _guard(update, context):  # the picker too: the panel is shared in a group
+        return
     if data.action == "zones":
         await query.answer()
         await edit(update, zone_screen(lang))
-        return
-    if not await _guard(update, context):
         return
     assert context.store is not None
     chat_id, kind = update.effective_chat.id, _kind(update)

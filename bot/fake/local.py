@@ -177,7 +177,7 @@ def _chat_of(update: dict[str, Any]) -> int | None:
     for key in ("message", "my_chat_member"):
         if key in update:
             return int(update[key]["chat"]["id"])
-    if "callback_query" in update:
+    if "message" in update.get("callback_query", {}):
         return int(update["callback_query"]["message"]["chat"]["id"])
     return None
 

@@ -52,6 +52,12 @@ class SimulatedUsers:
                                              "message": self._message(sent), "chat_instance": str(sent.chat_id),
                                              "data": data}})
 
+    def press_inline(self, data: str, user: dict[str, Any]) -> dict[str, Any]:
+        """A button press on a message posted through inline mode: no message, no chat."""
+        return self.push({"callback_query": {"id": str(next(self._query_ids)), "from": user,
+                                             "inline_message_id": "AAAA-inline", "chat_instance": "1",
+                                             "data": data}})
+
     def inline_query(self, query: str, user: dict[str, Any]) -> dict[str, Any]:
         """A user typing ``@bot query`` in some chat."""
         return self.push({"inline_query": {"id": str(next(self._query_ids)), "from": user, "query": query,

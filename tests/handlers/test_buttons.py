@@ -8,13 +8,21 @@ from bot.fake.local import LocalBot
 from handlers import callbacks as cb
 
 
-@pytest.mark.parametrize("data", ["r|9.9|0", "zzz|1", "r|4.2|x", "", "o|../../etc", "h|abc", "s|<b>", "q|99|x"])
+@pytest.mark.parametrize("data", ["r|9.9|0", "zzz|1", "r|4.2|x", "", "o|../../etc", "h|abc", "s|<b>", "q|99|x",
+                                  "s|", "r||0", "c|", "c|time|25:00", "c|zone|Mars/Phobos"])
 async def test_stale_or_forged_data_is_answered_politely(bot: LocalBot, data: str) -> None:
     chat = bot.private()
     menu = (await chat.send("/outline")).messages[0]
     reply = await chat.press_data(menu, data)
     assert reply.answers and reply.answers[0].get("text") == "这个按钮已经过期，请重新发送命令。"
     assert not reply.errors and menu.edits == 0
+
+
+@pytest.mark.parametrize("data", ["c|zones", "c|on", "s|4.2", "o|", "r|4.2|0"])
+async def test_buttons_on_inline_messages_are_expired_not_errors(bot: LocalBot, data: str) -> None:
+    reply = await bot.process(bot.fake.press_inline(data, bot.fake.user(1001)))
+    assert [a.get("text") for a in reply.answers] == ["这个按钮已经过期，请重新发送命令。"]
+    assert not reply.errors and not bot.fake.calls_to("sendMessage")
 
 
 def test_every_callback_fits_in_64_bytes() -> None:

@@ -34,6 +34,14 @@ async def test_search_escapes_what_the_user_typed(bot: LocalBot) -> None:
     assert "&lt;i&gt;" in reply.html and "<i>" not in reply.html
 
 
+async def test_control_characters_are_not_echoed(bot: LocalBot) -> None:
+    chat = bot.private()
+    for command in ("/search 足球\x07\x1b[31m赛\u202e", "/quote 足\x00球\x1b", "/show 9\x08.9"):
+        reply = await chat.send(command)
+        assert reply.text and not any(c in reply.text for c in "\x00\x07\x08\x1b\u202e"), (command, reply.text)
+        assert "足球" in reply.text or "9.9" in reply.text
+
+
 async def test_search_without_query_gives_usage(bot: LocalBot) -> None:
     assert (await bot.private().send("/search")).text == "用法：/search 关键词，例如 /search 慎独"
 

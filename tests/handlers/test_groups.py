@@ -17,6 +17,13 @@ async def test_other_bots_commands_and_unknown_ones_are_ignored_in_groups(bot: L
     assert (await group.send("/foo@speech_test_bot")).text == "不认识这个命令。发送 /help 查看全部命令。"
 
 
+async def test_chinese_aliases_for_another_bot_are_ignored_too(bot: LocalBot) -> None:
+    group = bot.group()
+    assert (await group.send("/搜索@other_bot 慎独")).messages == []
+    assert (await group.send("/目录@other_bot")).messages == []
+    assert (await group.send("/目录@Speech_Test_Bot")).text.startswith("📖 目录")
+
+
 async def test_unknown_command_in_private_gets_a_hint(bot: LocalBot) -> None:
     assert "/help" in (await bot.private().send("/whatever")).text
     assert "/help" in (await bot.private().send("/随便")).text

@@ -16,6 +16,8 @@ async def test_subscribe_with_default_and_chosen_time(bot: LocalBot) -> None:
     assert reply.text.startswith("✅ 已订阅：每天 08:00（Asia/Shanghai）")
     assert "每天 07:30" in (await chat.send("/subscribe 7:30")).text
     assert (await chat.send("/subscribe 25:00")).text.startswith("用法：/subscribe")
+    assert (await chat.send("/subscribe ፩፪:፫፬")).text.startswith("用法：/subscribe")  # digits int() refuses
+    assert (await chat.send("/settime ፩፪:፫፬")).text.startswith("用法：/settime")
     row = await bot.store.chats.chat(chat.chat_id)
     assert row is not None and row.subscribed and row.push_time == "07:30"
 
@@ -70,6 +72,10 @@ async def test_only_admins_change_a_groups_subscription(bot: LocalBot) -> None:
     panel = (await admin.send("/settings")).messages[0]
     pressed = await member.press(panel, "关闭推送")
     assert pressed.answers[0]["text"] == "只有本群管理员可以修改推送设置。" and "已开启" in panel.text
+    before = panel.text
+    picker = await member.press(panel, "更改时区")  # not even the picker: the panel is the admins'
+    assert picker.answers[0]["text"] == "只有本群管理员可以修改推送设置。"
+    assert panel.text == before and panel.edits == 0
 
 
 async def test_anonymous_admins_are_admins(bot: LocalBot) -> None:
