@@ -62,7 +62,8 @@ def push_bot(settings: Settings, token: str, base_url: str | None = None) -> Ext
 
 def make_pusher(bot: Any, store: Store, speech: Speech, settings: Settings) -> Pusher:
     """The push worker as the settings configure it."""
-    return Pusher(bot, store, speech, settings.push_concurrency, settings.push_batch)
+    return Pusher(bot, store, speech, settings.push_concurrency, settings.push_batch,
+                  at_least_once=settings.push_delivery == "at-least-once")
 
 
 class Services:
@@ -72,6 +73,12 @@ class Services:
         self.settings = settings
         self.speech = speech or load_speech(settings.speech_file)
         self.store: Store | None = None
+        self.requests = (AiohttpRequest(connection_pool_size=256), AiohttpRequest(connection_pool_size=1))
+
+    async def close_requests(self) -> None:
+        """Close the HTTP pools even when ``initialize`` failed (PTB then skips its shutdown)."""
+        for request in self.requests:
+            await request.shutdown()
 
     def build(self, token: str | None = None) -> App:
         """The bot's ``Application`` (token from the settings unless given)."""
@@ -79,8 +86,8 @@ class Services:
         builder = (
             Application.builder()
             .token(token or settings.require_token())
-            .request(AiohttpRequest(connection_pool_size=256))
-            .get_updates_request(AiohttpRequest(connection_pool_size=1))
+            .request(self.requests[0])
+            .get_updates_request(self.requests[1])
             .base_url(settings.api_base_url)
             .base_file_url(settings.api_base_url.replace("/bot", "/file/bot"))
             .context_types(CONTEXT_TYPES)

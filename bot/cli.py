@@ -169,25 +169,18 @@ def cmd_run(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     import logging
     import secrets
-    from urllib.parse import urlsplit
 
-    from telegram import Update
-
-    from bot.app import build_application
     from bot.logs import protect_logs
+    from bot.runner import StartError, serve
 
     token = settings.require_token()
     logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s", level=settings.log_level.upper())
-    protect_logs(token)
-    app = build_application(settings, speech)
-    if settings.webhook_url:
-        secret = (settings.webhook_secret.get_secret_value() if settings.webhook_secret
-                  else secrets.token_urlsafe(32))
-        path = urlsplit(settings.webhook_url).path.lstrip("/")
-        app.run_webhook(listen=settings.webhook_listen, port=settings.webhook_port, url_path=path,
-                        webhook_url=settings.webhook_url, secret_token=secret, allowed_updates=Update.ALL_TYPES)
-    else:
-        app.run_polling(allowed_updates=Update.ALL_TYPES)
+    secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else secrets.token_urlsafe(32)
+    redact = protect_logs(token, secret)
+    try:
+        _run_async(serve(settings, speech, secret, redact))
+    except StartError as exc:
+        raise CliError(str(exc)) from None
     return 0
 
 
@@ -233,6 +226,8 @@ def cmd_push_preview(args: argparse.Namespace) -> int:
 def cmd_push_run_due(args: argparse.Namespace) -> int:
     """One delivery pass now (or as if at --at), printing what it did."""
     from bot.app import make_pusher, push_bot
+    from bot.logs import protect_logs
+    from bot.runner import StartError, start_errors
     from bot.storage import Store
 
     settings = _settings(args)
@@ -244,16 +239,27 @@ def cmd_push_run_due(args: argparse.Namespace) -> int:
         raise CliError(f"invalid --at {args.at!r}; use ISO 8601 such as 2026-11-28T08:00+08:00") from None
     at = at if at.tzinfo else at.replace(tzinfo=ZoneInfo(settings.timezone))
 
+    redact = protect_logs(token)
+
     async def run() -> dict[str, int]:
         store = await Store.open(settings)
         bot = push_bot(settings, token)
         try:
+            try:
+                async with start_errors(settings, redact):
+                    await bot.initialize()
+            except StartError:
+                await bot.request.shutdown()
+                raise
             async with bot:
                 return (await make_pusher(bot, store, speech, settings).run_due(at.astimezone(UTC))).to_dict()
         finally:
             await store.close()
 
-    report = _run_async(run())
+    try:
+        report = _run_async(run())
+    except StartError as exc:
+        raise CliError(str(exc)) from None
     print(json.dumps({"at": at.isoformat(), **report}, ensure_ascii=False))
     return 0
 

@@ -3,9 +3,12 @@ concurrency through the bot (and so through PTB's rate limiter when it is on).
 
 Outcomes per chat: sent; RetryAfter → wait as told and retry; Forbidden (blocked, kicked) →
 pause the subscription; ChatMigrated → move the subscription and send to the new id; chat not
-found → pause; network errors → retries with backoff, then a recorded failure that the next
-pass retries (up to ``storage.MAX_ATTEMPTS`` passes). See ``bot.storage.deliveries`` for why
-no chat is sent twice or skipped.
+found → pause; errors where the request provably did not reach Telegram (connect, pool, 5xx)
+→ retries with backoff, then a recorded failure that the next pass retries (up to
+``storage.MAX_ATTEMPTS`` passes). A send whose outcome is unknown (no reply in time after the
+request went out: ``bot.transport.UnknownOutcome``) is recorded ``uncertain`` and not sent
+again, unless ``SPEECHBOT_PUSH_DELIVERY=at-least-once`` makes it a retryable failure. See
+``bot.storage.deliveries`` for why no chat is sent twice or skipped.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, Re
 from telegram.ext import Application, ContextTypes
 
 from bot.storage import Due, Outcome, Store
+from bot.transport import UnknownOutcome
 from content import Speech
 from content.quotes import quote_of_day
 from content.shen import reminder
@@ -61,6 +65,7 @@ class PushReport:
     migrated: int = 0
     failed: int = 0
     gave_up: int = 0
+    uncertain: int = 0
     retried_after_429: int = 0
     network_retries: int = 0
     chats: list[int] = field(default_factory=list)
@@ -105,7 +110,7 @@ class Pusher:
 
     def __init__(self, bot: Bot, store: Store, speech: Speech, concurrency: int = 16, batch: int = 200,
                  worker: str | None = None, backoff: float = BACKOFF_SECONDS,
-                 sleep: Callable[[float], Awaitable[None]] = asyncio.sleep) -> None:
+                 sleep: Callable[[float], Awaitable[None]] = asyncio.sleep, at_least_once: bool = False) -> None:
         self.bot = bot
         self.store = store
         self.speech = speech
@@ -114,6 +119,7 @@ class Pusher:
         self.worker = worker or worker_name()
         self.backoff = backoff  # seconds before the second attempt; doubles each time
         self.sleep = sleep  # every wait (429s, back-off) goes through here: tests record instead of waiting
+        self.at_least_once = at_least_once  # resend when the outcome is unknown (may double-send)
         self._screens: dict[tuple[str, date], render.Screen] = {}
 
     def _screen(self, lang: str, day: date) -> render.Screen:
@@ -123,24 +129,40 @@ class Pusher:
         return self._screens[key]
 
     async def run_due(self, now: datetime | None = None) -> PushReport:
-        """One pass: claim and send every due reminder, batch by batch."""
+        """One pass: send every reminder due when it runs (or at ``now``), then return.
+
+        A pipeline, not batch by batch: ``concurrency`` senders take claimed reminders from a
+        short queue, and the next batch is claimed as soon as the queue has room, so one chat
+        waiting out a 429 holds up its own slot only and the pass lasts as long as the rate
+        limit makes it, not as long as its slowest chat."""
         report = PushReport()
-        limit = asyncio.Semaphore(self.concurrency)
-        while True:
-            at = now or datetime.now(UTC)
-            ours = await self.store.deliveries.claim_due(at, self.worker, self.batch)
-            if not ours:
-                return report
+        queue: asyncio.Queue[tuple[Due, GroupCommit] | None] = asyncio.Queue(maxsize=self.concurrency)
 
-            recorder = GroupCommit(self.store, at)
+        async def sender() -> None:
+            while (item := await queue.get()) is not None:
+                due, recorder = item
+                try:
+                    await self._deliver(due, report, recorder)
+                except Exception:  # the claim stays; another pass takes it over after the lease
+                    log.exception("reminder to chat %s for %s: unexpected error", due.chat_id, due.local_date)
 
-            async def one(due: Due, at: datetime = at, recorder: GroupCommit = recorder) -> None:
-                async with limit:
-                    await self._deliver(due, report, at, recorder)
+        senders = [asyncio.create_task(sender()) for _ in range(self.concurrency)]
+        try:
+            while True:
+                at = now or datetime.now(UTC)
+                ours = await self.store.deliveries.claim_due(at, self.worker, self.batch)
+                if not ours:
+                    break
+                recorder = GroupCommit(self.store, at)
+                for due in ours:
+                    await queue.put((due, recorder))
+        finally:
+            for _ in senders:
+                await queue.put(None)
+            await asyncio.gather(*senders)
+        return report
 
-            await asyncio.gather(*(one(due) for due in ours))
-
-    async def _deliver(self, due: Due, report: PushReport, at: datetime, recorder: GroupCommit) -> None:
+    async def _deliver(self, due: Due, report: PushReport, recorder: GroupCommit) -> None:
         chat_id = due.chat_id
         screen = self._screen(due.lang, due.local_date)
         error = ""
@@ -166,6 +188,13 @@ class Pusher:
                 error = exc.message
                 break
             except NetworkError as exc:  # includes TimedOut
+                if isinstance(exc, UnknownOutcome) and not self.at_least_once:
+                    # It may have arrived: at most once means not sending it again.
+                    await recorder.record(Outcome(due, "uncertain", exc.message, chat_id=chat_id))
+                    report.uncertain += 1
+                    log.warning("reminder to chat %s for %s may not have arrived: %s", chat_id, due.local_date,
+                                exc.message)
+                    return
                 report.network_retries += 1
                 error = exc.message
                 if attempt + 1 < SEND_ATTEMPTS:  # no pointless wait after the last attempt
@@ -178,7 +207,7 @@ class Pusher:
             report.sent += 1
             report.chats.append(chat_id)
             return
-        status = await recorder.record(Outcome(due, "failed", error or "retries exhausted"))
+        status = await recorder.record(Outcome(due, "failed", error or "retries exhausted", chat_id=chat_id))
         if status == "gave_up":
             report.gave_up += 1
         else:

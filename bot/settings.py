@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
@@ -54,6 +55,9 @@ class Settings(BaseSettings):
     catch_up_hours: float = Field(6.0, ge=0, le=23)
     push_concurrency: int = Field(16, ge=1, le=256)
     push_batch: int = Field(200, ge=1, le=10000)
+    # A send whose outcome is unknown (no reply in time): record it "uncertain" and move on
+    # (at-most-once, the default), or retry it and risk a double reminder (at-least-once).
+    push_delivery: Literal["at-most-once", "at-least-once"] = "at-most-once"
 
     @field_validator("timezone")
     @classmethod

@@ -1,16 +1,30 @@
 """python-telegram-bot's HTTP transport on aiohttp instead of httpx.
 
-Why: with concurrent requests httpx's AsyncClient spends ~4 ms of CPU per request here (its
-connection pool and anyio socket checks; a known, open httpx issue, encode/httpx#3215), while
-aiohttp does the whole round trip in ~1 ms. For a bot that pushes to thousands of chats that is
-the difference between the bot and Telegram being the bottleneck. aiohttp is already a
-dependency (the fake Bot API), and PTB supports custom transports through ``BaseRequest``.
+Why aiohttp: with concurrent requests httpx's AsyncClient spends ~4 ms of CPU per request here
+(its connection pool and anyio socket checks; a known, open httpx issue, encode/httpx#3215),
+while aiohttp does the whole round trip in ~1 ms. For a bot that pushes to thousands of chats
+that is the difference between the bot and Telegram being the bottleneck. PTB supports custom
+transports through ``BaseRequest``.
 
-The contract is PTB's: ``do_request`` returns (status, body) and maps failures to PTB's errors
-(``TimedOut`` for timeouts, ``NetworkError`` for everything else on the wire).
+The contract is PTB's: ``do_request`` returns (status, body) and maps failures to PTB's errors.
+On top of it, failures say whether Telegram may have acted on the request, which is what the
+daily push needs to avoid double sends:
+
+- never sent (connect refused, DNS, connect or pool timeout): ``NetworkError``/``TimedOut``;
+  safe to retry.
+- sent, outcome unknown (no reply in time, connection lost after the request went out):
+  ``UnknownOutcome`` (``ReadTimedOut`` for the timeout). Retrying may send twice.
+- a pooled connection the server had already closed (``Server disconnected`` before any byte
+  of a reply, on a reused connection): the server hung up on an idle connection and did not
+  act on what arrived on it, so the request is retried on a fresh connection (at most twice).
+  The pool closes idle connections after ``idle_timeout`` (4 s), below common server idle
+  timeouts (5 s in Bot API emulators), so this race is rare to begin with.
 """
 
 from __future__ import annotations
+
+from types import SimpleNamespace
+from typing import Any
 
 import aiohttp
 from telegram._utils.defaultvalue import DefaultValue
@@ -18,16 +32,39 @@ from telegram._utils.types import ODVInput
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
 
+STALE_RETRIES = 2
+
+
+class UnknownOutcome(NetworkError):
+    """The request went out but no answer came back: Telegram may or may not have acted on it."""
+
+
+class ReadTimedOut(TimedOut, UnknownOutcome):
+    """No reply within the read timeout after the request was sent."""
+
+
+async def _mark_reused(_session: aiohttp.ClientSession, context: SimpleNamespace, _params: object) -> None:
+    context.trace_request_ctx["reused"] = True
+
+
+def _tracing() -> aiohttp.TraceConfig:
+    """Tells each request whether its connection came from the pool (see the module docstring)."""
+    config = aiohttp.TraceConfig()
+    config.on_connection_reuseconn.append(_mark_reused)
+    return config
+
 
 class AiohttpRequest(BaseRequest):
     """A ``BaseRequest`` backed by one ``aiohttp.ClientSession`` with a bounded connection pool."""
 
     def __init__(self, connection_pool_size: int = 256, read_timeout: float | None = 5.0,
-                 connect_timeout: float | None = 5.0, pool_timeout: float | None = 1.0) -> None:
+                 connect_timeout: float | None = 5.0, pool_timeout: float | None = 1.0,
+                 idle_timeout: float = 4.0) -> None:
         self._pool_size = connection_pool_size
         self._read_timeout = read_timeout  # aiohttp has no write timeout: the read timeout covers the reply
         self._connect_timeout = connect_timeout
         self._pool_timeout = pool_timeout
+        self._idle_timeout = idle_timeout
         self._session: aiohttp.ClientSession | None = None
 
     @property
@@ -36,8 +73,9 @@ class AiohttpRequest(BaseRequest):
 
     async def initialize(self) -> None:
         if self._session is None or self._session.closed:
-            connector = aiohttp.TCPConnector(limit=self._pool_size, ttl_dns_cache=300)
-            self._session = aiohttp.ClientSession(connector=connector)
+            connector = aiohttp.TCPConnector(limit=self._pool_size, ttl_dns_cache=300,
+                                             keepalive_timeout=self._idle_timeout)
+            self._session = aiohttp.ClientSession(connector=connector, trace_configs=[_tracing()])
 
     async def shutdown(self) -> None:
         if self._session is not None:
@@ -58,26 +96,43 @@ class AiohttpRequest(BaseRequest):
         if self._session is None or self._session.closed:
             await self.initialize()
         assert self._session is not None
-        files = request_data.multipart_data if request_data else {}
-        fields = request_data.json_parameters if request_data else {}
         read = self._read_timeout if isinstance(read_timeout, DefaultValue) else read_timeout
         connect = self._connect_timeout if isinstance(connect_timeout, DefaultValue) else connect_timeout
         pool = self._pool_timeout if isinstance(pool_timeout, DefaultValue) else pool_timeout
-        data: aiohttp.FormData | dict[str, str] | None = fields or None
-        if files:
-            form = aiohttp.FormData()
-            for name, value in fields.items():
-                form.add_field(name, value)
-            for name, (filename, content, mime) in files.items():
-                form.add_field(name, content, filename=filename, content_type=mime)
-            data = form
         total_connect = None if connect is None else connect + (pool or 0)
-        # aiohttp has no separate write timeout; the read timeout covers the response.
         timeout = aiohttp.ClientTimeout(total=None, connect=total_connect, sock_connect=connect, sock_read=read)
-        try:
-            async with self._session.request(method, url, data=data, timeout=timeout) as response:
-                return response.status, await response.read()
-        except TimeoutError as exc:
-            raise TimedOut from exc
-        except aiohttp.ClientError as exc:
-            raise NetworkError(f"aiohttp: {exc!r}") from exc
+        for attempt in range(STALE_RETRIES + 1):
+            used: dict[str, Any] = {"reused": False}
+            try:
+                async with self._session.request(method, url, data=_body(request_data), timeout=timeout,
+                                                 trace_request_ctx=used) as response:
+                    return response.status, await response.read()
+            except aiohttp.ConnectionTimeoutError as exc:  # connecting, or waiting for a pooled connection
+                raise TimedOut(f"aiohttp: {exc!r}") from exc
+            except aiohttp.ClientConnectorError as exc:  # refused, unreachable, DNS: nothing was sent
+                raise NetworkError(f"aiohttp: {exc!r}") from exc
+            except aiohttp.ServerDisconnectedError as exc:
+                if used["reused"] and attempt < STALE_RETRIES:
+                    continue  # the server had closed this idle connection: try a fresh one
+                raise UnknownOutcome(f"aiohttp: {exc!r}") from exc
+            except TimeoutError as exc:
+                raise ReadTimedOut(f"aiohttp: {exc!r}") from exc
+            except (aiohttp.ClientOSError, aiohttp.ClientPayloadError) as exc:  # lost mid-request
+                raise UnknownOutcome(f"aiohttp: {exc!r}") from exc
+            except aiohttp.ClientError as exc:
+                raise NetworkError(f"aiohttp: {exc!r}") from exc
+        raise AssertionError("unreachable: the last attempt returns or raises")
+
+
+def _body(request_data: RequestData | None) -> aiohttp.FormData | dict[str, str] | None:
+    """PTB's parameters as a form; files (none today) as multipart."""
+    files = request_data.multipart_data if request_data else {}
+    fields = request_data.json_parameters if request_data else {}
+    if not files:
+        return fields or None
+    form = aiohttp.FormData()
+    for name, value in fields.items():
+        form.add_field(name, value)
+    for name, (filename, content, mime) in files.items():
+        form.add_field(name, content, filename=filename, content_type=mime)
+    return form

@@ -16,7 +16,7 @@ from bot.fake.validate import ApiError, as_int
 class Rule:
     """A failure to inject for requests to ``chat_id`` (or every chat when None)."""
 
-    kind: str  # retry_after, forbidden, kicked, not_found, migrated, server_error
+    kind: str  # retry_after, forbidden, kicked, not_found, migrated, server_error, slow_reply
     chat_id: int | None = None
     value: float | int = 0
     times: int = 1  # how many requests it applies to; -1 forever
@@ -47,16 +47,22 @@ class Faults:
         self.rules.append(rule)
         return rule
 
-    def inject(self, method: str, params: dict[str, Any]) -> None:
-        """Raise the ApiError a rule or the flood limits call for this request, if any."""
+    def inject(self, method: str, params: dict[str, Any]) -> float:
+        """Raise the ApiError a rule or the flood limits call for this request, if any; else
+        return how long to hold the reply after acting on the request (``slow_reply``: the
+        message is sent, but the answer comes late, as when Telegram is slow to respond)."""
+        hold = 0.0
         if method not in ("sendMessage", "editMessageText"):
-            return
+            return hold
         chat_id = as_int(params.get("chat_id"))
         for rule in list(self.rules):
             if rule.chat_id not in (None, chat_id) or rule.times == 0:
                 continue
             if rule.times > 0:
                 rule.times -= 1
+            if rule.kind == "slow_reply":
+                hold = max(hold, float(rule.value))
+                continue
             if rule.kind == "retry_after":
                 self.http_429 += 1
                 raise ApiError(429, f"Too Many Requests: retry after {int(rule.value)}",
@@ -74,6 +80,7 @@ class Faults:
                 raise ApiError(502, "Bad Gateway")
         if self.flood and method == "sendMessage":
             self._check_flood(chat_id)
+        return hold
 
     def _check_flood(self, chat_id: int | None) -> None:
         assert self.flood is not None

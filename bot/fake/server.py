@@ -147,11 +147,13 @@ class FakeBotAPI(Faults, SimulatedUsers):
         try:
             if handler is None:
                 raise ApiError(404, "Not Found: method not found")
-            self.inject(method, params)
+            hold = self.inject(method, params)
             if self.delay and method == "sendMessage":
                 await asyncio.sleep(self.delay)
             result = await handler(params)
             call.response = result
+            if hold:
+                await asyncio.sleep(hold)
             body: dict[str, Any] = {"ok": True, "result": result}
             status = 200
         except ApiError as exc:
@@ -165,8 +167,6 @@ class FakeBotAPI(Faults, SimulatedUsers):
             for listener in self._listeners:
                 listener(call)
         return web.json_response(body, status=status)
-
-    # --- failures and flood control ----------------------------------------------------------
 
     # --- API methods -------------------------------------------------------------------------
 

@@ -33,7 +33,7 @@ from content.timerules import due_on, local_date, next_due
 LEASE = timedelta(minutes=5)
 RETRY_DELAY = timedelta(seconds=60)
 MAX_ATTEMPTS = 5
-FINAL = ("sent", "paused", "gave_up")
+FINAL = ("sent", "paused", "gave_up", "uncertain")  # never sent again; "failed" is retried
 
 _deliveries = DeliveryRow.__table__
 _chats = ChatRow.__table__
@@ -50,6 +50,17 @@ _ADVANCE = (
         (and_(_chats.c.subscribed.is_(True), _chats.c.paused.is_(False),
               or_(_chats.c.next_due_at.is_(None), _chats.c.next_due_at < _NEXT)), _NEXT),
         else_=_chats.c.next_due_at))
+)
+# A group that migrated while its delivery was claimed has a copy of the claimed row under
+# the new id (``ChatRepository.migrate``): the outcome goes to that copy too, and to the row of
+# the chat the message actually went to.
+_MIGRATED_TO = select(_chats.c.migrated_to).where(_chats.c.chat_id == bindparam("b_chat")).scalar_subquery()
+_PROPAGATE = (
+    update(_deliveries)
+    .where(_deliveries.c.local_date == bindparam("b_date"), _deliveries.c.status == "claimed",
+           or_(_deliveries.c.chat_id == bindparam("b_target"), _deliveries.c.chat_id == _MIGRATED_TO))
+    .values(status=bindparam("b_status"), finished_at=bindparam("b_now", type_=UTCDateTime()),
+            error=bindparam("b_error"))
 )
 _HOLD = update(_chats).where(_chats.c.chat_id == bindparam("b_chat")).values(
     lease_until=bindparam("b_until", type_=UTCDateTime()))
@@ -87,28 +98,34 @@ class DeliveryQueue:
         self.catch_up = catch_up
 
     async def claim_due(self, now: datetime, worker: str, limit: int) -> list[Due]:
-        """Lease up to ``limit`` due chats and claim today's delivery for each; returns ours."""
+        """Lease up to ``limit`` due chats and claim the delivery of each; returns ours, and []
+        only when no chat is due: leased chats that yield nothing to send (stale reminders rolled
+        forward, deliveries done or claimed elsewhere) make it lease the next ones."""
         due_now = and_(ChatRow.subscribed.is_(True), ChatRow.paused.is_(False), ChatRow.next_due_at <= now,
                        or_(ChatRow.lease_until.is_(None), ChatRow.lease_until < now))
         candidates = select(ChatRow.chat_id).where(due_now).order_by(ChatRow.next_due_at).limit(limit)
         if self.db.postgresql:
             candidates = candidates.with_for_update(skip_locked=True)
+        lease = (
+            update(ChatRow).where(ChatRow.chat_id.in_(candidates.scalar_subquery()), due_now)
+            .values(lease_until=now + LEASE, lease_owner=worker)
+            .returning(ChatRow.chat_id, ChatRow.lang, ChatRow.kind, ChatRow.timezone, ChatRow.push_time,
+                       ChatRow.next_due_at)
+            .execution_options(synchronize_session=False)
+        )
         async with self.db.sessions.begin() as session:
-            leased = (await session.execute(
-                update(ChatRow).where(ChatRow.chat_id.in_(candidates.scalar_subquery()), due_now)
-                .values(lease_until=now + LEASE, lease_owner=worker)
-                .returning(ChatRow.chat_id, ChatRow.lang, ChatRow.kind, ChatRow.timezone, ChatRow.push_time,
-                           ChatRow.next_due_at)
-                .execution_options(synchronize_session=False)
-            )).all()
-            dues: list[Due] = []
-            for chat_id, lang, kind, zone, push_time, due_at in leased:
-                if now - due_at > self.catch_up:
-                    await session.execute(update(ChatRow).where(ChatRow.chat_id == chat_id).values(
-                        next_due_at=next_due(push_time, zone, now, self.catch_up), lease_until=None))
-                    continue
-                dues.append(Due(chat_id, local_date(due_at, zone), lang, kind, zone, push_time))
-            return await self._claim_deliveries(session, dues, worker, now)
+            while leased := (await session.execute(lease)).all():
+                dues: list[Due] = []
+                for chat_id, lang, kind, zone, push_time, due_at in leased:
+                    if now - due_at > self.catch_up:  # roll on to the next reminder, which may be due now
+                        await session.execute(update(ChatRow).where(ChatRow.chat_id == chat_id).values(
+                            next_due_at=next_due(push_time, zone, now, self.catch_up), lease_until=None))
+                        continue
+                    dues.append(Due(chat_id, local_date(due_at, zone), lang, kind, zone, push_time))
+                ours = await self._claim_deliveries(session, dues, worker, now)
+                if ours:
+                    return ours
+            return []
 
     async def _claim_deliveries(self, session: AsyncSession, dues: list[Due], worker: str,
                                 now: datetime) -> list[Due]:
@@ -151,7 +168,7 @@ class DeliveryQueue:
         """Record outcomes in one transaction (group commit); a final one schedules the next day,
         a failure holds the chat off for ``RETRY_DELAY``. Returns the stored statuses.
 
-        The common case (sent/paused in the same chat) is two executemany statements; failures
+        The common case (sent/paused in the same chat) is three executemany statements; failures
         (which may become gave_up) and migrations are rare and handled row by row."""
         statuses = [o.status for o in outcomes]
         async with self.db.sessions.begin() as session:
@@ -161,9 +178,11 @@ class DeliveryQueue:
                     DeliveryRow.chat_id == outcome.due.chat_id, DeliveryRow.local_date == outcome.due.local_date))
                 if attempts is not None and attempts >= MAX_ATTEMPTS:
                     statuses[i] = "gave_up"
-            await session.execute(_RECORD, [
-                {"b_chat": o.due.chat_id, "b_date": o.due.local_date, "b_status": status, "b_now": now,
-                 "b_error": (o.error or "")[:200] or None} for o, status in zip(outcomes, statuses, strict=True)])
+            records = [{"b_chat": o.due.chat_id, "b_target": o.chat_id or o.due.chat_id, "b_date": o.due.local_date,
+                        "b_status": status, "b_now": now, "b_error": (o.error or "")[:200] or None}
+                       for o, status in zip(outcomes, statuses, strict=True)]
+            await session.execute(_RECORD, [{k: v for k, v in r.items() if k != "b_target"} for r in records])
+            await session.execute(_PROPAGATE, records)
             advance, retry = [], []
             for outcome, status in zip(outcomes, statuses, strict=True):
                 target = outcome.chat_id or outcome.due.chat_id

@@ -6,9 +6,10 @@ import logging
 from pathlib import Path
 
 import pytest
+from telegram.error import InvalidToken
 
 from bot.fake.local import LocalBot
-from bot.logs import RedactToken
+from bot.logs import MASK, Redact, Redactor
 from content import Speech
 from tests.conftest import bot_settings
 
@@ -34,7 +35,19 @@ async def test_errors_are_logged_and_the_user_is_told(tmp_path: Path, monkeypatc
     assert "index exploded" in caplog.text
 
 
-def test_token_is_redacted_from_log_records() -> None:
-    record = logging.LogRecord("httpx", logging.INFO, "", 0, "POST https://x/bot%s/getMe", ("123:ABCSECRET",), None)
-    RedactToken("123:ABCSECRET").filter(record)
-    assert record.getMessage() == "POST https://x/bot<token>/getMe"
+def test_secrets_are_redacted_from_every_part_of_a_log_record() -> None:
+    token, secret = "123:ABCSECRETTOKEN", "webhook-s3cret"
+    try:
+        raise InvalidToken(f"The token `{token}` was rejected by the server.")
+    except InvalidToken:
+        import sys
+
+        exc_info = sys.exc_info()
+    record = logging.LogRecord("telegram", logging.ERROR, "", 0, "POST https://x/bot%s/getMe secret=%s",
+                               (token, secret), exc_info)
+    record.stack_info = f"Stack: bot{token}"
+    Redact(Redactor([token, secret])).filter(record)
+    shown = logging.Formatter().format(record)
+    assert token not in shown and secret not in shown
+    assert f"POST https://x/bot{MASK}/getMe secret={MASK}" in shown
+    assert "InvalidToken" in shown and "Traceback" in shown  # the traceback is kept, masked

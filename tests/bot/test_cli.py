@@ -127,3 +127,16 @@ def test_the_installed_script_and_python_dash_m_bot_are_the_same_command() -> No
     module = subprocess.run([sys.executable, "-m", "bot", "show", "1.2"], capture_output=True, text=True, timeout=60)
     assert script.returncode == module.returncode == 0
     assert script.stdout == module.stdout and script.stdout.startswith("【一（二）】")
+
+
+def test_push_run_due_with_an_unreachable_bot_api_is_one_line(capsys: pytest.CaptureFixture[str], tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.bot.test_run import free_port
+
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", "123456:TEST-TOKEN-fake-bot-api")
+    monkeypatch.setenv("TELEGRAM_API_BASE_URL", f"http://127.0.0.1:{free_port()}/bot")
+    monkeypatch.setenv("SPEECHBOT_DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path}/push.sqlite3")
+    code, out, err = run(capsys, "push", "run-due")
+    assert (code, out) == (2, "")
+    assert err.startswith("speechbot: cannot reach the Bot API at http://127.0.0.1:") and err.count("\n") == 1
+    assert "TEST-TOKEN" not in err

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import io
 import json
 import os
 import signal
@@ -79,6 +80,13 @@ async def test_webhook_mode_checks_the_secret_on_every_request(tmp_path: Path) -
             url = f"http://127.0.0.1:{port}/hook/speech"
             async with session.post(url, json=update) as refused:
                 assert refused.status == 403
+            secret = {"X-Telegram-Bot-Api-Secret-Token": "s3cret-token"}
+            huge = io.BytesIO(json.dumps({**update, "padding": "x" * 5_000_000}).encode())
+            async with session.post(url, data=huge, headers=secret) as too_big:
+                assert too_big.status == 413
+            for body in (b"{not json", b"[1, 2]", b'{"update_id": "one"}', "\u7684".encode("utf-16")):
+                async with session.post(url, data=body, headers=secret) as malformed:
+                    assert malformed.status == 400, body
             async with session.post(url, data=json.dumps(update), headers={
                     "Content-Type": "application/json", "X-Telegram-Bot-Api-Secret-Token": "s3cret-token"}) as ok:
                 assert ok.status == 200
@@ -89,7 +97,38 @@ async def test_webhook_mode_checks_the_secret_on_every_request(tmp_path: Path) -
         assert "今日一慎" in fake.by_chat[77][0].text
         assert len(fake.by_chat[77]) == 1  # the refused request was not processed
     finally:
-        process.send_signal(signal.SIGINT)
+        process.send_signal(signal.SIGTERM)
         _, err = await asyncio.wait_for(process.communicate(), 30)
         await fake.stop()
-    assert fake.token not in err.decode()  # the token never reaches the logs
+    assert process.returncode == 0, err.decode()  # a clean stop
+    assert fake.token not in err.decode() and "s3cret-token" not in err.decode()  # no secret in the logs
+
+
+def run_bot(env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "bot", "run"], env={**os.environ, **env}, cwd=cwd,
+                          stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=60)
+
+
+async def test_a_rejected_token_is_one_line_exit_2_and_never_printed(tmp_path: Path) -> None:
+    fake = FakeBotAPI()
+    await fake.start()
+    wrong = "999999:WRONG-token-that-telegram-rejects"
+    try:
+        for base in (fake.base_url, fake.base_url.replace("/bot", "/nothing-here/bot")):  # 401, then 404
+            result = await asyncio.to_thread(run_bot, {
+                "TELEGRAM_BOT_TOKEN": wrong, "TELEGRAM_API_BASE_URL": base,
+                "SPEECHBOT_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/t.db"}, tmp_path)
+            assert result.returncode == 2, result.stderr
+            assert result.stderr.count("\n") == 1 and "rejected the token" in result.stderr, result.stderr
+            assert wrong not in result.stderr + result.stdout and "Traceback" not in result.stderr
+    finally:
+        await fake.stop()
+
+
+def test_an_unreachable_bot_api_is_one_line_exit_2(tmp_path: Path) -> None:
+    result = run_bot({"TELEGRAM_BOT_TOKEN": "123456:TEST-TOKEN-fake-bot-api",
+                      "TELEGRAM_API_BASE_URL": f"http://127.0.0.1:{free_port()}/bot",
+                      "SPEECHBOT_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/t.db"}, tmp_path)
+    assert result.returncode == 2 and result.stderr.count("\n") == 1, result.stderr
+    assert "cannot reach the Bot API at http://127.0.0.1:" in result.stderr
+    assert "TEST-TOKEN" not in result.stderr

@@ -21,6 +21,7 @@ from bot.fake.server import FakeBotAPI
 from bot.push import Pusher
 from bot.settings import Settings
 from bot.storage import LEASE, RETRY_DELAY, Store
+from bot.transport import AiohttpRequest
 from content import Speech
 from tests.bot.conftest import BACKENDS, PG_URL, database_url, open_store
 
@@ -181,3 +182,83 @@ async def test_killed_worker_is_taken_over_without_skipping_anyone(tmp_path: Pat
     assert sum(n - 1 for n in counts.values()) <= 4  # at most the in-flight sends repeat
     assert {d.status for d in await deliveries(store)} == {"sent"}
     await store.close()
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+async def test_one_pass_sends_fresh_reminders_behind_a_batch_of_stale_ones(backend: str, tmp_path: Path,
+                                                                         fake: FakeBotAPI, speech: Speech) -> None:
+    """220 chats whose last reminder is stale (older than the catch-up window) and 50 on time,
+    batches of 200: one pass sends all 270 today's reminders, each once."""
+    store = await open_store(database_url(backend, tmp_path))
+    await reset(store)
+    try:
+        today = datetime(2026, 11, 27, 0, 0, tzinfo=UTC)  # 08:00 in Shanghai
+        at = today + timedelta(hours=1)
+        stale, fresh = list(range(300_000, 300_220)), list(range(400_000, 400_050))
+        await seed_chats(store, stale, today - timedelta(days=1))  # yesterday's: 25 h old
+        await seed_chats(store, fresh, today)
+        bot = await make_bot(fake)
+        report = await Pusher(bot, store, speech, batch=200).run_due(at)
+        counts = Counter(int(c.params["chat_id"]) for c in fake.calls_to("sendMessage"))
+        assert report.sent == 270 and set(counts) == set(stale + fresh) and max(counts.values()) == 1
+        assert {d.local_date for d in await deliveries(store)} == {today.date()}
+        await bot.shutdown()
+    finally:
+        await reset(store)
+        await store.close()
+
+
+async def test_migration_while_claimed_never_sends_twice(store: Store, fake: FakeBotAPI, speech: Speech) -> None:
+    """The group migrates (service message) while today's reminder is being sent to its old id:
+    the outcome reaches the new id's copy of the delivery, so no later pass sends it again."""
+    at = await subscribe_all(store, [-61])
+    claimed = await store.deliveries.claim_due(at, "w1", 10)
+    await store.chats.migrate(-61, -1000000000061)  # while w1 is sending
+    await store.deliveries.finish(claimed[0], "sent", at)
+    await store.chats.configure(-1000000000061, "supergroup", push_time="23:59")  # due again today?
+    bot = await make_bot(fake)
+    later = at + LEASE + timedelta(minutes=1)
+    assert (await Pusher(bot, store, speech).run_due(later)).sent == 0
+    assert (await Pusher(bot, store, speech).run_due(at.replace(hour=15, minute=59) + LEASE)).sent == 0
+    assert {(d.chat_id, d.status) for d in await deliveries(store)} == {(-61, "sent"), (-1000000000061, "sent")}
+    await bot.shutdown()
+
+
+async def test_a_chat_waiting_out_a_429_holds_up_nobody_else(store: Store, fake: FakeBotAPI, speech: Speech) -> None:
+    slow = 90
+    others = list(range(91, 111))
+    at = await subscribe_all(store, [slow])  # due first: in the first batch
+    await subscribe_all(store, others)
+    fake.fail("retry_after", slow, value=1)
+    bot = await make_bot(fake)
+    report = await Pusher(bot, store, speech, concurrency=4, batch=4).run_due(at + timedelta(minutes=1))
+    assert report.sent == 21 and report.retried_after_429 == 1
+    sends = [c for c in fake.calls_to("sendMessage") if c.error is None]
+    assert int(sends[-1].params["chat_id"]) == slow  # everyone else went out while it waited
+    await bot.shutdown()
+
+
+async def test_a_send_with_an_unknown_outcome_is_not_repeated(store: Store, fake: FakeBotAPI,
+                                                             speech: Speech) -> None:
+    at = await subscribe_all(store, [71, 72])
+    fake.fail("slow_reply", 71, value=1.0)  # Telegram sends it, but answers after our read timeout
+    bot = ExtBot(fake.token, base_url=fake.base_url, request=AiohttpRequest(read_timeout=0.3))
+    await bot.initialize()
+    report = await Pusher(bot, store, speech, sleep=Waits()).run_due(at)
+    assert (report.sent, report.uncertain, report.network_retries) == (1, 1, 0)
+    assert (await Pusher(bot, store, speech).run_due(at + RETRY_DELAY * 2)).sent == 0
+    assert len(fake.by_chat[71]) == 1
+    assert {(d.chat_id, d.status) for d in await deliveries(store)} == {(71, "uncertain"), (72, "sent")}
+    await bot.shutdown()
+
+
+async def test_at_least_once_resends_what_may_not_have_arrived(store: Store, fake: FakeBotAPI,
+                                                               speech: Speech) -> None:
+    at = await subscribe_all(store, [73])
+    fake.fail("slow_reply", 73, value=1.0)
+    bot = ExtBot(fake.token, base_url=fake.base_url, request=AiohttpRequest(read_timeout=0.3))
+    await bot.initialize()
+    report = await Pusher(bot, store, speech, sleep=Waits(), at_least_once=True).run_due(at)
+    assert (report.sent, report.uncertain, report.network_retries) == (1, 0, 1)
+    assert len(fake.by_chat[73]) == 2  # the price of at-least-once: it had arrived the first time
+    await bot.shutdown()

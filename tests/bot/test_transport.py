@@ -1,6 +1,9 @@
-"""The aiohttp transport maps the wire to PTB's errors."""
+"""The aiohttp transport maps the wire to PTB's errors, says which failures may have reached
+Telegram, and does not lose a request to a stale pooled connection."""
 
 from __future__ import annotations
+
+import asyncio
 
 import pytest
 from telegram.error import BadRequest, NetworkError, RetryAfter, TimedOut
@@ -8,7 +11,7 @@ from telegram.error import BadRequest, NetworkError, RetryAfter, TimedOut
 from bot.app import push_bot
 from bot.fake.server import FakeBotAPI
 from bot.settings import Settings
-from bot.transport import AiohttpRequest
+from bot.transport import AiohttpRequest, ReadTimedOut, UnknownOutcome
 from tests.bot.test_run import free_port
 
 
@@ -43,5 +46,74 @@ async def test_slow_server_is_a_timeout() -> None:
     await request.initialize()
     with pytest.raises(TimedOut):
         await request.do_request(f"{fake.base_url}{fake.token}/sendMessage", "POST")
+    await request.shutdown()
+    await fake.stop()
+
+
+class HangUpOnReuse:
+    """A raw HTTP/1.1 server that answers the first request on each connection and hangs up,
+    without a reply, when a second one arrives on the same connection: what a client sees
+    when it reuses a pooled connection the server has just closed as idle."""
+
+    def __init__(self) -> None:
+        self.answered: list[int] = []  # connection number of every answered request
+        self.connections = 0
+        self.server: asyncio.Server | None = None
+
+    async def handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        self.connections += 1
+        number = self.connections
+        requests = 0
+        while True:
+            head = await reader.readuntil(b"\r\n\r\n") if not reader.at_eof() else b""
+            if not head:
+                break
+            length = int(next((line.split(b":")[1] for line in head.split(b"\r\n")
+                               if line.lower().startswith(b"content-length")), b"0"))
+            await reader.readexactly(length)
+            requests += 1
+            if requests > 1:
+                break  # hang up without a reply
+            body = b'{"ok":true,"result":true}'
+            writer.write(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: keep-alive\r\n"
+                         b"Content-Length: %d\r\n\r\n%s" % (len(body), body))
+            await writer.drain()
+            self.answered.append(number)
+        writer.close()
+
+    async def __aenter__(self) -> str:
+        self.server = await asyncio.start_server(self.handle, "127.0.0.1", 0)
+        port = self.server.sockets[0].getsockname()[1]
+        return f"http://127.0.0.1:{port}/botX/getMe"
+
+    async def __aexit__(self, *exc: object) -> None:
+        assert self.server is not None
+        self.server.close()
+
+
+async def test_a_stale_pooled_connection_is_retried_on_a_fresh_one() -> None:
+    server = HangUpOnReuse()
+    request = AiohttpRequest()
+    await request.initialize()
+    async with server as url:
+        assert await request.do_request(url, "POST") == (200, b'{"ok":true,"result":true}')
+        assert await request.do_request(url, "POST") == (200, b'{"ok":true,"result":true}')  # not lost
+    await request.shutdown()
+    assert server.answered == [1, 2]  # the second went out again on a new connection
+
+
+async def test_no_reply_in_time_is_an_unknown_outcome_but_no_connection_is_not() -> None:
+    assert issubclass(ReadTimedOut, UnknownOutcome) and issubclass(ReadTimedOut, TimedOut)
+    fake = FakeBotAPI()
+    await fake.start()
+    fake.delay = 1.0
+    request = AiohttpRequest(read_timeout=0.2)
+    await request.initialize()
+    with pytest.raises(ReadTimedOut):
+        await request.do_request(f"{fake.base_url}{fake.token}/sendMessage", "POST")
+    try:
+        await request.do_request(f"http://127.0.0.1:{free_port()}/botX/sendMessage", "POST")
+    except NetworkError as exc:
+        assert not isinstance(exc, UnknownOutcome)  # refused: provably never sent
     await request.shutdown()
     await fake.stop()
