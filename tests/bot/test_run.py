@@ -60,7 +60,7 @@ async def test_webhook_mode_checks_the_secret_on_every_request(tmp_path: Path) -
     env = {**os.environ, "TELEGRAM_BOT_TOKEN": fake.token, "TELEGRAM_API_BASE_URL": fake.base_url,
            "SPEECHBOT_WEBHOOK_URL": f"http://127.0.0.1:{port}/hook/speech", "SPEECHBOT_WEBHOOK_PORT": str(port),
            "SPEECHBOT_WEBHOOK_SECRET": "s3cret-token", "SPEECHBOT_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/w.db",
-           "SPEECHBOT_PUSH_ENABLED": "false"}
+           "SPEECHBOT_PUSH_ENABLED": "false", "SPEECHBOT_LOG_LEVEL": "DEBUG"}  # PTB logs secrets at DEBUG
     process = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot", "run", env=env, cwd=tmp_path,
                                                    stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE)
     try:
