@@ -10,24 +10,47 @@ sends several commands at once, which is harmless for this bot's stateless comma
 
 from __future__ import annotations
 
+import logging
 import threading
+import time
+from datetime import UTC, datetime
 from typing import Any
 
 from telegram import BotCommand, BotCommandScopeAllGroupChats, BotCommandScopeAllPrivateChats
 from telegram.constants import ParseMode
-from telegram.ext import AIORateLimiter, Application, Defaults, ExtBot
+from telegram.ext import AIORateLimiter, Application, CommandHandler, Defaults, ExtBot
 
-from bot.push import Pusher, schedule_push
+from bot import metrics
+from bot.ops import Ops
+from bot.push import Pusher, PushReport, schedule_push
 from bot.settings import Settings
 from bot.storage import Store
 from bot.transport import AiohttpRequest
 from content import Speech, load_speech
 from content.summary import warm_up
-from handlers import buttons, errors, finding, groups, inline, reading, subscriptions
+from handlers import buttons, errors, finding, groups, inline, reading, stats, subscriptions
 from handlers.catalog import MENU
 from handlers.context import CONTEXT_TYPES, BotContext, ChatDefaults
 
+log = logging.getLogger(__name__)
+
 App = Application[Any, BotContext, Any, Any, Any, Any]
+
+
+class InstrumentedApplication(Application):  # type: ignore[type-arg]
+    """PTB's Application, counting every update by type and command and timing its handling
+    from the first handler to the last (errors included): the one place that sees all of it."""
+
+    known_commands: frozenset[str] = frozenset()
+
+    async def process_update(self, update: object) -> None:
+        kind = metrics.update_type(update)
+        metrics.UPDATES.labels(kind, metrics.command_of(update, self.known_commands, finding.COMMAND_ALIASES)).inc()
+        started = time.perf_counter()
+        try:
+            await super().process_update(update)
+        finally:
+            metrics.UPDATE_SECONDS.labels(kind).observe(time.perf_counter() - started)
 
 
 def register_handlers(app: App) -> None:
@@ -36,6 +59,7 @@ def register_handlers(app: App) -> None:
     reading.register(app)  # /start /help /outline /mulu /show
     finding.register(app)  # /search /quote /today /summary /shen, private plain text
     subscriptions.register(app)  # /subscribe /unsubscribe /settime /timezone /settings
+    stats.register(app)  # /stats: the owner's report (others: as an unknown command)
     buttons.register(app)  # every inline-keyboard press
     inline.register(app)  # @bot queries
     groups.register(app)  # my_chat_member: greet, pause on removal
@@ -73,6 +97,8 @@ class Services:
         self.settings = settings
         self.speech = speech or load_speech(settings.speech_file)
         self.store: Store | None = None
+        self.pusher: Pusher | None = None
+        self.ops = Ops(settings.push_interval_seconds if settings.push_enabled else None)
         self.requests = (AiohttpRequest(connection_pool_size=256), AiohttpRequest(connection_pool_size=1))
 
     async def close_requests(self) -> None:
@@ -96,13 +122,18 @@ class Services:
             .concurrent_updates(settings.concurrent_updates)
             .post_init(self.post_init)
             .post_shutdown(self.post_shutdown)
+            .application_class(InstrumentedApplication)
         )
         if settings.rate_limit:
             builder = builder.rate_limiter(rate_limiter(settings))
         app: App = builder.build()
         app.bot_data.speech = self.speech
         app.bot_data.defaults = ChatDefaults(timezone=settings.timezone, push_time=settings.push_time)
+        app.bot_data.owners = settings.admin_ids
         register_handlers(app)
+        if isinstance(app, InstrumentedApplication):
+            app.known_commands = frozenset(command for handlers in app.handlers.values() for handler in handlers
+                                           if isinstance(handler, CommandHandler) for command in handler.commands)
         return app
 
     async def post_init(self, app: App) -> None:
@@ -111,22 +142,34 @@ class Services:
         if settings.database_url and self.store is None:
             self.store = await Store.open(settings)
             app.bot_data.store = self.store.chats
+            app.bot_data.insights = self.store.insights
+            self.ops.store = self.store
         for lang, entries in MENU.items():
             commands = [BotCommand(name, description) for name, description in entries]
             code = None if lang == "zh" else lang
             for scope in (BotCommandScopeAllPrivateChats(), BotCommandScopeAllGroupChats()):
                 await app.bot.set_my_commands(commands, scope=scope, language_code=code)
         if self.store is not None and settings.push_enabled:
-            schedule_push(app, make_pusher(app.bot, self.store, self.speech, settings),
-                          settings.push_interval_seconds)
+            self.pusher = make_pusher(app.bot, self.store, self.speech, settings)
+            schedule_push(app, self.pusher, settings.push_interval_seconds, self.after_pass)
         # jieba (summaries) loads in ~1 s: do it in a daemon thread so neither start-up nor the
         # first /summary waits for it (summaries take the same lock, so they never race it).
         threading.Thread(target=warm_up, name="warm-jieba", daemon=True).start()
 
+    async def after_pass(self, report: PushReport) -> None:
+        """After each push pass: count its outcomes, mark the push alive, prune one batch."""
+        metrics.count_push(report.to_dict())
+        self.ops.push_passed()
+        if self.store is not None:
+            pruned = await self.store.insights.prune(datetime.now(UTC))
+            if pruned:
+                log.info("retention: deleted %d old rows", pruned)
+
     async def post_shutdown(self, app: App) -> None:
         """Close what post_init opened."""
         if self.store is not None:
-            app.bot_data.store = None
+            app.bot_data.store = app.bot_data.insights = None
+            self.ops.store = None
             await self.store.close()
             self.store = None
 

@@ -13,10 +13,11 @@ subcommands that use them, so ``speechbot search`` starts about as fast as the s
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import re
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -167,16 +168,14 @@ def cmd_run(args: argparse.Namespace) -> int:
 
             return _run_async(run_console(settings, speech))
         return EXIT_USAGE
-    import logging
     import secrets
 
-    from bot.logs import protect_logs
+    from bot.logs import configure_logging
     from bot.runner import StartError, serve
 
     token = settings.require_token()
-    logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s", level=settings.log_level.upper())
     secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else secrets.token_urlsafe(32)
-    redact = protect_logs(token, secret)
+    redact = configure_logging(settings.log_level, settings.log_format, token, secret)
     try:
         _run_async(serve(settings, speech, secret, redact))
     except StartError as exc:
@@ -208,6 +207,49 @@ def cmd_db_upgrade(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_db_prune(args: argparse.Namespace) -> int:
+    """Delete delivery rows (and no-hit search counts) older than SPEECHBOT_RETENTION_DAYS."""
+    from bot.storage import Store
+
+    settings = _settings(args)
+
+    async def prune() -> int:
+        store = await Store.open(settings)
+        try:
+            total = 0
+            while batch := await store.insights.prune(datetime.now(UTC)):
+                total += batch
+            return total
+        finally:
+            await store.close()
+
+    deleted = _run_async(prune())
+    print(f"deleted {deleted} rows older than {settings.retention_days} days")
+    return 0
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    """The owner's report (the same as /stats in Telegram)."""
+    import dataclasses
+
+    from bot.storage import Store
+    from bot.terminal import terminal_text
+    from handlers import render
+
+    settings = _settings(args)
+
+    async def report() -> Any:
+        store = await Store.open(settings)
+        try:
+            return await store.insights.report()
+        finally:
+            await store.close()
+
+    result = _run_async(report())
+    return _emit(args, dataclasses.asdict(result),
+                 "\n".join(terminal_text(screen.text, bold=False) for screen in render.stats(args.lang, result)))
+
+
 def _safe_url(url: str) -> str:
     return re.sub(r"//([^:/@]+):[^@]*@", r"//\1:***@", url)
 
@@ -226,7 +268,7 @@ def cmd_push_preview(args: argparse.Namespace) -> int:
 def cmd_push_run_due(args: argparse.Namespace) -> int:
     """One delivery pass now (or as if at --at), printing what it did."""
     from bot.app import make_pusher, push_bot
-    from bot.logs import protect_logs
+    from bot.logs import configure_logging
     from bot.runner import StartError, start_errors
     from bot.storage import Store
 
@@ -239,7 +281,7 @@ def cmd_push_run_due(args: argparse.Namespace) -> int:
         raise CliError(f"invalid --at {args.at!r}; use ISO 8601 such as 2026-11-28T08:00+08:00") from None
     at = at if at.tzinfo else at.replace(tzinfo=ZoneInfo(settings.timezone))
 
-    redact = protect_logs(token)
+    redact = configure_logging(settings.log_level, settings.log_format, token)
 
     async def run() -> dict[str, int]:
         store = await Store.open(settings)
@@ -252,7 +294,9 @@ def cmd_push_run_due(args: argparse.Namespace) -> int:
                 await bot.request.shutdown()
                 raise
             async with bot:
-                return (await make_pusher(bot, store, speech, settings).run_due(at.astimezone(UTC))).to_dict()
+                pusher = make_pusher(bot, store, speech, settings)
+                with _stop_on_signals(pusher.stop):  # SIGTERM: finish in-flight sends, give back the rest
+                    return (await pusher.run_due(at.astimezone(UTC))).to_dict()
         finally:
             await store.close()
 
@@ -262,6 +306,22 @@ def cmd_push_run_due(args: argparse.Namespace) -> int:
         raise CliError(str(exc)) from None
     print(json.dumps({"at": at.isoformat(), **report}, ensure_ascii=False))
     return 0
+
+
+@contextlib.contextmanager
+def _stop_on_signals(stop: Callable[[], None]) -> Iterator[None]:
+    """Call ``stop`` on SIGINT or SIGTERM while inside (an event loop must be running)."""
+    import asyncio
+    import signal
+
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop)
+    try:
+        yield
+    finally:
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.remove_signal_handler(signum)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -299,6 +359,10 @@ def build_parser() -> argparse.ArgumentParser:
     console.add_argument("--lang", default="zh-hans", help="your Telegram language (en for English)")
     db = sub.add_parser("db", help="database maintenance").add_subparsers(dest="db_command", required=True)
     db.add_parser("upgrade", parents=[common], help="apply migrations").set_defaults(func=cmd_db_upgrade)
+    db.add_parser("prune", parents=[common], help="delete rows older than the retention").set_defaults(
+        func=cmd_db_prune)
+    add("stats", cmd_stats, "the owner's report: chats, schedules, deliveries, failures, searches without hits"
+        ).add_argument("--lang", choices=["zh", "en"], default="zh")
     push = sub.add_parser("push", help="the daily reminder").add_subparsers(dest="push_command", required=True)
     due = push.add_parser("run-due", parents=[common], help="run one delivery pass now and print what it did")
     due.add_argument("--at", help="pretend it is this time (ISO 8601)")

@@ -48,11 +48,35 @@ class Redact(logging.Filter):
         return True
 
 
+TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+
+
+def configure_logging(level: str, fmt: str, *secrets: str | None) -> Redactor:
+    """Log to stderr as text (default) or one JSON object per line (``fmt="json"``, via
+    python-json-logger), with every record redacted; returns the redactor for text that does
+    not go through logging (one-line CLI errors)."""
+    handler = logging.StreamHandler()
+    if fmt == "json":
+        from pythonjsonlogger.json import JsonFormatter
+
+        handler.setFormatter(JsonFormatter("%(asctime)s %(levelname)s %(name)s %(message)s",
+                                           rename_fields={"levelname": "level", "name": "logger"}))
+    else:
+        handler.setFormatter(logging.Formatter(TEXT_FORMAT))
+    root = logging.getLogger()
+    for old in list(root.handlers):
+        root.removeHandler(old)
+    root.addHandler(handler)
+    root.setLevel(level.upper())
+    return protect_logs(*secrets)
+
+
 def protect_logs(*secrets: str | None) -> Redactor:
     """Install the filter on every handler of the root logger and quiet httpx; returns the
     redactor for text that does not go through logging (one-line CLI errors)."""
     redactor = Redactor(secrets)
-    logging.getLogger("httpx").setLevel(logging.WARNING)
+    for chatty in ("httpx", "alembic"):  # request lines and migration chatter at INFO
+        logging.getLogger(chatty).setLevel(logging.WARNING)
     for handler in logging.getLogger().handlers:
         handler.addFilter(Redact(redactor))
     return redactor

@@ -66,6 +66,7 @@ class PushReport:
     failed: int = 0
     gave_up: int = 0
     uncertain: int = 0
+    released: int = 0
     retried_after_429: int = 0
     network_retries: int = 0
     chats: list[int] = field(default_factory=list)
@@ -121,6 +122,22 @@ class Pusher:
         self.sleep = sleep  # every wait (429s, back-off) goes through here: tests record instead of waiting
         self.at_least_once = at_least_once  # resend when the outcome is unknown (may double-send)
         self._screens: dict[tuple[str, date], render.Screen] = {}
+        self._stopping = asyncio.Event()
+        self._idle = asyncio.Event()
+        self._idle.set()
+
+    def stop(self) -> None:
+        """Finish the sends in flight, send nothing more, give back what was claimed (see run_due)."""
+        self._stopping.set()
+
+    async def drain(self, timeout: float) -> bool:
+        """``stop`` and wait up to ``timeout`` seconds for the pass in progress; True if it ended."""
+        self.stop()
+        try:
+            await asyncio.wait_for(self._idle.wait(), timeout)
+        except TimeoutError:
+            return False
+        return True
 
     def _screen(self, lang: str, day: date) -> render.Screen:
         key = (lang, day)
@@ -136,30 +153,54 @@ class Pusher:
         waiting out a 429 holds up its own slot only and the pass lasts as long as the rate
         limit makes it, not as long as its slowest chat."""
         report = PushReport()
+        if self._stopping.is_set():
+            return report
+        self._idle.clear()
         queue: asyncio.Queue[tuple[Due, GroupCommit] | None] = asyncio.Queue(maxsize=self.concurrency)
+        unsent: list[Due] = []  # claimed, but the worker is stopping: given back at the end
 
         async def sender() -> None:
             while (item := await queue.get()) is not None:
                 due, recorder = item
+                if self._stopping.is_set():
+                    unsent.append(due)
+                    continue
                 try:
                     await self._deliver(due, report, recorder)
                 except Exception:  # the claim stays; another pass takes it over after the lease
                     log.exception("reminder to chat %s for %s: unexpected error", due.chat_id, due.local_date)
 
         senders = [asyncio.create_task(sender()) for _ in range(self.concurrency)]
+        cancelled = False
         try:
-            while True:
+            while not self._stopping.is_set():
                 at = now or datetime.now(UTC)
                 ours = await self.store.deliveries.claim_due(at, self.worker, self.batch)
                 if not ours:
                     break
                 recorder = GroupCommit(self.store, at)
-                for due in ours:
+                for number, due in enumerate(ours):
+                    if self._stopping.is_set():
+                        unsent.extend(ours[number:])
+                        break
                     await queue.put((due, recorder))
+        except asyncio.CancelledError:  # stopped harder than drain(): in-flight claims wait for their lease
+            cancelled = True
+            for task in senders:
+                task.cancel()
+            raise
         finally:
-            for _ in senders:
-                await queue.put(None)
-            await asyncio.gather(*senders)
+            if not cancelled:
+                for _ in senders:
+                    await queue.put(None)
+            await asyncio.gather(*senders, return_exceptions=True)
+            while not queue.empty():
+                if (item := queue.get_nowait()) is not None:
+                    unsent.append(item[0])
+            if unsent:
+                await self.store.deliveries.release(unsent, self.worker)
+                report.released += len(unsent)
+            self._idle.set()
         return report
 
     async def _deliver(self, due: Due, report: PushReport, recorder: GroupCommit) -> None:
@@ -224,8 +265,10 @@ class Pusher:
 PushContext = ContextTypes.DEFAULT_TYPE
 
 
-def schedule_push(app: Application, pusher: Pusher, interval: float) -> None:  # type: ignore[type-arg]
-    """Register the one repeating push job (not one job per chat); ``pusher`` does the passes."""
+def schedule_push(app: Application, pusher: Pusher, interval: float,  # type: ignore[type-arg]
+                  after_pass: Callable[[PushReport], Awaitable[None]] | None = None) -> None:
+    """Register the one repeating push job (not one job per chat); ``pusher`` does the passes,
+    ``after_pass`` (metrics, health, retention) runs after each."""
     if app.job_queue is None:
         raise RuntimeError("the push needs PTB's JobQueue (python-telegram-bot[job-queue])")
 
@@ -234,6 +277,8 @@ def schedule_push(app: Application, pusher: Pusher, interval: float) -> None:  #
         report = await pusher.run_due()
         if any(report.to_dict().values()):
             log.info("push pass: %s", report.to_dict())
+        if after_pass is not None:
+            await after_pass(report)
 
     app.job_queue.run_repeating(push_job, interval=interval, first=1.0, name="daily-push",
                                 job_kwargs={"max_instances": 1, "coalesce": True})

@@ -1,9 +1,16 @@
 """Run the bot until SIGINT or SIGTERM: long polling, or the webhook on the bot's own server.
 
+The HTTP server (``bot.web``) serves /livez, /healthz and /metrics on SPEECHBOT_HTTP_HOST:PORT
+when polling (off with port 0); with a webhook, the webhook and those endpoints share the
+webhook's server (SPEECHBOT_WEBHOOK_LISTEN:PORT), so a reverse proxy should forward only the
+webhook path from the internet.
+
 Start-up failures the operator must fix (Telegram rejects the token, the Bot API cannot be
 reached) raise ``StartError`` with one line that carries no secret; ``bot.cli`` prints it and
-exits 2. Shutdown: stop taking updates, let PTB finish the updates in hand, close what
-``post_init`` opened.
+exits 2. Shutdown, in order: stop taking updates; let the sends in flight finish (at most
+SPEECHBOT_SHUTDOWN_SECONDS), record their outcomes and give back the claimed but unsent
+reminders so another replica sends them on its next pass; stop PTB (the updates in hand are
+finished); close the database; exit 0.
 """
 
 from __future__ import annotations
@@ -24,6 +31,8 @@ from bot.logs import Redactor
 from bot.settings import Settings
 from bot.web import make_web_app, webhook_handler
 from content import Speech
+
+log = logging.getLogger(__name__)
 
 
 class StartError(RuntimeError):
@@ -50,17 +59,22 @@ async def serve(settings: Settings, speech: Speech, secret: str, redact: Redacto
         await app.start()
         if settings.webhook_url:
             path = urlsplit(settings.webhook_url).path
-            runner = web.AppRunner(make_web_app((path, webhook_handler(app, secret))), access_log=None)
-            await runner.setup()
-            await web.TCPSite(runner, settings.webhook_listen, settings.webhook_port).start()
+            runner = await _listen(make_web_app((path, webhook_handler(app, secret)), services.ops),
+                                   settings.webhook_listen, settings.webhook_port)
             await app.bot.set_webhook(settings.webhook_url, secret_token=secret, allowed_updates=Update.ALL_TYPES)
         else:
+            if settings.http_port:
+                runner = await _listen(make_web_app(ops=services.ops), settings.http_host, settings.http_port)
             assert app.updater is not None
             await app.updater.start_polling(allowed_updates=Update.ALL_TYPES)
+        log.info("speechbot is running (%s)", "webhook" if settings.webhook_url else "polling")
         await stop.wait()
+        log.info("stopping: no new updates, finishing the sends in flight")
     finally:
         if app.updater is not None and app.updater.running:
             await app.updater.stop()
+        if services.pusher is not None and not await services.pusher.drain(settings.shutdown_seconds):
+            log.warning("sends still in flight after %g s: their claims wait for the lease", settings.shutdown_seconds)
         if runner is not None:
             await runner.cleanup()
         if app.running:
@@ -82,6 +96,13 @@ class _Hold(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         self.records.append(record)
         return False
+
+
+async def _listen(web_app: web.Application, host: str, port: int) -> web.AppRunner:
+    runner = web.AppRunner(web_app, access_log=None)
+    await runner.setup()
+    await web.TCPSite(runner, host, port).start()
+    return runner
 
 
 @contextlib.asynccontextmanager

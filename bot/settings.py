@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from content.timerules import format_time, parse_time
 
@@ -58,6 +58,13 @@ class Settings(BaseSettings):
     # A send whose outcome is unknown (no reply in time): record it "uncertain" and move on
     # (at-most-once, the default), or retry it and risk a double reminder (at-least-once).
     push_delivery: Literal["at-most-once", "at-least-once"] = "at-most-once"
+    # Operations: /healthz, /livez and /metrics (polling mode; with a webhook they share its server).
+    http_host: str = "127.0.0.1"
+    http_port: int = Field(8080, ge=0, le=65535)  # 0: off
+    log_format: Literal["text", "json"] = "text"
+    admin_ids: Annotated[frozenset[int], NoDecode] = frozenset()  # who may send /stats: "1234,5678"
+    retention_days: int = Field(90, ge=1, le=3650)  # delivery rows older than this are deleted
+    shutdown_seconds: float = Field(10.0, gt=0, le=300)  # in-flight sends may finish this long on SIGTERM
 
     @field_validator("timezone")
     @classmethod
@@ -75,6 +82,16 @@ class Settings(BaseSettings):
         if at is None:
             raise ValueError(f"not a time of day {value!r} (use HH:MM, e.g. 08:00)")
         return format_time(at)
+
+    @field_validator("admin_ids", mode="before")
+    @classmethod
+    def _admins(cls, value: object) -> object:
+        if isinstance(value, str):
+            try:
+                return frozenset(int(part) for part in value.replace(" ", "").split(",") if part)
+            except ValueError:
+                raise ValueError("SPEECHBOT_ADMIN_IDS takes Telegram user ids separated by commas") from None
+        return value
 
     @field_validator("token")
     @classmethod

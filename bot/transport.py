@@ -32,6 +32,8 @@ from telegram._utils.types import ODVInput
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
 
+from bot.metrics import API_CALLS, API_ERRORS, api_method, status_kind
+
 STALE_RETRIES = 2
 
 
@@ -92,7 +94,27 @@ class AiohttpRequest(BaseRequest):
         connect_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
         pool_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
     ) -> tuple[int, bytes]:
-        """Send one request; return the HTTP status and the raw body."""
+        """Send one request; return the HTTP status and the raw body (counted in the metrics)."""
+        method_label = api_method(url)
+        API_CALLS.labels(method_label).inc()
+        try:
+            status, body = await self._send(url, method, request_data, read_timeout, connect_timeout, pool_timeout)
+        except UnknownOutcome:
+            API_ERRORS.labels(method_label, "unknown_outcome").inc()
+            raise
+        except TimedOut:
+            API_ERRORS.labels(method_label, "timeout").inc()
+            raise
+        except NetworkError:
+            API_ERRORS.labels(method_label, "network").inc()
+            raise
+        kind = status_kind(status)
+        if kind:
+            API_ERRORS.labels(method_label, kind).inc()
+        return status, body
+
+    async def _send(self, url: str, method: str, request_data: RequestData | None, read_timeout: ODVInput[float],
+                    connect_timeout: ODVInput[float], pool_timeout: ODVInput[float]) -> tuple[int, bytes]:
         if self._session is None or self._session.closed:
             await self.initialize()
         assert self._session is not None

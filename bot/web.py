@@ -1,4 +1,5 @@
-"""The bot's own HTTP server (aiohttp): the Telegram webhook, when one is configured.
+"""The bot's own HTTP server (aiohttp): the Telegram webhook when one is configured, and the
+operator's endpoints (``bot.ops``: /livez, /healthz, /metrics) on the same server.
 
 Why not PTB's built-in webhook server: it cannot cap the request body (tornado's default is
 100 MB) and answers a malformed body with 500. Here, as in PTB's custom-webhook example,
@@ -20,6 +21,8 @@ from typing import Any
 from aiohttp import web
 from telegram import Update
 from telegram.ext import Application
+
+from bot.ops import Ops
 
 log = logging.getLogger(__name__)
 
@@ -51,10 +54,12 @@ def webhook_handler(app: Application[Any, Any, Any, Any, Any, Any], secret: str)
     return receive
 
 
-def make_web_app(webhook: tuple[str, web.Handler] | None = None) -> web.Application:
-    """The aiohttp application: the webhook route at its path, if given."""
+def make_web_app(webhook: tuple[str, web.Handler] | None = None, ops: Ops | None = None) -> web.Application:
+    """The aiohttp application: the webhook route at its path and the ops routes, as given."""
     web_app = web.Application(client_max_size=MAX_BODY)
     if webhook is not None:
         path, handler = webhook
         web_app.router.add_post("/" + path.lstrip("/"), handler)
+    if ops is not None:
+        web_app.router.add_routes(ops.routes())
     return web_app

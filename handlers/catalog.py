@@ -107,6 +107,16 @@ ZH: dict[str, str] = {
     "btn_sub_off": "🔕 关闭推送",
     "btn_zone": "🌏 更改时区",
     "group_hello_again": "欢迎回来！每日推送已恢复：每天 {time}（{zone}）。",
+    "stats": (
+        "📊 <b>运行概况</b>\n\n<b>聊天</b>（总数 / 订阅中）\n{chats}\n\n<b>推送时间</b>（订阅数）\n{schedule}\n\n"
+        "<b>近 7 天推送</b>\n{deliveries}\n\n<b>问题</b>\n{failures}\n\n<b>没有结果的搜索</b>\n{misses}"
+    ),
+    "stats_chat": "• {kind}：{count} / {active}",
+    "stats_slot": "• {zone} {hour} 点：{count}",
+    "stats_count": "• {name}：{count}",
+    "stats_failure": "• {outcome}：{reason}（{count}）",
+    "stats_miss": "• “{query}”：{count} 次",
+    "stats_none": "（无）",
 }
 
 EN: dict[str, str] = {
@@ -194,6 +204,17 @@ EN: dict[str, str] = {
     "btn_sub_off": "🔕 Turn off",
     "btn_zone": "🌏 Time zone",
     "group_hello_again": "Welcome back! The daily reminder resumes: every day at {time} ({zone}).",
+    "stats": (
+        "📊 <b>Bot overview</b>\n\n<b>Chats</b> (all / subscribed)\n{chats}\n\n<b>Reminder times</b> "
+        "(subscriptions)\n{schedule}\n\n<b>Reminders, last 7 days</b>\n{deliveries}\n\n<b>Problems</b>\n{failures}"
+        "\n\n<b>Searches that found nothing</b>\n{misses}"
+    ),
+    "stats_chat": "• {kind}: {count} / {active}",
+    "stats_slot": "• {zone} {hour}h: {count}",
+    "stats_count": "• {name}: {count}",
+    "stats_failure": "• {outcome}: {reason} ({count})",
+    "stats_miss": "• “{query}”: {count}×",
+    "stats_none": "(none)",
 }
 
 CATALOGS: dict[str, dict[str, str]] = {"zh": ZH, "en": EN}

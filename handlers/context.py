@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot
 
 from content import Speech
-from handlers.store import ChatStore
+from handlers.store import ChatStore, Insights
 
 
 @dataclass(frozen=True)
@@ -31,6 +31,8 @@ class BotData:
         self.speech: Speech | None = None
         self.defaults: ChatDefaults | None = None
         self.store: ChatStore | None = None
+        self.insights: Insights | None = None
+        self.owners: frozenset[int] = frozenset()  # Telegram user ids allowed to see /stats
         self.greeted: set[int] = set()  # groups introduced to since their last addition
         self.admin_cache: dict[tuple[int, int], tuple[float, bool]] = {}  # (chat, user) → (expiry, admin)
 
@@ -56,6 +58,11 @@ class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], B
     def store(self) -> ChatStore | None:
         """The subscriptions, or None when the bot runs without a database."""
         return self.bot_data.store
+
+    @property
+    def insights(self) -> Insights | None:
+        """The owner's report and the no-hit query counts, or None without a database."""
+        return self.bot_data.insights
 
     @property
     def zone(self) -> ZoneInfo:

@@ -44,7 +44,7 @@ async def search_text(update: Update, context: BotContext) -> None:
     await _search(update, context, query)
 
 
-ALIASES = {"目录": "outline", "搜索": "search", "金句": "quote", "今日": "today", "今日一慎": "today",
+COMMAND_ALIASES = {"目录": "outline", "搜索": "search", "金句": "quote", "今日": "today", "今日一慎": "today",
            "摘要": "summary", "帮助": "help", "阅读": "show", "慎": "shen"}
 
 
@@ -55,7 +55,7 @@ async def chinese_command(update: Update, context: BotContext) -> None:
     word, _, addressee = word.partition("@")
     if addressee and addressee.lower() != (context.bot.username or "").lower():
         return  # /搜索@OtherBot is another bot's business, as /search@OtherBot is
-    target = ALIASES.get(word)
+    target = COMMAND_ALIASES.get(word)
     context.args = rest.split()
     handler = {"outline": reading.show_outline, "search": search, "quote": quote, "today": today,
                "summary": summary, "help": reading.show_help, "show": reading.show_node, "shen": shen}.get(target or "")
@@ -69,7 +69,15 @@ async def _search(update: Update, context: BotContext, query: str) -> None:
     if await argument_too_long(update, context, query):
         return
     hits = context.speech.search(query, limit=GROUP_HITS if in_group(update) else PRIVATE_HITS)
+    if not hits:
+        await record_miss(context, query)
     await send(update, context, [render.search_results(lang_of(update), query, hits)])
+
+
+async def record_miss(context: BotContext, query: str) -> None:
+    """Count a search that found nothing, for the owner's /stats (the text only, never who)."""
+    if context.insights is not None:
+        await context.insights.record_miss(query)
 
 
 async def quote(update: Update, context: BotContext) -> None:
@@ -79,6 +87,7 @@ async def quote(update: Update, context: BotContext) -> None:
         return
     found = pick(context.speech, keyword=keyword or None)
     if found is None:
+        await record_miss(context, keyword)
         await say(update, context, "quote_none", keyword=keyword)
         return
     await send(update, context, [render.quote(lang_of(update), found, keyword)])

@@ -1,6 +1,8 @@
 """Inline mode: ``@bot words`` offers search hits that post the quote with its label; an empty
 query offers today's reminder and the four principles. Results are the same for everyone, so
-they are cached by Telegram for ``CACHE_SECONDS`` and never personal."""
+they are cached by Telegram for ``CACHE_SECONDS`` and never personal. Inline queries that find
+nothing are not counted for /stats: Telegram sends one per pause in typing, so most are
+unfinished words."""
 
 from __future__ import annotations
 

@@ -27,6 +27,7 @@ from content.shen import Reminder, principles
 from content.summary import Summary
 from handlers import callbacks as cb
 from handlers.catalog import Html, text
+from handlers.store import StatsReport
 
 PAGE_CHARS = 3500
 GROUP_CHARS = 1000
@@ -266,3 +267,27 @@ def principle_detail(speech: Speech, lang: str, item: PrincipleModel) -> Screen:
     rows = [[button(text(lang, "btn_read", label=n.label), cb.Send(n.id)) for n in passages],
             [button(text(lang, "btn_up"), cb.Principle(-1))]]
     return Screen(body, rows)
+
+
+# --- the owner's report ------------------------------------------------------------------
+
+STATS_ROWS = 10  # with the cuts below, the report stays far under 4,096 characters
+
+
+def _lines(lang: str, items: list[Html]) -> Html:
+    return Html("\n".join(items[:STATS_ROWS])) if items else text(lang, "stats_none")
+
+
+def stats(lang: str, report: StatsReport) -> list[Screen]:
+    """/stats: counts only; each list capped at ``STATS_ROWS`` lines."""
+    body = text(
+        lang, "stats",
+        chats=_lines(lang, [text(lang, "stats_chat", kind=k, count=n, active=a) for k, n, a in report.chats]),
+        schedule=_lines(lang, [text(lang, "stats_slot", zone=z, hour=f"{h:02d}", count=n)
+                               for z, h, n in report.schedule]),
+        deliveries=_lines(lang, [text(lang, "stats_count", name=s, count=n) for s, n in report.deliveries]),
+        failures=_lines(lang, [text(lang, "stats_failure", outcome=o, reason=shorten(r or "-", 60), count=n)
+                               for o, r, n in report.failures]),
+        misses=_lines(lang, [text(lang, "stats_miss", query=shorten(q, 60), count=n) for q, n in report.misses]),
+    )
+    return [Screen(body)]

@@ -53,3 +53,26 @@ class ChatStore(Protocol):
     async def migrate(self, old_id: int, new_id: int) -> None:
         """A group became a supergroup: the subscription moves to ``new_id`` (idempotent)."""
         ...
+
+
+@dataclass(frozen=True)
+class StatsReport:
+    """The owner's view (``/stats``): counts only, no user or chat ids."""
+
+    chats: tuple[tuple[str, int, int], ...]  # (kind, chats, subscribed and not paused)
+    schedule: tuple[tuple[str, int, int], ...]  # (time zone, local hour, active subscriptions)
+    deliveries: tuple[tuple[str, int], ...]  # (outcome, count) over the last 7 local days
+    failures: tuple[tuple[str, str, int], ...]  # (outcome, reason, count) for failed/gave_up/uncertain
+    misses: tuple[tuple[str, int], ...]  # (search text that found nothing, how often), most first
+
+
+class Insights(Protocol):
+    """What the bot learns about its own use, for the owner."""
+
+    async def record_miss(self, query: str) -> None:
+        """Count a search text that found nothing (trimmed; never who asked)."""
+        ...
+
+    async def report(self) -> StatsReport:
+        """The owner's report as of now."""
+        ...

@@ -1,7 +1,8 @@
 """Storage: SQLAlchemy 2 (async) over SQLite (default) or PostgreSQL, migrated by Alembic.
 
-``Store`` bundles the one database with its two repositories: ``chats`` (subscriptions, the
-``ChatStore`` handlers use) and ``deliveries`` (the push protocol, see ``deliveries``).
+``Store`` bundles the one database with its repositories: ``chats`` (subscriptions, the
+``ChatStore`` handlers use), ``deliveries`` (the push protocol, see ``deliveries``) and
+``insights`` (the owner's report, metrics queries, retention).
 """
 
 from __future__ import annotations
@@ -13,9 +14,20 @@ from bot.settings import Settings
 from bot.storage.chats import ChatRepository
 from bot.storage.deliveries import LEASE, MAX_ATTEMPTS, RETRY_DELAY, DeliveryQueue, Due, Outcome
 from bot.storage.engine import Database
+from bot.storage.insights import InsightRepository
 
-__all__ = ["LEASE", "MAX_ATTEMPTS", "RETRY_DELAY", "ChatRepository", "Database", "DeliveryQueue", "Due", "Outcome",
-           "Store"]
+__all__ = [
+    "LEASE",
+    "MAX_ATTEMPTS",
+    "RETRY_DELAY",
+    "ChatRepository",
+    "Database",
+    "DeliveryQueue",
+    "Due",
+    "InsightRepository",
+    "Outcome",
+    "Store",
+]
 
 
 @dataclass
@@ -25,6 +37,7 @@ class Store:
     db: Database
     chats: ChatRepository
     deliveries: DeliveryQueue
+    insights: InsightRepository
 
     @classmethod
     async def open(cls, settings: Settings) -> Store:
@@ -32,7 +45,7 @@ class Store:
         db = await Database.open(settings.database_url)
         catch_up = timedelta(hours=settings.catch_up_hours)
         return cls(db, ChatRepository(db, settings.timezone, settings.push_time, catch_up),
-                   DeliveryQueue(db, catch_up))
+                   DeliveryQueue(db, catch_up), InsightRepository(db, timedelta(days=settings.retention_days)))
 
     async def close(self) -> None:
         await self.db.close()

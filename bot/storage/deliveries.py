@@ -10,7 +10,8 @@ The protocol, which is what "never double-sends, never loses a day" rests on:
 2. For each leased chat it inserts the ``deliveries`` row for (chat, local date) with ``ON
    CONFLICT DO NOTHING … RETURNING``; the unique constraint is the once-a-day guarantee even if
    leases were ever wrong. A row left ``claimed`` by a dead worker is taken over once its lease
-   (``LEASE``) expires; a ``failed`` row is retried.
+   (``LEASE``) expires; a ``failed`` row is retried, and so is a ``released`` one (a stopping
+   worker gave it back unsent, see ``release``).
 3. ``finish`` records the outcome. Only a final one (sent, paused, gave_up) moves the chat's
    ``next_due_at`` to the next day; a failure holds the chat off until ``RETRY_DELAY`` so the
    next pass retries it. So a crash between claim and finish loses nothing: the chat stays
@@ -62,6 +63,12 @@ _PROPAGATE = (
     .values(status=bindparam("b_status"), finished_at=bindparam("b_now", type_=UTCDateTime()),
             error=bindparam("b_error"))
 )
+_RELEASE_ROW = update(_deliveries).where(
+    _deliveries.c.chat_id == bindparam("b_chat"), _deliveries.c.local_date == bindparam("b_date"),
+    _deliveries.c.status == "claimed", _deliveries.c.worker == bindparam("b_worker")).values(status="released")
+_RELEASE_CHAT = update(_chats).where(_chats.c.chat_id == bindparam("b_chat"),
+                                     _chats.c.lease_owner == bindparam("b_worker")).values(lease_until=None,
+                                                                                           lease_owner=None)
 _HOLD = update(_chats).where(_chats.c.chat_id == bindparam("b_chat")).values(
     lease_until=bindparam("b_until", type_=UTCDateTime()))
 
@@ -145,7 +152,7 @@ class DeliveryQueue:
             taken = await session.execute(
                 update(DeliveryRow)
                 .where(DeliveryRow.chat_id == chat_id, DeliveryRow.local_date == day,
-                       or_(DeliveryRow.status == "failed",
+                       or_(DeliveryRow.status.in_(("failed", "released")),
                            and_(DeliveryRow.status == "claimed", DeliveryRow.claimed_at < now - LEASE)))
                 .values(status="claimed", worker=worker, claimed_at=now, attempts=DeliveryRow.attempts + 1)
                 .returning(DeliveryRow.chat_id)
@@ -158,6 +165,17 @@ class DeliveryQueue:
             if status in FINAL:  # done earlier (e.g. the time was changed after today's send)
                 await self._advance(session, chat_id, day)
         return ours
+
+    async def release(self, dues: list[Due], worker: str) -> None:
+        """Give back reminders this worker claimed but will not send (it is stopping): the chats
+        lose its lease and the rows become ``released``, so any worker's next pass sends them
+        instead of waiting for the lease to expire."""
+        if not dues:
+            return
+        rows = [{"b_chat": d.chat_id, "b_date": d.local_date, "b_worker": worker} for d in dues]
+        async with self.db.sessions.begin() as session:
+            await session.execute(_RELEASE_ROW, rows)
+            await session.execute(_RELEASE_CHAT, [{k: r[k] for k in ("b_chat", "b_worker")} for r in rows])
 
     async def finish(self, due: Due, status: str, now: datetime, error: str | None = None,
                      chat_id: int | None = None) -> str:

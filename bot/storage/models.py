@@ -59,7 +59,8 @@ class ChatRow(Base):
 
 
 class DeliveryRow(Base):
-    """One reminder for one chat on one local date: claimed → sent | failed | paused."""
+    """One reminder for one chat on one local date: claimed → sent | failed | paused | gave_up |
+    uncertain | released (a stopping worker gave it back unsent)."""
 
     __tablename__ = "deliveries"
 
@@ -73,4 +74,16 @@ class DeliveryRow(Base):
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     error: Mapped[str | None] = mapped_column(String(200), nullable=True)
 
-    __table_args__ = (UniqueConstraint("chat_id", "local_date", name="uq_delivery_chat_date"),)
+    __table_args__ = (UniqueConstraint("chat_id", "local_date", name="uq_delivery_chat_date"),
+                      Index("ix_deliveries_local_date", "local_date"))
+
+
+class SearchMissRow(Base):
+    """A search text that found nothing, and how often: what the owner reads to learn how people
+    ask. No user or chat id is stored, ever."""
+
+    __tablename__ = "search_misses"
+
+    query: Mapped[str] = mapped_column(String(100), primary_key=True)
+    count: Mapped[int] = mapped_column(Integer)
+    last_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -1,0 +1,102 @@
+"""The owner's view of the bot: counts of chats, schedules, deliveries, failures and search
+texts that found nothing; and retention, which keeps the tables proportional to subscribers."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import delete, func, select
+
+from bot.storage.engine import Database
+from bot.storage.models import ChatRow, DeliveryRow, SearchMissRow
+from handlers.store import StatsReport
+
+MISS_CHARS = 100
+TOP_MISSES = 15
+PROBLEMS = ("failed", "gave_up", "uncertain")
+
+
+def miss_key(query: str) -> str:
+    """How a no-hit query is stored: whitespace folded, cut to ``MISS_CHARS``."""
+    return " ".join(query.split())[:MISS_CHARS]
+
+
+class InsightRepository:
+    """Implements ``handlers.store.Insights`` plus the operator's queries (metrics, pruning)."""
+
+    def __init__(self, db: Database, retention: timedelta) -> None:
+        self.db = db
+        self.retention = retention
+
+    async def record_miss(self, query: str) -> None:
+        key = miss_key(query)
+        if not key:
+            return
+        now = datetime.now(UTC)
+        insert = self.db.insert(SearchMissRow).values(query=key, count=1, last_at=now)
+        upsert = insert.on_conflict_do_update(index_elements=["query"], set_={
+            "count": SearchMissRow.count + 1, "last_at": now})
+        async with self.db.sessions.begin() as session:
+            await session.execute(upsert)
+
+    async def report(self) -> StatsReport:
+        since = (datetime.now(UTC) - timedelta(days=7)).date()
+        active = (ChatRow.subscribed.is_(True)) & (ChatRow.paused.is_(False))
+        async with self.db.sessions() as session:
+            chats = (await session.execute(
+                select(ChatRow.kind, func.count(), func.count().filter(active))
+                .group_by(ChatRow.kind).order_by(ChatRow.kind))).all()
+            schedule = (await session.execute(
+                select(ChatRow.timezone, ChatRow.push_time, func.count()).where(active)
+                .group_by(ChatRow.timezone, ChatRow.push_time))).all()
+            deliveries = (await session.execute(
+                select(DeliveryRow.status, func.count()).where(DeliveryRow.local_date >= since)
+                .group_by(DeliveryRow.status).order_by(func.count().desc()))).all()
+            failures = (await session.execute(
+                select(DeliveryRow.status, func.coalesce(DeliveryRow.error, ""), func.count())
+                .where(DeliveryRow.local_date >= since, DeliveryRow.status.in_(PROBLEMS))
+                .group_by(DeliveryRow.status, DeliveryRow.error).order_by(func.count().desc()).limit(10))).all()
+            misses = (await session.execute(
+                select(SearchMissRow.query, SearchMissRow.count)
+                .order_by(SearchMissRow.count.desc(), SearchMissRow.last_at.desc()).limit(TOP_MISSES))).all()
+        hours: dict[tuple[str, int], int] = {}
+        for zone, push_time, count in schedule:
+            key = (zone, int(push_time[:2]))
+            hours[key] = hours.get(key, 0) + count
+        return StatsReport(
+            chats=tuple((k, n, a) for k, n, a in chats),
+            schedule=tuple((z, h, n) for (z, h), n in sorted(hours.items(), key=lambda i: (-i[1], i[0]))),
+            deliveries=tuple((s, n) for s, n in deliveries),
+            failures=tuple((s, e, n) for s, e, n in failures),
+            misses=tuple((q, n) for q, n in misses),
+        )
+
+    async def subscribed_by_kind(self) -> dict[str, int]:
+        """Active subscriptions per chat kind (a metrics gauge)."""
+        active = (ChatRow.subscribed.is_(True)) & (ChatRow.paused.is_(False))
+        async with self.db.sessions() as session:
+            rows = (await session.execute(select(ChatRow.kind, func.count()).where(active)
+                                          .group_by(ChatRow.kind))).all()
+        return {kind: count for kind, count in rows}
+
+    async def oldest_due_lag(self, now: datetime) -> float:
+        """Seconds since the oldest reminder that is due and not sent became due (0 if none)."""
+        active = (ChatRow.subscribed.is_(True)) & (ChatRow.paused.is_(False))
+        async with self.db.sessions() as session:
+            oldest = await session.scalar(select(func.min(ChatRow.next_due_at)).where(
+                active, ChatRow.next_due_at <= now))
+        if oldest is None:
+            return 0.0
+        oldest = oldest if oldest.tzinfo else oldest.replace(tzinfo=UTC)
+        return max(0.0, (now - oldest).total_seconds())
+
+    async def prune(self, now: datetime, batch: int = 1000) -> int:
+        """Delete up to ``batch`` delivery rows older than the retention (and stale search
+        misses); returns how many rows went. Small batches keep each transaction short."""
+        cutoff = (now - self.retention).date()
+        async with self.db.sessions.begin() as session:
+            old = select(DeliveryRow.id).where(DeliveryRow.local_date < cutoff).limit(batch).scalar_subquery()
+            gone = (await session.execute(delete(DeliveryRow).where(DeliveryRow.id.in_(old)))).rowcount or 0
+            misses = (await session.execute(delete(SearchMissRow).where(
+                SearchMissRow.last_at < now - self.retention))).rowcount or 0
+        return int(gone) + int(misses)
