@@ -57,7 +57,10 @@ async def serve(settings: Settings, speech: Speech, secret: str, redact: Redacto
     try:
         await services.post_init(app)
         await app.start()
-        if settings.webhook_url:
+        if not settings.receive_updates:  # a push-only replica
+            if settings.http_port:
+                runner = await _listen(make_web_app(ops=services.ops), settings.http_host, settings.http_port)
+        elif settings.webhook_url:
             path = urlsplit(settings.webhook_url).path
             runner = await _listen(make_web_app((path, webhook_handler(app, secret)), services.ops),
                                    settings.webhook_listen, settings.webhook_port)
@@ -67,7 +70,8 @@ async def serve(settings: Settings, speech: Speech, secret: str, redact: Redacto
                 runner = await _listen(make_web_app(ops=services.ops), settings.http_host, settings.http_port)
             assert app.updater is not None
             await app.updater.start_polling(allowed_updates=Update.ALL_TYPES)
-        log.info("speechbot is running (%s)", "webhook" if settings.webhook_url else "polling")
+        mode = "push only" if not settings.receive_updates else "webhook" if settings.webhook_url else "polling"
+        log.info("speechbot is running (%s)", mode)
         await stop.wait()
         log.info("stopping: no new updates, finishing the sends in flight")
     finally:

@@ -51,6 +51,7 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     database_url: str = "sqlite+aiosqlite:///data/speechbot.sqlite3"
     push_enabled: bool = True
+    receive_updates: bool = True  # false: a push-only replica (no polling, no webhook)
     push_interval_seconds: float = Field(30.0, gt=0)
     catch_up_hours: float = Field(6.0, ge=0, le=23)
     push_concurrency: int = Field(16, ge=1, le=256)

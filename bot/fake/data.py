@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 
 from bot.storage import Store
-from bot.storage.models import ChatRow, DeliveryRow
+from bot.storage.models import ChatRow, DeliveryRow, SearchMissRow
 
 
 async def seed_chats(store: Store, chat_ids: Iterable[int], due_at: datetime, lang: str = "zh") -> None:
@@ -32,7 +32,8 @@ async def deliveries(store: Store, chat_id: int | None = None) -> list[DeliveryR
 
 
 async def reset(store: Store) -> None:
-    """Delete every chat and delivery."""
+    """Delete every chat, delivery and search count."""
     async with store.db.sessions.begin() as session:
+        await session.execute(SearchMissRow.__table__.delete())
         await session.execute(DeliveryRow.__table__.delete())
         await session.execute(ChatRow.__table__.delete())

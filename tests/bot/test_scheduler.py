@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import signal
 import subprocess
@@ -262,3 +263,43 @@ async def test_at_least_once_resends_what_may_not_have_arrived(store: Store, fak
     assert (report.sent, report.uncertain, report.network_retries) == (1, 0, 1)
     assert len(fake.by_chat[73]) == 2  # the price of at-least-once: it had arrived the first time
     await bot.shutdown()
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+async def test_sigterm_mid_pass_gives_back_what_it_did_not_send(backend: str, tmp_path: Path, fake: FakeBotAPI,
+                                                                speech: Speech) -> None:
+    """Two workers, one stopped with SIGTERM mid-broadcast: it finishes its in-flight sends and
+    releases its other claims; the survivor's very next pass (before any lease would expire)
+    sends the rest. Nothing lost, nothing doubled."""
+    url = database_url(backend, tmp_path)
+    store = await open_store(url)
+    await reset(store)
+    try:
+        ids = list(range(500_000, 500_120))
+        at = datetime.now(UTC)
+        await seed_chats(store, ids, at - timedelta(minutes=1))
+        fake.delay = 0.05
+        env = {**os.environ, "TELEGRAM_BOT_TOKEN": fake.token, "TELEGRAM_API_BASE_URL": fake.base_url,
+               "SPEECHBOT_DATABASE_URL": url, "SPEECHBOT_RATE_LIMIT": "false", "SPEECHBOT_PUSH_CONCURRENCY": "4",
+               "SPEECHBOT_PUSH_BATCH": "50"}
+        worker = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot", "push", "run-due", "--at", at.isoformat(), env=env,
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+        while len(fake.calls_to("sendMessage")) < 20:
+            await asyncio.sleep(0.02)
+        worker.send_signal(signal.SIGTERM)
+        out, err = await asyncio.wait_for(worker.communicate(), 30)
+        assert worker.returncode == 0, err.decode()
+        stopped = json.loads(out)
+        assert stopped["released"] > 0 and stopped["sent"] + stopped["released"] <= len(ids)
+        assert {d.status for d in await deliveries(store)} <= {"sent", "released"}  # nothing left claimed
+        fake.delay = 0
+        bot = await make_bot(fake)
+        survivor = await Pusher(bot, store, speech, worker="w2").run_due(at)  # the same instant: no lease expired
+        counts = Counter(int(c.params["chat_id"]) for c in fake.calls_to("sendMessage"))
+        assert set(counts) == set(ids) and max(counts.values()) == 1
+        assert stopped["sent"] + survivor.sent == len(ids)
+        await bot.shutdown()
+    finally:
+        await reset(store)
+        await store.close()
