@@ -55,11 +55,20 @@ _ADVANCE = (
 # A group that migrated while its delivery was claimed has a copy of the claimed row under
 # the new id (``ChatRepository.migrate``): the outcome goes to that copy too, and to the row of
 # the chat the message actually went to.
+# Both are equality lookups on (chat_id, local_date), the unique index: an OR of the two made
+# PostgreSQL scan the whole day's deliveries instead, 20k rows per statement at 20k sends.
 _MIGRATED_TO = select(_chats.c.migrated_to).where(_chats.c.chat_id == bindparam("b_chat")).scalar_subquery()
 _PROPAGATE = (
     update(_deliveries)
-    .where(_deliveries.c.local_date == bindparam("b_date"), _deliveries.c.status == "claimed",
-           or_(_deliveries.c.chat_id == bindparam("b_target"), _deliveries.c.chat_id == _MIGRATED_TO))
+    .where(_deliveries.c.chat_id == _MIGRATED_TO, _deliveries.c.local_date == bindparam("b_date"),
+           _deliveries.c.status == "claimed")
+    .values(status=bindparam("b_status"), finished_at=bindparam("b_now", type_=UTCDateTime()),
+            error=bindparam("b_error"))
+)
+_RECORD_TARGET = (
+    update(_deliveries)
+    .where(_deliveries.c.chat_id == bindparam("b_target"), _deliveries.c.local_date == bindparam("b_date"),
+           _deliveries.c.status == "claimed")
     .values(status=bindparam("b_status"), finished_at=bindparam("b_now", type_=UTCDateTime()),
             error=bindparam("b_error"))
 )
@@ -200,7 +209,10 @@ class DeliveryQueue:
                         "b_status": status, "b_now": now, "b_error": (o.error or "")[:200] or None}
                        for o, status in zip(outcomes, statuses, strict=True)]
             await session.execute(_RECORD, [{k: v for k, v in r.items() if k != "b_target"} for r in records])
-            await session.execute(_PROPAGATE, records)
+            await session.execute(_PROPAGATE, [{k: v for k, v in r.items() if k != "b_target"} for r in records])
+            moved = [{k: v for k, v in r.items() if k != "b_chat"} for r in records if r["b_target"] != r["b_chat"]]
+            if moved:  # sent to where the group migrated: that row too
+                await session.execute(_RECORD_TARGET, moved)
             advance, retry = [], []
             for outcome, status in zip(outcomes, statuses, strict=True):
                 target = outcome.chat_id or outcome.due.chat_id
