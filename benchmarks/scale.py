@@ -60,16 +60,19 @@ async def worker(url: str, base_url: str, token: str, sends: int, concurrency: i
     store = await Store.open(settings)
     bot = push_bot(settings, token, base_url)
     claims: list[float] = []
-    claim = store.deliveries.claim_due
+    finishes: list[float] = []
 
-    async def timed_claim(*args: Any, **kwargs: Any) -> Any:
-        started = time.perf_counter()
-        try:
-            return await claim(*args, **kwargs)
-        finally:
-            claims.append(time.perf_counter() - started)
+    def timed(method: Any, into: list[float]) -> Any:
+        async def call(*args: Any, **kwargs: Any) -> Any:
+            started = time.perf_counter()
+            try:
+                return await method(*args, **kwargs)
+            finally:
+                into.append(time.perf_counter() - started)
+        return call
 
-    store.deliveries.claim_due = timed_claim  # type: ignore[method-assign]
+    store.deliveries.claim_due = timed(store.deliveries.claim_due, claims)  # type: ignore[method-assign]
+    store.deliveries.finish_many = timed(store.deliveries.finish_many, finishes)  # type: ignore[method-assign]
     async with bot:
 
         class Counting:
@@ -89,8 +92,13 @@ async def worker(url: str, base_url: str, token: str, sends: int, concurrency: i
         result = await pusher.run_due()
         seconds = time.perf_counter() - started
     await store.close()
+    if os.environ.get("SCALE_TRACEMALLOC"):
+        import tracemalloc
+
+        for stat in tracemalloc.take_snapshot().statistics("lineno")[:8]:
+            print(stat, file=sys.stderr)
     print(json.dumps({"sent": result.sent, "released": result.released, "seconds": seconds,
-                      "claim_ms": [c * 1000 for c in claims],
+                      "claim_ms": [c * 1000 for c in claims], "finish_ms": [f * 1000 for f in finishes],
                       "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 
 
@@ -104,11 +112,19 @@ async def run_size(url: str, fake: FakeBotAPI, chats: int, sends: int, concurren
     return {"chats": chats, "seed_s": round(seed_s, 1), "sent": figures["sent"],
             "claim_p50_ms": round(percentile(figures["claim_ms"], 50), 1),
             "claim_p99_ms": round(percentile(figures["claim_ms"], 99), 1),
+            "finish_p50_ms": round(percentile(figures["finish_ms"], 50), 1),
+            "finish_p99_ms": round(percentile(figures["finish_ms"], 99), 1),
+            "finish_first_last_ms": [round(sum(part) / len(part), 1) for part in _halves(figures["finish_ms"])],
             "msgs_per_s": round(figures["sent"] / figures["seconds"], 1), "peak_rss_mb": round(figures["rss_mb"], 1)}
 
 
+def _halves(values: list[float]) -> list[list[float]]:
+    middle = max(1, len(values) // 2)
+    return [values[:middle], values[middle:] or values[:middle]]
+
+
 async def main_async(args: argparse.Namespace) -> list[dict[str, Any]]:
-    fake = FakeBotAPI()
+    fake = FakeBotAPI(record=False)  # a million calls of history would slow the fake, not the bot
     await fake.start()
     try:
         return [await run_size(args.db_url, fake, size, min(args.sends, size), args.concurrency)
@@ -120,6 +136,10 @@ async def main_async(args: argparse.Namespace) -> list[dict[str, Any]]:
 def main() -> None:
     if len(sys.argv) > 1 and sys.argv[1] == "--worker":
         _, _, url, base_url, token, sends, concurrency = sys.argv
+        if os.environ.get("SCALE_TRACEMALLOC"):
+            import tracemalloc
+
+            tracemalloc.start()
         asyncio.run(worker(url, base_url, token, int(sends), int(concurrency)))
         return
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])

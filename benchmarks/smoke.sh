@@ -7,10 +7,8 @@ PY=.venv/bin/python
 $PY -m benchmarks.startup --runs 2
 $PY -m benchmarks.search --sizes 500 --queries 30 --brute-queries 5
 $PY -m benchmarks.cli --runs 2
-for extra in benchmarks/updates.py benchmarks/push.py; do
-  [ -f "$extra" ] || continue
-  case "$extra" in
-    *updates.py) $PY -m benchmarks.updates --updates 60 --latency-updates 10 ;;
-    *push.py) $PY -m benchmarks.push --chats 60 --small 30 --limited-chats 20 ;;
-  esac
-done
+$PY -m benchmarks.updates --updates 60 --latency-updates 10
+$PY -m benchmarks.push --chats 60 --small 30 --limited-chats 20
+if [ -n "${SPEECHBOT_TEST_DATABASE_URL:-}" ]; then  # PostgreSQL only
+  $PY -m benchmarks.scale --sizes 200,400 --sends 100
+fi

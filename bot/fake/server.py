@@ -68,8 +68,10 @@ class FakeBotAPI(Faults, SimulatedUsers):
     """The fake server, its fault injector, and helpers that play users in chats."""
 
     def __init__(self, token: str = "123456:TEST-TOKEN-fake-bot-api", username: str = "speech_test_bot",
-                 flood: FloodLimits | None = None) -> None:
+                 flood: FloodLimits | None = None, record: bool = True) -> None:
         self.token = token
+        self.record = record  # False: keep no history of calls and messages (long benchmarks)
+        self.sends = 0  # sendMessage calls answered with success
         self.bot_user = {"id": int(token.split(":")[0]), "is_bot": True, "first_name": "SpeechBot",
                          "username": username, "can_join_groups": True, "can_read_all_group_messages": False,
                          "supports_inline_queries": True}
@@ -162,7 +164,9 @@ class FakeBotAPI(Faults, SimulatedUsers):
             if exc.parameters:
                 body["parameters"] = exc.parameters
             status = exc.code
-        if method.lower() != "getupdates":
+        if method == "sendMessage" and call.error is None:
+            self.sends += 1
+        if method.lower() != "getupdates" and self.record:
             self.calls.append(call)
             for listener in self._listeners:
                 listener(call)
@@ -230,8 +234,9 @@ class FakeBotAPI(Faults, SimulatedUsers):
         markup = check_markup(params.get("reply_markup"))
         message_id = next(self._message_ids[chat_id])
         sent = Sent(chat_id, message_id, raw, plain, markup)
-        self.sent[(chat_id, message_id)] = sent
-        self.by_chat[chat_id].append(sent)
+        if self.record:
+            self.sent[(chat_id, message_id)] = sent
+            self.by_chat[chat_id].append(sent)
         return self._message(sent)
 
     def _message(self, sent: Sent) -> dict[str, Any]:
