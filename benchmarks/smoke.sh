@@ -7,6 +7,7 @@ PY=.venv/bin/python
 $PY -m benchmarks.startup --runs 2
 $PY -m benchmarks.search --sizes 500 --queries 30 --brute-queries 5
 $PY -m benchmarks.cli --runs 2
+$PY -m benchmarks.quality  # the whole evaluation set
 $PY -m benchmarks.updates --updates 60 --latency-updates 10
 $PY -m benchmarks.push --chats 60 --small 30 --limited-chats 20
 if [ -n "${SPEECHBOT_TEST_DATABASE_URL:-}" ]; then  # PostgreSQL only

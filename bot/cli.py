@@ -113,14 +113,18 @@ def cmd_search(args: argparse.Namespace) -> int:
     speech = _speech(args)
     if not 1 <= args.limit <= 50:
         raise CliError("--limit must be between 1 and 50")
-    hits = speech.search(args.query, limit=args.limit)
+    hits, related = speech.answer(args.query, limit=args.limit)
     if args.json:
-        _print_json([hit.to_dict() for hit in hits])
-    elif not hits:
+        _print_json([{**hit.to_dict(), "tier": "exact"} for hit in hits]
+                    + [{**hit.to_dict(), "tier": "related"} for hit in related])
+    elif not hits and not related:
         print(f"no matches for {args.query!r}; try `speechbot outline`")
     else:
-        for hit in hits:
-            print(f"{hit.label} [{hit.id}] ({hit.score:g})  {hit.highlight('[', ']', escape=str)}")
+        for title, tier in (("", hits), ("related passages (matched in other words):", related)):
+            if tier and title:
+                print(title)
+            for hit in tier:
+                print(f"{hit.label} [{hit.id}] ({hit.score:g})  {hit.highlight('[', ']', escape=str)}")
     return 0
 
 

@@ -9,7 +9,7 @@ and 一是 included, paragraphs joined by a newline); ``title`` drops the marker
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -171,4 +171,21 @@ class Speech(BaseModel):
     def search(self, query: str, limit: int = 5) -> list[Hit]:
         """Search the speech's sentences; each hit carries its node's label."""
         hits = self.index.search(query, limit)
+        return [hit.model_copy(update={"label": self._by_id[hit.id].label}) for hit in hits]
+
+    def answer(self, query: str, limit: int = 5) -> tuple[list[Hit], list[Hit]]:
+        """What the bot shows for ``query``: the exact hits (the precise tier, on the query
+        without its question words), then related passages from other nodes (the second tier)."""
+        from content.understand import cleaned
+
+        exact = self.search(cleaned(query), limit)
+        return exact, self.related(query, limit, besides=[hit.id for hit in exact])
+
+    def related(self, query: str, limit: int = 5, besides: Iterable[str] = ()) -> list[Hit]:
+        """The second tier: passages that answer the query in other words (``content.search.related``),
+        one per node, none of the nodes in ``besides`` (the exact hits already shown)."""
+        from content.search import related
+
+        shown = set(besides)
+        hits = [hit for hit in related(self.index, query, limit + len(shown)) if hit.id not in shown][:limit]
         return [hit.model_copy(update={"label": self._by_id[hit.id].label}) for hit in hits]

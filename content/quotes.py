@@ -88,7 +88,7 @@ def quote_with_keyword(
 ) -> Quote | None:
     """A random quote among the best matches for ``keyword``; None if nothing matches."""
     pool = pool or candidates(speech)
-    hits = speech.search(keyword, limit=50)
+    hits = speech.search(keyword, limit=50) or speech.related(keyword, limit=10)  # exact words, else the meaning
     if not hits:
         return None
     top = hits[0].score

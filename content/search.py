@@ -33,11 +33,13 @@ from itertools import islice
 from pydantic import BaseModel, ConfigDict
 
 from content.normalize import fold, fold_with_map, pinyin, pinyin_query, pinyin_with_map
+from content.understand import Lexicon, Term, coverage, understand
 
 CUTOFF = 75.0
 EXACT_UP_TO = 3
 MAX_CANDIDATES = 300
 MAX_QUERY = 200
+RELATED_CUTOFF = 0.6  # share of the query's weight a related passage must cover (see understand)
 
 
 class Hit(BaseModel):
@@ -127,6 +129,11 @@ class SearchIndex:
             index._folded.append(fold(text))
         index._postings = _invert(index._folded)
         return index
+
+    @cached_property
+    def lexicon(self) -> Lexicon:
+        """The indexed text's words and their frequencies (the second tier, ``related``)."""
+        return Lexicon(self._folded)
 
     @cached_property
     def _spelled(self) -> tuple[list[str], Postings]:
@@ -237,3 +244,64 @@ class SearchIndex:
             if window:
                 spans.add((positions[window[0]], positions[window[1] - 1] + 1))
         return Hit(id=self.ids[number], score=score, text=text, spans=tuple(sorted(spans)))
+
+
+# --- the second tier: related passages ------------------------------------------------------
+
+
+def related(index: SearchIndex, query: str, limit: int = 5) -> list[Hit]:
+    """Passages that answer ``query`` in other words, best first, one per node: each covers at
+    least ``RELATED_CUTOFF`` of what the query asks about (``content.understand``), whatever the
+    word order, with the speech's own terms for everyday words, and homophones for typos."""
+    if limit <= 0:
+        return []
+    terms = understand(query[:MAX_QUERY], index.lexicon)
+    if not terms:
+        return []
+    spelled = index._spelled[0] if any(t.spelled for t in terms) else None
+    asked = set(fold(query))
+    best: dict[str, tuple[float, int, float, int]] = {}
+    for number in _related_candidates(index, terms):
+        folded = index._folded[number]
+        share = coverage(terms, folded, spelled[number] if spelled else "")
+        if share < RELATED_CUTOFF:
+            continue
+        # Ties: the passage with more of the words asked about (or their official terms), then
+        # the one using more of the query's own characters.
+        matched = sum(1 for t in terms for w in (t.text, *t.alternatives) if w and w in folded)
+        overlap = len(asked & set(folded)) / (len(asked) or 1)
+        key = (share, matched, overlap, -number)
+        unit = index.ids[number]
+        if unit not in best or key > best[unit]:
+            best[unit] = key
+    ranked = sorted(best.values(), reverse=True)[:limit]
+    return [_related_hit(index, -negative, share, terms) for share, _, _, negative in ranked]
+
+
+def _related_candidates(index: SearchIndex, terms: list[Term]) -> list[int]:
+    """Units that share a bigram with some term or its official words (or its sound)."""
+    found: set[int] = set()
+    for term in terms:
+        for word in (term.text, *term.alternatives):
+            for gram in _bigrams(word):
+                found.update(index._postings.get(gram, ()))
+            if len(word) == 1:
+                found.update(n for n, text in enumerate(index._folded) if word in text)
+        if term.spelled:
+            _, postings = index._spelled
+            for gram in _bigrams(term.spelled):
+                found.update(postings.get(gram, ()))
+    return sorted(found)
+
+
+def _related_hit(index: SearchIndex, number: int, share: float, terms: list[Term]) -> Hit:
+    text = index.texts[number]
+    folded, positions = fold_with_map(text)
+    spans = set()
+    for term in terms:
+        for word in (term.text, *term.alternatives):
+            start = folded.find(word) if word else -1
+            while start >= 0:
+                spans.add((positions[start], positions[start + len(word) - 1] + 1))
+                start = folded.find(word, start + len(word))
+    return Hit(id=index.ids[number], score=round(share * 100, 1), text=text, spans=tuple(sorted(spans)))

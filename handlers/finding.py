@@ -68,10 +68,12 @@ async def chinese_command(update: Update, context: BotContext) -> None:
 async def _search(update: Update, context: BotContext, query: str) -> None:
     if await argument_too_long(update, context, query):
         return
-    hits = context.speech.search(query, limit=GROUP_HITS if in_group(update) else PRIVATE_HITS)
-    if not hits:
+    limit = GROUP_HITS if in_group(update) else PRIVATE_HITS
+    hits, related = context.speech.answer(query, limit)
+    related = related[: max(limit - len(hits), 2)]  # a few related passages even after exact hits
+    if not hits and not related:
         await record_miss(context, query)
-    await send(update, context, [render.search_results(lang_of(update), query, hits)])
+    await send(update, context, [render.search_results(lang_of(update), query, hits, related)])
 
 
 async def record_miss(context: BotContext, query: str) -> None:

@@ -49,7 +49,8 @@ async def answer_inline(update: Update, context: BotContext) -> None:
             results.append(_article(f"shen:{p.name}", text(lang, "inline_principle_title", name=p.name,
                                                             meaning=p.meaning), p.english, screen.text))
     else:
-        for hit in speech.search(words, limit=MAX_RESULTS):
+        exact, related = speech.answer(words, MAX_RESULTS)
+        for hit in (exact + related)[:MAX_RESULTS]:
             label = hit.label or hit.id
             body = text(lang, "inline_quote", text=hit.text, label=label)
             title = text(lang, "inline_hit_title", label=label, snippet=render.shorten(hit.text, 40))

@@ -205,14 +205,21 @@ def _echo(query: str, limit: int = 30) -> str:
     return query if len(query) <= limit else query[: limit - 1] + "…"
 
 
-def search_results(lang: str, query: str, hits: list[Hit]) -> Screen:
-    """Hits with the match in bold and a button to read each hit's section."""
-    if not hits:
+def search_results(lang: str, query: str, hits: list[Hit], related: list[Hit] | None = None) -> Screen:
+    """Exact hits, then related passages (found in other words) under their own heading, the
+    matched words in bold, and a button to read each hit's section."""
+    related = related or []
+    if not hits and not related:
         outline_button = button(text(lang, "btn_outline"), cb.Outline())
         return Screen(text(lang, "search_none", query=_echo(query)), [[outline_button]])
     lines = [text(lang, "search_results", query=_echo(query))]
     lines += [text(lang, "search_hit", n=i, label=hit.label or hit.id, highlighted=Html(hit.highlight()))
               for i, hit in enumerate(hits, start=1)]
+    if related:
+        lines.append(text(lang, "search_related") if hits else text(lang, "search_related_only"))
+        lines += [text(lang, "search_hit", n=i, label=hit.label or hit.id, highlighted=Html(hit.highlight()))
+                  for i, hit in enumerate(related, start=len(hits) + 1)]
+    hits = hits + related
     labels = {hit.id: hit.label or hit.id for hit in reversed(hits)}  # first hit's label per node, in order
     rows = [[button(text(lang, "btn_read", label=shorten(labels[i], 16)), cb.Send(i))]
             for i in dict.fromkeys(hit.id for hit in hits)]

@@ -24,6 +24,14 @@ async def test_search_hit_button_sends_the_section(bot: LocalBot) -> None:
     assert results.text.startswith("🔍")  # the results stay
 
 
+async def test_a_plain_question_gets_related_passages_clearly_marked(bot: LocalBot) -> None:
+    reply = await bot.private().send("/search 领导干部能不能收礼")
+    assert "原文中没有这句话，以下段落讲到了相关内容" in reply.text
+    assert "<b>廉洁</b>" in reply.html or "<b>腐败</b>" in reply.html  # the official words, in bold
+    mixed = await bot.private().send("作风建设")
+    assert mixed.text.startswith("🔍") and "四（二）2" in mixed.text
+
+
 async def test_search_with_no_hits_suggests_the_outline(bot: LocalBot) -> None:
     reply = await bot.private().send("/search 足球比赛")
     assert "没有找到与“足球比赛”相符的内容" in reply.text and "/outline" in reply.text
