@@ -209,9 +209,9 @@ def search_results(lang: str, query: str, hits: list[Hit], related: list[Hit] | 
     """Exact hits, then related passages (found in other words) under their own heading, the
     matched words in bold, and a button to read each hit's section."""
     related = related or []
-    if not hits and not related:
-        outline_button = button(text(lang, "btn_outline"), cb.Outline())
-        return Screen(text(lang, "search_none", query=_echo(query)), [[outline_button]])
+    if not hits and not related:  # suggest where to look instead: the outline, the four principles
+        suggestions = [button(text(lang, "btn_outline"), cb.Outline()), button(text(lang, "btn_shen"), cb.Principle())]
+        return Screen(text(lang, "search_none", query=_echo(query)), [suggestions])
     lines = [text(lang, "search_results", query=_echo(query))]
     lines += [text(lang, "search_hit", n=i, label=hit.label or hit.id, highlighted=Html(hit.highlight()))
               for i, hit in enumerate(hits, start=1)]

@@ -35,6 +35,7 @@ async def test_a_plain_question_gets_related_passages_clearly_marked(bot: LocalB
 async def test_search_with_no_hits_suggests_the_outline(bot: LocalBot) -> None:
     reply = await bot.private().send("/search 足球比赛")
     assert "没有找到与“足球比赛”相符的内容" in reply.text and "/outline" in reply.text
+    assert [b["text"] for b in reply.messages[0].buttons] == ["📖 目录", "四个“慎”字"]
 
 
 async def test_search_escapes_what_the_user_typed(bot: LocalBot) -> None:
