@@ -81,7 +81,7 @@ class Reminder(BaseModel):
 @cache
 def principles(path: Path = SHEN_FILE) -> tuple[Principle, ...]:
     """The principles in the speech's order, validated."""
-    raw = yaml.safe_load(path.read_text("utf-8"))
+    raw = yaml.load(path.read_text("utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     loaded = TypeAdapter(tuple[Principle, ...]).validate_python(raw)
     if tuple(p.name for p in loaded) != NAMES:
         raise ValueError(f"{path}: expected the principles {', '.join(NAMES)} in that order")
