@@ -142,6 +142,38 @@ def cmd_quote(args: argparse.Namespace) -> int:
     return _emit(args, quote.to_dict(), f"“{quote.text}”\n——{quote.label}")
 
 
+def cmd_card(args: argparse.Namespace) -> int:
+    """Render the quote that `speechbot quote` gives for the same arguments as a PNG card; with
+    only --date, the daily card (the quote of the day with its 慎 principle)."""
+    from content import quotes, shen
+    from handlers.cards import CardFontMissing, daily_card, quote_card, render
+
+    speech = _speech(args)
+    node = _node(speech, args.id) if args.id else None
+    day = _date(args) if args.date else None
+    if day is not None and node is None and not args.keyword:
+        quote = quotes.quote_of_day(speech, day)
+        principle = shen.reminder(speech, day).principle
+        spec = daily_card(day, principle.name, principle.meaning, quote.text, quote.label)
+    else:
+        found = quotes.pick(speech, node.id if node else None, args.keyword, day)
+        if found is None:
+            where = f" in {node.label}" if node else ""
+            raise CliError(f"no quote{where}" + (f" matches {args.keyword!r}" if args.keyword else ""))
+        quote = found
+        spec = quote_card(quote.text, quote.label)
+    try:
+        png = render(spec)
+    except CardFontMissing as exc:
+        raise CliError(str(exc)) from None
+    try:
+        Path(args.out).write_bytes(png)
+    except OSError as exc:
+        raise CliError(f"cannot write {args.out}: {exc.strerror}") from None
+    data = {"path": str(Path(args.out).resolve()), "id": quote.id, "label": quote.label, "text": quote.text}
+    return _emit(args, data, f"{args.out}: “{quote.text}” ——{quote.label}")
+
+
 def cmd_summary(args: argparse.Namespace) -> int:
     """Print an extractive summary and keywords."""
     speech = _speech(args)
@@ -353,6 +385,11 @@ def build_parser() -> argparse.ArgumentParser:
     quote.add_argument("--id", help="only from this section")
     quote.add_argument("--keyword", "-k", help="among sentences that match this")
     quote.add_argument("--date", help="the quote of the day for YYYY-MM-DD")
+    card = add("card", cmd_card, "render a quote (or with only --date the daily card) as a PNG picture")
+    card.add_argument("--id", help="a quote from this section")
+    card.add_argument("--keyword", "-k", help="a quote that matches this")
+    card.add_argument("--date", help="YYYY-MM-DD: the quote of that day (alone: the daily card)")
+    card.add_argument("--out", required=True, metavar="FILE.png", help="where to write the PNG")
     summ = add("summary", cmd_summary, "extractive summary and keywords of the speech or a section")
     summ.add_argument("id", nargs="?", help="section id (default: the whole speech)")
     summ.add_argument("--length", choices=["short", "long"], default="short")

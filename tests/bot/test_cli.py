@@ -140,3 +140,14 @@ def test_push_run_due_with_an_unreachable_bot_api_is_one_line(capsys: pytest.Cap
     assert (code, out) == (2, "")
     assert err.startswith("speechbot: cannot reach the Bot API at http://127.0.0.1:") and err.count("\n") == 1
     assert "TEST-TOKEN" not in err
+
+
+def test_card_renders_the_quote_that_quote_gives(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    out = tmp_path / "card.png"
+    code, printed, _ = run(capsys, "card", "--date", "2026-11-27", "--out", str(out), "--json")
+    quote = json.loads(run(capsys, "quote", "--date", "2026-11-27", "--json")[1])
+    data = json.loads(printed)
+    assert code == 0 and data["text"] == quote["text"] and data["label"] == quote["label"]
+    assert out.read_bytes().startswith(b"\x89PNG") and data["path"] == str(out.resolve())
+    assert run(capsys, "card", "--keyword", "足球", "--out", str(out))[0] == 2
+    assert run(capsys, "card", "--id", "4.2", "--out", str(tmp_path / "missing" / "c.png"))[0] == 2

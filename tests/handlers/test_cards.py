@@ -1,0 +1,131 @@
+"""Quote cards: Chinese line breaking, size fitting, every quote and every daily card of a month
+rendered, and each read back with OCR (tesseract, Simplified Chinese) to match its passage."""
+
+from __future__ import annotations
+
+import difflib
+import io
+import os
+import shutil
+import subprocess
+from concurrent.futures import ThreadPoolExecutor
+from datetime import date, timedelta
+
+import pytest
+from PIL import Image
+
+from content import Speech
+from content.normalize import fold
+from content.quotes import candidates, quote_of_day
+from content.shen import reminder
+from handlers.cards import (
+    MARGIN,
+    NO_END,
+    NO_START,
+    SIZES,
+    WIDTH,
+    CardSpec,
+    balanced_lines,
+    break_lines,
+    card_font,
+    daily_card,
+    layout,
+    quote_card,
+    render,
+)
+
+BOX = WIDTH - 2 * MARGIN
+
+
+def test_no_line_starts_with_closing_or_ends_with_opening_punctuation(speech: Speech) -> None:
+    font = card_font(SIZES[0])
+    for quote in candidates(speech):
+        lines = break_lines(quote.text, BOX, font)
+        assert "".join(lines) == "".join(quote.text.split())  # nothing lost, nothing added
+        for line in lines[1:]:
+            assert line[0] not in NO_START, (quote.label, line)
+        for line in lines[:-1]:
+            assert line[-1] not in NO_END, (quote.label, line)
+            overhang = font.getlength(line) - BOX
+            assert overhang <= font.getlength("，"), line  # at most one hanging mark
+
+
+def test_a_closing_mark_hangs_and_an_opening_mark_moves_down() -> None:
+    font = card_font(60)
+    width = font.getlength("字" * 5)
+    assert break_lines("一二三四五。六七", width, font) == ["一二三四五。", "六七"]
+    assert break_lines("一二三四“五六七", width, font) == ["一二三四", "“五六七"]
+
+
+def test_the_last_line_is_balanced() -> None:
+    font = card_font(60)
+    text = "字" * 21  # 10 + 10 + 1 at a measure of ten
+    lines = balanced_lines(text, font.getlength("字" * 10), font)
+    assert len(lines) == 3 and len(lines[-1]) >= 0.4 * max(len(line) for line in lines)
+
+
+def test_short_quotes_are_set_large_and_long_ones_smaller_but_readable() -> None:
+    short_size, _ = layout("慎独。", BOX, 800)
+    long_size, lines = layout("要" * 230, BOX, 800)
+    assert short_size == SIZES[0] and SIZES[-1] <= long_size < short_size
+    assert len(lines) * long_size * 1.55 <= 800
+
+
+def cards(speech: Speech) -> list[tuple[CardSpec, str]]:
+    """Every quote candidate, and every daily card of a month (with the text each must show)."""
+    made = [(quote_card(q.text, q.label), q.text) for q in candidates(speech)]
+    for offset in range(31):
+        day = date(2026, 12, 1) + timedelta(days=offset)
+        quote, principle = quote_of_day(speech, day), reminder(speech, day).principle
+        made.append((daily_card(day, principle.name, principle.meaning, quote.text, quote.label), quote.text))
+    return made
+
+
+@pytest.fixture(scope="module")
+def rendered(speech: Speech) -> list[tuple[CardSpec, str, bytes]]:
+    return [(spec, text, render(spec)) for spec, text in cards(speech)]
+
+
+def test_every_card_renders_at_4_to_5(rendered: list[tuple[CardSpec, str, bytes]]) -> None:
+    assert len(rendered) >= 90
+    for _, _, png in rendered:
+        with Image.open(io.BytesIO(png)) as image:
+            assert image.size == (1080, 1350) and image.format == "PNG"
+
+
+def ocr(png: bytes) -> list[str]:
+    """The card's text as tesseract reads it, at half size (about what a phone shows; tesseract
+    misreads glyphs as large as the card's 76 px), in its two page modes (a single block, and
+    a column of lines of several sizes): each misses a line now and then, rarely both."""
+    with Image.open(io.BytesIO(png)) as image:
+        half = io.BytesIO()
+        image.resize((image.width // 2, image.height // 2), Image.Resampling.LANCZOS).save(half, format="PNG")
+    readings = []
+    for mode in ("6", "4"):
+        result = subprocess.run(["tesseract", "stdin", "stdout", "-l", "chi_sim", "--psm", mode],
+                                input=half.getvalue(), capture_output=True, timeout=120,
+                                env={**os.environ, "OMP_THREAD_LIMIT": "1"})
+        readings.append(result.stdout.decode("utf-8", "replace"))
+    return readings
+
+
+def has_chinese_ocr() -> bool:
+    if not shutil.which("tesseract"):
+        return False
+    langs = subprocess.run(["tesseract", "--list-langs"], capture_output=True, text=True).stdout
+    return "chi_sim" in langs.split()
+
+
+@pytest.mark.skipif(not has_chinese_ocr(), reason="tesseract with chi_sim is not installed (.ci/run installs it)")
+def test_every_card_reads_back_as_its_passage(rendered: list[tuple[CardSpec, str, bytes]]) -> None:
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        texts = list(pool.map(ocr, [png for _, _, png in rendered]))
+    worst = []
+    for (spec, passage, _), readings in zip(rendered, texts, strict=True):
+        # The share of the passage's characters (with the daily header) read back in order.
+        expected = fold(spec.header + spec.subheader + passage)
+        similarity = max(sum(block.size for block in difflib.SequenceMatcher(
+            None, expected, fold(read), autojunk=False).get_matching_blocks()) / len(expected) for read in readings)
+        worst.append((similarity, spec.label, passage[:20]))
+    worst.sort()
+    assert worst[0][0] >= 0.9, worst[:3]
