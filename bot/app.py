@@ -28,7 +28,8 @@ from bot.storage import Store
 from bot.transport import AiohttpRequest
 from content import Speech, load_speech
 from content.summary import warm_up
-from handlers import buttons, errors, finding, groups, inline, reading, stats, subscriptions
+from handlers import buttons, errors, finding, groups, inline, reading, sharing, stats, subscriptions
+from handlers.cards import card_font
 from handlers.catalog import MENU
 from handlers.context import CONTEXT_TYPES, BotContext, ChatDefaults
 
@@ -60,6 +61,7 @@ def register_handlers(app: App) -> None:
     finding.register(app)  # /search /quote /today /summary /shen, private plain text
     subscriptions.register(app)  # /subscribe /unsubscribe /settime /timezone /settings
     stats.register(app)  # /stats: the owner's report (others: as an unknown command)
+    sharing.register(app)  # /card: a quote as a picture
     buttons.register(app)  # every inline-keyboard press
     inline.register(app)  # @bot queries
     groups.register(app)  # my_chat_member: greet, pause on removal
@@ -109,6 +111,7 @@ class Services:
     def build(self, token: str | None = None) -> App:
         """The bot's ``Application`` (token from the settings unless given)."""
         settings = self.settings
+        card_font(40)  # a missing card font is a start-up error (CardFontMissing), not tofu later
         builder = (
             Application.builder()
             .token(token or settings.require_token())
@@ -143,6 +146,7 @@ class Services:
             self.store = await Store.open(settings)
             app.bot_data.store = self.store.chats
             app.bot_data.insights = self.store.insights
+            app.bot_data.cards = self.store.cards
             self.ops.store = self.store
         for lang, entries in MENU.items():
             commands = [BotCommand(name, description) for name, description in entries]
@@ -168,7 +172,7 @@ class Services:
     async def post_shutdown(self, app: App) -> None:
         """Close what post_init opened."""
         if self.store is not None:
-            app.bot_data.store = app.bot_data.insights = None
+            app.bot_data.store = app.bot_data.insights = app.bot_data.cards = None
             self.ops.store = None
             await self.store.close()
             self.store = None

@@ -212,9 +212,11 @@ def cmd_run(args: argparse.Namespace) -> int:
     token = settings.require_token()
     secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else secrets.token_urlsafe(32)
     redact = configure_logging(settings.log_level, settings.log_format, token, secret)
+    from handlers.cards import CardFontMissing
+
     try:
         _run_async(serve(settings, speech, secret, redact))
-    except StartError as exc:
+    except (StartError, CardFontMissing) as exc:
         raise CliError(str(exc)) from None
     return 0
 
@@ -243,23 +245,31 @@ def cmd_db_upgrade(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_db_prune(args: argparse.Namespace) -> int:
-    """Delete delivery rows (and no-hit search counts) older than SPEECHBOT_RETENTION_DAYS."""
+def _with_store(settings: Settings, work: Callable[[Any], Any]) -> Any:
+    """Open the store, await ``work(store)``, close the store; return what ``work`` returned."""
     from bot.storage import Store
 
-    settings = _settings(args)
-
-    async def prune() -> int:
+    async def run() -> Any:
         store = await Store.open(settings)
         try:
-            total = 0
-            while batch := await store.insights.prune(datetime.now(UTC)):
-                total += batch
-            return total
+            return await work(store)
         finally:
             await store.close()
 
-    deleted = _run_async(prune())
+    return _run_async(run())
+
+
+def cmd_db_prune(args: argparse.Namespace) -> int:
+    """Delete delivery rows (and no-hit search counts) older than SPEECHBOT_RETENTION_DAYS."""
+    settings = _settings(args)
+
+    async def prune(store: Any) -> int:
+        total = 0
+        while batch := await store.insights.prune(datetime.now(UTC)):
+            total += batch
+        return total
+
+    deleted = _with_store(settings, prune)
     print(f"deleted {deleted} rows older than {settings.retention_days} days")
     return 0
 
@@ -268,20 +278,10 @@ def cmd_stats(args: argparse.Namespace) -> int:
     """The owner's report (the same as /stats in Telegram)."""
     import dataclasses
 
-    from bot.storage import Store
     from bot.terminal import terminal_text
     from handlers import render
 
-    settings = _settings(args)
-
-    async def report() -> Any:
-        store = await Store.open(settings)
-        try:
-            return await store.insights.report()
-        finally:
-            await store.close()
-
-    result = _run_async(report())
+    result = _with_store(_settings(args), lambda store: store.insights.report())
     return _emit(args, dataclasses.asdict(result),
                  "\n".join(terminal_text(screen.text, bold=False) for screen in render.stats(args.lang, result)))
 

@@ -31,7 +31,7 @@ from bot.transport import UnknownOutcome
 from content import Speech
 from content.quotes import quote_of_day
 from content.shen import reminder
-from handlers import render
+from handlers import render, sharing
 
 log = logging.getLogger(__name__)
 
@@ -209,7 +209,12 @@ class Pusher:
         error = ""
         for attempt in range(SEND_ATTEMPTS):
             try:
-                await self.bot.send_message(chat_id, screen.text, reply_markup=screen.markup)
+                if due.reminder_format == "card":  # uploaded once, then sent by file_id
+                    spec, _ = sharing.today_spec(self.speech, due.local_date)
+                    caption = sharing.daily_caption(due.lang, self.speech, due.local_date)
+                    await sharing.send_card(self.bot, chat_id, spec, caption, self.store.cards, screen)  # type: ignore[arg-type]
+                else:
+                    await self.bot.send_message(chat_id, screen.text, reply_markup=screen.markup)
             except RetryAfter as exc:
                 report.retried_after_429 += 1
                 await self.sleep(retry_seconds(exc))

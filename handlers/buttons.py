@@ -6,7 +6,7 @@ from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler
 
 from handlers import callbacks as cb
-from handlers import finding, reading, subscriptions
+from handlers import finding, reading, sharing, subscriptions
 from handlers.catalog import text
 from handlers.common import lang_of
 from handlers.context import BotContext
@@ -20,6 +20,13 @@ async def press(update: Update, context: BotContext) -> None:
     if data is None or query.message is None or not _valid(data, context):
         # Forged, from an older version, or on an inline message (ours carry no buttons).
         await query.answer(text(lang_of(update), "stale_button"), show_alert=False)
+        return
+    if isinstance(data, cb.Card):
+        if not sharing.valid(data.kind, data.value, context.speech):
+            await query.answer(text(lang_of(update), "stale_button"))
+            return
+        await query.answer()
+        await sharing.press_card(update, context, data.kind, data.value)
         return
     if isinstance(data, cb.Setting):  # settings buttons live with the subscription handlers
         await subscriptions.press_setting(update, context, data)

@@ -64,8 +64,18 @@ class Setting:
     value: str = ""
 
 
-Callback = Outline | Read | Send | Another | Principle | Setting
-_TYPES: dict[str, type[Callback]] = {cls.prefix: cls for cls in (Outline, Read, Send, Another, Principle, Setting)}
+@dataclass(frozen=True)
+class Card:
+    """Send a card: ``kind`` q (``value``: a quote's number), d (an ISO date), n (a node id)."""
+
+    prefix: ClassVar[str] = "k"
+    kind: str
+    value: str
+
+
+Callback = Outline | Read | Send | Another | Principle | Setting | Card
+_TYPES: dict[str, type[Callback]] = {cls.prefix: cls for cls in (Outline, Read, Send, Another, Principle, Setting,
+                                                                  Card)}
 
 
 def _fit(value: str, budget: int) -> str:

@@ -7,6 +7,7 @@ import contextlib
 from telegram import Chat, Update
 from telegram.error import BadRequest
 
+from content.quotes import Quote, candidates
 from handlers.catalog import Lang, language, text
 from handlers.context import BotContext
 from handlers.render import Screen
@@ -18,6 +19,12 @@ def lang_of(update: Update) -> Lang:
     """The reader's language: from the user who sent the update."""
     user = update.effective_user
     return language(user.language_code if user else None)
+
+
+def quote_number(context: BotContext, found: Quote) -> int | None:
+    """The quote's number among the speech's quote candidates (what its card button carries)."""
+    pool = candidates(context.speech)
+    return pool.index(found) if found in pool else None
 
 
 def in_group(update: Update) -> bool:

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot
 
 from content import Speech
-from handlers.store import ChatStore, Insights
+from handlers.store import CardFiles, ChatStore, Insights
 
 
 @dataclass(frozen=True)
@@ -32,6 +32,7 @@ class BotData:
         self.defaults: ChatDefaults | None = None
         self.store: ChatStore | None = None
         self.insights: Insights | None = None
+        self.cards: CardFiles | None = None  # file_ids of uploaded cards (None: upload every time)
         self.owners: frozenset[int] = frozenset()  # Telegram user ids allowed to see /stats
         self.greeted: set[int] = set()  # groups introduced to since their last addition
         self.admin_cache: dict[tuple[int, int], tuple[float, bool]] = {}  # (chat, user) → (expiry, admin)

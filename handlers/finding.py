@@ -14,7 +14,7 @@ from content.quotes import pick, quote_of_day
 from content.shen import principle, principles, reminder
 from content.summary import summarize
 from handlers import groups, reading, render
-from handlers.common import argument, argument_too_long, edit, in_group, lang_of, say, send
+from handlers.common import argument, argument_too_long, edit, in_group, lang_of, quote_number, say, send
 from handlers.context import BotContext
 
 ONLY_NEW = filters.UpdateType.MESSAGE
@@ -92,7 +92,7 @@ async def quote(update: Update, context: BotContext) -> None:
         await record_miss(context, keyword)
         await say(update, context, "quote_none", keyword=keyword)
         return
-    await send(update, context, [render.quote(lang_of(update), found, keyword)])
+    await send(update, context, [render.quote(lang_of(update), found, keyword, number=quote_number(context, found))])
 
 
 async def another_quote(update: Update, context: BotContext, node_id: str, keyword: str) -> None:
@@ -106,7 +106,7 @@ async def another_quote(update: Update, context: BotContext, node_id: str, keywo
         if found is None or found.text not in (current or ""):
             break
     if found is not None:
-        await edit(update, render.quote(lang_of(update), found, keyword, node_id))
+        await edit(update, render.quote(lang_of(update), found, keyword, node_id, quote_number(context, found)))
 
 
 async def today(update: Update, context: BotContext) -> None:

@@ -9,12 +9,19 @@ from __future__ import annotations
 import hashlib
 from datetime import datetime
 
-from telegram import InlineQueryResultArticle, InputTextMessageContent, Update
+from telegram import (
+    InlineQueryResult,
+    InlineQueryResultArticle,
+    InlineQueryResultCachedPhoto,
+    InputTextMessageContent,
+    Update,
+)
 from telegram.ext import Application, InlineQueryHandler
 
-from content.quotes import quote_of_day
+from content.quotes import pick, quote_of_day
 from content.shen import principles, reminder
-from handlers import render
+from handlers import render, sharing
+from handlers.cards import CardSpec
 from handlers.catalog import language, text
 from handlers.context import BotContext
 
@@ -37,9 +44,11 @@ async def answer_inline(update: Update, context: BotContext) -> None:
     lang = language(query.from_user.language_code)
     words = " ".join(query.query.split())[:200]
     speech = context.speech
-    results: list[InlineQueryResultArticle] = []
+    results: list[InlineQueryResult] = []
+    day = datetime.now(context.zone).date()
     if not words:
-        day = datetime.now(context.zone).date()
+        spec, _ = sharing.today_spec(speech, day)
+        await _card_result(context, results, spec, sharing.daily_caption(lang, speech, day))
         today = render.today(lang, day, reminder(speech, day), quote_of_day(speech, day))
         item = reminder(speech, day).principle
         results.append(_article(f"today:{day}", text(lang, "inline_today_title", principle=item.name),
@@ -55,7 +64,22 @@ async def answer_inline(update: Update, context: BotContext) -> None:
             body = text(lang, "inline_quote", text=hit.text, label=label)
             title = text(lang, "inline_hit_title", label=label, snippet=render.shorten(hit.text, 40))
             results.append(_article(f"{hit.id}:{hit.text}", title, hit.text, body))
-    await query.answer(results, cache_time=CACHE_SECONDS, is_personal=False)
+        if exact or related:  # the best hit's card, next to the text results
+            found = pick(speech, node_id=(exact + related)[0].id, day=day)
+            if found is not None:
+                await _card_result(context, results, sharing.quote_spec(found),
+                                   text(lang, "quote", text=found.text, label=found.label))
+    await query.answer(results[:MAX_RESULTS + 1], cache_time=CACHE_SECONDS, is_personal=False)
+
+
+async def _card_result(context: BotContext, results: list[InlineQueryResult], spec: CardSpec, caption: str) -> None:
+    """The card as a photo result, when Telegram already has it (inline results can only point
+    at a file_id: a card is uploaded the first time someone sends it with /card or a button)."""
+    files = context.bot_data.cards
+    file_id = await files.file_id(sharing.card_key(spec)) if files else None
+    if file_id:
+        results.insert(0, InlineQueryResultCachedPhoto(id=f"card-{sharing.card_key(spec)}", photo_file_id=file_id,
+                                                       caption=caption))
 
 
 def register(app: Application) -> None:  # type: ignore[type-arg]

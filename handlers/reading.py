@@ -11,7 +11,7 @@ from content import UnknownNodeError
 from content.quotes import pick
 from handlers import render
 from handlers.catalog import text
-from handlers.common import argument, argument_too_long, edit, in_group, lang_of, say, send
+from handlers.common import argument, argument_too_long, edit, in_group, lang_of, quote_number, say, send
 from handlers.context import BotContext
 from handlers.render import Screen
 
@@ -30,7 +30,8 @@ async def start(update: Update, context: BotContext) -> None:
             return
         found = pick(context.speech, node_id=node.id, day=datetime.now(context.zone).date())
         if found:
-            await send(update, context, [render.quote(lang, found, node_id=node.id)])
+            await send(update, context, [render.quote(lang, found, node_id=node.id,
+                                                      number=quote_number(context, found))])
             return
     user = update.effective_user
     name = user.first_name if user else ""

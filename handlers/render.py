@@ -221,16 +221,19 @@ def search_results(lang: str, query: str, hits: list[Hit], related: list[Hit] | 
                   for i, hit in enumerate(related, start=len(hits) + 1)]
     hits = hits + related
     labels = {hit.id: hit.label or hit.id for hit in reversed(hits)}  # first hit's label per node, in order
-    rows = [[button(text(lang, "btn_read", label=shorten(labels[i], 16)), cb.Send(i))]
-            for i in dict.fromkeys(hit.id for hit in hits)]
+    rows = [[button(text(lang, "btn_read", label=shorten(labels[i], 16)), cb.Send(i)),
+             button(text(lang, "btn_card"), cb.Card("n", i))] for i in dict.fromkeys(hit.id for hit in hits)]
     return Screen(Html("\n\n".join(lines)), rows)
 
 
 
-def quote(lang: str, item: Quote, keyword: str = "", node_id: str = "") -> Screen:
-    """A quote with "another one" and a button to read its section."""
+def quote(lang: str, item: Quote, keyword: str = "", node_id: str = "", number: int | None = None) -> Screen:
+    """A quote with "another one", a button to read its section and (given the quote's
+    ``number`` among the candidates) one for its card."""
     rows = [[button(text(lang, "btn_another"), cb.Another(node_id, keyword)),
              button(text(lang, "btn_read", label=item.label), cb.Send(item.id))]]
+    if number is not None:
+        rows[0].append(button(text(lang, "btn_card"), cb.Card("q", str(number))))
     return Screen(text(lang, "quote", text=item.text, label=item.label), rows)
 
 
@@ -241,7 +244,8 @@ def today(lang: str, day: date, reminder: Reminder, quote_of_day: Quote) -> Scre
     body = text(lang, "today", date=day.isoformat(), principle=principle.name, meaning=meaning,
                 explanation=principle.explanation, quote=quote_of_day.text, label=quote_of_day.label)
     rows = [[button(text(lang, "btn_read", label=quote_of_day.label), cb.Send(quote_of_day.id)),
-             button(principle.name, cb.Principle(principles().index(principle)))]]
+             button(principle.name, cb.Principle(principles().index(principle))),
+             button(text(lang, "btn_card"), cb.Card("d", day.isoformat()))]]
     return Screen(body, rows)
 
 

@@ -24,6 +24,7 @@ class ChatRecord:
     push_time: str  # HH:MM, local to ``timezone``
     timezone: str  # IANA name
     next_due_at: datetime | None  # UTC; None unless subscribed and not paused
+    reminder_format: str = "text"  # the daily reminder as "text" or as a "card" (picture + caption)
 
 
 class ChatStore(Protocol):
@@ -42,8 +43,8 @@ class ChatStore(Protocol):
         ...
 
     async def configure(self, chat_id: int, kind: str, push_time: str | None = None,
-                        zone: str | None = None) -> ChatRecord:
-        """Change the time or the zone (also before subscribing)."""
+                        zone: str | None = None, reminder_format: str | None = None) -> ChatRecord:
+        """Change the time, the zone or the reminder's format (also before subscribing)."""
         ...
 
     async def set_member(self, chat_id: int, kind: str, present: bool) -> ChatRecord:
@@ -52,6 +53,20 @@ class ChatStore(Protocol):
 
     async def migrate(self, old_id: int, new_id: int) -> None:
         """A group became a supergroup: the subscription moves to ``new_id`` (idempotent)."""
+        ...
+
+
+class CardFiles(Protocol):
+    """Telegram's file_id of each card already uploaded, by the card's key."""
+
+    async def file_id(self, key: str) -> str | None:
+        ...
+
+    async def remember(self, key: str, file_id: str) -> None:
+        ...
+
+    async def forget(self, key: str) -> None:
+        """Telegram refused the file_id: the next send uploads the card again."""
         ...
 
 

@@ -102,12 +102,16 @@ def settings_screen(lang: str, row: ChatRecord | None, defaults: ChatDefaults) -
         state = text(lang, "state_paused")
     else:
         state = text(lang, "state_on") if subscribed else text(lang, "state_off")
+    card = bool(row and row.reminder_format == "card")
     body = text(lang, "settings", state=state, time=row.push_time if row else defaults.push_time,
-                zone=row.timezone if row else defaults.timezone)
+                zone=row.timezone if row else defaults.timezone,
+                format=text(lang, "format_card") if card else text(lang, "format_text"))
     toggle = button(text(lang, "btn_sub_off"), cb.Setting("off")) if subscribed else button(
         text(lang, "btn_sub_on"), cb.Setting("on"))
     times = [button(t, cb.Setting("time", t)) for t in COMMON_TIMES]
-    rows = [[toggle, button(text(lang, "btn_zone"), cb.Setting("zones"))], times[:4], times[4:]]
+    form = (button(text(lang, "btn_format_text"), cb.Setting("fmt", "text")) if card
+            else button(text(lang, "btn_format_card"), cb.Setting("fmt", "card")))
+    rows = [[toggle, button(text(lang, "btn_zone"), cb.Setting("zones"))], times[:4], times[4:], [form]]
     return Screen(body, rows)
 
 
@@ -209,6 +213,8 @@ async def press_setting(update: Update, context: BotContext, data: cb.Setting) -
         await context.store.unsubscribe(chat_id)
     elif data.action == "time" and parse_time(data.value):
         await context.store.configure(chat_id, kind, push_time=data.value)
+    elif data.action == "fmt" and data.value in ("text", "card"):
+        await context.store.configure(chat_id, kind, reminder_format=data.value)
     elif data.action == "zone" and resolve_zone(data.value):
         await context.store.configure(chat_id, kind, zone=resolve_zone(data.value))
     else:

@@ -16,7 +16,7 @@ from bot.fake.validate import ApiError, as_int
 class Rule:
     """A failure to inject for requests to ``chat_id`` (or every chat when None)."""
 
-    kind: str  # retry_after, forbidden, kicked, not_found, migrated, server_error, slow_reply
+    kind: str  # retry_after, forbidden, kicked, not_found, migrated, server_error, slow_reply, bad_file
     chat_id: int | None = None
     value: float | int = 0
     times: int = 1  # how many requests it applies to; -1 forever
@@ -52,7 +52,7 @@ class Faults:
         return how long to hold the reply after acting on the request (``slow_reply``: the
         message is sent, but the answer comes late, as when Telegram is slow to respond)."""
         hold = 0.0
-        if method not in ("sendMessage", "editMessageText"):
+        if method not in ("sendMessage", "editMessageText", "sendPhoto"):
             return hold
         chat_id = as_int(params.get("chat_id"))
         for rule in list(self.rules):
@@ -60,6 +60,10 @@ class Faults:
                 continue
             if rule.times > 0:
                 rule.times -= 1
+            if rule.kind == "bad_file":  # Telegram no longer knows a file_id
+                if isinstance(params.get("photo"), str):
+                    raise ApiError(400, "Bad Request: wrong file identifier/HTTP URL specified")
+                continue
             if rule.kind == "slow_reply":
                 hold = max(hold, float(rule.value))
                 continue
@@ -78,7 +82,7 @@ class Faults:
                                {"migrate_to_chat_id": int(rule.value)})
             if rule.kind == "server_error":
                 raise ApiError(502, "Bad Gateway")
-        if self.flood and method == "sendMessage":
+        if self.flood and method in ("sendMessage", "sendPhoto"):
             self._check_flood(chat_id)
         return hold
 

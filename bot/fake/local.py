@@ -42,6 +42,11 @@ class Reply:
         return self._messages("sendMessage")
 
     @property
+    def photos(self) -> list[Sent]:
+        """New photo messages (cards), in order."""
+        return self._messages("sendPhoto")
+
+    @property
     def edited(self) -> list[Sent]:
         """Messages edited in place, in order."""
         return self._messages("editMessageText")

@@ -5,7 +5,7 @@ Used by the tests, ``speechbot console`` and the benchmarks. Point the bot at it
 ``TELEGRAM_API_BASE_URL=http://127.0.0.1:PORT/bot``. Users are played by ``users`` (mixed in),
 Telegram's failures injected by ``faults``, requests checked by ``validate``.
 
-Methods: getMe, getUpdates (long poll), sendMessage, editMessageText, answerCallbackQuery,
+Methods: getMe, getUpdates (long poll), sendMessage, sendPhoto, editMessageText, answerCallbackQuery,
 answerInlineQuery, setMyCommands, getMyCommands, deleteWebhook, setWebhook, getChatMember,
 close, logOut; any other method is a 404 "method not found", as Telegram answers.
 """
@@ -27,7 +27,7 @@ from aiohttp import web
 
 from bot.fake.faults import Faults, FloodLimits
 from bot.fake.users import SimulatedUsers, chat_member
-from bot.fake.validate import ApiError, as_int, check_markup, check_text
+from bot.fake.validate import ApiError, as_int, check_markup, check_text, parse_html, utf16_len
 
 STRING_FIELDS = frozenset({
     "text", "caption", "query", "inline_query_id", "callback_query_id", "secret_token", "url",
@@ -57,11 +57,23 @@ class Sent:
     text: str
     reply_markup: dict[str, Any] | None
     edits: int = 0
+    photo: str | None = None  # the file_id of a photo message (text is then its caption)
 
     @property
     def buttons(self) -> list[dict[str, Any]]:
         rows = (self.reply_markup or {}).get("inline_keyboard", [])
         return [b for row in rows for b in row]
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A file the bot uploaded in a multipart request."""
+
+    filename: str
+    content: bytes
+
+
+CAPTION_LIMIT = 1024
 
 
 class FakeBotAPI(Faults, SimulatedUsers):
@@ -72,6 +84,8 @@ class FakeBotAPI(Faults, SimulatedUsers):
         self.token = token
         self.record = record  # False: keep no history of calls and messages (long benchmarks)
         self.sends = 0  # sendMessage calls answered with success
+        self.uploads = 0  # photos uploaded (sendPhoto with a file, not a file_id)
+        self.files: dict[str, bytes] = {}  # file_id → the uploaded bytes
         self.bot_user = {"id": int(token.split(":")[0]), "is_bot": True, "first_name": "SpeechBot",
                          "username": username, "can_join_groups": True, "can_read_all_group_messages": False,
                          "supports_inline_queries": True}
@@ -128,7 +142,8 @@ class FakeBotAPI(Faults, SimulatedUsers):
         if request.can_read_body:
             form = await request.post()
             for key, value in form.items():
-                if not isinstance(value, str):
+                if isinstance(value, web.FileField):  # an upload: keep its bytes
+                    params[key] = Upload(value.filename or "", value.file.read())
                     continue
                 if key in STRING_FIELDS:
                     params[key] = value
@@ -239,9 +254,45 @@ class FakeBotAPI(Faults, SimulatedUsers):
             self.by_chat[chat_id].append(sent)
         return self._message(sent)
 
+    async def _api_sendphoto(self, params: dict[str, Any]) -> dict[str, Any]:
+        """A photo by upload (counted in ``uploads``, stored under a new file_id) or by the
+        file_id of an earlier upload; the caption is checked like a message text."""
+        chat_id = as_int(params.get("chat_id"))
+        if chat_id is None:
+            raise ApiError(400, "Bad Request: chat_id is empty")
+        photo = params.get("photo")
+        if isinstance(photo, Upload):
+            if not photo.content.startswith(b"\x89PNG") and not photo.content.startswith(b"\xff\xd8"):
+                raise ApiError(400, "Bad Request: IMAGE_PROCESS_FAILED")
+            self.uploads += 1
+            file_id = f"AgACAgFAKE-{self.uploads}-{len(photo.content)}"
+            self.files[file_id] = photo.content
+        elif isinstance(photo, str) and photo in self.files:
+            file_id = photo
+        else:
+            raise ApiError(400, "Bad Request: wrong file identifier/HTTP URL specified")
+        raw = params.get("caption") or ""
+        plain = parse_html(raw) if raw and (params.get("parse_mode") or "").upper() == "HTML" else raw
+        if utf16_len(plain) > CAPTION_LIMIT:
+            raise ApiError(400, "Bad Request: message caption is too long")
+        markup = check_markup(params.get("reply_markup"))
+        message_id = next(self._message_ids[chat_id])
+        sent = Sent(chat_id, message_id, raw, plain, markup, photo=file_id)
+        if self.record:
+            self.sent[(chat_id, message_id)] = sent
+            self.by_chat[chat_id].append(sent)
+        return self._message(sent)
+
     def _message(self, sent: Sent) -> dict[str, Any]:
         message: dict[str, Any] = {"message_id": sent.message_id, "from": self.bot_user, "chat": self._chat(
-            sent.chat_id), "date": int(time.time()), "text": sent.text}
+            sent.chat_id), "date": int(time.time())}
+        if sent.photo:
+            message["photo"] = [{"file_id": sent.photo, "file_unique_id": sent.photo[-12:], "width": 1080,
+                                 "height": 1350}]
+            if sent.text:
+                message["caption"] = sent.text
+        else:
+            message["text"] = sent.text
         if sent.reply_markup:
             message["reply_markup"] = sent.reply_markup
         return message
@@ -277,6 +328,10 @@ class FakeBotAPI(Faults, SimulatedUsers):
         if len(set(ids)) != len(ids) or any(not 1 <= len(i.encode()) <= 64 for i in ids):
             raise ApiError(400, "Bad Request: RESULT_ID_INVALID")
         for result in results:
+            if result.get("type") == "photo":  # a cached photo: a file_id this bot uploaded
+                if result.get("photo_file_id") not in self.files:
+                    raise ApiError(400, "Bad Request: wrong file identifier/HTTP URL specified")
+                continue
             content = result.get("input_message_content") or {}
             check_text({"text": content.get("message_text"), "parse_mode": content.get("parse_mode")})
         return True

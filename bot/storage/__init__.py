@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from bot.settings import Settings
-from bot.storage.chats import ChatRepository
+from bot.storage.chats import CardFileRepository, ChatRepository
 from bot.storage.deliveries import LEASE, MAX_ATTEMPTS, RETRY_DELAY, DeliveryQueue, Due, Outcome
 from bot.storage.engine import Database
 from bot.storage.insights import InsightRepository
@@ -38,6 +38,7 @@ class Store:
     chats: ChatRepository
     deliveries: DeliveryQueue
     insights: InsightRepository
+    cards: CardFileRepository
 
     @classmethod
     async def open(cls, settings: Settings) -> Store:
@@ -45,7 +46,8 @@ class Store:
         db = await Database.open(settings.database_url)
         catch_up = timedelta(hours=settings.catch_up_hours)
         return cls(db, ChatRepository(db, settings.timezone, settings.push_time, catch_up),
-                   DeliveryQueue(db, catch_up), InsightRepository(db, timedelta(days=settings.retention_days)))
+                   DeliveryQueue(db, catch_up), InsightRepository(db, timedelta(days=settings.retention_days)),
+                   CardFileRepository(db))
 
     async def close(self) -> None:
         await self.db.close()

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.storage.engine import Database
-from bot.storage.models import ChatRow, DeliveryRow
+from bot.storage.models import CardFileRow, ChatRow, DeliveryRow
 from content.timerules import next_due
 from handlers.store import ChatRecord
 
@@ -19,7 +19,7 @@ def record(row: ChatRow) -> ChatRecord:
     """The plain, frozen view of a row that handlers get."""
     return ChatRecord(chat_id=row.chat_id, kind=row.kind, lang=row.lang, subscribed=row.subscribed,
                       paused=row.paused, push_time=row.push_time, timezone=row.timezone,
-                      next_due_at=row.next_due_at)
+                      next_due_at=row.next_due_at, reminder_format=row.reminder_format or "text")
 
 
 class ChatRepository:
@@ -41,7 +41,7 @@ class ChatRepository:
         now = datetime.now(UTC)
         if row is None:
             row = ChatRow(chat_id=chat_id, kind=kind, lang="zh", subscribed=False, paused=False,
-                          push_time=self.push_time, timezone=self.timezone, updated_at=now)
+                          push_time=self.push_time, timezone=self.timezone, updated_at=now, reminder_format="text")
             session.add(row)
         for key, value in values.items():
             setattr(row, key, value)
@@ -68,13 +68,15 @@ class ChatRepository:
             return True
 
     async def configure(self, chat_id: int, kind: str, push_time: str | None = None,
-                        zone: str | None = None) -> ChatRecord:
+                        zone: str | None = None, reminder_format: str | None = None) -> ChatRecord:
         async with self.db.sessions.begin() as session:
             values: dict[str, object] = {}
             if push_time:
                 values["push_time"] = push_time
             if zone:
                 values["timezone"] = zone
+            if reminder_format in ("text", "card"):
+                values["reminder_format"] = reminder_format
             return record(await self._upsert(session, chat_id, kind, **values))
 
     async def set_member(self, chat_id: int, kind: str, present: bool) -> ChatRecord:
@@ -94,7 +96,8 @@ class ChatRepository:
             if existing is None:
                 session.add(ChatRow(chat_id=new_id, kind="supergroup", lang=old.lang, subscribed=old.subscribed,
                                     paused=old.paused, push_time=old.push_time, timezone=old.timezone,
-                                    next_due_at=old.next_due_at, updated_at=datetime.now(UTC)))
+                                    next_due_at=old.next_due_at, updated_at=datetime.now(UTC),
+                                    reminder_format=old.reminder_format))
             old.migrated_to = new_id
             old.subscribed = False
             old.next_due_at = None
@@ -105,3 +108,32 @@ class ChatRepository:
                     chat_id=new_id, local_date=row.local_date, status=row.status, worker=row.worker,
                     claimed_at=row.claimed_at, attempts=row.attempts, finished_at=row.finished_at,
                     error=row.error).on_conflict_do_nothing())
+
+
+class CardFileRepository:
+    """Implements ``handlers.store.CardFiles``: Telegram's file_id per card key, read through
+    a per-process cache (a push of one card to 10,000 chats asks the database once)."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self._known: dict[str, str] = {}
+
+    async def file_id(self, key: str) -> str | None:
+        if key in self._known:
+            return self._known[key]
+        async with self.db.sessions() as session:
+            row = await session.get(CardFileRow, key)
+        if row is not None:
+            self._known[key] = row.file_id
+        return row.file_id if row else None
+
+    async def remember(self, key: str, file_id: str) -> None:
+        self._known[key] = file_id
+        insert = self.db.insert(CardFileRow).values(key=key, file_id=file_id, created_at=datetime.now(UTC))
+        async with self.db.sessions.begin() as session:
+            await session.execute(insert.on_conflict_do_update(index_elements=["key"], set_={"file_id": file_id}))
+
+    async def forget(self, key: str) -> None:
+        self._known.pop(key, None)
+        async with self.db.sessions.begin() as session:
+            await session.execute(delete(CardFileRow).where(CardFileRow.key == key))

@@ -54,6 +54,7 @@ class ChatRow(Base):
     lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     lease_owner: Mapped[str | None] = mapped_column(String(64), nullable=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    reminder_format: Mapped[str] = mapped_column(String(8), server_default="text")  # text | card
 
     __table_args__ = (Index("ix_chats_due", "subscribed", "paused", "next_due_at"),)
 
@@ -76,6 +77,16 @@ class DeliveryRow(Base):
 
     __table_args__ = (UniqueConstraint("chat_id", "local_date", name="uq_delivery_chat_date"),
                       Index("ix_deliveries_local_date", "local_date"))
+
+
+class CardFileRow(Base):
+    """The file_id Telegram gave an uploaded card: later sends reuse it instead of uploading."""
+
+    __tablename__ = "card_files"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    file_id: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
 class SearchMissRow(Base):

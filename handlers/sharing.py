@@ -1,0 +1,186 @@
+"""Quote cards in Telegram: /card, the 🖼 buttons, and sending a card (also for the daily push).
+
+A card is rendered once per (passage, style, date) and kept in memory; the file_id Telegram
+gives its first upload is stored (``CardFiles``) and reused, so a card pushed to 10,000 chats
+is uploaded once per process (a lock per card makes concurrent senders wait for the first
+upload). A file_id Telegram refuses is forgotten and the card uploaded again. The caption
+carries the same text as the picture (at most 1,024 characters), so it stays searchable and
+readable by screen readers.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+from collections import OrderedDict
+from datetime import date, datetime
+
+from telegram import InputFile, Message, Update
+from telegram.error import BadRequest
+from telegram.ext import Application, CommandHandler, ExtBot, filters
+
+from content import Speech, UnknownNodeError
+from content.quotes import Quote, candidates, pick, quote_of_day
+from content.shen import reminder
+from handlers import render
+from handlers.cards import CardSpec, daily_card, quote_card
+from handlers.cards import render as draw
+from handlers.catalog import Html, text
+from handlers.common import argument, argument_too_long, lang_of, say
+from handlers.context import BotContext
+from handlers.render import Screen, utf16_len
+from handlers.store import CardFiles
+
+STYLE = "v1"  # bump when the design changes: every card is then drawn and uploaded anew
+CAPTION_LIMIT = 1024
+_PNGS: OrderedDict[str, bytes] = OrderedDict()
+_PNG_CACHE = 128
+_LOCKS: dict[str, asyncio.Lock] = {}
+
+
+def card_key(spec: CardSpec) -> str:
+    """The card's identity: passage, label, header and style."""
+    raw = "|".join((STYLE, spec.header, spec.subheader, spec.text, spec.label))
+    return hashlib.sha256(raw.encode()).hexdigest()[:32]
+
+
+def png(spec: CardSpec) -> bytes:
+    """The card's PNG, drawn once per process (LRU)."""
+    key = card_key(spec)
+    if key in _PNGS:
+        _PNGS.move_to_end(key)
+        return _PNGS[key]
+    drawn = _PNGS[key] = draw(spec)
+    if len(_PNGS) > _PNG_CACHE:
+        _PNGS.popitem(last=False)
+    return drawn
+
+
+def _refused(error: BadRequest) -> bool:
+    message = error.message.lower()
+    return "file" in message and ("wrong" in message or "invalid" in message or "reference" in message)
+
+
+async def send_card(bot: ExtBot[None], chat_id: int, spec: CardSpec, caption: str, files: CardFiles | None,
+                    screen: Screen | None = None) -> Message:
+    """Send the card: by its file_id if Telegram has it, else uploaded (and remembered). Only
+    the upload is serialised per card; sends by file_id run in parallel."""
+    key = card_key(spec)
+    markup = screen.markup if screen else None
+    known = await files.file_id(key) if files else None
+    if known is None:
+        async with _LOCKS.setdefault(key, asyncio.Lock()):
+            known = await files.file_id(key) if files else None  # uploaded while we waited?
+            if known is None:
+                return await _upload(bot, chat_id, key, spec, caption, files, markup)
+    try:
+        return await bot.send_photo(chat_id, known, caption=caption, reply_markup=markup)
+    except BadRequest as exc:
+        if not _refused(exc) or files is None:
+            raise
+    async with _LOCKS.setdefault(key, asyncio.Lock()):  # Telegram refused it: forget, upload anew
+        fresh = await files.file_id(key)
+        if fresh == known:
+            await files.forget(key)
+            return await _upload(bot, chat_id, key, spec, caption, files, markup)
+    assert fresh is not None
+    return await bot.send_photo(chat_id, fresh, caption=caption, reply_markup=markup)
+
+
+async def _upload(bot: ExtBot[None], chat_id: int, key: str, spec: CardSpec, caption: str, files: CardFiles | None,
+                  markup: object) -> Message:
+    picture = await asyncio.to_thread(png, spec)
+    message = await bot.send_photo(chat_id, InputFile(picture, filename="card.png"), caption=caption,
+                                   reply_markup=markup)  # type: ignore[arg-type]
+    if message.photo and files is not None:
+        await files.remember(key, message.photo[-1].file_id)
+    return message
+
+
+def quote_spec(quote: Quote) -> CardSpec:
+    return quote_card(quote.text, quote.label)
+
+
+def today_spec(speech: Speech, day: date) -> tuple[CardSpec, Quote]:
+    quote = quote_of_day(speech, day)
+    principle = reminder(speech, day).principle
+    return daily_card(day, principle.name, principle.meaning, quote.text, quote.label), quote
+
+
+def daily_caption(lang: str, speech: Speech, day: date) -> Html:
+    """The daily reminder's text as a caption: the /today message, or when that is longer than a
+    caption may be, the principle, its meaning and the quote."""
+    full = render.today(lang, day, reminder(speech, day), quote_of_day(speech, day)).text
+    if utf16_len(full) <= CAPTION_LIMIT - 100:  # markup counts less than it weighs: a margin
+        return full
+    quote, principle = quote_of_day(speech, day), reminder(speech, day).principle
+    return text(lang, "card_today_caption", date=day.isoformat(), principle=principle.name,
+                meaning=principle.meaning if lang == "zh" else principle.english, quote=quote.text,
+                label=quote.label)
+
+
+async def send_quote_card(update: Update, context: BotContext, quote: Quote) -> None:
+    chat = update.effective_chat
+    assert chat is not None
+    caption = text(lang_of(update), "quote", text=quote.text, label=quote.label)
+    await send_card(context.bot, chat.id, quote_spec(quote), caption, context.bot_data.cards)
+
+
+async def send_today_card(update: Update, context: BotContext, day: date) -> None:
+    chat = update.effective_chat
+    assert chat is not None
+    spec, _ = today_spec(context.speech, day)
+    await send_card(context.bot, chat.id, spec, daily_caption(lang_of(update), context.speech, day),
+                    context.bot_data.cards)
+
+
+async def card(update: Update, context: BotContext) -> None:
+    """/card [ID|KEYWORD]: a quote as a picture (no argument: today's card)."""
+    value = argument(context)
+    if await argument_too_long(update, context, value):
+        return
+    speech = context.speech
+    if not value:
+        await send_today_card(update, context, datetime.now(context.zone).date())
+        return
+    try:
+        node = speech.node(value) if speech.canonical_id(value) else None
+    except UnknownNodeError:
+        node = None
+    found = pick(speech, node_id=node.id, day=datetime.now(context.zone).date()) if node else pick(
+        speech, keyword=value)
+    if found is None:
+        await say(update, context, "quote_none", keyword=value)
+        return
+    await send_quote_card(update, context, found)
+
+
+async def press_card(update: Update, context: BotContext, kind: str, value: str) -> None:
+    """Button: the card of a quote (q: its number), of a day (d: ISO date) or of a node (n)."""
+    speech = context.speech
+    if kind == "d":
+        await send_today_card(update, context, date.fromisoformat(value))
+        return
+    if kind == "q":
+        await send_quote_card(update, context, candidates(speech)[int(value)])
+        return
+    found = pick(speech, node_id=value, day=datetime.now(context.zone).date())
+    if found is not None:
+        await send_quote_card(update, context, found)
+
+
+def valid(kind: str, value: str, speech: Speech) -> bool:
+    """Does a card button name something that exists?"""
+    try:
+        if kind == "d":
+            date.fromisoformat(value)
+            return True
+        if kind == "q":
+            return 0 <= int(value) < len(candidates(speech))
+    except ValueError:
+        return False
+    return kind == "n" and bool(value) and speech.find(value) is not None
+
+
+def register(app: Application) -> None:  # type: ignore[type-arg]
+    app.add_handler(CommandHandler("card", card, filters=filters.UpdateType.MESSAGE))

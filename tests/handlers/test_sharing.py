@@ -1,0 +1,80 @@
+"""Cards in chats: /card and the 🖼 buttons send a picture with its text as caption; a card is
+uploaded once and then sent by file_id (also by the daily push); a refused file_id is uploaded
+again; the settings choose the reminder as a card; inline mode offers a card Telegram has."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from bot.fake.data import seed_chats
+from bot.fake.local import LocalBot
+from bot.push import Pusher
+from content import Speech
+from content.quotes import quote_of_day
+
+
+async def test_card_sends_todays_card_once_uploaded_then_by_file_id(bot: LocalBot, speech: Speech) -> None:
+    chat = bot.private()
+    first = await chat.send("/card")
+    photo = first.photos[0]
+    quote = quote_of_day(speech, datetime.now(ZoneInfo("Asia/Shanghai")).date())
+    assert "今日一慎" in photo.text and quote.text in photo.text  # the caption carries the text
+    assert bot.fake.uploads == 1 and bot.fake.files[photo.photo].startswith(b"\x89PNG")  # type: ignore[index]
+    again = await bot.private(user_id=1002).send("/card")
+    assert again.photos[0].photo == photo.photo and bot.fake.uploads == 1  # sent by file_id
+
+
+async def test_card_of_a_section_or_keyword_and_the_buttons(bot: LocalBot) -> None:
+    chat = bot.private()
+    by_id = (await chat.send("/card 4.2")).photos[0]
+    assert by_id.text.endswith("四（二）3") or "——四（二）" in by_id.text
+    assert "纪律" in (await chat.send("/card 纪律")).photos[0].text
+    assert (await chat.send("/card 足球")).text.startswith("没有找到包含“足球”的金句")
+    quote = (await chat.send("/quote 腐败")).messages[0]
+    pressed = await chat.press(quote, "图片")
+    assert pressed.photos and pressed.photos[0].text.split("\n——")[0] == quote.text.split("\n——")[0]
+    hits = (await chat.send("/search 抓铁有痕")).messages[0]
+    assert "二（一）" in (await chat.press(hits, "图片")).photos[0].text
+
+
+async def test_a_refused_file_id_is_uploaded_again(bot: LocalBot) -> None:
+    chat = bot.private()
+    await chat.send("/card 1.1")
+    bot.fake.fail("bad_file", chat.chat_id)
+    again = await chat.send("/card 1.1")
+    assert again.photos and bot.fake.uploads == 2
+    assert [c.error.description for c in again.errors if c.error] == [
+        "Bad Request: wrong file identifier/HTTP URL specified"]  # refused once, then uploaded
+
+
+async def test_the_daily_push_as_cards_uploads_once(bot: LocalBot, speech: Speech) -> None:
+    chat = bot.private()
+    panel = (await chat.send("/settings")).messages[0]
+    await chat.press(panel, "改为图片")
+    assert "形式：图片" in panel.text
+    ids = list(range(7000, 7030))
+    due = datetime.now(UTC) - timedelta(minutes=1)
+    await seed_chats(bot.store, ids, due)
+    async with bot.store.db.sessions.begin() as session:  # half of them chose cards
+        from sqlalchemy import update
+
+        from bot.storage.models import ChatRow
+
+        await session.execute(update(ChatRow).where(ChatRow.chat_id < 7015).values(reminder_format="card"))
+    uploads = bot.fake.uploads
+    report = await Pusher(bot.app.bot, bot.store, speech).run_due()  # type: ignore[union-attr]
+    assert report.sent == 30
+    photos = [s for i in ids for s in bot.fake.by_chat[i] if s.photo]
+    texts = [s for i in ids for s in bot.fake.by_chat[i] if not s.photo]
+    assert len(photos) == 15 and len(texts) == 15 and "今日一慎" in photos[0].text
+    assert bot.fake.uploads == uploads + 1  # one upload, fourteen sends by file_id
+
+
+async def test_inline_mode_offers_a_card_telegram_already_has(bot: LocalBot) -> None:
+    chat = bot.private()
+    before = await chat.inline("")
+    assert all(r["type"] == "article" for r in before.answers[0]["results"])
+    await chat.send("/card")
+    after = await chat.inline("")
+    assert after.answers[0]["results"][0]["type"] == "photo"
