@@ -35,6 +35,7 @@ ZH: dict[str, str] = {
         "/show 4.2 — 阅读一节（也可写 四（二）、4-2）\n"
         "/search 慎独 — 搜索（错字、繁体、拼音 shendu 都可以）\n"
         "/quote 纪律 — 一句原文金句（可带关键词）\n"
+        "/card 纪律 — 金句图片，便于转发（不带参数：今日一慎图片）\n"
         "/today — 今日一慎与每日金句\n"
         "/summary 4 — 全文或某节的摘要与关键词\n"
         "/shen 慎独 — 四个“慎”字的解释与相关原文\n"
@@ -141,6 +142,7 @@ EN: dict[str, str] = {
         "/show 4.2 — read a section (四（二） and 4-2 work too)\n"
         "/search 慎独 — search (typos, traditional characters and pinyin like shendu work)\n"
         "/quote 纪律 — a verbatim quote (keyword optional)\n"
+        "/card 纪律 — a quote as a picture to forward (alone: today's card)\n"
         "/today — today's 慎 principle and quote of the day\n"
         "/summary 4 — summary and keywords of the speech or a section\n"
         "/shen 慎独 — the four 慎 principles explained, with passages\n"
@@ -274,6 +276,7 @@ MENU: dict[str, list[tuple[str, str]]] = {
         ("outline", "目录，逐节阅读"),
         ("search", "搜索原文：/search 慎独"),
         ("quote", "一句原文金句"),
+        ("card", "金句图片：/card 纪律"),
         ("summary", "摘要与关键词"),
         ("shen", "慎初、慎微、慎独、慎友"),
         ("show", "阅读一节：/show 4.2"),
@@ -286,6 +289,7 @@ MENU: dict[str, list[tuple[str, str]]] = {
         ("outline", "Table of contents"),
         ("search", "Search the speech: /search 慎独"),
         ("quote", "A verbatim quote"),
+        ("card", "A quote as a picture: /card 纪律"),
         ("summary", "Summary and keywords"),
         ("shen", "The four 慎 principles"),
         ("show", "Read a section: /show 4.2"),
