@@ -129,3 +129,21 @@ def test_every_card_reads_back_as_its_passage(rendered: list[tuple[CardSpec, str
         worst.append((similarity, spec.label, passage[:20]))
     worst.sort()
     assert worst[0][0] >= 0.9, worst[:3]
+
+
+def test_a_missing_font_is_one_clear_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    import importlib.util
+
+    from handlers import cards
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "noto_cjk_sans_otc" else real(
+        name, *a))
+    cards.card_font.cache_clear()
+    cards._face_index.cache_clear()
+    try:
+        with pytest.raises(cards.CardFontMissing, match="install the package noto-cjk-sans-otc"):
+            cards.card_font(40)
+    finally:
+        cards.card_font.cache_clear()
+        cards._face_index.cache_clear()
