@@ -28,7 +28,7 @@ from bot.storage import Store
 from bot.transport import AiohttpRequest
 from content import Speech, load_speech
 from content.summary import warm_up
-from handlers import buttons, errors, finding, groups, inline, reading, sharing, stats, subscriptions
+from handlers import buttons, errors, finding, groups, inline, reading, sharing, stats, study, subscriptions
 from handlers.cards import card_font
 from handlers.catalog import MENU
 from handlers.context import CONTEXT_TYPES, BotContext, ChatDefaults
@@ -62,6 +62,7 @@ def register_handlers(app: App) -> None:
     subscriptions.register(app)  # /subscribe /unsubscribe /settime /timezone /settings
     stats.register(app)  # /stats: the owner's report (others: as an unknown command)
     sharing.register(app)  # /card: a quote as a picture
+    study.register(app)  # /plan /progress /quiz /rank /saved /forget /privacy, poll answers
     buttons.register(app)  # every inline-keyboard press
     inline.register(app)  # @bot queries
     groups.register(app)  # my_chat_member: greet, pause on removal
@@ -147,6 +148,7 @@ class Services:
             app.bot_data.store = self.store.chats
             app.bot_data.insights = self.store.insights
             app.bot_data.cards = self.store.cards
+            app.bot_data.study = self.store.study
             self.ops.store = self.store
         for lang, entries in MENU.items():
             commands = [BotCommand(name, description) for name, description in entries]
@@ -172,7 +174,7 @@ class Services:
     async def post_shutdown(self, app: App) -> None:
         """Close what post_init opened."""
         if self.store is not None:
-            app.bot_data.store = app.bot_data.insights = app.bot_data.cards = None
+            app.bot_data.store = app.bot_data.insights = app.bot_data.cards = app.bot_data.study = None
             self.ops.store = None
             await self.store.close()
             self.store = None

@@ -6,7 +6,7 @@ from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler
 
 from handlers import callbacks as cb
-from handlers import finding, reading, sharing, subscriptions
+from handlers import finding, reading, sharing, study, subscriptions
 from handlers.catalog import text
 from handlers.common import lang_of
 from handlers.context import BotContext
@@ -27,6 +27,15 @@ async def press(update: Update, context: BotContext) -> None:
             return
         await query.answer()
         await sharing.press_card(update, context, data.kind, data.value)
+        return
+    if isinstance(data, cb.Done):
+        await study.mark_done(update, context, data.day)
+        return
+    if isinstance(data, cb.Save):
+        await study.toggle_saved(update, context, data.ref)
+        return
+    if isinstance(data, cb.Forget):
+        await study.forget(update, context)
         return
     if isinstance(data, cb.Setting):  # settings buttons live with the subscription handlers
         await subscriptions.press_setting(update, context, data)

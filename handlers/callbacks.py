@@ -73,9 +73,32 @@ class Card:
     value: str
 
 
-Callback = Outline | Read | Send | Another | Principle | Setting | Card
+@dataclass(frozen=True)
+class Done:
+    """A member read the plan's passage of ``day``."""
+
+    prefix: ClassVar[str] = "p"
+    day: int
+
+
+@dataclass(frozen=True)
+class Save:
+    """Bookmark (or un-bookmark) ``ref``: ``q:<quote number>`` or ``n:<node id>``."""
+
+    prefix: ClassVar[str] = "b"
+    ref: str
+
+
+@dataclass(frozen=True)
+class Forget:
+    """The member confirmed /forget."""
+
+    prefix: ClassVar[str] = "f"
+
+
+Callback = Outline | Read | Send | Another | Principle | Setting | Card | Done | Save | Forget
 _TYPES: dict[str, type[Callback]] = {cls.prefix: cls for cls in (Outline, Read, Send, Another, Principle, Setting,
-                                                                  Card)}
+                                                                  Card, Done, Save, Forget)}
 
 
 def _fit(value: str, budget: int) -> str:

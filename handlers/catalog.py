@@ -105,7 +105,7 @@ ZH: dict[str, str] = {
     "bad_zone": "不认识时区“{zone}”。请用 IANA 名称，如 Asia/Shanghai、Europe/Berlin，或从下面选择：",
     "not_admin": "只有本群管理员可以修改推送设置。",
     "no_store": "推送功能暂不可用（没有配置数据库）。",
-    "settings": "⚙️ <b>每日推送设置</b>\n状态：{state}\n时间：每天 {time}\n时区：{zone}\n形式：{format}",
+    "settings": "⚙️ <b>每日推送设置</b>\n状态：{state}\n时间：每天 {time}\n时区：{zone}\n形式：{format}\n答题：{polls}",
     "format_text": "文字",
     "format_card": "图片（附文字说明）",
     "btn_format_card": "🖼 改为图片",
@@ -117,6 +117,46 @@ ZH: dict[str, str] = {
     "btn_sub_off": "🔕 关闭推送",
     "btn_zone": "🌏 更改时区",
     "group_hello_again": "欢迎回来！每日推送已恢复：每天 {time}（{zone}）。",
+    "plan_day": "📖 <b>学习计划 第 {day}/{days} 天</b>：{labels}\n\n{text}",
+    "plan_more": "……（未完，点“继续阅读”）",
+    "plan_started": "✅ 学习计划已开始：{days} 天读完全文，每天一段，随每日推送发出。今天是第 1 天。",
+    "plan_done": "🎉 学习计划的 {days} 天已经读完。发送 /plan 重新开始，或 /plan 10 选择天数。",
+    "plan_stopped": "学习计划已停止。",
+    "plan_not_yet": "学习计划将于 {date} 开始。",
+    "usage_plan": "用法：/plan（开始或查看）、/plan 10（{min}–{max} 天）、/plan stop（停止）",
+    "btn_done": "✅ 读完了",
+    "btn_continue": "📄 继续阅读",
+    "read_marked": "已记录。连续学习 {streak} 天。",
+    "read_again": "今天这段已经记过了。连续学习 {streak} 天。",
+    "progress_member": (
+        "📊 <b>我的学习</b>\n已读章节：{read}/{total}\n连续学习：{streak} 天\n答题：{right}/{answered} 正确"
+    ),
+    "progress_group": "📊 <b>本群学习进度</b>\n计划：第 {day}/{days} 天\n今天读完的成员：{today} 人",
+    "progress_group_none": "📊 本群还没有学习计划。管理员可发送 /plan 开始。",
+    "quiz_unavailable": "答题暂不可用（没有配置数据库）。",
+    "rank": "🏆 <b>本周答题榜</b>（{week}）\n{lines}",
+    "rank_line": "{n}. {name}：{right}/{answered}",
+    "rank_none": "🏆 本周（{week}）还没有人答题。本群的答题是匿名的，或还没有开始：/quiz",
+    "saved": "☆ <b>我的收藏</b>\n{lines}",
+    "saved_line": "{n}. {label} {text}",
+    "saved_none": "还没有收藏。在金句、搜索结果或章节下点“☆ 收藏”。",
+    "saved_added": "已收藏。发送 /saved 查看。",
+    "saved_removed": "已取消收藏。",
+    "btn_save": "☆ 收藏",
+    "forget_ask": "确定要删除机器人保存的关于你的全部数据吗？（答题、学习进度、收藏）此操作不能撤销。",
+    "btn_forget": "🗑 确认删除",
+    "forgotten": "已删除：{rows} 条记录。",
+    "privacy": (
+        "🔒 <b>隐私说明</b>\n本机器人保存：每个聊天的推送设置；你点“读完了”的日期与段落（用于连续天数和进度）；"
+        "你对非匿名答题的回答和名字（用于本群榜单）；你的收藏。没有结果的搜索只保存文字和次数，不保存是谁搜的。"
+        "\n群内进度只显示人数，不显示名字。发送 /forget 删除关于你的全部数据。"
+    ),
+    "state_polls_open": "公开（显示答题者）",
+    "state_polls_anonymous": "匿名",
+    "btn_polls_open": "👥 答题改为公开",
+    "btn_polls_anonymous": "🙈 答题改为匿名",
+    "btn_quiz_daily_on": "❓ 推送附带每日一题",
+    "btn_quiz_daily_off": "❓ 推送不附带题目",
     "stats": (
         "📊 <b>运行概况</b>\n\n<b>聊天</b>（总数 / 订阅中）\n{chats}\n\n<b>推送时间</b>（订阅数）\n{schedule}\n\n"
         "<b>近 7 天推送</b>\n{deliveries}\n\n<b>问题</b>\n{failures}\n\n<b>没有结果的搜索</b>\n{misses}"
@@ -212,7 +252,10 @@ EN: dict[str, str] = {
     "bad_zone": "Unknown time zone “{zone}”. Use an IANA name such as Asia/Shanghai or Europe/Berlin, or choose:",
     "not_admin": "Only this group's administrators can change the reminder settings.",
     "no_store": "The daily reminder is unavailable (no database configured).",
-    "settings": "⚙️ <b>Daily reminder</b>\nState: {state}\nTime: every day at {time}\nTime zone: {zone}\nAs: {format}",
+    "settings": (
+        "⚙️ <b>Daily reminder</b>\nState: {state}\nTime: every day at "
+        "{time}\nTime zone: {zone}\nAs: {format}\nQuizzes: {polls}"
+    ),
     "format_text": "text",
     "format_card": "a picture with its text",
     "btn_format_card": "🖼 As a picture",
@@ -224,6 +267,54 @@ EN: dict[str, str] = {
     "btn_sub_off": "🔕 Turn off",
     "btn_zone": "🌏 Time zone",
     "group_hello_again": "Welcome back! The daily reminder resumes: every day at {time} ({zone}).",
+    "plan_day": "📖 <b>Reading plan, day {day}/{days}</b>: {labels}\n\n{text}",
+    "plan_more": "… (to be continued: tap “Continue”)",
+    "plan_started": (
+        "✅ Reading plan started: the whole speech in {days} days, one "
+        "passage a day with the daily reminder. Today is day 1."
+    ),
+    "plan_done": "🎉 All {days} days of the plan are read. /plan starts again; /plan 10 chooses the pace.",
+    "plan_stopped": "The reading plan is stopped.",
+    "plan_not_yet": "The reading plan starts on {date}.",
+    "usage_plan": "Usage: /plan (start or show), /plan 10 ({min}–{max} days), /plan stop",
+    "btn_done": "✅ Done",
+    "btn_continue": "📄 Continue",
+    "read_marked": "Noted. Your streak: {streak} days.",
+    "read_again": "Already noted for today. Your streak: {streak} days.",
+    "progress_member": (
+        "📊 <b>My progress</b>\nSections read: {read}/{total}\nStreak: "
+        "{streak} days\nQuizzes: {right}/{answered} right"
+    ),
+    "progress_group": "📊 <b>This group's progress</b>\nPlan: day {day}/{days}\nMembers done today: {today}",
+    "progress_group_none": "📊 This group has no reading plan. Admins can send /plan.",
+    "quiz_unavailable": "Quizzes are unavailable (no database configured).",
+    "rank": "🏆 <b>This week's quiz ranking</b> ({week})\n{lines}",
+    "rank_line": "{n}. {name}: {right}/{answered}",
+    "rank_none": "🏆 Nobody has answered this week ({week}). Quizzes here are anonymous, or have not started: /quiz",
+    "saved": "☆ <b>My bookmarks</b>\n{lines}",
+    "saved_line": "{n}. {label} {text}",
+    "saved_none": "No bookmarks yet. Tap “☆ Save” under a quote, a search hit or a section.",
+    "saved_added": "Saved. /saved lists them.",
+    "saved_removed": "Removed from your bookmarks.",
+    "btn_save": "☆ Save",
+    "forget_ask": (
+        "Delete everything the bot stores about you (quiz answers, "
+        "reading progress, bookmarks)? This cannot be undone."
+    ),
+    "btn_forget": "🗑 Delete",
+    "forgotten": "Deleted: {rows} records.",
+    "privacy": (
+        "🔒 <b>Privacy</b>\nThe bot stores each chat's reminder settings; when you tap “Done” and on which passage "
+        "(for streaks and progress); your answers to non-anonymous quizzes with your name (for the group's ranking); "
+        "your bookmarks. Searches that found nothing are stored as text and count, never who searched."
+        "\nGroup progress shows counts, never names. /forget deletes everything about you."
+    ),
+    "state_polls_open": "open (shows who answered)",
+    "state_polls_anonymous": "anonymous",
+    "btn_polls_open": "👥 Open quizzes",
+    "btn_polls_anonymous": "🙈 Anonymous quizzes",
+    "btn_quiz_daily_on": "❓ Add the day's quiz",
+    "btn_quiz_daily_off": "❓ No daily quiz",
     "stats": (
         "📊 <b>Bot overview</b>\n\n<b>Chats</b> (all / subscribed)\n{chats}\n\n<b>Reminder times</b> "
         "(subscriptions)\n{schedule}\n\n<b>Reminders, last 7 days</b>\n{deliveries}\n\n<b>Problems</b>\n{failures}"

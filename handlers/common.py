@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+from zoneinfo import ZoneInfo
 
 from telegram import Chat, Update
 from telegram.error import BadRequest
@@ -25,6 +26,13 @@ def quote_number(context: BotContext, found: Quote) -> int | None:
     """The quote's number among the speech's quote candidates (what its card button carries)."""
     pool = candidates(context.speech)
     return pool.index(found) if found in pool else None
+
+
+async def chat_zone(update: Update, context: BotContext) -> ZoneInfo:
+    """The chat's own time zone if it has settings, else the bot's default."""
+    chat = update.effective_chat
+    row = await context.store.chat(chat.id) if context.store and chat else None
+    return ZoneInfo(row.timezone) if row else context.zone
 
 
 def in_group(update: Update) -> bool:

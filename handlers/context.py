@@ -6,14 +6,16 @@ Nothing here imports ``bot``: what handlers need arrives as plain values and pro
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot
 
 from content import Speech
-from handlers.store import CardFiles, ChatStore, Insights
+from handlers.store import CardFiles, ChatStore, Insights, Study
 
 
 @dataclass(frozen=True)
@@ -33,6 +35,8 @@ class BotData:
         self.store: ChatStore | None = None
         self.insights: Insights | None = None
         self.cards: CardFiles | None = None  # file_ids of uploaded cards (None: upload every time)
+        self.study: Study | None = None  # plans, quizzes, bookmarks (None without a database)
+        self.clock: Callable[[], datetime] = lambda: datetime.now(UTC)  # tests travel in time here
         self.owners: frozenset[int] = frozenset()  # Telegram user ids allowed to see /stats
         self.greeted: set[int] = set()  # groups introduced to since their last addition
         self.admin_cache: dict[tuple[int, int], tuple[float, bool]] = {}  # (chat, user) → (expiry, admin)
@@ -64,6 +68,10 @@ class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], B
     def insights(self) -> Insights | None:
         """The owner's report and the no-hit query counts, or None without a database."""
         return self.bot_data.insights
+
+    def now(self) -> datetime:
+        """The current instant (from ``BotData.clock``)."""
+        return self.bot_data.clock()
 
     @property
     def zone(self) -> ZoneInfo:

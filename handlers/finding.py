@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from telegram import Update
 from telegram.ext import Application, CommandHandler, MessageHandler, filters
@@ -14,7 +12,7 @@ from content.quotes import pick, quote_of_day
 from content.shen import principle, principles, reminder
 from content.summary import summarize
 from handlers import groups, reading, render
-from handlers.common import argument, argument_too_long, edit, in_group, lang_of, quote_number, say, send
+from handlers.common import argument, argument_too_long, chat_zone, edit, in_group, lang_of, quote_number, say, send
 from handlers.context import BotContext
 
 ONLY_NEW = filters.UpdateType.MESSAGE
@@ -111,16 +109,9 @@ async def another_quote(update: Update, context: BotContext, node_id: str, keywo
 
 async def today(update: Update, context: BotContext) -> None:
     """/today: today's 慎 principle and the quote of the day."""
-    day = datetime.now(await _zone(update, context)).date()
+    day = context.now().astimezone(await chat_zone(update, context)).date()
     await send(update, context, [render.today(lang_of(update), day, reminder(context.speech, day),
                                               quote_of_day(context.speech, day))])
-
-
-async def _zone(update: Update, context: BotContext) -> ZoneInfo:
-    """The chat's own time zone if it has settings, else the bot's default."""
-    chat = update.effective_chat
-    row = await context.store.chat(chat.id) if context.store and chat else None
-    return ZoneInfo(row.timezone) if row else context.zone
 
 
 async def summary(update: Update, context: BotContext) -> None:

@@ -19,6 +19,7 @@ from datetime import date
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from content import Node, Speech
+from content.plan import Passage
 from content.quotes import Quote
 from content.search import Hit
 from content.sentences import split_sentences
@@ -27,7 +28,7 @@ from content.shen import Reminder, principles
 from content.summary import Summary
 from handlers import callbacks as cb
 from handlers.catalog import Html, text
-from handlers.store import StatsReport
+from handlers.store import Standing, StatsReport
 
 PAGE_CHARS = 3500
 GROUP_CHARS = 1000
@@ -188,7 +189,7 @@ def show(speech: Speech, lang: str, node_id: str, in_group: bool, bot_username: 
     row.append(button(text(lang, "btn_outline"), cb.Outline("")))
     if following:
         row.append(button(text(lang, "btn_next"), cb.Read(following.id)))
-    screens[-1].buttons = [row]
+    screens[-1].buttons = [row, [save_button(lang, f"n:{node.id}")]]
     return screens
 
 
@@ -222,7 +223,8 @@ def search_results(lang: str, query: str, hits: list[Hit], related: list[Hit] | 
     hits = hits + related
     labels = {hit.id: hit.label or hit.id for hit in reversed(hits)}  # first hit's label per node, in order
     rows = [[button(text(lang, "btn_read", label=shorten(labels[i], 16)), cb.Send(i)),
-             button(text(lang, "btn_card"), cb.Card("n", i))] for i in dict.fromkeys(hit.id for hit in hits)]
+             button(text(lang, "btn_card"), cb.Card("n", i)), save_button(lang, f"n:{i}")]
+            for i in dict.fromkeys(hit.id for hit in hits)]
     return Screen(Html("\n\n".join(lines)), rows)
 
 
@@ -234,6 +236,7 @@ def quote(lang: str, item: Quote, keyword: str = "", node_id: str = "", number: 
              button(text(lang, "btn_read", label=item.label), cb.Send(item.id))]]
     if number is not None:
         rows[0].append(button(text(lang, "btn_card"), cb.Card("q", str(number))))
+        rows.append([save_button(lang, f"q:{number}")])
     return Screen(text(lang, "quote", text=item.text, label=item.label), rows)
 
 
@@ -302,3 +305,53 @@ def stats(lang: str, report: StatsReport) -> list[Screen]:
         misses=_lines(lang, [text(lang, "stats_miss", query=shorten(q, 60), count=n) for q, n in report.misses]),
     )
     return [Screen(body)]
+
+
+# --- group study ---------------------------------------------------------------------------
+
+PLAN_CHARS = 1500  # a plan day's text inline; the rest behind "continue"
+
+
+def plan_day(lang: str, passage: Passage, days: int) -> Screen:
+    """A plan day: the passage (cut at a sentence end past ``PLAN_CHARS``), "done", "continue"."""
+    shown = passage.text
+    if utf16_len(shown) > PLAN_CHARS:
+        shown = paginate(shown, PLAN_CHARS)[0]
+    body = text(lang, "plan_day", day=passage.day, days=days, labels="、".join(passage.labels), text=shown)
+    if shown != passage.text:
+        body = Html(body + "\n" + text(lang, "plan_more"))
+    row = [button(text(lang, "btn_done"), cb.Done(passage.day))]
+    if shown != passage.text:
+        row.append(button(text(lang, "btn_continue"), cb.Send(passage.ids[0])))
+    return Screen(body, [row])
+
+
+def with_plan(reminder_screen: Screen, lang: str, passage: Passage, days: int) -> Screen:
+    """The daily reminder and the plan's passage as one message (under Telegram's limit)."""
+    day = plan_day(lang, passage, days)
+    body = Html(reminder_screen.text + "\n\n" + day.text)
+    if utf16_len(body) > PAGE_CHARS:  # never: the passage is cut at PLAN_CHARS; belt and braces
+        return reminder_screen
+    return Screen(body, reminder_screen.buttons + day.buttons)
+
+
+def rank(lang: str, week: str, standings: list[Standing]) -> Screen:
+    if not standings:
+        return Screen(text(lang, "rank_none", week=week))
+    lines = "\n".join(text(lang, "rank_line", n=n, name=shorten(s.name, 24), right=s.correct, answered=s.answered)
+                      for n, s in enumerate(standings, start=1))
+    return Screen(text(lang, "rank", week=week, lines=Html(lines)))
+
+
+def saved(lang: str, items: list[tuple[str, str, str, cb.Callback]]) -> Screen:
+    """Bookmarks: ``(label, text, ref, open button data)`` each, with a button to open each."""
+    if not items:
+        return Screen(text(lang, "saved_none"))
+    lines = "\n".join(text(lang, "saved_line", n=n, label=label, text=shorten(body, 40))
+                      for n, (label, body, _, _) in enumerate(items, start=1))
+    rows = [[button(f"{n}. {shorten(label, 20)}", target)] for n, (label, _, _, target) in enumerate(items, start=1)]
+    return Screen(text(lang, "saved", lines=Html(lines)), rows[:20])
+
+
+def save_button(lang: str, ref: str) -> InlineKeyboardButton:
+    return button(text(lang, "btn_save"), cb.Save(ref))

@@ -8,7 +8,7 @@ reaches the rendering code only if it is added here on purpose.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Protocol
 
 
@@ -25,6 +25,8 @@ class ChatRecord:
     timezone: str  # IANA name
     next_due_at: datetime | None  # UTC; None unless subscribed and not paused
     reminder_format: str = "text"  # the daily reminder as "text" or as a "card" (picture + caption)
+    open_polls: bool = False  # quizzes in this group show who answered (and feed /rank)
+    quiz_daily: bool = False  # the daily reminder comes with the day's quiz
 
 
 class ChatStore(Protocol):
@@ -43,7 +45,8 @@ class ChatStore(Protocol):
         ...
 
     async def configure(self, chat_id: int, kind: str, push_time: str | None = None,
-                        zone: str | None = None, reminder_format: str | None = None) -> ChatRecord:
+                        zone: str | None = None, reminder_format: str | None = None,
+                        open_polls: bool | None = None, quiz_daily: bool | None = None) -> ChatRecord:
         """Change the time, the zone or the reminder's format (also before subscribing)."""
         ...
 
@@ -90,4 +93,67 @@ class Insights(Protocol):
 
     async def report(self) -> StatsReport:
         """The owner's report as of now."""
+        ...
+
+
+@dataclass(frozen=True)
+class PlanRecord:
+    """A chat's reading plan."""
+
+    chat_id: int
+    days: int
+    start_date: date  # local to the chat
+
+
+@dataclass(frozen=True)
+class Standing:
+    """One line of a weekly leaderboard."""
+
+    name: str
+    correct: int
+    answered: int
+
+
+class Study(Protocol):
+    """Reading plans, quizzes, bookmarks: what members do, for their progress and leaderboards."""
+
+    async def plan(self, chat_id: int) -> PlanRecord | None: ...
+
+    async def start_plan(self, chat_id: int, days: int, start_date: date) -> PlanRecord: ...
+
+    async def stop_plan(self, chat_id: int) -> bool: ...
+
+    async def mark_read(self, user_id: int, chat_id: int, day: int, passage: str, read_on: date) -> bool:
+        """True if this is new (a second tap changes nothing)."""
+        ...
+
+    async def reading_dates(self, user_id: int) -> list[date]: ...
+
+    async def passages_read(self, user_id: int) -> set[str]:
+        """The node ids of every passage the member marked as read, in any chat."""
+        ...
+
+    async def readers(self, chat_id: int, day: int) -> int: ...
+
+    async def remember_poll(self, poll_id: str, chat_id: int, question: str, correct: int, anonymous: bool) -> None: ...
+
+    async def record_answer(self, poll_id: str, user_id: int, name: str, options: tuple[int, ...],
+                            now: datetime) -> bool | None:
+        """Whether the answer was right; None for a poll the bot does not know."""
+        ...
+
+    async def rank(self, chat_id: int, week: str, limit: int = 10) -> list[Standing]: ...
+
+    async def quiz_score(self, user_id: int) -> tuple[int, int]:
+        """(right, answered) over every quiz the member answered."""
+        ...
+
+    async def bookmarks(self, user_id: int) -> list[str]: ...
+
+    async def toggle_bookmark(self, user_id: int, ref: str) -> bool:
+        """Save ``ref`` (q:<quote number> or n:<node id>), or remove it if saved; True if saved now."""
+        ...
+
+    async def forget(self, user_id: int) -> int:
+        """Delete everything stored about the member; returns how many rows went."""
         ...

@@ -70,7 +70,7 @@ async def is_admin(update: Update, context: BotContext) -> bool:
     return admin
 
 
-async def _guard(update: Update, context: BotContext) -> bool:
+async def guard(update: Update, context: BotContext) -> bool:
     """True when the change may go ahead; otherwise the user has been told why not."""
     if context.store is None:
         await _tell(update, context, "no_store")
@@ -103,15 +103,21 @@ def settings_screen(lang: str, row: ChatRecord | None, defaults: ChatDefaults) -
     else:
         state = text(lang, "state_on") if subscribed else text(lang, "state_off")
     card = bool(row and row.reminder_format == "card")
+    open_polls, quiz_daily = bool(row and row.open_polls), bool(row and row.quiz_daily)
     body = text(lang, "settings", state=state, time=row.push_time if row else defaults.push_time,
                 zone=row.timezone if row else defaults.timezone,
-                format=text(lang, "format_card") if card else text(lang, "format_text"))
+                format=text(lang, "format_card") if card else text(lang, "format_text"),
+                polls=text(lang, "state_polls_open") if open_polls else text(lang, "state_polls_anonymous"))
     toggle = button(text(lang, "btn_sub_off"), cb.Setting("off")) if subscribed else button(
         text(lang, "btn_sub_on"), cb.Setting("on"))
     times = [button(t, cb.Setting("time", t)) for t in COMMON_TIMES]
     form = (button(text(lang, "btn_format_text"), cb.Setting("fmt", "text")) if card
             else button(text(lang, "btn_format_card"), cb.Setting("fmt", "card")))
-    rows = [[toggle, button(text(lang, "btn_zone"), cb.Setting("zones"))], times[:4], times[4:], [form]]
+    polls = (button(text(lang, "btn_polls_anonymous"), cb.Setting("polls", "anonymous")) if open_polls
+             else button(text(lang, "btn_polls_open"), cb.Setting("polls", "open")))
+    daily = (button(text(lang, "btn_quiz_daily_off"), cb.Setting("quiz", "off")) if quiz_daily
+             else button(text(lang, "btn_quiz_daily_on"), cb.Setting("quiz", "on")))
+    rows = [[toggle, button(text(lang, "btn_zone"), cb.Setting("zones"))], times[:4], times[4:], [form], [polls, daily]]
     return Screen(body, rows)
 
 
@@ -135,7 +141,7 @@ async def subscribe(update: Update, context: BotContext) -> None:
     if value and at is None:
         await say(update, context, "usage_subscribe")
         return
-    if not await _guard(update, context):
+    if not await guard(update, context):
         return
     assert context.store is not None and update.effective_chat is not None
     row = await context.store.subscribe(update.effective_chat.id, _kind(update), lang_of(update),
@@ -145,7 +151,7 @@ async def subscribe(update: Update, context: BotContext) -> None:
 
 async def unsubscribe(update: Update, context: BotContext) -> None:
     """/unsubscribe: stop the daily reminder."""
-    if not await _guard(update, context):
+    if not await guard(update, context):
         return
     assert context.store is not None and update.effective_chat is not None
     changed = await context.store.unsubscribe(update.effective_chat.id)
@@ -158,7 +164,7 @@ async def settime(update: Update, context: BotContext) -> None:
     if at is None:
         await say(update, context, "usage_settime")
         return
-    if not await _guard(update, context):
+    if not await guard(update, context):
         return
     assert context.store is not None and update.effective_chat is not None
     row = await context.store.configure(update.effective_chat.id, _kind(update), push_time=format_time(at))
@@ -176,7 +182,7 @@ async def timezone(update: Update, context: BotContext) -> None:
     if zone is None:
         await send(update, context, [zone_screen(lang, typed)])
         return
-    if not await _guard(update, context):
+    if not await guard(update, context):
         return
     assert context.store is not None and update.effective_chat is not None
     await context.store.configure(update.effective_chat.id, _kind(update), zone=zone)
@@ -199,7 +205,7 @@ async def press_setting(update: Update, context: BotContext, data: cb.Setting) -
     query = update.callback_query
     assert query is not None and update.effective_chat is not None
     lang = lang_of(update)
-    if not await _guard(update, context):  # the picker too: the panel is shared in a group
+    if not await guard(update, context):  # the picker too: the panel is shared in a group
         return
     if data.action == "zones":
         await query.answer()
@@ -215,6 +221,10 @@ async def press_setting(update: Update, context: BotContext, data: cb.Setting) -
         await context.store.configure(chat_id, kind, push_time=data.value)
     elif data.action == "fmt" and data.value in ("text", "card"):
         await context.store.configure(chat_id, kind, reminder_format=data.value)
+    elif data.action == "polls" and data.value in ("open", "anonymous"):
+        await context.store.configure(chat_id, kind, open_polls=data.value == "open")
+    elif data.action == "quiz" and data.value in ("on", "off"):
+        await context.store.configure(chat_id, kind, quiz_daily=data.value == "on")
     elif data.action == "zone" and resolve_zone(data.value):
         await context.store.configure(chat_id, kind, zone=resolve_zone(data.value))
     else:

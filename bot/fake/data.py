@@ -8,7 +8,18 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 
 from bot.storage import Store
-from bot.storage.models import ChatRow, DeliveryRow, SearchMissRow
+from bot.storage.models import (
+    AnswerRow,
+    BookmarkRow,
+    CardFileRow,
+    ChatRow,
+    DeliveryRow,
+    MemberRow,
+    PlanRow,
+    QuizRow,
+    ReadingRow,
+    SearchMissRow,
+)
 
 
 async def seed_chats(store: Store, chat_ids: Iterable[int], due_at: datetime, lang: str = "zh") -> None:
@@ -32,8 +43,10 @@ async def deliveries(store: Store, chat_id: int | None = None) -> list[DeliveryR
 
 
 async def reset(store: Store) -> None:
-    """Delete every chat, delivery and search count."""
+    """Delete every row of every table."""
     async with store.db.sessions.begin() as session:
+        for table in (AnswerRow, QuizRow, ReadingRow, PlanRow, BookmarkRow, MemberRow, CardFileRow):
+            await session.execute(table.__table__.delete())
         await session.execute(SearchMissRow.__table__.delete())
         await session.execute(DeliveryRow.__table__.delete())
         await session.execute(ChatRow.__table__.delete())

@@ -15,6 +15,7 @@ from bot.storage.chats import CardFileRepository, ChatRepository
 from bot.storage.deliveries import LEASE, MAX_ATTEMPTS, RETRY_DELAY, DeliveryQueue, Due, Outcome
 from bot.storage.engine import Database
 from bot.storage.insights import InsightRepository
+from bot.storage.study import StudyRepository
 
 __all__ = [
     "LEASE",
@@ -39,6 +40,7 @@ class Store:
     deliveries: DeliveryQueue
     insights: InsightRepository
     cards: CardFileRepository
+    study: StudyRepository
 
     @classmethod
     async def open(cls, settings: Settings) -> Store:
@@ -47,7 +49,7 @@ class Store:
         catch_up = timedelta(hours=settings.catch_up_hours)
         return cls(db, ChatRepository(db, settings.timezone, settings.push_time, catch_up),
                    DeliveryQueue(db, catch_up), InsightRepository(db, timedelta(days=settings.retention_days)),
-                   CardFileRepository(db))
+                   CardFileRepository(db), StudyRepository(db, settings.timezone))
 
     async def close(self) -> None:
         await self.db.close()

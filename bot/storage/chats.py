@@ -19,7 +19,8 @@ def record(row: ChatRow) -> ChatRecord:
     """The plain, frozen view of a row that handlers get."""
     return ChatRecord(chat_id=row.chat_id, kind=row.kind, lang=row.lang, subscribed=row.subscribed,
                       paused=row.paused, push_time=row.push_time, timezone=row.timezone,
-                      next_due_at=row.next_due_at, reminder_format=row.reminder_format or "text")
+                      next_due_at=row.next_due_at, reminder_format=row.reminder_format or "text",
+                      open_polls=bool(row.open_polls), quiz_daily=bool(row.quiz_daily))
 
 
 class ChatRepository:
@@ -41,7 +42,8 @@ class ChatRepository:
         now = datetime.now(UTC)
         if row is None:
             row = ChatRow(chat_id=chat_id, kind=kind, lang="zh", subscribed=False, paused=False,
-                          push_time=self.push_time, timezone=self.timezone, updated_at=now, reminder_format="text")
+                          push_time=self.push_time, timezone=self.timezone, updated_at=now, reminder_format="text",
+                          open_polls=False, quiz_daily=False)
             session.add(row)
         for key, value in values.items():
             setattr(row, key, value)
@@ -68,7 +70,8 @@ class ChatRepository:
             return True
 
     async def configure(self, chat_id: int, kind: str, push_time: str | None = None,
-                        zone: str | None = None, reminder_format: str | None = None) -> ChatRecord:
+                        zone: str | None = None, reminder_format: str | None = None,
+                        open_polls: bool | None = None, quiz_daily: bool | None = None) -> ChatRecord:
         async with self.db.sessions.begin() as session:
             values: dict[str, object] = {}
             if push_time:
@@ -77,6 +80,10 @@ class ChatRepository:
                 values["timezone"] = zone
             if reminder_format in ("text", "card"):
                 values["reminder_format"] = reminder_format
+            if open_polls is not None:
+                values["open_polls"] = open_polls
+            if quiz_daily is not None:
+                values["quiz_daily"] = quiz_daily
             return record(await self._upsert(session, chat_id, kind, **values))
 
     async def set_member(self, chat_id: int, kind: str, present: bool) -> ChatRecord:

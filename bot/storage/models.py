@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, Boolean, Date, DateTime, Dialect, Index, Integer, String, UniqueConstraint
+from sqlalchemy import BigInteger, Boolean, Date, DateTime, Dialect, Index, Integer, String, UniqueConstraint, false
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
@@ -55,6 +55,8 @@ class ChatRow(Base):
     lease_owner: Mapped[str | None] = mapped_column(String(64), nullable=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
     reminder_format: Mapped[str] = mapped_column(String(8), server_default="text")  # text | card
+    open_polls: Mapped[bool] = mapped_column(Boolean, server_default=false())  # group quizzes show who answered
+    quiz_daily: Mapped[bool] = mapped_column(Boolean, server_default=false())  # the push adds the day's quiz
 
     __table_args__ = (Index("ix_chats_due", "subscribed", "paused", "next_due_at"),)
 
@@ -98,3 +100,76 @@ class SearchMissRow(Base):
     query: Mapped[str] = mapped_column(String(100), primary_key=True)
     count: Mapped[int] = mapped_column(Integer)
     last_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class PlanRow(Base):
+    """A chat's reading plan: ``days`` passages in speech order from ``start_date`` (local)."""
+
+    __tablename__ = "plans"
+
+    chat_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    days: Mapped[int] = mapped_column(Integer)
+    start_date: Mapped[date] = mapped_column(Date)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class ReadingRow(Base):
+    """A member marked a plan day's passage as read (in a chat, on a local date)."""
+
+    __tablename__ = "readings"
+
+    user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    chat_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    day: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    passage: Mapped[str] = mapped_column(String(200))  # the node ids of the day, comma-separated
+    read_on: Mapped[date] = mapped_column(Date)
+
+    __table_args__ = (Index("ix_readings_chat_day", "chat_id", "day"),)
+
+
+class QuizRow(Base):
+    """A quiz poll the bot sent: poll_answer updates carry no chat, so the chat is kept here."""
+
+    __tablename__ = "quizzes"
+
+    poll_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    question: Mapped[str] = mapped_column(String(100))
+    correct: Mapped[int] = mapped_column(Integer)
+    anonymous: Mapped[bool] = mapped_column(Boolean)
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class AnswerRow(Base):
+    """A member's answer to a (non-anonymous) quiz poll, with the ISO week of the chat's zone."""
+
+    __tablename__ = "answers"
+
+    poll_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    name: Mapped[str] = mapped_column(String(64))
+    correct: Mapped[bool] = mapped_column(Boolean)
+    week: Mapped[str] = mapped_column(String(8))  # 2026-W48
+    answered_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    __table_args__ = (Index("ix_answers_rank", "chat_id", "week", "user_id"), Index("ix_answers_user", "user_id"))
+
+
+class BookmarkRow(Base):
+    """A member's bookmark: ``q:<quote number>`` or ``n:<node id>``."""
+
+    __tablename__ = "bookmarks"
+
+    user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    ref: Mapped[str] = mapped_column(String(40), primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class MemberRow(Base):
+    """A member's own settings."""
+
+    __tablename__ = "members"
+
+    user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    saved_as_daily: Mapped[bool] = mapped_column(Boolean, server_default=false())

@@ -13,7 +13,7 @@ from content.shen import reminder
 async def test_search_marks_the_match_in_bold(bot: LocalBot) -> None:
     reply = await bot.private().send("/search 抓铁有恨")
     assert "<b>二（一）</b>" in reply.html and "<b>抓铁有痕</b>" in reply.html
-    assert [b["text"] for b in reply.messages[0].buttons] == ["二（一） 阅读", "🖼 图片"]
+    assert [b["text"] for b in reply.messages[0].buttons] == ["二（一） 阅读", "🖼 图片", "☆ 收藏"]
 
 
 async def test_search_hit_button_sends_the_section(bot: LocalBot) -> None:

@@ -70,7 +70,7 @@ async def test_show_accepts_the_speech_notation(bot: LocalBot) -> None:
         reply = await chat.send(f"/show {ref}")
         assert reply.text.startswith("【四（二）】")
     buttons = [b["text"] for b in reply.messages[-1].buttons]
-    assert buttons == ["◀ 上一节", "📖 目录", "下一节 ▶"]
+    assert buttons == ["◀ 上一节", "📖 目录", "下一节 ▶", "☆ 收藏"]
 
 
 async def test_show_without_id_gives_usage_and_unknown_id_lists_ids(bot: LocalBot) -> None:

@@ -1,0 +1,128 @@
+"""Group study: reading plans, readings, quiz polls and answers, bookmarks (``handlers.store.Study``)."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import case, delete, distinct, func, select
+
+from bot.storage.engine import Database
+from bot.storage.models import AnswerRow, BookmarkRow, ChatRow, MemberRow, PlanRow, QuizRow, ReadingRow
+from handlers.store import PlanRecord, Standing
+
+
+def iso_week(moment: datetime, zone: str) -> str:
+    """``2026-W48``: the ISO week of ``moment`` in ``zone``."""
+    year, week, _ = moment.astimezone(ZoneInfo(zone)).isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+class StudyRepository:
+    """Implements ``handlers.store.Study``; ``timezone`` is the default for chats without one."""
+
+    def __init__(self, db: Database, timezone: str) -> None:
+        self.db = db
+        self.timezone = timezone
+
+    async def plan(self, chat_id: int) -> PlanRecord | None:
+        async with self.db.sessions() as session:
+            row = await session.get(PlanRow, chat_id)
+            return PlanRecord(row.chat_id, row.days, row.start_date) if row else None
+
+    async def start_plan(self, chat_id: int, days: int, start_date: date) -> PlanRecord:
+        async with self.db.sessions.begin() as session:
+            row = await session.get(PlanRow, chat_id, with_for_update=True)
+            if row is None:
+                row = PlanRow(chat_id=chat_id, days=days, start_date=start_date, updated_at=datetime.now(UTC))
+                session.add(row)
+            row.days, row.start_date, row.updated_at = days, start_date, datetime.now(UTC)
+            return PlanRecord(chat_id, days, start_date)
+
+    async def stop_plan(self, chat_id: int) -> bool:
+        async with self.db.sessions.begin() as session:
+            return bool((await session.execute(delete(PlanRow).where(PlanRow.chat_id == chat_id))).rowcount)
+
+    async def mark_read(self, user_id: int, chat_id: int, day: int, passage: str, read_on: date) -> bool:
+        insert = self.db.insert(ReadingRow).values(user_id=user_id, chat_id=chat_id, day=day, passage=passage[:200],
+                                                   read_on=read_on)
+        async with self.db.sessions.begin() as session:
+            result = await session.execute(insert.on_conflict_do_nothing())
+            return bool(result.rowcount)
+
+    async def reading_dates(self, user_id: int) -> list[date]:
+        async with self.db.sessions() as session:
+            rows = await session.scalars(select(distinct(ReadingRow.read_on)).where(ReadingRow.user_id == user_id)
+                                         .order_by(ReadingRow.read_on))
+            return list(rows)
+
+    async def passages_read(self, user_id: int) -> set[str]:
+        async with self.db.sessions() as session:
+            rows = await session.scalars(select(ReadingRow.passage).where(ReadingRow.user_id == user_id))
+            return {node for passage in rows for node in passage.split(",") if node}
+
+    async def readers(self, chat_id: int, day: int) -> int:
+        async with self.db.sessions() as session:
+            return int(await session.scalar(select(func.count()).where(ReadingRow.chat_id == chat_id,
+                                                                       ReadingRow.day == day)) or 0)
+
+    async def remember_poll(self, poll_id: str, chat_id: int, question: str, correct: int, anonymous: bool) -> None:
+        async with self.db.sessions.begin() as session:
+            session.add(QuizRow(poll_id=poll_id, chat_id=chat_id, question=question[:100], correct=correct,
+                                anonymous=anonymous, sent_at=datetime.now(UTC)))
+
+    async def record_answer(self, poll_id: str, user_id: int, name: str, options: tuple[int, ...],
+                            now: datetime) -> bool | None:
+        async with self.db.sessions.begin() as session:
+            quiz = await session.get(QuizRow, poll_id)
+            if quiz is None:
+                return None
+            if not options:  # the answer was retracted (not possible in quizzes, but the API allows it)
+                await session.execute(delete(AnswerRow).where(AnswerRow.poll_id == poll_id,
+                                                              AnswerRow.user_id == user_id))
+                return False
+            chat = await session.get(ChatRow, quiz.chat_id)
+            right = options == (quiz.correct,)
+            insert = self.db.insert(AnswerRow).values(
+                poll_id=poll_id, user_id=user_id, chat_id=quiz.chat_id, name=name[:64], correct=right,
+                week=iso_week(now, chat.timezone if chat else self.timezone), answered_at=now)
+            await session.execute(insert.on_conflict_do_nothing())
+            return right
+
+    async def rank(self, chat_id: int, week: str, limit: int = 10) -> list[Standing]:
+        right = func.sum(case((AnswerRow.correct.is_(True), 1), else_=0))
+        query = (select(AnswerRow.user_id, func.max(AnswerRow.name), right, func.count())
+                 .where(AnswerRow.chat_id == chat_id, AnswerRow.week == week)
+                 .group_by(AnswerRow.user_id).order_by(right.desc(), func.count().desc(), AnswerRow.user_id)
+                 .limit(limit))
+        async with self.db.sessions() as session:
+            return [Standing(name, int(correct or 0), int(count)) for _, name, correct, count in
+                    (await session.execute(query)).all()]
+
+    async def quiz_score(self, user_id: int) -> tuple[int, int]:
+        right = func.sum(case((AnswerRow.correct.is_(True), 1), else_=0))
+        async with self.db.sessions() as session:
+            correct, count = (await session.execute(select(right, func.count()).where(
+                AnswerRow.user_id == user_id))).one()
+            return int(correct or 0), int(count)
+
+    async def bookmarks(self, user_id: int) -> list[str]:
+        async with self.db.sessions() as session:
+            return list(await session.scalars(select(BookmarkRow.ref).where(BookmarkRow.user_id == user_id)
+                                              .order_by(BookmarkRow.created_at)))
+
+    async def toggle_bookmark(self, user_id: int, ref: str) -> bool:
+        async with self.db.sessions.begin() as session:
+            existing = await session.get(BookmarkRow, (user_id, ref))
+            if existing is not None:
+                await session.delete(existing)
+                return False
+            session.add(BookmarkRow(user_id=user_id, ref=ref[:40], created_at=datetime.now(UTC)))
+            return True
+
+    async def forget(self, user_id: int) -> int:
+        gone = 0
+        async with self.db.sessions.begin() as session:
+            for table in (AnswerRow, ReadingRow, BookmarkRow, MemberRow):
+                gone += (await session.execute(delete(table).where(table.user_id == user_id))).rowcount or 0
+        return gone

@@ -1,0 +1,102 @@
+"""Reading plans: the speech cut into one passage a day, in speech order.
+
+The units are the smallest nodes that carry text: the preface, a part's own introduction (part
+三 has one), each section without points, each point, the closing (a part's bare heading goes
+with the unit after it). For a plan of more days than units, the longest units are halved at a
+sentence boundary ("a coherent part of a long subsection"). A plan of ``days`` days
+groups consecutive units into that many passages of about equal length (a linear partition:
+the longest day is as short as it can be), so no day ends in the middle of a point and the
+whole speech takes ``days`` days. The default, 21 days, is about three weeks.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from functools import cache
+
+from content.model import Speech
+from content.sentences import split_sentences
+
+DEFAULT_DAYS = 21
+MIN_DAYS, MAX_DAYS = 5, 60
+
+
+@dataclass(frozen=True)
+class Passage:
+    """One day's reading: the units' ids, their labels, and their verbatim text."""
+
+    day: int  # 1-based
+    ids: tuple[str, ...]
+    labels: tuple[str, ...]
+    text: str
+
+
+def units(speech: Speech) -> list[tuple[str, str, str]]:
+    """``(id, label, own text)`` of every unit, in speech order; a part's heading line without
+    an introduction of its own goes with the unit after it."""
+    found: list[tuple[str, str, str]] = []
+    heading = ""
+    for node in speech.nodes():
+        own = "\n".join(node.own_paragraphs()).strip()
+        if not own or (node.children and node.kind != "part"):
+            continue
+        if node.kind == "part" and "\n" not in own:  # only its heading line
+            heading = own + "\n"
+            continue
+        found.append((node.id, node.label, heading + own))
+        heading = ""
+    return found
+
+
+def _split(found: list[tuple[str, str, str]], count: int) -> list[tuple[str, str, str]]:
+    """Halve the longest units at a sentence boundary until there are ``count`` of them."""
+    found = list(found)
+    while len(found) < count:
+        index = max(range(len(found)), key=lambda i: len(found[i][2]))
+        unit_id, label, text = found[index]
+        sentences = split_sentences(text)
+        if len(sentences) < 2:
+            break
+        cut = min(range(1, len(sentences)), key=lambda n: abs(len("".join(sentences[:n])) - len(text) / 2))
+        first, second = "".join(sentences[:cut]), "".join(sentences[cut:])
+        found[index:index + 1] = [(unit_id, label, first.strip()), (unit_id, label + "（续）", second.strip())]
+    return found
+
+
+def _partition(sizes: list[int], parts: int) -> list[int]:
+    """Cut points splitting ``sizes`` into ``parts`` consecutive groups, minimising the largest."""
+    low, high = max(sizes), sum(sizes)
+    while low < high:  # binary search on the largest group's size
+        middle = (low + high) // 2
+        groups, current = 1, 0
+        for size in sizes:
+            if current + size > middle:
+                groups, current = groups + 1, 0
+            current += size
+        if groups <= parts:
+            high = middle
+        else:
+            low = middle + 1
+    cuts, current = [], 0
+    for index, size in enumerate(sizes):
+        remaining_units, remaining_groups = len(sizes) - index, parts - len(cuts) - 1
+        if current and (current + size > low or remaining_units <= remaining_groups):
+            cuts.append(index)
+            current = 0
+        current += size
+    return cuts
+
+
+@cache
+def plan(speech: Speech, days: int = DEFAULT_DAYS) -> tuple[Passage, ...]:
+    """The speech as ``days`` passages (fewer if it has fewer units than days)."""
+    found = _split(units(speech), days)
+    days = max(1, min(days, len(found)))
+    cuts = [0, *_partition([len(text) for _, _, text in found], days), len(found)]
+    passages = []
+    for number, (start, end) in enumerate(itertools.pairwise(cuts), start=1):
+        chunk = found[start:end]
+        passages.append(Passage(number, tuple(u[0] for u in chunk), tuple(u[1] for u in chunk),
+                                "\n".join(u[2] for u in chunk)))
+    return tuple(passages)

@@ -1,0 +1,236 @@
+"""Group study: a reading plan with "done" and streaks, quizzes with a weekly ranking,
+bookmarks, progress, and the member's privacy (/privacy, /forget).
+
+Decisions where the issue was silent:
+- /plan in a group is the administrators' (like every setting); anyone may read and tap "done".
+- A day of the plan is the chat's local day: day 1 is the day /plan was sent.
+- A streak counts consecutive local days on which the member tapped "done" anywhere; it lasts
+  while the last such day is today or yesterday.
+- Quizzes in private chats are non-anonymous (only the member sees them, and /progress needs
+  the answer); in groups they are anonymous unless the group chose otherwise in /settings, and
+  only non-anonymous answers reach /rank. Group /progress shows counts, never names.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from telegram import Poll, Update
+from telegram.ext import Application, CommandHandler, PollAnswerHandler, filters
+
+from content.plan import DEFAULT_DAYS, MAX_DAYS, MIN_DAYS, Passage, plan
+from content.quiz import question_for
+from content.quotes import candidates
+from handlers import callbacks as cb
+from handlers import render
+from handlers.catalog import text
+from handlers.common import argument, chat_zone, in_group, lang_of, say, send
+from handlers.context import BotContext
+from handlers.render import Screen, button
+from handlers.subscriptions import guard
+
+ONLY_NEW = filters.UpdateType.MESSAGE
+
+
+def streak(days: list[date], today: date) -> int:
+    """Consecutive days ending today or yesterday."""
+    marked = set(days)
+    start = today if today in marked else today - timedelta(days=1)
+    count = 0
+    while start - timedelta(days=count) in marked:
+        count += 1
+    return count
+
+
+async def _local_today(update: Update, context: BotContext) -> date:
+    return context.now().astimezone(await chat_zone(update, context)).date()
+
+
+def today_passage(passages: tuple[Passage, ...], start: date, today: date) -> Passage | None:
+    number = (today - start).days
+    return passages[number] if 0 <= number < len(passages) else None
+
+
+async def plan_command(update: Update, context: BotContext) -> None:
+    """/plan [DAYS|stop]: start or change the chat's reading plan, or show today's passage."""
+    study, chat = context.bot_data.study, update.effective_chat
+    if study is None or chat is None:
+        await say(update, context, "quiz_unavailable")
+        return
+    value, lang = argument(context).lower(), lang_of(update)
+    today = await _local_today(update, context)
+    current = await study.plan(chat.id)
+    if value in ("stop", "停止"):
+        if await guard(update, context):
+            await study.stop_plan(chat.id)
+            await say(update, context, "plan_stopped")
+        return
+    if value or current is None:
+        days = int(value) if value.isascii() and value.isdigit() else (DEFAULT_DAYS if not value else -1)
+        if not MIN_DAYS <= days <= MAX_DAYS:
+            await say(update, context, "usage_plan", min=MIN_DAYS, max=MAX_DAYS)
+            return
+        if not await guard(update, context):
+            return
+        current = await study.start_plan(chat.id, len(plan(context.speech, days)), today)
+        await say(update, context, "plan_started", days=current.days)
+    passages = plan(context.speech, current.days)
+    passage = today_passage(passages, current.start_date, today)
+    if passage is None:
+        if today < current.start_date:
+            await say(update, context, "plan_not_yet", date=current.start_date.isoformat())
+        else:
+            await say(update, context, "plan_done", days=current.days)
+        return
+    await send(update, context, [render.plan_day(lang, passage, current.days)])
+
+
+async def mark_done(update: Update, context: BotContext, day: int) -> None:
+    """Button: the member read the plan's passage of ``day``."""
+    query, chat, user = update.callback_query, update.effective_chat, update.effective_user
+    study = context.bot_data.study
+    assert query is not None
+    lang = lang_of(update)
+    current = await study.plan(chat.id) if study and chat else None
+    if study is None or chat is None or user is None or current is None or not 1 <= day <= current.days:
+        await query.answer(text(lang, "stale_button"))
+        return
+    passage = plan(context.speech, current.days)[day - 1]
+    today = await _local_today(update, context)
+    new = await study.mark_read(user.id, chat.id, day, ",".join(dict.fromkeys(passage.ids)), today)
+    count = streak(await study.reading_dates(user.id), today)
+    await query.answer(text(lang, "read_marked" if new else "read_again", streak=count))
+
+
+async def progress(update: Update, context: BotContext) -> None:
+    """/progress: a member's own in private; the group's counts in a group."""
+    study, chat, user = context.bot_data.study, update.effective_chat, update.effective_user
+    if study is None or chat is None or user is None:
+        await say(update, context, "quiz_unavailable")
+        return
+    today = await _local_today(update, context)
+    if in_group(update):
+        current = await study.plan(chat.id)
+        if current is None:
+            await say(update, context, "progress_group_none")
+            return
+        day = min(max((today - current.start_date).days + 1, 1), current.days)
+        await say(update, context, "progress_group", day=day, days=current.days,
+                  today=await study.readers(chat.id, day))
+        return
+    read = await study.passages_read(user.id)
+    units = {unit for passage in plan(context.speech) for unit in passage.ids}
+    right, answered = await study.quiz_score(user.id)
+    await say(update, context, "progress_member", read=len(read & units), total=len(units),
+              streak=streak(await study.reading_dates(user.id), today), right=right, answered=answered)
+
+
+async def send_quiz(context: BotContext, chat_id: int, group: bool, open_polls: bool, seed: str) -> None:
+    """Send a quiz poll and remember which chat it belongs to (poll answers carry no chat)."""
+    question = question_for(context.speech, seed)
+    anonymous = group and not open_polls
+    message = await context.bot.send_poll(chat_id, question.text, list(question.options), is_anonymous=anonymous,
+                                          type=Poll.QUIZ, correct_option_id=question.correct,
+                                          explanation=question.explanation)
+    if context.bot_data.study is not None and message.poll is not None:
+        await context.bot_data.study.remember_poll(message.poll.id, chat_id, question.key, question.correct,
+                                                   anonymous)
+
+
+async def quiz(update: Update, context: BotContext) -> None:
+    """/quiz: a quiz poll from the speech."""
+    chat = update.effective_chat
+    assert chat is not None
+    row = await context.store.chat(chat.id) if context.store else None
+    seed = f"{chat.id}|{context.now().isoformat()}"
+    await send_quiz(context, chat.id, in_group(update), bool(row and row.open_polls), seed)
+
+
+async def record_answer(update: Update, context: BotContext) -> None:
+    """A poll answer: counted for the member's progress and the chat's weekly ranking."""
+    answer = update.poll_answer
+    if answer is None or answer.user is None or context.bot_data.study is None:
+        return
+    await context.bot_data.study.record_answer(answer.poll_id, answer.user.id, answer.user.first_name,
+                                               tuple(answer.option_ids), context.now())
+
+
+async def ranking(update: Update, context: BotContext) -> None:
+    """/rank: this ISO week's quiz ranking in this chat (in its time zone)."""
+    study, chat = context.bot_data.study, update.effective_chat
+    if study is None or chat is None:
+        await say(update, context, "quiz_unavailable")
+        return
+    year, week, _ = context.now().astimezone(await chat_zone(update, context)).isocalendar()
+    label = f"{year}-W{week:02d}"
+    await send(update, context, [render.rank(lang_of(update), label, await study.rank(chat.id, label))])
+
+
+async def toggle_saved(update: Update, context: BotContext, ref: str) -> None:
+    """Button: bookmark a quote (q:N) or a section (n:ID), or remove the bookmark."""
+    query, user, study = update.callback_query, update.effective_user, context.bot_data.study
+    assert query is not None
+    lang = lang_of(update)
+    if study is None or user is None or not _valid_ref(context, ref):
+        await query.answer(text(lang, "stale_button"))
+        return
+    saved_now = await study.toggle_bookmark(user.id, ref)
+    await query.answer(text(lang, "saved_added" if saved_now else "saved_removed"))
+
+
+def _valid_ref(context: BotContext, ref: str) -> bool:
+    kind, _, value = ref.partition(":")
+    if kind == "q":
+        return value.isascii() and value.isdigit() and int(value) < len(candidates(context.speech))
+    return kind == "n" and context.speech.find(value) is not None
+
+
+async def show_saved(update: Update, context: BotContext) -> None:
+    """/saved: the member's bookmarks, each with a button to open it."""
+    study, user = context.bot_data.study, update.effective_user
+    if study is None or user is None:
+        await say(update, context, "quiz_unavailable")
+        return
+    pool, items = candidates(context.speech), []
+    for ref in await study.bookmarks(user.id):
+        kind, _, value = ref.partition(":")
+        if kind == "q" and value.isdigit() and int(value) < len(pool):
+            quote = pool[int(value)]
+            items.append((quote.label, quote.text, ref, cb.Send(quote.id)))
+        elif kind == "n" and (node := context.speech.find(value)) is not None:
+            items.append((node.label, node.title or node.sentences[0], ref, cb.Send(node.id)))
+    await send(update, context, [render.saved(lang_of(update), items)])
+
+
+async def ask_forget(update: Update, context: BotContext) -> None:
+    """/forget: asks for confirmation before deleting the member's data."""
+    lang = lang_of(update)
+    await send(update, context, [Screen(text(lang, "forget_ask"), [[button(text(lang, "btn_forget"), cb.Forget())]])])
+
+
+async def forget(update: Update, context: BotContext) -> None:
+    """Button: delete everything stored about the member who pressed it."""
+    query, user, study = update.callback_query, update.effective_user, context.bot_data.study
+    assert query is not None
+    if study is None or user is None:
+        await query.answer(text(lang_of(update), "stale_button"))
+        return
+    rows = await study.forget(user.id)
+    await query.answer()
+    await say(update, context, "forgotten", rows=rows)
+
+
+async def privacy(update: Update, context: BotContext) -> None:
+    """/privacy: what is stored and why."""
+    await say(update, context, "privacy")
+
+
+def register(app: Application) -> None:  # type: ignore[type-arg]
+    app.add_handler(CommandHandler("plan", plan_command, filters=ONLY_NEW))
+    app.add_handler(CommandHandler("progress", progress, filters=ONLY_NEW))
+    app.add_handler(CommandHandler("quiz", quiz, filters=ONLY_NEW))
+    app.add_handler(CommandHandler("rank", ranking, filters=ONLY_NEW))
+    app.add_handler(CommandHandler("saved", show_saved, filters=ONLY_NEW))
+    app.add_handler(CommandHandler("forget", ask_forget, filters=ONLY_NEW))
+    app.add_handler(CommandHandler("privacy", privacy, filters=ONLY_NEW))
+    app.add_handler(PollAnswerHandler(record_answer))
