@@ -129,8 +129,9 @@ async def send_quiz(context: BotContext, chat_id: int, group: bool, open_polls: 
     """Send a quiz poll and remember which chat it belongs to (poll answers carry no chat)."""
     question = question_for(context.speech, seed)
     anonymous = group and not open_polls
+    # Bot API 9.6 (PTB 22.8) deprecates correct_option_id for correct_option_ids.
     message = await context.bot.send_poll(chat_id, question.text, list(question.options), is_anonymous=anonymous,
-                                          type=Poll.QUIZ, correct_option_id=question.correct,
+                                          type=Poll.QUIZ, correct_option_ids=[question.correct],
                                           explanation=question.explanation)
     if context.bot_data.study is not None and message.poll is not None:
         await context.bot_data.study.remember_poll(message.poll.id, chat_id, question.key, question.correct,

@@ -42,6 +42,11 @@ class Reply:
         return self._messages("sendMessage")
 
     @property
+    def polls(self) -> list[dict[str, Any]]:
+        """Polls sent, as the fake answered them."""
+        return [c.response["poll"] for c in self.calls if c.method == "sendPoll" and c.response]
+
+    @property
     def photos(self) -> list[Sent]:
         """New photo messages (cards), in order."""
         return self._messages("sendPhoto")

@@ -5,7 +5,7 @@ Used by the tests, ``speechbot console`` and the benchmarks. Point the bot at it
 ``TELEGRAM_API_BASE_URL=http://127.0.0.1:PORT/bot``. Users are played by ``users`` (mixed in),
 Telegram's failures injected by ``faults``, requests checked by ``validate``.
 
-Methods: getMe, getUpdates (long poll), sendMessage, sendPhoto, editMessageText, answerCallbackQuery,
+Methods: getMe, getUpdates (long poll), sendMessage, sendPhoto, sendPoll, editMessageText, answerCallbackQuery,
 answerInlineQuery, setMyCommands, getMyCommands, deleteWebhook, setWebhook, getChatMember,
 close, logOut; any other method is a 404 "method not found", as Telegram answers.
 """
@@ -86,6 +86,7 @@ class FakeBotAPI(Faults, SimulatedUsers):
         self.sends = 0  # sendMessage calls answered with success
         self.uploads = 0  # photos uploaded (sendPhoto with a file, not a file_id)
         self.files: dict[str, bytes] = {}  # file_id → the uploaded bytes
+        self.polls: dict[str, dict[str, Any]] = {}  # poll id → the poll as sent
         self.bot_user = {"id": int(token.split(":")[0]), "is_bot": True, "first_name": "SpeechBot",
                          "username": username, "can_join_groups": True, "can_read_all_group_messages": False,
                          "supports_inline_queries": True}
@@ -253,6 +254,39 @@ class FakeBotAPI(Faults, SimulatedUsers):
             self.sent[(chat_id, message_id)] = sent
             self.by_chat[chat_id].append(sent)
         return self._message(sent)
+
+    async def _api_sendpoll(self, params: dict[str, Any]) -> dict[str, Any]:
+        """A poll, checked against the Bot API's limits (a quiz needs its correct option)."""
+        chat_id = as_int(params.get("chat_id"))
+        if chat_id is None:
+            raise ApiError(400, "Bad Request: chat_id is empty")
+        question = params.get("question") or ""
+        options = [o if isinstance(o, str) else (o or {}).get("text", "") for o in params.get("options") or []]
+        if not 1 <= len(question) <= 300:
+            raise ApiError(400, "Bad Request: POLL_QUESTION_INVALID")
+        if not 2 <= len(options) <= 10 or any(not 1 <= len(o) <= 100 for o in options):
+            raise ApiError(400, "Bad Request: POLL_OPTION_INVALID")
+        explanation = params.get("explanation") or ""
+        if len(explanation) > 200 or explanation.count("\n") > 2:
+            raise ApiError(400, "Bad Request: explanation is too long")
+        kind = params.get("type") or "regular"
+        ids = params.get("correct_option_ids")
+        correct = ids[0] if isinstance(ids, list) and len(ids) == 1 else as_int(params.get("correct_option_id"))
+        if kind == "quiz" and (not isinstance(correct, int) or not 0 <= correct < len(options)):
+            raise ApiError(400, "Bad Request: wrong correct option ID specified")
+        anonymous = params.get("is_anonymous") not in (False, "false", "False")
+        message_id = next(self._message_ids[chat_id])
+        poll = {"id": f"poll-{chat_id}-{message_id}", "question": question,
+                "options": [{"text": o, "voter_count": 0, "persistent_id": str(n)} for n, o in enumerate(options)],
+                "total_voter_count": 0,
+                "is_closed": False, "is_anonymous": anonymous, "type": kind, "allows_multiple_answers": False,
+                "allows_revoting": False, "members_only": False}  # required since Bot API 9.6 / 10.0
+        if kind == "quiz":
+            poll["correct_option_ids"] = [correct]
+            poll["explanation"] = explanation
+        self.polls[poll["id"]] = poll
+        return {"message_id": message_id, "from": self.bot_user, "chat": self._chat(chat_id), "date": int(time.time()),
+                "poll": poll}
 
     async def _api_sendphoto(self, params: dict[str, Any]) -> dict[str, Any]:
         """A photo by upload (counted in ``uploads``, stored under a new file_id) or by the

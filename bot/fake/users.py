@@ -58,6 +58,11 @@ class SimulatedUsers:
                                              "inline_message_id": "AAAA-inline", "chat_instance": "1",
                                              "data": data}})
 
+    def poll_answer(self, poll_id: str, user: dict[str, Any], options: list[int]) -> dict[str, Any]:
+        """A member answering a non-anonymous poll: Telegram sends no chat with it."""
+        return self.push({"poll_answer": {"poll_id": poll_id, "user": user, "option_ids": options,
+                                          "option_persistent_ids": [str(o) for o in options]}})
+
     def inline_query(self, query: str, user: dict[str, Any]) -> dict[str, Any]:
         """A user typing ``@bot query`` in some chat."""
         return self.push({"inline_query": {"id": str(next(self._query_ids)), "from": user, "query": query,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import case, delete, distinct, func, select
+from sqlalchemy import case, delete, func, select
 
 from bot.storage.engine import Database
 from bot.storage.models import AnswerRow, BookmarkRow, ChatRow, MemberRow, PlanRow, QuizRow, ReadingRow
@@ -52,8 +52,8 @@ class StudyRepository:
 
     async def reading_dates(self, user_id: int) -> list[date]:
         async with self.db.sessions() as session:
-            rows = await session.scalars(select(distinct(ReadingRow.read_on)).where(ReadingRow.user_id == user_id)
-                                         .order_by(ReadingRow.read_on))
+            rows = await session.scalars(select(ReadingRow.read_on).where(ReadingRow.user_id == user_id)
+                                         .distinct().order_by(ReadingRow.read_on))
             return list(rows)
 
     async def passages_read(self, user_id: int) -> set[str]:

@@ -1,0 +1,125 @@
+"""Group study from the chat side: a plan over its whole length (time travel), streaks across
+missed days and time zones, quizzes answered by several members, weekly rankings across a week
+boundary, bookmarks, and /forget leaving nothing behind."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import func, select
+
+from bot.fake.local import LocalBot
+from bot.storage.models import AnswerRow, BookmarkRow, MemberRow, ReadingRow
+from content import Speech
+from content.plan import plan
+from handlers.study import streak
+
+START = datetime(2026, 12, 7, 2, 0, tzinfo=UTC)  # a Monday, 10:00 in Shanghai
+
+
+def travel(bot: LocalBot, moment: datetime) -> None:
+    assert bot.app is not None
+    bot.app.bot_data.clock = lambda: moment
+
+
+async def test_a_plan_over_its_whole_length(bot: LocalBot, speech: Speech) -> None:
+    bot.fake.admins[-8100].add(3001)
+    admin, member = bot.group(-8100, 3001), bot.group(-8100, 3002)
+    travel(bot, START)
+    assert (await member.send("/plan 10")).text == "只有本群管理员可以修改推送设置。"
+    started = await admin.send("/plan 10")
+    assert started.messages[0].text.startswith("✅ 学习计划已开始：10 天")
+    passages = plan(speech, 10)
+    for day in range(1, 11):
+        travel(bot, START + timedelta(days=day - 1))
+        shown = (await member.send("/plan")).messages[0]
+        assert shown.text.startswith(f"📖 学习计划 第 {day}/10 天") and "、".join(passages[day - 1].labels) in shown.text
+        pressed = await member.press(shown, "读完了")
+        assert pressed.answers[0]["text"] == f"已记录。连续学习 {day} 天。"
+        assert (await member.press(shown, "读完了")).answers[0]["text"].startswith("今天这段已经记过了")
+        assert len(shown.text) < 4096
+    travel(bot, START + timedelta(days=10))
+    assert (await member.send("/plan")).text.startswith("🎉 学习计划的 10 天已经读完")
+    group = (await member.send("/progress")).text
+    assert "计划：第 10/10 天" in group and "3002" not in group  # counts, no names
+    mine = (await bot.private(3002).send("/progress")).text
+    total = len({u for p in plan(speech) for u in p.ids})
+    assert f"已读章节：{total}/{total}" in mine and "连续学习：10 天" in mine
+
+
+def test_streaks_count_consecutive_days_ending_today_or_yesterday() -> None:
+    day = START.date()
+    assert streak([day - timedelta(days=n) for n in range(5)], day) == 5
+    assert streak([day - timedelta(days=n) for n in range(1, 4)], day) == 3  # yesterday still counts
+    assert streak([day - timedelta(days=2)], day) == 0  # a missed day breaks it
+    assert streak([day, day - timedelta(days=2), day - timedelta(days=3)], day) == 1
+
+
+async def test_a_day_is_the_chats_local_day(bot: LocalBot) -> None:
+    bot.fake.admins[-8200].add(3101)
+    admin = bot.group(-8200, 3101)
+    await admin.send("/timezone America/Los_Angeles")
+    travel(bot, datetime(2026, 12, 7, 7, 0, tzinfo=UTC))  # Sunday 23:00 in Los Angeles, Monday in Shanghai
+    await admin.send("/plan 10")
+    shown = (await admin.send("/plan")).messages[0]
+    assert "第 1/10 天" in shown.text
+    await admin.press(shown, "读完了")
+    travel(bot, datetime(2026, 12, 7, 9, 0, tzinfo=UTC))  # Monday 01:00 there: the next local day
+    shown = (await admin.send("/plan")).messages[0]
+    assert "第 2/10 天" in shown.text
+    assert (await admin.press(shown, "读完了")).answers[0]["text"] == "已记录。连续学习 2 天。"
+
+
+async def test_quizzes_answers_and_the_weekly_ranking(bot: LocalBot) -> None:
+    bot.fake.admins[-8300].add(3201)
+    admin = bot.group(-8300, 3201)
+    travel(bot, START)
+    anonymous = (await admin.send("/quiz")).polls[0]
+    assert anonymous["is_anonymous"] and anonymous["type"] == "quiz"
+    panel = (await admin.send("/settings")).messages[0]
+    await admin.press(panel, "答题改为公开")
+    assert "答题：公开" in panel.text
+    poll = (await admin.send("/quiz")).polls[0]
+    assert not poll["is_anonymous"]
+    right = poll["correct_option_ids"][0]
+    wrong = (right + 1) % len(poll["options"])
+    for user_id, name, option in ((3202, "张三", right), (3203, "李四", wrong), (3204, "王五", right)):
+        await bot.process(bot.fake.poll_answer(poll["id"], bot.fake.user(user_id, name), [option]))
+    ranking = (await admin.send("/rank")).text
+    assert ranking.startswith("🏆 本周答题榜（2026-W50）")
+    assert ranking.index("张三：1/1") < ranking.index("李四：0/1") and "王五：1/1" in ranking
+    private = (await bot.private(3202).send("/quiz")).polls[0]
+    assert not private["is_anonymous"]  # in private the member's answers count for /progress
+    await bot.process(bot.fake.poll_answer(private["id"], bot.fake.user(3202, "张三"), private["correct_option_ids"]))
+    assert "答题：2/2 正确" in (await bot.private(3202).send("/progress")).text
+    travel(bot, START + timedelta(days=7))  # the next ISO week starts empty
+    assert (await admin.send("/rank")).text.startswith("🏆 本周（2026-W51）还没有人答题")
+
+
+async def test_bookmarks_and_forget_leave_nothing_behind(bot: LocalBot) -> None:
+    chat = bot.private(3301)
+    quote = (await chat.send("/quote 纪律")).messages[0]
+    assert (await chat.press(quote, "收藏")).answers[0]["text"] == "已收藏。发送 /saved 查看。"
+    section = (await chat.send("/show 4.2.3")).messages[-1]
+    await chat.press(section, "收藏")
+    saved = (await chat.send("/saved")).messages[0]
+    assert saved.text.startswith("☆ 我的收藏") and "四（二）3" in saved.text and len(saved.buttons) == 2
+    assert (await chat.press(section, "收藏")).answers[0]["text"] == "已取消收藏。"
+    await chat.send("/quiz")
+    poll = bot.fake.polls and list(bot.fake.polls.values())[-1]
+    await bot.process(bot.fake.poll_answer(poll["id"], bot.fake.user(3301), [0]))
+    ask = (await chat.send("/forget")).messages[0]
+    done = await chat.press(ask, "确认删除")
+    assert done.text.startswith("已删除：")
+    async with bot.store.db.sessions() as session:
+        for table in (AnswerRow, ReadingRow, BookmarkRow, MemberRow):
+            assert await session.scalar(select(func.count()).where(table.user_id == 3301)) == 0, table
+    assert (await chat.send("/saved")).text.startswith("还没有收藏")
+
+
+async def test_forged_study_buttons_have_expired(bot: LocalBot) -> None:
+    chat = bot.private(3401)
+    menu = (await chat.send("/outline")).messages[0]
+    for data in ("p|99", "p|x", "b|q:9999", "b|n:9.9", "b|zzz"):
+        reply = await chat.press_data(menu, data)
+        assert reply.answers[0].get("text") == "这个按钮已经过期，请重新发送命令。", data
