@@ -13,4 +13,5 @@ $PY -m benchmarks.push --chats 60 --small 30 --limited-chats 20
 $PY -m benchmarks.cards --chats 40
 if [ -n "${SPEECHBOT_TEST_DATABASE_URL:-}" ]; then  # PostgreSQL only
   $PY -m benchmarks.scale --sizes 200,400 --sends 100
+  $PY -m benchmarks.rank --members 200 --weeks 4 --queries 5
 fi

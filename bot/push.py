@@ -29,9 +29,10 @@ from telegram.ext import Application, ContextTypes
 from bot.storage import Due, Outcome, Store
 from bot.transport import UnknownOutcome
 from content import Speech
+from content.plan import plan
 from content.quotes import quote_of_day
 from content.shen import reminder
-from handlers import render, sharing
+from handlers import render, sharing, study
 
 log = logging.getLogger(__name__)
 
@@ -205,7 +206,7 @@ class Pusher:
 
     async def _deliver(self, due: Due, report: PushReport, recorder: GroupCommit) -> None:
         chat_id = due.chat_id
-        screen = self._screen(due.lang, due.local_date)
+        screen = await self._with_plan(due, self._screen(due.lang, due.local_date))
         error = ""
         for attempt in range(SEND_ATTEMPTS):
             try:
@@ -252,6 +253,7 @@ class Pusher:
             await recorder.record(Outcome(due, "sent", chat_id=chat_id))
             report.sent += 1
             report.chats.append(chat_id)
+            await self._extras(due, chat_id)
             return
         status = await recorder.record(Outcome(due, "failed", error or "retries exhausted", chat_id=chat_id))
         if status == "gave_up":
@@ -259,6 +261,31 @@ class Pusher:
         else:
             report.failed += 1
         log.warning("reminder to chat %s for %s not sent: %s", chat_id, due.local_date, error)
+
+    async def _with_plan(self, due: Due, screen: render.Screen) -> render.Screen:
+        """The reminder with today's passage of the chat's reading plan, if it has one (a card's
+        caption is too short for it: a card gets the passage as a message of its own)."""
+        current = await self.store.study.plan(due.chat_id)
+        if current is None or due.reminder_format == "card":
+            return screen
+        passage = study.today_passage(plan(self.speech, current.days), current.start_date, due.local_date)
+        return render.with_plan(screen, due.lang, passage, current.days) if passage else screen
+
+    async def _extras(self, due: Due, chat_id: int) -> None:
+        """After the reminder: a card chat's plan passage, and the day's quiz where chosen. Best
+        effort: the reminder is what the delivery protocol guarantees."""
+        try:
+            current = await self.store.study.plan(due.chat_id) if due.reminder_format == "card" else None
+            passage = current and study.today_passage(plan(self.speech, current.days), current.start_date,
+                                                      due.local_date)
+            if current and passage:
+                day = render.plan_day(due.lang, passage, current.days)
+                await self.bot.send_message(chat_id, day.text, reply_markup=day.markup)
+            if due.quiz_daily:
+                await study.send_quiz(self.bot, self.store.study, self.speech, chat_id, chat_id < 0,  # type: ignore[arg-type]
+                                      due.open_polls, f"{chat_id}|{due.local_date}")
+        except TelegramError as exc:
+            log.warning("extras for chat %s on %s not sent: %s", chat_id, due.local_date, exc.message)
 
     async def _pause(self, due: Due, chat_id: int, report: PushReport, recorder: GroupCommit,
                      exc: TelegramError) -> None:

@@ -16,8 +16,9 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from telegram import Poll, Update
-from telegram.ext import Application, CommandHandler, PollAnswerHandler, filters
+from telegram.ext import Application, CommandHandler, ExtBot, PollAnswerHandler, filters
 
+from content import Speech
 from content.plan import DEFAULT_DAYS, MAX_DAYS, MIN_DAYS, Passage, plan
 from content.quiz import question_for
 from content.quotes import candidates
@@ -27,6 +28,7 @@ from handlers.catalog import text
 from handlers.common import argument, chat_zone, in_group, lang_of, say, send
 from handlers.context import BotContext
 from handlers.render import Screen, button
+from handlers.store import Study
 from handlers.subscriptions import guard
 
 ONLY_NEW = filters.UpdateType.MESSAGE
@@ -125,17 +127,17 @@ async def progress(update: Update, context: BotContext) -> None:
               streak=streak(await study.reading_dates(user.id), today), right=right, answered=answered)
 
 
-async def send_quiz(context: BotContext, chat_id: int, group: bool, open_polls: bool, seed: str) -> None:
+async def send_quiz(bot: ExtBot[None], study: Study | None, speech: Speech, chat_id: int, group: bool,
+                    open_polls: bool, seed: str) -> None:
     """Send a quiz poll and remember which chat it belongs to (poll answers carry no chat)."""
-    question = question_for(context.speech, seed)
+    question = question_for(speech, seed)
     anonymous = group and not open_polls
     # Bot API 9.6 (PTB 22.8) deprecates correct_option_id for correct_option_ids.
-    message = await context.bot.send_poll(chat_id, question.text, list(question.options), is_anonymous=anonymous,
-                                          type=Poll.QUIZ, correct_option_ids=[question.correct],
-                                          explanation=question.explanation)
-    if context.bot_data.study is not None and message.poll is not None:
-        await context.bot_data.study.remember_poll(message.poll.id, chat_id, question.key, question.correct,
-                                                   anonymous)
+    message = await bot.send_poll(chat_id, question.text, list(question.options), is_anonymous=anonymous,
+                                  type=Poll.QUIZ, correct_option_ids=[question.correct],
+                                  explanation=question.explanation)
+    if study is not None and message.poll is not None:
+        await study.remember_poll(message.poll.id, chat_id, question.key, question.correct, anonymous)
 
 
 async def quiz(update: Update, context: BotContext) -> None:
@@ -144,7 +146,8 @@ async def quiz(update: Update, context: BotContext) -> None:
     assert chat is not None
     row = await context.store.chat(chat.id) if context.store else None
     seed = f"{chat.id}|{context.now().isoformat()}"
-    await send_quiz(context, chat.id, in_group(update), bool(row and row.open_polls), seed)
+    await send_quiz(context.bot, context.bot_data.study, context.speech, chat.id, in_group(update),
+                    bool(row and row.open_polls), seed)
 
 
 async def record_answer(update: Update, context: BotContext) -> None:

@@ -124,3 +124,25 @@ async def test_forged_study_buttons_have_expired(bot: LocalBot) -> None:
     for data in ("p|99", "p|x", "b|q:9999", "b|n:9.9", "b|zzz"):
         reply = await chat.press_data(menu, data)
         assert reply.answers[0].get("text") == "这个按钮已经过期，请重新发送命令。", data
+
+
+async def test_the_daily_reminder_carries_the_plan_and_the_quiz(bot: LocalBot, speech: Speech) -> None:
+    from bot.push import Pusher
+
+    bot.fake.admins[-8500].add(3501)
+    admin = bot.group(-8500, 3501)
+    await admin.send("/subscribe 08:00")
+    row = await bot.store.chats.chat(-8500)
+    assert row is not None and row.next_due_at is not None
+    moment = row.next_due_at + timedelta(minutes=1)
+    travel(bot, moment)
+    await admin.send("/plan 10")
+    panel = (await admin.send("/settings")).messages[0]
+    await admin.press(panel, "推送附带每日一题")
+    report = await Pusher(bot.app.bot, bot.store, speech).run_due(moment)  # type: ignore[union-attr]
+    assert report.sent == 1
+    reminder = bot.fake.by_chat[-8500][-1]
+    assert "今日一慎" in reminder.text and "学习计划 第 1/10 天" in reminder.text and len(reminder.text) < 4096
+    assert any(b["text"] == "✅ 读完了" for b in reminder.buttons)
+    polls = [c for c in bot.fake.calls_to("sendPoll", -8500) if c.response]
+    assert len(polls) == 1 and polls[-1].response["poll"]["type"] == "quiz"
