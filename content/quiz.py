@@ -120,7 +120,8 @@ def principle_questions() -> list[Question]:
     items = principles()
     names = [p.name for p in items]
     return [Question(f"principle|{p.name}", "principle", f"“{p.meaning}”说的是哪一个“慎”？", tuple(names),
-                     names.index(p.name), f"{p.name}：{p.meaning}"[:EXPLANATION_LIMIT]) for p in items]
+                     names.index(p.name), f"{p.name}：{p.meaning}出自前言：把慎初、慎微、慎独、慎友作为处事原则。")
+            for p in items]
 
 
 @cache

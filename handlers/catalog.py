@@ -40,7 +40,9 @@ ZH: dict[str, str] = {
         "/summary 4 — 全文或某节的摘要与关键词\n"
         "/shen 慎独 — 四个“慎”字的解释与相关原文\n"
         "/subscribe 08:00 — 每天定时推送今日一慎（/unsubscribe 取消，/settime、/timezone 修改）\n"
-        "/settings — 查看和修改推送设置\n\n"
+        "/settings — 查看和修改推送设置\n"
+        "/plan — 学习计划（/plan 10 选择天数）· /progress 学习进度 · /quiz 答题 · /rank 本周榜单\n"
+        "/saved 我的收藏 · /privacy 隐私说明 · /forget 删除我的数据\n\n"
         "在任何聊天中输入 @{bot} 关键词 可直接引用原文。"
     ),
     "group_hello": (
@@ -137,11 +139,13 @@ ZH: dict[str, str] = {
     "rank": "🏆 <b>本周答题榜</b>（{week}）\n{lines}",
     "rank_line": "{n}. {name}：{right}/{answered}",
     "rank_none": "🏆 本周（{week}）还没有人答题。本群的答题是匿名的，或还没有开始：/quiz",
-    "saved": "☆ <b>我的收藏</b>\n{lines}",
+    "saved": "☆ <b>我的收藏</b>\n{lines}\n\n/saved daily：让收藏轮流成为 /today 的每日金句",
     "saved_line": "{n}. {label} {text}",
     "saved_none": "还没有收藏。在金句、搜索结果或章节下点“☆ 收藏”。",
     "saved_added": "已收藏。发送 /saved 查看。",
     "saved_removed": "已取消收藏。",
+    "saved_daily_on": "好的：/today 的每日金句将轮流使用你的收藏。发送 /saved off 取消。",
+    "saved_daily_off": "好的：/today 恢复使用全文的每日金句。",
     "btn_save": "☆ 收藏",
     "forget_ask": "确定要删除机器人保存的关于你的全部数据吗？（答题、学习进度、收藏）此操作不能撤销。",
     "btn_forget": "🗑 确认删除",
@@ -187,7 +191,9 @@ EN: dict[str, str] = {
         "/summary 4 — summary and keywords of the speech or a section\n"
         "/shen 慎独 — the four 慎 principles explained, with passages\n"
         "/subscribe 08:00 — a daily reminder at that time (/unsubscribe, /settime, /timezone)\n"
-        "/settings — see and change the daily reminder\n\n"
+        "/settings — see and change the daily reminder\n"
+        "/plan — a reading plan (/plan 10 sets the pace) · /progress · /quiz · /rank this week's ranking\n"
+        "/saved my bookmarks · /privacy · /forget delete my data\n\n"
         "In any chat, type @{bot} words to quote the speech."
     ),
     "group_hello": (
@@ -291,11 +297,13 @@ EN: dict[str, str] = {
     "rank": "🏆 <b>This week's quiz ranking</b> ({week})\n{lines}",
     "rank_line": "{n}. {name}: {right}/{answered}",
     "rank_none": "🏆 Nobody has answered this week ({week}). Quizzes here are anonymous, or have not started: /quiz",
-    "saved": "☆ <b>My bookmarks</b>\n{lines}",
+    "saved": "☆ <b>My bookmarks</b>\n{lines}\n\n/saved daily: your bookmarks as /today's quote, in turn",
     "saved_line": "{n}. {label} {text}",
     "saved_none": "No bookmarks yet. Tap “☆ Save” under a quote, a search hit or a section.",
     "saved_added": "Saved. /saved lists them.",
     "saved_removed": "Removed from your bookmarks.",
+    "saved_daily_on": "Done: /today's quote of the day now comes from your bookmarks, in turn. /saved off undoes it.",
+    "saved_daily_off": "Done: /today's quote of the day comes from the whole speech again.",
     "btn_save": "☆ Save",
     "forget_ask": (
         "Delete everything the bot stores about you (quiz answers, "
@@ -373,6 +381,12 @@ MENU: dict[str, list[tuple[str, str]]] = {
         ("show", "阅读一节：/show 4.2"),
         ("subscribe", "开启每日推送：/subscribe 08:00"),
         ("settings", "推送设置"),
+        ("plan", "学习计划：每天一段"),
+        ("quiz", "答题"),
+        ("progress", "学习进度"),
+        ("rank", "本周答题榜"),
+        ("saved", "我的收藏"),
+        ("privacy", "隐私说明"),
         ("help", "全部命令"),
     ],
     "en": [
@@ -386,6 +400,12 @@ MENU: dict[str, list[tuple[str, str]]] = {
         ("show", "Read a section: /show 4.2"),
         ("subscribe", "Daily reminder: /subscribe 08:00"),
         ("settings", "Reminder settings"),
+        ("plan", "Reading plan: a passage a day"),
+        ("quiz", "A quiz"),
+        ("progress", "My progress"),
+        ("rank", "This week's quiz ranking"),
+        ("saved", "My bookmarks"),
+        ("privacy", "Privacy"),
         ("help", "All commands"),
     ],
 }

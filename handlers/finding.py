@@ -11,7 +11,7 @@ from content import Speech, UnknownNodeError
 from content.quotes import pick, quote_of_day
 from content.shen import principle, principles, reminder
 from content.summary import summarize
-from handlers import groups, reading, render
+from handlers import groups, reading, render, study
 from handlers.common import argument, argument_too_long, chat_zone, edit, in_group, lang_of, quote_number, say, send
 from handlers.context import BotContext
 
@@ -110,8 +110,12 @@ async def another_quote(update: Update, context: BotContext, node_id: str, keywo
 async def today(update: Update, context: BotContext) -> None:
     """/today: today's 慎 principle and the quote of the day."""
     day = context.now().astimezone(await chat_zone(update, context)).date()
-    await send(update, context, [render.today(lang_of(update), day, reminder(context.speech, day),
-                                              quote_of_day(context.speech, day))])
+    quote = quote_of_day(context.speech, day)
+    user, study_ = update.effective_user, context.bot_data.study
+    if not in_group(update) and user and study_ and await study_.saved_as_daily(user.id):
+        saved = await study.bookmarked_quotes(context, user.id)  # the member's own, in turn
+        quote = saved[day.toordinal() % len(saved)] if saved else quote
+    await send(update, context, [render.today(lang_of(update), day, reminder(context.speech, day), quote)])
 
 
 async def summary(update: Update, context: BotContext) -> None:

@@ -21,7 +21,7 @@ from telegram.ext import Application, CommandHandler, ExtBot, PollAnswerHandler,
 from content import Speech
 from content.plan import DEFAULT_DAYS, MAX_DAYS, MIN_DAYS, Passage, plan
 from content.quiz import question_for
-from content.quotes import candidates
+from content.quotes import Quote, candidates
 from handlers import callbacks as cb
 from handlers import render
 from handlers.catalog import text
@@ -189,11 +189,29 @@ def _valid_ref(context: BotContext, ref: str) -> bool:
     return kind == "n" and context.speech.find(value) is not None
 
 
+async def bookmarked_quotes(context: BotContext, user_id: int) -> list[Quote]:
+    """The member's bookmarks as quotes: a quote itself, or a bookmarked section's first quote."""
+    study, pool, found = context.bot_data.study, candidates(context.speech), []
+    for ref in await study.bookmarks(user_id) if study else []:
+        kind, _, value = ref.partition(":")
+        if kind == "q" and value.isdigit() and int(value) < len(pool):
+            found.append(pool[int(value)])
+        elif kind == "n":
+            found += [q for q in pool if q.id == value or q.id.startswith(value + ".")][:1]
+    return list(dict.fromkeys(found))
+
+
 async def show_saved(update: Update, context: BotContext) -> None:
-    """/saved: the member's bookmarks, each with a button to open it."""
+    """/saved: the member's bookmarks, each with a button to open it; /saved daily (or off)
+    makes a bookmark the member's quote of the day in /today, in turn."""
     study, user = context.bot_data.study, update.effective_user
     if study is None or user is None:
         await say(update, context, "quiz_unavailable")
+        return
+    choice = argument(context).lower()
+    if choice in ("daily", "off", "每日", "关闭"):
+        await study.set_saved_as_daily(user.id, choice in ("daily", "每日"))
+        await say(update, context, "saved_daily_on" if choice in ("daily", "每日") else "saved_daily_off")
         return
     pool, items = candidates(context.speech), []
     for ref in await study.bookmarks(user.id):

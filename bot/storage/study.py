@@ -120,6 +120,17 @@ class StudyRepository:
             session.add(BookmarkRow(user_id=user_id, ref=ref[:40], created_at=datetime.now(UTC)))
             return True
 
+    async def saved_as_daily(self, user_id: int) -> bool:
+        async with self.db.sessions() as session:
+            row = await session.get(MemberRow, user_id)
+            return bool(row and row.saved_as_daily)
+
+    async def set_saved_as_daily(self, user_id: int, on: bool) -> None:
+        insert = self.db.insert(MemberRow).values(user_id=user_id, saved_as_daily=on)
+        async with self.db.sessions.begin() as session:
+            await session.execute(insert.on_conflict_do_update(index_elements=["user_id"],
+                                                               set_={"saved_as_daily": on}))
+
     async def forget(self, user_id: int) -> int:
         gone = 0
         async with self.db.sessions.begin() as session:

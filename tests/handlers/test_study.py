@@ -5,6 +5,7 @@ boundary, bookmarks, and /forget leaving nothing behind."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
@@ -146,3 +147,19 @@ async def test_the_daily_reminder_carries_the_plan_and_the_quiz(bot: LocalBot, s
     assert any(b["text"] == "✅ 读完了" for b in reminder.buttons)
     polls = [c for c in bot.fake.calls_to("sendPoll", -8500) if c.response]
     assert len(polls) == 1 and polls[-1].response["poll"]["type"] == "quiz"
+
+
+async def test_bookmarks_can_be_the_quote_of_the_day(bot: LocalBot, speech: Speech) -> None:
+    chat = bot.private(3601)
+    quote = (await chat.send("/quote 八项规定")).messages[0]
+    await chat.press(quote, "收藏")
+    saved_text = quote.text.split("\n——")[0].strip("“”")
+    assert (await chat.send("/saved daily")).text.startswith("好的：/today 的每日金句将轮流使用你的收藏")
+    for offset in range(3):
+        travel(bot, START + timedelta(days=offset))
+        assert saved_text in (await chat.send("/today")).text
+    await chat.send("/saved off")
+    from content.quotes import quote_of_day
+
+    day = (START + timedelta(days=2)).astimezone(ZoneInfo("Asia/Shanghai")).date()
+    assert quote_of_day(speech, day).text in (await chat.send("/today")).text  # the speech's own rotation again
