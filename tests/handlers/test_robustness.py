@@ -8,7 +8,8 @@ from hypothesis import strategies as st
 from tests.conftest import BotThread
 
 COMMANDS = ["/search", "/show", "/quote", "/summary", "/shen", "/start", "/settime", "/timezone", "/subscribe",
-            "/today", "/outline", "/help"]
+            "/today", "/outline", "/help", "/card", "/plan", "/progress", "/quiz", "/rank", "/saved", "/privacy",
+            "/forget", "/stats"]
 ARGUMENTS = st.one_of(
     st.text(max_size=300),
     st.text(alphabet=st.characters(blacklist_categories=["Cs"]), min_size=1, max_size=50),
@@ -23,10 +24,12 @@ def test_any_command_argument_gets_an_answer_within_limits(bot_thread: BotThread
                                                            argument: str) -> None:
     chat = bot_thread.bot.private(user_id=5001)
     reply = bot_thread.run(chat.send(f"{command} {argument}"))
-    assert reply.messages, f"no answer to {command} {argument!r}"
+    assert reply.messages or reply.photos or reply.polls, f"no answer to {command} {argument!r}"
     assert not reply.errors, [c.error.description for c in reply.errors if c.error]
     for message in reply.messages:
         assert len(message.text.encode("utf-16-le")) // 2 <= 4096
+    for photo in reply.photos:
+        assert len(photo.text.encode("utf-16-le")) // 2 <= 1024
         assert "抱歉，出了点问题" not in message.text  # the error handler was not needed
 
 
