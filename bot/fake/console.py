@@ -13,6 +13,7 @@ import asyncio
 import re
 import sys
 import tempfile
+from pathlib import Path
 from typing import TextIO
 
 from bot.fake.local import LocalBot
@@ -37,13 +38,24 @@ class Console:
         self.bot: LocalBot | None = None
 
     def show(self, call: Call) -> None:
-        if call.method not in ("sendMessage", "editMessageText") or not call.response:
+        if call.method not in ("sendMessage", "editMessageText", "sendPhoto", "sendPoll") or not call.response:
             return
         if int(call.response["chat"]["id"]) != USER_ID or self.bot is None:
             return
+        if call.method == "sendPoll":  # a quiz: the question and numbered options (answer in Telegram)
+            poll = call.response["poll"]
+            options = "   ".join(f"({n}) {o['text']}" for n, o in enumerate(poll["options"], start=1))
+            self.out.write(f"\n🤖 ❓ {poll['question']}\n   {options}\n")
+            self.out.flush()
+            return
         sent = self.bot.fake.sent[(USER_ID, call.response["message_id"])]
         edited = " (edited)" if call.method == "editMessageText" else ""
-        self.out.write(f"\n🤖{edited} {terminal_text(sent.html, self.out.isatty())}\n")
+        picture = ""
+        if sent.photo:  # a card: where to look at it, then its caption
+            path = Path(tempfile.gettempdir()) / f"speechbot-card-{sent.message_id}.png"
+            path.write_bytes(self.bot.fake.files[sent.photo])
+            picture = f"🖼 {path}\n"
+        self.out.write(f"\n🤖{edited} {picture}{terminal_text(sent.html, self.out.isatty())}\n")
         if sent.buttons:
             self.keyboard = sent
             rows = sent.reply_markup["inline_keyboard"] if sent.reply_markup else []

@@ -103,9 +103,11 @@ def test_reminder_of_a_given_date(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_console_talks_to_the_real_bot(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(sys, "stdin", io.StringIO("/start\n/outline\n#5\n/search 慎獨\n/quit\n"))
+    monkeypatch.setattr(sys, "stdin", io.StringIO("/start\n/outline\n#5\n/search 慎獨\n/card\n/quiz\n/quit\n"))
     code, out, _ = run(capsys, "console")
     assert code == 0
+    assert "🤖 🖼 " in out and ".png" in out  # a card: where to see it, then its caption
+    assert "🤖 ❓ " in out and "(4) " in out  # a quiz: the question and its options
     assert "你好，同学" in out and "[5] 四、" in out
     assert "🤖 (edited) 📖 四、坚定初心使命" in out  # the button press edited the outline
     assert "慎独" in out.split("🔍", 1)[1]
