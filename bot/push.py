@@ -29,10 +29,12 @@ from telegram.ext import Application, ContextTypes
 from bot.storage import Due, Outcome, Store
 from bot.transport import UnknownOutcome
 from content import Speech
-from content.plan import plan
+from content.plan import Passage, plan
 from content.quotes import quote_of_day
 from content.shen import reminder
 from handlers import render, sharing, study
+from handlers.cards import CardSpec
+from handlers.store import PlanRecord
 
 log = logging.getLogger(__name__)
 
@@ -123,6 +125,7 @@ class Pusher:
         self.sleep = sleep  # every wait (429s, back-off) goes through here: tests record instead of waiting
         self.at_least_once = at_least_once  # resend when the outcome is unknown (may double-send)
         self._screens: dict[tuple[str, date], render.Screen] = {}
+        self._cards: dict[tuple[str, date], tuple[CardSpec, str]] = {}
         self._stopping = asyncio.Event()
         self._idle = asyncio.Event()
         self._idle.set()
@@ -157,17 +160,18 @@ class Pusher:
         if self._stopping.is_set():
             return report
         self._idle.clear()
-        queue: asyncio.Queue[tuple[Due, GroupCommit] | None] = asyncio.Queue(maxsize=self.concurrency)
+        queue: asyncio.Queue[tuple[Due, GroupCommit, PlanRecord | None] | None] = asyncio.Queue(
+            maxsize=self.concurrency)
         unsent: list[Due] = []  # claimed, but the worker is stopping: given back at the end
 
         async def sender() -> None:
             while (item := await queue.get()) is not None:
-                due, recorder = item
+                due, recorder, current = item
                 if self._stopping.is_set():
                     unsent.append(due)
                     continue
                 try:
-                    await self._deliver(due, report, recorder)
+                    await self._deliver(due, report, recorder, current)
                 except Exception:  # the claim stays; another pass takes it over after the lease
                     log.exception("reminder to chat %s for %s: unexpected error", due.chat_id, due.local_date)
 
@@ -180,11 +184,12 @@ class Pusher:
                 if not ours:
                     break
                 recorder = GroupCommit(self.store, at)
+                plans = await self.store.study.plans([due.chat_id for due in ours])  # one query a batch
                 for number, due in enumerate(ours):
                     if self._stopping.is_set():
                         unsent.extend(ours[number:])
                         break
-                    await queue.put((due, recorder))
+                    await queue.put((due, recorder, plans.get(due.chat_id)))
         except asyncio.CancelledError:  # stopped harder than drain(): in-flight claims wait for their lease
             cancelled = True
             for task in senders:
@@ -204,15 +209,17 @@ class Pusher:
             self._idle.set()
         return report
 
-    async def _deliver(self, due: Due, report: PushReport, recorder: GroupCommit) -> None:
+    async def _deliver(self, due: Due, report: PushReport, recorder: GroupCommit, current: PlanRecord | None) -> None:
         chat_id = due.chat_id
-        screen = await self._with_plan(due, self._screen(due.lang, due.local_date))
+        passage = self._passage(current, due.local_date)
+        screen = self._screen(due.lang, due.local_date)
+        if passage is not None and current is not None and due.reminder_format != "card":
+            screen = render.with_plan(screen, due.lang, passage, current.days)
         error = ""
         for attempt in range(SEND_ATTEMPTS):
             try:
                 if due.reminder_format == "card":  # uploaded once, then sent by file_id
-                    spec, _ = sharing.today_spec(self.speech, due.local_date)
-                    caption = sharing.daily_caption(due.lang, self.speech, due.local_date)
+                    spec, caption = self._card(due.lang, due.local_date)
                     await sharing.send_card(self.bot, chat_id, spec, caption, self.store.cards, screen)  # type: ignore[arg-type]
                 else:
                     await self.bot.send_message(chat_id, screen.text, reply_markup=screen.markup)
@@ -253,7 +260,7 @@ class Pusher:
             await recorder.record(Outcome(due, "sent", chat_id=chat_id))
             report.sent += 1
             report.chats.append(chat_id)
-            await self._extras(due, chat_id)
+            await self._extras(due, chat_id, current, passage)
             return
         status = await recorder.record(Outcome(due, "failed", error or "retries exhausted", chat_id=chat_id))
         if status == "gave_up":
@@ -262,23 +269,26 @@ class Pusher:
             report.failed += 1
         log.warning("reminder to chat %s for %s not sent: %s", chat_id, due.local_date, error)
 
-    async def _with_plan(self, due: Due, screen: render.Screen) -> render.Screen:
-        """The reminder with today's passage of the chat's reading plan, if it has one (a card's
-        caption is too short for it: a card gets the passage as a message of its own)."""
-        current = await self.store.study.plan(due.chat_id)
-        if current is None or due.reminder_format == "card":
-            return screen
-        passage = study.today_passage(plan(self.speech, current.days), current.start_date, due.local_date)
-        return render.with_plan(screen, due.lang, passage, current.days) if passage else screen
+    def _passage(self, current: PlanRecord | None, day: date) -> Passage | None:
+        """Today's passage of the chat's reading plan, if it has one running. It rides with a
+        text reminder; a card's caption is too short for it, so a card gets it as its own message."""
+        if current is None:
+            return None
+        return study.today_passage(plan(self.speech, current.days), current.start_date, day)
 
-    async def _extras(self, due: Due, chat_id: int) -> None:
+    def _card(self, lang: str, day: date) -> tuple[CardSpec, str]:
+        """The daily card and its caption, built once per language and day."""
+        key = (lang, day)
+        if key not in self._cards:
+            spec, _ = sharing.today_spec(self.speech, day)
+            self._cards[key] = (spec, sharing.daily_caption(lang, self.speech, day))
+        return self._cards[key]
+
+    async def _extras(self, due: Due, chat_id: int, current: PlanRecord | None, passage: Passage | None) -> None:
         """After the reminder: a card chat's plan passage, and the day's quiz where chosen. Best
         effort: the reminder is what the delivery protocol guarantees."""
         try:
-            current = await self.store.study.plan(due.chat_id) if due.reminder_format == "card" else None
-            passage = current and study.today_passage(plan(self.speech, current.days), current.start_date,
-                                                      due.local_date)
-            if current and passage:
+            if due.reminder_format == "card" and current is not None and passage is not None:
                 day = render.plan_day(due.lang, passage, current.days)
                 await self.bot.send_message(chat_id, day.text, reply_markup=day.markup)
             if due.quiz_daily:

@@ -30,6 +30,13 @@ class StudyRepository:
             row = await session.get(PlanRow, chat_id)
             return PlanRecord(row.chat_id, row.days, row.start_date) if row else None
 
+    async def plans(self, chat_ids: list[int]) -> dict[int, PlanRecord]:
+        if not chat_ids:
+            return {}
+        async with self.db.sessions() as session:
+            rows = await session.scalars(select(PlanRow).where(PlanRow.chat_id.in_(chat_ids)))
+            return {row.chat_id: PlanRecord(row.chat_id, row.days, row.start_date) for row in rows}
+
     async def start_plan(self, chat_id: int, days: int, start_date: date) -> PlanRecord:
         async with self.db.sessions.begin() as session:
             row = await session.get(PlanRow, chat_id, with_for_update=True)
