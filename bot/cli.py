@@ -54,11 +54,14 @@ def _emit(args: argparse.Namespace, data: Any, text: str) -> int:
 
 
 def _settings(args: argparse.Namespace) -> Settings:
-    """The settings, with ``--file`` taking the place of ``SPEECHBOT_SPEECH_FILE``."""
-    settings = load_settings()
-    if args.file:
-        settings = settings.model_copy(update={"speech_file": Path(args.file)})
-    return settings
+    """The settings, with ``--file`` taking the place of ``SPEECHBOT_SPEECH_FILE``; read once
+    per command (a command may need the speech file and the time zone)."""
+    if getattr(args, "settings", None) is None:
+        settings = load_settings()
+        if args.file:
+            settings = settings.model_copy(update={"speech_file": Path(args.file)})
+        args.settings = settings
+    return args.settings  # type: ignore[no-any-return]
 
 
 def _speech(args: argparse.Namespace) -> Speech:

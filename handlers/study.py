@@ -18,7 +18,7 @@ from datetime import date, timedelta
 from telegram import Poll, Update
 from telegram.ext import Application, CommandHandler, ExtBot, PollAnswerHandler, filters
 
-from content import Speech
+from content import Node, Speech
 from content.plan import DEFAULT_DAYS, MAX_DAYS, MIN_DAYS, Passage, plan
 from content.quiz import question_for
 from content.quotes import Quote, candidates
@@ -182,22 +182,29 @@ async def toggle_saved(update: Update, context: BotContext, ref: str) -> None:
     await query.answer(text(lang, "saved_added" if saved_now else "saved_removed"))
 
 
-def _valid_ref(context: BotContext, ref: str) -> bool:
+def resolve(context: BotContext, ref: str) -> Quote | Node | None:
+    """What a bookmark names: ``q:<number>`` a quote candidate, ``n:<id>`` a node; None if
+    nothing (forged, or from another speech). Parsed here only."""
     kind, _, value = ref.partition(":")
     if kind == "q":
-        return value.isascii() and value.isdigit() and int(value) < len(candidates(context.speech))
-    return kind == "n" and context.speech.find(value) is not None
+        pool = candidates(context.speech)
+        return pool[int(value)] if value.isascii() and value.isdigit() and int(value) < len(pool) else None
+    return context.speech.find(value) if kind == "n" and value else None
+
+
+def _valid_ref(context: BotContext, ref: str) -> bool:
+    return resolve(context, ref) is not None
 
 
 async def bookmarked_quotes(context: BotContext, user_id: int) -> list[Quote]:
     """The member's bookmarks as quotes: a quote itself, or a bookmarked section's first quote."""
     study, pool, found = context.bot_data.study, candidates(context.speech), []
     for ref in await study.bookmarks(user_id) if study else []:
-        kind, _, value = ref.partition(":")
-        if kind == "q" and value.isdigit() and int(value) < len(pool):
-            found.append(pool[int(value)])
-        elif kind == "n":
-            found += [q for q in pool if q.id == value or q.id.startswith(value + ".")][:1]
+        target = resolve(context, ref)
+        if isinstance(target, Quote):
+            found.append(target)
+        elif target is not None:
+            found += [q for q in pool if q.id == target.id or q.id.startswith(target.id + ".")][:1]
     return list(dict.fromkeys(found))
 
 
@@ -213,14 +220,13 @@ async def show_saved(update: Update, context: BotContext) -> None:
         await study.set_saved_as_daily(user.id, choice in ("daily", "每日"))
         await say(update, context, "saved_daily_on" if choice in ("daily", "每日") else "saved_daily_off")
         return
-    pool, items = candidates(context.speech), []
+    items = []
     for ref in await study.bookmarks(user.id):
-        kind, _, value = ref.partition(":")
-        if kind == "q" and value.isdigit() and int(value) < len(pool):
-            quote = pool[int(value)]
-            items.append((quote.label, quote.text, ref, cb.Send(quote.id)))
-        elif kind == "n" and (node := context.speech.find(value)) is not None:
-            items.append((node.label, node.title or node.sentences[0], ref, cb.Send(node.id)))
+        target = resolve(context, ref)
+        if isinstance(target, Quote):
+            items.append((target.label, target.text, ref, cb.Send(target.id)))
+        elif target is not None:
+            items.append((target.label, target.title or target.sentences[0], ref, cb.Send(target.id)))
     await send(update, context, [render.saved(lang_of(update), items)])
 
 

@@ -23,8 +23,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
-from sqlalchemy import and_, bindparam, case, or_, select, update
+from sqlalchemy import Update, and_, bindparam, case, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.storage.engine import Database
@@ -38,12 +39,17 @@ FINAL = ("sent", "paused", "gave_up", "uncertain")  # never sent again; "failed"
 
 _deliveries = DeliveryRow.__table__
 _chats = ChatRow.__table__
-_RECORD = (
-    update(_deliveries)
-    .where(_deliveries.c.chat_id == bindparam("b_chat"), _deliveries.c.local_date == bindparam("b_date"))
-    .values(status=bindparam("b_status"), finished_at=bindparam("b_now", type_=UTCDateTime()),
-            error=bindparam("b_error"))
-)
+
+
+def _record(chat: Any, *only: Any) -> Update:
+    """``UPDATE deliveries SET status, finished_at, error`` for the row of ``chat`` on ``b_date``."""
+    return (update(_deliveries).where(_deliveries.c.chat_id == chat, _deliveries.c.local_date == bindparam("b_date"),
+                                      *only)
+            .values(status=bindparam("b_status"), finished_at=bindparam("b_now", type_=UTCDateTime()),
+                    error=bindparam("b_error")))
+
+
+_RECORD = _record(bindparam("b_chat"))
 _NEXT = bindparam("b_next", type_=UTCDateTime())
 _ADVANCE = (
     update(_chats).where(_chats.c.chat_id == bindparam("b_chat"))
@@ -58,20 +64,8 @@ _ADVANCE = (
 # Both are equality lookups on (chat_id, local_date), the unique index: an OR of the two made
 # PostgreSQL scan the whole day's deliveries instead, 20k rows per statement at 20k sends.
 _MIGRATED_TO = select(_chats.c.migrated_to).where(_chats.c.chat_id == bindparam("b_chat")).scalar_subquery()
-_PROPAGATE = (
-    update(_deliveries)
-    .where(_deliveries.c.chat_id == _MIGRATED_TO, _deliveries.c.local_date == bindparam("b_date"),
-           _deliveries.c.status == "claimed")
-    .values(status=bindparam("b_status"), finished_at=bindparam("b_now", type_=UTCDateTime()),
-            error=bindparam("b_error"))
-)
-_RECORD_TARGET = (
-    update(_deliveries)
-    .where(_deliveries.c.chat_id == bindparam("b_target"), _deliveries.c.local_date == bindparam("b_date"),
-           _deliveries.c.status == "claimed")
-    .values(status=bindparam("b_status"), finished_at=bindparam("b_now", type_=UTCDateTime()),
-            error=bindparam("b_error"))
-)
+_PROPAGATE = _record(_MIGRATED_TO, _deliveries.c.status == "claimed")
+_RECORD_TARGET = _record(bindparam("b_target"), _deliveries.c.status == "claimed")
 _RELEASE_ROW = update(_deliveries).where(
     _deliveries.c.chat_id == bindparam("b_chat"), _deliveries.c.local_date == bindparam("b_date"),
     _deliveries.c.status == "claimed", _deliveries.c.worker == bindparam("b_worker")).values(status="released")

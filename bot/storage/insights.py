@@ -14,6 +14,7 @@ from handlers.store import StatsReport
 MISS_CHARS = 100
 TOP_MISSES = 15
 PROBLEMS = ("failed", "gave_up", "uncertain")
+ACTIVE = ChatRow.subscribed.is_(True) & ChatRow.paused.is_(False)  # a subscription that is sent
 
 
 def miss_key(query: str) -> str:
@@ -41,13 +42,12 @@ class InsightRepository:
 
     async def report(self) -> StatsReport:
         since = (datetime.now(UTC) - timedelta(days=7)).date()
-        active = (ChatRow.subscribed.is_(True)) & (ChatRow.paused.is_(False))
         async with self.db.sessions() as session:
             chats = (await session.execute(
-                select(ChatRow.kind, func.count(), func.count().filter(active))
+                select(ChatRow.kind, func.count(), func.count().filter(ACTIVE))
                 .group_by(ChatRow.kind).order_by(ChatRow.kind))).all()
             schedule = (await session.execute(
-                select(ChatRow.timezone, ChatRow.push_time, func.count()).where(active)
+                select(ChatRow.timezone, ChatRow.push_time, func.count()).where(ACTIVE)
                 .group_by(ChatRow.timezone, ChatRow.push_time))).all()
             deliveries = (await session.execute(
                 select(DeliveryRow.status, func.count()).where(DeliveryRow.local_date >= since)
@@ -73,18 +73,16 @@ class InsightRepository:
 
     async def subscribed_by_kind(self) -> dict[str, int]:
         """Active subscriptions per chat kind (a metrics gauge)."""
-        active = (ChatRow.subscribed.is_(True)) & (ChatRow.paused.is_(False))
         async with self.db.sessions() as session:
-            rows = (await session.execute(select(ChatRow.kind, func.count()).where(active)
+            rows = (await session.execute(select(ChatRow.kind, func.count()).where(ACTIVE)
                                           .group_by(ChatRow.kind))).all()
         return {kind: count for kind, count in rows}
 
     async def oldest_due_lag(self, now: datetime) -> float:
         """Seconds since the oldest reminder that is due and not sent became due (0 if none)."""
-        active = (ChatRow.subscribed.is_(True)) & (ChatRow.paused.is_(False))
         async with self.db.sessions() as session:
             oldest = await session.scalar(select(func.min(ChatRow.next_due_at)).where(
-                active, ChatRow.next_due_at <= now))
+                ACTIVE, ChatRow.next_due_at <= now))
         if oldest is None:
             return 0.0
         oldest = oldest if oldest.tzinfo else oldest.replace(tzinfo=UTC)

@@ -2,18 +2,32 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
+import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 
 from bot.fake.data import reset
+from bot.fake.server import FakeBotAPI
 from bot.settings import Settings
 from bot.storage import Store
 
 PG_URL = os.environ.get("SPEECHBOT_TEST_DATABASE_URL")
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.skipif(not PG_URL, reason="no PostgreSQL"))]
+
+
+def bot_env(fake: FakeBotAPI, **settings: str) -> dict[str, str]:
+    """The environment of a bot process that talks to ``fake``, plus ``settings`` (env names)."""
+    return {**os.environ, "TELEGRAM_BOT_TOKEN": fake.token, "TELEGRAM_API_BASE_URL": fake.base_url, **settings}
+
+
+async def start_bot(env: dict[str, str], cwd: Path) -> asyncio.subprocess.Process:
+    """``python -m bot run`` in the background; its stderr is kept for the test to read."""
+    return await asyncio.create_subprocess_exec(sys.executable, "-m", "bot", "run", env=env, cwd=cwd,
+                                                stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE)
 
 
 def database_url(backend: str, tmp_path: Path) -> str:

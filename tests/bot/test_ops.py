@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import signal
-import sys
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -22,7 +20,7 @@ from bot.settings import Settings
 from bot.storage import Store
 from bot.storage.models import DeliveryRow, SearchMissRow
 from bot.web import make_web_app
-from tests.bot.conftest import open_store
+from tests.bot.conftest import bot_env, open_store, start_bot
 from tests.bot.test_run import free_port, wait_for_port
 
 
@@ -35,11 +33,9 @@ async def test_a_running_bot_serves_health_metrics_and_json_logs_without_the_tok
     fake = FakeBotAPI()
     await fake.start()
     port = free_port()
-    env = {**os.environ, "TELEGRAM_BOT_TOKEN": fake.token, "TELEGRAM_API_BASE_URL": fake.base_url,
-           "SPEECHBOT_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/ops.db", "SPEECHBOT_HTTP_PORT": str(port),
-           "SPEECHBOT_LOG_FORMAT": "json", "SPEECHBOT_LOG_LEVEL": "DEBUG", "SPEECHBOT_PUSH_INTERVAL_SECONDS": "1"}
-    process = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot", "run", env=env, cwd=tmp_path,
-                                                   stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE)
+    env = bot_env(fake, SPEECHBOT_DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path}/ops.db", SPEECHBOT_HTTP_PORT=str(port),
+                  SPEECHBOT_LOG_FORMAT="json", SPEECHBOT_LOG_LEVEL="DEBUG", SPEECHBOT_PUSH_INTERVAL_SECONDS="1")
+    process = await start_bot(env, tmp_path)
     try:
         await wait_for_port(port)
         base = f"http://127.0.0.1:{port}"
@@ -145,10 +141,8 @@ async def test_a_push_only_replica_sends_reminders_but_takes_no_updates(tmp_path
     fake = FakeBotAPI()
     await fake.start()
     port = free_port()
-    env = {**os.environ, "TELEGRAM_BOT_TOKEN": fake.token, "TELEGRAM_API_BASE_URL": fake.base_url,
-           "SPEECHBOT_DATABASE_URL": url, "SPEECHBOT_HTTP_PORT": str(port), "SPEECHBOT_RECEIVE_UPDATES": "false"}
-    process = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot", "run", env=env, cwd=tmp_path,
-                                                   stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE)
+    env = bot_env(fake, SPEECHBOT_DATABASE_URL=url, SPEECHBOT_HTTP_PORT=str(port), SPEECHBOT_RECEIVE_UPDATES="false")
+    process = await start_bot(env, tmp_path)
     try:
         await wait_for_port(port)
         for _ in range(200):

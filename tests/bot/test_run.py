@@ -15,6 +15,7 @@ from pathlib import Path
 import aiohttp
 
 from bot.fake.server import FakeBotAPI
+from tests.bot.conftest import bot_env, start_bot
 
 
 def free_port() -> int:
@@ -57,12 +58,10 @@ async def test_webhook_mode_checks_the_secret_on_every_request(tmp_path: Path) -
     fake = FakeBotAPI()
     await fake.start()
     port = free_port()
-    env = {**os.environ, "TELEGRAM_BOT_TOKEN": fake.token, "TELEGRAM_API_BASE_URL": fake.base_url,
-           "SPEECHBOT_WEBHOOK_URL": f"http://127.0.0.1:{port}/hook/speech", "SPEECHBOT_WEBHOOK_PORT": str(port),
-           "SPEECHBOT_WEBHOOK_SECRET": "s3cret-token", "SPEECHBOT_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/w.db",
-           "SPEECHBOT_PUSH_ENABLED": "false", "SPEECHBOT_LOG_LEVEL": "DEBUG"}  # PTB logs secrets at DEBUG
-    process = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot", "run", env=env, cwd=tmp_path,
-                                                   stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE)
+    env = bot_env(fake, SPEECHBOT_WEBHOOK_URL=f"http://127.0.0.1:{port}/hook/speech", SPEECHBOT_WEBHOOK_PORT=str(port),
+                  SPEECHBOT_WEBHOOK_SECRET="s3cret-token", SPEECHBOT_DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path}/w.db",
+                  SPEECHBOT_PUSH_ENABLED="false", SPEECHBOT_LOG_LEVEL="DEBUG")  # PTB logs secrets at DEBUG
+    process = await start_bot(env, tmp_path)
     try:
         for _ in range(300):
             if fake.calls_to("setWebhook"):

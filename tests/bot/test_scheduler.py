@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import signal
 import subprocess
 import sys
@@ -24,7 +23,7 @@ from bot.settings import Settings
 from bot.storage import LEASE, RETRY_DELAY, Store
 from bot.transport import AiohttpRequest
 from content import Speech
-from tests.bot.conftest import BACKENDS, PG_URL, database_url, open_store
+from tests.bot.conftest import BACKENDS, PG_URL, bot_env, database_url, open_store
 
 
 @pytest.fixture
@@ -161,9 +160,8 @@ async def test_killed_worker_is_taken_over_without_skipping_anyone(tmp_path: Pat
     ids = list(range(1, 121))
     at = await subscribe_all(store, ids)
     fake.delay = 0.05  # slow Telegram: the broadcast takes a few seconds
-    env = {**os.environ, "TELEGRAM_BOT_TOKEN": fake.token, "TELEGRAM_API_BASE_URL": fake.base_url,
-           "SPEECHBOT_DATABASE_URL": url, "SPEECHBOT_RATE_LIMIT": "false", "SPEECHBOT_PUSH_CONCURRENCY": "4",
-           "SPEECHBOT_PUSH_BATCH": "50"}
+    env = bot_env(fake, SPEECHBOT_DATABASE_URL=url, SPEECHBOT_RATE_LIMIT="false", SPEECHBOT_PUSH_CONCURRENCY="4",
+                  SPEECHBOT_PUSH_BATCH="50")
     command = [sys.executable, "-m", "bot", "push", "run-due", "--at", at.isoformat()]
     worker = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     while len(fake.calls_to("sendMessage")) < 30:
@@ -279,9 +277,8 @@ async def test_sigterm_mid_pass_gives_back_what_it_did_not_send(backend: str, tm
         at = datetime.now(UTC)
         await seed_chats(store, ids, at - timedelta(minutes=1))
         fake.delay = 0.05
-        env = {**os.environ, "TELEGRAM_BOT_TOKEN": fake.token, "TELEGRAM_API_BASE_URL": fake.base_url,
-               "SPEECHBOT_DATABASE_URL": url, "SPEECHBOT_RATE_LIMIT": "false", "SPEECHBOT_PUSH_CONCURRENCY": "4",
-               "SPEECHBOT_PUSH_BATCH": "50"}
+        env = bot_env(fake, SPEECHBOT_DATABASE_URL=url, SPEECHBOT_RATE_LIMIT="false", SPEECHBOT_PUSH_CONCURRENCY="4",
+                      SPEECHBOT_PUSH_BATCH="50")
         worker = await asyncio.create_subprocess_exec(
             sys.executable, "-m", "bot", "push", "run-due", "--at", at.isoformat(), env=env,
             stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)

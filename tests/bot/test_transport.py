@@ -38,18 +38,6 @@ async def test_connection_refused_is_a_network_error() -> None:
     await request.shutdown()
 
 
-async def test_slow_server_is_a_timeout() -> None:
-    fake = FakeBotAPI()
-    await fake.start()
-    fake.delay = 1.0
-    request = AiohttpRequest(read_timeout=0.2)
-    await request.initialize()
-    with pytest.raises(TimedOut):
-        await request.do_request(f"{fake.base_url}{fake.token}/sendMessage", "POST")
-    await request.shutdown()
-    await fake.stop()
-
-
 class HangUpOnReuse:
     """A raw HTTP/1.1 server that answers the first request on each connection and hangs up,
     without a reply, when a second one arrives on the same connection: what a client sees
