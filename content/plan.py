@@ -1,12 +1,14 @@
 """Reading plans: the speech cut into one passage a day, in speech order.
 
-The units are the smallest nodes that carry text: the preface, a part's own introduction (part
-三 has one), each section without points, each point, the closing (a part's bare heading goes
-with the unit after it). For a plan of more days than units, the longest units are halved at a
-sentence boundary ("a coherent part of a long subsection"). A plan of ``days`` days
-groups consecutive units into that many passages of about equal length (a linear partition:
-the longest day is as short as it can be), so no day ends in the middle of a point and the
-whole speech takes ``days`` days. The default, 21 days, is about three weeks.
+The units are the smallest nodes that carry text: the preface (after the salutation), a part's
+own introduction (part 三 has one), each section without points, each point, the closing. A
+heading that stands alone (a part's heading line, a section's heading and lead before its
+points) goes with the unit after it, so no text is left out and no day ends on a heading. For
+a plan of more days than units, the longest units are halved at a sentence boundary ("a
+coherent part of a long subsection"). A plan of ``days`` days groups consecutive units into
+that many passages of about equal length (a linear partition: the longest day is as short as
+it can be), so no day ends in the middle of a point and the whole speech takes ``days`` days.
+The default, 21 days, is about three weeks.
 """
 
 from __future__ import annotations
@@ -33,16 +35,16 @@ class Passage:
 
 
 def units(speech: Speech) -> list[tuple[str, str, str]]:
-    """``(id, label, own text)`` of every unit, in speech order; a part's heading line without
-    an introduction of its own goes with the unit after it."""
+    """``(id, label, own text)`` of every unit, in speech order; together they are the whole
+    speech, since the plan promises it."""
     found: list[tuple[str, str, str]] = []
-    heading = ""
+    heading = speech.salutation + "\n" if speech.salutation else ""
     for node in speech.nodes():
         own = "\n".join(node.own_paragraphs()).strip()
-        if not own or (node.children and node.kind != "part"):
+        if not own:
             continue
-        if node.kind == "part" and "\n" not in own:  # only its heading line
-            heading = own + "\n"
+        if node.children and "\n" not in own:  # a heading (and lead) introducing its children
+            heading += own + "\n"
             continue
         found.append((node.id, node.label, heading + own))
         heading = ""
