@@ -9,6 +9,7 @@ and 一是 included, paragraphs joined by a newline); ``title`` drops the marker
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable, Iterator
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, Literal
@@ -30,6 +31,10 @@ _ALIASES = {
 _NUM = f"[{NUMERAL_CHARS}]+"
 _CHINESE_REF = re.compile(rf"^({_NUM})、?(?:\(({_NUM})\)(\d+|{_NUM})?)?$")
 _DOTTED_REF = re.compile(r"^\d{1,2}(?:[.\-_/]\d{1,2}){0,2}$")
+_ORDINAL = rf"({_NUM}|\d{{1,2}})"
+# 第四部分, 第四部分第二节, 第四部分第二节第三点 (or …第二节3, 第四部分（二）): spelled-out places
+_ORDINAL_REF = re.compile(
+    rf"^第{_ORDINAL}部分(?:(?:第{_ORDINAL}(?:小节|节)|\({_ORDINAL}\))(?:第?{_ORDINAL}[点条项]?)?)?$")
 
 
 class UnknownNodeError(LookupError):
@@ -137,10 +142,15 @@ class Speech(BaseModel):
     @staticmethod
     def canonical_id(ref: str) -> str | None:
         """Map 四（二）, 四(二)3, 4-2, 4.2, s-4-2, 前言 … to a dotted id; None if not an id."""
-        text = "".join(ref.split()).replace("（", "(").replace("）", ")").lower()
+        # NFKC: full-width digits, points and brackets (４．２, （二）); 。 is a point too (4。2)
+        text = unicodedata.normalize("NFKC", "".join(ref.split())).replace("。", ".").lower()
         text = text.removeprefix("s-").removeprefix("#")
         if text in _ALIASES:
             return _ALIASES[text]
+        ordinal = _ORDINAL_REF.match(text)
+        if ordinal:
+            numbers = [int(n) if n.isdigit() else to_int(n) for n in ordinal.groups() if n]
+            return ".".join(str(n) for n in numbers) if all(numbers) else None
         if _DOTTED_REF.match(text):
             parts = re.split(r"[.\-_/]", text)
             return ".".join(str(int(p)) for p in parts) if all(int(p) > 0 for p in parts) else None

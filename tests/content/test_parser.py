@@ -154,6 +154,11 @@ def test_optional_title_line() -> None:
         ("四（二）3", "4.2.3"), ("四（二）三", "4.2.3"), ("4.2.3", "4.2.3"), ("s-4-2", "4.2"),
         ("一", "1"), ("一、", "1"), ("1", "1"), ("前言", "preface"), ("closing", "closing"),
         (" 4 . 2 ", "4.2"), ("４.２", "4.2"), ("abc", None), ("0.1", None), ("", None),
+        # what people type (issue 17, item 11): a Chinese full stop, full-width points, ordinals
+        ("4。2", "4.2"), ("4．2", "4.2"), ("４．２．３", "4.2.3"), ("第四部分", "4"), ("第4部分", "4"),
+        ("第四部分第二节", "4.2"), ("第四部分 第二节", "4.2"), ("第四部分（二）", "4.2"),
+        ("第四部分第二节第三点", "4.2.3"), ("第四部分第二节3", "4.2.3"), ("第二节", None), ("第四", None),
+        ("第四部分第三点", None), ("第0部分", None),
     ],
 )
 def test_id_notations(speech: Speech, ref: str, expected: str | None) -> None:
