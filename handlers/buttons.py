@@ -46,6 +46,8 @@ async def press(update: Update, context: BotContext) -> None:
             await reading.open_outline(update, context, node)
         case cb.Read(node_id=node, page=page):
             await reading.read_page(update, context, node, page)
+        case cb.Step(node_id=node, page=page):
+            await reading.read_page(update, context, node, page, whole=False)
         case cb.Send(node_id=node):
             await reading.send_node(update, context, node)
         case cb.Another(node_id=node, keyword=keyword):
@@ -56,9 +58,9 @@ async def press(update: Update, context: BotContext) -> None:
 
 def _valid(data: cb.Callback, context: BotContext) -> bool:
     """Does the data name things that exist? Outline and Another may name no node (the top, or
-    any quote); Read and Send must name one."""
+    any quote); Read, Step and Send must name one."""
     node_id = getattr(data, "node_id", "")
-    if isinstance(data, cb.Read | cb.Send) and not node_id:
+    if isinstance(data, cb.Read | cb.Step | cb.Send) and not node_id:
         return False
     return not node_id or context.speech.find(node_id) is not None
 

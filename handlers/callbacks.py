@@ -31,6 +31,16 @@ class Read:
 
 
 @dataclass(frozen=True)
+class Step:
+    """Show page ``page`` of ``node_id``'s own text in place: a stop on the reading path that
+    Prev/Next follow (``content.path``), so a part's introduction is not read twice."""
+
+    prefix: ClassVar[str] = "w"
+    node_id: str
+    page: int = 0
+
+
+@dataclass(frozen=True)
 class Send:
     """Send ``node_id`` as new message(s) (from search hits, summaries, principles)."""
 
@@ -96,9 +106,9 @@ class Forget:
     prefix: ClassVar[str] = "f"
 
 
-Callback = Outline | Read | Send | Another | Principle | Setting | Card | Done | Save | Forget
-_TYPES: dict[str, type[Callback]] = {cls.prefix: cls for cls in (Outline, Read, Send, Another, Principle, Setting,
-                                                                  Card, Done, Save, Forget)}
+Callback = Outline | Read | Step | Send | Another | Principle | Setting | Card | Done | Save | Forget
+_TYPES: dict[str, type[Callback]] = {cls.prefix: cls for cls in (Outline, Read, Step, Send, Another, Principle,
+                                                                  Setting, Card, Done, Save, Forget)}
 
 
 def _fit(value: str, budget: int) -> str:

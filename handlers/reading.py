@@ -70,9 +70,9 @@ async def open_outline(update: Update, context: BotContext, node_id: str) -> Non
     await edit(update, render.outline(context.speech, lang_of(update), node_id))
 
 
-async def read_page(update: Update, context: BotContext, node_id: str, page: int) -> None:
-    """Button: show a page of a node, in place."""
-    await edit(update, render.reader(context.speech, lang_of(update), node_id, page))
+async def read_page(update: Update, context: BotContext, node_id: str, page: int, whole: bool = True) -> None:
+    """Button: show a page of a node, in place: all of it, or (``whole=False``, Prev/Next) its own text."""
+    await edit(update, render.reader(context.speech, lang_of(update), node_id, page, whole))
 
 
 async def send_node(update: Update, context: BotContext, node_id: str) -> None:

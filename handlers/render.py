@@ -19,6 +19,7 @@ from datetime import date
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from content import Node, Speech
+from content.path import neighbours, stop_text
 from content.plan import Passage
 from content.quotes import Quote
 from content.search import Hit
@@ -89,15 +90,6 @@ def paginate(body: str, limit: int = PAGE_CHARS) -> list[str]:
     return [page.strip("\n") for page in pages]
 
 
-def neighbours(speech: Speech, node: Node) -> tuple[Node | None, Node | None]:
-    """The previous and next node of the same level in speech order (sections cross parts)."""
-    top = ("preface", "part", "closing")
-    same = [n for n in speech.nodes() if (n.kind in top) == (node.kind in top) and
-            (node.kind in top or n.kind == node.kind)]
-    i = next(i for i, n in enumerate(same) if n.id == node.id)
-    return (same[i - 1] if i > 0 else None, same[i + 1] if i + 1 < len(same) else None)
-
-
 def _node_button_label(node: Node) -> str:
     return shorten(f"{node.label} {node.title or node.sentences[0].strip()}")
 
@@ -147,25 +139,28 @@ def _page_text(node: Node, lang: str, page: int, pages: list[str]) -> Html:
     return Html("\n".join(parts))
 
 
-def reader(speech: Speech, lang: str, node_id: str, page: int = 0) -> Screen:
-    """One page of a node, edited in place: page or node Prev/Next, and Back (cached)."""
+def reader(speech: Speech, lang: str, node_id: str, page: int = 0, whole: bool = True) -> Screen:
+    """One page of a node, edited in place: page or node Prev/Next, and Back (cached). Prev/Next
+    lead to stops on the reading path (``whole=False``: the node's own text)."""
     node = speech.node(node_id)
-    return _cached("reader", speech, lang, node.id, page, lambda: _reader(speech, lang, node, page))
+    kind = "reader" if whole else "stop"
+    return _cached(kind, speech, lang, node.id, page, lambda: _reader(speech, lang, node, page, whole))
 
 
-def _reader(speech: Speech, lang: str, node: Node, page: int) -> Screen:
-    pages = paginate(node.text)
+def _reader(speech: Speech, lang: str, node: Node, page: int, whole: bool) -> Screen:
+    pages = paginate(node.text if whole else stop_text(node))
     page = min(max(page, 0), len(pages) - 1)
-    previous, following = neighbours(speech, node)
+    previous, following = neighbours(speech, node.id, whole)
+    here = cb.Read if whole else cb.Step
     row: list[InlineKeyboardButton] = []
     if page > 0:
-        row.append(button(text(lang, "btn_prev_page"), cb.Read(node.id, page - 1)))
+        row.append(button(text(lang, "btn_prev_page"), here(node.id, page - 1)))
     elif previous:
-        row.append(button(text(lang, "btn_prev"), cb.Read(previous.id)))
+        row.append(button(text(lang, "btn_prev"), cb.Step(previous)))
     if page + 1 < len(pages):
-        row.append(button(text(lang, "btn_next_page"), cb.Read(node.id, page + 1)))
+        row.append(button(text(lang, "btn_next_page"), here(node.id, page + 1)))
     elif following:
-        row.append(button(text(lang, "btn_next"), cb.Read(following.id)))
+        row.append(button(text(lang, "btn_next"), cb.Step(following)))
     parent = speech.parent(node)
     back = [button(text(lang, "btn_up"), cb.Outline(parent.id if parent else ""))]
     return Screen(_page_text(node, lang, page, pages), [row, back] if row else [back])
@@ -182,13 +177,13 @@ def show(speech: Speech, lang: str, node_id: str, in_group: bool, bot_username: 
         return [Screen(body, [[link]])]
     pages = paginate(node.text)
     screens = [Screen(_page_text(node, lang, i, pages)) for i in range(len(pages))]
-    previous, following = neighbours(speech, node)
+    previous, following = neighbours(speech, node.id, whole=True)
     row = []
     if previous:
-        row.append(button(text(lang, "btn_prev"), cb.Read(previous.id)))
+        row.append(button(text(lang, "btn_prev"), cb.Step(previous)))
     row.append(button(text(lang, "btn_outline"), cb.Outline("")))
     if following:
-        row.append(button(text(lang, "btn_next"), cb.Read(following.id)))
+        row.append(button(text(lang, "btn_next"), cb.Step(following)))
     screens[-1].buttons = [row, [save_button(lang, f"n:{node.id}")]]
     return screens
 

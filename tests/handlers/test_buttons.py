@@ -32,7 +32,7 @@ def test_every_callback_fits_in_64_bytes() -> None:
     parsed = cb.parse(data)
     assert isinstance(parsed, cb.Another) and parsed.node_id == "4.2.3"
     assert len(parsed.keyword) >= 16 and long.keyword.startswith(parsed.keyword)  # cut at a character
-    for value in (cb.Outline(), cb.Read("4.2.6", 12), cb.Send("closing"), cb.Principle(3),
+    for value in (cb.Outline(), cb.Read("4.2.6", 12), cb.Step("4.3", 1), cb.Send("closing"), cb.Principle(3),
                   cb.Setting("zone", "America/Los_Angeles")):
         assert cb.parse(cb.encode(value)) == value
 

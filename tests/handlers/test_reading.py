@@ -6,7 +6,7 @@ from pathlib import Path
 
 from bot.fake.local import LocalBot
 from bot.settings import Settings
-from content import parse_text
+from content import Speech, parse_text
 from tests.conftest import bot_settings
 
 
@@ -71,6 +71,36 @@ async def test_show_accepts_the_speech_notation(bot: LocalBot) -> None:
         assert reply.text.startswith("【四（二）】")
     buttons = [b["text"] for b in reply.messages[-1].buttons]
     assert buttons == ["◀ 上一节", "📖 目录", "下一节 ▶", "☆ 收藏"]
+
+
+async def test_next_from_2_3_lands_on_part_threes_introduction(bot: LocalBot) -> None:
+    chat = bot.private()
+    shown = (await chat.send("/show 2.3")).messages[-1]
+    await chat.press(shown, "下一节")
+    assert shown.text.startswith("【三、】\n三、坚持重点突破，纵深推进攻坚行动，让发展更高效\n今年是实施“十四五”规划")
+    assert "（一）深入项目攻坚" not in shown.text  # the introduction, then 3.1 on the next press
+    await chat.press(shown, "下一节")
+    assert shown.text.startswith("【三（一）】\n（一）深入项目攻坚")
+
+
+async def test_next_and_prev_walk_the_whole_speech_without_a_gap(bot: LocalBot, speech: Speech) -> None:
+    chat = bot.private()
+    reader = (await chat.send("/show 前言")).messages[-1]
+    labels, bodies = [], []
+    while True:
+        header, body = reader.text.split("\n", 1)
+        labels.append(header.strip("【】"))
+        bodies.append(body)
+        if not any("下一节" in b["text"] for b in reader.buttons):
+            break
+        await chat.press(reader, "下一节")
+    assert labels == [node.label for node in speech.nodes()]
+    assert "".join("".join(bodies).split()) == "".join("".join(node.text for node in speech.top).split())
+    back = []
+    while any("上一节" in b["text"] for b in reader.buttons):
+        await chat.press(reader, "上一节")
+        back.append(reader.text.split("\n", 1)[0].strip("【】"))
+    assert back == labels[-2::-1]
 
 
 async def test_show_without_id_gives_usage_and_unknown_id_lists_ids(bot: LocalBot) -> None:
