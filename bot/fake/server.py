@@ -5,9 +5,9 @@ Used by the tests, ``speechbot console`` and the benchmarks. Point the bot at it
 ``TELEGRAM_API_BASE_URL=http://127.0.0.1:PORT/bot``. Users are played by ``users`` (mixed in),
 Telegram's failures injected by ``faults``, requests checked by ``validate``.
 
-Methods: getMe, getUpdates (long poll), sendMessage, sendPhoto, sendPoll, editMessageText, answerCallbackQuery,
-answerInlineQuery, setMyCommands, getMyCommands, deleteWebhook, setWebhook, getChatMember,
-close, logOut; any other method is a 404 "method not found", as Telegram answers.
+Methods: getMe, getUpdates (long poll), sendMessage, sendPhoto, sendPoll, editMessageText,
+editMessageReplyMarkup, answerCallbackQuery, answerInlineQuery, setMyCommands, getMyCommands, deleteWebhook,
+setWebhook, getChatMember, close, logOut; any other method is a 404 "method not found", as Telegram answers.
 """
 
 from __future__ import annotations
@@ -344,6 +344,20 @@ class FakeBotAPI(Faults, SimulatedUsers):
                                 "reply markup are exactly the same as a current content and reply markup of the "
                                 "message")
         sent.html, sent.text, sent.reply_markup = raw, plain, markup
+        sent.edits += 1
+        return self._message(sent)
+
+    async def _api_editmessagereplymarkup(self, params: dict[str, Any]) -> dict[str, Any]:
+        """Only the keyboard changes (a ☆ that became ★); the same keyboard is "not modified"."""
+        sent = self.sent.get((as_int(params.get("chat_id")) or 0, as_int(params.get("message_id")) or 0))
+        if sent is None:
+            raise ApiError(400, "Bad Request: message to edit not found")
+        markup = check_markup(params.get("reply_markup"))
+        if markup == sent.reply_markup:
+            raise ApiError(400, "Bad Request: message is not modified: specified new message content and "
+                                "reply markup are exactly the same as a current content and reply markup of the "
+                                "message")
+        sent.reply_markup = markup
         sent.edits += 1
         return self._message(sent)
 
