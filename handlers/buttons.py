@@ -8,12 +8,18 @@ from telegram.ext import Application, CallbackQueryHandler
 from handlers import callbacks as cb
 from handlers import finding, reading, sharing, study, subscriptions
 from handlers.catalog import text
-from handlers.common import lang_of
+from handlers.common import lang_of, pressing
 from handlers.context import BotContext
 
 
 async def press(update: Update, context: BotContext) -> None:
-    """Route a button press to the handler for its callback type."""
+    """Route a button press to the handler for its callback type (the screens it edits show
+    the presser's bookmarks)."""
+    with pressing(context):
+        await _route(update, context)
+
+
+async def _route(update: Update, context: BotContext) -> None:
     query = update.callback_query
     assert query is not None
     data = cb.parse(query.data)

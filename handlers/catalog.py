@@ -147,6 +147,7 @@ ZH: dict[str, str] = {
     "saved_daily_on": "好的：/today 的每日金句将轮流使用你的收藏。发送 /saved off 取消。",
     "saved_daily_off": "好的：/today 恢复使用全文的每日金句。",
     "btn_save": "☆ 收藏",
+    "btn_saved": "★ 已收藏",
     "forget_ask": "确定要删除机器人保存的关于你的全部数据吗？（答题、学习进度、收藏）此操作不能撤销。",
     "btn_forget": "🗑 确认删除",
     "forgotten": "已删除：{rows} 条记录。",
@@ -305,6 +306,7 @@ EN: dict[str, str] = {
     "saved_daily_on": "Done: /today's quote of the day now comes from your bookmarks, in turn. /saved off undoes it.",
     "saved_daily_off": "Done: /today's quote of the day comes from the whole speech again.",
     "btn_save": "☆ Save",
+    "btn_saved": "★ Saved",
     "forget_ask": (
         "Delete everything the bot stores about you (quiz answers, "
         "reading progress, bookmarks)? This cannot be undone."

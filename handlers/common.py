@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Iterator
+from contextvars import ContextVar
 from zoneinfo import ZoneInfo
 
 from telegram import Chat, Update
@@ -11,7 +13,7 @@ from telegram.error import BadRequest
 from content.quotes import Quote, candidates
 from handlers.catalog import Lang, language, text
 from handlers.context import BotContext
-from handlers.render import Screen
+from handlers.render import Screen, bookmark_refs, with_bookmarks
 
 MAX_ARGUMENT = 200
 
@@ -45,10 +47,39 @@ def argument(context: BotContext) -> str:
     return " ".join(context.args or [])
 
 
+async def marked(update: Update, context: BotContext, screens: list[Screen]) -> list[Screen]:
+    """``screens`` with their bookmark buttons showing the member's own state: ★ for what they
+    saved, ☆ otherwise (screens are built with ☆, and cached ones are shared by everyone)."""
+    study, user = context.bot_data.study, update.effective_user
+    refs = {ref for screen in screens for ref in bookmark_refs(screen.buttons)}
+    if not refs or study is None or user is None:
+        return screens
+    saved = refs.intersection(await study.bookmarks(user.id))
+    if not saved:
+        return screens
+    lang = lang_of(update)
+    return [Screen(screen.text, with_bookmarks(lang, screen.buttons, saved)) for screen in screens]
+
+
+_PRESS: ContextVar[BotContext | None] = ContextVar("press", default=None)
+
+
+@contextlib.contextmanager
+def pressing(context: BotContext) -> Iterator[None]:
+    """While a button press is handled, ``edit`` (whose callers pass no context) marks the
+    presser's bookmarks on the screen it shows, as ``send`` does."""
+    token = _PRESS.set(context)
+    try:
+        yield
+    finally:
+        _PRESS.reset(token)
+
+
 async def send(update: Update, context: BotContext, screens: list[Screen]) -> None:
     """Send screens to the update's chat, in order."""
     chat = update.effective_chat
     assert chat is not None
+    screens = await marked(update, context, screens)
     for screen in screens:
         await context.bot.send_message(chat.id, screen.text, reply_markup=screen.markup)
 
@@ -70,5 +101,8 @@ async def edit(update: Update, screen: Screen) -> None:
     """Replace the pressed message's text and keyboard; pressing twice is not an error."""
     query = update.callback_query
     assert query is not None
+    context = _PRESS.get()
+    if context is not None:
+        (screen,) = await marked(update, context, [screen])
     with contextlib.suppress(BadRequest):  # "message is not modified" when nothing changed
         await query.edit_message_text(screen.text, reply_markup=screen.markup)

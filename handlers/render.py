@@ -12,7 +12,7 @@ more in private" deep link, so the bot never floods a group.
 from __future__ import annotations
 
 import html
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -162,7 +162,7 @@ def _reader(speech: Speech, lang: str, node: Node, page: int, whole: bool) -> Sc
     elif following:
         row.append(button(text(lang, "btn_next"), cb.Step(following)))
     parent = speech.parent(node)
-    back = [button(text(lang, "btn_up"), cb.Outline(parent.id if parent else ""))]
+    back = [button(text(lang, "btn_up"), cb.Outline(parent.id if parent else "")), save_button(lang, f"n:{node.id}")]
     return Screen(_page_text(node, lang, page, pages), [row, back] if row else [back])
 
 
@@ -348,5 +348,25 @@ def saved(lang: str, items: list[tuple[str, str, str, cb.Callback]]) -> Screen:
     return Screen(text(lang, "saved", lines=Html(lines)), rows[:20])
 
 
-def save_button(lang: str, ref: str) -> InlineKeyboardButton:
-    return button(text(lang, "btn_save"), cb.Save(ref))
+def save_button(lang: str, ref: str, saved: bool = False) -> InlineKeyboardButton:
+    """☆ (not saved) or ★ (saved); screens are built with ☆ and marked for the member by
+    ``with_bookmarks`` (the cached screens are shared by everyone)."""
+    return button(text(lang, "btn_saved" if saved else "btn_save"), cb.Save(ref))
+
+
+def bookmark_refs(keyboard: Sequence[Sequence[InlineKeyboardButton]]) -> list[str]:
+    """The references of the bookmark buttons on a keyboard."""
+    return [data.ref for row in keyboard for item in row
+            if isinstance(data := cb.parse(_data(item)), cb.Save)]
+
+
+def with_bookmarks(lang: str, keyboard: Sequence[Sequence[InlineKeyboardButton]],
+                   saved: Collection[str]) -> list[list[InlineKeyboardButton]]:
+    """``keyboard`` with each bookmark button showing whether its reference is in ``saved``
+    (a new keyboard; the other buttons are kept as they are)."""
+    return [[save_button(lang, data.ref, data.ref in saved) if isinstance(data := cb.parse(_data(item)), cb.Save)
+             else item for item in row] for row in keyboard]
+
+
+def _data(item: InlineKeyboardButton) -> str | None:
+    return item.callback_data if isinstance(item.callback_data, str) else None

@@ -15,7 +15,8 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from telegram import Poll, Update
+from telegram import InlineKeyboardMarkup, Message, Poll, Update
+from telegram.error import BadRequest
 from telegram.ext import Application, CommandHandler, ExtBot, PollAnswerHandler, filters
 
 from content import Node, Speech
@@ -180,6 +181,18 @@ async def toggle_saved(update: Update, context: BotContext, ref: str) -> None:
         return
     saved_now = await study.toggle_bookmark(user.id, ref)
     await query.answer(text(lang, "saved_added" if saved_now else "saved_removed"))
+    message = query.message
+    if not isinstance(message, Message) or message.reply_markup is None:
+        return
+    old = message.reply_markup.inline_keyboard
+    new = render.with_bookmarks(lang, old, set(await study.bookmarks(user.id)))
+    if [[b.text for b in row] for row in new] == [[b.text for b in row] for row in old]:
+        return  # a group message already showing ★ for the member who saved it too
+    try:
+        await query.edit_message_reply_markup(InlineKeyboardMarkup(new))
+    except BadRequest as error:  # two quick presses: the second finds the keyboard as it wants it
+        if "not modified" not in error.message:
+            raise
 
 
 def resolve(context: BotContext, ref: str) -> Quote | Node | None:

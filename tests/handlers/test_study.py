@@ -9,10 +9,12 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
-from bot.fake.local import LocalBot
+from bot.fake.local import Chat, LocalBot, Reply
+from bot.fake.server import Sent
 from bot.storage.models import AnswerRow, BookmarkRow, MemberRow, ReadingRow
 from content import Speech
 from content.plan import plan
+from handlers import callbacks as cb
 from handlers.study import streak
 
 START = datetime(2026, 12, 7, 2, 0, tzinfo=UTC)  # a Monday, 10:00 in Shanghai
@@ -163,3 +165,77 @@ async def test_bookmarks_can_be_the_quote_of_the_day(bot: LocalBot, speech: Spee
 
     day = (START + timedelta(days=2)).astimezone(ZoneInfo("Asia/Shanghai")).date()
     assert quote_of_day(speech, day).text in (await chat.send("/today")).text  # the speech's own rotation again
+
+
+def bookmark_buttons(message: Sent) -> dict[str, str]:
+    """A message's ☆/★ buttons: bookmark reference → label."""
+    found = {}
+    for item in message.buttons:
+        data = cb.parse(item.get("callback_data"))
+        if isinstance(data, cb.Save):
+            found[data.ref] = item["text"]
+    return found
+
+
+async def press_to(chat: Chat, message: Sent, target: cb.Callback) -> Reply:
+    """Press the button of ``message`` that leads to ``target`` (it must be there)."""
+    data = cb.encode(target)
+    assert any(item.get("callback_data") == data for item in message.buttons), (data, message.buttons)
+    return await chat.press_data(message, data)
+
+
+async def test_the_bookmark_button_shows_its_state_and_toggles_in_place(bot: LocalBot) -> None:
+    chat = bot.private(3701)
+    quote = (await chat.send("/quote 纪律")).messages[0]
+    (ref,) = bookmark_buttons(quote)
+    assert bookmark_buttons(quote) == {ref: "☆ 收藏"}
+    saved = await chat.press(quote, "收藏")
+    assert saved.answers[0]["text"] == "已收藏。发送 /saved 查看。" and not saved.messages
+    assert bookmark_buttons(quote) == {ref: "★ 已收藏"}  # the same message: its keyboard was edited
+    removed = await chat.press(quote, "收藏")
+    assert removed.answers[0]["text"] == "已取消收藏。"
+    assert bookmark_buttons(quote) == {ref: "☆ 收藏"}
+    again = (await chat.send("/quote 纪律")).messages[0]  # a new quote message shows the state too
+    assert "☆" in next(iter(bookmark_buttons(again).values()))
+
+    section = (await chat.send("/show 4.2.3")).messages[-1]
+    assert bookmark_buttons(section) == {"n:4.2.3": "☆ 收藏"}
+    await chat.press(section, "收藏")
+    assert bookmark_buttons(section) == {"n:4.2.3": "★ 已收藏"}
+    menu = (await chat.send("/outline")).messages[0]
+    await press_to(chat, menu, cb.Outline("4"))
+    await press_to(chat, menu, cb.Outline("4.2"))
+    await press_to(chat, menu, cb.Read("4.2.3"))  # the section from the outline, edited in place
+    assert "四（二）3" in menu.text.split("\n")[0] and bookmark_buttons(menu) == {"n:4.2.3": "★ 已收藏"}
+    await chat.press(menu, "下一节")
+    (following,) = bookmark_buttons(menu).items()
+    assert following[0] != "n:4.2.3" and following[1] == "☆ 收藏"
+    await chat.press(menu, "上一节")
+    assert bookmark_buttons(menu) == {"n:4.2.3": "★ 已收藏"}
+    shown = menu.text
+    assert (await chat.press(menu, "收藏")).answers[0]["text"] == "已取消收藏。"
+    assert bookmark_buttons(menu) == {"n:4.2.3": "☆ 收藏"} and menu.text == shown
+
+    await chat.press(section, "收藏")  # saved again, from the old /show message
+    hits = (await chat.send("/search 绝不能建设一个工程倒下一批干部")).messages[0]
+    marks = bookmark_buttons(hits)
+    assert marks["n:4.2.3"] == "★ 已收藏" and all(v == "☆ 收藏" for k, v in marks.items() if k != "n:4.2.3")
+    english = bot.private(3702, language_code="en")
+    quote = (await english.send("/quote discipline")).messages[0]
+    assert list(bookmark_buttons(quote).values()) == ["☆ Save"]
+    assert (await english.press(quote, "Save")).answers[0]["text"] == "Saved. /saved lists them."
+    assert list(bookmark_buttons(quote).values()) == ["★ Saved"]
+
+
+async def test_in_a_group_the_bookmark_button_answers_whoever_presses_it(bot: LocalBot) -> None:
+    first, second = bot.group(-8800, 3711), bot.group(-8800, 3712)
+    hits = (await first.send("/search 绝不能建设一个工程倒下一批干部")).messages[0]
+    await first.press(hits, "收藏")
+    (ref, label), *_ = bookmark_buttons(hits).items()
+    assert label == "★ 已收藏"
+    other = await second.press(hits, "收藏")  # the second member saves it for themselves
+    assert other.answers[0]["text"] == "已收藏。发送 /saved 查看。"
+    assert (await second.press(hits, "收藏")).answers[0]["text"] == "已取消收藏。"
+    assert bookmark_buttons(hits)[ref] == "☆ 收藏"  # as the member who pressed last has it
+    assert "四（二）3" in (await bot.private(3711).send("/saved")).text  # the first member's stays
+
