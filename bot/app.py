@@ -57,6 +57,7 @@ class InstrumentedApplication(Application):  # type: ignore[type-arg]
 def register_handlers(app: App) -> None:
     """Every handler, in the order PTB tries them (first match in a group wins)."""
     subscriptions.register_middleware(app)  # group -1: migrations, chat bookkeeping
+    study.register_links(app)  # /start forget (deep link from a group's /forget): before /start
     reading.register(app)  # /start /help /outline /mulu /show
     finding.register(app)  # /search /quote /today /summary /shen, private plain text
     subscriptions.register(app)  # /subscribe /unsubscribe /settime /timezone /settings

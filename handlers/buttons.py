@@ -41,7 +41,7 @@ async def _route(update: Update, context: BotContext) -> None:
         await study.toggle_saved(update, context, data.ref)
         return
     if isinstance(data, cb.Forget):
-        await study.forget(update, context)
+        await study.forget(update, context, data.user_id)
         return
     if isinstance(data, cb.Setting):  # settings buttons live with the subscription handlers
         await subscriptions.press_setting(update, context, data)

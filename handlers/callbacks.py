@@ -101,9 +101,10 @@ class Save:
 
 @dataclass(frozen=True)
 class Forget:
-    """The member confirmed /forget."""
+    """The member ``user_id`` confirmed /forget (only they may: the button says whose it is)."""
 
     prefix: ClassVar[str] = "f"
+    user_id: int
 
 
 Callback = Outline | Read | Step | Send | Another | Principle | Setting | Card | Done | Save | Forget

@@ -148,13 +148,28 @@ ZH: dict[str, str] = {
     "saved_daily_off": "好的：/today 恢复使用全文的每日金句。",
     "btn_save": "☆ 收藏",
     "btn_saved": "★ 已收藏",
-    "forget_ask": "确定要删除机器人保存的关于你的全部数据吗？（答题、学习进度、收藏）此操作不能撤销。",
+    "forget_ask": (
+        "确定要删除机器人保存的关于你的全部数据吗？包括：你的答题、学习进度、收藏和个人设置，"
+        "以及这个私聊的每日提醒、学习计划、题目和推送记录。群的设置和学习计划属于群，不会删除。此操作不能撤销。"
+    ),
     "btn_forget": "🗑 确认删除",
-    "forgotten": "已删除：{rows} 条记录。",
+    "forget_private": "删除数据要在与我的私聊中确认，这样别人不能替你确认。点下面的按钮继续。",
+    "btn_forget_private": "🔒 去私聊确认",
+    "forget_not_yours": "只有发送 /forget 的人才能确认删除自己的数据。",
+    "forgotten": (
+        "已删除关于你的全部数据：{rows} 条记录（含这个私聊的每日提醒和学习计划，如有）。"
+        "群的设置和学习计划属于群，仍然保留。"
+    ),
+    "forgotten_none": "没有关于你的记录，没有需要删除的。",
     "privacy": (
-        "🔒 <b>隐私说明</b>\n本机器人保存：每个聊天的推送设置；你点“读完了”的日期与段落（用于连续天数和进度）；"
-        "你对非匿名答题的回答和名字（用于本群榜单）；你的收藏。没有结果的搜索只保存文字和次数，不保存是谁搜的。"
-        "\n群内进度只显示人数，不显示名字。发送 /forget 删除关于你的全部数据。"
+        "🔒 <b>隐私说明</b>\n本机器人保存：\n"
+        "• 每个聊天的推送设置、学习计划、发出的题目和推送记录；\n"
+        "• 你点“读完了”的日期与段落（用于连续天数和进度）；\n"
+        "• 你对非匿名答题的回答和名字（用于本群榜单）；\n"
+        "• 你的收藏和个人设置。\n"
+        "没有结果的搜索只保存文字和次数，不保存是谁搜的。群内进度只显示人数，不显示名字。\n"
+        "发送 /forget 删除以上属于你的全部数据，包括与你私聊的推送设置、学习计划、题目和推送记录；"
+        "群的推送设置和学习计划属于群，仍然保留（由群管理员用 /unsubscribe、/plan stop 停止）。"
     ),
     "state_polls_open": "公开（显示答题者）",
     "state_polls_anonymous": "匿名",
@@ -308,16 +323,29 @@ EN: dict[str, str] = {
     "btn_save": "☆ Save",
     "btn_saved": "★ Saved",
     "forget_ask": (
-        "Delete everything the bot stores about you (quiz answers, "
-        "reading progress, bookmarks)? This cannot be undone."
+        "Delete everything the bot stores about you: your quiz answers, reading progress, bookmarks and settings, "
+        "and this private chat's daily reminder, reading plan, quizzes and delivery log? Groups' settings and "
+        "plans belong to the groups and stay. This cannot be undone."
     ),
     "btn_forget": "🗑 Delete",
-    "forgotten": "Deleted: {rows} records.",
+    "forget_private": "Deleting your data is confirmed in a private chat with me, so nobody can confirm it for you. "
+                      "Tap the button below.",
+    "btn_forget_private": "🔒 Confirm in private",
+    "forget_not_yours": "Only the member who sent /forget can confirm deleting their own data.",
+    "forgotten": "Deleted everything about you: {rows} records (this private chat's daily reminder and reading "
+                 "plan included, if any). Groups' settings and plans belong to the groups and stay.",
+    "forgotten_none": "The bot stores nothing about you: nothing to delete.",
     "privacy": (
-        "🔒 <b>Privacy</b>\nThe bot stores each chat's reminder settings; when you tap “Done” and on which passage "
-        "(for streaks and progress); your answers to non-anonymous quizzes with your name (for the group's ranking); "
-        "your bookmarks. Searches that found nothing are stored as text and count, never who searched."
-        "\nGroup progress shows counts, never names. /forget deletes everything about you."
+        "🔒 <b>Privacy</b>\nThe bot stores:\n"
+        "• each chat's reminder settings, reading plan, the quizzes sent and a delivery log;\n"
+        "• when you tap “Done” and on which passage (for streaks and progress);\n"
+        "• your answers to non-anonymous quizzes with your name (for the group's ranking);\n"
+        "• your bookmarks and your own settings.\n"
+        "Searches that found nothing are stored as text and count, never who searched. "
+        "Group progress shows counts, never names.\n"
+        "/forget deletes all of the above that is yours, your private chat's reminder, plan, quizzes and delivery "
+        "log included; a group's settings and plan belong to the group and stay (its administrators stop them "
+        "with /unsubscribe and /plan stop)."
     ),
     "state_polls_open": "open (shows who answered)",
     "state_polls_anonymous": "anonymous",

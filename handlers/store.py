@@ -165,5 +165,6 @@ class Study(Protocol):
     async def set_saved_as_daily(self, user_id: int, on: bool) -> None: ...
 
     async def forget(self, user_id: int) -> int:
-        """Delete everything stored about the member; returns how many rows went."""
+        """Delete everything stored about the member (answers, readings, bookmarks, settings) and
+        their private chat's reminder, plan, quiz polls and delivery log; how many rows went."""
         ...

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from telegram import InlineKeyboardMarkup, Message, Poll, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Poll, Update
 from telegram.error import BadRequest
 from telegram.ext import Application, CommandHandler, ExtBot, PollAnswerHandler, filters
 
@@ -33,6 +33,7 @@ from handlers.store import Study
 from handlers.subscriptions import guard
 
 ONLY_NEW = filters.UpdateType.MESSAGE
+FORGET_PAYLOAD = "forget"  # t.me/<bot>?start=forget: /forget's confirmation, in private
 
 
 def streak(days: list[date], today: date) -> int:
@@ -244,21 +245,36 @@ async def show_saved(update: Update, context: BotContext) -> None:
 
 
 async def ask_forget(update: Update, context: BotContext) -> None:
-    """/forget: asks for confirmation before deleting the member's data."""
-    lang = lang_of(update)
-    await send(update, context, [Screen(text(lang, "forget_ask"), [[button(text(lang, "btn_forget"), cb.Forget())]])])
+    """/forget: in private, asks for confirmation with a button only the asker may press; in a
+    group, points to the private chat (a deep link), so nobody confirms for someone else and
+    what is deleted is not announced to the group."""
+    lang, user = lang_of(update), update.effective_user
+    if in_group(update) or user is None:
+        link = InlineKeyboardButton(text(lang, "btn_forget_private"),
+                                    url=render.deep_link(context.bot.username, FORGET_PAYLOAD))
+        await send(update, context, [Screen(text(lang, "forget_private"), [[link]])])
+        return
+    await send(update, context, [Screen(text(lang, "forget_ask"),
+                                        [[button(text(lang, "btn_forget"), cb.Forget(user.id))]])])
 
 
-async def forget(update: Update, context: BotContext) -> None:
-    """Button: delete everything stored about the member who pressed it."""
+async def forget(update: Update, context: BotContext, asker: int) -> None:
+    """Button: delete everything stored about the member who asked, if they pressed it."""
     query, user, study = update.callback_query, update.effective_user, context.bot_data.study
     assert query is not None
+    lang = lang_of(update)
     if study is None or user is None:
-        await query.answer(text(lang_of(update), "stale_button"))
+        await query.answer(text(lang, "stale_button"))
+        return
+    if user.id != asker:
+        await query.answer(text(lang, "forget_not_yours"), show_alert=True)
         return
     rows = await study.forget(user.id)
     await query.answer()
-    await say(update, context, "forgotten", rows=rows)
+    if rows:
+        await say(update, context, "forgotten", rows=rows)
+    else:
+        await say(update, context, "forgotten_none")
 
 
 async def privacy(update: Update, context: BotContext) -> None:
@@ -275,3 +291,9 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
     app.add_handler(CommandHandler("forget", ask_forget, filters=ONLY_NEW))
     app.add_handler(CommandHandler("privacy", privacy, filters=ONLY_NEW))
     app.add_handler(PollAnswerHandler(record_answer))
+
+
+def register_links(app: Application) -> None:  # type: ignore[type-arg]
+    """``/start forget`` (the group's /forget deep link): before the reading module's /start."""
+    payload = filters.Regex(rf"^/start(@\w+)?\s+{FORGET_PAYLOAD}\s*$")
+    app.add_handler(CommandHandler("start", ask_forget, filters=ONLY_NEW & filters.ChatType.PRIVATE & payload))

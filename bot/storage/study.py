@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import case, delete, func, select
 
 from bot.storage.engine import Database
-from bot.storage.models import AnswerRow, BookmarkRow, ChatRow, MemberRow, PlanRow, QuizRow, ReadingRow
+from bot.storage.models import AnswerRow, BookmarkRow, ChatRow, DeliveryRow, MemberRow, PlanRow, QuizRow, ReadingRow
 from handlers.store import PlanRecord, Standing
 
 
@@ -139,8 +139,13 @@ class StudyRepository:
                                                                set_={"saved_as_daily": on}))
 
     async def forget(self, user_id: int) -> int:
+        """The member's rows everywhere, and their private chat's (its id is the user's): its
+        settings and subscription, plan, quiz polls and delivery log. Groups' own rows stay."""
         gone = 0
         async with self.db.sessions.begin() as session:
             for table in (AnswerRow, ReadingRow, BookmarkRow, MemberRow):
                 gone += (await session.execute(delete(table).where(table.user_id == user_id))).rowcount or 0
+            for chat_table in (ChatRow, PlanRow, QuizRow, DeliveryRow):
+                statement = delete(chat_table).where(chat_table.chat_id == user_id)
+                gone += (await session.execute(statement)).rowcount or 0
         return gone

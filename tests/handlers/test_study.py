@@ -15,6 +15,7 @@ from bot.storage.models import AnswerRow, BookmarkRow, MemberRow, ReadingRow
 from content import Speech
 from content.plan import plan
 from handlers import callbacks as cb
+from handlers.catalog import text
 from handlers.study import streak
 
 START = datetime(2026, 12, 7, 2, 0, tzinfo=UTC)  # a Monday, 10:00 in Shanghai
@@ -114,7 +115,7 @@ async def test_bookmarks_and_forget_leave_nothing_behind(bot: LocalBot) -> None:
     await bot.process(bot.fake.poll_answer(poll["id"], bot.fake.user(3301), [0]))
     ask = (await chat.send("/forget")).messages[0]
     done = await chat.press(ask, "确认删除")
-    assert done.text.startswith("已删除：")
+    assert done.text == text("zh", "forgotten", rows=3)  # the quote's bookmark, the answer, the quiz sent here
     async with bot.store.db.sessions() as session:
         for table in (AnswerRow, ReadingRow, BookmarkRow, MemberRow):
             assert await session.scalar(select(func.count()).where(table.user_id == 3301)) == 0, table
@@ -239,3 +240,36 @@ async def test_in_a_group_the_bookmark_button_answers_whoever_presses_it(bot: Lo
     assert bookmark_buttons(hits)[ref] == "☆ 收藏"  # as the member who pressed last has it
     assert "四（二）3" in (await bot.private(3711).send("/saved")).text  # the first member's stays
 
+
+async def test_forget_in_a_group_is_confirmed_in_private_by_the_member_who_asked(bot: LocalBot) -> None:
+    asker, other = bot.group(-8900, 3801), bot.group(-8900, 3802)
+    mine = (await bot.private(3802).send("/quote 纪律")).messages[0]
+    await bot.private(3802).press(mine, "收藏")
+    ask = (await asker.send("/forget")).messages[0]
+    assert ask.text == text("zh", "forget_private")
+    assert [b.get("url") for b in ask.buttons] == [f"https://t.me/{bot.fake.bot_user['username']}?start=forget"]
+    refused = await other.press_data(ask, cb.encode(cb.Forget(3801)))  # someone else's confirmation
+    assert refused.answers[0] == {**refused.answers[0], "text": text("zh", "forget_not_yours"), "show_alert": True}
+    assert await bot.store.study.bookmarks(3802)  # nothing of the presser's went
+    private = bot.private(3801)
+    (confirm,) = (await private.send("/start forget")).messages  # where the deep link leads: no welcome
+    assert confirm.text.startswith("确定要删除") and [b["text"] for b in confirm.buttons] == ["🗑 确认删除"]
+    assert (await private.press(confirm, "确认删除")).text == text("zh", "forgotten_none")
+    assert await bot.store.study.bookmarks(3802)
+
+
+async def test_forget_in_private_deletes_the_chats_reminder_and_plan_and_counts_truly(bot: LocalBot) -> None:
+    chat = bot.private(3901)
+    await chat.send("/subscribe 08:00")
+    await chat.send("/plan 10")
+    quote = (await chat.send("/quote 纪律")).messages[0]
+    await chat.press(quote, "收藏")
+    ask = (await chat.send("/forget")).messages[0]
+    assert "每日提醒" in ask.text and "学习计划" in ask.text
+    done = await chat.press(ask, "确认删除")
+    assert done.text == text("zh", "forgotten", rows=3)  # the subscription, the plan, the bookmark
+    assert await bot.store.chats.chat(3901) is None and await bot.store.study.plan(3901) is None
+    assert not await bot.store.study.bookmarks(3901)
+    assert (await chat.press(ask, "确认删除")).text == text("zh", "forgotten_none")
+    privacy = (await chat.send("/privacy")).text
+    assert "学习计划" in privacy and "保留" in privacy  # says what goes and what stays
