@@ -37,6 +37,19 @@ _ORDINAL_REF = re.compile(
     rf"^第{_ORDINAL}部分(?:(?:第{_ORDINAL}(?:小节|节)|\({_ORDINAL}\))(?:第?{_ORDINAL}[点条项]?)?)?$")
 
 
+def cite(label: str) -> str:
+    """A label as it reads standing alone (a quote's source, a header, a list of passages): a
+    part's 三、 becomes 第三部分; 四（二）, 四（二）3, 前言 and 结语 already read so and stay."""
+    stem = label.removesuffix("、")
+    return f"第{stem}部分" if stem != label and to_int(stem) else label
+
+
+def attribution(label: str) -> str:
+    """The line that says where a quote stands: 出自 一（一）, 出自 第三部分. Never ——一（一）: after
+    a dash the numeral 一 reads as more dash."""
+    return f"出自 {cite(label)}"
+
+
 class UnknownNodeError(LookupError):
     """Raised for an id that names no node; carries the valid ids for the message."""
 

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Literal
 
-from content.model import Speech
+from content.model import Speech, attribution
 from content.quotes import candidates
 from content.shen import principles
 
@@ -95,7 +95,7 @@ def blank_questions(speech: Speech) -> list[Question]:
             key = f"blank|{number}|{term}"
             options, correct = _order(key, term, _pick(key, eligible, 3))
             made.append(Question(key, "blank", f"填空：{quote.text.replace(term, BLANK)}", options, correct,
-                                 f"原文：“{term}”，出自{quote.label}"))
+                                 f"原文：“{term}”，{attribution(quote.label)}"))
     return made
 
 
@@ -111,7 +111,7 @@ def part_questions(speech: Speech) -> list[Question]:
         names = [f"{p.label}{p.title}"[:OPTION_LIMIT] for p in parts]
         key = f"part|{number}"
         question = f"这句话出自讲话的哪一部分？\n“{quote.text}”"
-        made.append(Question(key, "part", question, tuple(names), parts.index(home), f"出自{quote.label}"))
+        made.append(Question(key, "part", question, tuple(names), parts.index(home), attribution(quote.label)))
     return made
 
 

@@ -22,7 +22,7 @@ from functools import cache
 
 from pydantic import BaseModel, ConfigDict
 
-from content.model import Node, Speech
+from content.model import Node, Speech, cite
 from content.numerals import NUMERAL_CHARS
 from content.sentences import split_sentences
 
@@ -34,7 +34,8 @@ _ENDS = "。！？!?”"
 
 
 class Quote(BaseModel):
-    """A verbatim passage and where it stands."""
+    """A verbatim passage and where it stands (``label``: its node's label as a reference,
+    第三部分 for a part's 三、, see ``content.model.cite``)."""
 
     model_config = ConfigDict(frozen=True)
 
@@ -68,7 +69,7 @@ def candidates(speech: Speech) -> tuple[Quote, ...]:
                     text += usable[i + 1]
                     taken = 2
                 if MIN_CHARS <= len(text) <= MAX_CHARS and text[-1] in _ENDS and not text.endswith("：”"):
-                    found.append(Quote(id=node.id, label=node.label, text=text))
+                    found.append(Quote(id=node.id, label=cite(node.label), text=text))
                 i += taken
     return tuple(found)
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, field_validator
 
-from content.model import Speech
+from content.model import Speech, attribution
 from content.quotes import Quote, candidates
 
 SHEN_FILE = Path(__file__).with_name("shen.yaml")
@@ -64,7 +64,7 @@ class Reminder(BaseModel):
         lines = [f"今日一慎：{self.principle.name}", self.principle.meaning, "", self.principle.explanation]
         if self.principle.source:
             lines += ["", f"出处：{self.principle.source}"]
-        lines += ["", f"“{self.quote.text}”", f"——讲话 {self.quote.label}"]
+        lines += ["", f"“{self.quote.text}”", attribution(self.quote.label)]
         return "\n".join(lines)
 
     def to_dict(self) -> dict[str, object]:

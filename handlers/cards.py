@@ -23,6 +23,8 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
 
+from content.model import attribution
+
 WIDTH, HEIGHT = 1080, 1350
 MARGIN = 96
 SIZES = (76, 70, 64, 58, 52, 46, 42)
@@ -148,12 +150,16 @@ def render(card: CardSpec) -> bytes:
         draw.text((MARGIN, y), line, font=font, fill=INK)
         y += size * LINE_SPACING
     label_font = card_font(40)
-    signature = f"——{card.label}"
-    draw.text((WIDTH - MARGIN - label_font.getlength(signature), HEIGHT - 190), signature, font=label_font,
-              fill=MUTED)
+    source = signature(card)
+    draw.text((WIDTH - MARGIN - label_font.getlength(source), HEIGHT - 190), source, font=label_font, fill=MUTED)
     out = io.BytesIO()
     image.save(out, format="PNG", compress_level=6)
     return out.getvalue()
+
+
+def signature(card: CardSpec) -> str:
+    """The card's last line, where the passage stands: 出自 一（一）."""
+    return attribution(card.label)
 
 
 def quote_card(text: str, label: str) -> CardSpec:

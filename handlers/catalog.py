@@ -71,13 +71,13 @@ ZH: dict[str, str] = {
     "search_related": "<b>相关段落</b>（换了说法的匹配）：",
     "search_related_only": "原文中没有这句话，以下段落讲到了相关内容：",
     "search_none": "没有找到与“{query}”相符的内容。试试别的说法，或用 /outline 浏览目录。",
-    "quote": "“{text}”\n——<b>{label}</b>",
+    "quote": "“{text}”\n出自 <b>{label}</b>",
     "quote_none": "没有找到包含“{keyword}”的金句。试试 /search {keyword}，或直接 /quote。",
     "today": (
         "🗓 <b>{date} 今日一慎：{principle}</b>\n{meaning}\n\n{explanation}\n\n"
-        "<b>每日金句</b>\n“{quote}”\n——{label}"
+        "<b>每日金句</b>\n“{quote}”\n出自 {label}"
     ),
-    "card_today_caption": "🗓 <b>{date} 今日一慎：{principle}</b>\n{meaning}\n\n“{quote}”\n——{label}",
+    "card_today_caption": "🗓 <b>{date} 今日一慎：{principle}</b>\n{meaning}\n\n“{quote}”\n出自 {label}",
     "summary": "📝 <b>{label} 摘要</b>\n{summary}\n\n<b>关键词</b>：{keywords}",
     "shen_list": "<b>四个“慎”字</b>（讲话前言：把慎初、慎微、慎独、慎友作为处事原则）\n\n{items}\n\n点按查看详情：",
     "shen_item": "<b>{name}</b>：{meaning}",
@@ -95,7 +95,7 @@ ZH: dict[str, str] = {
     "inline_today_title": "今日一慎：{principle}",
     "inline_principle_title": "{name}：{meaning}",
     "inline_hit_title": "{label} {snippet}",
-    "inline_quote": "“{text}”\n——{label}",
+    "inline_quote": "“{text}”\n出自 {label}",
     "sub_done": "✅ 已订阅：每天 {time}（{zone}）推送今日一慎。下一次：{next}。",
     "sub_off": "已取消每日推送。随时可以用 /subscribe 重新开启。",
     "sub_none": "本聊天还没有订阅每日推送。发送 /subscribe 08:00 开启。",
@@ -238,13 +238,13 @@ EN: dict[str, str] = {
     "search_related": "<b>Related passages</b> (matched in other words):",
     "search_related_only": "The speech does not say it in these words; these passages speak to it:",
     "search_none": "Nothing matches “{query}”. Try other words, or browse with /outline.",
-    "quote": "“{text}”\n— <b>{label}</b>",
+    "quote": "“{text}”\n— from <b>{label}</b>",
     "quote_none": "No quote contains “{keyword}”. Try /search {keyword}, or plain /quote.",
     "today": (
         "🗓 <b>{date} — today's principle: {principle}</b>\n{meaning}\n\n{explanation}\n\n"
-        "<b>Quote of the day</b>\n“{quote}”\n— {label}"
+        "<b>Quote of the day</b>\n“{quote}”\n— from {label}"
     ),
-    "card_today_caption": "🗓 <b>{date} — today's principle: {principle}</b>\n{meaning}\n\n“{quote}”\n— {label}",
+    "card_today_caption": "🗓 <b>{date} — today's principle: {principle}</b>\n{meaning}\n\n“{quote}”\n— from {label}",
     "summary": "📝 <b>Summary of {label}</b>\n{summary}\n\n<b>Keywords</b>: {keywords}",
     "shen_list": "<b>The four 慎 principles</b> (named in the preface)\n\n{items}\n\nTap one for details:",
     "shen_item": "<b>{name}</b>: {meaning}",
@@ -262,7 +262,7 @@ EN: dict[str, str] = {
     "inline_today_title": "Today: {principle}",
     "inline_principle_title": "{name}: {meaning}",
     "inline_hit_title": "{label} {snippet}",
-    "inline_quote": "“{text}”\n— {label}",
+    "inline_quote": "“{text}”\n— from {label}",
     "sub_done": "✅ Subscribed: today's 慎 principle every day at {time} ({zone}). Next: {next}.",
     "sub_off": "The daily reminder is off. /subscribe turns it on again.",
     "sub_none": "This chat has no daily reminder. Send /subscribe 08:00 to start one.",

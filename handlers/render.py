@@ -19,6 +19,7 @@ from datetime import date
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from content import Node, Speech
+from content.model import cite
 from content.path import neighbours, stop_text
 from content.plan import Passage
 from content.quotes import Quote
@@ -90,8 +91,26 @@ def paginate(body: str, limit: int = PAGE_CHARS) -> list[str]:
     return [page.strip("\n") for page in pages]
 
 
+def gist(sentence: str, limit: int = 24) -> str:
+    """The opening words of ``sentence``: whole if it is short, else cut after a clause (never on
+    a dangling comma) or at ``limit`` characters, with …… where it was cut."""
+    sentence = sentence.strip()
+    if len(sentence) <= limit:
+        return sentence
+    head = sentence[: limit + 1]
+    cut = max(head.rfind(mark) for mark in "，、；：,;:")
+    return (head[:cut] if cut >= limit // 2 else sentence[:limit].rstrip("，、；：,;:")) + "……"
+
+
+def titled(node: Node) -> str:
+    """The node's label and title as one heading (三、坚持重点突破…, 四（二） 聚焦关键环节…); the
+    preface and the closing, which have no title, with their first words."""
+    title = node.title or gist(node.sentences[0])
+    return f"{node.label}{title}" if node.label.endswith("、") else f"{node.label} {title}"
+
+
 def _node_button_label(node: Node) -> str:
-    return shorten(f"{node.label} {node.title or node.sentences[0].strip()}")
+    return shorten(titled(node))
 
 
 # --- reading -----------------------------------------------------------------------------
@@ -132,8 +151,13 @@ def _outline(speech: Speech, lang: str, node_id: str) -> Screen:
     return Screen(text(lang, "outline_part", label=node.label, heading=node.title or ""), rows)
 
 
+def opening(speech: Speech, node: Node) -> str:
+    """What a node opens with when it is read: the salutation (同志们：) before the preface."""
+    return speech.salutation + "\n" if node.kind == "preface" and speech.salutation else ""
+
+
 def _page_text(node: Node, lang: str, page: int, pages: list[str]) -> Html:
-    parts = [text(lang, "node_header", label=node.label), html.escape(pages[page], quote=False)]
+    parts = [text(lang, "node_header", label=cite(node.label)), html.escape(pages[page], quote=False)]
     if len(pages) > 1:
         parts.append(text(lang, "page_marker", page=page + 1, pages=len(pages)))
     return Html("\n".join(parts))
@@ -148,7 +172,7 @@ def reader(speech: Speech, lang: str, node_id: str, page: int = 0, whole: bool =
 
 
 def _reader(speech: Speech, lang: str, node: Node, page: int, whole: bool) -> Screen:
-    pages = paginate(node.text if whole else stop_text(node))
+    pages = paginate(opening(speech, node) + (node.text if whole else stop_text(node)))
     page = min(max(page, 0), len(pages) - 1)
     previous, following = neighbours(speech, node.id, whole)
     here = cb.Read if whole else cb.Step
@@ -169,13 +193,14 @@ def _reader(speech: Speech, lang: str, node: Node, page: int, whole: bool) -> Sc
 def show(speech: Speech, lang: str, node_id: str, in_group: bool, bot_username: str) -> list[Screen]:
     """``/show``: every page as its own message in private; one concise message in groups."""
     node = speech.node(node_id)
-    if in_group and utf16_len(node.text) > GROUP_CHARS:
-        first = paginate(node.text, GROUP_CHARS)[0]
-        body = Html("\n".join([text(lang, "node_header", label=node.label), html.escape(first, quote=False),
+    full = opening(speech, node) + node.text
+    if in_group and utf16_len(full) > GROUP_CHARS:
+        first = paginate(full, GROUP_CHARS)[0]
+        body = Html("\n".join([text(lang, "node_header", label=cite(node.label)), html.escape(first, quote=False),
                                text(lang, "truncated")]))
         link = InlineKeyboardButton(text(lang, "read_more_private"), url=deep_link(bot_username, "s-" + node.id))
         return [Screen(body, [[link]])]
-    pages = paginate(node.text)
+    pages = paginate(full)
     screens = [Screen(_page_text(node, lang, i, pages)) for i in range(len(pages))]
     previous, following = neighbours(speech, node.id, whole=True)
     row = []
@@ -249,7 +274,8 @@ def today(lang: str, day: date, reminder: Reminder, quote_of_day: Quote) -> Scre
 
 def summary(lang: str, result: Summary) -> Screen:
     """A summary with its keywords and a button to the full text (or the outline)."""
-    body = text(lang, "summary", label=result.label, summary=result.summary, keywords="、".join(result.keywords))
+    body = text(lang, "summary", label=cite(result.label), summary=result.summary,
+                keywords="、".join(result.keywords))
     target: cb.Callback = cb.Outline() if result.id == "speech" else cb.Send(result.id)
     label = text(lang, "btn_outline") if result.id == "speech" else text(lang, "btn_full_text")
     return Screen(body, [[button(label, target)]])
@@ -267,13 +293,13 @@ def principle_list(lang: str) -> Screen:
 def principle_detail(speech: Speech, lang: str, item: PrincipleModel) -> Screen:
     """One principle: meaning, explanation, source and its passages as buttons."""
     passages = [speech.node(p) for p in item.passages]
-    listing = "\n".join(text(lang, "shen_passage", label=n.label, title=n.title or n.sentences[0].strip()[:24])
+    listing = "\n".join(text(lang, "shen_passage", label=cite(n.label), title=n.title or gist(n.sentences[0]))
                         for n in passages)
     source = text(lang, "shen_source", source=item.source) if item.source else Html("")
     explanation = item.explanation if lang == "zh" else f"{item.explanation}\n{item.english}"
     body = text(lang, "shen_detail", name=item.name, pinyin=item.pinyin, meaning=item.meaning,
                 explanation=explanation, source=source, passages=Html(listing))
-    rows = [[button(text(lang, "btn_read", label=n.label), cb.Send(n.id)) for n in passages],
+    rows = [[button(text(lang, "btn_read", label=cite(n.label)), cb.Send(n.id)) for n in passages],
             [button(text(lang, "btn_up"), cb.Principle(-1))]]
     return Screen(body, rows)
 
@@ -312,13 +338,23 @@ def plan_day(lang: str, passage: Passage, days: int) -> Screen:
     shown = passage.text
     if utf16_len(shown) > PLAN_CHARS:
         shown = paginate(shown, PLAN_CHARS)[0]
-    body = text(lang, "plan_day", day=passage.day, days=days, labels="、".join(passage.labels), text=shown)
+    body = text(lang, "plan_day", day=passage.day, days=days, labels=plan_labels(passage), text=shown)
     if shown != passage.text:
         body = Html(body + "\n" + text(lang, "plan_more"))
     row = [button(text(lang, "btn_done"), cb.Done(passage.day))]
     if shown != passage.text:
         row.append(button(text(lang, "btn_continue"), cb.Send(passage.ids[0])))
     return Screen(body, [row])
+
+
+def plan_labels(passage: Passage) -> str:
+    """A plan day's places as they read: 第三部分、三（一）. A unit halved over several days is
+    marked continued once (第三部分（续）), however often it was halved, and named once a day."""
+    shown: dict[str, str] = {}
+    for label in passage.labels:
+        base = label.replace("（续）", "")
+        shown.setdefault(cite(base), cite(base) + ("（续）" if base != label else ""))
+    return "、".join(shown.values())
 
 
 def with_plan(reminder_screen: Screen, lang: str, passage: Passage, days: int) -> Screen:
@@ -342,9 +378,10 @@ def saved(lang: str, items: list[tuple[str, str, str, cb.Callback]]) -> Screen:
     """Bookmarks: ``(label, text, ref, open button data)`` each, with a button to open each."""
     if not items:
         return Screen(text(lang, "saved_none"))
-    lines = "\n".join(text(lang, "saved_line", n=n, label=label, text=shorten(body, 40))
+    lines = "\n".join(text(lang, "saved_line", n=n, label=cite(label), text=shorten(body, 40))
                       for n, (label, body, _, _) in enumerate(items, start=1))
-    rows = [[button(f"{n}. {shorten(label, 20)}", target)] for n, (label, _, _, target) in enumerate(items, start=1)]
+    rows = [[button(f"{n}. {shorten(cite(label), 20)}", target)]
+            for n, (label, _, _, target) in enumerate(items, start=1)]
     return Screen(text(lang, "saved", lines=Html(lines)), rows[:20])
 
 

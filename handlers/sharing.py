@@ -31,7 +31,7 @@ from handlers.context import BotContext
 from handlers.render import Screen, utf16_len
 from handlers.store import CardFiles
 
-STYLE = "v1"  # bump when the design changes: every card is then drawn and uploaded anew
+STYLE = "v2"  # bump when the design changes: every card is then drawn and uploaded anew (v2: 出自 …)
 CAPTION_LIMIT = 1024
 _PNGS: OrderedDict[str, bytes] = OrderedDict()
 _PNG_CACHE = 128

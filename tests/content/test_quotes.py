@@ -9,6 +9,7 @@ from datetime import date, timedelta
 import pytest
 
 from content import Speech
+from content.model import cite
 from content.quotes import MAX_CHARS, MIN_CHARS, candidates, pick, quote_of_day, within
 
 
@@ -17,7 +18,7 @@ def test_every_candidate_is_verbatim_and_quotable(speech: Speech) -> None:
     assert len(pool) >= 40
     for quote in pool:
         node = speech.node(quote.id)
-        assert quote.text in node.text and quote.label == node.label
+        assert quote.text in node.text and quote.label == cite(node.label)  # 第三部分 for a part's 三、
         assert MIN_CHARS <= len(quote.text) <= MAX_CHARS
         assert not re.match(r"^[（(][一二三四五六七八九十]+[）)]", quote.text)  # no heading marker
         assert not re.match(r"^[一二三四五六七八九十]+[是要]", quote.text)  # no dangling 一是/一要

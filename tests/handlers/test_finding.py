@@ -6,6 +6,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.fake.local import LocalBot
+from content.model import cite
 from content.quotes import quote_of_day
 from content.shen import reminder
 
@@ -69,8 +70,8 @@ async def test_plain_text_in_private_is_a_search_or_an_id(bot: LocalBot) -> None
 async def test_quote_is_verbatim_with_its_location(bot: LocalBot, speech) -> None:
     chat = bot.private()
     reply = await chat.send("/quote 腐败")
-    text, label = reply.text.rsplit("\n——", 1)
-    node = next(n for n in speech.nodes() if n.label == label)
+    text, label = reply.text.rsplit("\n出自 ", 1)
+    node = next(n for n in speech.nodes() if cite(n.label) == label)
     assert text.strip("“”") in node.text and "腐败" in text
     before = reply.messages[0].text
     another = await chat.press(reply.messages[0], "换一条")

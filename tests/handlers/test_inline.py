@@ -14,7 +14,7 @@ async def test_inline_query_offers_hits_that_post_the_quote(bot: LocalBot, speec
     first = results[0]
     assert first["title"].startswith("二（一）")
     body = first["input_message_content"]["message_text"]
-    assert "抓铁有痕" in body and body.endswith("——二（一）")
+    assert "抓铁有痕" in body and body.endswith("\n出自 二（一）")
     assert len(first["id"].encode()) <= 64
     assert not reply.errors  # the fake validated every result like Telegram does
 

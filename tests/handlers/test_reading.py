@@ -7,6 +7,7 @@ from pathlib import Path
 from bot.fake.local import LocalBot
 from bot.settings import Settings
 from content import Speech, parse_text
+from content.model import cite
 from tests.conftest import bot_settings
 
 
@@ -27,7 +28,7 @@ async def test_deep_link_opens_a_section(bot: LocalBot) -> None:
 
 async def test_deep_link_with_a_quote(bot: LocalBot, speech) -> None:
     reply = await bot.private().send("/start q-4-2")
-    quote, label = reply.text.rsplit("\n——", 1)
+    quote, label = reply.text.rsplit("\n出自 ", 1)
     assert label.startswith("四（二）")
     assert quote[1:-1] in speech.node("4.2").text
 
@@ -77,7 +78,7 @@ async def test_next_from_2_3_lands_on_part_threes_introduction(bot: LocalBot) ->
     chat = bot.private()
     shown = (await chat.send("/show 2.3")).messages[-1]
     await chat.press(shown, "下一节")
-    assert shown.text.startswith("【三、】\n三、坚持重点突破，纵深推进攻坚行动，让发展更高效\n今年是实施“十四五”规划")
+    assert shown.text.startswith("【第三部分】\n三、坚持重点突破，纵深推进攻坚行动，让发展更高效\n今年是实施“十四五”")
     assert "（一）深入项目攻坚" not in shown.text  # the introduction, then 3.1 on the next press
     await chat.press(shown, "下一节")
     assert shown.text.startswith("【三（一）】\n（一）深入项目攻坚")
@@ -94,8 +95,9 @@ async def test_next_and_prev_walk_the_whole_speech_without_a_gap(bot: LocalBot, 
         if not any("下一节" in b["text"] for b in reader.buttons):
             break
         await chat.press(reader, "下一节")
-    assert labels == [node.label for node in speech.nodes()]
-    assert "".join("".join(bodies).split()) == "".join("".join(node.text for node in speech.top).split())
+    assert labels == [cite(node.label) for node in speech.nodes()]
+    whole = (speech.salutation or "") + "".join(node.text for node in speech.top)  # 同志们： opens the preface
+    assert "".join("".join(bodies).split()) == "".join(whole.split())
     back = []
     while any("上一节" in b["text"] for b in reader.buttons):
         await chat.press(reader, "上一节")

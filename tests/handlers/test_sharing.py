@@ -28,12 +28,12 @@ async def test_card_sends_todays_card_once_uploaded_then_by_file_id(bot: LocalBo
 async def test_card_of_a_section_or_keyword_and_the_buttons(bot: LocalBot) -> None:
     chat = bot.private()
     by_id = (await chat.send("/card 4.2")).photos[0]
-    assert by_id.text.endswith("四（二）3") or "——四（二）" in by_id.text
+    assert by_id.text.endswith("四（二）3") or "\n出自 四（二）" in by_id.text
     assert "纪律" in (await chat.send("/card 纪律")).photos[0].text
     assert (await chat.send("/card 足球")).text.startswith("没有找到包含“足球”的金句")
     quote = (await chat.send("/quote 腐败")).messages[0]
     pressed = await chat.press(quote, "图片")
-    assert pressed.photos and pressed.photos[0].text.split("\n——")[0] == quote.text.split("\n——")[0]
+    assert pressed.photos and pressed.photos[0].text.split("\n出自 ")[0] == quote.text.split("\n出自 ")[0]
     hits = (await chat.send("/search 抓铁有痕")).messages[0]
     assert "二（一）" in (await chat.press(hits, "图片")).photos[0].text
 

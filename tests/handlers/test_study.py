@@ -16,6 +16,7 @@ from content import Speech
 from content.plan import plan
 from handlers import callbacks as cb
 from handlers.catalog import text
+from handlers.render import plan_labels
 from handlers.study import streak
 
 START = datetime(2026, 12, 7, 2, 0, tzinfo=UTC)  # a Monday, 10:00 in Shanghai
@@ -38,7 +39,7 @@ async def test_a_plan_over_its_whole_length(bot: LocalBot, speech: Speech) -> No
         travel(bot, START + timedelta(days=day - 1))
         shown = (await member.send("/plan")).messages[0]
         assert shown.text.startswith(f"📖 学习计划 第 {day}/10 天")
-        assert "、".join(passages[day - 1].labels) in shown.text
+        assert plan_labels(passages[day - 1]) in shown.text
         pressed = await member.press(shown, "读完了")
         assert pressed.answers[0]["text"] == f"已记录。连续学习 {day} 天。"
         assert (await member.press(shown, "读完了")).answers[0]["text"].startswith("今天这段已经记过了")
@@ -156,7 +157,7 @@ async def test_bookmarks_can_be_the_quote_of_the_day(bot: LocalBot, speech: Spee
     chat = bot.private(3601)
     quote = (await chat.send("/quote 八项规定")).messages[0]
     await chat.press(quote, "收藏")
-    saved_text = quote.text.split("\n——")[0].strip("“”")
+    saved_text = quote.text.split("\n出自 ")[0].strip("“”")
     assert (await chat.send("/saved daily")).text.startswith("好的：/today 的每日金句将轮流使用你的收藏")
     for offset in range(3):
         travel(bot, START + timedelta(days=offset))
