@@ -57,3 +57,36 @@ def next_due(push_time: str, zone: str, now: datetime, catch_up: timedelta) -> d
 def local_date(instant: datetime, zone: str) -> date:
     """The calendar date of ``instant`` in ``zone``."""
     return instant.astimezone(ZoneInfo(zone)).date()
+
+
+# What people type for a zone that the IANA database names after another city (Beijing time is
+# Asia/Shanghai) or in another script: Chinese city names, and English names IANA lacks. Keys are
+# lower-case with spaces as underscores (as ``zone_alias`` normalises what was typed). Xinjiang
+# is left out on purpose: both Beijing time and Asia/Urumqi are in use there.
+_CHINA = ("北京", "上海", "天津", "重庆", "广州", "深圳", "杭州", "南京", "苏州", "武汉", "成都", "西安", "长沙",
+          "郑州", "济南", "青岛", "沈阳", "大连", "长春", "哈尔滨", "石家庄", "太原", "呼和浩特", "合肥", "南昌",
+          "福州", "厦门", "南宁", "海口", "昆明", "贵阳", "兰州", "西宁", "银川", "拉萨", "宁波", "中国",
+          "beijing", "peking", "china", "guangzhou", "shenzhen", "tianjin", "chongqing", "wuhan", "chengdu",
+          "hangzhou", "nanjing", "xi'an", "xian", "suzhou", "shenyang", "qingdao", "xiamen")
+ZONE_ALIASES: dict[str, str] = {name: "Asia/Shanghai" for name in _CHINA} | {
+    "香港": "Asia/Hong_Kong", "澳门": "Asia/Macau", "台北": "Asia/Taipei", "台湾": "Asia/Taipei",
+    "东京": "Asia/Tokyo", "大阪": "Asia/Tokyo", "首尔": "Asia/Seoul", "新加坡": "Asia/Singapore",
+    "吉隆坡": "Asia/Kuala_Lumpur", "曼谷": "Asia/Bangkok", "迪拜": "Asia/Dubai", "莫斯科": "Europe/Moscow",
+    "伦敦": "Europe/London", "巴黎": "Europe/Paris", "柏林": "Europe/Berlin", "法兰克福": "Europe/Berlin",
+    "慕尼黑": "Europe/Berlin", "罗马": "Europe/Rome", "马德里": "Europe/Madrid", "阿姆斯特丹": "Europe/Amsterdam",
+    "纽约": "America/New_York", "华盛顿": "America/New_York", "波士顿": "America/New_York",
+    "芝加哥": "America/Chicago", "洛杉矶": "America/Los_Angeles", "旧金山": "America/Los_Angeles",
+    "西雅图": "America/Los_Angeles", "多伦多": "America/Toronto", "温哥华": "America/Vancouver",
+    "悉尼": "Australia/Sydney", "墨尔本": "Australia/Melbourne", "奥克兰": "Pacific/Auckland",
+    "macao": "Asia/Macau", "taiwan": "Asia/Taipei", "washington": "America/New_York",
+    "san_francisco": "America/Los_Angeles", "seattle": "America/Los_Angeles", "boston": "America/New_York",
+    "munich": "Europe/Berlin", "frankfurt": "Europe/Berlin", "osaka": "Asia/Tokyo",
+}
+
+
+def zone_alias(typed: str) -> str | None:
+    """The IANA zone for a city or country name in ``ZONE_ALIASES`` (北京, 北京市, 北京时间,
+    Beijing), or None."""
+    key = "_".join(unicodedata.normalize("NFKC", typed).split()).lower()
+    bare = key.removesuffix("时间").removesuffix("市")
+    return ZONE_ALIASES.get(key) or ZONE_ALIASES.get(bare)

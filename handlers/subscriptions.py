@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo, available_timezones
 from telegram import ChatMember, InlineKeyboardButton, Update
 from telegram.ext import Application, CommandHandler, MessageHandler, filters
 
-from content.timerules import format_time, parse_time
+from content.timerules import format_time, parse_time, zone_alias
 from handlers import callbacks as cb
 from handlers.catalog import text
 from handlers.common import argument, edit, in_group, lang_of, say, send
@@ -46,8 +46,11 @@ def _zones() -> dict[str, str]:
 
 
 def resolve_zone(value: str) -> str | None:
-    """An IANA zone for what the user typed (Asia/Shanghai, asia/shanghai, Shanghai), or None."""
-    return _zones().get("_".join(value.strip().split()).lower()) if value.strip() else None
+    """An IANA zone for what the user typed (Asia/Shanghai, asia/shanghai, Shanghai), or for a
+    city the database names otherwise (北京, Beijing, 柏林: ``content.timerules.ZONE_ALIASES``), or None."""
+    if not value.strip():
+        return None
+    return _zones().get("_".join(value.strip().split()).lower()) or zone_alias(value)
 
 
 async def is_admin(update: Update, context: BotContext) -> bool:

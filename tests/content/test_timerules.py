@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import available_timezones
 
 import pytest
 
-from content.timerules import due_on, format_time, next_due, parse_time
+from content.timerules import ZONE_ALIASES, due_on, format_time, next_due, parse_time, zone_alias
 
 
 @pytest.mark.parametrize(("typed", "expected"), [("08:00", time(8)), ("7:30", time(7, 30)), ("０７：３０", time(7, 30)),
@@ -41,3 +42,17 @@ def test_format_time_is_the_stored_form() -> None:
 def test_due_on_refuses_a_malformed_time() -> None:
     with pytest.raises(ValueError, match="not a push time"):
         due_on(date(2026, 3, 7), "25:00", "Asia/Shanghai")
+
+
+def test_zone_aliases_name_real_zones() -> None:
+    assert set(ZONE_ALIASES.values()) <= available_timezones()
+    assert all(key == "_".join(key.split()).lower() for key in ZONE_ALIASES)  # as zone_alias looks them up
+
+
+@pytest.mark.parametrize(("typed", "zone"), [
+    ("北京", "Asia/Shanghai"), ("北京市", "Asia/Shanghai"), ("北京时间", "Asia/Shanghai"), ("上海", "Asia/Shanghai"),
+    ("Beijing", "Asia/Shanghai"), ("ＢＥＩＪＩＮＧ", "Asia/Shanghai"), ("柏林", "Europe/Berlin"),
+    ("香港", "Asia/Hong_Kong"), ("San Francisco", "America/Los_Angeles"), ("火星", None), ("Berlin", None),
+])
+def test_zone_alias(typed: str, zone: str | None) -> None:
+    assert zone_alias(typed) == zone  # Berlin is IANA's own city name: resolve_zone finds it there

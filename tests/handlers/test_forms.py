@@ -1,0 +1,26 @@
+"""Forms people type (issue 17, item 11): ids, time zones, quotes by id, Chinese command aliases,
+and the texts that must fit the chat they are shown in."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.fake.local import LocalBot
+
+
+@pytest.mark.parametrize(("typed", "header"), [
+    ("/show 4。2", "【四（二）】"), ("/show 4．2", "【四（二）】"), ("/show 第四部分第二节", "【四（二）】"),
+    ("/show 第四部分", "【第四部分】"), ("第四部分第二节第三点", "【四（二）3】"), ("4。2", "【四（二）】"),
+])
+async def test_show_opens_the_node_however_its_place_is_written(bot: LocalBot, typed: str, header: str) -> None:
+    reply = await bot.private().send(typed)
+    assert reply.text.startswith(header + "\n"), reply.text[:40]
+
+
+@pytest.mark.parametrize(("typed", "zone"), [
+    ("北京", "Asia/Shanghai"), ("Beijing", "Asia/Shanghai"), ("上海", "Asia/Shanghai"), ("Berlin", "Europe/Berlin"),
+    ("柏林", "Europe/Berlin"), ("纽约", "America/New_York"),
+])
+async def test_timezone_by_city_name(bot: LocalBot, typed: str, zone: str) -> None:
+    reply = await bot.private().send(f"/timezone {typed}")
+    assert reply.text.startswith(f"🌏 时区改为 {zone}，"), reply.text
