@@ -84,24 +84,37 @@ def quote_of_day(speech: Speech, day: date, pool: tuple[Quote, ...] | None = Non
     return pool[(offset + int((day.day - 1) * step)) % len(pool)]
 
 
+def keyword_matches(speech: Speech, keyword: str, pool: tuple[Quote, ...] | None = None) -> tuple[Quote, ...]:
+    """The quotes of ``pool`` (default: all) among the best matches for ``keyword``, in order;
+    empty if nothing matches."""
+    pool = pool or candidates(speech)
+    hits = speech.search(keyword, limit=50) or speech.related(keyword, limit=10)  # exact words, else the meaning
+    if not hits:
+        return ()
+    top = hits[0].score
+    return tuple(dict.fromkeys(q for hit in hits if hit.score >= top - 5 for q in pool
+                               if q.id == hit.id and hit.text in q.text))
+
+
 def quote_with_keyword(
     speech: Speech, keyword: str, rng: random.Random | None = None, pool: tuple[Quote, ...] | None = None
 ) -> Quote | None:
     """A random quote among the best matches for ``keyword``; None if nothing matches."""
-    pool = pool or candidates(speech)
-    hits = speech.search(keyword, limit=50) or speech.related(keyword, limit=10)  # exact words, else the meaning
-    if not hits:
-        return None
-    top = hits[0].score
-    matches = [q for hit in hits if hit.score >= top - 5 for q in pool if q.id == hit.id and hit.text in q.text]
-    if not matches:
-        return None
-    return (rng or random).choice(list(dict.fromkeys(matches)))
+    matches = keyword_matches(speech, keyword, pool)
+    return (rng or random).choice(matches) if matches else None
 
 
 def within(speech: Speech, node_id: str) -> tuple[Quote, ...]:
     """The quotes of a node and its descendants."""
     return tuple(q for q in candidates(speech) if q.id == node_id or q.id.startswith(node_id + "."))
+
+
+def choices(speech: Speech, node_id: str | None = None, keyword: str | None = None) -> tuple[Quote, ...]:
+    """Every quote ``pick`` may return for ``node_id`` and ``keyword`` (without a day)."""
+    pool = within(speech, node_id) if node_id else candidates(speech)
+    if not pool:
+        return ()
+    return keyword_matches(speech, keyword, pool) if keyword else pool
 
 
 def pick(

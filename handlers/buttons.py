@@ -43,6 +43,9 @@ async def _route(update: Update, context: BotContext) -> None:
     if isinstance(data, cb.Forget):
         await study.forget(update, context, data.user_id)
         return
+    if isinstance(data, cb.Another):  # answers itself: it may say there is no other quote
+        await finding.another_quote(update, context, data.node_id, data.keyword)
+        return
     if isinstance(data, cb.Setting):  # settings buttons live with the subscription handlers
         await subscriptions.press_setting(update, context, data)
         return
@@ -56,8 +59,6 @@ async def _route(update: Update, context: BotContext) -> None:
             await reading.read_page(update, context, node, page, whole=False)
         case cb.Send(node_id=node):
             await reading.send_node(update, context, node)
-        case cb.Another(node_id=node, keyword=keyword):
-            await finding.another_quote(update, context, node, keyword)
         case cb.Principle(index=index):
             await finding.open_principle(update, context, index)
 

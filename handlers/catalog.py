@@ -34,7 +34,7 @@ ZH: dict[str, str] = {
         "/outline（或 /mulu）— 目录：逐级点开，原地翻页\n"
         "/show 4.2 — 阅读一节（也可写 四（二）、4-2）\n"
         "/search 慎独 — 搜索（错字、繁体、拼音 shendu 都可以）\n"
-        "/quote 纪律 — 一句原文金句（可带关键词）\n"
+        "/quote 纪律 — 一句原文金句（可带关键词，或编号如 /quote 4.2）\n"
         "/card 纪律 — 金句图片，便于转发（不带参数：今日一慎图片）\n"
         "/today — 今日一慎与每日金句\n"
         "/summary 4 — 全文或某节的摘要与关键词\n"
@@ -73,6 +73,7 @@ ZH: dict[str, str] = {
     "search_none": "没有找到与“{query}”相符的内容。试试别的说法，或用 /outline 浏览目录。",
     "quote": "“{text}”\n出自 <b>{label}</b>",
     "quote_none": "没有找到包含“{keyword}”的金句。试试 /search {keyword}，或直接 /quote。",
+    "quote_only_one": "相符的金句只有这一条。",
     "today": (
         "🗓 <b>{date} 今日一慎：{principle}</b>\n{meaning}\n\n{explanation}\n\n"
         "<b>每日金句</b>\n“{quote}”\n出自 {label}"
@@ -201,7 +202,7 @@ EN: dict[str, str] = {
         "/outline (or /mulu) — contents: tap through, pages turn in place\n"
         "/show 4.2 — read a section (四（二） and 4-2 work too)\n"
         "/search 慎独 — search (typos, traditional characters and pinyin like shendu work)\n"
-        "/quote 纪律 — a verbatim quote (keyword optional)\n"
+        "/quote 纪律 — a verbatim quote (optional: a keyword, or an id like /quote 4.2)\n"
         "/card 纪律 — a quote as a picture to forward (alone: today's card)\n"
         "/today — today's 慎 principle and quote of the day\n"
         "/summary 4 — summary and keywords of the speech or a section\n"
@@ -240,6 +241,7 @@ EN: dict[str, str] = {
     "search_none": "Nothing matches “{query}”. Try other words, or browse with /outline.",
     "quote": "“{text}”\n— from <b>{label}</b>",
     "quote_none": "No quote contains “{keyword}”. Try /search {keyword}, or plain /quote.",
+    "quote_only_one": "This is the only matching quote.",
     "today": (
         "🗓 <b>{date} — today's principle: {principle}</b>\n{meaning}\n\n{explanation}\n\n"
         "<b>Quote of the day</b>\n“{quote}”\n— from {label}"

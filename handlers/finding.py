@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import asyncio
+import random
 
 from telegram import Update
 from telegram.ext import Application, CommandHandler, MessageHandler, filters
 
 from content import Speech, UnknownNodeError
-from content.quotes import pick, quote_of_day
+from content.quotes import choices, pick, quote_of_day
 from content.shen import principle, principles, reminder
 from content.summary import summarize
 from handlers import groups, reading, render, study
+from handlers.catalog import text
 from handlers.common import argument, argument_too_long, chat_zone, edit, in_group, lang_of, quote_number, say, send
 from handlers.context import BotContext
 
@@ -81,30 +83,36 @@ async def record_miss(context: BotContext, query: str) -> None:
 
 
 async def quote(update: Update, context: BotContext) -> None:
-    """/quote [KEYWORD]: one verbatim quote with its location."""
-    keyword = argument(context)
-    if await argument_too_long(update, context, keyword):
+    """/quote [ID|KEYWORD]: one verbatim quote with its location, from that node (4.2, 四（二）)
+    or matching the keyword; "another one" keeps to the same node or keyword."""
+    value = argument(context)
+    if await argument_too_long(update, context, value):
         return
-    found = pick(context.speech, keyword=keyword or None)
+    node = context.speech.find(value) if value and Speech.canonical_id(value) else None
+    keyword = "" if node else value
+    found = pick(context.speech, node_id=node.id if node else None, keyword=keyword or None)
     if found is None:
-        await record_miss(context, keyword)
-        await say(update, context, "quote_none", keyword=keyword)
+        await record_miss(context, value)
+        await say(update, context, "quote_none", keyword=value)
         return
-    await send(update, context, [render.quote(lang_of(update), found, keyword, number=quote_number(context, found))])
+    await send(update, context, [render.quote(lang_of(update), found, keyword, node.id if node else "",
+                                              number=quote_number(context, found))])
 
 
 async def another_quote(update: Update, context: BotContext, node_id: str, keyword: str) -> None:
-    """Button: replace the quote with a different one."""
-    message = update.effective_message
-    current = message.text if message else ""
-    speech = context.speech
-    node = speech.find(node_id) if node_id else None
-    for _ in range(8):
-        found = pick(speech, node_id=node.id if node else None, keyword=keyword or None)
-        if found is None or found.text not in (current or ""):
-            break
-    if found is not None:
-        await edit(update, render.quote(lang_of(update), found, keyword, node_id, quote_number(context, found)))
+    """Button: replace the quote with a different one of the same node or keyword; when there is
+    no other, say so (a toast) rather than show the same one again."""
+    query, message = update.callback_query, update.effective_message
+    assert query is not None
+    current = message.text if message and message.text else ""
+    node = context.speech.find(node_id) if node_id else None
+    others = [q for q in choices(context.speech, node.id if node else None, keyword or None) if q.text not in current]
+    if not others:
+        await query.answer(text(lang_of(update), "quote_only_one"))
+        return
+    await query.answer()
+    found = random.choice(others)
+    await edit(update, render.quote(lang_of(update), found, keyword, node_id, quote_number(context, found)))
 
 
 async def today(update: Update, context: BotContext) -> None:

@@ -10,7 +10,7 @@ import pytest
 
 from content import Speech
 from content.model import cite
-from content.quotes import MAX_CHARS, MIN_CHARS, candidates, pick, quote_of_day, within
+from content.quotes import MAX_CHARS, MIN_CHARS, candidates, choices, pick, quote_of_day, within
 
 
 def test_every_candidate_is_verbatim_and_quotable(speech: Speech) -> None:
@@ -53,3 +53,11 @@ def test_limited_to_a_section(speech: Speech) -> None:
     assert all(q.id.startswith("4.2") for q in within(speech, "4.2"))
     quote = pick(speech, node_id="4.2", day=date(2026, 11, 27))
     assert quote is not None and quote.id.startswith("4.2")
+
+
+def test_choices_are_what_pick_draws_from(speech: Speech) -> None:
+    for node_id, keyword in (("4.2", None), (None, "腐败"), ("4", "腐败"), ("1", "纪律"), ("4.2.3", None)):
+        pool = choices(speech, node_id, keyword)
+        assert pool, (node_id, keyword)
+        assert all(pick(speech, node_id, keyword, rng=random.Random(seed)) in pool for seed in range(20))
+    assert len(choices(speech, "4.2.3")) == 1 and choices(speech, keyword="足球比赛") == ()

@@ -6,6 +6,8 @@ from __future__ import annotations
 import pytest
 
 from bot.fake.local import LocalBot
+from content import Speech
+from handlers.catalog import text
 
 
 @pytest.mark.parametrize(("typed", "header"), [
@@ -24,3 +26,25 @@ async def test_show_opens_the_node_however_its_place_is_written(bot: LocalBot, t
 async def test_timezone_by_city_name(bot: LocalBot, typed: str, zone: str) -> None:
     reply = await bot.private().send(f"/timezone {typed}")
     assert reply.text.startswith(f"🌏 时区改为 {zone}，"), reply.text
+
+
+async def test_quote_takes_an_id_and_another_stays_in_that_node(bot: LocalBot, speech: Speech) -> None:
+    chat = bot.private()
+    reply = await chat.send("/quote 4.2")
+    text, label = reply.text.rsplit("\n出自 ", 1)
+    assert label.startswith("四（二）") and text.strip("“”") in speech.node("4.2").text
+    message = reply.messages[0]
+    for _ in range(3):
+        await chat.press(message, "换一条")
+        assert message.text.rsplit("\n出自 ", 1)[1].startswith("四（二）")
+    assert (await chat.send("/quote 第四部分第二节")).text.rsplit("\n出自 ", 1)[1].startswith("四（二）")
+
+
+async def test_another_quote_says_when_there_is_no_other(bot: LocalBot) -> None:
+    chat = bot.private()
+    reply = await chat.send("/quote 4.2.3")  # 四（二）3 has one quotable passage
+    message = reply.messages[0]
+    before = message.text
+    pressed = await chat.press(message, "换一条")
+    assert pressed.answers[0]["text"] == text("zh", "quote_only_one") and message.text == before
+    assert not pressed.edited
