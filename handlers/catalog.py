@@ -43,6 +43,7 @@ ZH: dict[str, str] = {
         "/settings — 查看和修改推送设置\n"
         "/plan — 学习计划（/plan 10 选择天数）· /progress 学习进度 · /quiz 答题 · /rank 本周榜单\n"
         "/saved 我的收藏 · /privacy 隐私说明 · /forget 删除我的数据\n\n"
+        "中文命令也可以：/目录 /阅读 /搜索 /金句 /图片 /今日（/今日一慎）/摘要 /慎 /计划 /进度 /答题 /榜单 /收藏 /帮助\n\n"
         "在任何聊天中输入 @{bot} 关键词 可直接引用原文。"
     ),
     "group_hello": (
@@ -211,6 +212,9 @@ EN: dict[str, str] = {
         "/settings — see and change the daily reminder\n"
         "/plan — a reading plan (/plan 10 sets the pace) · /progress · /quiz · /rank this week's ranking\n"
         "/saved my bookmarks · /privacy · /forget delete my data\n\n"
+        "Chinese commands work too: /目录 outline, /阅读 show, /搜索 search, /金句 quote, /图片 card, /今日 or "
+        "/今日一慎 today, /摘要 summary, /慎 shen, /计划 plan, /进度 progress, /答题 quiz, /榜单 rank, /收藏 saved, "
+        "/帮助 help\n\n"
         "In any chat, type @{bot} words to quote the speech."
     ),
     "group_hello": (

@@ -12,7 +12,7 @@ from content import Speech, UnknownNodeError
 from content.quotes import choices, pick, quote_of_day
 from content.shen import principle, principles, reminder
 from content.summary import summarize
-from handlers import groups, reading, render, study
+from handlers import groups, reading, render, sharing, study
 from handlers.catalog import text
 from handlers.common import argument, argument_too_long, chat_zone, edit, in_group, lang_of, quote_number, say, send
 from handlers.context import BotContext
@@ -44,8 +44,9 @@ async def search_text(update: Update, context: BotContext) -> None:
     await _search(update, context, query)
 
 
-COMMAND_ALIASES = {"目录": "outline", "搜索": "search", "金句": "quote", "今日": "today", "今日一慎": "today",
-           "摘要": "summary", "帮助": "help", "阅读": "show", "慎": "shen"}
+COMMAND_ALIASES = {"目录": "outline", "阅读": "show", "搜索": "search", "金句": "quote", "图片": "card",
+                   "今日": "today", "今日一慎": "today", "摘要": "summary", "慎": "shen", "计划": "plan",
+                   "进度": "progress", "答题": "quiz", "榜单": "rank", "收藏": "saved", "帮助": "help"}
 
 
 async def chinese_command(update: Update, context: BotContext) -> None:
@@ -58,7 +59,9 @@ async def chinese_command(update: Update, context: BotContext) -> None:
     target = COMMAND_ALIASES.get(word)
     context.args = rest.split()
     handler = {"outline": reading.show_outline, "search": search, "quote": quote, "today": today,
-               "summary": summary, "help": reading.show_help, "show": reading.show_node, "shen": shen}.get(target or "")
+               "summary": summary, "help": reading.show_help, "show": reading.show_node, "shen": shen,
+               "card": sharing.card, "plan": study.plan_command, "progress": study.progress, "quiz": study.quiz,
+               "rank": study.ranking, "saved": study.show_saved}.get(target or "")
     if handler is not None:
         await handler(update, context)
     elif not in_group(update):

@@ -8,6 +8,7 @@ import pytest
 from bot.fake.local import LocalBot
 from content import Speech
 from handlers.catalog import text
+from handlers.finding import COMMAND_ALIASES
 
 
 @pytest.mark.parametrize(("typed", "header"), [
@@ -48,3 +49,19 @@ async def test_another_quote_says_when_there_is_no_other(bot: LocalBot) -> None:
     pressed = await chat.press(message, "换一条")
     assert pressed.answers[0]["text"] == text("zh", "quote_only_one") and message.text == before
     assert not pressed.edited
+
+
+async def test_chinese_aliases_for_study_commands(bot: LocalBot) -> None:
+    chat = bot.private(4701)
+    assert (await chat.send("/计划 10")).text.startswith("✅ 学习计划已开始：10 天")
+    assert (await chat.send("/答题")).polls
+    assert (await chat.send("/收藏")).text == text("zh", "saved_none")
+    assert (await chat.send("/进度")).text.startswith("📊 我的学习")
+    assert (await chat.send("/榜单")).text.startswith("🏆")
+    assert (await chat.send("/图片 纪律")).photos
+
+
+async def test_help_lists_every_chinese_alias(bot: LocalBot) -> None:
+    for language in ("zh-hans", "en"):
+        shown = (await bot.private(language_code=language).send("/help")).text
+        assert all(f"/{alias}" in shown for alias in COMMAND_ALIASES), language
