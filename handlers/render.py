@@ -14,7 +14,7 @@ from __future__ import annotations
 import html
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
@@ -366,12 +366,37 @@ def with_plan(reminder_screen: Screen, lang: str, passage: Passage, days: int) -
     return Screen(body, reminder_screen.buttons + day.buttons)
 
 
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def week_span(lang: str, week: str) -> str:
+    """An ISO week (``2026-W49``, how rankings are kept) as the days it spans: 11月30日–12月6日,
+    Nov 30 – Dec 6; the month once within a month, the years across a new year."""
+    year, _, number = week.partition("-W")
+    try:
+        first = date.fromisocalendar(int(year), int(number), 1)
+    except ValueError:
+        return week
+    last = first + timedelta(days=6)
+    if lang != "en":
+        if first.year != last.year:
+            return f"{first.year}年{first.month}月{first.day}日–{last.year}年{last.month}月{last.day}日"
+        tail = f"{last.day}日" if first.month == last.month else f"{last.month}月{last.day}日"
+        return f"{first.month}月{first.day}日–{tail}"
+    start, end = f"{_MONTHS[first.month - 1]} {first.day}", f"{_MONTHS[last.month - 1]} {last.day}"
+    if first.year != last.year:
+        return f"{start}, {first.year} – {end}, {last.year}"
+    return f"{start} – {last.day}" if first.month == last.month else f"{start} – {end}"
+
+
 def rank(lang: str, week: str, standings: list[Standing]) -> Screen:
+    """/rank: the week's standings (``week`` as stored, ``2026-W49``, shown as its days)."""
+    span = week_span(lang, week)
     if not standings:
-        return Screen(text(lang, "rank_none", week=week))
+        return Screen(text(lang, "rank_none", week=span))
     lines = "\n".join(text(lang, "rank_line", n=n, name=shorten(s.name, 24), right=s.correct, answered=s.answered)
                       for n, s in enumerate(standings, start=1))
-    return Screen(text(lang, "rank", week=week, lines=Html(lines)))
+    return Screen(text(lang, "rank", week=span, lines=Html(lines)))
 
 
 def saved(lang: str, items: list[tuple[str, str, str, cb.Callback]]) -> Screen:

@@ -3,12 +3,15 @@ and the texts that must fit the chat they are shown in."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 
 from bot.fake.local import LocalBot
 from content import Speech
 from handlers.catalog import text
 from handlers.finding import COMMAND_ALIASES
+from handlers.render import week_span
 
 
 @pytest.mark.parametrize(("typed", "header"), [
@@ -65,3 +68,20 @@ async def test_help_lists_every_chinese_alias(bot: LocalBot) -> None:
     for language in ("zh-hans", "en"):
         shown = (await bot.private(language_code=language).send("/help")).text
         assert all(f"/{alias}" in shown for alias in COMMAND_ALIASES), language
+
+
+@pytest.mark.parametrize(("week", "zh", "en"), [
+    ("2026-W49", "11月30日–12月6日", "Nov 30 – Dec 6"), ("2026-W50", "12月7日–13日", "Dec 7 – 13"),
+    ("2026-W53", "2026年12月28日–2027年1月3日", "Dec 28, 2026 – Jan 3, 2027"), ("garbage", "garbage", "garbage"),
+])
+def test_weeks_read_as_the_days_they_span(week: str, zh: str, en: str) -> None:
+    assert (week_span("zh", week), week_span("en", week)) == (zh, en)
+
+
+async def test_rank_in_private_speaks_of_this_week_not_of_a_group(bot: LocalBot) -> None:
+    assert bot.app is not None
+    bot.app.bot_data.clock = lambda: datetime(2026, 12, 1, 4, tzinfo=UTC)  # a Tuesday in week 49
+    shown = (await bot.private(4801).send("/rank")).text
+    assert "11月30日–12月6日" in shown and "W49" not in shown and "本群" not in shown
+    english = (await bot.private(4802, language_code="en").send("/rank")).text
+    assert "Nov 30 – Dec 6" in english and "group" not in english and " here" not in english

@@ -92,14 +92,14 @@ async def test_quizzes_answers_and_the_weekly_ranking(bot: LocalBot) -> None:
     for user_id, name, option in ((3202, "张三", right), (3203, "李四", wrong), (3204, "王五", right)):
         await bot.process(bot.fake.poll_answer(poll["id"], bot.fake.user(user_id, name), [option]))
     ranking = (await admin.send("/rank")).text
-    assert ranking.startswith("🏆 本周答题榜（2026-W50）")
+    assert ranking.startswith("🏆 本周答题榜（12月7日–13日）")  # ISO week 2026-W50
     assert ranking.index("张三：1/1") < ranking.index("李四：0/1") and "王五：1/1" in ranking
     private = (await bot.private(3202).send("/quiz")).polls[0]
     assert not private["is_anonymous"]  # in private the member's answers count for /progress
     await bot.process(bot.fake.poll_answer(private["id"], bot.fake.user(3202, "张三"), private["correct_option_ids"]))
     assert "答题：2/2 正确" in (await bot.private(3202).send("/progress")).text
     travel(bot, START + timedelta(days=7))  # the next ISO week starts empty
-    assert (await admin.send("/rank")).text.startswith("🏆 本周（2026-W51）还没有人答题")
+    assert (await admin.send("/rank")).text.startswith("🏆 本周（12月14日–20日）还没有记名的答题")
 
 
 async def test_bookmarks_and_forget_leave_nothing_behind(bot: LocalBot) -> None:
