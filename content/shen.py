@@ -8,18 +8,22 @@ shows the same quote within one ISO week and, where its passages allow, another 
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from datetime import date
 from functools import cache
 from pathlib import Path
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, field_validator
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, field_validator, model_validator
 
 from content.model import Speech, attribution
 from content.quotes import Quote, candidates
 
 SHEN_FILE = Path(__file__).with_name("shen.yaml")
 NAMES = ("慎初", "慎微", "慎独", "慎友")
+# One pinyin syllable with its tone mark (all four names carry tones): letters, one marked vowel.
+_TONED_SYLLABLE = re.compile("^[a-zü]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ][a-zü]*$")
 
 
 class Principle(BaseModel):
@@ -28,10 +32,11 @@ class Principle(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     name: str
-    pinyin: str
+    pinyin: str  # with tone marks, a syllable per character: shèn dú
     meaning: str = Field(min_length=4, max_length=60)
     explanation: str = Field(min_length=20, max_length=300)
-    english: str = Field(min_length=5)
+    english: str = Field(min_length=5)  # the meaning in English
+    english_explanation: str = Field(min_length=80, max_length=600)
     source: str | None = None
     passages: tuple[str, ...] = Field(min_length=2, max_length=4)
 
@@ -41,12 +46,36 @@ class Principle(BaseModel):
         # YAML folding puts a space between lines; Chinese prose has none.
         return "".join(value.split())
 
+    @field_validator("english_explanation")
+    @classmethod
+    def _one_spaced(cls, value: str) -> str:
+        return " ".join(value.split())
+
     @field_validator("name")
     @classmethod
     def _known(cls, value: str) -> str:
         if value not in NAMES:
             raise ValueError(f"unknown principle {value!r}; expected one of {', '.join(NAMES)}")
         return value
+
+    @field_validator("pinyin")
+    @classmethod
+    def _toned(cls, value: str) -> str:
+        if not all(_TONED_SYLLABLE.match(syllable) for syllable in value.split()):
+            raise ValueError(f"pinyin {value!r} needs a tone mark on every syllable (shèn dú)")
+        return " ".join(value.split())
+
+    @model_validator(mode="after")
+    def _syllable_per_character(self) -> Principle:
+        if len(self.pinyin.split()) != len(self.name):
+            raise ValueError(f"pinyin {self.pinyin!r} needs one syllable for each character of {self.name}")
+        return self
+
+    @property
+    def plain_pinyin(self) -> str:
+        """The pinyin without tone marks (shen du), as people type it."""
+        decomposed = unicodedata.normalize("NFD", self.pinyin)
+        return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 class Reminder(BaseModel):
@@ -92,9 +121,10 @@ def principle(name: str) -> Principle | None:
     """Look up a principle by name (慎独), traditional form (慎獨) or pinyin (shendu)."""
     from content.normalize import fold
 
-    key = fold(name).replace(" ", "")
+    key = "".join(c for c in unicodedata.normalize("NFD", fold(name)) if not unicodedata.combining(c))
+    key = unicodedata.normalize("NFC", key).replace(" ", "")  # shèndú as shendu; 独 stays 独
     for item in principles():
-        if key in (item.name, item.name[1], item.pinyin.replace(" ", ""), item.pinyin.split()[1]):
+        if key in (item.name, item.name[1], item.plain_pinyin.replace(" ", ""), item.plain_pinyin.split()[1]):
             return item
     return None
 

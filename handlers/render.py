@@ -264,8 +264,9 @@ def today(lang: str, day: date, reminder: Reminder, quote_of_day: Quote) -> Scre
     """Today's 慎 principle and the quote of the day (the same message as the daily push)."""
     principle = reminder.principle
     meaning = principle.meaning if lang == "zh" else principle.english
+    explanation = principle.explanation if lang == "zh" else principle.english_explanation
     body = text(lang, "today", date=day.isoformat(), principle=principle.name, meaning=meaning,
-                explanation=principle.explanation, quote=quote_of_day.text, label=quote_of_day.label)
+                explanation=explanation, quote=quote_of_day.text, label=quote_of_day.label)
     rows = [[button(text(lang, "btn_read", label=quote_of_day.label), cb.Send(quote_of_day.id)),
              button(principle.name, cb.Principle(principles().index(principle))),
              button(text(lang, "btn_card"), cb.Card("d", day.isoformat()))]]
@@ -296,9 +297,11 @@ def principle_detail(speech: Speech, lang: str, item: PrincipleModel) -> Screen:
     listing = "\n".join(text(lang, "shen_passage", label=cite(n.label), title=n.title or gist(n.sentences[0]))
                         for n in passages)
     source = text(lang, "shen_source", source=item.source) if item.source else Html("")
-    explanation = item.explanation if lang == "zh" else f"{item.explanation}\n{item.english}"
-    body = text(lang, "shen_detail", name=item.name, pinyin=item.pinyin, meaning=item.meaning,
-                explanation=explanation, source=source, passages=Html(listing))
+    english = lang == "en"  # English readers get the meaning and explanation in English
+    body = text(lang, "shen_detail", name=item.name, pinyin=item.pinyin,
+                meaning=item.english if english else item.meaning,
+                explanation=item.english_explanation if english else item.explanation, source=source,
+                passages=Html(listing))
     rows = [[button(text(lang, "btn_read", label=cite(n.label)), cb.Send(n.id)) for n in passages],
             [button(text(lang, "btn_up"), cb.Principle(-1))]]
     return Screen(body, rows)

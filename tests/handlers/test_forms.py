@@ -3,12 +3,13 @@ and the texts that must fit the chat they are shown in."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 
 from bot.fake.local import LocalBot
 from content import Speech
+from content.shen import principle, principles, reminder
 from handlers.catalog import text
 from handlers.finding import COMMAND_ALIASES
 from handlers.render import week_span
@@ -85,3 +86,20 @@ async def test_rank_in_private_speaks_of_this_week_not_of_a_group(bot: LocalBot)
     assert "11月30日–12月6日" in shown and "W49" not in shown and "本群" not in shown
     english = (await bot.private(4802, language_code="en").send("/rank")).text
     assert "Nov 30 – Dec 6" in english and "group" not in english and " here" not in english
+
+
+async def test_english_readers_get_the_principles_in_english(bot: LocalBot, speech: Speech) -> None:
+    chat = bot.private(4901, language_code="en")
+    item = principle("慎独")
+    assert item is not None
+    detail = (await chat.send("/shen 慎独")).text
+    assert "慎独 (shèn dú)" in detail and item.english in detail and item.english_explanation in detail
+    assert item.explanation not in detail and item.meaning not in detail
+    listing = (await chat.send("/shen")).text
+    assert all(p.english in listing for p in principles())
+    assert (await bot.private(4902).send("/shen 慎独")).text.startswith("慎独（shèn dú）\n" + item.meaning)
+    assert bot.app is not None
+    bot.app.bot_data.clock = lambda: datetime(2026, 12, 1, 4, tzinfo=UTC)
+    today = reminder(speech, date(2026, 12, 1)).principle
+    shown = (await chat.send("/today")).text
+    assert today.english_explanation in shown and today.explanation not in shown
