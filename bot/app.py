@@ -27,6 +27,9 @@ from bot.settings import Settings
 from bot.storage import Store
 from bot.transport import AiohttpRequest
 from content import Speech, load_speech
+from content.answer import Searcher
+from content.encoder import load_encoder
+from content.glosses import glosses_for
 from content.summary import warm_up
 from handlers import buttons, errors, finding, groups, inline, reading, sharing, stats, study, subscriptions
 from handlers.cards import card_font
@@ -100,6 +103,8 @@ class Services:
     def __init__(self, settings: Settings, speech: Speech | None = None) -> None:
         self.settings = settings
         self.speech = speech or load_speech(settings.speech_file)
+        self.searcher = Searcher(self.speech, load_encoder(settings.encoder), settings.cache_dir,
+                                 glosses_for(self.speech))
         self.store: Store | None = None
         self.pusher: Pusher | None = None
         self.ops = Ops(settings.push_interval_seconds if settings.push_enabled else None)
@@ -133,6 +138,7 @@ class Services:
             builder = builder.rate_limiter(rate_limiter(settings))
         app: App = builder.build()
         app.bot_data.speech = self.speech
+        app.bot_data.searcher = self.searcher
         app.bot_data.defaults = ChatDefaults(timezone=settings.timezone, push_time=settings.push_time)
         app.bot_data.owners = settings.admin_ids
         register_handlers(app)
@@ -162,6 +168,9 @@ class Services:
         # jieba (summaries) loads in ~1 s: do it in a daemon thread so neither start-up nor the
         # first /summary waits for it (summaries take the same lock, so they never race it).
         threading.Thread(target=warm_up, name="warm-jieba", daemon=True).start()
+        # Likewise the encoder (~1.5 s) and the embeddings (from the cache, or ~0.5 s to encode):
+        # a search that comes first waits on the searcher's lock, not on a second load.
+        threading.Thread(target=self.searcher.warm, name="warm-search", daemon=True).start()
 
     async def after_pass(self, report: PushReport) -> None:
         """After each push pass: count its outcomes, mark the push alive, prune one batch."""

@@ -20,11 +20,14 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from bot.settings import MISSING_TOKEN, Settings, SettingsError, load_settings
 from content import Node, Speech, SpeechFormatError, UnknownNodeError, load_speech
+
+if TYPE_CHECKING:
+    from content.answer import Searcher
 
 EXIT_USAGE = 2
 
@@ -111,24 +114,53 @@ def _date(args: argparse.Namespace) -> date:
         raise CliError(f"invalid date {value!r}; use YYYY-MM-DD") from None
 
 
+def _searcher(args: argparse.Namespace, speech: Speech) -> Searcher:
+    from content.answer import Searcher
+    from content.encoder import EncoderError, load_encoder
+    from content.glosses import glosses_for
+
+    settings = _settings(args)
+    try:
+        encoder = load_encoder(settings.encoder)
+    except EncoderError as exc:
+        raise CliError(str(exc)) from None
+    return Searcher(speech, encoder, settings.cache_dir, glosses_for(speech))
+
+
 def cmd_search(args: argparse.Namespace) -> int:
-    """Search the speech; print hits or say there are none."""
+    """Search the speech; print hits by tier or say there are none. ``-`` reads queries from
+    stdin, one a line, and prints one JSON array a line (with --json) as soon as each is answered."""
     speech = _speech(args)
     if not 1 <= args.limit <= 50:
         raise CliError("--limit must be between 1 and 50")
-    hits, related = speech.answer(args.query, limit=args.limit)
+    searcher = _searcher(args, speech)
+    if args.query == "-":
+        for line in sys.stdin:
+            hits = [hit.to_dict() for hit in searcher.answer(line.strip(), args.limit)]
+            print(json.dumps(hits, ensure_ascii=False) if args.json else _hits_text(line.strip(), hits), flush=True)
+        return 0
+    hits = searcher.answer(args.query, limit=args.limit)
     if args.json:
-        _print_json([{**hit.to_dict(), "tier": "exact"} for hit in hits]
-                    + [{**hit.to_dict(), "tier": "related"} for hit in related])
-    elif not hits and not related:
-        print(f"no matches for {args.query!r}; try `speechbot outline`")
+        _print_json([hit.to_dict() for hit in hits])
     else:
-        for title, tier in (("", hits), ("related passages (matched in other words):", related)):
-            if tier and title:
-                print(title)
-            for hit in tier:
-                print(f"{hit.label} [{hit.id}] ({hit.score:g})  {hit.highlight('[', ']', escape=str)}")
+        print(_hits_text(args.query, [hit.to_dict() for hit in hits]))
     return 0
+
+
+TIER_TITLES = {"exact": "in the speech's words:", "related": "related (the speech says it in other words):",
+               "nearest": "closest (the speech does not address this directly):"}
+
+
+def _hits_text(query: str, hits: list[dict[str, Any]]) -> str:
+    """Hits as lines, under a title per tier."""
+    if not hits:
+        return f"no matches for {query!r}; try `speechbot outline`"
+    lines: list[str] = []
+    for number, hit in enumerate(hits):
+        if number == 0 or hits[number - 1]["tier"] != hit["tier"]:
+            lines.append(TIER_TITLES[hit["tier"]])
+        lines.append(f"  {hit['label']} [{hit['id']}] ({hit['score']:g})  {hit['text']}")
+    return "\n".join(lines)
 
 
 def cmd_quote(args: argparse.Namespace) -> int:
@@ -382,7 +414,7 @@ def build_parser() -> argparse.ArgumentParser:
     add("show", cmd_show, "print one section's text").add_argument(
         "id", help="section id: 4.2, 4-2, 四（二）, preface, closing")
     search = add("search", cmd_search, "search the speech (typos, traditional characters, pinyin work)")
-    search.add_argument("query")
+    search.add_argument("query", help="what to look for; - reads one query a line from stdin")
     search.add_argument("--limit", type=int, default=5, help="how many hits (1-50, default 5)")
     quote = add("quote", cmd_quote, "print a verbatim quote with its location")
     quote.add_argument("--id", help="only from this section")

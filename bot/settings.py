@@ -38,6 +38,10 @@ class Settings(BaseSettings):
     token: SecretStr | None = Field(None, validation_alias=AliasChoices("TELEGRAM_BOT_TOKEN"))
     api_base_url: str = Field(TELEGRAM_API, validation_alias=AliasChoices("TELEGRAM_API_BASE_URL"))
     speech_file: Path | None = None
+    # The dense search tier: "use" (the multilingual encoder that ships with the package), "none",
+    # or "st:MODEL" (sentence-transformers, installed and downloaded by the deployment).
+    encoder: str = "use"
+    cache_dir: Path = Path("data/cache")  # embeddings per speech and encoder; safe to delete
     timezone: str = "Asia/Shanghai"  # the default zone: /today, and new subscriptions
     push_time: str = "08:00"  # the default reminder time of new subscriptions (HH:MM)
     webhook_url: str | None = None
@@ -74,6 +78,17 @@ class Settings(BaseSettings):
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError):
             raise ValueError(f"unknown time zone {value!r}") from None
+        return value
+
+    @field_validator("encoder")
+    @classmethod
+    def _encoder(cls, value: str) -> str:
+        from content.encoder import EncoderError, load_encoder
+
+        try:
+            load_encoder(value)  # checks the spelling only: nothing is loaded
+        except EncoderError as exc:
+            raise ValueError(str(exc)) from None
         return value
 
     @field_validator("push_time")

@@ -118,7 +118,7 @@ def _load(path: Path, key: str, rows: int) -> NDArray[np.float32] | None:
     if not path.is_file():
         return None
     try:
-        with np.load(path, allow_pickle=False) as data:
+        with path.open("rb") as file, np.load(file, allow_pickle=False) as data:  # our handle: closed on errors too
             matrix = np.ascontiguousarray(data["matrix"], dtype=np.float32)
             stored_key, checksum = str(data["key"]), str(data["checksum"])
     except Exception as exc:  # any unreadable file is a cache miss, whatever numpy raises

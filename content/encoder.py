@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Sequence
+from functools import cache
 from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -112,9 +113,12 @@ class SentenceTransformerEncoder:
         return np.ascontiguousarray(rows, dtype=np.float32)
 
 
+@cache
 def load_encoder(spec: str) -> UseEncoder | SentenceTransformerEncoder | None:
-    """The encoder a setting names (see the module docstring); None for ``none``. Nothing is
-    loaded yet: call ``load()`` (off the event loop) or let the first ``encode`` do it."""
+    """The encoder a setting names (see the module docstring); None for ``none``. One instance
+    per spelling and process (the model is read-only and the instance thread-safe, so every
+    ``Application`` and CLI call in a process shares its ~150 MB). Nothing is loaded yet: call
+    ``load()`` (off the event loop) or let the first ``encode`` do it."""
     choice = spec.strip()
     if choice in ("", "none", "off"):
         return None

@@ -196,17 +196,10 @@ class Speech(BaseModel):
         hits = self.index.search(query, limit)
         return [hit.model_copy(update={"label": self._by_id[hit.id].label}) for hit in hits]
 
-    def answer(self, query: str, limit: int = 5) -> tuple[list[Hit], list[Hit]]:
-        """What the bot shows for ``query``: the exact hits (the precise tier, on the query
-        without its question words), then related passages from other nodes (the second tier)."""
-        from content.understand import cleaned
-
-        exact = self.search(cleaned(query), limit)
-        return exact, self.related(query, limit, besides=[hit.id for hit in exact])
-
     def related(self, query: str, limit: int = 5, besides: Iterable[str] = ()) -> list[Hit]:
-        """The second tier: passages that answer the query in other words (``content.search.related``),
-        one per node, none of the nodes in ``besides`` (the exact hits already shown)."""
+        """The related tier: passages that answer the query in other words (``content.search.related``),
+        one per node, none of the nodes in ``besides``. ``content.answer.Searcher`` fuses it with
+        the precise and dense tiers into what the bot shows."""
         from content.search import related
 
         shown = set(besides)

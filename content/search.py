@@ -29,6 +29,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from functools import cached_property
 from itertools import islice
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
@@ -42,8 +43,14 @@ MAX_QUERY = 200
 RELATED_CUTOFF = 0.6  # share of the query's weight a related passage must cover (see understand)
 
 
+Tier = Literal["exact", "related", "nearest"]
+
+
 class Hit(BaseModel):
-    """One search result: the unit's id, its verbatim text and the matched spans in it."""
+    """One search result: the unit's id, its verbatim text, the matched spans in it, and how
+    sure the answer is (``content.answer``): the words are in the speech (exact), it answers in
+    other words (related), or it is only the closest passage to a question it does not address
+    (nearest)."""
 
     model_config = ConfigDict(frozen=True)
 
@@ -52,6 +59,7 @@ class Hit(BaseModel):
     text: str
     label: str | None = None
     spans: tuple[tuple[int, int], ...] = ()
+    tier: Tier = "exact"
 
     def highlight(self, open_tag: str = "<b>", close_tag: str = "</b>",
                   escape: Callable[[str], str] = html.escape) -> str:
@@ -68,7 +76,7 @@ class Hit(BaseModel):
 
     def to_dict(self) -> dict[str, object]:
         """The JSON shape of ``speechbot search --json``."""
-        return {"id": self.id, "label": self.label, "score": self.score, "text": self.text}
+        return {"id": self.id, "label": self.label, "text": self.text, "tier": self.tier, "score": self.score}
 
 
 def _best_window(term: str, target: str, cutoff: float) -> tuple[int, int] | None:
@@ -256,8 +264,8 @@ def related(index: SearchIndex, query: str, limit: int = 5) -> list[Hit]:
     if limit <= 0:
         return []
     terms = understand(query[:MAX_QUERY], index.lexicon)
-    if not terms:
-        return []
+    if sum(len(term.text) for term in terms) < 2 and not any(t.alternatives or t.spelled for t in terms):
+        return []  # one character (你好 → 好) says nothing about what the member wants
     spelled = index._spelled[0] if any(t.spelled for t in terms) else None
     asked = set(fold(query))
     best: dict[str, tuple[float, int, float, int]] = {}
@@ -304,4 +312,5 @@ def _related_hit(index: SearchIndex, number: int, share: float, terms: list[Term
             while start >= 0:
                 spans.add((positions[start], positions[start + len(word) - 1] + 1))
                 start = folded.find(word, start + len(word))
-    return Hit(id=index.ids[number], score=round(share * 100, 1), text=text, spans=tuple(sorted(spans)))
+    return Hit(id=index.ids[number], score=round(share * 100, 1), text=text, spans=tuple(sorted(spans)),
+               tier="related")

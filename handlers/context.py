@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot
 
 from content import Speech
+from content.answer import Searcher
 from handlers.store import CardFiles, ChatStore, Insights, Study
 
 
@@ -31,6 +32,7 @@ class BotData:
 
     def __init__(self) -> None:
         self.speech: Speech | None = None
+        self.searcher: Searcher | None = None  # the search service over ``speech`` (three tiers)
         self.defaults: ChatDefaults | None = None
         self.store: ChatStore | None = None
         self.insights: Insights | None = None
@@ -53,6 +55,12 @@ class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], B
     def speech(self) -> Speech:
         assert self.bot_data.speech is not None, "bot.app sets the speech before handlers run"
         return self.bot_data.speech
+
+    @property
+    def searcher(self) -> Searcher:
+        """The search service; ``answer`` blocks (it may encode the query): call it in a thread."""
+        assert self.bot_data.searcher is not None, "bot.app sets the searcher before handlers run"
+        return self.bot_data.searcher
 
     @property
     def defaults(self) -> ChatDefaults:

@@ -72,11 +72,13 @@ async def _search(update: Update, context: BotContext, query: str) -> None:
     if await argument_too_long(update, context, query):
         return
     limit = GROUP_HITS if in_group(update) else PRIVATE_HITS
-    hits, related = context.speech.answer(query, limit)
-    related = related[: max(limit - len(hits), 2)]  # a few related passages even after exact hits
-    if not hits and not related:
-        await record_miss(context, query)
-    await send(update, context, [render.search_results(lang_of(update), query, hits, related)])
+    # Off the event loop: the query may be encoded (a few ms; the first search after start may
+    # wait for the encoder to load), and other chats' updates must not wait for it.
+    hits = await asyncio.to_thread(context.searcher.answer, query, limit)
+    if not any(hit.tier != "nearest" for hit in hits):
+        await record_miss(context, query)  # nothing the speech says answers it: worth the owner's look
+    headings = context.searcher.glosses if lang_of(update) == "en" else None
+    await send(update, context, [render.search_results(lang_of(update), query, hits, headings)])
 
 
 async def record_miss(context: BotContext, query: str) -> None:

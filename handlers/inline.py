@@ -6,6 +6,7 @@ unfinished words."""
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 from datetime import datetime
 
@@ -58,17 +59,20 @@ async def answer_inline(update: Update, context: BotContext) -> None:
             results.append(_article(f"shen:{p.name}", text(lang, "inline_principle_title", name=p.name,
                                                             meaning=p.meaning), p.english, screen.text))
     else:
-        exact, related = speech.answer(words, MAX_RESULTS)
-        for hit in (exact + related)[:MAX_RESULTS]:
+        # Only what the speech answers (原文 or 相关): an inline result is posted into a chat
+        # as the quote, with no room to say "closest, not an answer".
+        found = await asyncio.to_thread(context.searcher.answer, words, MAX_RESULTS)
+        claimed = [hit for hit in found if hit.tier != "nearest"]
+        for hit in claimed:
             label = hit.label or hit.id
             body = text(lang, "inline_quote", text=hit.text, label=label)
             title = text(lang, "inline_hit_title", label=label, snippet=render.shorten(hit.text, 40))
             results.append(_article(f"{hit.id}:{hit.text}", title, hit.text, body))
-        if exact or related:  # the best hit's card, next to the text results
-            found = pick(speech, node_id=(exact + related)[0].id, day=day)
-            if found is not None:
-                await _card_result(context, results, sharing.quote_spec(found),
-                                   text(lang, "quote", text=found.text, label=found.label))
+        if claimed:  # the best hit's card, next to the text results
+            best = pick(speech, node_id=claimed[0].id, day=day)
+            if best is not None:
+                await _card_result(context, results, sharing.quote_spec(best),
+                                   text(lang, "quote", text=best.text, label=best.label))
     await query.answer(results[:MAX_RESULTS + 1], cache_time=CACHE_SECONDS, is_personal=False)
 
 

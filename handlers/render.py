@@ -19,6 +19,7 @@ from datetime import date, timedelta
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from content import Node, Speech
+from content.glosses import Glosses
 from content.model import cite
 from content.path import neighbours, stop_text
 from content.plan import Passage
@@ -226,27 +227,28 @@ def _echo(query: str, limit: int = 30) -> str:
     return query if len(query) <= limit else query[: limit - 1] + "…"
 
 
-def search_results(lang: str, query: str, hits: list[Hit], related: list[Hit] | None = None) -> Screen:
-    """Exact hits, then related passages (found in other words) under their own heading, the
-    matched words in bold, and a button to read each hit's section."""
-    related = related or []
-    if not hits and not related:  # suggest where to look instead: the outline, the four principles
+def search_results(lang: str, query: str, hits: list[Hit], glosses: Glosses | None = None) -> Screen:
+    """Hits grouped by how sure the answer is (原文, 相关, 最接近: ``content.answer``), each
+    group under its own heading, the matched words in bold, a row of buttons per node. With
+    ``glosses`` (English readers) each label carries the node's English heading."""
+    if not hits:  # suggest where to look instead: the outline, the four principles
         suggestions = [button(text(lang, "btn_outline"), cb.Outline()), button(text(lang, "btn_shen"), cb.Principle())]
         return Screen(text(lang, "search_none", query=_echo(query)), [suggestions])
-    lines = [text(lang, "search_results", query=_echo(query))]
-    lines += [text(lang, "search_hit", n=i, label=hit.label or hit.id, highlighted=Html(hit.highlight()))
-              for i, hit in enumerate(hits, start=1)]
-    if related:
-        lines.append(text(lang, "search_related") if hits else text(lang, "search_related_only"))
-        lines += [text(lang, "search_hit", n=i, label=hit.label or hit.id, highlighted=Html(hit.highlight()))
-                  for i, hit in enumerate(related, start=len(hits) + 1)]
-    hits = hits + related
-    labels = {hit.id: hit.label or hit.id for hit in reversed(hits)}  # first hit's label per node, in order
-    rows = [[button(text(lang, "btn_read", label=shorten(labels[i], 16)), cb.Send(i)),
-             button(text(lang, "btn_card"), cb.Card("n", i)), save_button(lang, f"n:{i}")]
-            for i in dict.fromkeys(hit.id for hit in hits)]
+    claimed = any(hit.tier != "nearest" for hit in hits)
+    lines = [text(lang, "search_results", query=_echo(query)) if claimed
+             else text(lang, "search_nearest_only", query=_echo(query))]
+    for number, hit in enumerate(hits, start=1):
+        if claimed and (number == 1 or hits[number - 2].tier != hit.tier):
+            lines.append(text(lang, "search_exact" if hit.tier == "exact" else
+                              "search_related" if hit.tier == "related" else "search_nearest"))
+        heading = glosses.heading(hit.id) if glosses else None
+        label = hit.label or hit.id
+        lines.append(text(lang, "search_hit", n=number, label=f"{label} · {heading}" if heading else label,
+                          highlighted=Html(hit.highlight())))
+    rows = [[button(text(lang, "btn_read", label=shorten(hit.label or hit.id, 16)), cb.Send(hit.id)),
+             button(text(lang, "btn_card"), cb.Card("n", hit.id)), save_button(lang, f"n:{hit.id}")]
+            for hit in hits]
     return Screen(Html("\n\n".join(lines)), rows)
-
 
 
 def quote(lang: str, item: Quote, keyword: str = "", node_id: str = "", number: int | None = None) -> Screen:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import tempfile
 import threading
 from collections.abc import AsyncIterator, Coroutine, Iterator
 from pathlib import Path
@@ -13,8 +14,13 @@ import pytest
 from bot.fake.local import LocalBot
 from bot.settings import Settings
 from content import Speech, load_speech
+from content.answer import Searcher
+from content.encoder import load_encoder
+from content.glosses import glosses_for
 
 T = TypeVar("T")
+# One embedding cache for the whole run: every bot in the tests embeds the same speech.
+CACHE_DIR = Path(tempfile.gettempdir()) / "speechbot-test-cache"
 
 
 @pytest.fixture(scope="session")
@@ -22,9 +28,15 @@ def speech() -> Speech:
     return load_speech()
 
 
+@pytest.fixture(scope="session")
+def searcher(speech: Speech) -> Searcher:
+    """The search service as the bot builds it: the real encoder, the glosses, a shared cache."""
+    return Searcher(speech, load_encoder("use"), CACHE_DIR, glosses_for(speech))
+
+
 def bot_settings(tmp_path: Path, **overrides: Any) -> Settings:
     values: dict[str, Any] = {"database_url": f"sqlite+aiosqlite:///{tmp_path}/bot.sqlite3", "push_enabled": False,
-                              "rate_limit": False, "token": None}
+                              "rate_limit": False, "token": None, "cache_dir": CACHE_DIR}
     values.update(overrides)
     return Settings(**values)
 

@@ -25,17 +25,26 @@ async def test_search_hit_button_sends_the_section(bot: LocalBot) -> None:
     assert results.text.startswith("🔍")  # the results stay
 
 
-async def test_a_plain_question_gets_related_passages_clearly_marked(bot: LocalBot) -> None:
-    reply = await bot.private().send("/search 领导干部能不能收礼")
-    assert "原文中没有这句话，以下段落讲到了相关内容" in reply.text
-    assert "<b>廉洁</b>" in reply.html or "<b>腐败</b>" in reply.html  # the official words, in bold
-    mixed = await bot.private().send("作风建设")
-    assert mixed.text.startswith("🔍") and "四（二）2" in mixed.text
+async def test_answers_are_grouped_by_how_sure_they_are(bot: LocalBot) -> None:
+    chat = bot.private()
+    words = await chat.send("/search 抓铁有痕")  # the words are in the speech: 原文 only
+    assert "📌 原文" in words.text and "最接近" not in words.text
+    related = await chat.send("/search 领导干部能不能收礼")
+    assert "🔗 相关" in related.text and "📌" not in related.text, related.text
+    unanswered = await chat.send("/search 明天北京天气怎么样")
+    assert unanswered.text.startswith("讲话没有直接谈到“明天北京天气怎么样”") and "📌" not in unanswered.text
+
+
+async def test_an_english_question_finds_the_chinese_passage_with_its_english_heading(bot: LocalBot, speech) -> None:
+    chat = bot.private(language_code="en")
+    reply = await chat.send("/search what does the speech say about loyalty to the party")
+    line = next(line for line in reply.text.split("\n") if "一（一） · Stay absolutely loyal to the Party" in line)
+    assert line.split("Party ", 1)[1] in speech.node("1.1").text  # the passage itself, in the speech's words
 
 
 async def test_search_with_no_hits_suggests_the_outline(bot: LocalBot) -> None:
-    reply = await bot.private().send("/search 足球比赛")
-    assert "没有找到与“足球比赛”相符的内容" in reply.text and "/outline" in reply.text
+    reply = await bot.private().send("/search ☺☺☺")
+    assert "没有找到与“☺☺☺”相符的内容" in reply.text and "/outline" in reply.text
     assert [b["text"] for b in reply.messages[0].buttons] == ["📖 目录", "四个“慎”字"]
 
 
