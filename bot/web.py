@@ -6,6 +6,8 @@ Why not PTB's built-in webhook server: it cannot cap the request body (tornado's
 updates are put on ``application.update_queue`` directly:
 
 - the secret token header must match (compared in constant time): else 403;
+- the body must be declared ``application/json``, as Telegram sends it: else 415 (PTB's own
+  handler refuses other types too, with 403; 415 says what is wrong);
 - the body may be at most ``MAX_BODY`` bytes (Telegram's updates are a few KB): else 413;
 - it must be a JSON object with an integer ``update_id`` that PTB reads as an ``Update``:
   else 400.
@@ -36,6 +38,8 @@ def webhook_handler(app: Application[Any, Any, Any, Any, Any, Any], secret: str)
     async def receive(request: web.Request) -> web.Response:
         if not hmac.compare_digest(request.headers.get(SECRET_HEADER, "").encode(), secret.encode()):
             return web.json_response({"ok": False, "error": "forbidden"}, status=403)
+        if request.content_type != "application/json":  # a form or text/plain is not an update
+            return web.json_response({"ok": False, "error": "unsupported media type"}, status=415)
         try:
             raw = await request.read()  # raises 413 past client_max_size
             data = json.loads(raw)

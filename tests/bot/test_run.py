@@ -79,13 +79,19 @@ async def test_webhook_mode_checks_the_secret_on_every_request(tmp_path: Path) -
             url = f"http://127.0.0.1:{port}/hook/speech"
             async with session.post(url, json=update) as refused:
                 assert refused.status == 403
-            secret = {"X-Telegram-Bot-Api-Secret-Token": "s3cret-token"}
+            secret = {"X-Telegram-Bot-Api-Secret-Token": "s3cret-token", "Content-Type": "application/json"}
             huge = io.BytesIO(json.dumps({**update, "padding": "x" * 5_000_000}).encode())
             async with session.post(url, data=huge, headers=secret) as too_big:
                 assert too_big.status == 413
             for body in (b"{not json", b"[1, 2]", b'{"update_id": "one"}', "\u7684".encode("utf-16")):
                 async with session.post(url, data=body, headers=secret) as malformed:
                     assert malformed.status == 400, body
+            for kind in ("text/plain", "application/x-www-form-urlencoded", None):  # JSON only, as PTB
+                headers = {**secret, "Content-Type": kind} if kind else {"X-Telegram-Bot-Api-Secret-Token":
+                                                                          "s3cret-token"}
+                async with session.post(url, data=json.dumps({**update, "update_id": 2}).encode(),
+                                        headers=headers) as wrong_type:
+                    assert wrong_type.status == 415, kind
             async with session.post(url, data=json.dumps(update), headers={
                     "Content-Type": "application/json", "X-Telegram-Bot-Api-Secret-Token": "s3cret-token"}) as ok:
                 assert ok.status == 200
