@@ -1,0 +1,51 @@
+"""The summary cache: every summary computed once (in a child process for the bot), reused from
+disk on restart, recomputed when the speech changes or the file is damaged."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+from content import Speech, parse_text
+from content.summaries import Summaries, cache_key
+from content.summary import summarize
+
+
+def test_every_summary_equals_the_summariser_and_is_cached(speech: Speech, tmp_path: Path) -> None:
+    summaries = Summaries(speech, tmp_path)
+    for node in [None, *speech.nodes()]:
+        assert summaries.get(node, "long") == summarize(speech, node, "long")
+    [path] = tmp_path.glob("summaries-*.json")
+    assert cache_key(speech) in path.name and len(json.loads(path.read_text("utf-8"))) == 2 * (len(speech.ids) + 1)
+
+
+def test_the_child_process_computes_them_and_jieba_stays_out(speech: Speech, tmp_path: Path) -> None:
+    loaded_before = "jieba" in sys.modules
+    summaries = Summaries(speech, tmp_path, isolate=True)
+    assert summaries.get(speech.node("4.2")).summary == summarize(speech, speech.node("4.2")).summary
+    assert ("jieba" in sys.modules) == loaded_before or loaded_before  # the child loaded it, not us
+
+
+def test_a_restart_reads_the_cache(speech: Speech, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    Summaries(speech, tmp_path).warm()
+    monkeypatch.setattr("content.summaries.compute_all", lambda data: pytest.fail("recomputed"))
+    assert Summaries(speech, tmp_path).get(None).id == "speech"
+
+
+@pytest.mark.parametrize("damage", ["{not json", '{"speech|short": {"id": 1}}', "{}"])
+def test_a_damaged_cache_is_recomputed(speech: Speech, tmp_path: Path, damage: str) -> None:
+    Summaries(speech, tmp_path).warm()
+    [path] = tmp_path.glob("summaries-*.json")
+    path.write_text(damage, "utf-8")
+    assert Summaries(speech, tmp_path).get(speech.node("1.1")) == summarize(speech, speech.node("1.1"))
+
+
+def test_a_changed_speech_gets_its_own_summaries(speech: Speech, tmp_path: Path) -> None:
+    changed = parse_text(Path(speech.source).read_text("utf-8").replace("忠诚，既是", "忠诚，既算"), "changed.txt")
+    assert cache_key(changed) != cache_key(speech)
+    Summaries(speech, tmp_path).warm()
+    assert Summaries(changed, tmp_path).get(changed.node("1.1")) == summarize(changed, changed.node("1.1"))
+    assert len(list(tmp_path.glob("summaries-*.json"))) == 2
