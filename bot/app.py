@@ -13,7 +13,6 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from datetime import UTC, datetime
 from typing import Any
 
 from telegram import BotCommand, BotCommandScopeAllGroupChats, BotCommandScopeAllPrivateChats
@@ -21,6 +20,7 @@ from telegram.constants import ParseMode
 from telegram.ext import AIORateLimiter, Application, CommandHandler, Defaults, ExtBot
 
 from bot import metrics
+from bot.clock import Clock, system_clock
 from bot.ops import Ops
 from bot.push import Pusher, PushReport, schedule_push
 from bot.settings import Settings
@@ -98,16 +98,18 @@ def make_pusher(bot: Any, store: Store, speech: Speech, settings: Settings) -> P
 
 
 class Services:
-    """What the Application owns besides PTB's own resources: the database and the push."""
+    """What the Application owns besides PTB's own resources: the database and the push.
+    ``clock`` is the bot's one clock: the store, the push and the handlers all read it."""
 
-    def __init__(self, settings: Settings, speech: Speech | None = None) -> None:
+    def __init__(self, settings: Settings, speech: Speech | None = None, clock: Clock = system_clock) -> None:
         self.settings = settings
+        self.clock = clock
         self.speech = speech or load_speech(settings.speech_file)
         self.searcher = Searcher(self.speech, load_encoder(settings.encoder), settings.cache_dir,
                                  glosses_for(self.speech))
         self.store: Store | None = None
         self.pusher: Pusher | None = None
-        self.ops = Ops(settings.push_interval_seconds if settings.push_enabled else None)
+        self.ops = Ops(settings.push_interval_seconds if settings.push_enabled else None, clock)
         self.requests = (AiohttpRequest(connection_pool_size=256), AiohttpRequest(connection_pool_size=1))
 
     async def close_requests(self) -> None:
@@ -141,6 +143,7 @@ class Services:
         app.bot_data.searcher = self.searcher
         app.bot_data.defaults = ChatDefaults(timezone=settings.timezone, push_time=settings.push_time)
         app.bot_data.owners = settings.admin_ids
+        app.bot_data.clock = self.clock
         register_handlers(app)
         if isinstance(app, InstrumentedApplication):
             app.known_commands = frozenset(command for handlers in app.handlers.values() for handler in handlers
@@ -151,7 +154,7 @@ class Services:
         """Open the database, start the push job, and tell Telegram our command menu."""
         settings = self.settings
         if settings.database_url and self.store is None:
-            self.store = await Store.open(settings)
+            self.store = await Store.open(settings, self.clock)
             app.bot_data.store = self.store.chats
             app.bot_data.insights = self.store.insights
             app.bot_data.cards = self.store.cards
@@ -177,7 +180,7 @@ class Services:
         metrics.count_push(report.to_dict())
         self.ops.push_passed()
         if self.store is not None:
-            pruned = await self.store.insights.prune(datetime.now(UTC))
+            pruned = await self.store.insights.prune(self.clock())
             if pruned:
                 log.info("retention: deleted %d old rows", pruned)
 

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
+from bot.clock import system_clock
 from bot.settings import MISSING_TOKEN, Settings, SettingsError, load_settings
 from content import Node, Speech, SpeechFormatError, UnknownNodeError, load_speech
 
@@ -107,7 +108,7 @@ def _date(args: argparse.Namespace) -> date:
     """``--date`` or today in the bot's time zone."""
     value = args.date
     if value is None:
-        return datetime.now(ZoneInfo(_settings(args).timezone)).date()
+        return system_clock().astimezone(ZoneInfo(_settings(args).timezone)).date()
     try:
         return date.fromisoformat(value)
     except ValueError:
@@ -300,7 +301,7 @@ def cmd_db_prune(args: argparse.Namespace) -> int:
 
     async def prune(store: Any) -> int:
         total = 0
-        while batch := await store.insights.prune(datetime.now(UTC)):
+        while batch := await store.insights.prune(store.clock()):
             total += batch
         return total
 
@@ -347,7 +348,7 @@ def cmd_push_run_due(args: argparse.Namespace) -> int:
     speech = load_speech(settings.speech_file)
     token = settings.require_token()
     try:
-        at = datetime.fromisoformat(args.at) if args.at else datetime.now(UTC)
+        at = datetime.fromisoformat(args.at) if args.at else system_clock()
     except ValueError:
         raise CliError(f"invalid --at {args.at!r}; use ISO 8601 such as 2026-11-28T08:00+08:00") from None
     at = at if at.tzinfo else at.replace(tzinfo=ZoneInfo(settings.timezone))
@@ -355,7 +356,8 @@ def cmd_push_run_due(args: argparse.Namespace) -> int:
     redact = configure_logging(settings.log_level, settings.log_format, token)
 
     async def run() -> dict[str, int]:
-        store = await Store.open(settings)
+        # As if at --at: the store's clock (a chat paused during the pass, say) agrees with the pass.
+        store = await Store.open(settings, (lambda: at.astimezone(UTC)) if args.at else system_clock)
         bot = push_bot(settings, token)
         try:
             try:

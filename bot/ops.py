@@ -11,20 +11,22 @@ from __future__ import annotations
 
 import json
 import time
-from datetime import UTC, datetime
 
 from aiohttp import web
 from sqlalchemy import text
 
 from bot import metrics
+from bot.clock import Clock, system_clock
 from bot.storage import Store
 
 
 class Ops:
-    """Health state and the three endpoints; ``store`` is set once the database is open."""
+    """Health state and the three endpoints; ``store`` is set once the database is open. Ages
+    (health) are measured on the monotonic clock; instants come from ``clock``."""
 
-    def __init__(self, push_interval: float | None) -> None:
+    def __init__(self, push_interval: float | None, clock: Clock = system_clock) -> None:
         self.store: Store | None = None
+        self.clock = clock
         self.push_interval = push_interval  # None: this process does not push
         self.started = time.monotonic()
         self.last_pass: float | None = None
@@ -32,7 +34,7 @@ class Ops:
     def push_passed(self) -> None:
         """Called after every push pass."""
         self.last_pass = time.monotonic()
-        metrics.PUSH_LAST_PASS.set(time.time())
+        metrics.PUSH_LAST_PASS.set(self.clock().timestamp())
 
     async def problem(self) -> str | None:
         """Why the bot is unhealthy, or None."""
@@ -64,7 +66,7 @@ class Ops:
         if self.store is not None:
             try:
                 subscribed = await self.store.insights.subscribed_by_kind()
-                lag = await self.store.insights.oldest_due_lag(datetime.now(UTC))
+                lag = await self.store.insights.oldest_due_lag(self.clock())
             except Exception:  # metrics must not fail because the database hiccups
                 pass
         body = metrics.exposition(subscribed, lag)

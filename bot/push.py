@@ -19,7 +19,7 @@ import os
 import socket
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from telegram import Bot
@@ -179,7 +179,7 @@ class Pusher:
         cancelled = False
         try:
             while not self._stopping.is_set():
-                at = now or datetime.now(UTC)
+                at = now or self.store.clock()
                 ours = await self.store.deliveries.claim_due(at, self.worker, self.batch)
                 if not ours:
                     break

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -38,7 +38,7 @@ class BotData:
         self.insights: Insights | None = None
         self.cards: CardFiles | None = None  # file_ids of uploaded cards (None: upload every time)
         self.study: Study | None = None  # plans, quizzes, bookmarks (None without a database)
-        self.clock: Callable[[], datetime] = lambda: datetime.now(UTC)  # tests travel in time here
+        self.clock: Callable[[], datetime] | None = None  # the bot's one clock (aware UTC), the store's too
         self.owners: frozenset[int] = frozenset()  # Telegram user ids allowed to see /stats
         self.greeted: set[int] = set()  # groups introduced to since their last addition
         self.admin_cache: dict[tuple[int, int], tuple[float, bool]] = {}  # (chat, user) → (expiry, admin)
@@ -78,8 +78,13 @@ class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], B
         return self.bot_data.insights
 
     def now(self) -> datetime:
-        """The current instant (from ``BotData.clock``)."""
+        """The current instant (from ``BotData.clock``): handlers never read the system clock."""
+        assert self.bot_data.clock is not None, "bot.app sets the clock before handlers run"
         return self.bot_data.clock()
+
+    def today(self, zone: ZoneInfo | None = None) -> date:
+        """The local date by the clock in ``zone`` (the bot's default zone unless given)."""
+        return self.now().astimezone(zone or self.zone).date()
 
     @property
     def zone(self) -> ZoneInfo:

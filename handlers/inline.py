@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-from datetime import datetime
 
 from telegram import (
     InlineQueryResult,
@@ -46,7 +45,7 @@ async def answer_inline(update: Update, context: BotContext) -> None:
     words = " ".join(query.query.split())[:200]
     speech = context.speech
     results: list[InlineQueryResult] = []
-    day = datetime.now(context.zone).date()
+    day = context.today()
     if not words:
         spec, _ = sharing.today_spec(speech, day)
         await _card_result(context, results, spec, sharing.daily_caption(lang, speech, day))

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from telegram import Update
 from telegram.ext import Application, CommandHandler, filters
 
@@ -28,7 +26,7 @@ async def start(update: Update, context: BotContext) -> None:
             await send(update, context, render.show(context.speech, lang, node.id, in_group(update),
                                                     context.bot.username))
             return
-        found = pick(context.speech, node_id=node.id, day=datetime.now(context.zone).date())
+        found = pick(context.speech, node_id=node.id, day=context.today())
         if found:
             await send(update, context, [render.quote(lang, found, node_id=node.id,
                                                       number=quote_number(context, found))])

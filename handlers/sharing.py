@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 from collections import OrderedDict
-from datetime import date, datetime
+from datetime import date
 
 from telegram import InputFile, Message, Update
 from telegram.error import BadRequest
@@ -141,13 +141,13 @@ async def card(update: Update, context: BotContext) -> None:
         return
     speech = context.speech
     if not value:
-        await send_today_card(update, context, datetime.now(context.zone).date())
+        await send_today_card(update, context, context.today())
         return
     try:
         node = speech.node(value) if speech.canonical_id(value) else None
     except UnknownNodeError:
         node = None
-    found = pick(speech, node_id=node.id, day=datetime.now(context.zone).date()) if node else pick(
+    found = pick(speech, node_id=node.id, day=context.today()) if node else pick(
         speech, keyword=value)
     if found is None:
         await say(update, context, "quote_none", keyword=value)
@@ -164,7 +164,7 @@ async def press_card(update: Update, context: BotContext, kind: str, value: str)
     if kind == "q":
         await send_quote_card(update, context, candidates(speech)[int(value)])
         return
-    found = pick(speech, node_id=value, day=datetime.now(context.zone).date())
+    found = pick(speech, node_id=value, day=context.today())
     if found is not None:
         await send_quote_card(update, context, found)
 

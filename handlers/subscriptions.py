@@ -9,7 +9,6 @@ group itself) counts as an administrator's.
 from __future__ import annotations
 
 import time as clock
-from datetime import UTC, datetime
 from functools import cache
 from zoneinfo import ZoneInfo, available_timezones
 
@@ -189,7 +188,7 @@ async def timezone(update: Update, context: BotContext) -> None:
         return
     assert context.store is not None and update.effective_chat is not None
     await context.store.configure(update.effective_chat.id, _kind(update), zone=zone)
-    local = datetime.now(UTC).astimezone(ZoneInfo(zone)).strftime("%H:%M")
+    local = context.now().astimezone(ZoneInfo(zone)).strftime("%H:%M")
     await say(update, context, "zone_set", zone=zone, local=local)
 
 

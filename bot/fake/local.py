@@ -11,12 +11,14 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from telegram import Update
 from telegram.ext import TypeHandler
 
 from bot.app import App, Services
+from bot.clock import system_clock
 from bot.fake.server import Call, FakeBotAPI, Sent
 from bot.settings import Settings
 from bot.storage import Store
@@ -104,6 +106,17 @@ class Chat:
         return await self.bot.process(self.bot.fake.inline_query(query, self.user))
 
 
+class TravelClock:
+    """The clock a ``LocalBot`` runs on: the real time until ``travel`` sets another instant.
+    It is the bot's one clock, so the handlers, the store and the push all see the same time."""
+
+    def __init__(self) -> None:
+        self.at: datetime | None = None
+
+    def __call__(self) -> datetime:
+        return self.at if self.at is not None else system_clock()
+
+
 class LocalBot:
     """The real Application on a fake Bot API; an async context manager."""
 
@@ -116,6 +129,7 @@ class LocalBot:
         self.services: Services | None = None
         self._factory = app_factory
         self._processed: dict[int, asyncio.Event] = {}
+        self.clock = TravelClock()
 
     async def __aenter__(self) -> LocalBot:
         await self.start()
@@ -130,7 +144,7 @@ class LocalBot:
         if self._factory:
             self.app = self._factory(settings, self.fake.token)
         else:
-            self.services = Services(settings, self.speech)
+            self.services = Services(settings, self.speech, self.clock)
             self.app = self.services.build(self.fake.token)
         self.app.add_handler(TypeHandler(Update, self._mark_done), group=DONE_GROUP)
         await self.app.initialize()
@@ -152,6 +166,11 @@ class LocalBot:
             await self.app.shutdown()
             self.app = None
         await self.fake.stop()
+
+    def travel(self, moment: datetime) -> None:
+        """From now on the bot (handlers, store, push) believes it is ``moment`` (aware)."""
+        assert moment.tzinfo is not None, "the clock is aware"
+        self.clock.at = moment
 
     @property
     def store(self) -> Store:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
+from bot.clock import Clock, system_clock
 from bot.settings import Settings
 from bot.storage.chats import CardFileRepository, ChatRepository
 from bot.storage.deliveries import LEASE, MAX_ATTEMPTS, RETRY_DELAY, DeliveryQueue, Due, Outcome
@@ -33,7 +34,8 @@ __all__ = [
 
 @dataclass
 class Store:
-    """The database and its repositories, opened from the settings."""
+    """The database and its repositories, opened from the settings; ``clock`` is the one clock
+    the repositories (and the push, which reads it here) take "now" from."""
 
     db: Database
     chats: ChatRepository
@@ -41,15 +43,16 @@ class Store:
     insights: InsightRepository
     cards: CardFileRepository
     study: StudyRepository
+    clock: Clock = system_clock
 
     @classmethod
-    async def open(cls, settings: Settings) -> Store:
+    async def open(cls, settings: Settings, clock: Clock = system_clock) -> Store:
         """Connect to ``settings.database_url`` and migrate; new chats get the settings' defaults."""
         db = await Database.open(settings.database_url)
         catch_up = timedelta(hours=settings.catch_up_hours)
-        return cls(db, ChatRepository(db, settings.timezone, settings.push_time, catch_up),
-                   DeliveryQueue(db, catch_up), InsightRepository(db, timedelta(days=settings.retention_days)),
-                   CardFileRepository(db), StudyRepository(db, settings.timezone))
+        return cls(db, ChatRepository(db, settings.timezone, settings.push_time, catch_up, clock),
+                   DeliveryQueue(db, catch_up), InsightRepository(db, timedelta(days=settings.retention_days), clock),
+                   CardFileRepository(db, clock), StudyRepository(db, settings.timezone, clock), clock)
 
     async def close(self) -> None:
         await self.db.close()

@@ -4,11 +4,12 @@ pause and migration the push needs. Every change recomputes ``next_due_at``: onl
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.clock import Clock
 from bot.storage.engine import Database
 from bot.storage.models import CardFileRow, ChatRow, DeliveryRow
 from content.timerules import next_due
@@ -26,8 +27,10 @@ def record(row: ChatRow) -> ChatRecord:
 class ChatRepository:
     """Subscriptions per chat; new chats start with the configured zone and push time."""
 
-    def __init__(self, db: Database, timezone: str, push_time: str, catch_up: timedelta) -> None:
+    def __init__(self, db: Database, timezone: str, push_time: str, catch_up: timedelta,
+                 clock: Clock) -> None:
         self.db = db
+        self.clock = clock
         self.timezone = timezone
         self.push_time = push_time
         self.catch_up = catch_up
@@ -39,7 +42,7 @@ class ChatRepository:
 
     async def _upsert(self, session: AsyncSession, chat_id: int, kind: str, **values: object) -> ChatRow:
         row = await session.get(ChatRow, chat_id, with_for_update=True)
-        now = datetime.now(UTC)
+        now = self.clock()
         if row is None:
             row = ChatRow(chat_id=chat_id, kind=kind, lang="zh", subscribed=False, paused=False,
                           push_time=self.push_time, timezone=self.timezone, updated_at=now, reminder_format="text",
@@ -66,7 +69,7 @@ class ChatRepository:
                 return False
             row.subscribed = False
             row.next_due_at = None
-            row.updated_at = datetime.now(UTC)
+            row.updated_at = self.clock()
             return True
 
     async def configure(self, chat_id: int, kind: str, push_time: str | None = None,
@@ -103,7 +106,7 @@ class ChatRepository:
             if existing is None:
                 session.add(ChatRow(chat_id=new_id, kind="supergroup", lang=old.lang, subscribed=old.subscribed,
                                     paused=old.paused, push_time=old.push_time, timezone=old.timezone,
-                                    next_due_at=old.next_due_at, updated_at=datetime.now(UTC),
+                                    next_due_at=old.next_due_at, updated_at=self.clock(),
                                     reminder_format=old.reminder_format))
             old.migrated_to = new_id
             old.subscribed = False
@@ -121,8 +124,9 @@ class CardFileRepository:
     """Implements ``handlers.store.CardFiles``: Telegram's file_id per card key, read through
     a per-process cache (a push of one card to 10,000 chats asks the database once)."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, clock: Clock) -> None:
         self.db = db
+        self.clock = clock
         self._known: dict[str, str] = {}
 
     async def file_id(self, key: str) -> str | None:
@@ -136,7 +140,7 @@ class CardFileRepository:
 
     async def remember(self, key: str, file_id: str) -> None:
         self._known[key] = file_id
-        insert = self.db.insert(CardFileRow).values(key=key, file_id=file_id, created_at=datetime.now(UTC))
+        insert = self.db.insert(CardFileRow).values(key=key, file_id=file_id, created_at=self.clock())
         async with self.db.sessions.begin() as session:
             await session.execute(insert.on_conflict_do_update(index_elements=["key"], set_={"file_id": file_id}))
 

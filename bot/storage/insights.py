@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import delete, func, select
 
+from bot.clock import Clock
 from bot.storage.engine import Database
 from bot.storage.models import ChatRow, DeliveryRow, SearchMissRow
 from handlers.store import StatsReport
@@ -25,15 +26,16 @@ def miss_key(query: str) -> str:
 class InsightRepository:
     """Implements ``handlers.store.Insights`` plus the operator's queries (metrics, pruning)."""
 
-    def __init__(self, db: Database, retention: timedelta) -> None:
+    def __init__(self, db: Database, retention: timedelta, clock: Clock) -> None:
         self.db = db
+        self.clock = clock
         self.retention = retention
 
     async def record_miss(self, query: str) -> None:
         key = miss_key(query)
         if not key:
             return
-        now = datetime.now(UTC)
+        now = self.clock()
         insert = self.db.insert(SearchMissRow).values(query=key, count=1, last_at=now)
         upsert = insert.on_conflict_do_update(index_elements=["query"], set_={
             "count": SearchMissRow.count + 1, "last_at": now})
@@ -41,7 +43,7 @@ class InsightRepository:
             await session.execute(upsert)
 
     async def report(self) -> StatsReport:
-        since = (datetime.now(UTC) - timedelta(days=7)).date()
+        since = (self.clock() - timedelta(days=7)).date()
         async with self.db.sessions() as session:
             chats = (await session.execute(
                 select(ChatRow.kind, func.count(), func.count().filter(ACTIVE))

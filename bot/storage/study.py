@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import case, delete, func, select
 
+from bot.clock import Clock
 from bot.storage.engine import Database
 from bot.storage.models import AnswerRow, BookmarkRow, ChatRow, DeliveryRow, MemberRow, PlanRow, QuizRow, ReadingRow
 from handlers.store import PlanRecord, Standing
@@ -21,8 +22,9 @@ def iso_week(moment: datetime, zone: str) -> str:
 class StudyRepository:
     """Implements ``handlers.store.Study``; ``timezone`` is the default for chats without one."""
 
-    def __init__(self, db: Database, timezone: str) -> None:
+    def __init__(self, db: Database, timezone: str, clock: Clock) -> None:
         self.db = db
+        self.clock = clock
         self.timezone = timezone
 
     async def plan(self, chat_id: int) -> PlanRecord | None:
@@ -39,11 +41,11 @@ class StudyRepository:
 
     async def start_plan(self, chat_id: int, days: int, start_date: date) -> PlanRecord:
         async with self.db.sessions.begin() as session:
-            row = await session.get(PlanRow, chat_id, with_for_update=True)
+            row, now = await session.get(PlanRow, chat_id, with_for_update=True), self.clock()
             if row is None:
-                row = PlanRow(chat_id=chat_id, days=days, start_date=start_date, updated_at=datetime.now(UTC))
+                row = PlanRow(chat_id=chat_id, days=days, start_date=start_date, updated_at=now)
                 session.add(row)
-            row.days, row.start_date, row.updated_at = days, start_date, datetime.now(UTC)
+            row.days, row.start_date, row.updated_at = days, start_date, now
             return PlanRecord(chat_id, days, start_date)
 
     async def stop_plan(self, chat_id: int) -> bool:
@@ -76,7 +78,7 @@ class StudyRepository:
     async def remember_poll(self, poll_id: str, chat_id: int, question: str, correct: int, anonymous: bool) -> None:
         async with self.db.sessions.begin() as session:
             session.add(QuizRow(poll_id=poll_id, chat_id=chat_id, question=question[:100], correct=correct,
-                                anonymous=anonymous, sent_at=datetime.now(UTC)))
+                                anonymous=anonymous, sent_at=self.clock()))
 
     async def record_answer(self, poll_id: str, user_id: int, name: str, options: tuple[int, ...],
                             now: datetime) -> bool | None:
@@ -124,7 +126,7 @@ class StudyRepository:
             if existing is not None:
                 await session.delete(existing)
                 return False
-            session.add(BookmarkRow(user_id=user_id, ref=ref[:40], created_at=datetime.now(UTC)))
+            session.add(BookmarkRow(user_id=user_id, ref=ref[:40], created_at=self.clock()))
             return True
 
     async def saved_as_daily(self, user_id: int) -> bool:

@@ -10,7 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from bot.clock import Clock, system_clock
 from bot.fake.data import reset
+from bot.fake.local import TravelClock
 from bot.fake.server import FakeBotAPI
 from bot.settings import Settings
 from bot.storage import Store
@@ -34,14 +36,20 @@ def database_url(backend: str, tmp_path: Path) -> str:
     return PG_URL if backend == "postgresql" and PG_URL else f"sqlite+aiosqlite:///{tmp_path}/store.sqlite3"
 
 
-async def open_store(url: str, **settings: object) -> Store:
+async def open_store(url: str, clock: Clock = system_clock, **settings: object) -> Store:
     """A store on ``url`` with the default settings (or the given ones)."""
-    return await Store.open(Settings(token=None, database_url=url, **settings))  # type: ignore[arg-type]
+    return await Store.open(Settings(token=None, database_url=url, **settings), clock)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def clock() -> TravelClock:
+    """The ``store``'s clock: the real time until a test sets ``clock.at``."""
+    return TravelClock()
 
 
 @pytest.fixture(params=BACKENDS)
-async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Store]:
-    opened = await open_store(database_url(request.param, tmp_path))
+async def store(request: pytest.FixtureRequest, tmp_path: Path, clock: TravelClock) -> AsyncIterator[Store]:
+    opened = await open_store(database_url(request.param, tmp_path), clock)
     await reset(opened)
     yield opened
     await reset(opened)

@@ -4,9 +4,34 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
+from sqlalchemy import select
+
 from bot.fake.data import deliveries
+from bot.fake.local import TravelClock
 from bot.storage import LEASE, RETRY_DELAY, Store
+from bot.storage.models import CardFileRow, PlanRow, QuizRow, SearchMissRow
 from content.timerules import due_on, next_due
+
+
+async def test_the_store_and_its_repositories_read_one_clock(store: Store, clock: TravelClock) -> None:
+    """Every "now" the store writes or decides by is its clock's, so a test (or ``push run-due
+    --at``) moves all of it through time at once."""
+    clock.at = moment = datetime(2031, 3, 4, 5, 6, 7, tzinfo=UTC)  # years from the real time
+    assert store.clock() == moment
+    row = await store.chats.subscribe(55, "private", "zh", "08:00")
+    assert row.next_due_at == next_due("08:00", row.timezone, moment, store.chats.catch_up)
+    await store.insights.record_miss("足球")
+    await store.cards.remember("k", "file")
+    await store.study.start_plan(55, 10, moment.date())
+    await store.study.remember_poll("poll", 55, "?", 0, False)
+    async with store.db.sessions() as session:
+        stamps = [await session.scalar(select(column)) for column in (
+            SearchMissRow.last_at, CardFileRow.created_at, PlanRow.updated_at, QuizRow.sent_at)]
+    assert stamps == [moment] * 4
+    await store.deliveries.claim_due(row.next_due_at + timedelta(minutes=1), "w", 10)  # type: ignore[operator]
+    assert (await store.insights.report()).deliveries == (("claimed", 1),)
+    clock.at = moment + timedelta(days=30)  # the report covers the clock's last seven days
+    assert (await store.insights.report()).deliveries == ()
 
 
 async def test_subscribe_then_one_claim_per_chat_and_day(store: Store) -> None:
@@ -76,22 +101,14 @@ async def test_migration_moves_the_subscription_and_todays_delivery(store: Store
     assert old is not None and not old.subscribed and old.next_due_at is None
 
 
-async def test_time_travel_over_days_and_dst(store: Store) -> None:
+async def test_time_travel_over_days_and_dst(store: Store, clock: TravelClock) -> None:
     """Passes every 20 minutes for 12 days around a DST change: one reminder a local day, on time."""
     chats = {1: ("America/New_York", "02:30"), 2: ("Europe/Berlin", "08:00"), 3: ("Asia/Shanghai", "23:50"),
              4: ("Australia/Sydney", "06:00")}
+    clock.at = now = datetime(2026, 3, 3, 0, 0, tzinfo=UTC)
     for chat_id, (zone, at) in chats.items():
         await store.chats.configure(chat_id, "private", push_time=at, zone=zone)
         await store.chats.subscribe(chat_id, "private", "zh")
-    now = datetime(2026, 3, 3, 0, 0, tzinfo=UTC)
-    # Re-anchor the due times to the simulated clock (subscribe computed them from the real one).
-    async with store.db.sessions.begin() as session:
-        from bot.storage.models import ChatRow
-
-        for chat_id, (zone, at) in chats.items():
-            row = await session.get(ChatRow, chat_id)
-            assert row is not None
-            row.next_due_at = next_due(at, zone, now, store.chats.catch_up)
     sent: dict[int, list[tuple[date, datetime]]] = {c: [] for c in chats}
     while now < datetime(2026, 3, 15, tzinfo=UTC):
         for due in await store.deliveries.claim_due(now, "w", 100):

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from zoneinfo import ZoneInfo
+from datetime import UTC, date, datetime
 
 from bot.fake.local import LocalBot
 from content.model import cite
 from content.quotes import quote_of_day
 from content.shen import reminder
+from handlers.catalog import text
 
 
 async def test_search_marks_the_match_in_bold(bot: LocalBot) -> None:
@@ -94,11 +94,16 @@ async def test_quote_with_unknown_keyword(bot: LocalBot) -> None:
 
 
 async def test_today_matches_the_reminder_of_the_day(bot: LocalBot, speech) -> None:
+    """The day is the bot's (its clock in its zone), not the test's: at 23:59:59 in Shanghai it
+    is still the 27th there though it is the 28th nowhere near (this once read the real clock
+    on both sides, and failed when midnight fell between them)."""
+    bot.travel(datetime(2026, 11, 27, 15, 59, 59, tzinfo=UTC))  # 23:59:59 in Shanghai
     reply = await bot.private().send("/today")
-    day = datetime.now(ZoneInfo("Asia/Shanghai")).date()
-    expected = reminder(speech, day)
-    assert f"今日一慎：{expected.principle.name}" in reply.text
-    assert quote_of_day(speech, day).text in reply.text
+    day = date(2026, 11, 27)
+    principle, quote = reminder(speech, day).principle, quote_of_day(speech, day)
+    assert reply.messages[0].html == text("zh", "today", date="2026-11-27", principle=principle.name,
+                                          meaning=principle.meaning, explanation=principle.explanation,
+                                          quote=quote.text, label=quote.label)
 
 
 async def test_summary_of_a_node_and_of_the_speech(bot: LocalBot) -> None:

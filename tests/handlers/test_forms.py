@@ -80,8 +80,7 @@ def test_weeks_read_as_the_days_they_span(week: str, zh: str, en: str) -> None:
 
 
 async def test_rank_in_private_speaks_of_this_week_not_of_a_group(bot: LocalBot) -> None:
-    assert bot.app is not None
-    bot.app.bot_data.clock = lambda: datetime(2026, 12, 1, 4, tzinfo=UTC)  # a Tuesday in week 49
+    bot.travel(datetime(2026, 12, 1, 4, tzinfo=UTC))  # a Tuesday in week 49
     shown = (await bot.private(4801).send("/rank")).text
     assert "11月30日–12月6日" in shown and "W49" not in shown and "本群" not in shown
     english = (await bot.private(4802, language_code="en").send("/rank")).text
@@ -98,8 +97,7 @@ async def test_english_readers_get_the_principles_in_english(bot: LocalBot, spee
     listing = (await chat.send("/shen")).text
     assert all(p.english in listing for p in principles())
     assert (await bot.private(4902).send("/shen 慎独")).text.startswith("慎独（shèn dú）\n" + item.meaning)
-    assert bot.app is not None
-    bot.app.bot_data.clock = lambda: datetime(2026, 12, 1, 4, tzinfo=UTC)
+    bot.travel(datetime(2026, 12, 1, 4, tzinfo=UTC))
     today = reminder(speech, date(2026, 12, 1)).principle
     shown = (await chat.send("/today")).text
     assert today.english_explanation in shown and today.explanation not in shown

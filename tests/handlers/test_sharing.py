@@ -4,8 +4,7 @@ again; the settings choose the reminder as a card; inline mode offers a card Tel
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import UTC, date, datetime
 
 from bot.fake.data import seed_chats
 from bot.fake.local import LocalBot
@@ -16,9 +15,10 @@ from content.quotes import quote_of_day
 
 async def test_card_sends_todays_card_once_uploaded_then_by_file_id(bot: LocalBot, speech: Speech) -> None:
     chat = bot.private()
+    bot.travel(datetime(2026, 11, 27, 16, 0, 1, tzinfo=UTC))  # just after midnight in Shanghai: the 28th
     first = await chat.send("/card")
     photo = first.photos[0]
-    quote = quote_of_day(speech, datetime.now(ZoneInfo("Asia/Shanghai")).date())
+    quote = quote_of_day(speech, date(2026, 11, 28))
     assert "今日一慎" in photo.text and quote.text in photo.text  # the caption carries the text
     assert bot.fake.uploads == 1 and bot.fake.files[photo.photo].startswith(b"\x89PNG")  # type: ignore[index]
     again = await bot.private(user_id=1002).send("/card")
@@ -54,7 +54,8 @@ async def test_the_daily_push_as_cards_uploads_once(bot: LocalBot, speech: Speec
     await chat.press(panel, "改为图片")
     assert "形式：图片" in panel.text
     ids = list(range(7000, 7030))
-    due = datetime.now(UTC) - timedelta(minutes=1)
+    bot.travel(datetime(2026, 11, 28, 0, 30, tzinfo=UTC))
+    due = datetime(2026, 11, 28, 0, 29, tzinfo=UTC)
     await seed_chats(bot.store, ids, due)
     async with bot.store.db.sessions.begin() as session:  # half of them chose cards
         from sqlalchemy import update

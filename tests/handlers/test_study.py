@@ -23,8 +23,7 @@ START = datetime(2026, 12, 7, 2, 0, tzinfo=UTC)  # a Monday, 10:00 in Shanghai
 
 
 def travel(bot: LocalBot, moment: datetime) -> None:
-    assert bot.app is not None
-    bot.app.bot_data.clock = lambda: moment
+    bot.travel(moment)
 
 
 async def test_a_plan_over_its_whole_length(bot: LocalBot, speech: Speech) -> None:

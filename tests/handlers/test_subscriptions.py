@@ -2,12 +2,30 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bot.fake.local import LocalBot
 from bot.push import Pusher
+from content import Speech
+from handlers.catalog import text
 from tests.conftest import bot_settings
+
+
+async def test_handlers_store_and_push_run_on_one_clock(bot: LocalBot, speech: Speech) -> None:
+    """Years from the real time, the whole bot agrees on the time: the handler's reply, the
+    next due time the store computes, and the push pass that finds it due."""
+    bot.travel(datetime(2031, 3, 4, 0, 30, tzinfo=UTC))  # 08:30 in Shanghai
+    chat = bot.private()
+    reply = await chat.send("/subscribe 09:00")
+    row = await bot.store.chats.chat(chat.chat_id)
+    assert row is not None and row.next_due_at == datetime(2031, 3, 4, 1, 0, tzinfo=UTC)  # today, not the real day
+    assert "2031-03-04" in reply.text and "09:00" in reply.text
+    berlin = await chat.send("/timezone Europe/Berlin")
+    assert berlin.messages[0].html == text("zh", "zone_set", zone="Europe/Berlin", local="01:30")
+    bot.travel(datetime(2031, 3, 4, 8, 1, tzinfo=UTC))  # 09:01 in Berlin
+    report = await Pusher(bot.app.bot, bot.store, speech).run_due()  # type: ignore[union-attr]
+    assert report.chats == [chat.chat_id]
 
 
 async def test_subscribe_with_default_and_chosen_time(bot: LocalBot) -> None:
