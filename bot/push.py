@@ -21,6 +21,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from telegram import Bot
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TelegramError
@@ -293,7 +294,7 @@ class Pusher:
                 await self.bot.send_message(chat_id, day.text, reply_markup=day.markup)
             if due.quiz_daily:
                 await study.send_quiz(self.bot, self.store.study, self.speech, chat_id, chat_id < 0,  # type: ignore[arg-type]
-                                      due.open_polls, f"{chat_id}|{due.local_date}")
+                                      due.open_polls, f"{chat_id}|{due.local_date}", due.local_date, ZoneInfo(due.zone))
         except TelegramError as exc:
             log.warning("extras for chat %s on %s not sent: %s", chat_id, due.local_date, exc.message)
 

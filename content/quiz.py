@@ -3,13 +3,21 @@
 Three kinds, every one unambiguous by construction (and ``tests/content/test_quiz.py`` checks
 every question the generator can produce, not samples):
 
-- ``blank``: a verbatim quote with one key term masked (a term the speech quotes, “四风”, or an
-  official term of the domain vocabulary it uses). The three distractors are key terms of the
-  same length from elsewhere in the speech; none of them, put in the blank, gives text that
-  occurs in the speech (checked on the blank's whole sentence and on its near context), so the
-  right answer is the only one the speech supports.
-- ``part``: a quote that occurs once in the speech: which part is it from (一、 … 四、)?
+- ``blank``: a verbatim quote with one key term masked (a term of ``quiz_terms.yaml`` the speech
+  uses, not part of a longer such term there). The three distractors are plausible: terms of the
+  same kind (a discipline term for a discipline term, never a city project), one character
+  longer or shorter at most, that the speech itself uses elsewhere; none of them, put in the
+  blank, gives text that occurs in the speech (checked on the blank's whole sentence and on its
+  near context), so the right answer is the only one the speech supports.
+- ``part``: a quote that occurs once in the speech: which part is it from (一、 … 四、, the four
+  parts as options)?
 - ``principle``: a 慎 principle's one-line meaning: which of 慎初、慎微、慎独、慎友 is it?
+
+Which question a chat gets (``question_for``) is weighted towards the speech's integrity themes:
+``THEME_SHARES`` gives the preface, parts 一 and 四 three draws in four and the four 慎 one in
+ten; parts 二 and 三 (investment, land sales, the property market, city renewal) and the closing
+get the rest, fewer than one in five, and only ever less when their questions run out. A chat is
+not asked a question on the same quote or 慎 again within ``REPEAT_DAYS`` of its local days.
 
 Telegram's limits hold for every question: text ≤ 300 characters, options ≤ 100, explanation
 ≤ 200 with at most two line breaks.
@@ -19,30 +27,54 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from functools import cache
+from pathlib import Path
+from types import MappingProxyType
 from typing import Literal
 
+import yaml
+from pydantic import TypeAdapter
+
 from content.model import Speech, attribution
-from content.quotes import candidates
+from content.quotes import Quote, candidates
 from content.shen import principles
 
 QUESTION_LIMIT, OPTION_LIMIT, EXPLANATION_LIMIT = 300, 100, 200
 BLANK = "____"
 CONTEXT = 4  # characters either side of the blank that must not occur with a distractor in them
+LENGTH_SLACK = 1  # a distractor is at most this many characters longer or shorter than the answer
+TERMS_FILE = Path(__file__).with_name("quiz_terms.yaml")
 Kind = Literal["blank", "part", "principle"]
+Theme = Literal["integrity", "shen", "development"]
+THEME_SHARES: dict[Theme, float] = {"integrity": 0.75, "shen": 0.10, "development": 0.15}
+DEVELOPMENT_PARTS = frozenset({"2", "3", "closing"})  # top-level ids whose quotes are "development"
+REPEAT_DAYS = 7
 
 
 @dataclass(frozen=True)
 class Question:
     """One quiz question; ``options[correct]`` is the answer."""
 
-    key: str  # stable id: kind and what it is about
+    key: str  # stable id: "<topic>|<kind>[|<term>]", the topic a quote (q12) or a 慎
     kind: Kind
     text: str
     options: tuple[str, ...]
     correct: int
     explanation: str
+    theme: Theme
+
+    @property
+    def topic(self) -> str:
+        return topic_of(self.key)
+
+
+def topic_of(key: str) -> str:
+    """What a question (by its key) is about: a quote (``q12``) or a 慎. Two questions on one
+    topic (a blank and "which part" on the same quote) count as one for the repeat rule."""
+    return key.split("|", 1)[0]
 
 
 def _whole(speech: Speech) -> str:
@@ -50,16 +82,37 @@ def _whole(speech: Speech) -> str:
 
 
 @cache
-def key_terms(speech: Speech) -> tuple[str, ...]:
-    """What the speech quotes (2–6 characters, no punctuation) and the vocabulary's official
-    terms it uses: the terms a blank may hide, in the order they first appear."""
-    from content.vocabulary import entries
+def term_kinds(path: Path = TERMS_FILE) -> MappingProxyType[str, str]:
+    """term → its kind, from ``quiz_terms.yaml``; a term is of one kind only."""
+    raw = yaml.load(path.read_text("utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    table = TypeAdapter(dict[str, tuple[str, ...]]).validate_python(raw)
+    kinds: dict[str, str] = {}
+    for kind, terms in table.items():
+        if len(terms) < 4:
+            raise ValueError(f"{path}: kind {kind!r} needs at least 4 terms (an answer and 3 distractors)")
+        for term in terms:
+            if not re.fullmatch(r"[\u4e00-\u9fff]{2,8}", term):
+                raise ValueError(f"{path}: {term!r} is not 2–8 Chinese characters")
+            if term in kinds:
+                raise ValueError(f"{path}: {term!r} is in {kinds[term]!r} and {kind!r}")
+            kinds[term] = kind
+    return MappingProxyType(kinds)
 
+
+@cache
+def key_terms(speech: Speech) -> tuple[str, ...]:
+    """The terms of ``quiz_terms.yaml`` the speech uses: those a blank may hide, in the order
+    they first appear."""
     text = _whole(speech)
-    quoted = [m.group(1) for m in re.finditer(r"“([\u4e00-\u9fff]{2,6})”", text)]
-    official = [t for e in entries() for t in e.official if 2 <= len(t) <= 6 and re.fullmatch(r"[\u4e00-\u9fff]+", t)]
-    found = [t for t in dict.fromkeys(quoted + official) if t in text]
-    return tuple(sorted(found, key=text.find))
+    return tuple(sorted((t for t in term_kinds() if t in text), key=text.find))
+
+
+def theme_of(quote: Quote) -> Theme:
+    return "development" if quote.id.split(".", 1)[0] in DEVELOPMENT_PARTS else "integrity"
+
+
+def _hash(seed: str) -> int:
+    return int(hashlib.sha256(seed.encode()).hexdigest(), 16)
 
 
 def _pick(seed: str, pool: list[str], count: int) -> list[str]:
@@ -72,30 +125,52 @@ def _order(seed: str, right: str, wrong: list[str]) -> tuple[tuple[str, ...], in
     return tuple(options), options.index(right)
 
 
+def _inside_longer(term: str, start: int, sentence: str, terms: tuple[str, ...]) -> bool:
+    """Is ``term`` at ``start`` part of a longer key term there (纪律 in 纪律意识)? Then the
+    longer one is the blank, not a piece of it."""
+    for longer in terms:
+        if len(longer) > len(term) and term in longer:
+            at = sentence.find(longer)
+            while at >= 0:
+                if at <= start and start + len(term) <= at + len(longer):
+                    return True
+                at = sentence.find(longer, at + 1)
+    return False
+
+
+def distractors(speech: Speech, quote: str, term: str, key: str) -> list[str]:
+    """Three plausible wrong answers for ``term`` masked in ``quote``: same kind, about as long,
+    from the speech; none completes the quote into text of the speech. Fewer if there are not
+    three (then there is no question). Equal lengths first."""
+    text, kinds = _whole(speech), term_kinds()
+    start = quote.find(term)
+    before = quote[max(0, start - CONTEXT):start]
+    after = quote[start + len(term):start + len(term) + CONTEXT]
+    eligible = [
+        other for other in key_terms(speech)
+        if other != term and kinds[other] == kinds[term] and abs(len(other) - len(term)) <= LENGTH_SLACK
+        and other not in quote and (before + other + after) not in text
+        and quote.replace(term, other) not in text
+    ]
+    ranked = _pick(key, eligible, len(eligible))
+    return sorted(ranked, key=lambda other: abs(len(other) - len(term)))[:3]
+
+
 def blank_questions(speech: Speech) -> list[Question]:
     """Every fill-in-the-blank question the speech supports."""
-    text = _whole(speech)
     terms = key_terms(speech)
     made: list[Question] = []
     for number, quote in enumerate(candidates(speech)):
         for term in terms:
-            if quote.text.count(term) != 1:
+            if quote.text.count(term) != 1 or _inside_longer(term, quote.text.find(term), quote.text, terms):
                 continue
-            start = quote.text.find(term)
-            before = quote.text[max(0, start - CONTEXT):start]
-            after = quote.text[start + len(term):start + len(term) + CONTEXT]
-            eligible = [
-                other for other in terms
-                if other != term and len(other) == len(term) and other not in quote.text
-                and (before + other + after) not in text
-                and quote.text.replace(term, other) not in text
-            ]
-            if len(eligible) < 3:
+            key = f"q{number}|blank|{term}"
+            wrong = distractors(speech, quote.text, term, key)
+            if len(wrong) < 3:
                 continue
-            key = f"blank|{number}|{term}"
-            options, correct = _order(key, term, _pick(key, eligible, 3))
+            options, correct = _order(key, term, wrong)
             made.append(Question(key, "blank", f"填空：{quote.text.replace(term, BLANK)}", options, correct,
-                                 f"原文：“{term}”，{attribution(quote.label)}"))
+                                 f"原文：“{term}”，{attribution(quote.label)}", theme_of(quote)))
     return made
 
 
@@ -109,9 +184,9 @@ def part_questions(speech: Speech) -> list[Question]:
         if home is None or text.count(quote.text) != 1:
             continue
         names = [f"{p.label}{p.title}"[:OPTION_LIMIT] for p in parts]
-        key = f"part|{number}"
         question = f"这句话出自讲话的哪一部分？\n“{quote.text}”"
-        made.append(Question(key, "part", question, tuple(names), parts.index(home), attribution(quote.label)))
+        made.append(Question(f"q{number}|part", "part", question, tuple(names), parts.index(home),
+                             attribution(quote.label), theme_of(quote)))
     return made
 
 
@@ -119,8 +194,9 @@ def principle_questions() -> list[Question]:
     """One question per 慎 principle: which one does this meaning describe?"""
     items = principles()
     names = [p.name for p in items]
-    return [Question(f"principle|{p.name}", "principle", f"“{p.meaning}”说的是哪一个“慎”？", tuple(names),
-                     names.index(p.name), f"{p.name}：{p.meaning}出自前言：把慎初、慎微、慎独、慎友作为处事原则。")
+    return [Question(f"{p.name}|principle", "principle", f"“{p.meaning}”说的是哪一个“慎”？", tuple(names),
+                     names.index(p.name), f"{p.name}：{p.meaning}出自前言：把慎初、慎微、慎独、慎友作为处事原则。",
+                     "shen")
             for p in items]
 
 
@@ -131,7 +207,27 @@ def all_questions(speech: Speech) -> tuple[Question, ...]:
     return tuple(q for q in made if len(q.text) <= QUESTION_LIMIT)
 
 
-def question_for(speech: Speech, seed: str) -> Question:
-    """A question chosen by ``seed`` (a chat and a date, say): the same seed, the same question."""
+def question_for(speech: Speech, seed: str, asked: Collection[str] = ()) -> Question:
+    """A question chosen by ``seed`` (a chat and a moment, say: the same seed, the same
+    question), its theme drawn by ``THEME_SHARES``, on none of the topics of the ``asked``
+    keys (the chat's questions of the last ``REPEAT_DAYS``). A theme with no fresh question
+    left gives way to the integrity themes; only when every topic was asked may one repeat."""
+    done = {topic_of(key) for key in asked}
     pool = all_questions(speech)
-    return pool[int(hashlib.sha256(seed.encode()).hexdigest(), 16) % len(pool)]
+    fresh = [q for q in pool if q.topic not in done] or list(pool)
+    themed = {theme: [q for q in fresh if q.theme == theme] for theme in THEME_SHARES}
+    draw, cumulative, theme = (_hash(seed + "|theme") % 10_000) / 10_000, 0.0, "integrity"
+    for name, share in THEME_SHARES.items():
+        cumulative += share
+        if draw < cumulative:
+            theme = name
+            break
+    choices = themed[theme] or themed["integrity"] or themed["shen"] or fresh
+    return choices[_hash(seed) % len(choices)]
+
+
+def repeat_window_start(today: date, zone: tzinfo) -> datetime:
+    """The first instant (UTC) of a chat's last ``REPEAT_DAYS`` local days, ``today`` (in
+    ``zone``) included: what was asked since then is not asked again."""
+    first = today - timedelta(days=REPEAT_DAYS - 1)
+    return datetime.combine(first, time(), zone).astimezone(UTC)

@@ -141,6 +141,11 @@ class Study(Protocol):
 
     async def remember_poll(self, poll_id: str, chat_id: int, question: str, correct: int, anonymous: bool) -> None: ...
 
+    async def asked_since(self, chat_id: int, since: datetime) -> set[str]:
+        """The keys of the quiz questions sent to the chat at or after ``since`` (a chat is not
+        asked the same again within a week); rows older than the retention are pruned."""
+        ...
+
     async def record_answer(self, poll_id: str, user_id: int, name: str, options: tuple[int, ...],
                             now: datetime) -> bool | None:
         """Whether the answer was right; None for a poll the bot does not know."""

@@ -13,7 +13,8 @@ Decisions where the issue was silent:
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, timedelta, tzinfo
+from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Poll, Update
 from telegram.error import BadRequest
@@ -21,7 +22,7 @@ from telegram.ext import Application, CommandHandler, ExtBot, PollAnswerHandler,
 
 from content import Node, Speech
 from content.plan import DEFAULT_DAYS, MAX_DAYS, MIN_DAYS, Passage, plan
-from content.quiz import question_for
+from content.quiz import question_for, repeat_window_start
 from content.quotes import Quote, candidates
 from handlers import callbacks as cb
 from handlers import render
@@ -130,9 +131,12 @@ async def progress(update: Update, context: BotContext) -> None:
 
 
 async def send_quiz(bot: ExtBot[None], study: Study | None, speech: Speech, chat_id: int, group: bool,
-                    open_polls: bool, seed: str) -> None:
-    """Send a quiz poll and remember which chat it belongs to (poll answers carry no chat)."""
-    question = question_for(speech, seed)
+                    open_polls: bool, seed: str, today: date, zone: tzinfo) -> None:
+    """Send a quiz poll and remember which chat it belongs to (poll answers carry no chat) and
+    what it asked: the chat gets none of the questions of its last week (``today`` and ``zone``
+    are the chat's) again."""
+    asked = await study.asked_since(chat_id, repeat_window_start(today, zone)) if study else set()
+    question = question_for(speech, seed, asked)
     anonymous = group and not open_polls
     # Bot API 9.6 (PTB 22.8) deprecates correct_option_id for correct_option_ids.
     message = await bot.send_poll(chat_id, question.text, list(question.options), is_anonymous=anonymous,
@@ -148,8 +152,9 @@ async def quiz(update: Update, context: BotContext) -> None:
     assert chat is not None
     row = await context.store.chat(chat.id) if context.store else None
     seed = f"{chat.id}|{context.now().isoformat()}"
+    zone = ZoneInfo(row.timezone) if row else context.zone
     await send_quiz(context.bot, context.bot_data.study, context.speech, chat.id, in_group(update),
-                    bool(row and row.open_polls), seed)
+                    bool(row and row.open_polls), seed, context.now().astimezone(zone).date(), zone)
 
 
 async def record_answer(update: Update, context: BotContext) -> None:

@@ -2,9 +2,23 @@
 
 It runs the same Application as production against the local fake Bot API (``bot.fake.server``)
 and a throw-away SQLite database, so /subscribe and the daily push work too. You type as a
-user in a private chat; the bot's messages are printed, inline keyboards as numbered buttons.
-``#2`` presses button 2 of the last message with buttons, ``@words`` runs an inline query,
-``/quit`` (or Ctrl-D) leaves.
+user; the bot's messages are printed, inline keyboards as numbered buttons, quizzes with
+numbered options, a button's alert (⚠) or toast (💬) as Telegram would pop it up. So a newcomer
+can try group study without Telegram: several members, a group with its administrator, quizzes.
+
+Console commands (everything else goes to the bot as a message):
+
+- ``#2`` presses button 2 of the last keyboard in this chat; ``@words`` is an inline query;
+- ``/vote 2`` (or ``#vote 2``) answers this chat's last quiz with option 2 as the current user
+  (a poll_answer update, as Telegram sends for a non-anonymous poll; an anonymous poll only
+  shows you the result: Telegram does not tell the bot who answered);
+- ``/as 王芳`` or ``/as 2002`` speaks as another user (created on first use); in a private chat
+  it moves to that user's private chat;
+- ``/group [ID]`` goes to a group chat (-1001 unless given); whoever opens a group adds the bot to
+  it and is its administrator; ``/private`` goes back to the current user's private chat;
+- ``/quit`` (or Ctrl-D) leaves.
+
+The prompt (on a terminal) shows who you are and where: ``同学 (1001) · private>``.
 """
 
 from __future__ import annotations
@@ -14,59 +28,223 @@ import re
 import sys
 import tempfile
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
-from bot.fake.local import LocalBot
+from bot.fake.local import Chat, LocalBot
 from bot.fake.server import Call, Sent
 from bot.settings import Settings
 from bot.terminal import terminal_text
 from content import Speech
 
 USER_ID = 1001
+GROUP_ID = -1001
 BANNER = (
     "speechbot console — you are chatting with the real bot through a local fake Telegram.\n"
-    "Type /start or /help. #N presses button N; @words is an inline query; /quit leaves.\n"
+    "Type /start or /help. #N presses button N; @words is an inline query; /vote N answers a quiz;\n"
+    "/as NAME (or ID) speaks as another user; /group [ID] goes to a group, /private back; /quit leaves.\n"
 )
+_VOTE = re.compile(r"[/#]vote\s+(\d+)")
+_SHOWN = ("sendMessage", "editMessageText", "sendPhoto", "sendPoll", "editMessageReplyMarkup",
+          "answerCallbackQuery")
+
+
+def _true(value: Any) -> bool:
+    """A boolean parameter as the Bot API receives it (JSON true, or "true" in a form)."""
+    return value is True or str(value).lower() == "true"
 
 
 class Console:
-    """Prints what the bot sends to the console user's chat and keeps the last keyboard."""
+    """The console's state (who speaks, in which chat; the last keyboard and quiz of each chat)
+    and what it prints of the bot's calls."""
 
-    def __init__(self, out: TextIO) -> None:
+    def __init__(self, out: TextIO, language_code: str = "zh-hans") -> None:
         self.out = out
-        self.keyboard: Sent | None = None
+        self.language_code = language_code
         self.bot: LocalBot | None = None
+        self.users: dict[int, dict[str, Any]] = {}
+        self.groups: set[int] = set()
+        self.chat: Chat | None = None
+        self.keyboards: dict[int, Sent] = {}  # chat id → the last message with buttons there
+        self.polls: dict[int, dict[str, Any]] = {}  # chat id → the last quiz sent there
+        self.voted: set[tuple[str, int]] = set()  # (poll id, user id): a quiz is answered once
+
+    # --- who and where -------------------------------------------------------------------
+
+    def start(self, bot: LocalBot, first_name: str) -> None:
+        self.bot = bot
+        user = self._user(USER_ID, first_name)
+        self.chat = Chat(bot, user["id"], user)
+
+    @property
+    def user(self) -> dict[str, Any]:
+        assert self.chat is not None
+        return self.chat.user
+
+    def _user(self, user_id: int, first_name: str) -> dict[str, Any]:
+        assert self.bot is not None
+        if user_id not in self.users:
+            self.users[user_id] = self.bot.fake.user(user_id, first_name, self.language_code)
+        return self.users[user_id]
+
+    def where(self, chat_id: int) -> str:
+        if chat_id < 0:
+            return f"group {chat_id}"
+        if self.chat is not None and chat_id == self.user["id"]:
+            return "private"
+        user = self.users.get(chat_id)
+        return f"private with {user['first_name']}" if user else f"chat {chat_id}"
+
+    def prompt(self) -> str:
+        assert self.chat is not None
+        return f"{self.user['first_name']} ({self.user['id']}) · {self.where(self.chat.chat_id)}> "
+
+    def _say(self, line: str) -> None:
+        self.out.write(line + "\n")
+        self.out.flush()
+
+    def switch_user(self, who: str) -> None:
+        """``/as NAME`` or ``/as ID``: an existing user by name or id, else a new one."""
+        assert self.bot is not None and self.chat is not None
+        if not who:
+            self._say("(usage: /as NAME or /as ID)")
+            return
+        if who.isdigit():
+            user = self._user(int(who), f"User{who}")
+        else:
+            known = next((u for u in self.users.values() if u["first_name"] == who), None)
+            user = known or self._user(max(self.users) + 1, who)
+        chat_id = self.chat.chat_id if self.chat.chat_id < 0 else user["id"]
+        self.chat = Chat(self.bot, chat_id, user)
+        self._say(f"(you are {user['first_name']}, id {user['id']}, in {self.where(chat_id)})")
+
+    async def to_group(self, number: str) -> None:
+        """``/group [ID]``: a group chat; the first visit adds the bot (by the current user, who
+        becomes the group's administrator), so the bot greets the group as it would."""
+        assert self.bot is not None
+        digits = number.lstrip("-")
+        if number and not digits.isdigit():
+            self._say("(usage: /group or /group ID)")
+            return
+        chat_id = -int(digits) if digits else GROUP_ID
+        self.chat = Chat(self.bot, chat_id, self.user)
+        if chat_id not in self.groups:
+            self.groups.add(chat_id)
+            self.bot.fake.admins[chat_id].add(self.user["id"])
+            self._say(f"({self.user['first_name']} adds the bot to group {chat_id} and is its administrator; "
+                      "/as NAME speaks as another member)")
+            await self.bot.process(self.bot.fake.membership(chat_id, self.user, "left", "member"))
+        else:
+            self._say(f"(you are {self.user['first_name']}, id {self.user['id']}, in group {chat_id})")
+
+    def to_private(self) -> None:
+        assert self.bot is not None
+        self.chat = Chat(self.bot, self.user["id"], self.user)
+        self._say(f"(you are {self.user['first_name']}, id {self.user['id']}, in private)")
+
+    # --- acting ----------------------------------------------------------------------------
+
+    async def handle(self, line: str) -> None:
+        """One line typed at the prompt."""
+        assert self.chat is not None
+        command, _, rest = line.partition(" ")
+        rest = rest.strip()
+        if vote := _VOTE.fullmatch(line):
+            await self.vote(int(vote.group(1)))
+        elif re.fullmatch(r"#\d+", line):
+            await self.press(int(line[1:]))
+        elif line.startswith("@"):
+            reply = await self.chat.inline(line[1:])
+            for i, result in enumerate(reply.answers[0]["results"] if reply.answers else [], start=1):
+                self._say(f"  {i}. {result['title']}")
+        elif command == "/as":
+            self.switch_user(rest)
+        elif command == "/group":
+            await self.to_group(rest)
+        elif command == "/private":
+            self.to_private()
+        else:
+            await self.chat.send(line)
+
+    async def press(self, number: int) -> None:
+        assert self.chat is not None
+        message = self.keyboards.get(self.chat.chat_id)
+        if message is None or not 1 <= number <= len(message.buttons):
+            self._say("(no such button)")
+            return
+        item = message.buttons[number - 1]
+        if "url" in item:
+            self._say(f"(link: {item['url']})")
+            return
+        await self.chat.press_data(message, item["callback_data"])
+
+    async def vote(self, number: int) -> None:
+        """Answer this chat's last quiz as the current user, and show the result as Telegram
+        shows it to the voter."""
+        assert self.chat is not None
+        poll = self.polls.get(self.chat.chat_id)
+        if poll is None:
+            self._say("(no quiz here to answer)")
+            return
+        options = [o["text"] for o in poll["options"]]
+        if not 1 <= number <= len(options):
+            self._say(f"(no option {number}: 1–{len(options)})")
+            return
+        if (poll["id"], self.user["id"]) in self.voted:
+            self._say("(you already answered this quiz)")
+            return
+        self.voted.add((poll["id"], self.user["id"]))
+        if not poll["is_anonymous"]:
+            await self.chat.vote(poll["id"], [number - 1])
+        right = poll.get("correct_option_ids") or [0]
+        if number - 1 in right:
+            self._say(f"✅ {self.user['first_name']}: ({number}) is right")
+        else:
+            self._say(f"❌ {self.user['first_name']}: ({number}) is wrong; the answer is ({right[0] + 1}) "
+                      f"{options[right[0]]}")
+        if poll.get("explanation"):
+            self._say(f"   💡 {poll['explanation']}")
+        if poll["is_anonymous"]:
+            self._say("   (an anonymous poll: Telegram does not tell the bot who answered)")
+
+    # --- printing ----------------------------------------------------------------------------
 
     def show(self, call: Call) -> None:
-        if call.method not in ("sendMessage", "editMessageText", "sendPhoto", "sendPoll") or not call.response:
+        """A listener on the fake Bot API: print what a Telegram user would see of ``call``."""
+        if call.method not in _SHOWN or not call.response or self.bot is None or self.chat is None:
             return
-        if int(call.response["chat"]["id"]) != USER_ID or self.bot is None:
+        if call.method == "answerCallbackQuery":
+            note = call.params.get("text")
+            if note:
+                self._say(f"\n⚠ {note}" if _true(call.params.get("show_alert")) else f"\n💬 {note}")
             return
-        if call.method == "sendPoll":  # a quiz: the question and numbered options (answer in Telegram)
+        chat_id = int(call.response["chat"]["id"])
+        there = "" if chat_id == self.chat.chat_id else f"→ {self.where(chat_id)} "
+        if call.method == "sendPoll":  # a quiz: the question and numbered options
             poll = call.response["poll"]
-            options = "   ".join(f"({n}) {o['text']}" for n, o in enumerate(poll["options"], start=1))
-            self.out.write(f"\n🤖 ❓ {poll['question']}\n   {options}\n")
-            self.out.flush()
+            self.polls[chat_id] = poll
+            options = "".join(f"\n   ({n}) {o['text']}" for n, o in enumerate(poll["options"], start=1))
+            self._say(f"\n🤖 {there}❓ {poll['question']}{options}\n   (/vote N answers)")
             return
-        sent = self.bot.fake.sent[(USER_ID, call.response["message_id"])]
-        edited = " (edited)" if call.method == "editMessageText" else ""
-        picture = ""
-        if sent.photo:  # a card: where to look at it, then its caption
-            path = Path(tempfile.gettempdir()) / f"speechbot-card-{sent.message_id}.png"
-            path.write_bytes(self.bot.fake.files[sent.photo])
-            picture = f"🖼 {path}\n"
-        self.out.write(f"\n🤖{edited} {picture}{terminal_text(sent.html, self.out.isatty())}\n")
+        sent = self.bot.fake.sent[(chat_id, call.response["message_id"])]
+        if call.method == "editMessageReplyMarkup":
+            self._say(f"\n🤖 {there}(buttons changed)")
+        else:
+            edited = "(edited) " if call.method == "editMessageText" else ""
+            picture = ""
+            if sent.photo:  # a card: where to look at it, then its caption
+                path = Path(tempfile.gettempdir()) / f"speechbot-card-{sent.message_id}.png"
+                path.write_bytes(self.bot.fake.files[sent.photo])
+                picture = f"🖼 {path}\n"
+            self._say(f"\n🤖 {there}{edited}{picture}{terminal_text(sent.html, self.out.isatty())}")
         if sent.buttons:
-            self.keyboard = sent
-            rows = sent.reply_markup["inline_keyboard"] if sent.reply_markup else []
+            self.keyboards[chat_id] = sent
             number = 0
-            for row in rows:
+            for row in sent.reply_markup["inline_keyboard"] if sent.reply_markup else []:
                 labels = []
                 for item in row:
                     number += 1
                     labels.append(f"[{number}] {item['text']}")
-                self.out.write("   " + "   ".join(labels) + "\n")
-        self.out.flush()
+                self._say("   " + "   ".join(labels))
 
 
 async def run_console(settings: Settings | None = None, speech: Speech | None = None, stdin: TextIO | None = None,
@@ -79,40 +257,18 @@ async def run_console(settings: Settings | None = None, speech: Speech | None = 
         local_settings = base.model_copy(update={
             "database_url": f"sqlite+aiosqlite:///{folder}/console.sqlite3", "push_interval_seconds": 5.0,
             "rate_limit": False, "webhook_url": None})
-        console = Console(out)
+        console = Console(out, language_code)
         async with LocalBot(local_settings, speech) as bot:
-            console.bot = bot
+            console.start(bot, "同学" if not language_code.startswith("en") else "there")
             bot.fake.listen(console.show)
-            chat = bot.private(USER_ID, "同学" if not language_code.startswith("en") else "there", language_code)
             out.write(BANNER)
             out.flush()
             while True:
                 if stdin.isatty():
-                    out.write("\n> ")
+                    out.write("\n" + console.prompt())
                     out.flush()
                 line = await asyncio.to_thread(stdin.readline)
                 if not line or line.strip() in ("/quit", "/exit"):
                     return 0
-                line = line.strip()
-                if not line:
-                    continue
-                if re.fullmatch(r"#\d+", line):
-                    await press(console, chat, int(line[1:]))
-                elif line.startswith("@"):
-                    reply = await chat.inline(line[1:])
-                    for i, result in enumerate(reply.answers[0]["results"] if reply.answers else [], start=1):
-                        out.write(f"  {i}. {result['title']}\n")
-                else:
-                    await chat.send(line)
-
-
-async def press(console: Console, chat: object, number: int) -> None:
-    message = console.keyboard
-    if message is None or not 1 <= number <= len(message.buttons):
-        console.out.write("(no such button)\n")
-        return
-    item = message.buttons[number - 1]
-    if "url" in item:
-        console.out.write(f"(link: {item['url']})\n")
-        return
-    await chat.press_data(message, item["callback_data"])  # type: ignore[attr-defined]
+                if line.strip():
+                    await console.handle(line.strip())

@@ -105,6 +105,10 @@ class Chat:
     async def inline(self, query: str) -> Reply:
         return await self.bot.process(self.bot.fake.inline_query(query, self.user))
 
+    async def vote(self, poll_id: str, options: list[int]) -> Reply:
+        """The user answers a (non-anonymous) poll: a poll_answer, which carries no chat."""
+        return await self.bot.process(self.bot.fake.poll_answer(poll_id, self.user, options))
+
 
 class TravelClock:
     """The clock a ``LocalBot`` runs on: the real time until ``travel`` sets another instant.

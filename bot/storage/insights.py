@@ -9,7 +9,7 @@ from sqlalchemy import delete, func, select
 
 from bot.clock import Clock
 from bot.storage.engine import Database
-from bot.storage.models import ChatRow, DeliveryRow, SearchMissRow
+from bot.storage.models import ChatRow, DeliveryRow, QuizRow, SearchMissRow
 from handlers.store import StatsReport
 
 MISS_CHARS = 100
@@ -91,12 +91,16 @@ class InsightRepository:
         return max(0.0, (now - oldest).total_seconds())
 
     async def prune(self, now: datetime, batch: int = 1000) -> int:
-        """Delete up to ``batch`` delivery rows older than the retention (and stale search
-        misses); returns how many rows went. Small batches keep each transaction short."""
+        """Delete up to ``batch`` delivery rows and as many quiz polls older than the retention
+        (and stale search misses); returns how many rows went. Small batches keep each
+        transaction short."""
         cutoff = (now - self.retention).date()
         async with self.db.sessions.begin() as session:
             old = select(DeliveryRow.id).where(DeliveryRow.local_date < cutoff).limit(batch).scalar_subquery()
             gone = (await session.execute(delete(DeliveryRow).where(DeliveryRow.id.in_(old)))).rowcount or 0
             misses = (await session.execute(delete(SearchMissRow).where(
                 SearchMissRow.last_at < now - self.retention))).rowcount or 0
-        return int(gone) + int(misses)
+            polls = select(QuizRow.poll_id).where(QuizRow.sent_at < now - self.retention).limit(batch)
+            quizzes = (await session.execute(delete(QuizRow).where(
+                QuizRow.poll_id.in_(polls.scalar_subquery())))).rowcount or 0
+        return int(gone) + int(misses) + int(quizzes)

@@ -128,7 +128,8 @@ class ReadingRow(Base):
 
 
 class QuizRow(Base):
-    """A quiz poll the bot sent: poll_answer updates carry no chat, so the chat is kept here."""
+    """A quiz poll the bot sent: poll_answer updates carry no chat, so the chat is kept here, and
+    the question's key, so a chat is not asked the same within a week (pruned after the retention)."""
 
     __tablename__ = "quizzes"
 
@@ -138,6 +139,8 @@ class QuizRow(Base):
     correct: Mapped[int] = mapped_column(Integer)
     anonymous: Mapped[bool] = mapped_column(Boolean)
     sent_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    __table_args__ = (Index("ix_quizzes_chat_sent", "chat_id", "sent_at"),)  # what a chat was asked lately
 
 
 class AnswerRow(Base):

@@ -80,6 +80,11 @@ class StudyRepository:
             session.add(QuizRow(poll_id=poll_id, chat_id=chat_id, question=question[:100], correct=correct,
                                 anonymous=anonymous, sent_at=self.clock()))
 
+    async def asked_since(self, chat_id: int, since: datetime) -> set[str]:
+        async with self.db.sessions() as session:
+            return set(await session.scalars(select(QuizRow.question).where(QuizRow.chat_id == chat_id,
+                                                                            QuizRow.sent_at >= since)))
+
     async def record_answer(self, poll_id: str, user_id: int, name: str, options: tuple[int, ...],
                             now: datetime) -> bool | None:
         async with self.db.sessions.begin() as session:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -14,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
+from handlers.catalog import text
 
 SPEECHBOT = shutil.which("speechbot", path=str(Path(sys.executable).parent))
 
@@ -111,6 +113,37 @@ def test_console_talks_to_the_real_bot(capsys: pytest.CaptureFixture[str], monke
     assert "你好，同学" in out and "[5] 四、" in out
     assert "🤖 (edited) 📖 四、坚定初心使命" in out  # the button press edited the outline
     assert "慎独" in out.split("🔍", 1)[1]
+
+
+class TerminalInput(io.StringIO):
+    """Typed lines, as from a terminal (so the console prints its prompt)."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+def test_console_plays_a_group_its_members_their_quizzes_and_the_pop_ups(
+        capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """A newcomer tries group study without Telegram: a group the console user administers,
+    another member (/as) whose button press pops up an alert, a quiz answered by two members
+    (anonymous in the group: only the voter sees the result), a private quiz whose vote reaches
+    the bot (a poll_answer counted in /progress), a toast and a keyboard changed in place."""
+    script = ("/group\n/settings\n/as 王芳\n#1\n/quiz\n/vote 1\n/vote 2\n/as 1001\n/vote 2\n"
+              "/private\n/quiz\n#vote 1\n/progress\n/quote 纪律\n#4\n/as 王芳\n/quit\n")
+    monkeypatch.setattr(sys, "stdin", TerminalInput(script))
+    code, out, _ = run(capsys, "console")
+    assert code == 0
+    assert "同学 (1001) · private> " in out and "王芳 (1002) · group -1001> " in out  # who and where
+    assert "(同学 adds the bot to group -1001 and is its administrator" in out
+    assert "🤖 大家好！" in out  # the bot greets the group it was added to
+    assert f"⚠ {text('zh', 'not_admin')}" in out  # 王芳 is no administrator: an alert
+    group_quiz = out.split("王芳 (1002) · group -1001> ")[2]
+    assert "🤖 ❓ " in group_quiz and "   (4) " in group_quiz and "(/vote N answers)" in group_quiz
+    assert "王芳: (1) is " in out and "(you already answered this quiz)" in out and "同学: (2) is " in out
+    assert "(an anonymous poll: Telegram does not tell the bot who answered)" in out
+    assert re.search(r"答题：[01]/1 正确", out)  # the private vote reached the bot
+    assert f"💬 {text('zh', 'saved_added')}" in out and "🤖 (buttons changed)" in out and "★" in out
+    assert "(you are 王芳, id 1002, in private)" in out  # /as in a private chat: that user's own
 
 
 def test_db_upgrade_creates_the_schema(capsys: pytest.CaptureFixture[str], tmp_path: Path,

@@ -18,7 +18,7 @@ from bot.fake.server import FakeBotAPI
 from bot.ops import Ops
 from bot.settings import Settings
 from bot.storage import Store
-from bot.storage.models import DeliveryRow, SearchMissRow
+from bot.storage.models import DeliveryRow, QuizRow, SearchMissRow
 from bot.web import make_web_app
 from tests.bot.conftest import bot_env, open_store, start_bot
 from tests.bot.test_run import free_port, wait_for_port
@@ -120,6 +120,21 @@ async def test_retention_deletes_old_rows_in_batches(store: Store) -> None:
     assert sorted({d.local_date for d in left}) == [date(2026, 11, 29)] and len(left) == 5
     assert [m for m, _ in (await store.insights.report()).misses] == ["new question"]
     await reset(store)
+
+
+async def test_what_a_chat_was_asked_serves_the_week_and_goes_after_the_retention(store: Store) -> None:
+    """The quiz history behind "no repeat within a week": per chat, from a given instant on,
+    and bounded: the retention prunes it like the delivery log."""
+    now = datetime(2026, 11, 30, tzinfo=UTC)
+    async with store.db.sessions.begin() as session:
+        for poll, chat, key, age in (("a", 7, "q1|part", 100), ("b", 7, "q2|part", 8), ("c", 7, "q3|blank|纪律", 2),
+                                     ("d", 8, "q4|part", 1)):
+            session.add(QuizRow(poll_id=poll, chat_id=chat, question=key, correct=0, anonymous=True,
+                                sent_at=now - timedelta(days=age)))
+    assert await store.study.asked_since(7, now - timedelta(days=7)) == {"q3|blank|纪律"}
+    assert await store.study.asked_since(7, now - timedelta(days=365)) == {"q1|part", "q2|part", "q3|blank|纪律"}
+    assert await store.insights.prune(now) == 1  # the poll of 100 days ago (the retention is 90)
+    assert await store.study.asked_since(7, now - timedelta(days=365)) == {"q2|part", "q3|blank|纪律"}
 
 
 @pytest.mark.parametrize("retention", ["0", "x"])

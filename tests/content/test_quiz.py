@@ -1,7 +1,13 @@
-"""Quiz questions: every question the generator can produce is unambiguous and within
-Telegram's poll limits (checked over all of them, not samples)."""
+"""Quiz questions: every question the generator can produce is unambiguous, plausible (its
+distractors of the answer's kind and length) and within Telegram's poll limits (checked over all
+of them, not samples); the draw weighs the integrity themes and repeats nothing within a week."""
 
 from __future__ import annotations
+
+from collections import Counter
+from datetime import UTC, date, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -10,11 +16,17 @@ from content.quiz import (
     BLANK,
     CONTEXT,
     EXPLANATION_LIMIT,
+    LENGTH_SLACK,
     OPTION_LIMIT,
     QUESTION_LIMIT,
+    THEME_SHARES,
     all_questions,
     question_for,
+    repeat_window_start,
+    term_kinds,
+    topic_of,
 )
+from content.shen import NAMES
 
 
 @pytest.fixture(scope="module")
@@ -59,3 +71,79 @@ def test_every_part_question_names_the_one_part_the_quote_is_in(speech: Speech, 
 def test_the_same_seed_gives_the_same_question(speech: Speech) -> None:
     assert question_for(speech, "-100|2026-11-30") == question_for(speech, "-100|2026-11-30")
     assert len({question_for(speech, f"chat|{n}").key for n in range(50)}) > 30
+
+
+def test_every_distractor_is_a_term_of_the_answers_kind_and_about_its_length(speech: Speech, whole: str) -> None:
+    kinds = term_kinds()
+    for q in (q for q in all_questions(speech) if q.kind == "blank"):
+        answer = q.options[q.correct]
+        for option in q.options:
+            assert option in whole, (q.key, option)  # the speech's own terms
+            assert kinds[option] == kinds[answer], (q.key, answer, option)
+            assert abs(len(option) - len(answer)) <= LENGTH_SLACK, (q.key, answer, option)
+
+
+def test_a_discipline_term_gets_discipline_terms_never_a_city_project(speech: Speech) -> None:
+    """The case that was reported: 党章党规党纪 against urban-renewal and investment phrases."""
+    asked = [q for q in all_questions(speech) if q.kind == "blank" and q.options[q.correct] == "党章党规党纪"]
+    assert asked
+    for q in asked:
+        assert {term_kinds()[o] for o in q.options} == {"discipline"}, q.options
+
+
+def test_a_blank_is_a_whole_term_not_a_piece_of_a_longer_one(speech: Speech) -> None:
+    for q in (q for q in all_questions(speech) if q.kind == "blank"):
+        sentence = q.text.removeprefix("填空：").replace(BLANK, q.options[q.correct])
+        longer = [t for t in term_kinds() if q.options[q.correct] in t and t != q.options[q.correct] and t in sentence]
+        assert not longer, (q.key, longer)
+
+
+def test_which_part_offers_the_parts_and_which_shen_the_four(speech: Speech) -> None:
+    parts = tuple(f"{p.label}{p.title}" for p in speech.parts)
+    for q in all_questions(speech):
+        if q.kind == "part":
+            assert q.options == parts, q.key
+        elif q.kind == "principle":
+            assert q.options == NAMES, q.key
+
+
+def test_the_draw_weighs_the_integrity_themes(speech: Speech) -> None:
+    """At most one question in five from parts 二/三 and the closing (property market, land
+    sales, city renewal); the 慎 about one in ten."""
+    draws = Counter(question_for(speech, f"-100|{n}").theme for n in range(4000))
+    assert draws["development"] / 4000 <= 0.2
+    assert draws["integrity"] / 4000 >= 0.7 and 0.07 <= draws["shen"] / 4000 <= 0.13
+    assert THEME_SHARES["development"] < 0.2 and sum(THEME_SHARES.values()) == pytest.approx(1)
+
+
+def test_questions_on_the_integrity_side_come_from_the_preface_and_parts_one_and_four(speech: Speech) -> None:
+    homes = {q.theme: set() for q in all_questions(speech)}
+    for q in all_questions(speech):
+        if q.kind != "principle":
+            sentence = q.text.removeprefix("填空：").split("\n")[-1].strip("“”").replace(BLANK, q.options[q.correct])
+            homes[q.theme] |= {n.id for n in speech.top if sentence in n.text}
+    assert homes["integrity"] == {"preface", "1", "4"} and homes["development"] == {"2", "3", "closing"}
+
+
+def test_a_chat_is_asked_no_topic_twice_until_all_were_asked(speech: Speech) -> None:
+    pool = all_questions(speech)
+    asked: list[str] = []
+    for _ in range(len({q.topic for q in pool})):
+        asked.append(question_for(speech, "-100|2026-12-07", asked).key)  # the same seed every time
+    topics = [topic_of(key) for key in asked]
+    assert len(set(topics)) == len(topics)  # every topic once, the 慎 and parts 二/三 included
+    assert question_for(speech, "-100|2026-12-07", asked) in pool  # then repeats are allowed
+
+
+def test_the_repeat_window_is_the_chats_last_seven_local_days() -> None:
+    berlin = ZoneInfo("Europe/Berlin")
+    assert repeat_window_start(date(2026, 12, 13), berlin) == datetime(2026, 12, 6, 23, 0, tzinfo=UTC)
+    assert repeat_window_start(date(2026, 4, 2), berlin) == datetime(2026, 3, 26, 23, 0, tzinfo=UTC)  # CET then
+
+
+def test_the_term_file_gives_every_term_one_kind(tmp_path: Path) -> None:
+    assert {"discipline", "conduct", "economy", "city"} <= set(term_kinds().values())
+    twice = tmp_path / "terms.yaml"
+    twice.write_text("a: [纪律, 规矩, 党纪, 法纪]\nb: [纪律, 城市, 乡村, 项目]\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="纪律"):
+        term_kinds(twice)

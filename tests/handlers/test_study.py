@@ -11,9 +11,10 @@ from sqlalchemy import func, select
 
 from bot.fake.local import Chat, LocalBot, Reply
 from bot.fake.server import Sent
-from bot.storage.models import AnswerRow, BookmarkRow, MemberRow, ReadingRow
+from bot.storage.models import AnswerRow, BookmarkRow, MemberRow, QuizRow, ReadingRow
 from content import Speech
 from content.plan import plan
+from content.quiz import topic_of
 from handlers import callbacks as cb
 from handlers.catalog import text
 from handlers.render import plan_labels
@@ -99,6 +100,21 @@ async def test_quizzes_answers_and_the_weekly_ranking(bot: LocalBot) -> None:
     assert "答题：2/2 正确" in (await bot.private(3202).send("/progress")).text
     travel(bot, START + timedelta(days=7))  # the next ISO week starts empty
     assert (await admin.send("/rank")).text.startswith("🏆 本周（12月14日–20日）还没有记名的答题")
+
+
+async def test_eight_quizzes_in_a_week_ask_nothing_twice(bot: LocalBot) -> None:
+    """/quiz eight times in one chat within a week: eight different questions, though two come
+    at each instant (the same seed) and the last is six days after the first."""
+    chat = bot.group(-8350, 3251)
+    now = datetime.now(UTC).replace(microsecond=0)
+    polls = []
+    for days_ago in (6, 6, 4, 4, 2, 2, 0, 0):
+        travel(bot, now - timedelta(days=days_ago))
+        polls += (await chat.send("/quiz")).polls
+    assert len(polls) == 8 and len({p["question"] for p in polls}) == 8
+    async with bot.store.db.sessions() as session:
+        keys = list(await session.scalars(select(QuizRow.question).where(QuizRow.chat_id == -8350)))
+    assert len({topic_of(key) for key in keys}) == 8  # not even the same quote as a blank and as "which part"
 
 
 async def test_bookmarks_and_forget_leave_nothing_behind(bot: LocalBot) -> None:
