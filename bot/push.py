@@ -30,7 +30,7 @@ from telegram.ext import Application, ContextTypes
 from bot.storage import Due, Outcome, Store
 from bot.transport import UnknownOutcome
 from content import Speech
-from content.plan import Passage, plan
+from content.plan import Passage, plan, reminder_passage
 from content.quotes import quote_of_day
 from content.shen import reminder
 from handlers import render, sharing, study
@@ -271,11 +271,12 @@ class Pusher:
         log.warning("reminder to chat %s for %s not sent: %s", chat_id, due.local_date, error)
 
     def _passage(self, current: PlanRecord | None, day: date) -> Passage | None:
-        """Today's passage of the chat's reading plan, if it has one running. It rides with a
-        text reminder; a card's caption is too short for it, so a card gets it as its own message."""
+        """Today's passage of the chat's reading plan, if it has one running and the plan's start
+        did not show it already (day 1). It rides with a text reminder; a card's caption is too
+        short for it, so a card gets it as its own message."""
         if current is None:
             return None
-        return study.today_passage(plan(self.speech, current.days), current.start_date, day)
+        return reminder_passage(plan(self.speech, current.days), current.start_date, day)
 
     def _card(self, lang: str, day: date) -> tuple[CardSpec, str]:
         """The daily card and its caption, built once per language and day."""

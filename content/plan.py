@@ -14,7 +14,9 @@ The default, 21 days, is about three weeks.
 from __future__ import annotations
 
 import itertools
+import unicodedata
 from dataclasses import dataclass
+from datetime import date, timedelta
 from functools import cache
 
 from content.model import Speech
@@ -102,3 +104,39 @@ def plan(speech: Speech, days: int = DEFAULT_DAYS) -> tuple[Passage, ...]:
         passages.append(Passage(number, tuple(u[0] for u in chunk), tuple(u[1] for u in chunk),
                                 "\n".join(u[2] for u in chunk)))
     return tuple(passages)
+
+
+def max_days(speech: Speech) -> int:
+    """The most days a plan of ``speech`` can have (at most ``MAX_DAYS``): a day holds at least a
+    unit or half of one, and a one-sentence unit is not halved. A longer pace is refused, not
+    silently shortened."""
+    return len(plan(speech, MAX_DAYS))
+
+
+def pace(typed: str) -> int | None:
+    """The number of days in what was typed after /plan (``30``, full-width ``３０``), or None."""
+    value = unicodedata.normalize("NFKC", typed).strip()
+    return int(value) if value.isascii() and value.isdigit() and len(value) <= 6 else None
+
+
+def running(days: int, start: date, today: date) -> bool:
+    """Is a plan of ``days`` days from ``start`` still under way on ``today``? Then changing its
+    pace restarts it, which the chat is asked about first."""
+    return today < start + timedelta(days=days)
+
+
+def day_number(days: int, start: date, today: date) -> int:
+    """Which day of a ``days``-day plan from ``start`` it is on ``today`` (1 before it, ``days`` after)."""
+    return min(max((today - start).days + 1, 1), days)
+
+
+def passage_on(passages: tuple[Passage, ...], start: date, today: date) -> Passage | None:
+    """The passage of local day ``today`` (day 1 is ``start``), or None before or after the plan."""
+    number = (today - start).days
+    return passages[number] if 0 <= number < len(passages) else None
+
+
+def reminder_passage(passages: tuple[Passage, ...], start: date, today: date) -> Passage | None:
+    """The passage the daily reminder of ``today`` carries. Never day 1: the plan's start shows it
+    in the chat at once, so each day reaches the chat exactly once, whenever the reminder comes."""
+    return passage_on(passages, start, today) if today > start else None

@@ -43,6 +43,9 @@ async def _route(update: Update, context: BotContext) -> None:
     if isinstance(data, cb.Forget):
         await study.forget(update, context, data.user_id)
         return
+    if isinstance(data, cb.Pace):
+        await study.choose_pace(update, context, data.days, data.asker)
+        return
     if isinstance(data, cb.Another):  # answers itself: it may say there is no other quote
         await finding.another_quote(update, context, data.node_id, data.keyword)
         return

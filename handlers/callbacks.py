@@ -107,9 +107,19 @@ class Forget:
     user_id: int
 
 
-Callback = Outline | Read | Step | Send | Another | Principle | Setting | Card | Done | Save | Forget
+@dataclass(frozen=True)
+class Pace:
+    """The answer to /plan's question: a plan of ``days`` days (0: keep the one under way), for
+    the member ``asker`` who asked (0: an anonymous administrator, so any administrator)."""
+
+    prefix: ClassVar[str] = "l"
+    days: int
+    asker: int
+
+
+Callback = Outline | Read | Step | Send | Another | Principle | Setting | Card | Done | Save | Forget | Pace
 _TYPES: dict[str, type[Callback]] = {cls.prefix: cls for cls in (Outline, Read, Step, Send, Another, Principle,
-                                                                  Setting, Card, Done, Save, Forget)}
+                                                                  Setting, Card, Done, Save, Forget, Pace)}
 
 
 def _fit(value: str, budget: int) -> str:

@@ -125,8 +125,23 @@ ZH: dict[str, str] = {
     "group_hello_again": "欢迎回来！每日推送已恢复：每天 {time}（{zone}）。",
     "plan_day": "📖 <b>学习计划 第 {day}/{days} 天</b>：{labels}\n\n{text}",
     "plan_more": "……（未完，点“继续阅读”）",
-    "plan_started": "✅ 学习计划已开始：{days} 天读完全文，每天一段，随每日推送发出。今天是第 1 天。",
-    "plan_done": "🎉 学习计划的 {days} 天已经读完。发送 /plan 重新开始，或 /plan 10 选择天数。",
+    "plan_started": (
+        "✅ 学习计划已开始：{days} 天读完全文，每天一段。今天是第 1 天，这一段就在下面；"
+        "从第 2 天起，每天的一段随每日推送发出（每天 {time}，{zone}）。"
+    ),
+    "plan_push_on": "🔔 本聊天的每日推送已随之开启（/unsubscribe 可关闭），下一次：{next}。",
+    "plan_too_long": "全文最多可分 {max} 天（每天至少一段），分不成 {asked} 天。",
+    "plan_restart_ask": "本聊天的学习计划正在进行（第 {day}/{days} 天）。要按 {new} 天从头开始，还是继续当前计划？",
+    "btn_plan_start": "▶️ 按 {days} 天开始",
+    "btn_plan_restart": "🔄 按 {days} 天重新开始",
+    "btn_plan_keep": "继续当前计划",
+    "plan_kept": "好的，继续当前计划：今天是第 {day}/{days} 天。",
+    "plan_not_yours": "只有发起这个操作的管理员才能选择。",
+    "next_now": "今天（{date}）{time} 这一次，马上补发",
+    "next_today": "今天（{date}）{time}",
+    "next_tomorrow": "明天（{date}）{time}",
+    "next_on": "{date} {time}",
+    "plan_done": "🎉 学习计划的 {days} 天已经读完。发送 /plan {days} 再读一遍，或换一个天数（如 /plan 10）。",
     "plan_stopped": "学习计划已停止。",
     "plan_not_yet": "学习计划将于 {date} 开始。",
     "usage_plan": "用法：/plan（开始或查看）、/plan 10（{min}–{max} 天）、/plan stop（停止）",
@@ -302,10 +317,22 @@ EN: dict[str, str] = {
     "plan_day": "📖 <b>Reading plan, day {day}/{days}</b>: {labels}\n\n{text}",
     "plan_more": "… (to be continued: tap “Continue”)",
     "plan_started": (
-        "✅ Reading plan started: the whole speech in {days} days, one "
-        "passage a day with the daily reminder. Today is day 1."
+        "✅ Reading plan started: the whole speech in {days} days, a passage a day. Today is day 1, right "
+        "below; from day 2 each day's passage comes with the daily reminder (every day at {time}, {zone})."
     ),
-    "plan_done": "🎉 All {days} days of the plan are read. /plan starts again; /plan 10 chooses the pace.",
+    "plan_push_on": "🔔 The daily reminder is now on in this chat (/unsubscribe turns it off). Next: {next}.",
+    "plan_too_long": "The speech splits into at most {max} days (at least a passage a day), not {asked}.",
+    "plan_restart_ask": "A reading plan is under way here (day {day}/{days}). Start over with {new} days, or keep it?",
+    "btn_plan_start": "▶️ Start: {days} days",
+    "btn_plan_restart": "🔄 Start over: {days} days",
+    "btn_plan_keep": "Keep the current plan",
+    "plan_kept": "Kept: the current plan goes on, today is day {day}/{days}.",
+    "plan_not_yours": "Only the administrator who asked can choose.",
+    "next_now": "today's ({date}, {time}), sent right now",
+    "next_today": "today ({date}) at {time}",
+    "next_tomorrow": "tomorrow ({date}) at {time}",
+    "next_on": "{date} at {time}",
+    "plan_done": "🎉 All {days} days of the plan are read. /plan {days} reads it again; another number, another pace.",
     "plan_stopped": "The reading plan is stopped.",
     "plan_not_yet": "The reading plan starts on {date}.",
     "usage_plan": "Usage: /plan (start or show), /plan 10 ({min}–{max} days), /plan stop",

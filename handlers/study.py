@@ -21,17 +21,17 @@ from telegram.error import BadRequest
 from telegram.ext import Application, CommandHandler, ExtBot, PollAnswerHandler, filters
 
 from content import Node, Speech
-from content.plan import DEFAULT_DAYS, MAX_DAYS, MIN_DAYS, Passage, plan
+from content.plan import DEFAULT_DAYS, MIN_DAYS, day_number, max_days, pace, passage_on, plan, running
 from content.quiz import question_for, repeat_window_start
 from content.quotes import Quote, candidates
 from handlers import callbacks as cb
 from handlers import render
-from handlers.catalog import text
-from handlers.common import argument, chat_zone, in_group, lang_of, say, send
+from handlers.catalog import Html, text
+from handlers.common import argument, chat_zone, edit, in_group, lang_of, say, send
 from handlers.context import BotContext
 from handlers.render import Screen, button
-from handlers.store import Study
-from handlers.subscriptions import guard
+from handlers.store import PlanRecord, Study
+from handlers.subscriptions import ensure_subscribed, guard, next_text
 
 ONLY_NEW = filters.UpdateType.MESSAGE
 FORGET_PAYLOAD = "forget"  # t.me/<bot>?start=forget: /forget's confirmation, in private
@@ -51,13 +51,18 @@ async def _local_today(update: Update, context: BotContext) -> date:
     return context.now().astimezone(await chat_zone(update, context)).date()
 
 
-def today_passage(passages: tuple[Passage, ...], start: date, today: date) -> Passage | None:
-    number = (today - start).days
-    return passages[number] if 0 <= number < len(passages) else None
+def _asker(update: Update) -> int:
+    """Who may answer a /plan question: the member who asked, or 0 (any administrator) when an
+    anonymous administrator asked, whose own id Telegram hides."""
+    message, chat, user = update.effective_message, update.effective_chat, update.effective_user
+    if message is not None and chat is not None and message.sender_chat and message.sender_chat.id == chat.id:
+        return 0
+    return user.id if user else 0
 
 
 async def plan_command(update: Update, context: BotContext) -> None:
-    """/plan [DAYS|stop]: start or change the chat's reading plan, or show today's passage."""
+    """/plan [DAYS|stop]: start the chat's reading plan (asking first if one is under way), stop
+    it, or show today's passage."""
     study, chat = context.bot_data.study, update.effective_chat
     if study is None or chat is None:
         await say(update, context, "quiz_unavailable")
@@ -70,24 +75,95 @@ async def plan_command(update: Update, context: BotContext) -> None:
             await study.stop_plan(chat.id)
             await say(update, context, "plan_stopped")
         return
-    if value or current is None:
-        days = int(value) if value.isascii() and value.isdigit() else (DEFAULT_DAYS if not value else -1)
-        if not MIN_DAYS <= days <= MAX_DAYS:
-            await say(update, context, "usage_plan", min=MIN_DAYS, max=MAX_DAYS)
-            return
-        if not await guard(update, context):
-            return
-        current = await study.start_plan(chat.id, len(plan(context.speech, days)), today)
-        await say(update, context, "plan_started", days=current.days)
-    passages = plan(context.speech, current.days)
-    passage = today_passage(passages, current.start_date, today)
-    if passage is None:
-        if today < current.start_date:
+    if not value and current is not None:
+        passage = passage_on(plan(context.speech, current.days), current.start_date, today)
+        if passage is not None:
+            await send(update, context, [render.plan_day(lang, passage, current.days)])
+        elif today < current.start_date:
             await say(update, context, "plan_not_yet", date=current.start_date.isoformat())
         else:
             await say(update, context, "plan_done", days=current.days)
         return
-    await send(update, context, [render.plan_day(lang, passage, current.days)])
+    top = max_days(context.speech)
+    days = pace(value) if value else min(DEFAULT_DAYS, top)
+    if days is None or days < min(MIN_DAYS, top):
+        await say(update, context, "usage_plan", min=min(MIN_DAYS, top), max=top)
+        return
+    if not await guard(update, context):
+        return
+    under_way = current is not None and running(current.days, current.start_date, today)
+    if days > top or under_way:  # never change what was asked, nor drop a plan, unasked
+        await send(update, context, [_question(lang, days, top, current, today, _asker(update))])
+        return
+    await _start(update, context, days, today)
+
+
+def _question(lang: str, asked: int, top: int, current: PlanRecord | None, today: date, asker: int) -> Screen:
+    """The pace asked for is longer than the speech allows (offer the longest), or a plan is
+    under way (restart it or keep it): buttons that only ``asker`` may press."""
+    days = min(asked, top)
+    parts = [text(lang, "plan_too_long", max=top, asked=asked)] if asked > top else []
+    buttons = []
+    if current is not None and running(current.days, current.start_date, today):
+        day = day_number(current.days, current.start_date, today)
+        parts.append(text(lang, "plan_restart_ask", day=day, days=current.days, new=days))
+        buttons = [button(text(lang, "btn_plan_restart", days=days), cb.Pace(days, asker)),
+                   button(text(lang, "btn_plan_keep"), cb.Pace(0, asker))]
+    else:
+        buttons = [button(text(lang, "btn_plan_start", days=days), cb.Pace(days, asker))]
+    return Screen(Html("\n".join(parts)), [buttons])
+
+
+async def _start(update: Update, context: BotContext, days: int, today: date) -> None:
+    """Start a plan of ``days`` days today, turn the daily reminder on if it is off (the passages
+    from day 2 ride with it), say so, and show day 1 at once (the reminder never repeats it)."""
+    study, chat, lang = context.bot_data.study, update.effective_chat, lang_of(update)
+    assert study is not None and chat is not None
+    current = await study.start_plan(chat.id, len(plan(context.speech, days)), today)
+    row, turned_on = await ensure_subscribed(update, context)
+    started = text(lang, "plan_started", days=current.days, time=row.push_time, zone=row.timezone)
+    if turned_on:
+        started = Html(started + "\n" + text(lang, "plan_push_on", next=next_text(lang, row, context.now())))
+    if update.callback_query:
+        await edit(update, Screen(started))
+    else:
+        await send(update, context, [Screen(started)])
+    first = passage_on(plan(context.speech, current.days), current.start_date, today)
+    if first is not None:
+        await send(update, context, [render.plan_day(lang, first, current.days)])
+
+
+async def choose_pace(update: Update, context: BotContext, days: int, asker: int) -> None:
+    """Button under /plan's question: start (or restart) a plan of ``days`` days, or keep the one
+    under way (``days`` 0). Only the member who asked may answer, and only while an administrator."""
+    query, chat, user = update.callback_query, update.effective_chat, update.effective_user
+    study = context.bot_data.study
+    assert query is not None
+    lang = lang_of(update)
+    top = max_days(context.speech)
+    if study is None or chat is None or user is None or (days and not min(MIN_DAYS, top) <= days <= top):
+        await query.answer(text(lang, "stale_button"))
+        return
+    if asker and user.id != asker:
+        await query.answer(text(lang, "plan_not_yours"), show_alert=True)
+        return
+    if not await guard(update, context):
+        return
+    today = await _local_today(update, context)
+    current = await study.plan(chat.id)
+    if days and current is not None and (current.days, current.start_date) == (len(plan(context.speech, days)), today):
+        await query.answer()  # pressed twice, or this plan already started today: day 1 is in the chat
+        return
+    if not days and (current is None or not running(current.days, current.start_date, today)):
+        await query.answer(text(lang, "stale_button"))  # nothing to keep: stopped or ended meanwhile
+        return
+    await query.answer()
+    if days:
+        await _start(update, context, days, today)
+        return
+    assert current is not None
+    day = day_number(current.days, current.start_date, today)
+    await edit(update, Screen(text(lang, "plan_kept", day=day, days=current.days)))
 
 
 async def mark_done(update: Update, context: BotContext, day: int) -> None:
@@ -119,7 +195,7 @@ async def progress(update: Update, context: BotContext) -> None:
         if current is None:
             await say(update, context, "progress_group_none")
             return
-        day = min(max((today - current.start_date).days + 1, 1), current.days)
+        day = day_number(current.days, current.start_date, today)
         await say(update, context, "progress_group", day=day, days=current.days,
                   today=await study.readers(chat.id, day))
         return

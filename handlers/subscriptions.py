@@ -9,6 +9,7 @@ group itself) counts as an administrator's.
 from __future__ import annotations
 
 import time as clock
+from datetime import datetime, timedelta
 from functools import cache
 from zoneinfo import ZoneInfo, available_timezones
 
@@ -90,11 +91,29 @@ async def _tell(update: Update, context: BotContext, key: str) -> None:
         await say(update, context, key)
 
 
-def _next_text(row: ChatRecord) -> str:
+def next_text(lang: str, row: ChatRecord, now: datetime) -> str:
+    """When the next reminder comes, never in the past: a due one (inside the catch-up window,
+    and not yet sent today: the store moves a sent day on) goes out with the next push pass, so
+    it is "now"; else its date and time in the chat's zone, today or tomorrow."""
     if row.next_due_at is None:
         return "-"
-    local = row.next_due_at.astimezone(ZoneInfo(row.timezone))
-    return local.strftime("%Y-%m-%d %H:%M")
+    zone = ZoneInfo(row.timezone)
+    local, today = row.next_due_at.astimezone(zone), now.astimezone(zone).date()
+    day, at = local.date(), local.strftime("%H:%M")
+    return text(lang, "next_now" if row.next_due_at <= now else "next_today" if day == today
+                else "next_tomorrow" if day == today + timedelta(days=1) else "next_on",
+                date=day.isoformat(), time=at)
+
+
+async def ensure_subscribed(update: Update, context: BotContext) -> tuple[ChatRecord, bool]:
+    """The chat's daily reminder, turned on if it is off or paused (a reading plan rides with
+    it); True when it was turned on just now. Callers have passed ``guard``."""
+    assert context.store is not None and update.effective_chat is not None
+    chat_id = update.effective_chat.id
+    row = await context.store.chat(chat_id)
+    if row is not None and row.subscribed and not row.paused:
+        return row, False
+    return await context.store.subscribe(chat_id, _kind(update), lang_of(update)), True
 
 
 def settings_screen(lang: str, row: ChatRecord | None, defaults: ChatDefaults) -> Screen:
@@ -148,7 +167,8 @@ async def subscribe(update: Update, context: BotContext) -> None:
     assert context.store is not None and update.effective_chat is not None
     row = await context.store.subscribe(update.effective_chat.id, _kind(update), lang_of(update),
                                         format_time(at) if at else None)
-    await say(update, context, "sub_done", time=row.push_time, zone=row.timezone, next=_next_text(row))
+    await say(update, context, "sub_done", time=row.push_time, zone=row.timezone,
+              next=next_text(lang_of(update), row, context.now()))
 
 
 async def unsubscribe(update: Update, context: BotContext) -> None:

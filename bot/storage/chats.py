@@ -4,15 +4,16 @@ pause and migration the push needs. Every change recomputes ``next_due_at``: onl
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
+from bot.storage.deliveries import FINAL
 from bot.storage.engine import Database
 from bot.storage.models import CardFileRow, ChatRow, DeliveryRow
-from content.timerules import next_due
+from content.timerules import due_on, local_date, next_due
 from handlers.store import ChatRecord
 
 
@@ -52,8 +53,18 @@ class ChatRepository:
             setattr(row, key, value)
         row.updated_at = now
         active = row.subscribed and not row.paused
-        row.next_due_at = next_due(row.push_time, row.timezone, now, self.catch_up) if active else None
+        row.next_due_at = await self._next(session, row, now) if active else None
         return row
+
+    async def _next(self, session: AsyncSession, row: ChatRow, now: datetime) -> datetime:
+        """The next reminder to send: a day whose reminder already went out (the chat subscribed
+        again, or changed its time, after today's send) moves on to the next day, so the time the
+        chat is told is one that will really come."""
+        due = next_due(row.push_time, row.timezone, now, self.catch_up)
+        day = local_date(due, row.timezone)
+        status = await session.scalar(select(DeliveryRow.status).where(DeliveryRow.chat_id == row.chat_id,
+                                                                       DeliveryRow.local_date == day))
+        return due_on(day + timedelta(days=1), row.push_time, row.timezone) if status in FINAL else due
 
     async def subscribe(self, chat_id: int, kind: str, lang: str, push_time: str | None = None) -> ChatRecord:
         async with self.db.sessions.begin() as session:

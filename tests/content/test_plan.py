@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 
 from content import Speech
 from content.parser import parse_text
-from content.plan import MAX_DAYS, MIN_DAYS, plan
+from content.plan import MAX_DAYS, MIN_DAYS, day_number, max_days, pace, passage_on, plan, reminder_passage, running
 
 
 def _bare(text: str) -> str:
@@ -29,3 +30,24 @@ def test_a_section_lead_before_a_parts_first_points_is_kept() -> None:
     assert [node.id for node in speech.nodes()][:4] == ["1", "1.1", "1.1.1", "1.1.2"]
     for days in (1, 2, 3, 10):
         assert _bare("".join(passage.text for passage in plan(speech, days))) == _bare(text)
+
+
+def test_the_longest_pace_is_what_the_units_allow(speech: Speech) -> None:
+    top = max_days(speech)
+    assert MIN_DAYS <= top <= MAX_DAYS and len(plan(speech, top)) == top
+    assert len(plan(speech, top + 1)) == top  # why a longer pace is refused rather than shortened
+
+
+def test_paces_as_typed() -> None:
+    assert [pace(typed) for typed in ("30", "３０", " 7 ")] == [30, 30, 7]
+    assert [pace(typed) for typed in ("", "abc", "-5", "10天", "1e3", "٣", "9999999")] == [None] * 7
+
+
+def test_the_reminder_never_carries_day_one(speech: Speech) -> None:
+    """Day 1 is shown when the plan starts; the reminders carry days 2 to the last, once each."""
+    passages, start = plan(speech, 10), date(2026, 12, 7)
+    carried = [reminder_passage(passages, start, start + timedelta(days=n)) for n in range(-1, 12)]
+    assert [p.day for p in carried if p is not None] == list(range(2, 11))
+    assert passage_on(passages, start, start) == passages[0]
+    assert running(10, start, start + timedelta(days=9)) and not running(10, start, start + timedelta(days=10))
+    assert [day_number(10, start, start + timedelta(days=n)) for n in (-3, 0, 4, 30)] == [1, 1, 5, 10]

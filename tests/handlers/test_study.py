@@ -4,6 +4,7 @@ boundary, bookmarks, and /forget leaving nothing behind."""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -11,13 +12,15 @@ from sqlalchemy import func, select
 
 from bot.fake.local import Chat, LocalBot, Reply
 from bot.fake.server import Sent
+from bot.push import Pusher
 from bot.storage.models import AnswerRow, BookmarkRow, MemberRow, QuizRow, ReadingRow
 from content import Speech
-from content.plan import plan
+from content.plan import max_days, plan
 from content.quiz import topic_of
 from handlers import callbacks as cb
 from handlers.catalog import text
 from handlers.render import plan_labels
+from handlers.store import PlanRecord
 from handlers.study import streak
 
 START = datetime(2026, 12, 7, 2, 0, tzinfo=UTC)  # a Monday, 10:00 in Shanghai
@@ -159,13 +162,15 @@ async def test_the_daily_reminder_carries_the_plan_and_the_quiz(bot: LocalBot, s
     await admin.send("/plan 10")
     panel = (await admin.send("/settings")).messages[0]
     await admin.press(panel, "推送附带每日一题")
-    report = await Pusher(bot.app.bot, bot.store, speech).run_due(moment)  # type: ignore[union-attr]
-    assert report.sent == 1
+    pusher = Pusher(bot.app.bot, bot.store, speech)  # type: ignore[union-attr]
+    assert (await pusher.run_due(moment)).sent == 1  # day 1 came with /plan itself, not again here
+    assert "今日一慎" in bot.fake.by_chat[-8500][-1].text and "学习计划" not in bot.fake.by_chat[-8500][-1].text
+    assert (await pusher.run_due(moment + timedelta(days=1))).sent == 1
     reminder = bot.fake.by_chat[-8500][-1]
-    assert "今日一慎" in reminder.text and "学习计划 第 1/10 天" in reminder.text and len(reminder.text) < 4096
+    assert "今日一慎" in reminder.text and "学习计划 第 2/10 天" in reminder.text and len(reminder.text) < 4096
     assert any(b["text"] == "✅ 读完了" for b in reminder.buttons)
     polls = [c for c in bot.fake.calls_to("sendPoll", -8500) if c.response]
-    assert len(polls) == 1 and polls[-1].response["poll"]["type"] == "quiz"
+    assert len(polls) == 2 and polls[-1].response["poll"]["type"] == "quiz"
 
 
 async def test_bookmarks_can_be_the_quote_of_the_day(bot: LocalBot, speech: Speech) -> None:
@@ -289,3 +294,142 @@ async def test_forget_in_private_deletes_the_chats_reminder_and_plan_and_counts_
     assert (await chat.press(ask, "确认删除")).text == text("zh", "forgotten_none")
     privacy = (await chat.send("/privacy")).text
     assert "学习计划" in privacy and "保留" in privacy  # says what goes and what stays
+
+
+def plan_days_shown(bot: LocalBot, chat_id: int) -> list[int]:
+    """The plan days that reached the chat, in order: every message the bot sent there (an edited
+    message counts once), the replies to /plan and the daily reminders alike."""
+    found = []
+    for message in bot.fake.by_chat.get(chat_id, []):
+        found += [int(day) for day in re.findall(r"学习计划 第 (\d+)/\d+ 天", message.text)]
+    return found
+
+
+async def test_a_plan_turns_the_daily_reminder_on_and_says_when_it_comes(bot: LocalBot, speech: Speech) -> None:
+    travel(bot, START)  # 10:00 in Shanghai: today's 08:00 is past, inside the catch-up window
+    chat = bot.private(3901)
+    started = await chat.send("/plan 10")
+    row = await bot.store.chats.chat(3901)
+    assert row is not None and row.subscribed and not row.paused
+    now = text("zh", "next_now", date="2026-12-07", time="08:00")
+    assert started.messages[0].html == (text("zh", "plan_started", days=10, time="08:00", zone="Asia/Shanghai")
+                                        + "\n" + text("zh", "plan_push_on", next=now))
+    assert "第 1/10 天" in started.messages[1].text
+
+    subscribed = bot.private(3902)  # already subscribed: nothing to turn on, the time is still said
+    await subscribed.send("/subscribe 07:30")
+    again = await subscribed.send("/plan 10")
+    assert again.messages[0].html == text("zh", "plan_started", days=10, time="07:30", zone="Asia/Shanghai")
+
+    bot.fake.admins[-8610].add(3903)
+    admin, member = bot.group(-8610, 3903), bot.group(-8610, 3904)
+    await admin.send("/timezone Europe/Berlin")
+    travel(bot, datetime(2026, 12, 7, 19, 0, tzinfo=UTC))  # 20:00 in Berlin: past the catch-up window
+    assert (await member.send("/plan 10")).text == text("zh", "not_admin")
+    row = await bot.store.chats.chat(-8610)
+    assert row is not None and not row.subscribed and await bot.store.study.plan(-8610) is None
+    started = await admin.send("/plan 10")
+    tomorrow = text("zh", "next_tomorrow", date="2026-12-08", time="08:00")
+    assert started.messages[0].html.endswith(text("zh", "plan_push_on", next=tomorrow))
+    assert "（每天 08:00，Europe/Berlin）" in started.messages[0].text
+    pusher = Pusher(bot.app.bot, bot.store, speech)  # type: ignore[union-attr]
+    assert (await pusher.run_due(datetime(2026, 12, 8, 7, 1, tzinfo=UTC))).chats == [-8610]  # 08:01 in Berlin
+    assert "学习计划 第 2/10 天" in bot.fake.by_chat[-8610][-1].text
+
+
+async def test_each_plan_day_reaches_the_chat_exactly_once(bot: LocalBot, speech: Speech) -> None:
+    pusher = Pusher(bot.app.bot, bot.store, speech)  # type: ignore[union-attr]
+    late = datetime(2026, 12, 7, 1, 0, tzinfo=UTC)  # 09:00 in Shanghai: after the 08:00 push
+    travel(bot, late)
+    after = bot.private(3911)  # the issue's case: /plan, then /subscribe after the push time
+    await after.send("/plan 10")
+    await after.send("/subscribe")
+    early = bot.private(3912)  # a plan started before the day's push time
+    travel(bot, late - timedelta(hours=2))  # 07:00
+    await early.send("/subscribe 08:00")
+    await early.send("/plan 10")
+    for day in range(12):
+        for hours in (0, 1, 5, 14):  # several passes a day, the catch-up among them
+            moment = late + timedelta(days=day, hours=hours)
+            travel(bot, moment)
+            await pusher.run_due(moment)
+    assert plan_days_shown(bot, 3911) == list(range(1, 11))
+    assert plan_days_shown(bot, 3912) == list(range(1, 11))
+    assert len(bot.fake.by_chat[3911]) > 11  # the reminders themselves kept coming
+
+
+async def test_changing_a_running_plan_asks_and_only_the_asker_answers(bot: LocalBot) -> None:
+    bot.fake.admins[-8620] |= {3921, 3922}
+    asker, other_admin, member = bot.group(-8620, 3921), bot.group(-8620, 3922), bot.group(-8620, 3923)
+    travel(bot, START)
+    await asker.send("/plan 10")
+    started = PlanRecord(-8620, 10, START.date())
+    travel(bot, START + timedelta(days=2))
+    question = (await asker.send("/plan 30")).messages[0]
+    assert question.html == text("zh", "plan_restart_ask", day=3, days=10, new=30)
+    assert [b["text"] for b in question.buttons] == [text("zh", "btn_plan_restart", days=30),
+                                                     text("zh", "btn_plan_keep")]
+    assert await bot.store.study.plan(-8620) == started  # nothing changed yet
+    for intruder in (other_admin, member):
+        refused = await intruder.press(question, "重新开始")
+        assert refused.answers[0]["text"] == text("zh", "plan_not_yours") and refused.answers[0]["show_alert"]
+    assert await bot.store.study.plan(-8620) == started
+    await asker.press(question, "继续当前计划")
+    assert question.html == text("zh", "plan_kept", day=3, days=10) and not question.buttons
+    assert await bot.store.study.plan(-8620) == started
+
+    question = (await asker.send("/plan 30")).messages[0]
+    restart = next(b["callback_data"] for b in question.buttons if "重新开始" in b["text"])
+    await asker.press_data(question, restart)
+    assert await bot.store.study.plan(-8620) == PlanRecord(-8620, 30, (START + timedelta(days=2)).date())
+    assert question.text.startswith("✅ 学习计划已开始：30 天") and not question.buttons
+    assert "学习计划 第 1/30 天" in bot.fake.by_chat[-8620][-1].text
+    await asker.press_data(question, restart)  # pressed twice (a slow network): day 1 is not sent again
+    assert plan_days_shown(bot, -8620).count(1) == 2  # once for the 10 days, once for the 30
+    assert question.text.startswith("✅ 学习计划已开始：30 天")
+
+    travel(bot, START + timedelta(days=40))  # the 30 days are over: a new pace starts at once
+    assert (await asker.send("/plan 10")).messages[0].text.startswith("✅ 学习计划已开始：10 天")
+
+
+async def test_a_pace_longer_than_the_speech_offers_its_longest(bot: LocalBot, speech: Speech) -> None:
+    top = max_days(speech)
+    travel(bot, START)
+    chat = bot.private(3931)
+    offer = (await chat.send("/plan 60")).messages[0]
+    assert offer.text.startswith(f"全文最多可分 {top} 天") and offer.html == text("zh", "plan_too_long", max=top,
+                                                                                   asked=60)
+    assert [b["text"] for b in offer.buttons] == [text("zh", "btn_plan_start", days=top)]
+    assert await bot.store.study.plan(3931) is None  # never silently another pace
+    await chat.press(offer, f"按 {top} 天开始")
+    assert await bot.store.study.plan(3931) == PlanRecord(3931, top, START.date())
+    assert f"学习计划 第 1/{top} 天" in bot.fake.by_chat[3931][-1].text
+    for typed in ("abc", "3", "0", "-5", "10天", "1e3"):
+        assert (await chat.send(f"/plan {typed}")).html == text("zh", "usage_plan", min=5, max=top), typed
+    again = (await chat.send("/plan 99")).messages[0]  # during the plan: the offer also asks about restarting
+    assert again.html == (text("zh", "plan_too_long", max=top, asked=99) + "\n"
+                          + text("zh", "plan_restart_ask", day=1, days=top, new=top))
+    assert len(again.buttons) == 2
+    english = bot.private(3932, language_code="en")
+    assert (await english.send("/plan 60")).text.startswith(f"The speech splits into at most {top} days")
+
+
+async def test_an_anonymous_administrators_question_is_any_administrators(bot: LocalBot) -> None:
+    """Telegram hides who an anonymous administrator is, so any administrator may answer."""
+    group = {"id": -8630, "type": "supergroup", "title": "G"}
+    anonymous = {"id": 1087968824, "is_bot": True, "first_name": "Group", "username": "GroupAnonymousBot"}
+
+    async def as_group(command: str) -> Reply:
+        return await bot.process(bot.fake.push({"message": {
+            "message_id": 1, "from": anonymous, "sender_chat": group, "chat": group, "date": 0, "text": command,
+            "entities": [{"type": "bot_command", "offset": 0, "length": len(command.split()[0])}]}}))
+
+    travel(bot, START)
+    await as_group("/plan 10")
+    question = (await as_group("/plan 20")).messages[0]
+    assert [b["callback_data"] for b in question.buttons] == [cb.encode(cb.Pace(20, 0)), cb.encode(cb.Pace(0, 0))]
+    refused = await bot.group(-8630, 3941).press(question, "重新开始")  # a member: not an administrator
+    assert refused.answers[0]["text"] == text("zh", "not_admin")
+    bot.fake.admins[-8630].add(3942)
+    await bot.group(-8630, 3942).press(question, "重新开始")
+    assert await bot.store.study.plan(-8630) == PlanRecord(-8630, 20, START.date())

@@ -131,3 +131,30 @@ async def test_group_migration_keeps_the_subscription(bot: LocalBot, speech) -> 
     pusher = Pusher(bot.app.bot, bot.store, speech)  # type: ignore[union-attr]
     report = await pusher.run_due(new.next_due_at + timedelta(minutes=1))
     assert report.chats == [-1004600] and not bot.fake.by_chat.get(-4600, [])[1:]
+
+
+async def test_subscribe_announces_a_next_reminder_still_to_come(bot: LocalBot, speech: Speech) -> None:
+    """The announced next reminder is never in the past: sent now (the catch-up), else today or
+    tomorrow, as a date and time in the chat's zone; after today's went out, tomorrow."""
+    def done(key: str, day: str, at: str = "08:00", zone: str = "Asia/Shanghai") -> str:
+        return text("zh", "sub_done", time=at, zone=zone, next=text("zh", key, date=day, time=at))
+
+    pusher = Pusher(bot.app.bot, bot.store, speech)  # type: ignore[union-attr]
+    chat = bot.private(4701)
+    bot.travel(datetime(2026, 12, 7, 1, 0, tzinfo=UTC))  # 09:00 in Shanghai: 08:00 is past, inside the catch-up
+    assert (await chat.send("/subscribe 08:00")).html == done("next_now", "2026-12-07")
+    assert (await pusher.run_due()).chats == [4701]  # and it is sent now
+    assert (await chat.send("/subscribe 08:00")).html == done("next_tomorrow", "2026-12-08")  # not twice a day
+    assert (await chat.send("/subscribe 08:30")).html == done("next_tomorrow", "2026-12-08", "08:30")
+    assert (await pusher.run_due()).sent == 0
+    assert (await chat.send("/subscribe 21:00")).html == done("next_tomorrow", "2026-12-08", "21:00")
+    assert (await bot.private(4704).send("/subscribe 21:00")).html == done("next_today", "2026-12-07", "21:00")
+
+    late = bot.private(4702)
+    bot.travel(datetime(2026, 12, 7, 7, 0, tzinfo=UTC))  # 15:00: past the catch-up window
+    assert (await late.send("/subscribe 08:00")).html == done("next_tomorrow", "2026-12-08")
+    assert (await pusher.run_due()).sent == 0
+
+    berlin = bot.private(4703)
+    await berlin.send("/timezone Europe/Berlin")  # 08:00 there: the next is today in Berlin's own date
+    assert (await berlin.send("/subscribe 09:30")).html == done("next_today", "2026-12-07", "09:30", "Europe/Berlin")
