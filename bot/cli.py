@@ -1,7 +1,7 @@
 """The ``speechbot`` command line.
 
 Every subcommand reads the settings (environment and ``.env``) and takes ``--file PATH``
-(default: the setting ``SPEECHBOT_SPEECH_FILE`` or the speech in ``seeds/``). User errors (a
+(default: the setting ``SPEECHBOT_SPEECH_FILE`` or the speech the package ships). User errors (a
 broken speech file, an unknown id, a bad argument or setting) print one line to stderr and
 exit 2; nothing prints a traceback.
 
@@ -400,7 +400,7 @@ def _stop_on_signals(stop: Callable[[], None]) -> Iterator[None]:
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser for every subcommand."""
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--file", metavar="PATH", help="speech file (default: seeds/speech.txt)")
+    common.add_argument("--file", metavar="PATH", help="speech file (default: the packaged seeds/speech.txt)")
     parser = argparse.ArgumentParser(prog="speechbot", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 

@@ -20,12 +20,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from importlib.resources import files
+from importlib.resources.abc import Traversable
 from pathlib import Path
 
 from content.model import Node, Speech
 from content.numerals import NUMERAL_CHARS, to_int, to_numeral
 
-DEFAULT_SPEECH = Path(__file__).resolve().parent.parent / "seeds" / "speech.txt"
+DEFAULT_SPEECH: Traversable = files("content") / "data" / "speech.txt"
+"""The speech that ships inside the package, so any install (a wheel, ``pip install .``, the
+image) has it; ``seeds/speech.txt`` is the project's copy, kept equal by a test."""
 
 _NUM = f"[{NUMERAL_CHARS}]+"
 _PART = re.compile(rf"^({_NUM})、(.+)$")
@@ -69,8 +73,8 @@ class _Part:
 
 
 def load_speech(path: str | Path | None = None) -> Speech:
-    """Load and parse a speech file; ``None`` loads the default speech in ``seeds/``."""
-    file = Path(path) if path is not None else DEFAULT_SPEECH
+    """Load and parse a speech file; ``None`` loads the speech the package ships (``DEFAULT_SPEECH``)."""
+    file: Traversable = Path(path) if path is not None else DEFAULT_SPEECH
     try:
         raw = file.read_bytes()
     except OSError as exc:

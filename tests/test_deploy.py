@@ -9,6 +9,10 @@ from __future__ import annotations
 
 import json
 import re
+import shlex
+import subprocess
+import sys
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -54,10 +58,34 @@ def test_the_image_runs_unprivileged_with_a_health_check() -> None:
     assert re.search(r"^FROM python:3\.1\d-slim$", dockerfile, re.M)
     assert re.search(r"^USER speechbot$", dockerfile, re.M)
     assert re.search(r"^HEALTHCHECK .*\n.*/livez", dockerfile, re.M)
-    assert "RUN pip install .\n" in dockerfile  # dependencies from the project's own metadata
+    assert "RUN pip install --no-deps .\n" in dockerfile  # the code, its dependencies already there
     assert 'ENTRYPOINT ["speechbot"]' in dockerfile
     ignored = (ROOT / ".dockerignore").read_text("utf-8").split()
     assert {".git", ".venv", ".env", "data/"} <= set(ignored)
+
+
+def test_the_image_installs_the_dependencies_from_pyproject_before_the_code(tmp_path: Path) -> None:
+    """A layer that only changes with pyproject.toml installs exactly the project's dependencies;
+    the code is copied after it (so a code change reuses the layer), then installed without them."""
+    lines = (ROOT / "Dockerfile").read_text("utf-8").replace("\\\n", " ").splitlines()
+    steps = [line.split(None, 1) for line in lines if line and not line.startswith("#")]
+    copies = [(n, rest) for n, (op, rest) in enumerate(steps) if op == "COPY"]
+    deps = next(n for n, (op, rest) in enumerate(steps) if op == "RUN" and "requirements.txt" in rest)
+    assert copies[0] == (copies[0][0], "pyproject.toml ./") and copies[0][0] < deps
+    assert all(n > deps for n, _ in copies[1:])  # nothing else is copied before the dependencies
+    assert steps.index(["RUN", "pip install --no-deps ."]) > max(n for n, _ in copies)
+    command = shlex.split(steps[deps][1].split(">", 1)[0])  # python -c "…", run here on a copy
+    (tmp_path / "pyproject.toml").write_bytes((ROOT / "pyproject.toml").read_bytes())
+    printed = subprocess.run([sys.executable, *command[1:]], cwd=tmp_path, capture_output=True, text=True, check=True)
+    expected = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["project"]["dependencies"]
+    assert printed.stdout.splitlines() == expected
+
+
+def test_tools_are_pinned_exactly() -> None:
+    """ruff and mypy are pinned (==) in the dev extras: a new release cannot fail yesterday's build."""
+    dev = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["project"]["optional-dependencies"]["dev"]
+    pins = {re.split(r"[=<>!~\[]", item, maxsplit=1)[0]: item for item in dev}
+    assert re.fullmatch(r"ruff==[\d.]+", pins["ruff"]) and re.fullmatch(r"mypy==[\d.]+", pins["mypy"])
 
 
 def env_name(field: str) -> str:
