@@ -97,12 +97,21 @@ async def argument_too_long(update: Update, context: BotContext, value: str) -> 
     return True
 
 
+def not_modified(error: BadRequest) -> bool:
+    """Telegram's answer to an edit that would change nothing (the same button pressed twice)."""
+    return "message is not modified" in error.message.lower()
+
+
 async def edit(update: Update, screen: Screen) -> None:
-    """Replace the pressed message's text and keyboard; pressing twice is not an error."""
+    """Replace the pressed message's text and keyboard. Pressing twice is not an error; any
+    other refusal (the message is gone, too old to edit, …) is, and reaches the error handler."""
     query = update.callback_query
     assert query is not None
     context = _PRESS.get()
     if context is not None:
         (screen,) = await marked(update, context, [screen])
-    with contextlib.suppress(BadRequest):  # "message is not modified" when nothing changed
+    try:
         await query.edit_message_text(screen.text, reply_markup=screen.markup)
+    except BadRequest as error:
+        if not not_modified(error):
+            raise

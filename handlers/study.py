@@ -27,7 +27,7 @@ from content.quotes import Quote, candidates
 from handlers import callbacks as cb
 from handlers import render
 from handlers.catalog import Html, text
-from handlers.common import argument, chat_zone, edit, in_group, lang_of, say, send
+from handlers.common import argument, chat_zone, edit, in_group, lang_of, not_modified, say, send
 from handlers.context import BotContext
 from handlers.render import Screen, button
 from handlers.store import PlanRecord, Study
@@ -273,7 +273,7 @@ async def toggle_saved(update: Update, context: BotContext, ref: str) -> None:
     try:
         await query.edit_message_reply_markup(InlineKeyboardMarkup(new))
     except BadRequest as error:  # two quick presses: the second finds the keyboard as it wants it
-        if "not modified" not in error.message:
+        if not not_modified(error):
             raise
 
 

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import logging
+
 import pytest
 
 from bot.fake.local import LocalBot
 from handlers import callbacks as cb
+from handlers.catalog import text
 
 
 @pytest.mark.parametrize("data", ["r|9.9|0", "zzz|1", "r|4.2|x", "", "o|../../etc", "h|abc", "s|<b>", "q|99|x",
@@ -44,3 +47,17 @@ async def test_pressing_the_same_button_twice_is_harmless(bot: LocalBot) -> None
     again = await chat.press_data(menu, "r|closing|0")
     assert [c.error.description[:40] for c in again.errors] == ["Bad Request: message is not modified: sp"]
     assert not [c for c in again.calls if c.method == "sendMessage"]  # no "something went wrong"
+
+
+async def test_an_edit_that_fails_otherwise_is_reported_not_swallowed(bot: LocalBot,
+                                                                      caplog: pytest.LogCaptureFixture) -> None:
+    """Only "message is not modified" means nothing to do; any other refusal of an edit (here
+    the message is gone) is an error: logged, and the presser told something went wrong."""
+    chat = bot.private()
+    menu = (await chat.send("/outline")).messages[0]
+    del bot.fake.sent[(menu.chat_id, menu.message_id)]  # deleted meanwhile
+    with caplog.at_level(logging.ERROR, logger="handlers.errors"):
+        reply = await chat.press(menu, "结语")
+    assert [c.error.description for c in reply.errors] == ["Bad Request: message to edit not found"]
+    assert "Message to edit not found" in caplog.text
+    assert text("zh", "error") in [a.get("text") for a in reply.answers]
