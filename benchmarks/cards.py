@@ -16,25 +16,25 @@ from typing import Any
 from sqlalchemy import update
 
 from benchmarks._report import percentile, report
-from bot.app import make_pusher, push_bot
+from bot.app import make_pusher, push_bot, reminder_ranking
 from bot.fake.data import seed_chats
 from bot.fake.server import FakeBotAPI
 from bot.settings import Settings
 from bot.storage import Store
 from bot.storage.models import ChatRow
 from content import load_speech
-from content.quotes import candidates, quote_of_day
+from content.quotes import candidates
 from content.shen import reminder
-from handlers.cards import daily_card, quote_card, render
+from handlers import sharing
+from handlers.cards import quote_card, render
 
 
 def render_times() -> dict[str, Any]:
     speech = load_speech()
     specs = [quote_card(q.text, q.label) for q in candidates(speech)]
+    ranking = reminder_ranking(speech, Settings(token=None))
     for offset in range(31):
-        day = date(2026, 12, 1) + timedelta(days=offset)
-        quote, principle = quote_of_day(speech, day), reminder(speech, day).principle
-        specs.append(daily_card(day, principle.name, principle.meaning, quote.text, quote.label))
+        specs.append(sharing.today_spec(reminder(speech, date(2026, 12, 1) + timedelta(days=offset), ranking)))
     render(specs[0])  # fonts loaded outside the timings
     times, sizes = [], []
     for spec in specs:

@@ -10,6 +10,7 @@ sends several commands at once, which is harmless for this bot's stateless comma
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import threading
 import time
@@ -30,6 +31,7 @@ from content import Speech, load_speech
 from content.answer import Searcher
 from content.encoder import load_encoder
 from content.glosses import glosses_for
+from content.shen import Ranking, rank
 from content.summary import warm_up
 from handlers import buttons, errors, finding, groups, inline, reading, sharing, stats, study, subscriptions
 from handlers.cards import card_font
@@ -91,10 +93,17 @@ def push_bot(settings: Settings, token: str, base_url: str | None = None) -> Ext
                   defaults=Defaults(parse_mode=ParseMode.HTML))
 
 
+def reminder_ranking(speech: Speech, settings: Settings) -> Ranking | None:
+    """The 慎 reminder's ranking by the configured encoder (``content.shen.rank``): from the cache
+    directory, else ~3 s of encoding the first time; once per process."""
+    return rank(speech, load_encoder(settings.encoder), settings.cache_dir)
+
+
 def make_pusher(bot: Any, store: Store, speech: Speech, settings: Settings) -> Pusher:
     """The push worker as the settings configure it."""
     return Pusher(bot, store, speech, settings.push_concurrency, settings.push_batch,
-                  at_least_once=settings.push_delivery == "at-least-once")
+                  at_least_once=settings.push_delivery == "at-least-once",
+                  ranking=reminder_ranking(speech, settings))
 
 
 class Services:
@@ -165,6 +174,8 @@ class Services:
             code = None if lang == "zh" else lang
             for scope in (BotCommandScopeAllPrivateChats(), BotCommandScopeAllGroupChats()):
                 await app.bot.set_my_commands(commands, scope=scope, language_code=code)
+        # Before any update or push: /today, the push and `speechbot reminder` use one ranking.
+        app.bot_data.ranking = await asyncio.to_thread(reminder_ranking, self.speech, settings)
         if self.store is not None and settings.push_enabled:
             self.pusher = make_pusher(app.bot, self.store, self.speech, settings)
             schedule_push(app, self.pusher, settings.push_interval_seconds, self.after_pass)

@@ -29,6 +29,7 @@ from content import Node, Speech, SpeechFormatError, UnknownNodeError, load_spee
 
 if TYPE_CHECKING:
     from content.answer import Searcher
+    from content.shen import Ranking
 
 EXIT_USAGE = 2
 
@@ -128,6 +129,19 @@ def _searcher(args: argparse.Namespace, speech: Speech) -> Searcher:
     return Searcher(speech, encoder, settings.cache_dir, glosses_for(speech))
 
 
+def _ranking(args: argparse.Namespace, speech: Speech) -> Ranking | None:
+    """The 慎 reminder's ranking, as the bot computes it (``bot.app.reminder_ranking``): from the
+    cache directory when it is there, so the encoder need not load."""
+    from content.encoder import EncoderError, load_encoder
+    from content.shen import rank
+
+    settings = _settings(args)
+    try:
+        return rank(speech, load_encoder(settings.encoder), settings.cache_dir)
+    except EncoderError as exc:
+        raise CliError(str(exc)) from None
+
+
 def cmd_search(args: argparse.Namespace) -> int:
     """Search the speech; print hits by tier or say there are none. ``-`` reads queries from
     stdin, one a line, and prints one JSON array a line (with --json) as soon as each is answered."""
@@ -165,13 +179,17 @@ def _hits_text(query: str, hits: list[dict[str, Any]]) -> str:
 
 
 def cmd_quote(args: argparse.Namespace) -> int:
-    """Print one verbatim quote with its location."""
+    """Print one verbatim quote with its location; with only --date, the quote of the day's 慎
+    reminder (the one /today and the daily card show)."""
     speech = _speech(args)
     node = _node(speech, args.id) if args.id else None
     day = _date(args) if args.date else None
-    from content import quotes
+    from content import quotes, shen
 
-    quote = quotes.pick(speech, node.id if node else None, args.keyword, day)
+    if day is not None and node is None and not args.keyword:
+        quote: quotes.Quote | None = shen.reminder(speech, day, _ranking(args, speech)).quote
+    else:
+        quote = quotes.pick(speech, node.id if node else None, args.keyword, day)
     if quote is None:
         where = f" in {node.label}" if node else ""
         raise CliError(f"no quote{where}" + (f" matches {args.keyword!r}" if args.keyword else ""))
@@ -188,8 +206,8 @@ def cmd_card(args: argparse.Namespace) -> int:
     node = _node(speech, args.id) if args.id else None
     day = _date(args) if args.date else None
     if day is not None and node is None and not args.keyword:
-        quote = quotes.quote_of_day(speech, day)
-        principle = shen.reminder(speech, day).principle
+        today = shen.reminder(speech, day, _ranking(args, speech))
+        quote, principle = today.quote, today.principle
         spec = daily_card(day, principle.name, principle.meaning, quote.text, quote.label)
     else:
         found = quotes.pick(speech, node.id if node else None, args.keyword, day)
@@ -224,7 +242,8 @@ def cmd_reminder(args: argparse.Namespace) -> int:
     """Print the daily 慎 reminder."""
     from content import shen
 
-    result = shen.reminder(_speech(args), _date(args))
+    speech = _speech(args)
+    result = shen.reminder(speech, _date(args), _ranking(args, speech))
     return _emit(args, result.to_dict(), result.text)
 
 
@@ -332,7 +351,7 @@ def cmd_push_preview(args: argparse.Namespace) -> int:
     from bot.terminal import terminal_text
 
     speech = _speech(args)
-    screen = push_screen(speech, args.lang, _date(args))
+    screen = push_screen(speech, args.lang, _date(args), _ranking(args, speech))
     print(terminal_text(screen.text, bold=False))
     return 0
 
@@ -421,7 +440,7 @@ def build_parser() -> argparse.ArgumentParser:
     quote = add("quote", cmd_quote, "print a verbatim quote with its location")
     quote.add_argument("--id", help="only from this section")
     quote.add_argument("--keyword", "-k", help="among sentences that match this")
-    quote.add_argument("--date", help="the quote of the day for YYYY-MM-DD")
+    quote.add_argument("--date", help="YYYY-MM-DD: that day's quote (alone: the 慎 reminder's)")
     card = add("card", cmd_card, "render a quote (or with only --date the daily card) as a PNG picture")
     card.add_argument("--id", help="a quote from this section")
     card.add_argument("--keyword", "-k", help="a quote that matches this")

@@ -31,8 +31,7 @@ from bot.storage import Due, Outcome, Store
 from bot.transport import UnknownOutcome
 from content import Speech
 from content.plan import Passage, plan, reminder_passage
-from content.quotes import quote_of_day
-from content.shen import reminder
+from content.shen import Ranking, reminder
 from handlers import render, sharing, study
 from handlers.cards import CardSpec
 from handlers.store import PlanRecord
@@ -49,9 +48,10 @@ def worker_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
-def push_screen(speech: Speech, lang: str, day: date) -> render.Screen:
-    """The reminder message for ``day`` (the same as /today)."""
-    return render.today(lang, day, reminder(speech, day), quote_of_day(speech, day))
+def push_screen(speech: Speech, lang: str, day: date, ranking: Ranking | None = None) -> render.Screen:
+    """The reminder message for ``day`` (the same as /today, given the bot's ``ranking``)."""
+    today = reminder(speech, day, ranking)
+    return render.today(lang, day, today, today.quote)
 
 
 def retry_seconds(error: RetryAfter) -> float:
@@ -115,10 +115,12 @@ class Pusher:
 
     def __init__(self, bot: Bot, store: Store, speech: Speech, concurrency: int = 16, batch: int = 200,
                  worker: str | None = None, backoff: float = BACKOFF_SECONDS,
-                 sleep: Callable[[float], Awaitable[None]] = asyncio.sleep, at_least_once: bool = False) -> None:
+                 sleep: Callable[[float], Awaitable[None]] = asyncio.sleep, at_least_once: bool = False,
+                 ranking: Ranking | None = None) -> None:
         self.bot = bot
         self.store = store
         self.speech = speech
+        self.ranking = ranking  # the bot's (``content.shen.rank``), so the push says what /today says
         self.concurrency = concurrency
         self.batch = batch
         self.worker = worker or worker_name()
@@ -147,7 +149,7 @@ class Pusher:
     def _screen(self, lang: str, day: date) -> render.Screen:
         key = (lang, day)
         if key not in self._screens:
-            self._screens[key] = push_screen(self.speech, lang, day)
+            self._screens[key] = push_screen(self.speech, lang, day, self.ranking)
         return self._screens[key]
 
     async def run_due(self, now: datetime | None = None) -> PushReport:
@@ -282,8 +284,8 @@ class Pusher:
         """The daily card and its caption, built once per language and day."""
         key = (lang, day)
         if key not in self._cards:
-            spec, _ = sharing.today_spec(self.speech, day)
-            self._cards[key] = (spec, sharing.daily_caption(lang, self.speech, day))
+            today = reminder(self.speech, day, self.ranking)
+            self._cards[key] = (sharing.today_spec(today), sharing.daily_caption(lang, today))
         return self._cards[key]
 
     async def _extras(self, due: Due, chat_id: int, current: PlanRecord | None, passage: Passage | None) -> None:

@@ -134,3 +134,29 @@ def pick(
     if day is not None:
         return quote_of_day(speech, day, pool)
     return (rng or random).choice(pool)
+
+
+@cache
+def _units(speech: Speech) -> dict[str, tuple[str, ...]]:
+    """Each node's sentence units (``Speech.sentence_units``: what search hits show), in order."""
+    found: dict[str, list[str]] = {}
+    for node_id, sentence in speech.sentence_units():
+        found.setdefault(node_id, []).append(sentence)
+    return {node_id: tuple(sentences) for node_id, sentences in found.items()}
+
+
+def sentence_index(speech: Speech, node_id: str, sentence: str) -> int | None:
+    """Where ``sentence`` stands among ``node_id``'s sentence units; None if it is not one of
+    them. With the node id it names the sentence in a few bytes (a card button under a hit)."""
+    units = _units(speech).get(node_id, ())
+    return units.index(sentence) if sentence in units else None
+
+
+def sentence_quote(speech: Speech, node_id: str, index: int) -> Quote | None:
+    """The ``index``-th sentence unit of ``node_id`` as a quote with its location; None when
+    there is no such sentence (a button from another version of the speech)."""
+    node = speech.find(node_id)
+    units = _units(speech).get(node.id, ()) if node is not None else ()
+    if node is None or not 0 <= index < len(units):
+        return None
+    return Quote(id=node.id, label=cite(node.label), text=units[index])

@@ -1,24 +1,45 @@
-"""The four 慎 principles and the daily reminder built from them.
+"""The four 慎 principles and the daily reminder built from them: the one rule behind /today,
+the daily push, the daily card, inline mode's "today" and ``speechbot reminder``.
 
 The principle rotates through 慎初、慎微、慎独、慎友 on consecutive days (day number modulo 4,
-so every principle comes back every fourth day for everyone). The reminder's quote is drawn
-verbatim from the passages the principle names and changes with the week: the same principle
-shows the same quote within one ISO week and, where its passages allow, another one the next.
+so every principle comes back every fourth day for everyone). Its quote is a verbatim quote
+candidate (``content.quotes``) that fits the principle (``fitting``): first the passages the
+principle names in ``shen.yaml``, then the rest of the speech's quotes that the sentence
+encoder finds close to the principle's meaning, best first. Each later occurrence of the
+principle takes the next quote of that list, so it rotates through every fitting quote.
+
+How close a quote is to a principle (``rank``) is computed once per process (and kept in the
+cache directory, so ``speechbot reminder`` need not load the encoder again); the rule itself
+(``fitting``, ``reminder``) is a pure function of the speech, the day and that ranking.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
+import logging
+import math
+import os
 import re
+import statistics
+import tempfile
 import unicodedata
+from dataclasses import dataclass
 from datetime import date
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, field_validator, model_validator
 
 from content.model import Speech, attribution
 from content.quotes import Quote, candidates
+
+if TYPE_CHECKING:
+    from content.encoder import Encoder
+
+log = logging.getLogger(__name__)
 
 SHEN_FILE = Path(__file__).with_name("shen.yaml")
 NAMES = ("慎初", "慎微", "慎独", "慎友")
@@ -135,11 +156,113 @@ def passages_quotes(speech: Speech, item: Principle) -> list[Quote]:
     return [q for q in candidates(speech) if any(q.id == p or q.id.startswith(p + ".") for p in wanted)]
 
 
-def reminder(speech: Speech, day: date) -> Reminder:
-    """The reminder for ``day``: same for everyone, rotating principle, weekly quote."""
-    item = principles()[day.toordinal() % len(NAMES)]
-    pool = passages_quotes(speech, item)
+FLOOR = 0.33
+"""How close (cosine, USE multilingual v3) a quote from outside the principle's own passages
+must be to join its quotes. Measured on the speech: the closest any quote of parts 二 and 三
+comes to any principle is 0.322 (资产确权's "先易后难" for 慎初); those parts are the county's
+development work (projects, investment drives such as the "四个500强", assets, the property
+market) and never speak of personal conduct, so no quote of theirs may pass. Above the floor
+are what plainly fits: 4.3.3's "守住做人、处事、用权、交友的底线" for 慎微 and 慎独, the
+preface's own "慎初、慎微、慎独、慎友" sentence for 慎微. Another encoder has another scale:
+measure again before changing ``SPEECHBOT_ENCODER``."""
+
+
+@dataclass(frozen=True, eq=False)  # one per process and encoder: compared (and cached) by identity
+class Ranking:
+    """How close each quote candidate is to each principle: principle name → one cosine per
+    ``candidates(speech)``, in that order. A quote's closeness to a principle is its best cosine
+    with the principle's three statements (meaning, explanation, English meaning): they differ
+    in length and language, and a quote that says what any one of them says fits."""
+
+    encoder: str
+    scores: dict[str, tuple[float, ...]]
+
+
+@cache
+def fitting(speech: Speech, item: Principle, ranking: Ranking | None) -> tuple[Quote, ...]:
+    """The quotes that fit ``item``, in the order the reminder rotates through them.
+
+    With a ranking: the principle's own passages that are closer to it than the speech's median
+    quote (a named node also holds sentences there for another reason, like the preface's
+    opening on integrity in general), best first; then every other quote at least ``FLOOR``
+    close, best first. Without one (no encoder): the principle's passages in speech order.
+    Computed once per speech, principle and ranking."""
+    own = passages_quotes(speech, item)
+    if ranking is None:
+        return tuple(own)
+    scores = dict(zip(candidates(speech), ranking.scores[item.name], strict=True))
+    median = statistics.median(scores.values())
+    named = sorted((q for q in own if scores[q] >= median), key=lambda q: -scores[q]) or own
+    others = sorted((q for q in scores if q not in own and scores[q] >= FLOOR), key=lambda q: -scores[q])
+    return (*named, *others)
+
+
+def principle_of(day: date) -> Principle:
+    """The day's principle: the same for everyone, a different one each day, back every fourth."""
+    return principles()[day.toordinal() % len(NAMES)]
+
+
+def reminder(speech: Speech, day: date, ranking: Ranking | None = None) -> Reminder:
+    """The reminder for ``day``, the same for everyone: the day's principle and the next of its
+    fitting quotes (``fitting``) on each of its occurrences. The bot and the CLI pass the
+    ranking of their encoder (``rank``); None is the rule without an encoder."""
+    item = principle_of(day)
+    pool = fitting(speech, item, ranking)
     if not pool:
         raise ValueError(f"no quotable passage in {item.passages} for {item.name}")
-    year, week, _ = day.isocalendar()
-    return Reminder(date=day, principle=item, quote=pool[(year * 53 + week) % len(pool)])
+    occurrence = day.toordinal() // len(NAMES)
+    return Reminder(date=day, principle=item, quote=pool[occurrence % len(pool)])
+
+
+@cache
+def rank(speech: Speech, encoder: Encoder | None, cache_dir: Path | None = None) -> Ranking | None:
+    """The ranking by ``encoder`` (None without one, or when it fails: the rule then does without),
+    computed once per process and kept in ``cache_dir`` as ``shen-<key>.json`` (the key hashes
+    the encoder's name, the principles' statements and the quotes), so a warm cache needs no
+    model at all. A file that does not match is recomputed, never trusted."""
+    if encoder is None:
+        return None
+    quotes = [q.text for q in candidates(speech)]
+    statements = [(p.name, (p.meaning, p.explanation, p.english)) for p in principles()]
+    digest = hashlib.sha256(encoder.name.encode())
+    for text in [*quotes, *(s for _, texts in statements for s in texts)]:
+        digest.update(b"\0" + text.encode())
+    key = digest.hexdigest()[:32]
+    path = cache_dir / f"shen-{key}.json" if cache_dir is not None else None
+    scores = _load_scores(path, key, len(quotes)) if path is not None else None
+    if scores is None:
+        try:
+            vectors = encoder.encode(quotes)
+            cosines = vectors @ encoder.encode([s for _, texts in statements for s in texts]).T
+            per = len(statements[0][1])  # statements per principle, encoded in one call
+            scores = {name: tuple(round(float(v), 6) for v in cosines[:, per * i:per * (i + 1)].max(axis=1))
+                      for i, (name, _) in enumerate(statements)}
+        except Exception:  # an encoder that cannot run: the rule without it, everywhere alike
+            log.exception("the 慎 reminder ranks without the encoder %s: it failed", encoder.name)
+            return None
+        if path is not None:
+            _store_scores(path, key, scores)
+    return Ranking(encoder=encoder.name, scores=scores)
+
+
+def _load_scores(path: Path, key: str, count: int) -> dict[str, tuple[float, ...]] | None:
+    try:
+        data = json.loads(path.read_text("utf-8"))
+        scores = {name: tuple(float(v) for v in data["scores"][name]) for name in NAMES}
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    sound = data.get("key") == key and all(
+        len(row) == count and all(math.isfinite(v) and -1.01 <= v <= 1.01 for v in row) for row in scores.values())
+    return scores if sound else None
+
+
+def _store_scores(path: Path, key: str, scores: dict[str, tuple[float, ...]]) -> None:
+    """Atomic; a cache that cannot be written only costs the next process the encoder."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".shen-", suffix=".json")
+        with os.fdopen(handle, "w", encoding="utf-8") as file:
+            json.dump({"key": key, "scores": scores}, file)
+        os.replace(temporary, path)
+    except OSError as exc:
+        log.warning("cannot write the 慎 ranking cache in %s: %s", path.parent, exc)

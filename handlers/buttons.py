@@ -34,6 +34,9 @@ async def _route(update: Update, context: BotContext) -> None:
         await query.answer()
         await sharing.press_card(update, context, data.kind, data.value)
         return
+    if isinstance(data, cb.SentenceCard):  # answers itself: the sentence may be gone
+        await sharing.press_sentence_card(update, context, data.node_id, data.index)
+        return
     if isinstance(data, cb.Done):
         await study.mark_done(update, context, data.day)
         return

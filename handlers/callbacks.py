@@ -84,6 +84,17 @@ class Card:
 
 
 @dataclass(frozen=True)
+class SentenceCard:
+    """Send the card of one sentence: the ``index``-th of ``node_id``'s sentence units (the
+    sentence a search hit shows, ``content.quotes.sentence_index``). A ``Card`` of kind n,
+    which older hit buttons carry, still draws a quote of the node."""
+
+    prefix: ClassVar[str] = "u"
+    node_id: str
+    index: int
+
+
+@dataclass(frozen=True)
 class Done:
     """A member read the plan's passage of ``day``."""
 
@@ -117,9 +128,11 @@ class Pace:
     asker: int
 
 
-Callback = Outline | Read | Step | Send | Another | Principle | Setting | Card | Done | Save | Forget | Pace
+Callback = (Outline | Read | Step | Send | Another | Principle | Setting | Card | SentenceCard | Done | Save | Forget
+            | Pace)
 _TYPES: dict[str, type[Callback]] = {cls.prefix: cls for cls in (Outline, Read, Step, Send, Another, Principle,
-                                                                  Setting, Card, Done, Save, Forget, Pace)}
+                                                                  Setting, Card, SentenceCard, Done, Save, Forget,
+                                                                  Pace)}
 
 
 def _fit(value: str, budget: int) -> str:

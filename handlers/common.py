@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterator
 from contextvars import ContextVar
+from datetime import date
 from zoneinfo import ZoneInfo
 
 from telegram import Chat, Update
@@ -35,6 +36,12 @@ async def chat_zone(update: Update, context: BotContext) -> ZoneInfo:
     chat = update.effective_chat
     row = await context.store.chat(chat.id) if context.store and chat else None
     return ZoneInfo(row.timezone) if row else context.zone
+
+
+async def chat_today(update: Update, context: BotContext) -> date:
+    """Today in the chat's own time zone: what /today, /card and every "today" of a chat mean
+    (an evening in Berlin is still today there, though tomorrow in Shanghai)."""
+    return context.now().astimezone(await chat_zone(update, context)).date()
 
 
 def in_group(update: Update) -> bool:

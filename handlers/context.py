@@ -16,6 +16,7 @@ from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot
 
 from content import Speech
 from content.answer import Searcher
+from content.shen import Ranking, Reminder, reminder
 from handlers.store import CardFiles, ChatStore, Insights, Study
 
 
@@ -38,6 +39,7 @@ class BotData:
         self.insights: Insights | None = None
         self.cards: CardFiles | None = None  # file_ids of uploaded cards (None: upload every time)
         self.study: Study | None = None  # plans, quizzes, bookmarks (None without a database)
+        self.ranking: Ranking | None = None  # how close each quote is to each 慎 (None: no encoder)
         self.clock: Callable[[], datetime] | None = None  # the bot's one clock (aware UTC), the store's too
         self.owners: frozenset[int] = frozenset()  # Telegram user ids allowed to see /stats
         self.greeted: set[int] = set()  # groups introduced to since their last addition
@@ -85,6 +87,11 @@ class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], B
     def today(self, zone: ZoneInfo | None = None) -> date:
         """The local date by the clock in ``zone`` (the bot's default zone unless given)."""
         return self.now().astimezone(zone or self.zone).date()
+
+    def reminder(self, day: date) -> Reminder:
+        """The daily 慎 reminder of ``day``: the one rule (``content.shen.reminder``) with the
+        bot's ranking, as the push and ``speechbot reminder`` use it."""
+        return reminder(self.speech, day, self.bot_data.ranking)
 
     @property
     def zone(self) -> ZoneInfo:

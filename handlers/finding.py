@@ -9,12 +9,12 @@ from telegram import Update
 from telegram.ext import Application, CommandHandler, MessageHandler, filters
 
 from content import Speech, UnknownNodeError
-from content.quotes import choices, pick, quote_of_day
-from content.shen import principle, principles, reminder
+from content.quotes import choices, pick, sentence_index
+from content.shen import principle, principles
 from content.summary import summarize
 from handlers import groups, reading, render, sharing, study
 from handlers.catalog import text
-from handlers.common import argument, argument_too_long, chat_zone, edit, in_group, lang_of, quote_number, say, send
+from handlers.common import argument, argument_too_long, chat_today, edit, in_group, lang_of, quote_number, say, send
 from handlers.context import BotContext
 
 ONLY_NEW = filters.UpdateType.MESSAGE
@@ -78,7 +78,8 @@ async def _search(update: Update, context: BotContext, query: str) -> None:
     if not any(hit.tier != "nearest" for hit in hits):
         await record_miss(context, query)  # nothing the speech says answers it: worth the owner's look
     headings = context.searcher.glosses if lang_of(update) == "en" else None
-    await send(update, context, [render.search_results(lang_of(update), query, hits, headings)])
+    sentences = [sentence_index(context.speech, hit.id, hit.text) for hit in hits]  # each 🖼 draws its hit
+    await send(update, context, [render.search_results(lang_of(update), query, hits, headings, sentences)])
 
 
 async def record_miss(context: BotContext, query: str) -> None:
@@ -122,13 +123,14 @@ async def another_quote(update: Update, context: BotContext, node_id: str, keywo
 
 async def today(update: Update, context: BotContext) -> None:
     """/today: today's 慎 principle and the quote of the day."""
-    day = context.now().astimezone(await chat_zone(update, context)).date()
-    quote = quote_of_day(context.speech, day)
+    day = await chat_today(update, context)
+    today_ = context.reminder(day)
+    quote = today_.quote
     user, study_ = update.effective_user, context.bot_data.study
     if not in_group(update) and user and study_ and await study_.saved_as_daily(user.id):
         saved = await study.bookmarked_quotes(context, user.id)  # the member's own, in turn
         quote = saved[day.toordinal() % len(saved)] if saved else quote
-    await send(update, context, [render.today(lang_of(update), day, reminder(context.speech, day), quote)])
+    await send(update, context, [render.today(lang_of(update), day, today_, quote)])
 
 
 async def summary(update: Update, context: BotContext) -> None:

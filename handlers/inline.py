@@ -18,8 +18,8 @@ from telegram import (
 )
 from telegram.ext import Application, InlineQueryHandler
 
-from content.quotes import pick, quote_of_day
-from content.shen import principles, reminder
+from content.quotes import pick
+from content.shen import principles
 from handlers import render, sharing
 from handlers.cards import CardSpec
 from handlers.catalog import language, text
@@ -47,10 +47,10 @@ async def answer_inline(update: Update, context: BotContext) -> None:
     results: list[InlineQueryResult] = []
     day = context.today()
     if not words:
-        spec, _ = sharing.today_spec(speech, day)
-        await _card_result(context, results, spec, sharing.daily_caption(lang, speech, day))
-        today = render.today(lang, day, reminder(speech, day), quote_of_day(speech, day))
-        item = reminder(speech, day).principle
+        reminder = context.reminder(day)  # the bot's default zone: results are the same for everyone
+        await _card_result(context, results, sharing.today_spec(reminder), sharing.daily_caption(lang, reminder))
+        today = render.today(lang, day, reminder, reminder.quote)
+        item = reminder.principle
         results.append(_article(f"today:{day}", text(lang, "inline_today_title", principle=item.name),
                                 item.meaning, today.text))
         for p in principles():

@@ -9,7 +9,7 @@ from content import UnknownNodeError
 from content.quotes import pick
 from handlers import render
 from handlers.catalog import text
-from handlers.common import argument, argument_too_long, edit, in_group, lang_of, quote_number, say, send
+from handlers.common import argument, argument_too_long, chat_today, edit, in_group, lang_of, quote_number, say, send
 from handlers.context import BotContext
 from handlers.render import Screen
 
@@ -26,7 +26,7 @@ async def start(update: Update, context: BotContext) -> None:
             await send(update, context, render.show(context.speech, lang, node.id, in_group(update),
                                                     context.bot.username))
             return
-        found = pick(context.speech, node_id=node.id, day=context.today())
+        found = pick(context.speech, node_id=node.id, day=await chat_today(update, context))
         if found:
             await send(update, context, [render.quote(lang, found, node_id=node.id,
                                                       number=quote_number(context, found))])

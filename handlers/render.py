@@ -227,10 +227,13 @@ def _echo(query: str, limit: int = 30) -> str:
     return query if len(query) <= limit else query[: limit - 1] + "…"
 
 
-def search_results(lang: str, query: str, hits: list[Hit], glosses: Glosses | None = None) -> Screen:
+def search_results(lang: str, query: str, hits: list[Hit], glosses: Glosses | None = None,
+                   sentences: Sequence[int | None] = ()) -> Screen:
     """Hits grouped by how sure the answer is (原文, 相关, 最接近: ``content.answer``), each
     group under its own heading, the matched words in bold, a row of buttons per node. With
-    ``glosses`` (English readers) each label carries the node's English heading."""
+    ``glosses`` (English readers) each label carries the node's English heading. ``sentences``:
+    where each hit's sentence stands among its node's (``content.quotes.sentence_index``), so
+    its 🖼 draws the sentence shown; a hit without one gets a quote of its node."""
     if not hits:  # suggest where to look instead: the outline, the four principles
         suggestions = [button(text(lang, "btn_outline"), cb.Outline()), button(text(lang, "btn_shen"), cb.Principle())]
         return Screen(text(lang, "search_none", query=_echo(query)), [suggestions])
@@ -246,9 +249,14 @@ def search_results(lang: str, query: str, hits: list[Hit], glosses: Glosses | No
         lines.append(text(lang, "search_hit", n=number, label=f"{label} · {heading}" if heading else label,
                           highlighted=Html(hit.highlight())))
     rows = [[button(text(lang, "btn_read", label=shorten(hit.label or hit.id, 16)), cb.Send(hit.id)),
-             button(text(lang, "btn_card"), cb.Card("n", hit.id)), save_button(lang, f"n:{hit.id}")]
-            for hit in hits]
+             button(text(lang, "btn_card"), _hit_card(hit, sentences[number] if number < len(sentences) else None)),
+             save_button(lang, f"n:{hit.id}")]
+            for number, hit in enumerate(hits)]
     return Screen(Html("\n\n".join(lines)), rows)
+
+
+def _hit_card(hit: Hit, sentence: int | None) -> cb.Callback:
+    return cb.SentenceCard(hit.id, sentence) if sentence is not None else cb.Card("n", hit.id)
 
 
 def quote(lang: str, item: Quote, keyword: str = "", node_id: str = "", number: int | None = None) -> Screen:

@@ -20,13 +20,13 @@ from telegram.error import BadRequest
 from telegram.ext import Application, CommandHandler, ExtBot, filters
 
 from content import Speech, UnknownNodeError
-from content.quotes import Quote, candidates, pick, quote_of_day
-from content.shen import reminder
+from content.quotes import Quote, candidates, pick, sentence_quote
+from content.shen import Reminder
 from handlers import render
 from handlers.cards import CardSpec, daily_card, quote_card
 from handlers.cards import render as draw
 from handlers.catalog import Html, text
-from handlers.common import argument, argument_too_long, lang_of, say
+from handlers.common import argument, argument_too_long, chat_today, lang_of, say
 from handlers.context import BotContext
 from handlers.render import Screen, utf16_len
 from handlers.store import CardFiles
@@ -101,20 +101,20 @@ def quote_spec(quote: Quote) -> CardSpec:
     return quote_card(quote.text, quote.label)
 
 
-def today_spec(speech: Speech, day: date) -> tuple[CardSpec, Quote]:
-    quote = quote_of_day(speech, day)
-    principle = reminder(speech, day).principle
-    return daily_card(day, principle.name, principle.meaning, quote.text, quote.label), quote
+def today_spec(day: Reminder) -> CardSpec:
+    """The daily card of a reminder: its date, principle and meaning, and its quote."""
+    quote, principle = day.quote, day.principle
+    return daily_card(day.date, principle.name, principle.meaning, quote.text, quote.label)
 
 
-def daily_caption(lang: str, speech: Speech, day: date) -> Html:
+def daily_caption(lang: str, day: Reminder) -> Html:
     """The daily reminder's text as a caption: the /today message, or when that is longer than a
     caption may be, the principle, its meaning and the quote."""
-    full = render.today(lang, day, reminder(speech, day), quote_of_day(speech, day)).text
+    full = render.today(lang, day.date, day, day.quote).text
     if utf16_len(full) <= CAPTION_LIMIT - 100:  # markup counts less than it weighs: a margin
         return full
-    quote, principle = quote_of_day(speech, day), reminder(speech, day).principle
-    return text(lang, "card_today_caption", date=day.isoformat(), principle=principle.name,
+    quote, principle = day.quote, day.principle
+    return text(lang, "card_today_caption", date=day.date.isoformat(), principle=principle.name,
                 meaning=principle.meaning if lang == "zh" else principle.english, quote=quote.text,
                 label=quote.label)
 
@@ -129,8 +129,8 @@ async def send_quote_card(update: Update, context: BotContext, quote: Quote) -> 
 async def send_today_card(update: Update, context: BotContext, day: date) -> None:
     chat = update.effective_chat
     assert chat is not None
-    spec, _ = today_spec(context.speech, day)
-    await send_card(context.bot, chat.id, spec, daily_caption(lang_of(update), context.speech, day),
+    today = context.reminder(day)
+    await send_card(context.bot, chat.id, today_spec(today), daily_caption(lang_of(update), today),
                     context.bot_data.cards)
 
 
@@ -141,13 +141,13 @@ async def card(update: Update, context: BotContext) -> None:
         return
     speech = context.speech
     if not value:
-        await send_today_card(update, context, context.today())
+        await send_today_card(update, context, await chat_today(update, context))
         return
     try:
         node = speech.node(value) if speech.canonical_id(value) else None
     except UnknownNodeError:
         node = None
-    found = pick(speech, node_id=node.id, day=context.today()) if node else pick(
+    found = pick(speech, node_id=node.id, day=await chat_today(update, context)) if node else pick(
         speech, keyword=value)
     if found is None:
         await say(update, context, "quote_none", keyword=value)
@@ -164,9 +164,22 @@ async def press_card(update: Update, context: BotContext, kind: str, value: str)
     if kind == "q":
         await send_quote_card(update, context, candidates(speech)[int(value)])
         return
-    found = pick(speech, node_id=value, day=context.today())
+    found = pick(speech, node_id=value, day=await chat_today(update, context))
     if found is not None:
         await send_quote_card(update, context, found)
+
+
+async def press_sentence_card(update: Update, context: BotContext, node_id: str, index: int) -> None:
+    """Button under a search hit: the card of the very sentence the hit showed (answers the
+    press itself: a sentence that is not there is a button from another version of the speech)."""
+    query = update.callback_query
+    assert query is not None
+    found = sentence_quote(context.speech, node_id, index)
+    if found is None:
+        await query.answer(text(lang_of(update), "stale_button"))
+        return
+    await query.answer()
+    await send_quote_card(update, context, found)
 
 
 def valid(kind: str, value: str, speech: Speech) -> bool:

@@ -2,14 +2,32 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Sequence
 from datetime import date, timedelta
 from pathlib import Path
 
+import numpy as np
 import pytest
+from numpy.typing import NDArray
 from pydantic import ValidationError
 
 from content import Speech
-from content.shen import NAMES, SHEN_FILE, principle, principles, reminder
+from content.answer import Searcher
+from content.quotes import candidates
+from content.shen import (
+    FLOOR,
+    NAMES,
+    SHEN_FILE,
+    Ranking,
+    fitting,
+    passages_quotes,
+    principle,
+    principles,
+    rank,
+    reminder,
+)
+from tests.conftest import CACHE_DIR
 
 TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
 
@@ -25,12 +43,114 @@ def test_principles_are_complete_and_point_at_real_passages(speech: Speech) -> N
     assert principle("慎重") is None
 
 
-def test_principle_rotates_daily_and_quote_weekly(speech: Speech) -> None:
-    start = date(2026, 11, 23)  # a Monday
-    names = [reminder(speech, start + timedelta(days=i)).principle.name for i in range(8)]
+@pytest.fixture(scope="module")
+def ranking(speech: Speech, searcher: Searcher) -> Ranking:
+    """The ranking as the bot computes it: the real encoder, the shared cache."""
+    found = rank(speech, searcher.encoder, CACHE_DIR)
+    assert found is not None
+    return found
+
+
+def test_principle_rotates_daily_and_its_quote_on_each_occurrence(speech: Speech, ranking: Ranking) -> None:
+    start = date(2026, 11, 23)
+    names = [reminder(speech, start + timedelta(days=i), ranking).principle.name for i in range(8)]
     assert sorted(names[:4]) == sorted(NAMES) and names[:4] == names[4:]
-    weekly = {reminder(speech, start + timedelta(weeks=w)).quote for w in range(6)}
-    assert len(weekly) > 1
+    for offset in range(4):  # each principle: a different fitting quote on its next occurrence, all in turn
+        item = reminder(speech, start + timedelta(days=offset), ranking).principle
+        pool = fitting(speech, item, ranking)
+        shown = [reminder(speech, start + timedelta(days=offset + 4 * n), ranking).quote for n in range(len(pool))]
+        assert shown[0] != shown[1] and sorted(shown, key=pool.index) == list(pool), item.name
+
+
+def test_every_quote_of_a_year_fits_its_principle_and_is_verbatim(speech: Speech, ranking: Ranking) -> None:
+    """The issue's complaint: 慎初 with the "四个500强" investment drive, 慎独 with the property
+    market. Every reminder of a year quotes one of its principle's fitting quotes, none of them
+    from parts 二 and 三 (the county's development work) or from 4.2.4 (financial and property risks)."""
+    units = {text for _, text in speech.sentence_units()}
+    for offset in range(366):
+        result = reminder(speech, date(2026, 1, 1) + timedelta(days=offset), ranking)
+        quote = result.quote
+        assert quote in fitting(speech, result.principle, ranking)
+        assert quote.text in speech.node(quote.id).text and quote in candidates(speech)
+        assert all(s in units for s in _sentences(quote.text, units))  # whole sentences of the speech
+        assert quote.id.split(".")[0] not in ("2", "3") and quote.id != "4.2.4", (result.principle.name, quote)
+        assert "500强" not in quote.text and "房地产" not in quote.text
+
+
+def _sentences(text: str, units: set[str]) -> list[str]:
+    """``text`` as the sentence units it is made of (a quote is one or two whole sentences)."""
+    for cut in range(1, len(text)):
+        if text[:cut] in units and text[cut:] in units:
+            return [text[:cut], text[cut:]]
+    return [text]
+
+
+def test_fitting_quotes_are_the_principles_passages_then_close_ones(speech: Speech, ranking: Ranking) -> None:
+    pool = candidates(speech)
+    for item in principles():
+        fits = fitting(speech, item, ranking)
+        own = passages_quotes(speech, item)
+        scores = dict(zip(pool, ranking.scores[item.name], strict=True))
+        named = [q for q in fits if q in own]
+        assert fits[: len(named)] == tuple(named) and named, item.name  # its passages first
+        others = fits[len(named):]
+        assert all(scores[q] >= FLOOR for q in others), item.name
+        assert [scores[q] for q in named] == sorted((scores[q] for q in named), reverse=True)
+        assert [scores[q] for q in others] == sorted((scores[q] for q in others), reverse=True)
+        assert len(set(fits)) == len(fits)
+    assert "慎初、慎微、慎独、慎友" in fitting(speech, principles()[0], ranking)[0].text  # the preface's, for 慎初
+
+
+def test_without_an_encoder_the_principles_passages_in_order(speech: Speech) -> None:
+    for item in principles():
+        assert fitting(speech, item, None) == tuple(passages_quotes(speech, item))
+    assert rank(speech, None) is None
+
+
+class FakeEncoder:
+    """Deterministic unit vectors from the text's characters; counts its calls."""
+
+    def __init__(self, name: str = "fake:1", fail: bool = False) -> None:
+        self.name = name
+        self.fail = fail
+        self.calls = 0
+
+    def encode(self, texts: Sequence[str]) -> NDArray[np.float32]:
+        self.calls += 1
+        if self.fail:
+            raise RuntimeError("no model here")
+        rows = np.zeros((len(texts), 64), dtype=np.float32)
+        for number, text in enumerate(texts):
+            for char in text:
+                rows[number, ord(char) % 64] += 1
+        return rows / np.linalg.norm(rows, axis=1, keepdims=True)
+
+
+def _scores(speech: Speech, encoder: FakeEncoder, folder: Path) -> dict[str, tuple[float, ...]]:
+    found = rank(speech, encoder, folder)
+    assert found is not None
+    return found.scores
+
+
+def test_the_ranking_is_kept_on_disk_and_read_without_the_encoder(speech: Speech, tmp_path: Path) -> None:
+    first = FakeEncoder()
+    computed = _scores(speech, first, tmp_path)
+    assert first.calls == 2 and list(computed) == list(NAMES)  # the quotes, then every statement
+    (stored,) = tmp_path.glob("shen-*.json")
+    unloadable = FakeEncoder(fail=True)  # another process: the same name, a model that cannot run
+    assert _scores(speech, unloadable, tmp_path) == computed and unloadable.calls == 0
+    data = json.loads(stored.read_text("utf-8"))
+    data["scores"]["慎独"] = data["scores"]["慎独"][:-1]  # damaged: recomputed, never trusted
+    stored.write_text(json.dumps(data), encoding="utf-8")
+    again = FakeEncoder()
+    assert _scores(speech, again, tmp_path) == computed and again.calls == 2
+    _scores(speech, FakeEncoder(name="fake:2"), tmp_path)  # another encoder: another file
+    assert len(list(tmp_path.glob("shen-*.json"))) == 2
+
+
+def test_an_encoder_that_fails_leaves_the_rule_without_it(speech: Speech, tmp_path: Path) -> None:
+    assert rank(speech, FakeEncoder(name="fake:broken", fail=True), tmp_path) is None
+    assert not list(tmp_path.glob("shen-*.json"))
 
 
 @pytest.mark.parametrize("days", range(0, 120, 5))

@@ -15,9 +15,10 @@ import pytest
 from PIL import Image
 
 from content import Speech
+from content.answer import Searcher
 from content.normalize import fold
-from content.quotes import candidates, quote_of_day
-from content.shen import reminder
+from content.quotes import candidates
+from content.shen import Ranking, rank, reminder
 from handlers.cards import (
     MARGIN,
     NO_END,
@@ -28,11 +29,12 @@ from handlers.cards import (
     balanced_lines,
     break_lines,
     card_font,
-    daily_card,
     layout,
     quote_card,
     render,
 )
+from handlers.sharing import today_spec
+from tests.conftest import CACHE_DIR
 
 BOX = WIDTH - 2 * MARGIN
 
@@ -71,19 +73,19 @@ def test_short_quotes_are_set_large_and_long_ones_smaller_but_readable() -> None
     assert len(lines) * long_size * 1.55 <= 800
 
 
-def cards(speech: Speech) -> list[tuple[CardSpec, str]]:
+def cards(speech: Speech, ranking: Ranking | None) -> list[tuple[CardSpec, str]]:
     """Every quote candidate, and every daily card of a month (with the text each must show)."""
     made = [(quote_card(q.text, q.label), q.text) for q in candidates(speech)]
     for offset in range(31):
-        day = date(2026, 12, 1) + timedelta(days=offset)
-        quote, principle = quote_of_day(speech, day), reminder(speech, day).principle
-        made.append((daily_card(day, principle.name, principle.meaning, quote.text, quote.label), quote.text))
+        today = reminder(speech, date(2026, 12, 1) + timedelta(days=offset), ranking)
+        made.append((today_spec(today), today.quote.text))
     return made
 
 
 @pytest.fixture(scope="module")
-def rendered(speech: Speech) -> list[tuple[CardSpec, str, bytes]]:
-    return [(spec, text, render(spec)) for spec, text in cards(speech)]
+def rendered(speech: Speech, searcher: Searcher) -> list[tuple[CardSpec, str, bytes]]:
+    ranking = rank(speech, searcher.encoder, CACHE_DIR)  # the bot's, so these are the cards it sends
+    return [(spec, text, render(spec)) for spec, text in cards(speech, ranking)]
 
 
 def test_every_card_renders_at_4_to_5(rendered: list[tuple[CardSpec, str, bytes]]) -> None:

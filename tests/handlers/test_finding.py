@@ -6,7 +6,6 @@ from datetime import UTC, date, datetime
 
 from bot.fake.local import LocalBot
 from content.model import cite
-from content.quotes import quote_of_day
 from content.shen import reminder
 from handlers.catalog import text
 
@@ -100,7 +99,9 @@ async def test_today_matches_the_reminder_of_the_day(bot: LocalBot, speech) -> N
     bot.travel(datetime(2026, 11, 27, 15, 59, 59, tzinfo=UTC))  # 23:59:59 in Shanghai
     reply = await bot.private().send("/today")
     day = date(2026, 11, 27)
-    principle, quote = reminder(speech, day).principle, quote_of_day(speech, day)
+    assert bot.app is not None
+    expected = reminder(speech, day, bot.app.bot_data.ranking)  # the one rule, with the bot's ranking
+    principle, quote = expected.principle, expected.quote
     assert reply.messages[0].html == text("zh", "today", date="2026-11-27", principle=principle.name,
                                           meaning=principle.meaning, explanation=principle.explanation,
                                           quote=quote.text, label=quote.label)

@@ -10,7 +10,8 @@ from bot.fake.data import seed_chats
 from bot.fake.local import LocalBot
 from bot.push import Pusher
 from content import Speech
-from content.quotes import quote_of_day
+from content.shen import reminder
+from handlers.catalog import text
 
 
 async def test_card_sends_todays_card_once_uploaded_then_by_file_id(bot: LocalBot, speech: Speech) -> None:
@@ -18,7 +19,8 @@ async def test_card_sends_todays_card_once_uploaded_then_by_file_id(bot: LocalBo
     bot.travel(datetime(2026, 11, 27, 16, 0, 1, tzinfo=UTC))  # just after midnight in Shanghai: the 28th
     first = await chat.send("/card")
     photo = first.photos[0]
-    quote = quote_of_day(speech, date(2026, 11, 28))
+    assert bot.app is not None
+    quote = reminder(speech, date(2026, 11, 28), bot.app.bot_data.ranking).quote
     assert "今日一慎" in photo.text and quote.text in photo.text  # the caption carries the text
     assert bot.fake.uploads == 1 and bot.fake.files[photo.photo].startswith(b"\x89PNG")  # type: ignore[index]
     again = await bot.private(user_id=1002).send("/card")
@@ -79,3 +81,27 @@ async def test_inline_mode_offers_a_card_telegram_already_has(bot: LocalBot) -> 
     await chat.send("/card")
     after = await chat.inline("")
     assert after.answers[0]["results"][0]["type"] == "photo"
+
+
+async def test_the_card_under_a_search_hit_shows_that_hits_sentence(bot: LocalBot) -> None:
+    """🖼 under hit N draws hit N's own sentence (it drew some quote of the hit's section)."""
+    assert bot.app is not None and bot.app.bot_data.searcher is not None
+    chat = bot.private()
+    for query in ("纪律", "抓铁有痕", "领导干部能不能收礼"):
+        results = (await chat.send(f"/search {query}")).messages[0]
+        hits = bot.app.bot_data.searcher.answer(query, 5)
+        cards = [b for b in results.buttons if "图片" in b["text"]]
+        assert len(cards) == len(hits) >= 1, query
+        for hit, button in zip(hits, cards, strict=True):
+            assert hit.text in results.text
+            caption = (await chat.press_data(results, button["callback_data"])).photos[0].text
+            assert caption.split("\n出自 ")[0] == f"“{hit.text}”", (query, hit.id)
+
+
+async def test_old_and_stale_card_buttons_under_hits(bot: LocalBot) -> None:
+    chat = bot.private()
+    results = (await chat.send("/search 抓铁有痕")).messages[0]
+    old = await chat.press_data(results, "k|n|2.1")  # a hit button from before: a quote of its section
+    assert old.photos and "出自 二（一）" in old.photos[0].text
+    gone = await chat.press_data(results, "u|2.1|999")  # a sentence this speech does not have
+    assert not gone.photos and gone.answers[0].get("text") == text("zh", "stale_button")

@@ -14,7 +14,7 @@ from bot.fake.local import Chat, LocalBot, Reply
 from bot.fake.server import Sent
 from bot.push import Pusher
 from bot.storage.models import AnswerRow, BookmarkRow, MemberRow, QuizRow, ReadingRow
-from content import Speech
+from content import Speech, shen
 from content.plan import max_days, plan
 from content.quiz import topic_of
 from handlers import callbacks as cb
@@ -183,10 +183,10 @@ async def test_bookmarks_can_be_the_quote_of_the_day(bot: LocalBot, speech: Spee
         travel(bot, START + timedelta(days=offset))
         assert saved_text in (await chat.send("/today")).text
     await chat.send("/saved off")
-    from content.quotes import quote_of_day
-
     day = (START + timedelta(days=2)).astimezone(ZoneInfo("Asia/Shanghai")).date()
-    assert quote_of_day(speech, day).text in (await chat.send("/today")).text  # the speech's own rotation again
+    assert bot.app is not None
+    expected = shen.reminder(speech, day, bot.app.bot_data.ranking).quote  # the day's own reminder again
+    assert expected.text in (await chat.send("/today")).text
 
 
 def bookmark_buttons(message: Sent) -> dict[str, str]:
