@@ -14,6 +14,7 @@ import asyncio
 import logging
 import threading
 import time
+from collections.abc import Callable
 from typing import Any
 
 from telegram import BotCommand, BotCommandScopeAllGroupChats, BotCommandScopeAllPrivateChats
@@ -22,6 +23,7 @@ from telegram.ext import AIORateLimiter, Application, CommandHandler, Defaults, 
 
 from bot import metrics
 from bot.clock import Clock, system_clock
+from bot.fairness import FairUpdateProcessor
 from bot.ops import Ops
 from bot.push import Pusher, PushReport, schedule_push
 from bot.settings import Settings
@@ -32,7 +34,7 @@ from content.answer import Searcher
 from content.encoder import load_encoder
 from content.glosses import glosses_for
 from content.shen import Ranking, rank
-from content.summary import warm_up
+from content.summaries import Summaries
 from handlers import buttons, errors, finding, groups, inline, reading, sharing, stats, study, subscriptions
 from handlers.cards import card_font
 from handlers.catalog import MENU
@@ -116,6 +118,8 @@ class Services:
         self.speech = speech or load_speech(settings.speech_file)
         self.searcher = Searcher(self.speech, load_encoder(settings.encoder), settings.cache_dir,
                                  glosses_for(self.speech))
+        # Computed in a child process: jieba's ~110 MB dictionary never stays in the bot.
+        self.summaries = Summaries(self.speech, settings.cache_dir, isolate=True)
         self.store: Store | None = None
         self.pusher: Pusher | None = None
         self.ops = Ops(settings.push_interval_seconds if settings.push_enabled else None, clock)
@@ -140,7 +144,8 @@ class Services:
             .context_types(CONTEXT_TYPES)
             # No link-preview option: our texts carry no URLs (deep links live in buttons).
             .defaults(Defaults(parse_mode=ParseMode.HTML))
-            .concurrent_updates(settings.concurrent_updates)
+            # Fair: one chat's burst of searches cannot take every slot (see bot.fairness).
+            .concurrent_updates(FairUpdateProcessor(settings.concurrent_updates))
             .post_init(self.post_init)
             .post_shutdown(self.post_shutdown)
             .application_class(InstrumentedApplication)
@@ -150,6 +155,7 @@ class Services:
         app: App = builder.build()
         app.bot_data.speech = self.speech
         app.bot_data.searcher = self.searcher
+        app.bot_data.summaries = self.summaries
         app.bot_data.defaults = ChatDefaults(timezone=settings.timezone, push_time=settings.push_time)
         app.bot_data.owners = settings.admin_ids
         app.bot_data.clock = self.clock
@@ -179,12 +185,11 @@ class Services:
         if self.store is not None and settings.push_enabled:
             self.pusher = make_pusher(app.bot, self.store, self.speech, settings)
             schedule_push(app, self.pusher, settings.push_interval_seconds, self.after_pass)
-        # jieba (summaries) loads in ~1 s: do it in a daemon thread so neither start-up nor the
-        # first /summary waits for it (summaries take the same lock, so they never race it).
-        threading.Thread(target=warm_up, name="warm-jieba", daemon=True).start()
-        # Likewise the encoder (~1.5 s) and the embeddings (from the cache, or ~0.5 s to encode):
-        # a search that comes first waits on the searcher's lock, not on a second load.
-        threading.Thread(target=self.searcher.warm, name="warm-search", daemon=True).start()
+        # The summaries (from the cache, or ~3 s in a child process) and the encoder (~1.5 s) with
+        # the embeddings (from the cache, or ~2 s): in daemon threads, so start-up does not wait;
+        # a member who asks first waits on the service's lock, never for a second load.
+        threading.Thread(target=_warm, args=(self.summaries.warm,), name="warm-summaries", daemon=True).start()
+        threading.Thread(target=_warm, args=(self.searcher.warm,), name="warm-search", daemon=True).start()
 
     async def after_pass(self, report: PushReport) -> None:
         """After each push pass: count its outcomes, mark the push alive, prune one batch."""
@@ -202,6 +207,15 @@ class Services:
             self.ops.store = None
             await self.store.close()
             self.store = None
+
+
+def _warm(load: Callable[[], object]) -> None:
+    """Run a warm-up; a failure is logged (the first request will try again and answer)."""
+    try:
+        load()
+    except Exception:  # a warm-up must never take a thread down silently
+        log.warning("warm-up %s failed; the first request will retry", getattr(load, "__qualname__", load),
+                    exc_info=True)
 
 
 def build_application(settings: Settings, speech: Speech | None = None, token: str | None = None) -> App:

@@ -232,10 +232,12 @@ def cmd_summary(args: argparse.Namespace) -> int:
     """Print an extractive summary and keywords."""
     speech = _speech(args)
     node = _node(speech, args.id) if args.id else None
-    from content import summary
+    from content.model import cite
+    from content.summaries import Summaries
 
-    result = summary.summarize(speech, node, args.length)
-    return _emit(args, result.to_dict(), f"【{result.label}】\n{result.summary}\n关键词：{'、'.join(result.keywords)}")
+    result = Summaries(speech, _settings(args).cache_dir).get(node, args.length)  # cached, like the bot's
+    keywords = "、".join(result.keywords)
+    return _emit(args, result.to_dict(), f"{cite(result.label)}\n{result.summary}\n关键词：{keywords}")
 
 
 def cmd_reminder(args: argparse.Namespace) -> int:

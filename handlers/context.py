@@ -16,6 +16,7 @@ from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot
 
 from content import Speech
 from content.answer import Searcher
+from content.summaries import Summaries
 from content.shen import Ranking, Reminder, reminder
 from handlers.store import CardFiles, ChatStore, Insights, Study
 
@@ -34,6 +35,7 @@ class BotData:
     def __init__(self) -> None:
         self.speech: Speech | None = None
         self.searcher: Searcher | None = None  # the search service over ``speech`` (three tiers)
+        self.summaries: Summaries | None = None  # every summary of ``speech``, computed once
         self.defaults: ChatDefaults | None = None
         self.store: ChatStore | None = None
         self.insights: Insights | None = None
@@ -63,6 +65,12 @@ class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], B
         """The search service; ``answer`` blocks (it may encode the query): call it in a thread."""
         assert self.bot_data.searcher is not None, "bot.app sets the searcher before handlers run"
         return self.bot_data.searcher
+
+    @property
+    def summaries(self) -> Summaries:
+        """The summaries; ``get`` blocks until they are computed (at start): call it in a thread."""
+        assert self.bot_data.summaries is not None, "bot.app sets the summaries before handlers run"
+        return self.bot_data.summaries
 
     @property
     def defaults(self) -> ChatDefaults:

@@ -11,7 +11,6 @@ from telegram.ext import Application, CommandHandler, MessageHandler, filters
 from content import Speech, UnknownNodeError
 from content.quotes import choices, pick, sentence_index
 from content.shen import principle, principles
-from content.summary import summarize
 from handlers import groups, reading, render, sharing, study
 from handlers.catalog import text
 from handlers.common import argument, argument_too_long, chat_today, edit, in_group, lang_of, quote_number, say, send
@@ -143,8 +142,8 @@ async def summary(update: Update, context: BotContext) -> None:
     except UnknownNodeError:
         await say(update, context, "unknown_id", ref=ref[:40])
         return
-    # Off the event loop: the first summary may wait for jieba's dictionary (~1 s).
-    result = await asyncio.to_thread(summarize, context.speech, node, "short")
+    # Off the event loop: right after start the summaries may still be being computed (~3 s).
+    result = await asyncio.to_thread(context.summaries.get, node, "short")
     await send(update, context, [render.summary(lang_of(update), result)])
 
 

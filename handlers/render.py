@@ -245,10 +245,10 @@ def search_results(lang: str, query: str, hits: list[Hit], glosses: Glosses | No
             lines.append(text(lang, "search_exact" if hit.tier == "exact" else
                               "search_related" if hit.tier == "related" else "search_nearest"))
         heading = glosses.heading(hit.id) if glosses else None
-        label = hit.label or hit.id
+        label = cite(hit.label or hit.id)
         lines.append(text(lang, "search_hit", n=number, label=f"{label} · {heading}" if heading else label,
                           highlighted=Html(hit.highlight())))
-    rows = [[button(text(lang, "btn_read", label=shorten(hit.label or hit.id, 16)), cb.Send(hit.id)),
+    rows = [[button(text(lang, "btn_read", label=shorten(cite(hit.label or hit.id), 16)), cb.Send(hit.id)),
              button(text(lang, "btn_card"), _hit_card(hit, sentences[number] if number < len(sentences) else None)),
              save_button(lang, f"n:{hit.id}")]
             for number, hit in enumerate(hits)]
