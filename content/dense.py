@@ -17,12 +17,11 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
+from content.cachefile import write_atomically
 from content.model import Speech
 from content.sentences import split_sentences
 
@@ -135,15 +134,10 @@ def _load(path: Path, key: str, rows: int) -> NDArray[np.float32] | None:
 
 
 def _store(path: Path, key: str, matrix: NDArray[np.float32]) -> None:
-    """Write atomically (temporary file, then rename); a cache that cannot be written is only
-    a slower next start, so failures are logged, not raised."""
+    import io
+
     import numpy as np
 
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".dense-", suffix=".npz")
-        with os.fdopen(handle, "wb") as file:
-            np.savez(file, matrix=matrix, key=np.array(key), checksum=np.array(_checksum(matrix)))
-        os.replace(temporary, path)
-    except OSError as exc:
-        log.warning("cannot write the embedding cache in %s: %s", path.parent, exc)
+    buffer = io.BytesIO()
+    np.savez(buffer, matrix=matrix, key=np.array(key), checksum=np.array(_checksum(matrix)))
+    write_atomically(path, buffer.getvalue())

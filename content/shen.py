@@ -19,10 +19,8 @@ import hashlib
 import json
 import logging
 import math
-import os
 import re
 import statistics
-import tempfile
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
@@ -33,6 +31,7 @@ from typing import TYPE_CHECKING
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, field_validator, model_validator
 
+from content.cachefile import write_atomically
 from content.model import Speech, attribution
 from content.quotes import Quote, candidates
 
@@ -257,12 +256,4 @@ def _load_scores(path: Path, key: str, count: int) -> dict[str, tuple[float, ...
 
 
 def _store_scores(path: Path, key: str, scores: dict[str, tuple[float, ...]]) -> None:
-    """Atomic; a cache that cannot be written only costs the next process the encoder."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".shen-", suffix=".json")
-        with os.fdopen(handle, "w", encoding="utf-8") as file:
-            json.dump({"key": key, "scores": scores}, file)
-        os.replace(temporary, path)
-    except OSError as exc:
-        log.warning("cannot write the 慎 ranking cache in %s: %s", path.parent, exc)
+    write_atomically(path, json.dumps({"key": key, "scores": scores}).encode())

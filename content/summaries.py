@@ -14,8 +14,6 @@ import hashlib
 import json
 import logging
 import multiprocessing
-import os
-import tempfile
 import threading
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -24,6 +22,7 @@ from typing import Any
 from pydantic import TypeAdapter, ValidationError
 
 from content import summary as summariser
+from content.cachefile import write_atomically
 from content.model import Node, Speech
 from content.summary import Length, Summary
 
@@ -109,15 +108,6 @@ class Summaries:
         return found
 
     def _store(self, found: dict[str, Summary]) -> None:
-        """Atomically; a cache that cannot be written only costs the next start time."""
-        path = self._path
-        if path is None:
-            return
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".summaries-", suffix=".json")
-            with os.fdopen(handle, "w", encoding="utf-8") as file:
-                json.dump({key: value.model_dump() for key, value in found.items()}, file, ensure_ascii=False)
-            os.replace(temporary, path)
-        except OSError as exc:
-            log.warning("cannot write the summary cache in %s: %s", path.parent, exc)
+        if self._path is not None:
+            data = {key: value.model_dump() for key, value in found.items()}
+            write_atomically(self._path, json.dumps(data, ensure_ascii=False).encode())
