@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import itertools
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
@@ -134,6 +135,17 @@ def passage_on(passages: tuple[Passage, ...], start: date, today: date) -> Passa
     """The passage of local day ``today`` (day 1 is ``start``), or None before or after the plan."""
     number = (today - start).days
     return passages[number] if 0 <= number < len(passages) else None
+
+
+def streak(days: Iterable[date], today: date) -> int:
+    """How many consecutive local days a member read, ending ``today`` or (not yet read today)
+    yesterday: a day not read yet does not break a streak before it is over."""
+    marked = set(days)
+    last = today if today in marked else today - timedelta(days=1)
+    count = 0
+    while last - timedelta(days=count) in marked:
+        count += 1
+    return count
 
 
 def reminder_passage(passages: tuple[Passage, ...], start: date, today: date) -> Passage | None:

@@ -8,8 +8,9 @@ DST: a time that does not exist on a day (spring forward) falls after the gap (0
 from __future__ import annotations
 
 import unicodedata
-from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from functools import cache
+from zoneinfo import ZoneInfo, available_timezones
 
 
 def parse_time(value: str) -> time | None:
@@ -59,6 +60,13 @@ def local_date(instant: datetime, zone: str) -> date:
     return instant.astimezone(ZoneInfo(zone)).date()
 
 
+def iso_week(moment: datetime, zone: tzinfo) -> str:
+    """``2026-W48``: the ISO week of ``moment`` in ``zone``, as /rank counts a chat's answers
+    (its own week: Monday starts at midnight in the chat's zone, not in UTC)."""
+    year, week, _ = moment.astimezone(zone).isocalendar()
+    return f"{year}-W{week:02d}"
+
+
 # What people type for a zone that the IANA database names after another city (Beijing time is
 # Asia/Shanghai) or in another script: Chinese city names, and English names IANA lacks. Keys are
 # lower-case with spaces as underscores (as ``zone_alias`` normalises what was typed). Xinjiang
@@ -90,3 +98,25 @@ def zone_alias(typed: str) -> str | None:
     key = "_".join(unicodedata.normalize("NFKC", typed).split()).lower()
     bare = key.removesuffix("时间").removesuffix("市")
     return ZONE_ALIASES.get(key) or ZONE_ALIASES.get(bare)
+
+
+@cache
+def _zones() -> dict[str, str]:
+    """Lower-cased IANA name (and city alone, when unique) → canonical name."""
+    names = sorted(available_timezones())
+    lookup = {name.lower(): name for name in names}
+    cities: dict[str, list[str]] = {}
+    for name in names:
+        cities.setdefault(name.rsplit("/", 1)[-1].lower(), []).append(name)
+    for city, matches in cities.items():
+        if len(matches) == 1:
+            lookup.setdefault(city, matches[0])
+    return lookup
+
+
+def resolve_zone(value: str) -> str | None:
+    """An IANA zone for what the user typed (Asia/Shanghai, asia/shanghai, Shanghai), or for a
+    city the database names otherwise (北京, Beijing, 柏林: ``ZONE_ALIASES``), or None."""
+    if not value.strip():
+        return None
+    return _zones().get("_".join(value.strip().split()).lower()) or zone_alias(value)

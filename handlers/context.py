@@ -16,9 +16,13 @@ from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot
 
 from content import Speech
 from content.answer import Searcher
-from content.summaries import Summaries
 from content.shen import Ranking, Reminder, reminder
+from content.summaries import Summaries
+from handlers.caches import BoundedCache
 from handlers.store import CardFiles, ChatStore, Insights, Study
+
+ADMIN_TTL = 60.0  # seconds a group member's admin status is trusted before asking Telegram again
+ADMIN_CACHE_SIZE = 10_000  # (chat, user) pairs remembered at most
 
 
 @dataclass(frozen=True)
@@ -45,7 +49,8 @@ class BotData:
         self.clock: Callable[[], datetime] | None = None  # the bot's one clock (aware UTC), the store's too
         self.owners: frozenset[int] = frozenset()  # Telegram user ids allowed to see /stats
         self.greeted: set[int] = set()  # groups introduced to since their last addition
-        self.admin_cache: dict[tuple[int, int], tuple[float, bool]] = {}  # (chat, user) → (expiry, admin)
+        # (chat, user) → is an admin: bounded, and each answer trusted for ADMIN_TTL seconds.
+        self.admin_cache: BoundedCache[tuple[int, int], bool] = BoundedCache(ADMIN_CACHE_SIZE, ADMIN_TTL)
 
 
 class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotData]):

@@ -30,6 +30,7 @@ from content.shen import Principle as PrincipleModel
 from content.shen import Reminder, principles
 from content.summary import Summary
 from handlers import callbacks as cb
+from handlers.caches import BoundedCache
 from handlers.catalog import Html, text
 from handlers.store import Standing, StatsReport
 
@@ -117,19 +118,20 @@ def _node_button_label(node: Node) -> str:
 # --- reading -----------------------------------------------------------------------------
 
 
-_SCREENS: dict[tuple[int, str, str, str, int], Screen] = {}
-_SCREENS_MAX = 4096
+# Keyed by id(speech) (hashing a Speech walks its whole tree); each entry keeps its speech, so
+# that id cannot be reused by another speech while the entry lives, and is checked on a hit.
+_SCREENS: BoundedCache[tuple[int, str, str, str, int], tuple[Speech, Screen]] = BoundedCache(4096)
 
 
 def _cached(kind: str, speech: Speech, lang: str, node_id: str, page: int, build: Callable[[], Screen]) -> Screen:
-    """Outline and reader screens depend only on their arguments: build each once.
+    """Outline and reader screens depend only on their arguments: build each once (LRU).
     (Callers must not mutate the returned screen.)"""
     key = (id(speech), kind, lang, node_id, page)
-    screen = _SCREENS.get(key)
-    if screen is None:
-        if len(_SCREENS) >= _SCREENS_MAX:
-            _SCREENS.clear()
-        screen = _SCREENS[key] = build()
+    hit = _SCREENS.get(key)
+    if hit is not None and hit[0] is speech:
+        return hit[1]
+    screen = build()
+    _SCREENS.put(key, (speech, screen))
     return screen
 
 

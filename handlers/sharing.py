@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-from collections import OrderedDict
+import weakref
 from datetime import date
 
 from telegram import InputFile, Message, Update
@@ -23,6 +23,7 @@ from content import Speech, UnknownNodeError
 from content.quotes import Quote, candidates, pick, sentence_quote
 from content.shen import Reminder
 from handlers import render
+from handlers.caches import BoundedCache
 from handlers.cards import CardSpec, daily_card, quote_card
 from handlers.cards import render as draw
 from handlers.catalog import Html, text
@@ -33,9 +34,10 @@ from handlers.store import CardFiles
 
 STYLE = "v2"  # bump when the design changes: every card is then drawn and uploaded anew (v2: 出自 …)
 CAPTION_LIMIT = 1024
-_PNGS: OrderedDict[str, bytes] = OrderedDict()
-_PNG_CACHE = 128
-_LOCKS: dict[str, asyncio.Lock] = {}
+_PNGS: BoundedCache[str, bytes] = BoundedCache(128)  # ~120 KB each
+# One lock per card being uploaded, alive only while someone holds or waits for it: the map
+# never holds more entries than uploads in flight.
+_LOCKS: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
 
 
 def card_key(spec: CardSpec) -> str:
@@ -47,12 +49,10 @@ def card_key(spec: CardSpec) -> str:
 def png(spec: CardSpec) -> bytes:
     """The card's PNG, drawn once per process (LRU)."""
     key = card_key(spec)
-    if key in _PNGS:
-        _PNGS.move_to_end(key)
-        return _PNGS[key]
-    drawn = _PNGS[key] = draw(spec)
-    if len(_PNGS) > _PNG_CACHE:
-        _PNGS.popitem(last=False)
+    drawn = _PNGS.get(key)
+    if drawn is None:
+        drawn = draw(spec)
+        _PNGS.put(key, drawn)
     return drawn
 
 

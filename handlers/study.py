@@ -13,7 +13,7 @@ Decisions where the issue was silent:
 
 from __future__ import annotations
 
-from datetime import date, timedelta, tzinfo
+from datetime import date, tzinfo
 from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Poll, Update
@@ -21,9 +21,10 @@ from telegram.error import BadRequest
 from telegram.ext import Application, CommandHandler, ExtBot, PollAnswerHandler, filters
 
 from content import Node, Speech
-from content.plan import DEFAULT_DAYS, MIN_DAYS, day_number, max_days, pace, passage_on, plan, running
+from content.plan import DEFAULT_DAYS, MIN_DAYS, day_number, max_days, pace, passage_on, plan, running, streak
 from content.quiz import question_for, repeat_window_start
 from content.quotes import Quote, candidates
+from content.timerules import iso_week
 from handlers import callbacks as cb
 from handlers import render
 from handlers.catalog import Html, text
@@ -35,16 +36,6 @@ from handlers.subscriptions import ensure_subscribed, guard, next_text
 
 ONLY_NEW = filters.UpdateType.MESSAGE
 FORGET_PAYLOAD = "forget"  # t.me/<bot>?start=forget: /forget's confirmation, in private
-
-
-def streak(days: list[date], today: date) -> int:
-    """Consecutive days ending today or yesterday."""
-    marked = set(days)
-    start = today if today in marked else today - timedelta(days=1)
-    count = 0
-    while start - timedelta(days=count) in marked:
-        count += 1
-    return count
 
 
 async def _local_today(update: Update, context: BotContext) -> date:
@@ -248,8 +239,7 @@ async def ranking(update: Update, context: BotContext) -> None:
     if study is None or chat is None:
         await say(update, context, "quiz_unavailable")
         return
-    year, week, _ = context.now().astimezone(await chat_zone(update, context)).isocalendar()
-    label = f"{year}-W{week:02d}"
+    label = iso_week(context.now(), await chat_zone(update, context))
     await send(update, context, [render.rank(lang_of(update), label, await study.rank(chat.id, label))])
 
 

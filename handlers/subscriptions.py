@@ -2,21 +2,19 @@
 group -1 bookkeeping for group → supergroup migration.
 
 In groups only administrators may change anything (checked with getChatMember and cached for
-``ADMIN_TTL`` seconds); a message sent by an anonymous administrator (``sender_chat`` is the
+``handlers.context.ADMIN_TTL`` seconds); a message sent by an anonymous administrator (``sender_chat`` is the
 group itself) counts as an administrator's.
 """
 
 from __future__ import annotations
 
-import time as clock
 from datetime import datetime, timedelta
-from functools import cache
-from zoneinfo import ZoneInfo, available_timezones
+from zoneinfo import ZoneInfo
 
 from telegram import ChatMember, InlineKeyboardButton, Update
 from telegram.ext import Application, CommandHandler, MessageHandler, filters
 
-from content.timerules import format_time, parse_time, zone_alias
+from content.timerules import format_time, parse_time, resolve_zone
 from handlers import callbacks as cb
 from handlers.catalog import text
 from handlers.common import argument, edit, in_group, lang_of, say, send
@@ -25,32 +23,9 @@ from handlers.render import Screen, button
 from handlers.store import ChatRecord
 
 ONLY_NEW = filters.UpdateType.MESSAGE
-ADMIN_TTL = 60.0
 COMMON_ZONES = ("Asia/Shanghai", "Asia/Hong_Kong", "Asia/Taipei", "Asia/Singapore", "Asia/Tokyo",
                 "Europe/London", "Europe/Berlin", "America/New_York", "America/Los_Angeles", "Australia/Sydney")
 COMMON_TIMES = ("06:30", "07:00", "07:30", "08:00", "09:00", "12:00", "18:00", "21:00")
-
-
-@cache
-def _zones() -> dict[str, str]:
-    """Lower-cased IANA name (and city alone, when unique) → canonical name."""
-    names = sorted(available_timezones())
-    lookup = {name.lower(): name for name in names}
-    cities: dict[str, list[str]] = {}
-    for name in names:
-        cities.setdefault(name.rsplit("/", 1)[-1].lower(), []).append(name)
-    for city, matches in cities.items():
-        if len(matches) == 1:
-            lookup.setdefault(city, matches[0])
-    return lookup
-
-
-def resolve_zone(value: str) -> str | None:
-    """An IANA zone for what the user typed (Asia/Shanghai, asia/shanghai, Shanghai), or for a
-    city the database names otherwise (北京, Beijing, 柏林: ``content.timerules.ZONE_ALIASES``), or None."""
-    if not value.strip():
-        return None
-    return _zones().get("_".join(value.strip().split()).lower()) or zone_alias(value)
 
 
 async def is_admin(update: Update, context: BotContext) -> bool:
@@ -62,14 +37,13 @@ async def is_admin(update: Update, context: BotContext) -> bool:
         return True
     if user is None:
         return False
-    cache_ = context.bot_data.admin_cache
     key = (chat.id, user.id)
-    hit = cache_.get(key)
-    if hit and hit[0] > clock.monotonic():
-        return bool(hit[1])
+    known = context.bot_data.admin_cache.get(key)
+    if known is not None:
+        return known
     member = await context.bot.get_chat_member(chat.id, user.id)
     admin = member.status in (ChatMember.ADMINISTRATOR, ChatMember.OWNER)
-    cache_[key] = (clock.monotonic() + ADMIN_TTL, admin)
+    context.bot_data.admin_cache.put(key, admin)
     return admin
 
 

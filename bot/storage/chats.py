@@ -14,6 +14,7 @@ from bot.storage.deliveries import FINAL
 from bot.storage.engine import Database
 from bot.storage.models import CardFileRow, ChatRow, DeliveryRow
 from content.timerules import due_on, local_date, next_due
+from handlers.caches import BoundedCache
 from handlers.store import ChatRecord
 
 
@@ -133,29 +134,31 @@ class ChatRepository:
 
 class CardFileRepository:
     """Implements ``handlers.store.CardFiles``: Telegram's file_id per card key, read through
-    a per-process cache (a push of one card to 10,000 chats asks the database once)."""
+    a per-process cache (a push of one card to 10,000 chats asks the database once), bounded:
+    a new daily card every day must not grow it for ever."""
 
-    def __init__(self, db: Database, clock: Clock) -> None:
+    def __init__(self, db: Database, clock: Clock, cache_size: int = 1024) -> None:
         self.db = db
         self.clock = clock
-        self._known: dict[str, str] = {}
+        self._known: BoundedCache[str, str] = BoundedCache(cache_size)
 
     async def file_id(self, key: str) -> str | None:
-        if key in self._known:
-            return self._known[key]
+        known = self._known.get(key)
+        if known is not None:
+            return known
         async with self.db.sessions() as session:
             row = await session.get(CardFileRow, key)
         if row is not None:
-            self._known[key] = row.file_id
+            self._known.put(key, row.file_id)
         return row.file_id if row else None
 
     async def remember(self, key: str, file_id: str) -> None:
-        self._known[key] = file_id
+        self._known.put(key, file_id)
         insert = self.db.insert(CardFileRow).values(key=key, file_id=file_id, created_at=self.clock())
         async with self.db.sessions.begin() as session:
             await session.execute(insert.on_conflict_do_update(index_elements=["key"], set_={"file_id": file_id}))
 
     async def forget(self, key: str) -> None:
-        self._known.pop(key, None)
+        self._known.pop(key)
         async with self.db.sessions.begin() as session:
             await session.execute(delete(CardFileRow).where(CardFileRow.key == key))

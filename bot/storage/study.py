@@ -10,13 +10,8 @@ from sqlalchemy import case, delete, func, select
 from bot.clock import Clock
 from bot.storage.engine import Database
 from bot.storage.models import AnswerRow, BookmarkRow, ChatRow, DeliveryRow, MemberRow, PlanRow, QuizRow, ReadingRow
+from content.timerules import iso_week
 from handlers.store import PlanRecord, Standing
-
-
-def iso_week(moment: datetime, zone: str) -> str:
-    """``2026-W48``: the ISO week of ``moment`` in ``zone``."""
-    year, week, _ = moment.astimezone(ZoneInfo(zone)).isocalendar()
-    return f"{year}-W{week:02d}"
 
 
 class StudyRepository:
@@ -99,7 +94,7 @@ class StudyRepository:
             right = options == (quiz.correct,)
             insert = self.db.insert(AnswerRow).values(
                 poll_id=poll_id, user_id=user_id, chat_id=quiz.chat_id, name=name[:64], correct=right,
-                week=iso_week(now, chat.timezone if chat else self.timezone), answered_at=now)
+                week=iso_week(now, ZoneInfo(chat.timezone if chat else self.timezone)), answered_at=now)
             await session.execute(insert.on_conflict_do_nothing())
             return right
 

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from bot.fake.data import deliveries
 from bot.fake.local import TravelClock
 from bot.storage import LEASE, RETRY_DELAY, Store
+from bot.storage.chats import CardFileRepository
 from bot.storage.models import CardFileRow, PlanRow, QuizRow, SearchMissRow
 from content.timerules import due_on, next_due
 
@@ -124,3 +125,13 @@ async def test_time_travel_over_days_and_dst(store: Store, clock: TravelClock) -
             # the very first may be a catch-up of a time that passed before the simulation began.
             late = instant - due_on(day, at, zone)
             assert timedelta(0) <= late < (store.chats.catch_up if i == 0 else timedelta(minutes=20)), (chat_id, day)
+
+
+async def test_card_file_ids_are_cached_within_a_bound(store: Store) -> None:
+    """A new daily card every day must not grow the per-process cache for ever: the least
+    recently used file_ids leave it, and are read from the database again when asked for."""
+    cards = CardFileRepository(store.db, store.clock, cache_size=3)
+    for n in range(5):
+        await cards.remember(f"card-{n}", f"file-{n}")
+    assert len(cards._known) == 3
+    assert await cards.file_id("card-0") == "file-0" and len(cards._known) == 3

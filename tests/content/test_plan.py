@@ -9,7 +9,18 @@ import pytest
 
 from content import Speech
 from content.parser import parse_text
-from content.plan import MAX_DAYS, MIN_DAYS, day_number, max_days, pace, passage_on, plan, reminder_passage, running
+from content.plan import (
+    MAX_DAYS,
+    MIN_DAYS,
+    day_number,
+    max_days,
+    pace,
+    passage_on,
+    plan,
+    reminder_passage,
+    running,
+    streak,
+)
 
 
 def _bare(text: str) -> str:
@@ -51,3 +62,12 @@ def test_the_reminder_never_carries_day_one(speech: Speech) -> None:
     assert passage_on(passages, start, start) == passages[0]
     assert running(10, start, start + timedelta(days=9)) and not running(10, start, start + timedelta(days=10))
     assert [day_number(10, start, start + timedelta(days=n)) for n in (-3, 0, 4, 30)] == [1, 1, 5, 10]
+
+
+def test_streaks_count_consecutive_days_ending_today_or_yesterday() -> None:
+    day = date(2026, 12, 7)
+    assert streak([day - timedelta(days=n) for n in range(5)], day) == 5
+    assert streak([day - timedelta(days=n) for n in range(1, 4)], day) == 3  # yesterday still counts
+    assert streak([day - timedelta(days=2)], day) == 0  # a missed day breaks it
+    assert streak([day, day - timedelta(days=2), day - timedelta(days=3)], day) == 1
+    assert streak([], day) == 0 and streak({day, day}, day) == 1  # any iterable, duplicates once

@@ -3,11 +3,20 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import available_timezones
+from zoneinfo import ZoneInfo, available_timezones
 
 import pytest
 
-from content.timerules import ZONE_ALIASES, due_on, format_time, next_due, parse_time, zone_alias
+from content.timerules import (
+    ZONE_ALIASES,
+    due_on,
+    format_time,
+    iso_week,
+    next_due,
+    parse_time,
+    resolve_zone,
+    zone_alias,
+)
 
 
 @pytest.mark.parametrize(("typed", "expected"), [("08:00", time(8)), ("7:30", time(7, 30)), ("０７：３０", time(7, 30)),
@@ -56,3 +65,19 @@ def test_zone_aliases_name_real_zones() -> None:
 ])
 def test_zone_alias(typed: str, zone: str | None) -> None:
     assert zone_alias(typed) == zone  # Berlin is IANA's own city name: resolve_zone finds it there
+
+
+@pytest.mark.parametrize(("typed", "zone"), [
+    ("Asia/Shanghai", "Asia/Shanghai"), ("asia/shanghai", "Asia/Shanghai"), ("Shanghai", "Asia/Shanghai"),
+    ("new york", "America/New_York"), (" Berlin ", "Europe/Berlin"), ("北京", "Asia/Shanghai"),
+    ("Beijing", "Asia/Shanghai"), ("Mars/Phobos", None), ("", None), ("   ", None),
+])
+def test_resolve_zone(typed: str, zone: str | None) -> None:
+    assert resolve_zone(typed) == zone
+
+
+def test_iso_week_is_the_chats_own_week() -> None:
+    sunday_night = datetime(2026, 12, 6, 17, 30, tzinfo=UTC)  # Monday 01:30 in Shanghai, Sunday in Berlin
+    assert iso_week(sunday_night, ZoneInfo("Asia/Shanghai")) == "2026-W50"
+    assert iso_week(sunday_night, ZoneInfo("Europe/Berlin")) == "2026-W49"
+    assert iso_week(datetime(2027, 1, 1, tzinfo=UTC), ZoneInfo("Asia/Shanghai")) == "2026-W53"

@@ -21,7 +21,6 @@ from handlers import callbacks as cb
 from handlers.catalog import text
 from handlers.render import plan_labels
 from handlers.store import PlanRecord
-from handlers.study import streak
 
 START = datetime(2026, 12, 7, 2, 0, tzinfo=UTC)  # a Monday, 10:00 in Shanghai
 
@@ -54,14 +53,6 @@ async def test_a_plan_over_its_whole_length(bot: LocalBot, speech: Speech) -> No
     mine = (await bot.private(3002).send("/progress")).text
     total = len({u for p in plan(speech) for u in p.ids})
     assert f"已读章节：{total}/{total}" in mine and "连续学习：10 天" in mine
-
-
-def test_streaks_count_consecutive_days_ending_today_or_yesterday() -> None:
-    day = START.date()
-    assert streak([day - timedelta(days=n) for n in range(5)], day) == 5
-    assert streak([day - timedelta(days=n) for n in range(1, 4)], day) == 3  # yesterday still counts
-    assert streak([day - timedelta(days=2)], day) == 0  # a missed day breaks it
-    assert streak([day, day - timedelta(days=2), day - timedelta(days=3)], day) == 1
 
 
 async def test_a_day_is_the_chats_local_day(bot: LocalBot) -> None:
