@@ -173,3 +173,20 @@ class Study(Protocol):
         """Delete everything stored about the member (answers, readings, bookmarks, settings) and
         their private chat's reminder, plan, quiz polls and delivery log; how many rows went."""
         ...
+
+
+@dataclass(frozen=True)
+class Position:
+    """Where a member stopped reading a text: the node of the block at the top of the screen and
+    that block's first character in the whole text (``handlers.webapp.document``)."""
+
+    node_id: str
+    char_at: int
+
+
+class Positions(Protocol):
+    """The reader's (Mini App) place in each text, per member; ``/forget`` deletes it too."""
+
+    async def position(self, user_id: int, text_id: str) -> Position | None: ...
+
+    async def set_position(self, user_id: int, text_id: str, position: Position) -> None: ...

@@ -16,6 +16,7 @@ from bot.storage.models import (
     DeliveryRow,
     MemberRow,
     PlanRow,
+    PositionRow,
     QuizRow,
     ReadingRow,
     SearchMissRow,
@@ -45,7 +46,7 @@ async def deliveries(store: Store, chat_id: int | None = None) -> list[DeliveryR
 async def reset(store: Store) -> None:
     """Delete every row of every table."""
     async with store.db.sessions.begin() as session:
-        for table in (AnswerRow, QuizRow, ReadingRow, PlanRow, BookmarkRow, MemberRow, CardFileRow):
+        for table in (AnswerRow, QuizRow, ReadingRow, PlanRow, BookmarkRow, MemberRow, CardFileRow, PositionRow):
             await session.execute(table.__table__.delete())
         await session.execute(SearchMissRow.__table__.delete())
         await session.execute(DeliveryRow.__table__.delete())

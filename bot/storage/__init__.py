@@ -16,6 +16,7 @@ from bot.storage.chats import CardFileRepository, ChatRepository
 from bot.storage.deliveries import LEASE, MAX_ATTEMPTS, RETRY_DELAY, DeliveryQueue, Due, Outcome
 from bot.storage.engine import Database
 from bot.storage.insights import InsightRepository
+from bot.storage.reader import PositionRepository
 from bot.storage.study import StudyRepository
 
 __all__ = [
@@ -43,6 +44,7 @@ class Store:
     insights: InsightRepository
     cards: CardFileRepository
     study: StudyRepository
+    positions: PositionRepository  # the reader's (Mini App) place in each text
     clock: Clock = system_clock
 
     @classmethod
@@ -52,7 +54,8 @@ class Store:
         catch_up = timedelta(hours=settings.catch_up_hours)
         return cls(db, ChatRepository(db, settings.timezone, settings.push_time, catch_up, clock),
                    DeliveryQueue(db, catch_up), InsightRepository(db, timedelta(days=settings.retention_days), clock),
-                   CardFileRepository(db, clock), StudyRepository(db, settings.timezone, clock), clock)
+                   CardFileRepository(db, clock), StudyRepository(db, settings.timezone, clock),
+                   PositionRepository(db, clock), clock)
 
     async def close(self) -> None:
         await self.db.close()

@@ -176,3 +176,16 @@ class MemberRow(Base):
 
     user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     saved_as_daily: Mapped[bool] = mapped_column(Boolean, server_default=false())
+
+
+class PositionRow(Base):
+    """Where a member stopped reading a text in the reader (Mini App): the block's node and its
+    offset in the text, so opening the reader again returns there."""
+
+    __tablename__ = "reader_positions"
+
+    user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    text_id: Mapped[str] = mapped_column(String(40), primary_key=True)  # "default": the one speech, for now
+    node_id: Mapped[str] = mapped_column(String(40))
+    char_at: Mapped[int] = mapped_column(Integer)  # the block's first character in the whole text
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())

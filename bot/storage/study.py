@@ -9,7 +9,17 @@ from sqlalchemy import case, delete, func, select
 
 from bot.clock import Clock
 from bot.storage.engine import Database
-from bot.storage.models import AnswerRow, BookmarkRow, ChatRow, DeliveryRow, MemberRow, PlanRow, QuizRow, ReadingRow
+from bot.storage.models import (
+    AnswerRow,
+    BookmarkRow,
+    ChatRow,
+    DeliveryRow,
+    MemberRow,
+    PlanRow,
+    PositionRow,
+    QuizRow,
+    ReadingRow,
+)
 from content.timerules import iso_week
 from handlers.store import PlanRecord, Standing
 
@@ -141,11 +151,12 @@ class StudyRepository:
                                                                set_={"saved_as_daily": on}))
 
     async def forget(self, user_id: int) -> int:
-        """The member's rows everywhere, and their private chat's (its id is the user's): its
-        settings and subscription, plan, quiz polls and delivery log. Groups' own rows stay."""
+        """The member's rows everywhere (the reader's places too), and their private chat's (its id
+        is the user's): its settings and subscription, plan, quiz polls and delivery log. Groups'
+        own rows stay."""
         gone = 0
         async with self.db.sessions.begin() as session:
-            for table in (AnswerRow, ReadingRow, BookmarkRow, MemberRow):
+            for table in (AnswerRow, ReadingRow, BookmarkRow, MemberRow, PositionRow):
                 gone += (await session.execute(delete(table).where(table.user_id == user_id))).rowcount or 0
             for chat_table in (ChatRow, PlanRow, QuizRow, DeliveryRow):
                 statement = delete(chat_table).where(chat_table.chat_id == user_id)

@@ -135,3 +135,18 @@ async def test_card_file_ids_are_cached_within_a_bound(store: Store) -> None:
         await cards.remember(f"card-{n}", f"file-{n}")
     assert len(cards._known) == 3
     assert await cards.file_id("card-0") == "file-0" and len(cards._known) == 3
+
+
+async def test_reader_positions_are_per_member_and_text_and_forget_deletes_them(store: Store) -> None:
+    from handlers.store import Position
+
+    assert await store.positions.position(51, "default") is None
+    await store.positions.set_position(51, "default", Position("4.2", 9000))
+    await store.positions.set_position(51, "default", Position("4.2.3", 9400))  # overwritten, not added
+    await store.positions.set_position(51, "other", Position("1", 10))
+    await store.positions.set_position(52, "default", Position("closing", 15000))
+    assert await store.positions.position(51, "default") == Position("4.2.3", 9400)
+    assert await store.positions.position(51, "other") == Position("1", 10)
+    assert await store.study.forget(51) == 2
+    assert await store.positions.position(51, "default") is None
+    assert await store.positions.position(52, "default") == Position("closing", 15000)
