@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 import os
 import socket
 from collections.abc import Awaitable, Callable
@@ -27,7 +28,7 @@ from telegram import Bot
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.ext import Application, ContextTypes
 
-from bot.storage import Due, Outcome, Store
+from bot.storage import Due, Outcome, Store, deliveries
 from bot.transport import UnknownOutcome
 from content import Speech
 from content.plan import Passage, plan, reminder_passage
@@ -41,6 +42,8 @@ log = logging.getLogger(__name__)
 SEND_ATTEMPTS = 4
 BACKOFF_SECONDS = 0.5  # network errors: wait 0.5, 1, 2 s between the attempts of one send
 MAX_RETRY_AFTER = 120.0
+WRITE_RETRY_WAITS = (0.2, 1.0, 3.0)  # a group commit that failed is written again after these waits
+LEASE_MARGIN = 0.2  # no send starts in the last fifth of a claim's lease (60 s of 5 min): one in flight ends first
 
 
 def worker_name() -> str:
@@ -82,11 +85,22 @@ class PushReport:
 class GroupCommit:
     """Outcomes are written by one flusher, many per transaction; ``record`` returns once its
     outcome is durable. Callers hold their concurrency slot until then, so at any moment at
-    most ``concurrency`` sends are unrecorded: the bound on what a crash can repeat."""
+    most ``concurrency`` sends are unrecorded: the bound on what a crash can repeat.
 
-    def __init__(self, store: Store, now: datetime) -> None:
+    A write that fails (PostgreSQL under load: a deadlock, a dropped connection) is retried,
+    then outcome by outcome: an outcome left unwritten leaves its reminder claimed, and the
+    pass after the lease would send it again though Telegram has it.
+
+    ``deadline`` (event-loop time) is when this batch's claims stop being safe to send: the
+    lease minus a margin for a request in flight (see ``Pusher._deliver``)."""
+
+    def __init__(self, store: Store, now: datetime, worker: str | None = None, deadline: float = math.inf,
+                 retry_waits: tuple[float, ...] = WRITE_RETRY_WAITS) -> None:
         self.store = store
         self.now = now
+        self.worker = worker
+        self.deadline = deadline
+        self.retry_waits = retry_waits
         self.pending: list[tuple[Outcome, asyncio.Future[str]]] = []
         self.task: asyncio.Task[None] | None = None
 
@@ -101,13 +115,29 @@ class GroupCommit:
         while self.pending:
             batch, self.pending = self.pending, []
             try:
-                statuses = await self.store.deliveries.finish_many([outcome for outcome, _ in batch], self.now)
-            except Exception as exc:  # every waiter learns of it; nothing is silently lost
-                for _, future in batch:
-                    future.set_exception(exc)
+                statuses = await self._write([outcome for outcome, _ in batch])
+            except Exception:  # one bad outcome must not take the batch's others with it
+                for outcome, future in batch:
+                    try:
+                        future.set_result((await self._write([outcome]))[0])
+                    except Exception as exc:  # its waiter learns of it; nothing is silently lost
+                        log.error("outcome %s of chat %s for %s not recorded: it will be sent again after "
+                                  "the lease", outcome.status, outcome.due.chat_id, outcome.due.local_date)
+                        future.set_exception(exc)
                 continue
             for (_, future), status in zip(batch, statuses, strict=True):
                 future.set_result(status)
+
+    async def _write(self, outcomes: list[Outcome]) -> list[str]:
+        for wait in (*self.retry_waits, None):
+            try:
+                return await self.store.deliveries.finish_many(outcomes, self.now, self.worker)
+            except Exception as exc:  # one transaction: nothing was written, so writing again is safe
+                if wait is None:
+                    raise
+                log.warning("recording %d outcomes failed (%s); again in %g s", len(outcomes), exc, wait)
+                await asyncio.sleep(wait)
+        raise AssertionError("unreachable: the last attempt returns or raises")
 
 
 class Pusher:
@@ -183,10 +213,12 @@ class Pusher:
         try:
             while not self._stopping.is_set():
                 at = now or self.store.clock()
+                claimed = asyncio.get_running_loop().time()
                 ours = await self.store.deliveries.claim_due(at, self.worker, self.batch)
                 if not ours:
                     break
-                recorder = GroupCommit(self.store, at)
+                safe = deliveries.LEASE.total_seconds() * (1 - LEASE_MARGIN)  # read now: tests shorten it
+                recorder = GroupCommit(self.store, at, self.worker, claimed + safe)
                 plans = await self.store.study.plans([due.chat_id for due in ours])  # one query a batch
                 for number, due in enumerate(ours):
                     if self._stopping.is_set():
@@ -220,6 +252,9 @@ class Pusher:
             screen = render.with_plan(screen, due.lang, passage, current.days)
         error = ""
         for attempt in range(SEND_ATTEMPTS):
+            if self._late(recorder):
+                await self._give_back(due, report)
+                return
             try:
                 if due.reminder_format == "card":  # uploaded once, then sent by file_id
                     spec, caption = self._card(due.lang, due.local_date)
@@ -228,6 +263,9 @@ class Pusher:
                     await self.bot.send_message(chat_id, screen.text, reply_markup=screen.markup)
             except RetryAfter as exc:
                 report.retried_after_429 += 1
+                if self._late(recorder, retry_seconds(exc)):  # the wait would outlast the claim
+                    await self._give_back(due, report)
+                    return
                 await self.sleep(retry_seconds(exc))
                 continue
             except ChatMigrated as exc:
@@ -271,6 +309,19 @@ class Pusher:
         else:
             report.failed += 1
         log.warning("reminder to chat %s for %s not sent: %s", chat_id, due.local_date, error)
+
+    @staticmethod
+    def _late(recorder: GroupCommit, wait: float = 0.0) -> bool:
+        """Whether a send started after ``wait`` seconds could outlive this batch's lease: then
+        another worker may take the claim over and send it too (or already has)."""
+        return asyncio.get_running_loop().time() + wait >= recorder.deadline
+
+    async def _give_back(self, due: Due, report: PushReport) -> None:
+        """Release a claim this worker held too long without sending it: the next pass (any
+        worker's) sends it, instead of two workers racing for it once the lease expires."""
+        await self.store.deliveries.release([due], self.worker)
+        report.released += 1
+        log.info("reminder to chat %s for %s given back: its lease was running out", due.chat_id, due.local_date)
 
     def _passage(self, current: PlanRecord | None, day: date) -> Passage | None:
         """Today's passage of the chat's reading plan, if it has one running and the plan's start

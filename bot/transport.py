@@ -14,11 +14,15 @@ daily push needs to avoid double sends:
   safe to retry.
 - sent, outcome unknown (no reply in time, connection lost after the request went out):
   ``UnknownOutcome`` (``ReadTimedOut`` for the timeout). Retrying may send twice.
-- a pooled connection the server had already closed (``Server disconnected`` before any byte
-  of a reply, on a reused connection): the server hung up on an idle connection and did not
-  act on what arrived on it, so the request is retried on a fresh connection (at most twice).
-  The pool closes idle connections after ``idle_timeout`` (4 s), below common server idle
-  timeouts (5 s in Bot API emulators), so this race is rare to begin with.
+- ``Server disconnected`` before any byte of a reply: either the server had closed an idle
+  pooled connection (it never saw the request) or it acted on the request and the connection
+  dropped before the answer (a restart, a proxy, an overloaded server). The client cannot tell
+  which. A request that is safe to repeat (``get…``, ``set…``, ``delete…``: reading, or
+  setting a value twice) is retried on a fresh connection (at most twice); anything else, a
+  message above all, is ``UnknownOutcome``: repeating it could send it twice, and the retry's
+  own failure (a timeout, a 429) would then hide that the first copy had arrived. The pool
+  closes idle connections after ``idle_timeout`` (4 s), below common server idle timeouts
+  (5 s in Bot API emulators), so the idle race is rare to begin with.
 """
 
 from __future__ import annotations
@@ -35,6 +39,12 @@ from telegram.request import BaseRequest, RequestData
 from bot.metrics import API_CALLS, API_ERRORS, api_method, status_kind
 
 STALE_RETRIES = 2
+REPEATABLE = ("get", "set", "delete")  # method prefixes whose repetition changes nothing
+
+
+def repeatable(url: str) -> bool:
+    """Whether the Bot API method at ``url`` may be sent again when its outcome is unknown."""
+    return url.rsplit("/", 1)[-1].startswith(REPEATABLE)
 
 
 class UnknownOutcome(NetworkError):
@@ -123,7 +133,8 @@ class AiohttpRequest(BaseRequest):
         pool = self._pool_timeout if isinstance(pool_timeout, DefaultValue) else pool_timeout
         total_connect = None if connect is None else connect + (pool or 0)
         timeout = aiohttp.ClientTimeout(total=None, connect=total_connect, sock_connect=connect, sock_read=read)
-        for attempt in range(STALE_RETRIES + 1):
+        retries = STALE_RETRIES if repeatable(url) else 0
+        for attempt in range(retries + 1):
             used: dict[str, Any] = {"reused": False}
             try:
                 async with self._session.request(method, url, data=_body(request_data), timeout=timeout,
@@ -134,8 +145,8 @@ class AiohttpRequest(BaseRequest):
             except aiohttp.ClientConnectorError as exc:  # refused, unreachable, DNS: nothing was sent
                 raise NetworkError(f"aiohttp: {exc!r}") from exc
             except aiohttp.ServerDisconnectedError as exc:
-                if used["reused"] and attempt < STALE_RETRIES:
-                    continue  # the server had closed this idle connection: try a fresh one
+                if used["reused"] and attempt < retries:
+                    continue  # perhaps an idle connection the server had closed: a fresh one
                 raise UnknownOutcome(f"aiohttp: {exc!r}") from exc
             except TimeoutError as exc:
                 raise ReadTimedOut(f"aiohttp: {exc!r}") from exc
@@ -147,7 +158,7 @@ class AiohttpRequest(BaseRequest):
 
 
 def _body(request_data: RequestData | None) -> aiohttp.FormData | dict[str, str] | None:
-    """PTB's parameters as a form; files (none today) as multipart."""
+    """PTB's parameters as a form; files (a card's PNG) as multipart."""
     files = request_data.multipart_data if request_data else {}
     fields = request_data.json_parameters if request_data else {}
     if not files:

@@ -1,6 +1,8 @@
 """Telegram's failures on request: 429 with retry_after, 403 blocked or kicked, 400 chat not
-found, 400 migrated, 5xx, a slow server, and the flood limits (per bot per second, per group
-per minute). Applies to the sending methods (sendMessage, editMessageText)."""
+found, 400 migrated, 5xx, a slow server, a server that acts on a request and hangs up without
+answering, and the flood limits (per bot per second, per group per minute; one fake serves
+every replica of a bot, so they are the bot's limits as a whole). Applies to the sending
+methods (sendMessage, editMessageText, sendPhoto)."""
 
 from __future__ import annotations
 
@@ -16,7 +18,7 @@ from bot.fake.validate import ApiError, as_int
 class Rule:
     """A failure to inject for requests to ``chat_id`` (or every chat when None)."""
 
-    kind: str  # retry_after, forbidden, kicked, not_found, migrated, server_error, slow_reply, bad_file
+    kind: str  # retry_after, forbidden, kicked, not_found, migrated, server_error, slow_reply, hang_up, bad_file
     chat_id: int | None = None
     value: float | int = 0
     times: int = 1  # how many requests it applies to; -1 forever
@@ -50,7 +52,8 @@ class Faults:
     def inject(self, method: str, params: dict[str, Any]) -> float:
         """Raise the ApiError a rule or the flood limits call for this request, if any; else
         return how long to hold the reply after acting on the request (``slow_reply``: the
-        message is sent, but the answer comes late, as when Telegram is slow to respond)."""
+        message is sent, but the answer comes late, as when Telegram is slow to respond;
+        ``hang_up``: infinity, the message is sent and the connection closed with no answer)."""
         hold = 0.0
         if method not in ("sendMessage", "editMessageText", "sendPhoto"):
             return hold
@@ -66,6 +69,9 @@ class Faults:
                 continue
             if rule.kind == "slow_reply":
                 hold = max(hold, float(rule.value))
+                continue
+            if rule.kind == "hang_up":
+                hold = float("inf")
                 continue
             if rule.kind == "retry_after":
                 self.http_429 += 1

@@ -170,6 +170,11 @@ class FakeBotAPI(Faults, SimulatedUsers):
                 await asyncio.sleep(self.delay)
             result = await handler(params)
             call.response = result
+            if hold == float("inf"):  # acted on it, then the connection drops: no answer at all
+                self._count(method, call)
+                assert request.transport is not None
+                request.transport.abort()
+                raise web.HTTPInternalServerError()  # never reaches the client: the socket is gone
             if hold:
                 await asyncio.sleep(hold)
             body: dict[str, Any] = {"ok": True, "result": result}
@@ -180,13 +185,16 @@ class FakeBotAPI(Faults, SimulatedUsers):
             if exc.parameters:
                 body["parameters"] = exc.parameters
             status = exc.code
+        self._count(method, call)
+        return web.json_response(body, status=status)
+
+    def _count(self, method: str, call: Call) -> None:
         if method == "sendMessage" and call.error is None:
             self.sends += 1
         if method.lower() != "getupdates" and self.record:
             self.calls.append(call)
             for listener in self._listeners:
                 listener(call)
-        return web.json_response(body, status=status)
 
     # --- API methods -------------------------------------------------------------------------
 

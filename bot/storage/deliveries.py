@@ -12,11 +12,17 @@ The protocol, which is what "never double-sends, never loses a day" rests on:
    leases were ever wrong. A row left ``claimed`` by a dead worker is taken over once its lease
    (``LEASE``) expires; a ``failed`` row is retried, and so is a ``released`` one (a stopping
    worker gave it back unsent, see ``release``).
-3. ``finish`` records the outcome. Only a final one (sent, paused, gave_up) moves the chat's
-   ``next_due_at`` to the next day; a failure holds the chat off until ``RETRY_DELAY`` so the
-   next pass retries it. So a crash between claim and finish loses nothing: the chat stays
-   due and is taken over after the lease. What can repeat is a send that reached Telegram just
-   before the crash: at most the in-flight sends (the push concurrency).
+3. ``finish`` records the outcome. Only a final one (sent, paused, gave_up, uncertain) moves
+   the chat's ``next_due_at`` to the next day; a failure holds the chat off until
+   ``RETRY_DELAY`` so the next pass retries it. So a crash between claim and finish loses
+   nothing: the chat stays due and is taken over after the lease. What can repeat is a send
+   that reached Telegram just before the crash: at most the in-flight sends (the push
+   concurrency).
+4. A final outcome is never overwritten by a failure: a worker whose claim expired and was
+   taken over writes its failure only while the row is still its claim (``worker``), so a late
+   "failed" cannot turn a reminder another worker sent into one the next pass sends again. A
+   final outcome is written whatever the row says unless it is final already: it is what
+   Telegram did. (The push itself stops sending a claim before its lease can expire.)
 """
 
 from __future__ import annotations
@@ -49,7 +55,11 @@ def _record(chat: Any, *only: Any) -> Update:
                     error=bindparam("b_error")))
 
 
-_RECORD = _record(bindparam("b_chat"))
+# (IN would be an "expanding" parameter, which executemany cannot take: one comparison each.)
+_RECORD_FINAL = _record(bindparam("b_chat"), and_(*(_deliveries.c.status != s for s in FINAL)))  # what Telegram did
+_RECORD_FAILED = _record(bindparam("b_chat"), _deliveries.c.status == "claimed")  # only over a live claim
+_RECORD_FAILED_BY = _record(bindparam("b_chat"), _deliveries.c.status == "claimed",
+                            _deliveries.c.worker == bindparam("b_worker"))  # and only the claimant's
 _NEXT = bindparam("b_next", type_=UTCDateTime())
 _ADVANCE = (
     update(_chats).where(_chats.c.chat_id == bindparam("b_chat"))
@@ -185,13 +195,15 @@ class DeliveryQueue:
             await session.execute(_RELEASE_CHAT, [{k: r[k] for k in ("b_chat", "b_worker")} for r in rows])
 
     async def finish(self, due: Due, status: str, now: datetime, error: str | None = None,
-                     chat_id: int | None = None) -> str:
+                     chat_id: int | None = None, worker: str | None = None) -> str:
         """Record one outcome; see ``finish_many``."""
-        return (await self.finish_many([Outcome(due, status, error, chat_id)], now))[0]
+        return (await self.finish_many([Outcome(due, status, error, chat_id)], now, worker))[0]
 
-    async def finish_many(self, outcomes: list[Outcome], now: datetime) -> list[str]:
+    async def finish_many(self, outcomes: list[Outcome], now: datetime, worker: str | None = None) -> list[str]:
         """Record outcomes in one transaction (group commit); a final one schedules the next day,
-        a failure holds the chat off for ``RETRY_DELAY``. Returns the stored statuses.
+        a failure holds the chat off for ``RETRY_DELAY``. Returns the statuses as sent to the
+        database. A failure is written only over a claim (``worker``'s, when given), a final
+        outcome over anything not final (point 4 of the protocol).
 
         The common case (sent/paused in the same chat) is three executemany statements; failures
         (which may become gave_up) and migrations are rare and handled row by row."""
@@ -206,7 +218,15 @@ class DeliveryQueue:
             records = [{"b_chat": o.due.chat_id, "b_target": o.chat_id or o.due.chat_id, "b_date": o.due.local_date,
                         "b_status": status, "b_now": now, "b_error": (o.error or "")[:200] or None}
                        for o, status in zip(outcomes, statuses, strict=True)]
-            await session.execute(_RECORD, [{k: v for k, v in r.items() if k != "b_target"} for r in records])
+            own = [{k: v for k, v in r.items() if k != "b_target"} for r in records]
+            final = [r for r in own if r["b_status"] in FINAL]
+            failures = [r for r in own if r["b_status"] not in FINAL]
+            if final:
+                await session.execute(_RECORD_FINAL, final)
+            if failures and worker is None:
+                await session.execute(_RECORD_FAILED, failures)
+            elif failures:
+                await session.execute(_RECORD_FAILED_BY, [{**r, "b_worker": worker} for r in failures])
             await session.execute(_PROPAGATE, [{k: v for k, v in r.items() if k != "b_target"} for r in records])
             moved = [{k: v for k, v in r.items() if k != "b_chat"} for r in records if r["b_target"] != r["b_chat"]]
             if moved:  # sent to where the group migrated: that row too

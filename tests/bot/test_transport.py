@@ -105,3 +105,19 @@ async def test_no_reply_in_time_is_an_unknown_outcome_but_no_connection_is_not()
         assert not isinstance(exc, UnknownOutcome)  # refused: provably never sent
     await request.shutdown()
     await fake.stop()
+
+
+async def test_a_send_the_server_acted_on_before_hanging_up_is_not_sent_again() -> None:
+    """"Server disconnected" on a reused connection may come after Telegram acted on the
+    request: a message is never sent a second time for it (the outcome is unknown); a read
+    such as getMe is safe to repeat and still is."""
+    fake = FakeBotAPI()
+    await fake.start()
+    bot = push_bot(Settings(token=None, rate_limit=False), fake.token, fake.base_url)
+    async with bot:
+        await bot.send_message(5, "one")  # the next send reuses this connection
+        fake.fail("hang_up", 5)
+        with pytest.raises(UnknownOutcome):
+            await bot.send_message(5, "two")
+        assert [m.text for m in fake.by_chat[5]] == ["one", "two"]  # "two" arrived once
+    await fake.stop()
