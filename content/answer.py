@@ -115,11 +115,11 @@ class Searcher:
         assert self.encoder is not None
         key = to_simplified(unicodedata.normalize("NFKC", query).strip().lower())
         with self._lock:
-            vector = self._vectors.get(key)
-            if vector is not None:
+            cached = self._vectors.get(key)
+            if cached is not None:
                 self._vectors.move_to_end(key)
-                return vector
-        vector = self.encoder.encode([key])[0]
+                return cached
+        vector: NDArray[np.float32] = self.encoder.encode([key])[0]
         with self._lock:
             self._vectors[key] = vector
             while len(self._vectors) > VECTOR_CACHE:
@@ -158,10 +158,10 @@ class Searcher:
         hits = []
         for candidate in self.candidates(query, limit):
             probability = candidate.probability()
-            tier: Tier = ("exact" if candidate.exact else "related" if probability >= RELATED_P
-                          else "nearest" if probability >= NEAREST_P else "drop")  # type: ignore[assignment]
-            if tier != "drop":
-                hits.append(self._hit(candidate, tier, probability))
+            if candidate.exact is None and probability < NEAREST_P:
+                continue  # too far to show at all
+            tier: Tier = ("exact" if candidate.exact else "related" if probability >= RELATED_P else "nearest")
+            hits.append(self._hit(candidate, tier, probability))
         hits.sort(key=lambda hit: (ORDER[hit.tier], -hit.score))
         claimed = [hit for hit in hits if hit.tier != "nearest"][:limit]
         if any(hit.tier == "exact" for hit in claimed):
@@ -177,14 +177,14 @@ class Searcher:
 
     def _hit(self, candidate: Candidate, tier: Tier, probability: float) -> Hit:
         label = self.speech.node(candidate.node).label
-        update = {"score": round(probability, 3), "label": label, "tier": tier}
-        if candidate.exact is not None:
-            return candidate.exact.model_copy(update=update)
-        if candidate.related is not None:
-            return candidate.related.model_copy(update=update)
+        score = round(probability, 3)
+        found = candidate.exact or candidate.related
+        if found is not None:
+            return found.model_copy(update={"score": score, "label": label, "tier": tier})
         dense = self.dense
         text = dense.rows[candidate.row].text if dense is not None and candidate.row >= 0 else ""
-        return Hit(id=candidate.node, text=text or self.speech.node(candidate.node).text, **update)  # type: ignore[arg-type]
+        return Hit(id=candidate.node, text=text or self.speech.node(candidate.node).text, score=score, label=label,
+                   tier=tier)
 
 
 def _first_per_node(hits: list[Hit]) -> dict[str, Hit]:

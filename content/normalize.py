@@ -70,7 +70,8 @@ def _raw_readings() -> dict[str, str]:
     spec = importlib.util.find_spec("pypinyin")
     assert spec and spec.submodule_search_locations, "pypinyin is not installed"
     path = Path(next(iter(spec.submodule_search_locations))) / "pinyin_dict.json"
-    return json.loads(path.read_text("utf-8"))
+    readings: dict[str, str] = json.loads(path.read_text("utf-8"))
+    return readings
 
 
 def _reading(code: int) -> str | None:

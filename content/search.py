@@ -106,7 +106,7 @@ def _bigrams(text: str) -> set[str]:
     return {text[i : i + 2] for i in range(len(text) - 1)}
 
 
-Postings = dict[str, array]
+Postings = dict[str, "array[int]"]
 
 
 def _invert(corpus: list[str]) -> Postings:
@@ -182,7 +182,7 @@ class SearchIndex:
         return {n: round(total / len(terms), 1) for n, total in result.items()}
 
     @staticmethod
-    def _postings_for(term: str, index: Postings) -> list[array] | None:
+    def _postings_for(term: str, index: Postings) -> list[array[int]] | None:
         """The term's bigram postings, rarest first; None if some bigram occurs nowhere."""
         postings = []
         for gram in _bigrams(term):
