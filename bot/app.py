@@ -29,6 +29,7 @@ from bot.push import Pusher, PushReport, schedule_push
 from bot.settings import Settings
 from bot.storage import Store
 from bot.transport import AiohttpRequest
+from bot.webapp import ReaderApp
 from content import Speech, load_speech
 from content.answer import Searcher
 from content.encoder import load_encoder
@@ -38,7 +39,8 @@ from content.summaries import Summaries
 from handlers import buttons, errors, finding, groups, inline, reading, sharing, stats, study, subscriptions
 from handlers.cards import card_font
 from handlers.catalog import MENU
-from handlers.context import CONTEXT_TYPES, BotContext, ChatDefaults
+from handlers.context import CONTEXT_TYPES, BotContext, ChatDefaults, WebAppLinks
+from handlers.webapp import Reader, ReaderServices
 
 log = logging.getLogger(__name__)
 
@@ -159,6 +161,8 @@ class Services:
         app.bot_data.defaults = ChatDefaults(timezone=settings.timezone, push_time=settings.push_time)
         app.bot_data.owners = settings.admin_ids
         app.bot_data.clock = self.clock
+        if settings.webapp_url:
+            app.bot_data.webapp = WebAppLinks(settings.webapp_url, settings.webapp_short_name)
         register_handlers(app)
         if isinstance(app, InstrumentedApplication):
             app.known_commands = frozenset(command for handlers in app.handlers.values() for handler in handlers
@@ -174,6 +178,7 @@ class Services:
             app.bot_data.insights = self.store.insights
             app.bot_data.cards = self.store.cards
             app.bot_data.study = self.store.study
+            app.bot_data.positions = self.store.positions
             self.ops.store = self.store
         for lang, entries in MENU.items():
             commands = [BotCommand(name, description) for name, description in entries]
@@ -191,6 +196,18 @@ class Services:
         threading.Thread(target=_warm, args=(self.summaries.warm,), name="warm-summaries", daemon=True).start()
         threading.Thread(target=_warm, args=(self.searcher.warm,), name="warm-search", daemon=True).start()
 
+    def reader(self, app: App) -> ReaderApp:
+        """The reader (Mini App) on the bot's HTTP server, over this bot's services; initData is
+        checked with the bot's token."""
+        data = app.bot_data
+
+        def services() -> ReaderServices:
+            return ReaderServices(self.speech, self.searcher, data.study, data.positions, data.store, self.clock,
+                                  self.settings.timezone)
+
+        return ReaderApp(Reader(services), app.bot.token, self.settings.webapp_max_age_seconds,
+                         self.settings.webapp_rate_per_minute)
+
     async def after_pass(self, report: PushReport) -> None:
         """After each push pass: count its outcomes, mark the push alive, prune one batch."""
         metrics.count_push(report.to_dict())
@@ -204,6 +221,7 @@ class Services:
         """Close what post_init opened."""
         if self.store is not None:
             app.bot_data.store = app.bot_data.insights = app.bot_data.cards = app.bot_data.study = None
+            app.bot_data.positions = None
             self.ops.store = None
             await self.store.close()
             self.store = None

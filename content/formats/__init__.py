@@ -1,0 +1,74 @@
+"""Real files into the speech model: ``.txt``, ``.docx`` and ``.pdf``, with their metadata.
+
+Each format is read into blocks (paragraphs or lines, with where they stand), normalised to the
+``.txt`` conventions and parsed by the existing parser (``content.formats.normalize``), so the
+same speech gives the same outline whatever file it came in. The result is an ``Imported``: the
+``Speech``, its ``Metadata`` (title, speaker, date, occasion: the title block on top) and
+``Note`` s on what was left out (tables, footnotes, page headers). A file that cannot be read
+is one ``DocumentError`` (a ``SpeechFormatError``) naming the file and the place.
+
+The format is the file's content where its first bytes tell (a PDF, a zip, an old .doc), else
+its extension. python-docx and pdfplumber are imported by the reader that needs them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path, PurePath
+
+from content.formats.model import Block, DocumentError, Imported, Metadata, Note
+from content.formats.normalize import build
+
+__all__ = ["SUPPORTED", "Block", "DocumentError", "Imported", "Metadata", "Note", "import_bytes", "import_file"]
+
+SUPPORTED = (".docx", ".pdf", ".txt")
+
+
+def _format(data: bytes, suffix: str, source: str) -> str:
+    """``txt``, ``docx`` or ``pdf``: by content where it is unambiguous, else by extension."""
+    if data.startswith(b"%PDF-"):
+        return "pdf"
+    if data.startswith(b"PK\x03\x04") and suffix in (".docx", ".doc", ".txt", ".pdf"):
+        return "docx"
+    if suffix == ".doc":
+        return "docx"  # the reader says what an old .doc is
+    if suffix not in SUPPORTED:
+        shown = f"'{suffix}'" if suffix else "without an extension"
+        raise DocumentError(source, f"unsupported file type {shown}: send a .docx, .pdf or .txt file")
+    return suffix.removeprefix(".")
+
+
+def import_bytes(data: bytes, name: str) -> Imported:
+    """Read a file's bytes (``name`` gives its extension and names it in messages)."""
+    suffix = PurePath(name).suffix.lower()
+    fmt = _format(data, suffix, name)
+    if not data:
+        raise DocumentError(name, "the file is empty", line=1 if fmt == "txt" else 0)
+    notes: list[Note] = []
+    if suffix in SUPPORTED and fmt != suffix.removeprefix("."):
+        notes.append(Note("format", f"read as .{fmt}: the file's content is a {fmt.upper()} document, "
+                                    f"though its name ends in {suffix}"))
+    if fmt == "pdf":
+        from content.formats.pdf import read_pdf
+
+        blocks, found = read_pdf(data, name)
+    elif fmt == "docx":
+        from content.formats.word import read_docx
+
+        blocks, found = read_docx(data, name)
+    else:
+        from content.formats.text import read_text
+
+        blocks, found = read_text(data, name)
+    imported = build(blocks, name, fmt, [*notes, *found],
+                     empty="the file is empty" if fmt == "txt" else "the document has no text")
+    return replace(imported, format=fmt)
+
+
+def import_file(path: str | Path) -> Imported:
+    """Read a ``.txt``, ``.docx`` or ``.pdf`` file into the speech model."""
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise DocumentError(str(path), f"cannot read file: {exc.strerror or exc}") from None
+    return import_bytes(data, str(path))

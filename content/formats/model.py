@@ -1,0 +1,105 @@
+"""What an import returns, what it reads on the way, and how it fails.
+
+Every format reader turns its file into ``Block`` s (one per paragraph or line, with where it
+stands in the file for messages); ``content.formats.normalize`` turns those into the text the
+``.txt`` parser reads. Failures are ``DocumentError`` s: a ``SpeechFormatError`` whose one
+line names the file and, where it applies, the place (``speech.txt:12: …``,
+``speech.docx: paragraph 12 「（三）严格遵守纪律…」: …``, ``speech.pdf: page 2, line 5 …``),
+so everything that already reports a broken speech file reports these the same way.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from typing import Any
+
+from content.model import Speech
+from content.parser import SpeechFormatError
+
+EXCERPT = 12
+"""How many characters of a paragraph an error message quotes: enough to find it in Word."""
+
+
+def excerpt(text: str, length: int = EXCERPT) -> str:
+    """The first characters of a paragraph, as a message quotes them."""
+    text = " ".join(text.split())
+    return text if len(text) <= length else text[:length] + "…"
+
+
+class DocumentError(SpeechFormatError):
+    """A file that cannot be imported; ``str()`` is one line naming the file and the place."""
+
+    def __init__(self, source: str, message: str, *, line: int = 0, where: str | None = None,
+                 text: str | None = None) -> None:
+        place = where + (f" 「{excerpt(text)}」" if text else "") if where else None
+        if line:
+            head = f"{source}:{line}"
+        elif place:
+            head = f"{source}: {place}"
+        else:
+            head = source
+        ValueError.__init__(self, f"{head}: {message}")
+        self.source = source
+        self.line = line
+        self.message = message
+        self.where = place
+
+
+@dataclass(frozen=True)
+class Block:
+    """One line of a document as the reader sees it (a paragraph, or one line of it)."""
+
+    text: str
+    where: str  # "paragraph 12", "page 2, line 5", "line 7": for messages
+    line: int = 0  # the file's line (.txt): errors then read ``file:line: …`` as the parser's do
+    level: int | None = None  # a heading by its Word style: 1 part, 2 section, 3 point
+    centred: bool = False
+    title_style: bool = False  # Word's Title/Subtitle style
+
+
+@dataclass(frozen=True)
+class Note:
+    """Something the import left out or guessed, for the person who added the file.
+
+    ``code`` is stable (a handler can word it in the reader's language); ``message`` is the
+    English default."""
+
+    code: str
+    message: str
+
+
+@dataclass(frozen=True)
+class Metadata:
+    """What the title block on top of a speech says; ``None`` where it says nothing."""
+
+    title: str | None = None
+    speaker: str | None = None
+    date: date | None = None
+    occasion: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["date"] = self.date.isoformat() if self.date else None
+        return data
+
+
+@dataclass(frozen=True)
+class Imported:
+    """A file read into the speech model: the parsed speech, its metadata, notes on what was left out."""
+
+    speech: Speech
+    metadata: Metadata
+    notes: tuple[Note, ...] = field(default=())
+    format: str = "txt"
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON shape of ``speechbot import --json``."""
+        return {
+            "file": self.speech.source,
+            "format": self.format,
+            "metadata": self.metadata.to_dict(),
+            "salutation": self.speech.salutation,
+            "nodes": [node.to_dict() for node in self.speech.top],
+            "notes": [asdict(note) for note in self.notes],
+        }

@@ -1,0 +1,206 @@
+"""Word's automatic numbering: the "一、" that is not in a paragraph's text but in numbering.xml.
+
+A numbered paragraph names a list (``w:numPr/w:numId``) and a level (``w:ilvl``); the list
+points at an abstract definition whose level gives the start, the format (``w:numFmt``:
+chineseCounting, decimal, …) and the text (``w:lvlText``, e.g. ``%1、`` or ``（%2）``, where
+``%n`` is level n's counter). The counters run in document order as Word runs them: lists that
+share an abstract definition share its counters unless a list restarts a level
+(``w:lvlOverride/w:startOverride``); a level restarts when a level above it advances (unless
+``w:lvlRestart`` says otherwise). The reconstructed marker is what the reader sees in Word.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from content.numerals import to_numeral
+
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+
+def w(tag: str) -> str:
+    """The Clark name of a WordprocessingML tag (``w:numId`` → ``{…}numId``)."""
+    return f"{{{W}}}{tag}"
+
+
+def val(element: Any | None, default: str | None = None) -> str | None:
+    """The ``w:val`` of ``element``, or ``default``."""
+    if element is None:
+        return default
+    value = element.get(w("val"))
+    return default if value is None else str(value)
+
+
+_TEN_STEMS = "甲乙丙丁戊己庚辛壬癸"
+_ZODIAC = "子丑寅卯辰巳午未申酉戌亥"
+_LEGAL_DIGITS = "零壹贰叁肆伍陆柒捌玖"
+_IDEOGRAPH_DIGITS = "〇一二三四五六七八九"
+_CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+_PARENTHESISED = "⑴⑵⑶⑷⑸⑹⑺⑻⑼⑽⑾⑿⒀⒁⒂⒃⒄⒅⒆⒇"
+_ROMAN = ((1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"), (50, "l"), (40, "xl"),
+          (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i"))
+
+
+def _roman(value: int) -> str:
+    result = ""
+    for number, letters in _ROMAN:
+        while value >= number:
+            result += letters
+            value -= number
+    return result
+
+
+def _letters(value: int) -> str:
+    # Word's letters repeat rather than carry: 27 is "aa", 28 "bb".
+    return chr(ord("a") + (value - 1) % 26) * ((value - 1) // 26 + 1)
+
+
+def _chinese(value: int) -> str:
+    if 1 <= value <= 99:
+        return to_numeral(value)
+    return "".join(_IDEOGRAPH_DIGITS[int(d)] for d in str(value))
+
+
+def format_number(value: int, fmt: str) -> str:
+    """``value`` in Word's number format ``fmt`` (ST_NumberFormat); unknown formats read as decimal."""
+    if fmt in ("chineseCounting", "chineseCountingThousand", "japaneseCounting", "taiwaneseCounting",
+               "koreanCounting"):
+        return _chinese(value)
+    if fmt == "ideographTraditional":
+        return _TEN_STEMS[value - 1] if 1 <= value <= 10 else str(value)
+    if fmt == "ideographZodiac":
+        return _ZODIAC[value - 1] if 1 <= value <= 12 else str(value)
+    if fmt in ("chineseLegalSimplified", "ideographLegalTraditional"):
+        return "".join(_LEGAL_DIGITS[int(d)] for d in str(value)) if value >= 10 else _LEGAL_DIGITS[value]
+    if fmt in ("ideographDigital", "japaneseDigitalTenThousand", "taiwaneseDigital"):
+        return "".join(_IDEOGRAPH_DIGITS[int(d)] for d in str(value))
+    if fmt in ("decimalEnclosedCircle", "decimalEnclosedCircleChinese", "ideographEnclosedCircle"):
+        return _CIRCLED[value - 1] if 1 <= value <= len(_CIRCLED) else str(value)
+    if fmt == "decimalEnclosedParen":
+        return _PARENTHESISED[value - 1] if 1 <= value <= len(_PARENTHESISED) else f"({value})"
+    if fmt == "decimalFullWidth" or fmt == "decimalFullWidth2":
+        return "".join(chr(ord("０") + int(d)) for d in str(value))
+    if fmt == "decimalZero":
+        return f"{value:02d}"
+    if fmt == "upperRoman":
+        return _roman(value).upper()
+    if fmt == "lowerRoman":
+        return _roman(value)
+    if fmt == "upperLetter":
+        return _letters(value).upper()
+    if fmt == "lowerLetter":
+        return _letters(value)
+    if fmt in ("none", "bullet"):
+        return ""
+    return str(value)
+
+
+@dataclass
+class _Level:
+    start: int = 1
+    fmt: str = "decimal"
+    text: str = ""
+    restart: int | None = None  # w:lvlRestart: restart after this level (1-based); 0 never
+    legal: bool = False  # w:isLgl: every counter in decimal
+    suffix: str = "tab"
+
+
+@dataclass
+class _List:
+    abstract: str
+    overrides: dict[int, int] = field(default_factory=dict)  # level → startOverride
+    levels: dict[int, _Level] = field(default_factory=dict)  # full w:lvl overrides
+    used: bool = False
+
+
+def _level(element: Any) -> _Level:
+    restart = val(element.find(w("lvlRestart")))
+    lvl_text = element.find(w("lvlText"))
+    return _Level(
+        start=int(val(element.find(w("start")), "1") or 1),
+        fmt=val(element.find(w("numFmt")), "decimal") or "decimal",
+        text=val(lvl_text, "") or "",
+        restart=int(restart) if restart is not None and restart.isdigit() else None,
+        legal=element.find(w("isLgl")) is not None and val(element.find(w("isLgl")), "1") not in ("0", "false"),
+        suffix=val(element.find(w("suff")), "tab") or "tab",
+    )
+
+
+class Numbering:
+    """The numbering definitions of one document and the counters as its paragraphs advance them."""
+
+    def __init__(self, numbering: Any | None, styles: dict[str, Any] | None = None) -> None:
+        self._abstract: dict[str, dict[int, _Level]] = {}
+        self._style_links: dict[str, str] = {}  # abstractNumId → style whose numPr names the real list
+        self._lists: dict[str, _List] = {}
+        self._counters: dict[str, dict[int, int]] = {}
+        self._styles = styles or {}
+        if numbering is None:
+            return
+        for abstract in numbering.findall(w("abstractNum")):
+            key = abstract.get(w("abstractNumId"))
+            self._abstract[key] = {int(lvl.get(w("ilvl"), "0")): _level(lvl) for lvl in abstract.findall(w("lvl"))}
+            link = abstract.find(w("numStyleLink"))
+            if link is not None:
+                self._style_links[key] = val(link) or ""
+        for num in numbering.findall(w("num")):
+            entry = _List(abstract=val(num.find(w("abstractNumId")), "") or "")
+            for override in num.findall(w("lvlOverride")):
+                ilvl = int(override.get(w("ilvl"), "0"))
+                start = override.find(w("startOverride"))
+                if start is not None:
+                    entry.overrides[ilvl] = int(val(start, "1") or 1)
+                lvl = override.find(w("lvl"))
+                if lvl is not None:
+                    entry.levels[ilvl] = _level(lvl)
+            self._lists[num.get(w("numId"))] = entry
+
+    def _levels(self, entry: _List, depth: int = 0) -> tuple[str, dict[int, _Level]]:
+        """The abstract definition of a list, following a numStyleLink to the style's list."""
+        abstract = entry.abstract
+        style_id = self._style_links.get(abstract)
+        if style_id and depth < 3:
+            style = self._styles.get(style_id)
+            num_id = val(style.find(f"{w('pPr')}/{w('numPr')}/{w('numId')}")) if style is not None else None
+            linked = self._lists.get(num_id or "")
+            if linked is not None and linked.abstract != abstract:
+                return self._levels(linked, depth + 1)
+        return abstract, self._abstract.get(abstract, {})
+
+    def marker(self, num_id: str, ilvl: int) -> str | None:
+        """Advance list ``num_id`` at level ``ilvl`` and return the marker Word shows (None: not numbered)."""
+        entry = self._lists.get(num_id)
+        if entry is None or num_id == "0":
+            return None
+        abstract, levels = self._levels(entry)
+        levels = {**levels, **entry.levels}
+        level = levels.get(ilvl)
+        if level is None:
+            return None
+        counters = self._counters.setdefault(abstract, {})
+        if not entry.used:
+            entry.used = True
+            for overridden, start in entry.overrides.items():
+                counters[overridden] = start - 1
+        counters[ilvl] = counters.get(ilvl, level.start - 1) + 1
+        for deeper in [k for k in counters if k > ilvl]:
+            restart = levels[deeper].restart if deeper in levels else None
+            if restart != 0 and (restart is None or restart - 1 >= ilvl):
+                del counters[deeper]
+        if level.fmt == "bullet":
+            return None
+        text = level.text
+        for n in range(9):
+            placeholder = f"%{n + 1}"
+            if placeholder in text:
+                source = levels.get(n, _Level())
+                value = counters.get(n, source.start)
+                fmt = "decimal" if level.legal and n != ilvl else source.fmt
+                text = text.replace(placeholder, format_number(value, fmt))
+        if not text:
+            return None
+        # The suffix after the marker: a tab or a space reads as a space; none when the text ends in 、 or ）.
+        if level.suffix in ("tab", "space") and text[-1:].isalnum():
+            text += " "
+        return text
