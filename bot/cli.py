@@ -91,10 +91,39 @@ def cmd_outline(args: argparse.Namespace) -> int:
         return 0
     if speech.title:
         print(speech.title)
+    for line in _outline_lines(speech):
+        print(line)
+    return 0
+
+
+def _outline_lines(speech: Speech) -> Iterator[str]:
+    """The tree, one node a line: label, title (or its first words), id."""
     for node in speech.nodes():
         depth = node.id.count(".") if node.kind in ("section", "point") else 0
         title = node.title or node.sentences[0].strip()[:30] + "…"
-        print(f"{'  ' * depth}{node.label} {title}  [{node.id}]")
+        yield f"{'  ' * depth}{node.label} {title}  [{node.id}]"
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    """Read a .docx, .pdf or .txt file: its metadata, its outline and what was left out."""
+    from content.formats import import_file
+
+    result = import_file(args.path)
+    if args.json:
+        _print_json(result.to_dict())
+        return 0
+    meta = result.metadata
+    for name, value in (("title", meta.title), ("speaker", meta.speaker),
+                        ("date", meta.date.isoformat() if meta.date else None), ("occasion", meta.occasion)):
+        print(f"{name + ':':10}{value or '—'}")
+    print(f"{'format:':10}{result.format}")
+    print()
+    for line in _outline_lines(result.speech):
+        print(line)
+    if result.notes:
+        print()
+        for note in result.notes:
+            print(f"note: {note.message}")
     return 0
 
 
@@ -452,6 +481,11 @@ def build_parser() -> argparse.ArgumentParser:
     summ.add_argument("id", nargs="?", help="section id (default: the whole speech)")
     summ.add_argument("--length", choices=["short", "long"], default="short")
     add("reminder", cmd_reminder, "the daily 慎 reminder").add_argument("--date", help="YYYY-MM-DD (default today)")
+    importing = sub.add_parser("import", help="read a .docx, .pdf or .txt speech: metadata, outline, notes",
+                               description="read a .docx, .pdf or .txt speech: metadata, outline, notes")
+    importing.add_argument("path", metavar="FILE", help="the speech file (.docx, .pdf or .txt)")
+    importing.add_argument("--json", action="store_true", help="print JSON")
+    importing.set_defaults(func=cmd_import)
     add("run", cmd_run, "start the bot (polling; webhook when SPEECHBOT_WEBHOOK_URL is set)", json_flag=False)
     console = add("console", cmd_console, "talk to the bot in this terminal (no token, no network)",
                   json_flag=False)

@@ -70,6 +70,13 @@ class Settings(BaseSettings):
     admin_ids: Annotated[frozenset[int], NoDecode] = frozenset()  # who may send /stats: "1234,5678"
     retention_days: int = Field(90, ge=1, le=3650)  # delivery rows older than this are deleted
     shutdown_seconds: float = Field(10.0, gt=0, le=300)  # in-flight sends may finish this long on SIGTERM
+    # The reader (Mini App), served by the bot's HTTP server under /app/: its public HTTPS URL (unset:
+    # no reader buttons), its short name at @BotFather (/newapp; groups open t.me/<bot>/<name>),
+    # how long a signed initData is accepted, and the API requests a member may make a minute.
+    webapp_url: str | None = None
+    webapp_short_name: str | None = Field(None, pattern=r"^[A-Za-z0-9_]{3,30}$")
+    webapp_max_age_seconds: float = Field(86400.0, gt=0, le=7 * 86400)
+    webapp_rate_per_minute: int = Field(120, ge=1, le=10000)
 
     @field_validator("timezone")
     @classmethod
@@ -90,6 +97,19 @@ class Settings(BaseSettings):
         except EncoderError as exc:
             raise ValueError(str(exc)) from None
         return value
+
+    @field_validator("webapp_url")
+    @classmethod
+    def _webapp_url(cls, value: str | None) -> str | None:
+        if not value:
+            return None
+        from urllib.parse import urlsplit
+
+        parts = urlsplit(value.strip())
+        if parts.scheme != "https" or not parts.netloc or parts.fragment:
+            raise ValueError("SPEECHBOT_WEBAPP_URL must be the reader's public https:// URL (Telegram opens only "
+                             "HTTPS Mini Apps), e.g. https://bot.example.org/app/")
+        return value.strip()
 
     @field_validator("push_time")
     @classmethod
