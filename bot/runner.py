@@ -1,9 +1,9 @@
 """Run the bot until SIGINT or SIGTERM: long polling, or the webhook on the bot's own server.
 
-The HTTP server (``bot.web``) serves /livez, /healthz and /metrics on SPEECHBOT_HTTP_HOST:PORT
-when polling (off with port 0); with a webhook, the webhook and those endpoints share the
-webhook's server (SPEECHBOT_WEBHOOK_LISTEN:PORT), so a reverse proxy should forward only the
-webhook path from the internet.
+The HTTP server (``bot.web``) serves /livez, /healthz, /metrics and the reader (the Mini App,
+/app/ and /api/) on SPEECHBOT_HTTP_HOST:PORT when polling (off with port 0); with a webhook,
+they share the webhook's server (SPEECHBOT_WEBHOOK_LISTEN:PORT), so a reverse proxy should
+forward from the internet only the webhook path, /app/ and /api/.
 
 Start-up failures the operator must fix (Telegram rejects the token, the Bot API cannot be
 reached) raise ``StartError`` with one line that carries no secret; ``bot.cli`` prints it and
@@ -57,17 +57,20 @@ async def serve(settings: Settings, speech: Speech, secret: str, redact: Redacto
     try:
         await services.post_init(app)
         await app.start()
+        reader = services.reader(app)  # the Mini App, wherever the HTTP server runs
         if not settings.receive_updates:  # a push-only replica
             if settings.http_port:
-                runner = await _listen(make_web_app(ops=services.ops), settings.http_host, settings.http_port)
+                runner = await _listen(make_web_app(ops=services.ops, reader=reader), settings.http_host,
+                                       settings.http_port)
         elif settings.webhook_url:
             path = urlsplit(settings.webhook_url).path
-            runner = await _listen(make_web_app((path, webhook_handler(app, secret)), services.ops),
+            runner = await _listen(make_web_app((path, webhook_handler(app, secret)), services.ops, reader),
                                    settings.webhook_listen, settings.webhook_port)
             await app.bot.set_webhook(settings.webhook_url, secret_token=secret, allowed_updates=Update.ALL_TYPES)
         else:
             if settings.http_port:
-                runner = await _listen(make_web_app(ops=services.ops), settings.http_host, settings.http_port)
+                runner = await _listen(make_web_app(ops=services.ops, reader=reader), settings.http_host,
+                                       settings.http_port)
             assert app.updater is not None
             await app.updater.start_polling(allowed_updates=Update.ALL_TYPES)
         mode = "push only" if not settings.receive_updates else "webhook" if settings.webhook_url else "polling"

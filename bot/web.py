@@ -1,5 +1,6 @@
-"""The bot's own HTTP server (aiohttp): the Telegram webhook when one is configured, and the
-operator's endpoints (``bot.ops``: /livez, /healthz, /metrics) on the same server.
+"""The bot's own HTTP server (aiohttp): the Telegram webhook when one is configured, the
+operator's endpoints (``bot.ops``: /livez, /healthz, /metrics) and the reader (``bot.webapp``,
+the Mini App under /app/ and /api/) on the same server.
 
 Why not PTB's built-in webhook server: it cannot cap the request body (tornado's default is
 100 MB) and answers a malformed body with 500. Here, as in PTB's custom-webhook example,
@@ -25,6 +26,7 @@ from telegram import Update
 from telegram.ext import Application
 
 from bot.ops import Ops
+from bot.webapp import ReaderApp
 
 log = logging.getLogger(__name__)
 
@@ -58,12 +60,16 @@ def webhook_handler(app: Application[Any, Any, Any, Any, Any, Any], secret: str)
     return receive
 
 
-def make_web_app(webhook: tuple[str, web.Handler] | None = None, ops: Ops | None = None) -> web.Application:
-    """The aiohttp application: the webhook route at its path and the ops routes, as given."""
+def make_web_app(webhook: tuple[str, web.Handler] | None = None, ops: Ops | None = None,
+                 reader: ReaderApp | None = None) -> web.Application:
+    """The aiohttp application: the webhook route at its path, the ops routes and the reader
+    (Mini App: /app/ and /api/), as given."""
     web_app = web.Application(client_max_size=MAX_BODY)
     if webhook is not None:
         path, handler = webhook
         web_app.router.add_post("/" + path.lstrip("/"), handler)
     if ops is not None:
         web_app.router.add_routes(ops.routes())
+    if reader is not None:
+        web_app.router.add_routes(reader.routes())
     return web_app

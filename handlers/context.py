@@ -19,7 +19,7 @@ from content.answer import Searcher
 from content.shen import Ranking, Reminder, reminder
 from content.summaries import Summaries
 from handlers.caches import BoundedCache
-from handlers.store import CardFiles, ChatStore, Insights, Study
+from handlers.store import CardFiles, ChatStore, Insights, Positions, Study
 
 ADMIN_TTL = 60.0  # seconds a group member's admin status is trusted before asking Telegram again
 ADMIN_CACHE_SIZE = 10_000  # (chat, user) pairs remembered at most
@@ -31,6 +31,15 @@ class ChatDefaults:
 
     timezone: str
     push_time: str
+
+
+@dataclass(frozen=True)
+class WebAppLinks:
+    """Where the reader (Mini App) is served (``SPEECHBOT_WEBAPP_URL``, HTTPS) and its short name
+    at @BotFather (``SPEECHBOT_WEBAPP_SHORT_NAME``: groups open it by ``t.me/<bot>/<name>``)."""
+
+    url: str
+    short_name: str | None = None
 
 
 class BotData:
@@ -45,6 +54,8 @@ class BotData:
         self.insights: Insights | None = None
         self.cards: CardFiles | None = None  # file_ids of uploaded cards (None: upload every time)
         self.study: Study | None = None  # plans, quizzes, bookmarks (None without a database)
+        self.positions: Positions | None = None  # the reader's place per member (None without a database)
+        self.webapp: WebAppLinks | None = None  # the reader (Mini App): None hides its buttons
         self.ranking: Ranking | None = None  # how close each quote is to each 慎 (None: no encoder)
         self.clock: Callable[[], datetime] | None = None  # the bot's one clock (aware UTC), the store's too
         self.owners: frozenset[int] = frozenset()  # Telegram user ids allowed to see /stats

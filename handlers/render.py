@@ -16,7 +16,7 @@ from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, WebAppInfo
 
 from content import Node, Speech
 from content.glosses import Glosses
@@ -32,6 +32,7 @@ from content.summary import Summary
 from handlers import callbacks as cb
 from handlers.caches import BoundedCache
 from handlers.catalog import Html, text
+from handlers.context import WebAppLinks
 from handlers.store import Standing, StatsReport
 
 PAGE_CHARS = 3500
@@ -214,6 +215,23 @@ def show(speech: Speech, lang: str, node_id: str, in_group: bool, bot_username: 
         row.append(button(text(lang, "btn_next"), cb.Step(following)))
     screens[-1].buttons = [row, [save_button(lang, f"n:{node.id}")]]
     return screens
+
+
+def reader_button(lang: str, links: WebAppLinks | None, bot_username: str, in_group: bool,
+                  node_id: str = "") -> InlineKeyboardButton | None:
+    """"📖 阅读器": the reader (Mini App), at ``node_id`` if given. A ``web_app`` button in private
+    chats; in groups, where Telegram allows no ``web_app`` buttons, the Mini App's direct link
+    (``t.me/<bot>/<short name>?startapp=s4-2``). None without a reader, or in a group without
+    its short name."""
+    if links is None:
+        return None
+    if in_group:
+        if not links.short_name:
+            return None
+        start = f"?startapp=s{node_id.replace('.', '-')}" if node_id else ""
+        return InlineKeyboardButton(text(lang, "btn_reader"), url=f"https://t.me/{bot_username}/{links.short_name}{start}")
+    url = links.url + (("&" if "?" in links.url else "?") + f"node={node_id}" if node_id else "")
+    return InlineKeyboardButton(text(lang, "btn_reader"), web_app=WebAppInfo(url))
 
 
 def deep_link(bot_username: str, payload: str) -> str:

@@ -13,13 +13,16 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
+from urllib.parse import quote
 
+from aiohttp import web
 from telegram import Update
 from telegram.ext import TypeHandler
 
 from bot.app import App, Services
 from bot.clock import system_clock
 from bot.fake.server import Call, FakeBotAPI, Sent
+from bot.initdata import local_init_data
 from bot.settings import Settings
 from bot.storage import Store
 from content import Speech
@@ -134,6 +137,7 @@ class LocalBot:
         self._factory = app_factory
         self._processed: dict[int, asyncio.Event] = {}
         self.clock = TravelClock()
+        self._web: list[web.AppRunner] = []
 
     async def __aenter__(self) -> LocalBot:
         await self.start()
@@ -159,6 +163,9 @@ class LocalBot:
         await self.app.updater.start_polling(poll_interval=0.0, timeout=1)
 
     async def stop(self) -> None:
+        for runner in self._web:
+            await runner.cleanup()
+        self._web.clear()
         if self.app is not None:
             assert self.app.updater is not None
             if self.app.updater.running:
@@ -170,6 +177,27 @@ class LocalBot:
             await self.app.shutdown()
             self.app = None
         await self.fake.stop()
+
+    async def serve_reader(self, host: str = "127.0.0.1", port: int = 0) -> str:
+        """Serve this bot's reader (the Mini App, on the bot's services and database) on
+        ``host:port`` (0: a free port) until ``stop``; returns its base URL."""
+        from bot.web import make_web_app
+
+        assert self.services is not None and self.app is not None, "start the bot first"
+        runner = web.AppRunner(make_web_app(reader=self.services.reader(self.app)), access_log=None)
+        await runner.setup()
+        await web.TCPSite(runner, host, port).start()
+        self._web.append(runner)
+        bound = runner.addresses[0][1]
+        return f"http://{host}:{bound}"
+
+    def reader_url(self, base: str, user_id: int = 1001, first_name: str = "李明", language_code: str = "zh-hans",
+                   query: str = "", **extra: str) -> str:
+        """The reader's page for a user, as Telegram would open it in their private chat: initData
+        signed with this bot's token in the fragment."""
+        data = local_init_data(self.fake.token, user_id, first_name, language_code,
+                               now=self.clock().timestamp(), **extra)
+        return f"{base}/app/{query}#tgWebAppData={quote(data, safe='')}"
 
     def travel(self, moment: datetime) -> None:
         """From now on the bot (handlers, store, push) believes it is ``moment`` (aware)."""

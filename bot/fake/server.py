@@ -255,7 +255,7 @@ class FakeBotAPI(Faults, SimulatedUsers):
         if chat_id is None:
             raise ApiError(400, "Bad Request: chat_id is empty")
         raw, plain = check_text(params)
-        markup = check_markup(params.get("reply_markup"))
+        markup = check_markup(params.get("reply_markup"), chat_id)
         message_id = next(self._message_ids[chat_id])
         sent = Sent(chat_id, message_id, raw, plain, markup)
         if self.record:
@@ -317,7 +317,7 @@ class FakeBotAPI(Faults, SimulatedUsers):
         plain = parse_html(raw) if raw and (params.get("parse_mode") or "").upper() == "HTML" else raw
         if utf16_len(plain) > CAPTION_LIMIT:
             raise ApiError(400, "Bad Request: message caption is too long")
-        markup = check_markup(params.get("reply_markup"))
+        markup = check_markup(params.get("reply_markup"), chat_id)
         message_id = next(self._message_ids[chat_id])
         sent = Sent(chat_id, message_id, raw, plain, markup, photo=file_id)
         if self.record:
@@ -346,7 +346,7 @@ class FakeBotAPI(Faults, SimulatedUsers):
         if sent is None:
             raise ApiError(400, "Bad Request: message to edit not found")
         raw, plain = check_text(params)
-        markup = check_markup(params.get("reply_markup"))
+        markup = check_markup(params.get("reply_markup"), chat_id)
         if raw == sent.html and markup == sent.reply_markup:
             raise ApiError(400, "Bad Request: message is not modified: specified new message content and "
                                 "reply markup are exactly the same as a current content and reply markup of the "
@@ -360,7 +360,7 @@ class FakeBotAPI(Faults, SimulatedUsers):
         sent = self.sent.get((as_int(params.get("chat_id")) or 0, as_int(params.get("message_id")) or 0))
         if sent is None:
             raise ApiError(400, "Bad Request: message to edit not found")
-        markup = check_markup(params.get("reply_markup"))
+        markup = check_markup(params.get("reply_markup"), sent.chat_id)
         if markup == sent.reply_markup:
             raise ApiError(400, "Bad Request: message is not modified: specified new message content and "
                                 "reply markup are exactly the same as a current content and reply markup of the "

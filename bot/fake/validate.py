@@ -82,14 +82,21 @@ def check_text(params: dict[str, Any]) -> tuple[str, str]:
     return raw, plain
 
 
-def check_markup(markup: Any) -> dict[str, Any] | None:
-    """The inline keyboard, or ApiError for callback data over 64 bytes or a button without text."""
+def check_markup(markup: Any, chat_id: int | None = None) -> dict[str, Any] | None:
+    """The inline keyboard, or ApiError for callback data over 64 bytes, a button without text,
+    or a ``web_app`` button that is not an HTTPS URL or is sent to a group (``chat_id`` < 0):
+    Telegram allows Mini App buttons only in private chats."""
     if not markup:
         return None
     if isinstance(markup, str):
         markup = json.loads(markup)
     for row in markup.get("inline_keyboard", []):
         for btn in row:
+            if "web_app" in btn:
+                if chat_id is not None and chat_id < 0:
+                    raise ApiError(400, "Bad Request: BUTTON_TYPE_INVALID")
+                if not str((btn["web_app"] or {}).get("url", "")).startswith("https://"):
+                    raise ApiError(400, "Bad Request: BUTTON_URL_INVALID")
             data = btn.get("callback_data")
             if data is not None and not 1 <= len(data.encode()) <= CALLBACK_LIMIT:
                 raise ApiError(400, "Bad Request: BUTTON_DATA_INVALID")

@@ -1,0 +1,270 @@
+"""The reader (a Telegram Mini App): what its JSON API answers, for a user ``bot.webapp`` has
+already identified from Telegram's signed initData. No HTTP here (that is ``bot.webapp``); the
+same services as the chat: the search service with its tiers, the bookmarks of ``/saved``, the
+reading plan and its streak, and the reader's own place in the text.
+
+Texts are addressed by id so that a library of texts can come: today there is one, ``default``
+(the bot's speech). A member sees and changes only their own bookmarks, place and readings:
+every function takes the user id from the caller, never from the request's body.
+
+Decisions where the issue was silent:
+- the plan shown is the member's private chat's (the chat the Mini App is opened from in
+  private; its id is the member's); without one the reader shows no plan.
+- a bookmark set in the reader is a section bookmark (``n:<node id>``) of the block's node, so
+  ``/saved`` lists it as a ☆ under that section would.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from content import Node, Speech
+from content.answer import Searcher
+from content.document import Document, document
+from content.model import cite
+from content.plan import passage_on, plan, streak
+from content.quotes import Quote, candidates
+from handlers.catalog import Lang, text
+from handlers.render import plan_labels, speech_title, titled
+from handlers.store import ChatStore, Position, Positions, Study
+
+TEXT_ID = "default"  # the one text the bot reads today (a library gives each text its id)
+SEARCH_LIMIT = 8
+MAX_QUERY = 200
+
+
+class NotFound(LookupError):
+    """No such text, node or bookmark target: the API answers 404."""
+
+
+class Invalid(ValueError):
+    """A malformed request (an empty query, a position outside the text): the API answers 400."""
+
+
+class Unavailable(RuntimeError):
+    """The bot runs without a database: bookmarks, places and plans are off (503)."""
+
+
+def ui(lang: Lang) -> dict[str, str]:
+    """The reader's interface words in ``lang`` (plain text: the page sets them as text, never as
+    markup). ``{day}`` and the like are filled in by the page."""
+    return {
+        "title": text(lang, "reader_title"),
+        "outline": text(lang, "reader_outline"),
+        "close": text(lang, "reader_close"),
+        "search": text(lang, "reader_search"),
+        "search_placeholder": text(lang, "reader_search_placeholder"),
+        "search_none": text(lang, "reader_search_none"),
+        "search_clear": text(lang, "reader_search_clear"),
+        "exact": text(lang, "reader_tier_exact"),
+        "related": text(lang, "reader_tier_related"),
+        "nearest": text(lang, "reader_tier_nearest"),
+        "hit_of": text(lang, "reader_hit_of", n="{n}", total="{total}"),
+        "prev_hit": text(lang, "reader_prev_hit"),
+        "next_hit": text(lang, "reader_next_hit"),
+        "save": text(lang, "reader_save"),
+        "saved": text(lang, "reader_saved"),
+        "saved_list": text(lang, "reader_saved_list"),
+        "saved_none": text(lang, "reader_saved_none"),
+        "plan": text(lang, "reader_plan", day="{day}", days="{days}", labels="{labels}"),
+        "done": text(lang, "btn_done"),
+        "done_already": text(lang, "reader_done_already"),
+        "font_smaller": text(lang, "reader_font_smaller"),
+        "font_larger": text(lang, "reader_font_larger"),
+        "send": text(lang, "reader_send"),
+        "error": text(lang, "reader_error"),
+        "offline": text(lang, "reader_offline"),
+    }
+
+
+class Reader:
+    """The reader's API over the bot's services; ``services`` gives them at call time (the
+    database opens after the bot is built)."""
+
+    def __init__(self, services: Callable[[], ReaderServices]) -> None:
+        self._services = services
+
+    @property
+    def services(self) -> ReaderServices:
+        return self._services()
+
+    def _text(self, text_id: str) -> tuple[Speech, Document]:
+        if text_id != TEXT_ID:
+            raise NotFound(f"no text {text_id!r}")
+        speech = self.services.speech
+        return speech, document(speech)
+
+    # --- reading ---------------------------------------------------------------------------
+
+    async def start(self, text_id: str, user_id: int, lang: Lang) -> dict[str, Any]:
+        """Everything the first screen needs, in one answer: the words, the outline, the text,
+        the member's place, bookmarks and the plan's passage of the day."""
+        speech, doc = self._text(text_id)
+        services = self.services
+        place = await services.positions.position(user_id, text_id) if services.positions else None
+        return {
+            "text": text_id,
+            "lang": lang,
+            "title": speech_title(speech, lang),
+            "ui": ui(lang),
+            "outline": [self._outline(node, lang) for node in speech.top],
+            "blocks": [[block.node, block.tag, block.text, block.at] for block in doc.blocks],
+            "position": {"node": place.node_id, "at": place.char_at} if place else None,
+            "saved": await self._saved(speech, doc, user_id),
+            "plan": await self._plan(speech, doc, user_id, lang),
+            "stored": services.study is not None,
+        }
+
+    def _outline(self, node: Node, lang: Lang) -> dict[str, Any]:
+        glosses = self.services.searcher.glosses if self.services.searcher else None
+        entry: dict[str, Any] = {"id": node.id, "title": titled(node)}
+        if lang == "en" and glosses is not None and glosses.heading(node.id):
+            entry["gloss"] = glosses.heading(node.id)
+        if node.children:
+            entry["children"] = [self._outline(child, lang) for child in node.children]
+        return entry
+
+    def outline(self, text_id: str, lang: Lang) -> list[dict[str, Any]]:
+        speech, _ = self._text(text_id)
+        return [self._outline(node, lang) for node in speech.top]
+
+    def node(self, text_id: str, node_id: str) -> dict[str, Any]:
+        """One node: its label, heading, verbatim text and where it starts in the document."""
+        speech, doc = self._text(text_id)
+        node = speech.find(node_id)
+        if node is None:
+            raise NotFound(f"no node {node_id!r}")
+        return {"id": node.id, "label": cite(node.label), "title": titled(node), "text": node.text,
+                "at": doc.starts[node.id]}
+
+    # --- search ------------------------------------------------------------------------------
+
+    async def search(self, text_id: str, query: str) -> dict[str, Any]:
+        """The bot's own search (``Searcher.answer``, in a thread: it may encode the query), each
+        hit with its tier and its matches as places in the document."""
+        _, doc = self._text(text_id)
+        query = " ".join(query.split())[:MAX_QUERY]
+        if not query:
+            raise Invalid("empty query")
+        searcher = self.services.searcher
+        hits = await asyncio.to_thread(searcher.answer, query, SEARCH_LIMIT) if searcher else []
+        found = []
+        for hit in hits:
+            at = doc.locate(hit.id, hit.text)
+            start = doc.starts.get(hit.id, 0)
+            marks = [[at + a, at + b] for a, b in sorted(hit.spans)] if at is not None else []
+            where = [at, at + len(hit.text)] if at is not None else [start, start]
+            found.append({"id": hit.id, "label": cite(hit.label or hit.id), "tier": hit.tier, "text": hit.text,
+                          "range": where, "marks": marks or ([where] if at is not None else [])})
+        return {"query": query, "hits": found}
+
+    # --- the member's own ----------------------------------------------------------------------
+
+    def _study(self) -> Study:
+        study = self.services.study
+        if study is None:
+            raise Unavailable("no database")
+        return study
+
+    async def _saved(self, speech: Speech, doc: Document, user_id: int) -> list[dict[str, Any]]:
+        study = self.services.study
+        items = []
+        for ref in await study.bookmarks(user_id) if study else []:
+            target = resolve(speech, ref)
+            if isinstance(target, Quote):
+                at = doc.locate(target.id, target.text)
+                items.append({"ref": ref, "node": target.id, "label": target.label, "text": target.text,
+                              "at": at if at is not None else doc.starts[target.id]})
+            elif target is not None:
+                items.append({"ref": ref, "node": target.id, "label": cite(target.label), "text": titled(target),
+                              "at": doc.starts[target.id]})
+        return items
+
+    async def bookmark(self, text_id: str, user_id: int, ref: str, on: bool) -> dict[str, Any]:
+        """Save (``on``) or remove the bookmark ``ref``: the same bookmarks as ``/saved``; setting
+        what is already so changes nothing (two taps, two devices)."""
+        speech, doc = self._text(text_id)
+        target = resolve(speech, ref)
+        if target is None or (isinstance(target, Node) and ref != f"n:{target.id}"):  # one spelling a node
+            raise NotFound(f"no bookmark target {ref!r}")
+        study = self._study()
+        if (ref in await study.bookmarks(user_id)) != on:
+            await study.toggle_bookmark(user_id, ref)
+        return {"saved": await self._saved(speech, doc, user_id)}
+
+    async def place(self, text_id: str, user_id: int, at: int) -> dict[str, Any]:
+        """Remember where the member is reading: the block holding character ``at``."""
+        _, doc = self._text(text_id)
+        if not 0 <= at <= len(doc.text):
+            raise Invalid("outside the text")
+        block = doc.block_at(at)
+        positions = self.services.positions
+        if positions is None:
+            raise Unavailable("no database")
+        if block is not None:
+            await positions.set_position(user_id, text_id, Position(block.node, block.at))
+        return {"node": block.node if block else None, "at": block.at if block else 0}
+
+    # --- the reading plan ---------------------------------------------------------------------
+
+    async def _today(self, chat_id: int) -> datetime:
+        services = self.services
+        row = await services.chats.chat(chat_id) if services.chats else None
+        return services.clock().astimezone(ZoneInfo(row.timezone if row else services.timezone))
+
+    async def _plan(self, speech: Speech, doc: Document, user_id: int, lang: Lang) -> dict[str, Any] | None:
+        study = self.services.study
+        current = await study.plan(user_id) if study else None
+        if study is None or current is None:
+            return None
+        today = (await self._today(user_id)).date()
+        passage = passage_on(plan(speech, current.days), current.start_date, today)
+        if passage is None:
+            return None
+        read = await study.passages_read(user_id)
+        return {"day": passage.day, "days": current.days, "labels": plan_labels(passage),
+                "ids": list(dict.fromkeys(passage.ids)), "at": doc.starts[passage.ids[0]],
+                "done": set(passage.ids) <= read}
+
+    async def done(self, text_id: str, user_id: int, lang: Lang, day: int) -> dict[str, Any]:
+        """"✅ 读完了" for day ``day`` of the member's private chat's plan: the same record and
+        streak as the button in the chat."""
+        speech, _ = self._text(text_id)
+        study = self._study()
+        current = await study.plan(user_id)
+        if current is None or not 1 <= day <= current.days:
+            raise NotFound("no such plan day")
+        passage = plan(speech, current.days)[day - 1]
+        today = (await self._today(user_id)).date()
+        new = await study.mark_read(user_id, user_id, day, ",".join(dict.fromkeys(passage.ids)), today)
+        count = streak(await study.reading_dates(user_id), today)
+        return {"new": new, "streak": count,
+                "message": text(lang, "read_marked" if new else "read_again", streak=count)}
+
+
+@dataclass
+class ReaderServices:
+    """What the reader reads and writes: the bot's own services (None: no database)."""
+
+    speech: Speech
+    searcher: Searcher | None
+    study: Study | None
+    positions: Positions | None
+    chats: ChatStore | None
+    clock: Callable[[], datetime]
+    timezone: str  # the bot's default zone, for a chat without settings
+
+
+def resolve(speech: Speech, ref: str) -> Quote | Node | None:
+    """What a bookmark names: ``q:<number>`` a quote candidate, ``n:<id>`` a node; None for
+    anything else (as ``handlers.study.resolve`` reads them)."""
+    kind, _, value = ref.partition(":")
+    if kind == "q":
+        pool = candidates(speech)
+        return pool[int(value)] if value.isascii() and value.isdigit() and int(value) < len(pool) else None
+    return speech.find(value) if kind == "n" and value and len(ref) <= 40 else None
