@@ -19,13 +19,14 @@ from typing import Any
 
 from telegram import BotCommand, BotCommandScopeAllGroupChats, BotCommandScopeAllPrivateChats
 from telegram.constants import ParseMode
-from telegram.ext import AIORateLimiter, Application, CommandHandler, Defaults, ExtBot
+from telegram.ext import AIORateLimiter, Application, BaseRateLimiter, CommandHandler, Defaults, ExtBot
 
 from bot import metrics
 from bot.clock import Clock, system_clock
 from bot.fairness import FairUpdateProcessor
 from bot.ops import Ops
 from bot.push import Pusher, PushReport, schedule_push
+from bot.ratelimit import SharedRateLimiter
 from bot.settings import Settings
 from bot.storage import Store
 from bot.transport import AiohttpRequest
@@ -80,10 +81,19 @@ def register_handlers(app: App) -> None:
     errors.register(app)
 
 
-def rate_limiter(settings: Settings) -> AIORateLimiter:
-    """PTB's limiter, paced smoothly: one message every 1/rate seconds (and per group every
-    60/rate seconds) instead of bursts, so no one-second window ever exceeds Telegram's limits.
-    The limits are per process: with several replicas, divide the rates among them."""
+def rate_limit_prefix(token: str) -> str:
+    """The bot's keys in a shared Redis: its id (the token's public part), never the secret."""
+    return f"speechbot:{token.split(':', 1)[0]}"
+
+
+def rate_limiter(settings: Settings, token: str) -> BaseRateLimiter[int]:
+    """Paced smoothly: one message every 1/rate seconds (and per group every 60/rate seconds)
+    instead of bursts, so no one-second window ever exceeds Telegram's limits. ``local``: PTB's
+    limiter, per process (with several replicas, divide the rates); ``redis``: one budget that
+    every replica of the bot shares (``bot.ratelimit``)."""
+    if settings.rate_limiter == "redis":
+        return SharedRateLimiter(settings.redis_url, settings.rate_per_second,
+                                 settings.group_per_minute, rate_limit_prefix(token))
     return AIORateLimiter(overall_max_rate=1, overall_time_period=1 / settings.rate_per_second,
                           group_max_rate=1, group_time_period=60 / settings.group_per_minute, max_retries=2)
 
@@ -93,7 +103,7 @@ def push_bot(settings: Settings, token: str, base_url: str | None = None) -> Ext
     connection pool as large as the push concurrency."""
     request = AiohttpRequest(connection_pool_size=settings.push_concurrency + 4)
     return ExtBot(token, base_url=base_url or settings.api_base_url, request=request,
-                  rate_limiter=rate_limiter(settings) if settings.rate_limit else None,
+                  rate_limiter=rate_limiter(settings, token) if settings.rate_limit else None,
                   defaults=Defaults(parse_mode=ParseMode.HTML))
 
 
@@ -136,9 +146,10 @@ class Services:
         """The bot's ``Application`` (token from the settings unless given)."""
         settings = self.settings
         card_font(40)  # a missing card font is a start-up error (CardFontMissing), not tofu later
+        token = token or settings.require_token()
         builder = (
             Application.builder()
-            .token(token or settings.require_token())
+            .token(token)
             .request(self.requests[0])
             .get_updates_request(self.requests[1])
             .base_url(settings.api_base_url)
@@ -153,7 +164,7 @@ class Services:
             .application_class(InstrumentedApplication)
         )
         if settings.rate_limit:
-            builder = builder.rate_limiter(rate_limiter(settings))
+            builder = builder.rate_limiter(rate_limiter(settings, token))
         app: App = builder.build()
         app.bot_data.speech = self.speech
         app.bot_data.searcher = self.searcher

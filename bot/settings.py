@@ -51,6 +51,10 @@ class Settings(BaseSettings):
     rate_limit: bool = True
     rate_per_second: float = Field(25.0, gt=0, le=30)
     group_per_minute: float = Field(19.0, gt=0, le=20)
+    # local: each process paces itself at the rates above (one replica, or divide the rates);
+    # redis: every replica shares them through Redis (bot.ratelimit): they are the bot's.
+    rate_limiter: Literal["local", "redis"] = "local"
+    redis_url: str = "redis://127.0.0.1:6379/0"  # for rate_limiter=redis; may hold a password: never logged
     concurrent_updates: int = Field(32, ge=1, le=1024)
     log_level: str = "INFO"
     database_url: str = "sqlite+aiosqlite:///data/speechbot.sqlite3"

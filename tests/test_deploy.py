@@ -53,6 +53,17 @@ def test_push_only_replicas_come_with_a_profile(compose: dict) -> None:
     assert "profiles" not in compose["services"]["bot"]  # the default stack: postgres and one bot
 
 
+def test_every_replica_shares_one_rate_limit_through_redis(compose: dict) -> None:
+    """Three sending replicas once got 12/s each (36 > Telegram's 30): the rates are the bot's now."""
+    services = compose["services"]
+    assert "redis-cli" in str(services["redis"]["healthcheck"]["test"]) and "profiles" not in services["redis"]
+    for name in ("bot", "pusher"):
+        env = services[name]["environment"]
+        assert env["SPEECHBOT_RATE_LIMITER"] == "redis" and env["SPEECHBOT_REDIS_URL"].startswith("redis://redis:")
+        assert float(env["SPEECHBOT_RATE_PER_SECOND"]) <= 30 and float(env["SPEECHBOT_GROUP_PER_MINUTE"]) <= 20
+        assert services[name]["depends_on"]["redis"]["condition"] == "service_healthy"
+
+
 def test_the_image_runs_unprivileged_with_a_health_check() -> None:
     dockerfile = (ROOT / "Dockerfile").read_text("utf-8")
     assert re.search(r"^FROM python:3\.1\d-slim$", dockerfile, re.M)
