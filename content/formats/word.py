@@ -39,6 +39,7 @@ _SKIP = frozenset({w("del"), w("moveFrom"), w("txbxContent"), w("pPr"), w("rPr")
                    w("drawing"), w("pict"), w("object"), w("sdtPr"), w("fldData"), f"{{{_MC}}}AlternateContent"})
 _HEADING_NAME = re.compile(r"^(?:heading|标题)\s*([1-9])$", re.IGNORECASE)
 _MARKED = re.compile(r"^\s*(?:第?[一二三四五六七八九十\d]+[、.．部章]|[（(][一二三四五六七八九十\d]+[）)])")
+_PART_TEXT = re.compile(r"^[一二三四五六七八九十]+、.*[^。！？；!?;]$")
 _TITLE_NAMES = frozenset({"title", "subtitle", "标题", "副标题"})
 
 
@@ -242,13 +243,18 @@ def read_docx(data: bytes, source: str) -> tuple[list[Block], list[Note]]:
 
 
 def _title_heading(blocks: list[Block]) -> list[Block]:
-    """A single Heading 1 on top, without a marker, over parts in Heading 2 is the title: the
-    levels move up one. (One Heading 1 with a marker, 一、…, is a speech of one part.)"""
+    """A single Heading 1 on top, without a marker, is the title when the parts are elsewhere:
+    marked in their text (一、…), or in Heading 2 (then every level moves up one). One Heading 1
+    with a marker is a speech of one part."""
     ones = [i for i, block in enumerate(blocks) if block.level == 1]
-    if ones != [0] or _MARKED.match(blocks[0].text) or sum(block.level == 2 for block in blocks) < 2:
+    if ones != [0] or _MARKED.match(blocks[0].text):
         return blocks
-    return [replace(block, level=None, title_style=True) if i == 0 else
-            replace(block, level=block.level - 1 if block.level else None) for i, block in enumerate(blocks)]
+    title = replace(blocks[0], level=None, title_style=True)
+    if any(_PART_TEXT.match(block.text) for block in blocks[1:]):
+        return [title, *blocks[1:]]
+    if sum(block.level == 2 for block in blocks) >= 2:
+        return [title, *(replace(block, level=block.level - 1 if block.level else None) for block in blocks[1:])]
+    return blocks
 
 
 def _notes(body: Any, tables: list[str]) -> list[Note]:

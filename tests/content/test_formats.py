@@ -215,6 +215,54 @@ def test_a_style_heading_that_carries_its_marker_in_the_text_keeps_it() -> None:
     assert speech.node("1.1").text == "（一）坚持对党绝对忠诚。\n忠诚，既是一种境界。"
 
 
+def test_a_title_in_heading_1_over_parts_marked_in_their_text(lines: list[str], seed: Speech) -> None:
+    def build(document: Any) -> None:
+        document.add_heading("在全县政府系统廉政工作会议上的讲话", level=1)
+        for line in lines:
+            document.add_paragraph(line)
+
+    result = import_bytes(_docx(build), "titled.docx")
+    assert result.metadata == Metadata(title="在全县政府系统廉政工作会议上的讲话", occasion="全县政府系统廉政工作会议")
+    assert outline(result.speech) == outline(seed)
+
+
+def test_numbering_linked_to_the_heading_styles_is_not_doubled() -> None:
+    """Templates number their headings through the style (Heading 1's numPr): the marker comes
+    from numbering.xml and the role from the style, and the part reads 一、 once."""
+    def build(document: Any) -> None:
+        documents._numbering_definition(document)
+        for name, ilvl in (("Heading 1", 0), ("Heading 2", 1)):
+            num_pr = document.styles[name].element.get_or_add_pPr().get_or_add_numPr()
+            num_pr.get_or_add_ilvl().val = ilvl
+            num_pr.get_or_add_numId().val = 90
+        for heading, level in (("树牢核心意识", 1), ("坚持对党绝对忠诚。", 2), ("带头强化理论武装。", 2),
+                               ("抢抓关键机遇", 1), ("始终站在政治高度抓落实。", 2)):
+            document.add_heading(heading, level=level)
+
+    speech = import_bytes(_docx(build), "template.docx").speech
+    assert [(n.id, n.label, n.title) for n in speech.nodes()] == [
+        ("1", "一、", "树牢核心意识"), ("1.1", "一（一）", "坚持对党绝对忠诚"), ("1.2", "一（二）", "带头强化理论武装"),
+        ("2", "二、", "抢抓关键机遇"), ("2.1", "二（一）", "始终站在政治高度抓落实")]
+    assert speech.node("1").text.startswith("一、树牢核心意识\n（一）坚持对党绝对忠诚。")
+
+
+def _char(text: str, x0: float, size: float = 12.0) -> dict[str, Any]:
+    return {"text": text, "x0": x0, "x1": x0 + size * (0.5 if text.isascii() else 1), "size": size}
+
+
+def test_a_pdf_line_reads_as_people_read_it() -> None:
+    from content.formats.pdf import _compose
+
+    # Kangxi radicals (some Chinese PDFs map 一 to ⼀ U+2F00) read as the ideographs they look like
+    assert _compose([_char("⼀", 0), _char("、", 12), _char("⼈", 24), _char("民", 36)]) == ("一、人民", 0, 48)
+    # CJK joins without spaces; Latin words keep theirs; a drawn space or a wide gap is one space
+    chars = [_char("四", 0), _char("个", 12), _char("5", 24), _char("0", 30), _char("0", 36), _char("强", 42),
+             _char("G", 54), _char("D", 60), _char("P", 66), _char("u", 76), _char("p", 82),
+             _char("县", 100), _char("\u3000", 112), _char("长", 124)]
+    assert _compose(chars)[0] == "四个500强GDP up 县 长"
+    assert _compose([_char(" ", 0), _char("\u3000", 12)]) is None
+
+
 # --- the title block --------------------------------------------------------------------------------
 
 def blocks(*texts: str, centred: bool = False) -> list[Block]:
