@@ -316,6 +316,22 @@ def cmd_console(args: argparse.Namespace) -> int:
     return _run_async(run_console(settings, speech, language_code=args.lang))
 
 
+def cmd_reader(args: argparse.Namespace) -> int:
+    """The reader (Mini App) alone on this machine, with a URL signed for a local user."""
+    from bot.webapp import serve_alone
+
+    settings = _settings(args)
+    speech = load_speech(settings.speech_file)
+    if not 0 <= args.port <= 65535:
+        raise CliError("--port must be between 0 and 65535")
+    try:
+        _run_async(serve_alone(settings, speech, args.host, args.port, args.user_id, args.name, args.lang,
+                               sys.stdout))
+    except OSError as exc:
+        raise CliError(f"cannot serve on {args.host}:{args.port}: {exc.strerror or exc}") from None
+    return 0
+
+
 def cmd_db_upgrade(args: argparse.Namespace) -> int:
     """Apply the database migrations."""
     from bot.storage import Database
@@ -490,6 +506,13 @@ def build_parser() -> argparse.ArgumentParser:
     console = add("console", cmd_console, "talk to the bot in this terminal (no token, no network)",
                   json_flag=False)
     console.add_argument("--lang", default="zh-hans", help="your Telegram language (en for English)")
+    reader = add("reader", cmd_reader, "serve the reader (Mini App) alone and print a local URL to open it",
+                 json_flag=False)
+    reader.add_argument("--port", type=int, default=8081, help="port (default 8081; 0: any free port)")
+    reader.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    reader.add_argument("--user-id", type=int, default=1001, help="the local user the URL is signed for")
+    reader.add_argument("--name", default="同学", help="that user's first name")
+    reader.add_argument("--lang", default="zh-hans", help="that user's Telegram language (en for English)")
     db = sub.add_parser("db", help="database maintenance").add_subparsers(dest="db_command", required=True)
     db.add_parser("upgrade", parents=[common], help="apply migrations").set_defaults(func=cmd_db_upgrade)
     db.add_parser("prune", parents=[common], help="delete rows older than the retention").set_defaults(

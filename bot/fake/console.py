@@ -18,6 +18,9 @@ Console commands (everything else goes to the bot as a message):
   it and is its administrator; ``/private`` goes back to the current user's private chat;
 - ``/quit`` (or Ctrl-D) leaves.
 
+At start it prints a local URL of the reader (the Mini App) signed for the console's user: the
+same bot and database, so a bookmark made there is in ``/saved`` here.
+
 The prompt (on a terminal) shows who you are and where: ``同学 (1001) · private>``.
 """
 
@@ -67,6 +70,7 @@ class Console:
         self.keyboards: dict[int, Sent] = {}  # chat id → the last message with buttons there
         self.polls: dict[int, dict[str, Any]] = {}  # chat id → the last quiz sent there
         self.voted: set[tuple[str, int]] = set()  # (poll id, user id): a quiz is answered once
+        self.reader = ""  # the local reader's URL for the console's first user
 
     # --- who and where -------------------------------------------------------------------
 
@@ -175,6 +179,9 @@ class Console:
         if "url" in item:
             self._say(f"(link: {item['url']})")
             return
+        if "web_app" in item:  # the Mini App: the console's own reader, in a browser
+            self._say(f"(the reader, in a browser: {self.reader})")
+            return
         await self.chat.press_data(message, item["callback_data"])
 
     async def vote(self, number: int) -> None:
@@ -262,6 +269,10 @@ async def run_console(settings: Settings | None = None, speech: Speech | None = 
             console.start(bot, "同学" if not language_code.startswith("en") else "there")
             bot.fake.listen(console.show)
             out.write(BANNER)
+            # The reader (Mini App) on the same bot and database, signed for the console's user.
+            console.reader = bot.reader_url(await bot.serve_reader(), USER_ID, console.user["first_name"],
+                                            language_code)
+            out.write(f"The reader (Telegram Mini App) for you, in a browser: {console.reader}\n")
             out.flush()
             while True:
                 if stdin.isatty():
