@@ -130,7 +130,8 @@ function translate(ui, lang) {
   $("chrome").lang = lang === "en" ? "en" : "zh-CN";
   for (const element of document.querySelectorAll("[data-ui]")) element.textContent = word(element.dataset.ui);
   for (const element of document.querySelectorAll("[data-ui-label]")) {
-    element.setAttribute("aria-label", word(element.dataset.uiLabel));
+    // The name starts with what the button shows (A−), so speech input can say what it sees.
+    element.setAttribute("aria-label", `${element.textContent.trim()} ${word(element.dataset.uiLabel)}`);
   }
   for (const element of document.querySelectorAll("[data-ui-placeholder]")) {
     element.placeholder = word(element.dataset.uiPlaceholder);
@@ -159,7 +160,7 @@ function sendButton(node) {
   button.type = "button";
   button.className = "send";
   button.textContent = "↗";
-  button.setAttribute("aria-label", `${word("send")}: ${headingLabel(node)}`);
+  button.setAttribute("aria-label", `↗ ${word("send")}: ${headingLabel(node)}`);
   button.addEventListener("click", () => {
     try {
       tg.switchInlineQuery(headingLabel(node).slice(0, 60), ["users", "groups"]);
