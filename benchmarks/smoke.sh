@@ -7,7 +7,8 @@ PY=.venv/bin/python
 $PY -m benchmarks.startup --runs 2
 $PY -m benchmarks.search --sizes 500 --queries 30 --brute-queries 5
 $PY -m benchmarks.cli --runs 2
-$PY -m benchmarks.quality  # the whole evaluation set
+$PY -m benchmarks.quality  # the whole evaluation sets: development and held-out
+$PY -m benchmarks.dense --queries 30 --burst 10
 $PY -m benchmarks.updates --updates 60 --latency-updates 10
 $PY -m benchmarks.push --chats 60 --small 30 --limited-chats 20
 $PY -m benchmarks.cards --chats 40
