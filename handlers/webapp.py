@@ -106,7 +106,9 @@ class Reader:
         the member's place, bookmarks and the plan's passage of the day."""
         speech, doc = self._text(text_id)
         services = self.services
-        place = await services.positions.position(user_id, text_id) if services.positions else None
+        place, saved, today = await asyncio.gather(  # independent reads: on the pool's connections at once
+            services.positions.position(user_id, text_id) if services.positions else _none(),
+            self._saved(speech, doc, user_id), self._plan(speech, doc, user_id, lang))
         return {
             "text": text_id,
             "lang": lang,
@@ -115,8 +117,8 @@ class Reader:
             "outline": [self._outline(node, lang) for node in speech.top],
             "blocks": [[block.node, block.tag, block.text, block.at] for block in doc.blocks],
             "position": {"node": place.node_id, "at": place.char_at} if place else None,
-            "saved": await self._saved(speech, doc, user_id),
-            "plan": await self._plan(speech, doc, user_id, lang),
+            "saved": saved,
+            "plan": today,
             "stored": services.study is not None,
         }
 
@@ -171,10 +173,14 @@ class Reader:
             raise Unavailable("no database")
         return study
 
-    async def _saved(self, speech: Speech, doc: Document, user_id: int) -> list[dict[str, Any]]:
+    async def _saved(self, speech: Speech, doc: Document, user_id: int,
+                     refs: list[str] | None = None) -> list[dict[str, Any]]:
+        """The member's bookmarks as the page lists them (``refs``: already read, in order)."""
         study = self.services.study
+        if refs is None:
+            refs = await study.bookmarks(user_id) if study else []
         items = []
-        for ref in await study.bookmarks(user_id) if study else []:
+        for ref in refs:
             target = resolve(speech, ref)
             if isinstance(target, Quote):
                 at = doc.locate(target.id, target.text)
@@ -193,9 +199,11 @@ class Reader:
         if target is None or (isinstance(target, Node) and ref != f"n:{target.id}"):  # one spelling a node
             raise NotFound(f"no bookmark target {ref!r}")
         study = self._study()
-        if (ref in await study.bookmarks(user_id)) != on:
+        refs = await study.bookmarks(user_id)
+        if (ref in refs) != on:
             await study.toggle_bookmark(user_id, ref)
-        return {"saved": await self._saved(speech, doc, user_id)}
+            refs = [*refs, ref] if on else [item for item in refs if item != ref]  # newest last, as stored
+        return {"saved": await self._saved(speech, doc, user_id, refs)}
 
     async def place(self, text_id: str, user_id: int, at: int) -> dict[str, Any]:
         """Remember where the member is reading: the block holding character ``at``."""
@@ -222,11 +230,10 @@ class Reader:
         current = await study.plan(user_id) if study else None
         if study is None or current is None:
             return None
-        today = (await self._today(user_id)).date()
-        passage = passage_on(plan(speech, current.days), current.start_date, today)
+        now, read = await asyncio.gather(self._today(user_id), study.passages_read(user_id))
+        passage = passage_on(plan(speech, current.days), current.start_date, now.date())
         if passage is None:
             return None
-        read = await study.passages_read(user_id)
         return {"day": passage.day, "days": current.days, "labels": plan_labels(passage),
                 "ids": list(dict.fromkeys(passage.ids)), "at": doc.starts[passage.ids[0]],
                 "done": set(passage.ids) <= read}
@@ -258,6 +265,10 @@ class ReaderServices:
     chats: ChatStore | None
     clock: Callable[[], datetime]
     timezone: str  # the bot's default zone, for a chat without settings
+
+
+async def _none() -> None:
+    return None
 
 
 def resolve(speech: Speech, ref: str) -> Quote | Node | None:
