@@ -43,7 +43,8 @@ ZH: dict[str, str] = {
         "/settings — 查看和修改推送设置\n"
         "/plan — 学习计划（/plan 10 选择天数）· /progress 学习进度 · /quiz 答题 · /rank 本周榜单\n"
         "/saved 我的收藏 · /privacy 隐私说明 · /forget 删除我的数据\n\n"
-        "中文命令也可以：/目录 /阅读 /搜索 /金句 /图片 /今日（/今日一慎）/摘要 /慎 /计划 /进度 /答题 /榜单 /收藏 /帮助\n\n"
+        "中文命令也可以：/目录 /阅读 /搜索 /金句 /图片 /今日（/今日一慎）/摘要 /慎 "
+        "/计划 /进度 /答题 /榜单 /收藏 /帮助\n\n"
         "在任何聊天中输入 @{bot} 关键词 可直接引用原文。"
     ),
     "group_hello": (
@@ -168,7 +169,7 @@ ZH: dict[str, str] = {
     "btn_save": "☆ 收藏",
     "btn_saved": "★ 已收藏",
     "forget_ask": (
-        "确定要删除机器人保存的关于你的全部数据吗？包括：你的答题、学习进度、收藏和个人设置，"
+        "确定要删除机器人保存的关于你的全部数据吗？包括：你的答题、学习进度、收藏、阅读器里读到的位置和个人设置，"
         "以及这个私聊的每日提醒、学习计划、题目和推送记录。群的设置和学习计划属于群，不会删除。此操作不能撤销。"
     ),
     "btn_forget": "🗑 确认删除",
@@ -185,7 +186,7 @@ ZH: dict[str, str] = {
         "• 每个聊天的推送设置、学习计划、发出的题目和推送记录；\n"
         "• 你点“读完了”的日期与段落（用于连续天数和进度）；\n"
         "• 你对非匿名答题的回答和名字（用于本群榜单）；\n"
-        "• 你的收藏和个人设置。\n"
+        "• 你的收藏、在阅读器里读到的位置（下次打开回到那里）和个人设置。\n"
         "没有结果的搜索只保存文字和次数，不保存是谁搜的。群内进度只显示人数，不显示名字。\n"
         "发送 /forget 删除以上属于你的全部数据，包括与你私聊的推送设置、学习计划、题目和推送记录；"
         "群的推送设置和学习计划属于群，仍然保留（由群管理员用 /unsubscribe、/plan stop 停止）。"
@@ -385,7 +386,8 @@ EN: dict[str, str] = {
     "btn_save": "☆ Save",
     "btn_saved": "★ Saved",
     "forget_ask": (
-        "Delete everything the bot stores about you: your quiz answers, reading progress, bookmarks and settings, "
+        "Delete everything the bot stores about you: your quiz answers, reading progress, bookmarks, your place in the "
+        "reader and settings, "
         "and this private chat's daily reminder, reading plan, quizzes and delivery log? Groups' settings and "
         "plans belong to the groups and stay. This cannot be undone."
     ),
@@ -402,7 +404,7 @@ EN: dict[str, str] = {
         "• each chat's reminder settings, reading plan, the quizzes sent and a delivery log;\n"
         "• when you tap “Done” and on which passage (for streaks and progress);\n"
         "• your answers to non-anonymous quizzes with your name (for the group's ranking);\n"
-        "• your bookmarks and your own settings.\n"
+        "• your bookmarks, your place in the reader (it opens there again) and your own settings.\n"
         "Searches that found nothing are stored as text and count, never who searched. "
         "Group progress shows counts, never names.\n"
         "/forget deletes all of the above that is yours, your private chat's reminder, plan, quizzes and delivery "

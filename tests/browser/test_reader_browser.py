@@ -82,8 +82,9 @@ class Page:
             assert time.monotonic() < deadline, f"timed out waiting for: {script}"
             await asyncio.sleep(0.1)
 
-    async def open(self, user_id: int, language_code: str = "zh-hans", query: str = "", fragment: str = "") -> None:
-        url = self.bot.reader_url(self.base, user_id, f"U{user_id}", language_code, query) + fragment
+    async def open(self, user_id: int, language_code: str = "zh-hans", query: str = "", fragment: str = "",
+                   **signed: str) -> None:
+        url = self.bot.reader_url(self.base, user_id, f"U{user_id}", language_code, query, **signed) + fragment
         await self.call(self.browser.get, "about:blank")
         await self.call(self.browser.get, url)
         assert await self.until("return document.documentElement.dataset.ready") == "1"
@@ -332,3 +333,13 @@ async def test_accessibility_axe_finds_nothing_serious(page: Page) -> None:
     serious = [v for v in results if v["impact"] in ("serious", "critical")]
     assert serious == [], serious
     assert await page.js(OWN_CHECK) == []
+
+
+async def test_a_section_button_or_direct_link_opens_the_reader_at_that_section(page: Page) -> None:
+    await page.open(6601, query="?node=4.2.3")  # the web_app button under 四（二）3 in a private chat
+    assert await page.top_block() == "4.2.3"
+    await page.open(6602)  # nothing asked, no place kept: the top
+    assert await page.top_block() == "preface"
+    await page.open(6602, start_param="s3-4")  # a group's direct link, startapp=s3-4 (signed in initData)
+    assert await page.top_block() == "3.4"
+    assert await page.console_errors() == []
