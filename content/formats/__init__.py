@@ -18,6 +18,7 @@ from pathlib import Path, PurePath
 
 from content.formats.model import Block, DocumentError, Imported, Metadata, Note
 from content.formats.normalize import build
+from content.parser import SpeechFormatError
 
 __all__ = ["SUPPORTED", "Block", "DocumentError", "Imported", "Metadata", "Note", "import_bytes", "import_file"]
 
@@ -38,6 +39,20 @@ def _format(data: bytes, suffix: str, source: str) -> str:
     return suffix.removeprefix(".")
 
 
+def _read(fmt: str, data: bytes, name: str) -> tuple[list[Block], list[Note]]:
+    if fmt == "pdf":
+        from content.formats.pdf import read_pdf
+
+        return read_pdf(data, name)
+    if fmt == "docx":
+        from content.formats.word import read_docx
+
+        return read_docx(data, name)
+    from content.formats.text import read_text
+
+    return read_text(data, name)
+
+
 def import_bytes(data: bytes, name: str) -> Imported:
     """Read a file's bytes (``name`` gives its extension and names it in messages)."""
     suffix = PurePath(name).suffix.lower()
@@ -48,18 +63,12 @@ def import_bytes(data: bytes, name: str) -> Imported:
     if suffix in SUPPORTED and fmt != suffix.removeprefix("."):
         notes.append(Note("format", f"read as .{fmt}: the file's content is a {fmt.upper()} document, "
                                     f"though its name ends in {suffix}"))
-    if fmt == "pdf":
-        from content.formats.pdf import read_pdf
-
-        blocks, found = read_pdf(data, name)
-    elif fmt == "docx":
-        from content.formats.word import read_docx
-
-        blocks, found = read_docx(data, name)
-    else:
-        from content.formats.text import read_text
-
-        blocks, found = read_text(data, name)
+    try:
+        blocks, found = _read(fmt, data, name)
+    except SpeechFormatError:
+        raise
+    except Exception as exc:  # a damage no reader foresaw: still one line naming the file, not a traceback
+        raise DocumentError(name, f"cannot be read as a .{fmt} file ({type(exc).__name__}: {exc})") from exc
     imported = build(blocks, name, fmt, [*notes, *found],
                      empty="the file is empty" if fmt == "txt" else "the document has no text")
     return replace(imported, format=fmt)

@@ -32,6 +32,15 @@ def val(element: Any | None, default: str | None = None) -> str | None:
     return default if value is None else str(value)
 
 
+def number(text: str | None, default: int) -> int:
+    """A decimal attribute of a (possibly hand-edited or damaged) document: ``default`` when it
+    is missing or not a number, never below 0 nor absurdly large."""
+    try:
+        return min(max(int(text), 0), 32767) if text is not None else default
+    except ValueError:
+        return default
+
+
 _TEN_STEMS = "甲乙丙丁戊己庚辛壬癸"
 _ZODIAC = "子丑寅卯辰巳午未申酉戌亥"
 _LEGAL_DIGITS = "零壹贰叁肆伍陆柒捌玖"
@@ -118,10 +127,10 @@ def _level(element: Any) -> _Level:
     restart = val(element.find(w("lvlRestart")))
     lvl_text = element.find(w("lvlText"))
     return _Level(
-        start=int(val(element.find(w("start")), "1") or 1),
+        start=number(val(element.find(w("start"))), 1),
         fmt=val(element.find(w("numFmt")), "decimal") or "decimal",
         text=val(lvl_text, "") or "",
-        restart=int(restart) if restart is not None and restart.isdigit() else None,
+        restart=number(restart, 0) if restart is not None else None,
         legal=element.find(w("isLgl")) is not None and val(element.find(w("isLgl")), "1") not in ("0", "false"),
         suffix=val(element.find(w("suff")), "tab") or "tab",
     )
@@ -140,17 +149,17 @@ class Numbering:
             return
         for abstract in numbering.findall(w("abstractNum")):
             key = abstract.get(w("abstractNumId"))
-            self._abstract[key] = {int(lvl.get(w("ilvl"), "0")): _level(lvl) for lvl in abstract.findall(w("lvl"))}
+            self._abstract[key] = {number(lvl.get(w("ilvl")), 0): _level(lvl) for lvl in abstract.findall(w("lvl"))}
             link = abstract.find(w("numStyleLink"))
             if link is not None:
                 self._style_links[key] = val(link) or ""
         for num in numbering.findall(w("num")):
             entry = _List(abstract=val(num.find(w("abstractNumId")), "") or "")
             for override in num.findall(w("lvlOverride")):
-                ilvl = int(override.get(w("ilvl"), "0"))
+                ilvl = number(override.get(w("ilvl")), 0)
                 start = override.find(w("startOverride"))
                 if start is not None:
-                    entry.overrides[ilvl] = int(val(start, "1") or 1)
+                    entry.overrides[ilvl] = number(val(start), 1)
                 lvl = override.find(w("lvl"))
                 if lvl is not None:
                     entry.levels[ilvl] = _level(lvl)

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import io
 import itertools
+import logging
 import math
 import re
 import statistics
@@ -133,6 +134,8 @@ def _open_pages(data: bytes, source: str) -> list[_Page]:
         raise DocumentError(source, "not a PDF file (no %PDF header)")
     import pdfplumber
 
+    # pdfminer logs a warning for every damage it works around; the one error we raise says it.
+    logging.getLogger("pdfminer").setLevel(logging.ERROR)
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
             if len(pdf.pages) > MAX_PAGES:

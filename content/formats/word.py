@@ -28,7 +28,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from content.formats.model import Block, DocumentError, Note
-from content.formats.numbering import Numbering, val, w
+from content.formats.numbering import Numbering, number, val, w
 
 MAX_UNPACKED = 200 * 1024 * 1024
 """A .docx unpacks every part into memory: more than this is not a speech (or a zip bomb)."""
@@ -126,7 +126,7 @@ def _broken_part(archive: zipfile.ZipFile, names: set[str]) -> str | None:
                 etree.fromstring(archive.read(name), etree.XMLParser(resolve_entities=False, no_network=True))
             except etree.XMLSyntaxError as exc:
                 return f"{name} is not well-formed XML ({exc.msg})"
-            except (zipfile.BadZipFile, OSError, ValueError) as exc:  # a CRC error, a bad compression
+            except Exception as exc:  # a CRC error, a bad compression (zlib.error), a truncated entry
                 return f"{name} cannot be unpacked ({exc})"
     return None
 
@@ -170,7 +170,7 @@ def _level(properties: list[Any], chain: list[Any]) -> int | None:
     for props in properties:
         outline = props.find(w("outlineLvl"))
         if outline is not None:
-            value = int(val(outline, "9") or 9)
+            value = number(val(outline), 9)
             return value + 1 if value < 9 else None
     for style in chain:
         match = _HEADING_NAME.match((val(style.find(w("name")), "") or "").strip())
@@ -189,7 +189,7 @@ def _numbered(properties: list[Any]) -> tuple[str, int] | None:
         ilvl = ilvl if ilvl is not None else val(num.find(w("ilvl")))
     if num_id is None or num_id == "0":
         return None
-    return num_id, int(ilvl or 0)
+    return num_id, number(ilvl, 0)
 
 
 def _centred(properties: list[Any]) -> bool:
@@ -215,6 +215,8 @@ def read_docx(data: bytes, source: str) -> tuple[list[Block], list[Note]]:
     styles = _styles(document)
     numbering = Numbering(_numbering_element(document), styles.by_id)
     body = document.element.body
+    if body is None:
+        raise DocumentError(source, "damaged: the document has no body (w:body)")
     blocks: list[Block] = []
     tables: list[str] = []
     number = 0

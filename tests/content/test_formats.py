@@ -4,6 +4,7 @@ title block is metadata; what is left out is noted; a broken file is one clear l
 from __future__ import annotations
 
 import io
+import logging
 import zipfile
 from datetime import date
 from pathlib import Path
@@ -326,7 +327,33 @@ def _cff_pdf() -> bytes:
     return bytes(pdf.output())
 
 
+def _bad_compression(lines: list[str]) -> bytes:
+    """word/document.xml's deflate stream overwritten: zlib, not zipfile, raises (found by fuzzing)."""
+    import struct
+
+    data = bytearray(documents.numbered_docx(lines[:3]))
+    info = zipfile.ZipFile(io.BytesIO(bytes(data))).getinfo("word/document.xml")
+    name_length, extra_length = struct.unpack("<HH", bytes(data[info.header_offset + 26 : info.header_offset + 30]))
+    start = info.header_offset + 30 + name_length + extra_length
+    data[start : start + 8] = b"\xff" * 8
+    return bytes(data)
+
+
+def _no_body(lines: list[str]) -> bytes:
+    """A document.xml without w:body (found by fuzzing: python-docx gives None for it)."""
+    source = zipfile.ZipFile(io.BytesIO(documents.numbered_docx(lines[:3])))
+    def document(xml: bytes) -> bytes:
+        root = etree.fromstring(xml)
+        root.remove(root[0])
+        return etree.tostring(root)
+    return _zip({name: document(source.read(name)) if name == "word/document.xml" else source.read(name)
+                 for name in source.namelist()})
+
+
 BROKEN: dict[str, tuple[str, Any, str]] = {
+    "bad compression": ("speech.docx", _bad_compression,
+                        "speech.docx: damaged: word/document.xml cannot be unpacked (Error -3 while decompressing"),
+    "no body": ("speech.docx", _no_body, "speech.docx: damaged: the document has no body (w:body)"),
     "not a zip": ("speech.docx", lambda lines: b"just some bytes",
                   "speech.docx: not a Word .docx file (it is not a zip archive)"),
     "old .doc": ("speech.doc", lambda lines: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600),
@@ -359,6 +386,28 @@ def test_a_broken_file_is_one_clear_line_naming_it(case: str, lines: list[str]) 
     assert isinstance(caught.value, DocumentError)
     text = str(caught.value)
     assert text.startswith(message) and "\n" not in text
+
+
+def test_damage_a_pdf_reader_works_around_is_not_logged(lines: list[str], caplog: pytest.LogCaptureFixture) -> None:
+    """Every stream's checksum broken: pdfminer reads the text and would log a warning per
+    stream (found by fuzzing); the import is quiet and reads the speech."""
+    data = bytearray(documents.text_pdf(lines[:6], title_block=False))
+    position = 0
+    while (end := data.find(b"endstream", position)) >= 0:
+        data[end - 2] ^= 0xFF  # inside the zlib checksum
+        position = end + 1
+    caplog.set_level(logging.WARNING)
+    result = import_bytes(bytes(data), "speech.pdf")
+    assert [node.id for node in result.speech.nodes()][:3] == ["preface", "1", "1.1"]
+    assert not [record for record in caplog.records if record.name.startswith("pdfminer")]
+
+
+def test_numbering_with_damaged_attributes_falls_back_to_defaults() -> None:
+    lists = numbering('<w:abstractNum w:abstractNumId="0"><w:lvl w:ilvl="zero"><w:start w:val="abc"/>'
+                      '<w:numFmt w:val="decimal"/><w:lvlText w:val="%1."/></w:lvl></w:abstractNum>'
+                      '<w:num w:numId="1"><w:abstractNumId w:val="0"/>'
+                      '<w:lvlOverride w:ilvl="-3"><w:startOverride w:val="x"/></w:lvlOverride></w:num>')
+    assert lists.marker("1", 0) == "1."
 
 
 def test_a_structure_error_names_the_paragraph_in_word_the_page_and_line_in_a_pdf() -> None:
