@@ -99,7 +99,7 @@ async def load(base: str, token: str, readers: int, rounds: int) -> dict[str, An
 
     async def reader(number: int, http: aiohttp.ClientSession) -> None:
         nonlocal errors
-        headers = {INIT_HEADER: local_init_data(token, 900_000 + number, f"R{number}")}
+        headers = {INIT_HEADER: local_init_data(token, 900_000 + number, f"R{number}", "zh-hans", time.time())}
         for n in range(rounds):
             calls = [("start", "GET", "/start", None),
                      ("search", "GET", f"/search?q={QUERIES[(number + n) % len(QUERIES)]}", None),
@@ -115,7 +115,8 @@ async def load(base: str, token: str, readers: int, rounds: int) -> dict[str, An
 
     connector = aiohttp.TCPConnector(limit=readers)
     async with aiohttp.ClientSession(connector=connector) as http:
-        async with http.get(f"{api}/search?q=warm", headers={INIT_HEADER: local_init_data(token, 1, "w")}) as warm:
+        warm_up = {INIT_HEADER: local_init_data(token, 1, "w", "zh-hans", time.time())}
+        async with http.get(f"{api}/search?q=warm", headers=warm_up) as warm:
             await warm.read()  # the encoder and the indexes, as the bot warms them at start
         started = time.perf_counter()
         await asyncio.gather(*(reader(number, http) for number in range(readers)))
@@ -142,8 +143,8 @@ async def main(args: argparse.Namespace) -> dict[str, Any]:
         await asyncio.to_thread(bot.services.summaries.warm)
         base = await bot.serve_reader()
         api = f"{base}/api/texts/default/start"
-        async with aiohttp.ClientSession() as http, http.get(
-                api, headers={INIT_HEADER: local_init_data(bot.fake.token, 1, "w")}) as response:
+        first = {INIT_HEADER: local_init_data(bot.fake.token, 1, "w", "zh-hans", time.time())}
+        async with aiohttp.ClientSession() as http, http.get(api, headers=first) as response:
             body = await response.read()
         result.update(first_screen_api_bytes=len(body), first_screen_api_gzip_bytes=len(gzip.compress(body)))
         if args.loads:

@@ -217,7 +217,7 @@ class Services:
                                   self.settings.timezone)
 
         return ReaderApp(Reader(services), app.bot.token, self.settings.webapp_max_age_seconds,
-                         self.settings.webapp_rate_per_minute)
+                         self.settings.webapp_rate_per_minute, self.clock)
 
     async def after_pass(self, report: PushReport) -> None:
         """After each push pass: count its outcomes, mark the push alive, prune one batch."""

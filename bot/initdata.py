@@ -19,7 +19,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import time
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlencode
 
@@ -61,18 +60,19 @@ def sign(fields: dict[str, str], token: str) -> str:
     return urlencode({**fields, "hash": signature(fields, token)})
 
 
-def local_init_data(token: str, user_id: int, first_name: str, language_code: str = "zh-hans",
-                    now: float | None = None, **extra: str) -> str:
-    """initData as Telegram would give a private chat's Mini App to this user, signed with ``token``."""
+def local_init_data(token: str, user_id: int, first_name: str, language_code: str, now: float,
+                    **extra: str) -> str:
+    """initData as Telegram would give a private chat's Mini App to this user at ``now`` (a Unix
+    time from the bot's clock), signed with ``token``."""
     user = {"id": user_id, "first_name": first_name, "language_code": language_code}
     fields = {"user": json.dumps(user, ensure_ascii=False, separators=(",", ":")),
-              "auth_date": str(int(time.time() if now is None else now)), "chat_type": "private", **extra}
+              "auth_date": str(int(now)), "chat_type": "private", **extra}
     return sign(fields, token)
 
 
-def validate(init_data: str, token: str, max_age: float, now: float | None = None) -> WebAppUser:
+def validate(init_data: str, token: str, max_age: float, now: float) -> WebAppUser:
     """The user the initData names, if Telegram signed it with ``token`` less than ``max_age``
-    seconds ago; else ``InitDataError``."""
+    seconds before ``now`` (a Unix time from the bot's clock); else ``InitDataError``."""
     if not init_data or len(init_data) > MAX_LENGTH:
         raise InitDataError("missing or oversized initData")
     try:
@@ -91,7 +91,6 @@ def validate(init_data: str, token: str, max_age: float, now: float | None = Non
         auth_date = int(fields.get("auth_date", ""))
     except ValueError:
         raise InitDataError("no auth_date") from None
-    now = time.time() if now is None else now
     if now - auth_date > max_age:
         raise InitDataError(f"stale: signed {now - auth_date:.0f} s ago (at most {max_age:g})")
     if auth_date - now > MAX_SKEW:

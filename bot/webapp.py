@@ -32,6 +32,7 @@ from typing import Any
 
 from aiohttp import web
 
+from bot.clock import Clock, system_clock
 from bot.initdata import InitDataError, WebAppUser, validate
 from handlers.catalog import language
 from handlers.webapp import Invalid, NotFound, Reader, Unavailable
@@ -101,15 +102,14 @@ Handler = Callable[[web.Request, WebAppUser], Awaitable[web.Response]]
 
 class ReaderApp:
     """The reader's routes; ``token`` checks initData (the bot's token; a local dev token for
-    ``speechbot reader`` without one)."""
+    ``speechbot reader`` without one), its age measured on the bot's ``clock``."""
 
-    def __init__(self, reader: Reader, token: str, max_age: float, per_minute: int,
-                 now: Callable[[], float] = time.time) -> None:
+    def __init__(self, reader: Reader, token: str, max_age: float, per_minute: int, clock: Clock) -> None:
         self.reader = reader
         self.token = token
         self.max_age = max_age
         self.limiter = RateLimiter(per_minute)
-        self.now = now
+        self.clock = clock  # the bot's one clock: initData's age is measured on it
         self._pages = {name: (STATIC / name).read_bytes() for name in PAGES}
 
     # --- the page ------------------------------------------------------------------------------
@@ -133,7 +133,8 @@ class ReaderApp:
 
         async def guarded(request: web.Request) -> web.Response:
             try:
-                user = validate(request.headers.get(INIT_HEADER, ""), self.token, self.max_age, self.now())
+                user = validate(request.headers.get(INIT_HEADER, ""), self.token, self.max_age,
+                                self.clock().timestamp())
             except InitDataError as exc:
                 log.info("reader: refused initData (%s)", exc)
                 return _error(401, "unauthorized")
@@ -229,7 +230,7 @@ def local_url(base: str, token: str, user_id: int, first_name: str, language_cod
 
     from bot.initdata import local_init_data
 
-    data = local_init_data(token, user_id, first_name, language_code)
+    data = local_init_data(token, user_id, first_name, language_code, system_clock().timestamp())
     return f"{base}/app/#tgWebAppData={quote(data, safe='')}"
 
 
@@ -241,7 +242,6 @@ async def serve_alone(settings: Any, speech: Any, host: str, port: int, user_id:
     import signal
     import threading
 
-    from bot.clock import system_clock
     from bot.storage import Store
     from bot.web import make_web_app
     from content.answer import Searcher
@@ -262,7 +262,8 @@ async def serve_alone(settings: Any, speech: Any, host: str, port: int, user_id:
         return ReaderServices(speech, searcher, store.study, store.positions, store.chats, system_clock,
                               settings.timezone)
 
-    reader = ReaderApp(Reader(services), token, settings.webapp_max_age_seconds, settings.webapp_rate_per_minute)
+    reader = ReaderApp(Reader(services), token, settings.webapp_max_age_seconds, settings.webapp_rate_per_minute,
+                       system_clock)
     runner = web.AppRunner(make_web_app(reader=reader), access_log=None)
     await runner.setup()
     stop = asyncio.Event()

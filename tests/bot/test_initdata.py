@@ -36,7 +36,7 @@ def test_the_hash_is_the_documented_hmac_over_the_sorted_fields() -> None:
 
 
 def test_forged_with_another_token_is_refused() -> None:
-    forged = local_init_data("654321:SOMEONE-ELSES-token", 42, "李明", now=NOW)
+    forged = local_init_data("654321:SOMEONE-ELSES-token", 42, "李明", "zh-hans", NOW)
     with pytest.raises(InitDataError, match="signature"):
         validate(forged, TOKEN, DAY, now=NOW)
 
@@ -59,7 +59,7 @@ def test_tampered_is_refused(change: str) -> None:
 
 
 def test_replayed_after_max_age_is_refused_and_within_it_accepted() -> None:
-    old = local_init_data(TOKEN, 42, "李明", now=NOW - DAY - 1)
+    old = local_init_data(TOKEN, 42, "李明", "zh-hans", NOW - DAY - 1)
     with pytest.raises(InitDataError, match="stale"):
         validate(old, TOKEN, DAY, now=NOW)
     assert validate(old, TOKEN, 2 * DAY, now=NOW).id == 42  # the age is a setting
@@ -67,7 +67,7 @@ def test_replayed_after_max_age_is_refused_and_within_it_accepted() -> None:
 
 def test_from_the_future_is_refused() -> None:
     with pytest.raises(InitDataError, match="future"):
-        validate(local_init_data(TOKEN, 42, "李明", now=NOW + 3600), TOKEN, DAY, now=NOW)
+        validate(local_init_data(TOKEN, 42, "李明", "zh-hans", NOW + 3600), TOKEN, DAY, now=NOW)
 
 
 @pytest.mark.parametrize("raw", [

@@ -4,7 +4,6 @@ and its security (signature, age, one's own data only, rate limit, CSP)."""
 from __future__ import annotations
 
 import re
-import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -27,7 +26,8 @@ class Reader:
         self.bot, self.base, self.http = bot, base, http
 
     def init_data(self, user_id: int, language_code: str = "zh-hans", age: float = 0) -> str:
-        return local_init_data(self.bot.fake.token, user_id, f"U{user_id}", language_code, now=time.time() - age)
+        now = self.bot.clock().timestamp() - age  # the bot's clock: initData's age is measured on it
+        return local_init_data(self.bot.fake.token, user_id, f"U{user_id}", language_code, now)
 
     async def call(self, method: str, path: str, user: int | str | None = None, body: Any = None,
                    language_code: str = "zh-hans") -> tuple[int, Any]:
@@ -70,7 +70,7 @@ async def test_the_api_refuses_init_data_telegram_did_not_sign_lately(reader: Re
     if how == "missing":
         init: str | None = None
     elif how == "forged":  # signed, but with another bot's token
-        init = local_init_data("999999:SOMEONE-ELSES-token", 4101, "U", now=time.time())
+        init = local_init_data("999999:SOMEONE-ELSES-token", 4101, "U", "zh-hans", reader.bot.clock().timestamp())
     elif how == "tampered":  # Telegram signed user 4101; someone changes the id to read 4102's
         fields = dict(parse_qsl(good))
         fields["user"] = fields["user"].replace("4101", "4102")
