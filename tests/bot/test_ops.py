@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import signal
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -21,12 +22,20 @@ from bot.storage import Store
 from bot.storage.models import DeliveryRow, QuizRow, SearchMissRow
 from bot.web import make_web_app
 from tests.bot.conftest import bot_env, open_store, start_bot
-from tests.bot.test_run import free_port, wait_for_port
+from tests.helpers import free_port, wait_for_port, wait_until
 
 
 async def get(url: str) -> tuple[int, str]:
-    async with aiohttp.ClientSession() as session, session.get(url) as response:
+    timeout = aiohttp.ClientTimeout(total=20)  # a bot that stopped answering fails the test, not hangs it
+    async with aiohttp.ClientSession(timeout=timeout) as session, session.get(url) as response:
         return response.status, await response.text()
+
+
+async def last_pass(base: str) -> float:
+    """When the bot's last push pass ended, from its /metrics (0: none yet)."""
+    _, metrics = await get(f"{base}/metrics")
+    found = re.search(r"^speechbot_push_last_pass_timestamp_seconds (\S+)$", metrics, re.M)
+    return float(found.group(1)) if found else 0.0
 
 
 async def test_a_running_bot_serves_health_metrics_and_json_logs_without_the_token(tmp_path: Path) -> None:
@@ -43,11 +52,8 @@ async def test_a_running_bot_serves_health_metrics_and_json_logs_without_the_tok
         user = fake.user(4242)
         fake.message(4242, user, "/subscribe")
         fake.message(4242, user, "/today")
-        for _ in range(200):
-            if len(fake.by_chat.get(4242, [])) >= 2 and fake.calls_to("sendMessage"):
-                break
-            await asyncio.sleep(0.05)
-        await asyncio.sleep(1.5)  # at least one push pass
+        await wait_until(lambda: len(fake.by_chat.get(4242, [])) >= 2, what="answers to /subscribe and /today")
+        await wait_until(lambda: last_pass(base), interval=0.2, what="a push pass")
         status, body = await get(f"{base}/healthz")
         assert status == 200, body
         status, metrics = await get(f"{base}/metrics")
@@ -86,7 +92,7 @@ async def test_health_is_503_with_a_reason(tmp_path: Path) -> None:
         status, body = await get(f"{base}/healthz")
         assert (status, json.loads(body)) == (503, {"ok": False, "reason": "database not open"})
         ops.store = await open_store(f"sqlite+aiosqlite:///{tmp_path}/h.db")
-        await asyncio.sleep(0.05)
+        await wait_until(ops.problem, what="three push intervals without a pass")
         status, body = await get(f"{base}/healthz")
         assert status == 503 and json.loads(body)["reason"].startswith("no push pass for")
         ops.push_passed()
@@ -160,10 +166,7 @@ async def test_a_push_only_replica_sends_reminders_but_takes_no_updates(tmp_path
     process = await start_bot(env, tmp_path)
     try:
         await wait_for_port(port)
-        for _ in range(200):
-            if fake.by_chat.get(5151):
-                break
-            await asyncio.sleep(0.05)
+        await wait_until(lambda: fake.by_chat.get(5151), what="the pushed reminder")
         assert "今日一慎" in fake.by_chat[5151][0].text
         assert not fake.calls_to("deleteWebhook") and not fake.calls_to("setWebhook")  # neither polls nor hooks
     finally:

@@ -7,7 +7,6 @@ import io
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -16,26 +15,7 @@ import aiohttp
 
 from bot.fake.server import FakeBotAPI
 from tests.bot.conftest import bot_env, start_bot
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-async def wait_for_port(port: int, seconds: float = 15.0) -> None:
-    """Return once something accepts connections on 127.0.0.1:``port``."""
-    for _ in range(int(seconds / 0.05)):
-        try:
-            _, writer = await asyncio.open_connection("127.0.0.1", port)
-        except OSError:
-            await asyncio.sleep(0.05)
-            continue
-        writer.close()
-        await writer.wait_closed()
-        return
-    raise TimeoutError(f"nothing listens on port {port}")
+from tests.helpers import free_port, wait_for_port, wait_until
 
 
 def test_no_token_without_a_terminal_is_one_line_and_exit_2(tmp_path: Path) -> None:
@@ -63,10 +43,7 @@ async def test_webhook_mode_checks_the_secret_on_every_request(tmp_path: Path) -
                   SPEECHBOT_PUSH_ENABLED="false", SPEECHBOT_LOG_LEVEL="DEBUG")  # PTB logs secrets at DEBUG
     process = await start_bot(env, tmp_path)
     try:
-        for _ in range(300):
-            if fake.calls_to("setWebhook"):
-                break
-            await asyncio.sleep(0.05)
+        await wait_until(lambda: fake.calls_to("setWebhook"), what="setWebhook")
         registered = fake.calls_to("setWebhook")[0].params
         await wait_for_port(port)  # PTB registers the webhook just before its server listens
         assert registered["url"] == f"http://127.0.0.1:{port}/hook/speech"
@@ -95,10 +72,7 @@ async def test_webhook_mode_checks_the_secret_on_every_request(tmp_path: Path) -
             async with session.post(url, data=json.dumps(update), headers={
                     "Content-Type": "application/json", "X-Telegram-Bot-Api-Secret-Token": "s3cret-token"}) as ok:
                 assert ok.status == 200
-        for _ in range(200):
-            if fake.by_chat.get(77):
-                break
-            await asyncio.sleep(0.05)
+        await wait_until(lambda: fake.by_chat.get(77), what="the answer to /today")
         assert "今日一慎" in fake.by_chat[77][0].text
         assert len(fake.by_chat[77]) == 1  # the refused request was not processed
     finally:

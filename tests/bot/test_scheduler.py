@@ -24,6 +24,7 @@ from bot.storage import LEASE, RETRY_DELAY, Store
 from bot.transport import AiohttpRequest
 from content import Speech
 from tests.bot.conftest import BACKENDS, PG_URL, bot_env, database_url, open_store
+from tests.helpers import wait_until
 
 
 @pytest.fixture
@@ -164,8 +165,7 @@ async def test_killed_worker_is_taken_over_without_skipping_anyone(tmp_path: Pat
                   SPEECHBOT_PUSH_BATCH="50")
     command = [sys.executable, "-m", "bot", "push", "run-due", "--at", at.isoformat()]
     worker = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    while len(fake.calls_to("sendMessage")) < 30:
-        await asyncio.sleep(0.02)
+    await wait_until(lambda: len(fake.calls_to("sendMessage")) >= 30, timeout=60, what="30 sends before the kill")
     worker.send_signal(signal.SIGKILL)
     worker.wait()
     sent_before = len(fake.calls_to("sendMessage"))
@@ -282,8 +282,7 @@ async def test_sigterm_mid_pass_gives_back_what_it_did_not_send(backend: str, tm
         worker = await asyncio.create_subprocess_exec(
             sys.executable, "-m", "bot", "push", "run-due", "--at", at.isoformat(), env=env,
             stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
-        while len(fake.calls_to("sendMessage")) < 20:
-            await asyncio.sleep(0.02)
+        await wait_until(lambda: len(fake.calls_to("sendMessage")) >= 20, timeout=60, what="20 sends before SIGTERM")
         worker.send_signal(signal.SIGTERM)
         out, err = await asyncio.wait_for(worker.communicate(), 30)
         assert worker.returncode == 0, err.decode()
