@@ -250,7 +250,8 @@ def cjk_font() -> Path:
 
 def text_pdf(lines: list[str], title_block: bool = True) -> bytes:
     """An A4 PDF with a text layer: a running header and a page number on every page, the
-    title block centred, paragraphs indented by two characters and wrapped at the margin."""
+    title block centred, paragraphs with a first-line indent of two characters, wrapped at the
+    margin, no space between them."""
     from fpdf import FPDF
 
     class Speech(FPDF):
@@ -272,10 +273,13 @@ def text_pdf(lines: list[str], title_block: bool = True) -> bytes:
     if title_block:
         for line in TITLE_BLOCK:
             pdf.cell(0, 10, line, align="C", new_x="LMARGIN", new_y="NEXT")
+    indent = 2 * 12 / pdf.k  # two characters of 12 pt, in the page's unit (mm)
     for line in lines:
-        heading = bool(_PART.match(line)) and line[-1] != "。"
-        pdf.multi_cell(0, 8, line if heading or line.endswith("：") else "\u3000\u3000" + line,
-                       new_x="LMARGIN", new_y="NEXT")
+        # Every paragraph but the salutation starts two characters in (公文 style), headings
+        # too; the text flows to the right margin and wraps at any character, as Word sets it.
+        pdf.set_x(pdf.l_margin + (0 if line.endswith("：") else indent))
+        pdf.write(8, line)
+        pdf.ln(8)
     return bytes(pdf.output())
 
 

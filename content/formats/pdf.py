@@ -62,6 +62,7 @@ class _Line:
     bottom: float
     size: float
     height: float  # the page's
+    width: float  # the page's
 
 
 def _ideograph(char: str) -> str:
@@ -125,7 +126,8 @@ def _page_lines(page: Any, number: int) -> _Page:
             continue
         text, x0, x1 = composed
         size = statistics.median(c["size"] for c in chars) or 10.0
-        lines.append(_Line(number, index, text, x0, x1, line["top"], line["bottom"], size, float(page.height)))
+        lines.append(_Line(number, index, text, x0, x1, line["top"], line["bottom"], size, float(page.height),
+                           float(page.width)))
     return _Page(lines, unreadable, total, fonts)
 
 
@@ -189,14 +191,17 @@ def _paragraphs(lines: list[_Line]) -> list[Block]:
     if not lines:
         return []
     size = statistics.median(line.size for line in lines)
-    left = statistics.mode(round(line.x0) for line in lines)
+    # The margins: most lines are a paragraph's continuation lines, flush with both.
+    left = sorted(line.x0 for line in lines)[int(0.1 * (len(lines) - 1))]
     right = sorted(line.x1 for line in lines)[int(0.9 * (len(lines) - 1))]
     pitches = [b.top - a.top for a, b in itertools.pairwise(lines) if a.page == b.page and b.top > a.top]
     pitch = statistics.median(pitches) if pitches else 1.5 * size
-    middle = (left + right) / 2
 
     def centred(line: _Line) -> bool:
-        return line.x0 > left + 2 * size and abs((line.x0 + line.x1) / 2 - middle) < 1.5 * size
+        # As much room on either side (the page's margins taken as equal), and plenty of it: an
+        # indented line that runs to the margin is not centred.
+        before, after = line.x0 - left, line.width - left - line.x1
+        return before > 2 * size and after > 2 * size and abs(before - after) < 3 * size
 
     blocks: list[Block] = []
     current: list[_Line] = []

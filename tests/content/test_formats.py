@@ -110,8 +110,9 @@ def test_pdf_leaves_out_running_headers_and_page_numbers(imported: dict[str, Imp
     assert [note.code for note in result.notes] == ["page_furniture"]
     text = "\n".join(node.text for node in result.speech.top)
     assert "讲话稿" not in text and "- 2 -" not in text
-    # lines broken at the margin are joined back into the paragraph, without spaces
-    assert result.speech.node("4.2").text == load_speech(SEED).node("4.2").text
+    # lines wrapped at the margin (and across pages) are joined back into their paragraphs,
+    # without spaces; a paragraph ends where the next one is indented: the text is the .txt's
+    assert [node.text for node in result.speech.nodes()] == [node.text for node in load_speech(SEED).nodes()]
 
 
 # --- Word's automatic numbering -------------------------------------------------------------------
