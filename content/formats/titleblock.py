@@ -41,6 +41,7 @@ _SALUTATION = re.compile(r"^[^，。！？；,.!?;]{1,20}[：:]$")
 _HEADING = re.compile(r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)])")
 _SENTENCE_END = "。！？；!?;"
 _FILLER = "（）()[]【】〔〕，,、:： \u3000"
+_BRACKETED = re.compile(r"\s*[（(][\u3400-\u9fff·•\s]{2,12}[）)]\s*$")
 _NAME_CHARS = re.compile(r"^[\u3400-\u9fff·•]+$")
 
 
@@ -77,7 +78,12 @@ def _date_line(text: str) -> date | None:
 
 
 def _speaker(text: str) -> str | None:
-    """A short line that is a name, with or without a position: 张三, 县长　张　三, 张　三."""
+    """A short line that is a name, with or without a position: 张三, 县长　张　三, 张　三,
+    张三（县委书记）."""
+    position = _BRACKETED.search(text)
+    if position:
+        name = _speaker(text[: position.start()] + text[position.end():])
+        return f"{name}{position[0]}" if name else None
     tokens: list[str] = []
     spaced = False
     for token in text.split():
@@ -127,9 +133,8 @@ def title_block(blocks: Sequence[Block]) -> tuple[Metadata, int]:
             break
         elif title and speaker is None and (name := _speaker(text)):
             speaker = name
-        elif not title or ((block.centred or block.title_style) and speaker is None and when is None
-                           and occasion is None):
-            title.append(text)
+        elif not title or (len(title) < 3 and speaker is None and when is None and occasion is None):
+            title.append(text)  # a title set on two or three lines
         else:
             break
         marked = marked or block.centred or block.title_style

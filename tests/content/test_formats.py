@@ -291,6 +291,16 @@ def test_centred_lines_mark_a_title_block_without_a_date() -> None:
     assert metadata == Metadata(title="坚持“慎”字当头 筑牢廉洁防线", speaker="王五")
 
 
+@pytest.mark.parametrize(("line", "speaker"), [
+    ("张三", "张三"), ("县长　张　三", "县长 张三"), ("张　三", "张三"), ("张三（县委书记）", "张三（县委书记）"),
+    ("中共某某县委书记　李四", "中共某某县委书记 李四"), ("筑牢廉洁自律的思想防线", None), ("2023年工作要点", None),
+])
+def test_speaker_lines(line: str, speaker: str | None) -> None:
+    metadata, used = title_block(blocks("坚持“慎”字当头", line, "（2023年5月10日）", "同志们："))
+    assert metadata.speaker == speaker and metadata.date == date(2023, 5, 10) and used == 3
+    assert metadata.title == "坚持“慎”字当头" + ("" if speaker else f" {line}")  # else the title's second line
+
+
 @pytest.mark.parametrize(("text", "expected"), [
     ("（2023年5月10日）", date(2023, 5, 10)), ("2023年05月9日", date(2023, 5, 9)),
     ("二〇二三年十二月三十一日", date(2023, 12, 31)),
