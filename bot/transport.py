@@ -31,8 +31,6 @@ from types import SimpleNamespace
 from typing import Any
 
 import aiohttp
-from telegram._utils.defaultvalue import DefaultValue
-from telegram._utils.types import ODVInput
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
 
@@ -64,6 +62,22 @@ def _tracing() -> aiohttp.TraceConfig:
     config = aiohttp.TraceConfig()
     config.on_connection_reuseconn.append(_mark_reused)
     return config
+
+
+# What PTB passes for a timeout: seconds, None (wait for ever), or ``BaseRequest.DEFAULT_NONE``
+# (not given: ours applies). PTB's own alias for it lives in a private module, so the
+# parameters are typed as wide as the base class's and read through ``seconds``.
+Timeout = object
+
+
+def seconds(value: Timeout, default: float | None) -> float | None:
+    """A timeout argument as seconds: ``default`` when PTB says "not given" (its public
+    sentinel ``BaseRequest.DEFAULT_NONE``, compared by identity as PTB documents)."""
+    if value is BaseRequest.DEFAULT_NONE:
+        return default
+    if value is None or isinstance(value, int | float):
+        return value
+    raise TypeError(f"not a timeout: {value!r}")
 
 
 class AiohttpRequest(BaseRequest):
@@ -99,10 +113,10 @@ class AiohttpRequest(BaseRequest):
         url: str,
         method: str,
         request_data: RequestData | None = None,
-        read_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
-        write_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
-        connect_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
-        pool_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
+        read_timeout: Timeout = BaseRequest.DEFAULT_NONE,
+        write_timeout: Timeout = BaseRequest.DEFAULT_NONE,
+        connect_timeout: Timeout = BaseRequest.DEFAULT_NONE,
+        pool_timeout: Timeout = BaseRequest.DEFAULT_NONE,
     ) -> tuple[int, bytes]:
         """Send one request; return the HTTP status and the raw body (counted in the metrics)."""
         method_label = api_method(url)
@@ -123,14 +137,14 @@ class AiohttpRequest(BaseRequest):
             API_ERRORS.labels(method_label, kind).inc()
         return status, body
 
-    async def _send(self, url: str, method: str, request_data: RequestData | None, read_timeout: ODVInput[float],
-                    connect_timeout: ODVInput[float], pool_timeout: ODVInput[float]) -> tuple[int, bytes]:
+    async def _send(self, url: str, method: str, request_data: RequestData | None, read_timeout: Timeout,
+                    connect_timeout: Timeout, pool_timeout: Timeout) -> tuple[int, bytes]:
         if self._session is None or self._session.closed:
             await self.initialize()
         assert self._session is not None
-        read = self._read_timeout if isinstance(read_timeout, DefaultValue) else read_timeout
-        connect = self._connect_timeout if isinstance(connect_timeout, DefaultValue) else connect_timeout
-        pool = self._pool_timeout if isinstance(pool_timeout, DefaultValue) else pool_timeout
+        read = seconds(read_timeout, self._read_timeout)
+        connect = seconds(connect_timeout, self._connect_timeout)
+        pool = seconds(pool_timeout, self._pool_timeout)
         total_connect = None if connect is None else connect + (pool or 0)
         timeout = aiohttp.ClientTimeout(total=None, connect=total_connect, sock_connect=connect, sock_read=read)
         retries = STALE_RETRIES if repeatable(url) else 0

@@ -48,6 +48,15 @@ def test_only_the_console_command_imports_the_fake_telegram() -> None:
     assert users == FAKE_USERS
 
 
+def test_nothing_imports_python_telegram_bots_private_modules() -> None:
+    """``telegram._…`` may change in any release; PTB's public API says the same (the transport
+    compares a timeout with ``BaseRequest.DEFAULT_NONE`` instead of importing ``DefaultValue``)."""
+    offences = [f"{path.relative_to(ROOT)} imports {name}" for package in ("bot", "handlers", "content")
+                for path in modules(package) for name in sorted(imports(path))
+                if name.split(".")[0] == "telegram" and any(part.startswith("_") for part in name.split(".")[1:])]
+    assert not offences, "\n".join(offences)
+
+
 def test_the_checks_see_real_imports() -> None:
     """Guard against a scan that finds nothing and so passes for nothing."""
     assert "content.timerules" in imports(ROOT / "bot" / "storage" / "chats.py")

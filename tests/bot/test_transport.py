@@ -7,11 +7,12 @@ import asyncio
 
 import pytest
 from telegram.error import BadRequest, NetworkError, RetryAfter, TimedOut
+from telegram.request import BaseRequest
 
 from bot.app import push_bot
 from bot.fake.server import FakeBotAPI
 from bot.settings import Settings
-from bot.transport import AiohttpRequest, ReadTimedOut, UnknownOutcome
+from bot.transport import AiohttpRequest, ReadTimedOut, UnknownOutcome, seconds
 from tests.bot.test_run import free_port
 
 
@@ -121,3 +122,11 @@ async def test_a_send_the_server_acted_on_before_hanging_up_is_not_sent_again() 
             await bot.send_message(5, "two")
         assert [m.text for m in fake.by_chat[5]] == ["one", "two"]  # "two" arrived once
     await fake.stop()
+
+
+def test_timeouts_are_read_through_ptbs_public_sentinel() -> None:
+    assert seconds(BaseRequest.DEFAULT_NONE, 7.5) == 7.5  # not given: ours
+    assert seconds(3, 7.5) == 3 and seconds(0.5, None) == 0.5
+    assert seconds(None, 7.5) is None  # given as None: no timeout
+    with pytest.raises(TypeError):
+        seconds("soon", 7.5)
