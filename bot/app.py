@@ -19,7 +19,15 @@ from typing import Any
 
 from telegram import BotCommand, BotCommandScopeAllGroupChats, BotCommandScopeAllPrivateChats
 from telegram.constants import ParseMode
-from telegram.ext import AIORateLimiter, Application, BaseRateLimiter, CommandHandler, Defaults, ExtBot
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    BaseRateLimiter,
+    CommandHandler,
+    Defaults,
+    ExtBot,
+)
 
 from bot import metrics
 from bot.clock import Clock, system_clock
@@ -40,12 +48,12 @@ from content.summaries import Summaries
 from handlers import buttons, errors, finding, groups, inline, reading, sharing, stats, study, subscriptions
 from handlers.cards import card_font
 from handlers.catalog import MENU
-from handlers.context import CONTEXT_TYPES, BotContext, ChatDefaults, WebAppLinks
+from handlers.context import CONTEXT_TYPES, Bot, BotApplication, ChatDefaults, WebAppLinks
 from handlers.webapp import Reader, ReaderServices
 
 log = logging.getLogger(__name__)
 
-App = Application[Any, BotContext, Any, Any, Any, Any]
+App = BotApplication
 
 
 class InstrumentedApplication(Application):  # type: ignore[type-arg]
@@ -98,7 +106,7 @@ def rate_limiter(settings: Settings, token: str) -> BaseRateLimiter[int]:
                           group_max_rate=1, group_time_period=60 / settings.group_per_minute, max_retries=2)
 
 
-def push_bot(settings: Settings, token: str, base_url: str | None = None) -> ExtBot[None]:
+def push_bot(settings: Settings, token: str, base_url: str | None = None) -> Bot:
     """A bot for push passes outside the Application (CLI, benchmarks): same limiter, and a
     connection pool as large as the push concurrency."""
     request = AiohttpRequest(connection_pool_size=settings.push_concurrency + 4)
@@ -147,7 +155,7 @@ class Services:
         settings = self.settings
         card_font(40)  # a missing card font is a start-up error (CardFontMissing), not tofu later
         token = token or settings.require_token()
-        builder = (
+        builder: ApplicationBuilder[Any, Any, Any, Any, Any, Any] = (  # its generics are PTB's bookkeeping
             Application.builder()
             .token(token)
             .request(self.requests[0])

@@ -180,8 +180,8 @@ def cmd_search(args: argparse.Namespace) -> int:
     searcher = _searcher(args, speech)
     if args.query == "-":
         for line in sys.stdin:
-            hits = [hit.to_dict() for hit in searcher.answer(line.strip(), args.limit)]
-            print(json.dumps(hits, ensure_ascii=False) if args.json else _hits_text(line.strip(), hits), flush=True)
+            found = [hit.to_dict() for hit in searcher.answer(line.strip(), args.limit)]
+            print(json.dumps(found, ensure_ascii=False) if args.json else _hits_text(line.strip(), found), flush=True)
         return 0
     hits = searcher.answer(args.query, limit=args.limit)
     if args.json:
@@ -288,7 +288,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             print("Opening `speechbot console` instead (a local fake Telegram, no token needed).", file=sys.stderr)
             from bot.fake.console import run_console
 
-            return _run_async(run_console(settings, speech))
+            return int(_run_async(run_console(settings, speech)))
         return EXIT_USAGE
     import secrets
 
@@ -313,7 +313,7 @@ def cmd_console(args: argparse.Namespace) -> int:
 
     settings = _settings(args)
     speech = load_speech(settings.speech_file)
-    return _run_async(run_console(settings, speech, language_code=args.lang))
+    return int(_run_async(run_console(settings, speech, language_code=args.lang)))
 
 
 def cmd_reader(args: argparse.Namespace) -> int:

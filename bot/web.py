@@ -22,6 +22,7 @@ import logging
 from typing import Any
 
 from aiohttp import web
+from aiohttp.typedefs import Handler
 from telegram import Update
 from telegram.ext import Application
 
@@ -34,7 +35,7 @@ MAX_BODY = 1024 * 1024
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 
 
-def webhook_handler(app: Application[Any, Any, Any, Any, Any, Any], secret: str) -> web.Handler:  # type: ignore[type-arg]
+def webhook_handler(app: Application[Any, Any, Any, Any, Any, Any], secret: str) -> Handler:
     """The request handler for Telegram's POSTs to the webhook URL."""
 
     async def receive(request: web.Request) -> web.Response:
@@ -60,7 +61,7 @@ def webhook_handler(app: Application[Any, Any, Any, Any, Any, Any], secret: str)
     return receive
 
 
-def make_web_app(webhook: tuple[str, web.Handler] | None = None, ops: Ops | None = None,
+def make_web_app(webhook: tuple[str, Handler] | None = None, ops: Ops | None = None,
                  reader: ReaderApp | None = None) -> web.Application:
     """The aiohttp application: the webhook route at its path, the ops routes and the reader
     (Mini App: /app/ and /api/), as given."""

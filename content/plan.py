@@ -83,7 +83,8 @@ def _partition(sizes: list[int], parts: int) -> list[int]:
             high = middle
         else:
             low = middle + 1
-    cuts, current = [], 0
+    cuts: list[int] = []
+    current = 0
     for index, size in enumerate(sizes):
         remaining_units, remaining_groups = len(sizes) - index, parts - len(cuts) - 1
         if current and (current + size > low or remaining_units <= remaining_groups):

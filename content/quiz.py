@@ -33,7 +33,7 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from functools import cache
 from pathlib import Path
 from types import MappingProxyType
-from typing import Literal
+from typing import Literal, cast
 
 import yaml
 from pydantic import TypeAdapter
@@ -49,6 +49,7 @@ LENGTH_SLACK = 1  # a distractor is at most this many characters longer or short
 TERMS_FILE = Path(__file__).with_name("quiz_terms.yaml")
 Kind = Literal["blank", "part", "principle"]
 Theme = Literal["integrity", "shen", "development"]
+OptionIndex = Literal[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]  # a poll has at most 12 options
 THEME_SHARES: dict[Theme, float] = {"integrity": 0.75, "shen": 0.10, "development": 0.15}
 DEVELOPMENT_PARTS = frozenset({"2", "3", "closing"})  # top-level ids whose quotes are "development"
 REPEAT_DAYS = 7
@@ -62,7 +63,7 @@ class Question:
     kind: Kind
     text: str
     options: tuple[str, ...]
-    correct: int
+    correct: OptionIndex
     explanation: str
     theme: Theme
 
@@ -120,9 +121,16 @@ def _pick(seed: str, pool: list[str], count: int) -> list[str]:
     return sorted(pool, key=lambda item: hashlib.sha256(f"{seed}|{item}".encode()).hexdigest())[:count]
 
 
-def _order(seed: str, right: str, wrong: list[str]) -> tuple[tuple[str, ...], int]:
+def _option(position: int) -> OptionIndex:
+    """An option's index, checked against a poll's 12 options at most."""
+    if not 0 <= position < 12:
+        raise ValueError(f"option {position} is beyond a poll's 12 options")
+    return cast(OptionIndex, position)
+
+
+def _order(seed: str, right: str, wrong: list[str]) -> tuple[tuple[str, ...], OptionIndex]:
     options = _pick(seed + "|order", [right, *wrong], len(wrong) + 1)
-    return tuple(options), options.index(right)
+    return tuple(options), _option(options.index(right))
 
 
 def _inside_longer(term: str, start: int, sentence: str, terms: tuple[str, ...]) -> bool:
@@ -185,7 +193,7 @@ def part_questions(speech: Speech) -> list[Question]:
             continue
         names = [f"{p.label}{p.title}"[:OPTION_LIMIT] for p in parts]
         question = f"这句话出自讲话的哪一部分？\n“{quote.text}”"
-        made.append(Question(f"q{number}|part", "part", question, tuple(names), parts.index(home),
+        made.append(Question(f"q{number}|part", "part", question, tuple(names), _option(parts.index(home)),
                              attribution(quote.label), theme_of(quote)))
     return made
 
@@ -195,7 +203,7 @@ def principle_questions() -> list[Question]:
     items = principles()
     names = [p.name for p in items]
     return [Question(f"{p.name}|principle", "principle", f"“{p.meaning}”说的是哪一个“慎”？", tuple(names),
-                     names.index(p.name), f"{p.name}：{p.meaning}出自前言：把慎初、慎微、慎独、慎友作为处事原则。",
+                     _option(names.index(p.name)), f"{p.name}：{p.meaning}出自前言：把慎初、慎微、慎独、慎友作为处事原则。",
                      "shen")
             for p in items]
 
@@ -216,7 +224,8 @@ def question_for(speech: Speech, seed: str, asked: Collection[str] = ()) -> Ques
     pool = all_questions(speech)
     fresh = [q for q in pool if q.topic not in done] or list(pool)
     themed = {theme: [q for q in fresh if q.theme == theme] for theme in THEME_SHARES}
-    draw, cumulative, theme = (_hash(seed + "|theme") % 10_000) / 10_000, 0.0, "integrity"
+    draw, cumulative = (_hash(seed + "|theme") % 10_000) / 10_000, 0.0
+    theme: Theme = "integrity"
     for name, share in THEME_SHARES.items():
         cumulative += share
         if draw < cumulative:

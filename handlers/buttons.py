@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import Application, CallbackQueryHandler
+from telegram.ext import CallbackQueryHandler
 
 from handlers import callbacks as cb
 from handlers import finding, reading, sharing, study, subscriptions
 from handlers.catalog import text
 from handlers.common import lang_of, pressing
-from handlers.context import BotContext
+from handlers.context import BotApplication, BotContext
 
 
 async def press(update: Update, context: BotContext) -> None:
@@ -78,5 +78,5 @@ def _valid(data: cb.Callback, context: BotContext) -> bool:
     return not node_id or context.speech.find(node_id) is not None
 
 
-def register(app: Application) -> None:  # type: ignore[type-arg]
+def register(app: BotApplication) -> None:
     app.add_handler(CallbackQueryHandler(press))

@@ -64,7 +64,11 @@ class BotData:
         self.admin_cache: BoundedCache[tuple[int, int], bool] = BoundedCache(ADMIN_CACHE_SIZE, ADMIN_TTL)
 
 
-class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotData]):
+# The bot as handlers see it: its rate limiter's argument type is the composition root's choice.
+Bot = ExtBot[Any]
+
+
+class BotContext(CallbackContext[Bot, dict[Any, Any], dict[Any, Any], BotData]):
     """``CallbackContext`` with typed accessors for what every handler needs."""
 
     def __init__(self, application: Application[Any, Any, Any, Any, Any, Any], chat_id: int | None = None,
@@ -124,3 +128,5 @@ class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], B
 
 
 CONTEXT_TYPES = ContextTypes(context=BotContext, bot_data=BotData)
+# What every ``register(app)`` receives: the Application the composition root builds.
+BotApplication = Application[Bot, BotContext, dict[Any, Any], dict[Any, Any], BotData, Any]

@@ -7,10 +7,9 @@ import logging
 
 from telegram import Update
 from telegram.error import TelegramError
-from telegram.ext import Application
 
 from handlers.catalog import language, text
-from handlers.context import BotContext
+from handlers.context import BotApplication, BotContext
 
 log = logging.getLogger(__name__)
 
@@ -28,5 +27,5 @@ async def report_error(update: object, context: BotContext) -> None:
             await context.bot.send_message(update.effective_chat.id, text(lang, "error"))
 
 
-def register(app: Application) -> None:  # type: ignore[type-arg]
+def register(app: BotApplication) -> None:
     app.add_error_handler(report_error)

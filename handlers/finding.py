@@ -6,7 +6,7 @@ import asyncio
 import random
 
 from telegram import Update
-from telegram.ext import Application, CommandHandler, MessageHandler, filters
+from telegram.ext import CommandHandler, MessageHandler, filters
 
 from content import Speech, UnknownNodeError
 from content.quotes import choices, pick, sentence_index
@@ -14,7 +14,7 @@ from content.shen import principle, principles
 from handlers import groups, reading, render, sharing, study
 from handlers.catalog import text
 from handlers.common import argument, argument_too_long, chat_today, edit, in_group, lang_of, quote_number, say, send
-from handlers.context import BotContext
+from handlers.context import BotApplication, BotContext
 
 ONLY_NEW = filters.UpdateType.MESSAGE
 GROUP_HITS = 3
@@ -169,7 +169,7 @@ async def open_principle(update: Update, context: BotContext, index: int) -> Non
     await edit(update, screen)
 
 
-def register(app: Application) -> None:  # type: ignore[type-arg]
+def register(app: BotApplication) -> None:
     """Commands for finding and digesting; plain private text is a search."""
     app.add_handler(CommandHandler("search", search, filters=ONLY_NEW))
     app.add_handler(CommandHandler("quote", quote, filters=ONLY_NEW))

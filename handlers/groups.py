@@ -8,10 +8,10 @@ automatically and the greeting says so: whoever re-adds the bot wants it back.
 from __future__ import annotations
 
 from telegram import ChatMember, ChatMemberUpdated, Update
-from telegram.ext import Application, ChatMemberHandler, MessageHandler, filters
+from telegram.ext import ChatMemberHandler, MessageHandler, filters
 
 from handlers.common import in_group, say
-from handlers.context import BotContext
+from handlers.context import BotApplication, BotContext
 
 PRESENT = (ChatMember.MEMBER, ChatMember.ADMINISTRATOR, ChatMember.OWNER, ChatMember.RESTRICTED)
 
@@ -57,10 +57,10 @@ async def unknown_command(update: Update, context: BotContext) -> None:
     await say(update, context, "unknown_command")
 
 
-def register(app: Application) -> None:  # type: ignore[type-arg]
+def register(app: BotApplication) -> None:
     app.add_handler(ChatMemberHandler(track_membership, ChatMemberHandler.MY_CHAT_MEMBER))
 
 
-def register_fallback(app: Application) -> None:  # type: ignore[type-arg]
+def register_fallback(app: BotApplication) -> None:
     """Registered last: catches commands no other handler took."""
     app.add_handler(MessageHandler(filters.UpdateType.MESSAGE & filters.COMMAND, unknown_command))

@@ -16,14 +16,14 @@ from telegram import (
     InputTextMessageContent,
     Update,
 )
-from telegram.ext import Application, InlineQueryHandler
+from telegram.ext import InlineQueryHandler
 
 from content.quotes import pick
 from content.shen import principles
 from handlers import render, sharing
 from handlers.cards import CardSpec
 from handlers.catalog import language, text
-from handlers.context import BotContext
+from handlers.context import BotApplication, BotContext
 
 CACHE_SECONDS = 300
 MAX_RESULTS = 10
@@ -85,5 +85,5 @@ async def _card_result(context: BotContext, results: list[InlineQueryResult], sp
                                                        caption=caption))
 
 
-def register(app: Application) -> None:  # type: ignore[type-arg]
+def register(app: BotApplication) -> None:
     app.add_handler(InlineQueryHandler(answer_inline))

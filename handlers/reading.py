@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import Application, CommandHandler, filters
+from telegram.ext import CommandHandler, filters
 
 from content import UnknownNodeError
 from content.quotes import pick
 from handlers import render
 from handlers.catalog import text
 from handlers.common import argument, argument_too_long, chat_today, edit, in_group, lang_of, quote_number, say, send
-from handlers.context import BotContext
+from handlers.context import BotApplication, BotContext
 from handlers.render import Screen
 
 ONLY_NEW = filters.UpdateType.MESSAGE
@@ -93,7 +93,7 @@ async def send_node(update: Update, context: BotContext, node_id: str) -> None:
         context.speech, lang_of(update), node_id, in_group(update), context.bot.username), node_id))
 
 
-def register(app: Application) -> None:  # type: ignore[type-arg]
+def register(app: BotApplication) -> None:
     """Commands for reading; buttons are routed by ``handlers.buttons``."""
     app.add_handler(CommandHandler("start", start, filters=ONLY_NEW))
     app.add_handler(CommandHandler("help", show_help, filters=ONLY_NEW))

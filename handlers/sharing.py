@@ -17,7 +17,7 @@ from datetime import date
 
 from telegram import InputFile, Message, Update
 from telegram.error import BadRequest
-from telegram.ext import Application, CommandHandler, ExtBot, filters
+from telegram.ext import CommandHandler, filters
 
 from content import Speech, UnknownNodeError
 from content.quotes import Quote, candidates, pick, sentence_quote
@@ -28,7 +28,7 @@ from handlers.cards import CardSpec, daily_card, quote_card
 from handlers.cards import render as draw
 from handlers.catalog import Html, text
 from handlers.common import argument, argument_too_long, chat_today, lang_of, say
-from handlers.context import BotContext
+from handlers.context import Bot, BotApplication, BotContext
 from handlers.render import Screen, utf16_len
 from handlers.store import CardFiles
 
@@ -61,7 +61,7 @@ def _refused(error: BadRequest) -> bool:
     return "file" in message and ("wrong" in message or "invalid" in message or "reference" in message)
 
 
-async def send_card(bot: ExtBot[None], chat_id: int, spec: CardSpec, caption: str, files: CardFiles | None,
+async def send_card(bot: Bot, chat_id: int, spec: CardSpec, caption: str, files: CardFiles | None,
                     screen: Screen | None = None) -> Message:
     """Send the card: by its file_id if Telegram has it, else uploaded (and remembered). Only
     the upload is serialised per card; sends by file_id run in parallel."""
@@ -87,7 +87,7 @@ async def send_card(bot: ExtBot[None], chat_id: int, spec: CardSpec, caption: st
     return await bot.send_photo(chat_id, fresh, caption=caption, reply_markup=markup)
 
 
-async def _upload(bot: ExtBot[None], chat_id: int, key: str, spec: CardSpec, caption: str, files: CardFiles | None,
+async def _upload(bot: Bot, chat_id: int, key: str, spec: CardSpec, caption: str, files: CardFiles | None,
                   markup: object) -> Message:
     picture = await asyncio.to_thread(png, spec)
     message = await bot.send_photo(chat_id, InputFile(picture, filename="card.png"), caption=caption,
@@ -195,5 +195,5 @@ def valid(kind: str, value: str, speech: Speech) -> bool:
     return kind == "n" and bool(value) and speech.find(value) is not None
 
 
-def register(app: Application) -> None:  # type: ignore[type-arg]
+def register(app: BotApplication) -> None:
     app.add_handler(CommandHandler("card", card, filters=filters.UpdateType.MESSAGE))

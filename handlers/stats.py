@@ -7,11 +7,11 @@ group), so its existence is not revealed. The report holds counts, never user or
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import Application, CommandHandler, filters
+from telegram.ext import CommandHandler, filters
 
 from handlers import groups, render
 from handlers.common import lang_of, say, send
-from handlers.context import BotContext
+from handlers.context import BotApplication, BotContext
 
 
 async def show_stats(update: Update, context: BotContext) -> None:
@@ -27,5 +27,5 @@ async def show_stats(update: Update, context: BotContext) -> None:
     await send(update, context, render.stats(lang_of(update), report))
 
 
-def register(app: Application) -> None:  # type: ignore[type-arg]
+def register(app: BotApplication) -> None:
     app.add_handler(CommandHandler("stats", show_stats, filters=filters.UpdateType.MESSAGE))

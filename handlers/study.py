@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Poll, Update
 from telegram.error import BadRequest
-from telegram.ext import Application, CommandHandler, ExtBot, PollAnswerHandler, filters
+from telegram.ext import CommandHandler, PollAnswerHandler, filters
 
 from content import Node, Speech
 from content.plan import DEFAULT_DAYS, MIN_DAYS, day_number, max_days, pace, passage_on, plan, running, streak
@@ -29,7 +29,7 @@ from handlers import callbacks as cb
 from handlers import render
 from handlers.catalog import Html, text
 from handlers.common import argument, chat_zone, edit, in_group, lang_of, not_modified, say, send
-from handlers.context import BotContext
+from handlers.context import Bot, BotApplication, BotContext
 from handlers.render import Screen, button
 from handlers.store import PlanRecord, Study
 from handlers.subscriptions import ensure_subscribed, guard, next_text
@@ -197,7 +197,7 @@ async def progress(update: Update, context: BotContext) -> None:
               streak=streak(await study.reading_dates(user.id), today), right=right, answered=answered)
 
 
-async def send_quiz(bot: ExtBot[None], study: Study | None, speech: Speech, chat_id: int, group: bool,
+async def send_quiz(bot: Bot, study: Study | None, speech: Speech, chat_id: int, group: bool,
                     open_polls: bool, seed: str, today: date, zone: tzinfo) -> None:
     """Send a quiz poll and remember which chat it belongs to (poll answers carry no chat) and
     what it asked: the chat gets none of the questions of its last week (``today`` and ``zone``
@@ -305,7 +305,7 @@ async def show_saved(update: Update, context: BotContext) -> None:
         await study.set_saved_as_daily(user.id, choice in ("daily", "每日"))
         await say(update, context, "saved_daily_on" if choice in ("daily", "每日") else "saved_daily_off")
         return
-    items = []
+    items: list[tuple[str, str, str, cb.Callback]] = []
     for ref in await study.bookmarks(user.id):
         target = resolve(context, ref)
         if isinstance(target, Quote):
@@ -353,7 +353,7 @@ async def privacy(update: Update, context: BotContext) -> None:
     await say(update, context, "privacy")
 
 
-def register(app: Application) -> None:  # type: ignore[type-arg]
+def register(app: BotApplication) -> None:
     app.add_handler(CommandHandler("plan", plan_command, filters=ONLY_NEW))
     app.add_handler(CommandHandler("progress", progress, filters=ONLY_NEW))
     app.add_handler(CommandHandler("quiz", quiz, filters=ONLY_NEW))
@@ -364,7 +364,7 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
     app.add_handler(PollAnswerHandler(record_answer))
 
 
-def register_links(app: Application) -> None:  # type: ignore[type-arg]
+def register_links(app: BotApplication) -> None:
     """``/start forget`` (the group's /forget deep link): before the reading module's /start."""
     payload = filters.Regex(rf"^/start(@\w+)?\s+{FORGET_PAYLOAD}\s*$")
     app.add_handler(CommandHandler("start", ask_forget, filters=ONLY_NEW & filters.ChatType.PRIVATE & payload))

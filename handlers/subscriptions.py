@@ -12,13 +12,13 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from telegram import ChatMember, InlineKeyboardButton, Update
-from telegram.ext import Application, CommandHandler, MessageHandler, filters
+from telegram.ext import CommandHandler, MessageHandler, filters
 
 from content.timerules import format_time, parse_time, resolve_zone
 from handlers import callbacks as cb
 from handlers.catalog import text
 from handlers.common import argument, edit, in_group, lang_of, say, send
-from handlers.context import BotContext, ChatDefaults
+from handlers.context import BotApplication, BotContext, ChatDefaults
 from handlers.render import Screen, button
 from handlers.store import ChatRecord
 
@@ -241,12 +241,12 @@ async def follow_migration(update: Update, context: BotContext) -> None:
         await context.store.migrate(message.migrate_from_chat_id, message.chat.id)
 
 
-def register_middleware(app: Application) -> None:  # type: ignore[type-arg]
+def register_middleware(app: BotApplication) -> None:
     """Group -1, before everything else, and only for migration service messages."""
     app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, follow_migration), group=-1)
 
 
-def register(app: Application) -> None:  # type: ignore[type-arg]
+def register(app: BotApplication) -> None:
     app.add_handler(CommandHandler("subscribe", subscribe, filters=ONLY_NEW))
     app.add_handler(CommandHandler("unsubscribe", unsubscribe, filters=ONLY_NEW))
     app.add_handler(CommandHandler("settime", settime, filters=ONLY_NEW))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import UTC, datetime
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from bot.storage import Store
 from bot.storage.models import (
@@ -47,7 +47,7 @@ async def reset(store: Store) -> None:
     """Delete every row of every table."""
     async with store.db.sessions.begin() as session:
         for table in (AnswerRow, QuizRow, ReadingRow, PlanRow, BookmarkRow, MemberRow, CardFileRow, PositionRow):
-            await session.execute(table.__table__.delete())
-        await session.execute(SearchMissRow.__table__.delete())
-        await session.execute(DeliveryRow.__table__.delete())
-        await session.execute(ChatRow.__table__.delete())
+            await session.execute(delete(table))
+        await session.execute(delete(SearchMissRow))
+        await session.execute(delete(DeliveryRow))
+        await session.execute(delete(ChatRow))

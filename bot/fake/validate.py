@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 from html import unescape
-from typing import Any
+from typing import Any, cast
 
 TEXT_LIMIT = 4096
 CALLBACK_LIMIT = 64
@@ -102,4 +102,4 @@ def check_markup(markup: Any, chat_id: int | None = None) -> dict[str, Any] | No
                 raise ApiError(400, "Bad Request: BUTTON_DATA_INVALID")
             if not btn.get("text"):
                 raise ApiError(400, "Bad Request: text buttons are unallowed in the inline keyboard")
-    return markup
+    return cast(dict[str, Any], markup)

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import delete, func, select
 
 from bot.clock import Clock
-from bot.storage.engine import Database
+from bot.storage.engine import Database, affected
 from bot.storage.models import ChatRow, DeliveryRow, QuizRow, SearchMissRow
 from handlers.store import StatsReport
 
@@ -97,10 +97,10 @@ class InsightRepository:
         cutoff = (now - self.retention).date()
         async with self.db.sessions.begin() as session:
             old = select(DeliveryRow.id).where(DeliveryRow.local_date < cutoff).limit(batch).scalar_subquery()
-            gone = (await session.execute(delete(DeliveryRow).where(DeliveryRow.id.in_(old)))).rowcount or 0
-            misses = (await session.execute(delete(SearchMissRow).where(
-                SearchMissRow.last_at < now - self.retention))).rowcount or 0
+            gone = affected(await session.execute(delete(DeliveryRow).where(DeliveryRow.id.in_(old))))
+            misses = affected(await session.execute(delete(SearchMissRow).where(
+                SearchMissRow.last_at < now - self.retention)))
             polls = select(QuizRow.poll_id).where(QuizRow.sent_at < now - self.retention).limit(batch)
-            quizzes = (await session.execute(delete(QuizRow).where(
-                QuizRow.poll_id.in_(polls.scalar_subquery())))).rowcount or 0
+            quizzes = affected(await session.execute(delete(QuizRow).where(
+                QuizRow.poll_id.in_(polls.scalar_subquery()))))
         return int(gone) + int(misses) + int(quizzes)

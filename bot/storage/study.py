@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import case, delete, func, select
 
 from bot.clock import Clock
-from bot.storage.engine import Database
+from bot.storage.engine import Database, affected
 from bot.storage.models import (
     AnswerRow,
     BookmarkRow,
@@ -55,14 +55,13 @@ class StudyRepository:
 
     async def stop_plan(self, chat_id: int) -> bool:
         async with self.db.sessions.begin() as session:
-            return bool((await session.execute(delete(PlanRow).where(PlanRow.chat_id == chat_id))).rowcount)
+            return bool(affected(await session.execute(delete(PlanRow).where(PlanRow.chat_id == chat_id))))
 
     async def mark_read(self, user_id: int, chat_id: int, day: int, passage: str, read_on: date) -> bool:
         insert = self.db.insert(ReadingRow).values(user_id=user_id, chat_id=chat_id, day=day, passage=passage[:200],
                                                    read_on=read_on)
         async with self.db.sessions.begin() as session:
-            result = await session.execute(insert.on_conflict_do_nothing())
-            return bool(result.rowcount)
+            return bool(affected(await session.execute(insert.on_conflict_do_nothing())))
 
     async def reading_dates(self, user_id: int) -> list[date]:
         async with self.db.sessions() as session:
@@ -157,8 +156,8 @@ class StudyRepository:
         gone = 0
         async with self.db.sessions.begin() as session:
             for table in (AnswerRow, ReadingRow, BookmarkRow, MemberRow, PositionRow):
-                gone += (await session.execute(delete(table).where(table.user_id == user_id))).rowcount or 0
+                gone += affected(await session.execute(delete(table).where(table.user_id == user_id)))
             for chat_table in (ChatRow, PlanRow, QuizRow, DeliveryRow):
                 statement = delete(chat_table).where(chat_table.chat_id == user_id)
-                gone += (await session.execute(statement)).rowcount or 0
+                gone += affected(await session.execute(statement))
         return gone
