@@ -24,12 +24,13 @@ _PART = re.compile(r"^([一二三四五六七八九十]+)、(.+)$")
 _SECTION = re.compile(r"^（([一二三四五六七八九十]+)）(.+)$")
 EXTRA = "跳过了先有小节然后才有部分第一正文"
 """Characters the tests write besides the speech's (the PDF font is a subset)."""
+SEED = Path(__file__).resolve().parents[1] / "seeds" / "speech.txt"
 _CACHE = Path(tempfile.gettempdir()) / "speechbot-test-cache"
 
 
-def seed_lines(path: str | Path = "seeds/speech.txt") -> list[str]:
+def seed_lines(path: str | Path | None = None) -> list[str]:
     """The speech file's paragraphs, stripped of their indentation."""
-    text = Path(path).read_text("utf-8-sig")
+    text = Path(path or SEED).read_text("utf-8-sig")
     return [line.strip(" \t\u3000") for line in text.splitlines() if line.strip(" \t\u3000")]
 
 
@@ -201,7 +202,7 @@ def cjk_font() -> Path:
     Word does (Identity-H with a ToUnicode map); the package's OpenType/CFF collection it
     embeds with a CMap that pdfminer and pypdf cannot read back. Cached between runs."""
     otc = cjk_collection()
-    chars = "".join(sorted(set(Path("seeds/speech.txt").read_text("utf-8") + "".join(TITLE_BLOCK)
+    chars = "".join(sorted(set(SEED.read_text("utf-8") + "".join(TITLE_BLOCK)
                                + "0123456789-—第页廉政工作会议讲话稿" + EXTRA)))
     key = hashlib.sha256(f"{otc.stat().st_size}:{chars}".encode()).hexdigest()[:16]
     path = _CACHE / f"noto-sc-subset-{key}.ttf"

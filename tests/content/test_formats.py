@@ -7,7 +7,6 @@ import io
 import logging
 import zipfile
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -20,7 +19,7 @@ from content.formats.numbering import Numbering, format_number
 from content.formats.titleblock import parse_date, title_block
 from tests import documents
 
-SEED = "seeds/speech.txt"
+SEED = documents.SEED
 
 
 @pytest.fixture(scope="module")
@@ -45,7 +44,7 @@ def outline(speech: Speech) -> list[tuple[str, str, str | None, str]]:
 
 def build(kind: str, seed: Speech, lines: list[str], pdf_bytes: bytes) -> tuple[str, bytes]:
     if kind == "txt":
-        return "speech.txt", Path(SEED).read_bytes()
+        return "speech.txt", SEED.read_bytes()
     if kind == "txt-title-block":
         return "speech.txt", "\n".join([*documents.TITLE_BLOCK, *lines]).encode()
     if kind == "docx-heading-styles":
@@ -446,7 +445,7 @@ def test_a_text_file_error_reads_as_the_parser_says_it(tmp_path: Any) -> None:
 
 
 def test_gbk_and_utf16_text_files_are_read_with_a_note(seed: Speech) -> None:
-    text = Path(SEED).read_text("utf-8")
+    text = SEED.read_text("utf-8")
     for encoding, data in (("GB18030", text.encode("gb18030")), ("UTF-16", text.encode("utf-16"))):
         result = import_bytes(data, "speech.txt")
         assert outline(result.speech) == outline(seed)
