@@ -118,7 +118,7 @@ def _open(data: bytes, source: str) -> Any:
 
 def _broken_part(archive: zipfile.ZipFile, names: set[str]) -> str | None:
     """The first XML part that is not well-formed, said as the parser says it."""
-    from lxml import etree  # type: ignore[import-untyped]
+    from lxml import etree
 
     for name in sorted(names):
         if name.endswith((".xml", ".rels")):
