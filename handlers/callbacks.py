@@ -8,9 +8,21 @@ forged data), and handlers answer those politely.
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
-from typing import ClassVar
+from typing import ClassVar, Literal, cast, get_args, get_origin, get_type_hints
+
+from content import Node, Speech
+from content.quotes import Quote, candidates
 
 MAX_BYTES = 64
+MAX_REF = 40  # the longest bookmark reference the database keeps
+
+SettingAction = Literal["on", "off", "time", "zones", "zone", "fmt", "polls", "quiz"]
+"""What a settings button does: reminder on/off, a time, the zone picker, a zone, the format
+(text/card), anonymous or open polls, the daily quiz."""
+CardKind = Literal["q", "d", "n"]
+"""What a card button names: a quote by its number, a day (ISO date), a node (a quote from it)."""
+BookmarkKind = Literal["q", "n"]
+"""What a bookmark names: a quote by its number, or a node."""
 
 
 @dataclass(frozen=True)
@@ -67,10 +79,10 @@ class Principle:
 
 @dataclass(frozen=True)
 class Setting:
-    """A settings action: ``action`` in (on, off, time, zone, menu) with an optional value."""
+    """A settings action (``SettingAction``) with an optional value."""
 
     prefix: ClassVar[str] = "c"
-    action: str
+    action: SettingAction
     value: str = ""
 
 
@@ -79,7 +91,7 @@ class Card:
     """Send a card: ``kind`` q (``value``: a quote's number), d (an ISO date), n (a node id)."""
 
     prefix: ClassVar[str] = "k"
-    kind: str
+    kind: CardKind
     value: str
 
 
@@ -104,10 +116,37 @@ class Done:
 
 @dataclass(frozen=True)
 class Save:
-    """Bookmark (or un-bookmark) ``ref``: ``q:<quote number>`` or ``n:<node id>``."""
+    """Bookmark (or un-bookmark) ``ref`` (``bookmark``): ``q:<quote number>`` or ``n:<node id>``."""
 
     prefix: ClassVar[str] = "b"
     ref: str
+
+
+def bookmark(kind: BookmarkKind, value: str | int) -> str:
+    """A bookmark reference as the ☆ button and the database carry it: ``q:3``, ``n:4.2``."""
+    return f"{kind}:{value}"
+
+
+def bookmark_target(ref: str) -> tuple[BookmarkKind, str] | None:
+    """``(kind, value)`` of a bookmark reference, or None for one that is not (forged, or from
+    another version): the one place that reads the format ``bookmark`` writes."""
+    kind, colon, value = ref.partition(":")
+    if not colon or not value or kind not in get_args(BookmarkKind):
+        return None
+    return cast(BookmarkKind, kind), value
+
+
+def bookmarked(speech: Speech, ref: str) -> Quote | Node | None:
+    """What a bookmark reference names in ``speech``: a quote candidate or a node; None for
+    nothing (forged, longer than the database keeps, or from another speech)."""
+    target = bookmark_target(ref) if len(ref) <= MAX_REF else None
+    if target is None:
+        return None
+    kind, value = target
+    if kind == "q":
+        pool = candidates(speech)
+        return pool[int(value)] if value.isascii() and value.isdigit() and int(value) < len(pool) else None
+    return speech.find(value)
 
 
 @dataclass(frozen=True)
@@ -153,6 +192,14 @@ def encode(callback: Callback) -> str:
     return data
 
 
+def _choices(cls: type[Callback]) -> dict[str, tuple[str, ...]]:
+    """The fields of ``cls`` typed as a ``Literal``, with the values they may take."""
+    return {name: get_args(hint) for name, hint in get_type_hints(cls).items() if get_origin(hint) is Literal}
+
+
+_CHOICES = {prefix: _choices(cls) for prefix, cls in _TYPES.items()}
+
+
 def parse(data: str | None) -> Callback | None:
     """The callback encoded in ``data``, or None for stale or forged data."""
     if not data or len(data.encode()) > MAX_BYTES:
@@ -172,4 +219,6 @@ def parse(data: str | None) -> Callback | None:
         }
     except ValueError:
         return None
+    if any(kwargs[name] not in allowed for name, allowed in _CHOICES[prefix].items()):
+        return None  # an action or kind this version does not know
     return cls(**kwargs)  # type: ignore[arg-type]

@@ -190,7 +190,8 @@ def _reader(speech: Speech, lang: str, node: Node, page: int, whole: bool) -> Sc
     elif following:
         row.append(button(text(lang, "btn_next"), cb.Step(following)))
     parent = speech.parent(node)
-    back = [button(text(lang, "btn_up"), cb.Outline(parent.id if parent else "")), save_button(lang, f"n:{node.id}")]
+    back = [button(text(lang, "btn_up"), cb.Outline(parent.id if parent else "")),
+            save_button(lang, cb.bookmark("n", node.id))]
     return Screen(_page_text(node, lang, page, pages), [row, back] if row else [back])
 
 
@@ -213,7 +214,7 @@ def show(speech: Speech, lang: str, node_id: str, in_group: bool, bot_username: 
     row.append(button(text(lang, "btn_outline"), cb.Outline("")))
     if following:
         row.append(button(text(lang, "btn_next"), cb.Step(following)))
-    screens[-1].buttons = [row, [save_button(lang, f"n:{node.id}")]]
+    screens[-1].buttons = [row, [save_button(lang, cb.bookmark("n", node.id))]]
     return screens
 
 
@@ -270,7 +271,7 @@ def search_results(lang: str, query: str, hits: list[Hit], glosses: Glosses | No
                           highlighted=Html(hit.highlight())))
     rows = [[button(text(lang, "btn_read", label=shorten(cite(hit.label or hit.id), 16)), cb.Send(hit.id)),
              button(text(lang, "btn_card"), _hit_card(hit, sentences[number] if number < len(sentences) else None)),
-             save_button(lang, f"n:{hit.id}")]
+             save_button(lang, cb.bookmark("n", hit.id))]
             for number, hit in enumerate(hits)]
     return Screen(Html("\n\n".join(lines)), rows)
 
@@ -286,7 +287,7 @@ def quote(lang: str, item: Quote, keyword: str = "", node_id: str = "", number: 
              button(text(lang, "btn_read", label=item.label), cb.Send(item.id))]]
     if number is not None:
         rows[0].append(button(text(lang, "btn_card"), cb.Card("q", str(number))))
-        rows.append([save_button(lang, f"q:{number}")])
+        rows.append([save_button(lang, cb.bookmark("q", number))])
     return Screen(text(lang, "quote", text=item.text, label=item.label), rows)
 
 

@@ -22,6 +22,7 @@ from telegram.ext import CommandHandler, filters
 from content import Speech, UnknownNodeError
 from content.quotes import Quote, candidates, pick, sentence_quote
 from content.shen import Reminder
+from handlers import callbacks as cb
 from handlers import render
 from handlers.caches import BoundedCache
 from handlers.cards import CardSpec, daily_card, quote_card
@@ -155,7 +156,7 @@ async def card(update: Update, context: BotContext) -> None:
     await send_quote_card(update, context, found)
 
 
-async def press_card(update: Update, context: BotContext, kind: str, value: str) -> None:
+async def press_card(update: Update, context: BotContext, kind: cb.CardKind, value: str) -> None:
     """Button: the card of a quote (q: its number), of a day (d: ISO date) or of a node (n)."""
     speech = context.speech
     if kind == "d":
@@ -182,7 +183,7 @@ async def press_sentence_card(update: Update, context: BotContext, node_id: str,
     await send_quote_card(update, context, found)
 
 
-def valid(kind: str, value: str, speech: Speech) -> bool:
+def valid(kind: cb.CardKind, value: str, speech: Speech) -> bool:
     """Does a card button name something that exists?"""
     try:
         if kind == "d":

@@ -269,12 +269,8 @@ async def toggle_saved(update: Update, context: BotContext, ref: str) -> None:
 
 def resolve(context: BotContext, ref: str) -> Quote | Node | None:
     """What a bookmark names: ``q:<number>`` a quote candidate, ``n:<id>`` a node; None if
-    nothing (forged, or from another speech). Parsed here only."""
-    kind, _, value = ref.partition(":")
-    if kind == "q":
-        pool = candidates(context.speech)
-        return pool[int(value)] if value.isascii() and value.isdigit() and int(value) < len(pool) else None
-    return context.speech.find(value) if kind == "n" and value else None
+    nothing (forged, or from another speech): ``callbacks.bookmarked``, the one reader."""
+    return cb.bookmarked(context.speech, ref)
 
 
 def _valid_ref(context: BotContext, ref: str) -> bool:

@@ -28,7 +28,8 @@ from content.answer import Searcher
 from content.document import Document, document
 from content.model import cite
 from content.plan import passage_on, plan, streak
-from content.quotes import Quote, candidates
+from content.quotes import Quote
+from handlers import callbacks as cb
 from handlers.catalog import Lang, text
 from handlers.render import plan_labels, speech_title, titled
 from handlers.store import ChatStore, Position, Positions, Study
@@ -196,7 +197,7 @@ class Reader:
         what is already so changes nothing (two taps, two devices)."""
         speech, doc = self._text(text_id)
         target = resolve(speech, ref)
-        if target is None or (isinstance(target, Node) and ref != f"n:{target.id}"):  # one spelling a node
+        if target is None or (isinstance(target, Node) and ref != cb.bookmark("n", target.id)):  # one spelling
             raise NotFound(f"no bookmark target {ref!r}")
         study = self._study()
         refs = await study.bookmarks(user_id)
@@ -273,9 +274,5 @@ async def _none() -> None:
 
 def resolve(speech: Speech, ref: str) -> Quote | Node | None:
     """What a bookmark names: ``q:<number>`` a quote candidate, ``n:<id>`` a node; None for
-    anything else (as ``handlers.study.resolve`` reads them)."""
-    kind, _, value = ref.partition(":")
-    if kind == "q":
-        pool = candidates(speech)
-        return pool[int(value)] if value.isascii() and value.isdigit() and int(value) < len(pool) else None
-    return speech.find(value) if kind == "n" and value and len(ref) <= 40 else None
+    anything else (``callbacks.bookmarked``, as ``/saved`` reads them)."""
+    return cb.bookmarked(speech, ref)

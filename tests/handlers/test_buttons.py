@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import logging
+from typing import get_args
 
 import pytest
 
 from bot.fake.local import LocalBot
 from handlers import callbacks as cb
 from handlers.catalog import text
+from handlers.context import ChatDefaults
+from handlers.subscriptions import settings_screen, zone_screen
 
 
 @pytest.mark.parametrize("data", ["r|9.9|0", "zzz|1", "r|4.2|x", "", "o|../../etc", "h|abc", "s|<b>", "q|99|x",
-                                  "s|", "r||0", "c|", "c|time|25:00", "c|zone|Mars/Phobos"])
+                                  "s|", "r||0", "c|", "c|time|25:00", "c|zone|Mars/Phobos", "c|menu|", "k|z|1",
+                                  "b|x:1", "b|n:"])
 async def test_stale_or_forged_data_is_answered_politely(bot: LocalBot, data: str) -> None:
     chat = bot.private()
     menu = (await chat.send("/outline")).messages[0]
@@ -61,3 +65,21 @@ async def test_an_edit_that_fails_otherwise_is_reported_not_swallowed(bot: Local
     assert [c.error.description for c in reply.errors] == ["Bad Request: message to edit not found"]
     assert "Message to edit not found" in caplog.text
     assert text("zh", "error") in [a.get("text") for a in reply.answers]
+
+
+def test_protocol_fields_take_only_the_values_this_version_knows() -> None:
+    """Setting actions and card kinds are Literals, checked where callback data is parsed: an
+    unknown one is stale data (answered politely), never a value handlers must second-guess."""
+    assert cb.parse("c|menu|") is None and cb.parse("k|z|1") is None
+    assert cb.parse("c|on|") == cb.Setting("on") and cb.parse("k|d|2026-11-27") == cb.Card("d", "2026-11-27")
+    screens = [settings_screen("zh", None, ChatDefaults("Asia/Shanghai", "08:00")), zone_screen("zh")]
+    parsed = [cb.parse(str(item.callback_data)) for screen in screens for row in screen.buttons for item in row]
+    assert all(isinstance(data, cb.Setting) for data in parsed)  # every button of the panel parses
+    assert {data.action for data in parsed if isinstance(data, cb.Setting)} <= set(get_args(cb.SettingAction))
+
+
+def test_bookmark_references_are_written_and_read_in_one_place() -> None:
+    assert cb.bookmark("q", 3) == "q:3" and cb.bookmark("n", "4.2") == "n:4.2"
+    assert cb.bookmark_target("q:3") == ("q", "3") and cb.bookmark_target("n:4.2.1") == ("n", "4.2.1")
+    for forged in ("", "q", "q:", "x:1", "n", ":4.2"):
+        assert cb.bookmark_target(forged) is None, forged
