@@ -62,6 +62,15 @@ async def test_the_page_is_small_strict_and_has_no_inline_script(reader: Reader)
     assert not re.search(r"\son\w+=|\sstyle=|<style", page)  # nor inline handlers or styles
     assert "unsafe-inline" not in CSP and "script-src 'self' https://telegram.org" in CSP
     assert not any("token" in path.read_text("utf-8").lower() for path in Path(STATIC).iterdir())
+    async with reader.http.get(f"{reader.base}/app/reader.js", headers={"Accept-Encoding": "gzip"}) as response:
+        assert response.headers["Content-Encoding"] == "gzip"  # compressed for a slow network
+
+
+async def test_the_first_screen_is_compressed_when_the_browser_takes_it(reader: Reader) -> None:
+    headers = {INIT_HEADER: reader.init_data(4150), "Accept-Encoding": "gzip"}
+    async with reader.http.get(f"{reader.base}/api/texts/default/start", headers=headers) as response:
+        assert response.status == 200 and response.headers["Content-Encoding"] == "gzip"
+        assert (await response.json())["blocks"]
 
 
 @pytest.mark.parametrize("how", ["missing", "forged", "tampered", "replayed", "garbage"])
