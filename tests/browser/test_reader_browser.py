@@ -14,7 +14,6 @@ import json
 import shutil
 import subprocess
 import tempfile
-import time
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
@@ -23,6 +22,7 @@ import pytest
 
 from bot.fake.local import LocalBot
 from handlers.catalog import text
+from tests.helpers import wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
@@ -74,13 +74,8 @@ class Page:
         return await self.call(self.browser.execute_script, script, *args)
 
     async def until(self, script: str, *args: Any, timeout: float = 20) -> Any:
-        deadline = time.monotonic() + timeout
-        while True:
-            value = await self.js(script, *args)
-            if value:
-                return value
-            assert time.monotonic() < deadline, f"timed out waiting for: {script}"
-            await asyncio.sleep(0.1)
+        """What ``script`` returns once it is truthy (bounded: ``tests.helpers.wait_until``)."""
+        return await wait_until(lambda: self.js(script, *args), timeout, 0.05, what=script)
 
     async def open(self, user_id: int, language_code: str = "zh-hans", query: str = "", fragment: str = "",
                    **signed: str) -> None:
@@ -213,8 +208,11 @@ async def test_the_place_is_kept_and_the_plan_is_done_in_the_reader(page: Page) 
                   "const bar = document.getElementById('chrome').offsetHeight;"
                   "scrollTo(0, head.getBoundingClientRect().top + scrollY - bar)")
     assert await page.top_block() == "3.2"
-    await asyncio.sleep(1.6)  # the place is saved a moment after scrolling stops
-    assert await page.bot.store.positions.position(6201, "default") is not None
+    async def kept() -> bool:  # the page saves the place a moment after scrolling stops
+        place = await page.bot.store.positions.position(6201, "default")
+        return place is not None and place.node_id == "3.2"
+
+    await wait_until(kept, what="the place saved")
     await page.open(6201)
     assert await page.top_block() == "3.2"
     day_one = next(m for m in reversed(page.bot.fake.sent.values()) if m.chat_id == 6201 and "第 1/10 天" in m.text)
