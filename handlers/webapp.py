@@ -113,7 +113,7 @@ class Reader:
         return {
             "text": text_id,
             "lang": lang,
-            "title": speech_title(speech, lang),
+            "title": _capital(speech_title(speech, lang)),  # a heading: "The speech", not "the speech"
             "ui": ui(lang),
             "outline": [self._outline(node, lang) for node in speech.top],
             "blocks": [[block.node, block.tag, block.text, block.at] for block in doc.blocks],
@@ -266,6 +266,10 @@ class ReaderServices:
     chats: ChatStore | None
     clock: Callable[[], datetime]
     timezone: str  # the bot's default zone, for a chat without settings
+
+
+def _capital(title: str) -> str:
+    return title[:1].upper() + title[1:]
 
 
 async def _none() -> None:

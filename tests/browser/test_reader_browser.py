@@ -261,11 +261,15 @@ async def test_english_interface_and_text_at_200_percent_without_horizontal_scro
     assert await page.js("return document.getElementById('text').lang") == "zh-CN"  # the speech stays Chinese
     await page.js("document.documentElement.style.fontSize = '200%'")  # the reader's text size setting
     assert await page.too_wide() == []
+    # The bar would now cover a third of the screen: it scrolls away with the page instead.
+    await page.until("return document.documentElement.classList.contains('tall-bar')")
+    assert await page.js("return getComputedStyle(document.getElementById('chrome')).position") == "static"
     for css in ("#menu", "#search button", "#larger", "button.save"):  # every control still there to press
         assert await page.js("const r = document.querySelector(arguments[0]).getBoundingClientRect();"
                              "return r.width > 0 && r.right <= innerWidth", css), css
     await page.shot("reader-200-percent.png")
     await page.js("document.documentElement.style.fontSize = ''")
+    await page.until("return !document.documentElement.classList.contains('tall-bar')")  # sticky again
     before = await page.js("return parseFloat(getComputedStyle(document.getElementById('text')).fontSize)")
     for _ in range(6):
         await page.click("#larger")

@@ -244,6 +244,7 @@ async function toggleSaved(ref) {
 // --- where the reader is --------------------------------------------------------------------
 
 function headerHeight() {
+  if (document.documentElement.classList.contains("tall-bar")) return 0; // it scrolls with the page
   return $("chrome").getBoundingClientRect().height;
 }
 
@@ -510,6 +511,12 @@ function fontSize(step) {
 
 // --- start --------------------------------------------------------------------------------------------
 
+// At large text sizes the bar would take much of a phone's screen: then it scrolls away with the page.
+function fitBar() {
+  const tall = $("chrome").offsetHeight > window.innerHeight * 0.25;
+  document.documentElement.classList.toggle("tall-bar", tall);
+}
+
 function wire() {
   $("menu").addEventListener("click", () => ($("outline").hidden ? openOutline() : closeOutline()));
   $("close").addEventListener("click", () => { closeOutline(); $("menu").focus(); });
@@ -526,6 +533,8 @@ function wire() {
     $("text").focus();
   });
   window.addEventListener("scroll", () => rememberPlace(), { passive: true });
+  window.addEventListener("resize", fitBar);
+  if (window.ResizeObserver) new ResizeObserver(fitBar).observe($("chrome"));
   document.addEventListener("visibilitychange", () => { if (document.hidden) rememberPlace(true); });
   window.addEventListener("pagehide", () => rememberPlace(true));
 }
