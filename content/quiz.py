@@ -202,9 +202,9 @@ def principle_questions() -> list[Question]:
     """One question per 慎 principle: which one does this meaning describe?"""
     items = principles()
     names = [p.name for p in items]
+    source = "出自前言：把慎初、慎微、慎独、慎友作为处事原则。"
     return [Question(f"{p.name}|principle", "principle", f"“{p.meaning}”说的是哪一个“慎”？", tuple(names),
-                     _option(names.index(p.name)), f"{p.name}：{p.meaning}出自前言：把慎初、慎微、慎独、慎友作为处事原则。",
-                     "shen")
+                     _option(names.index(p.name)), f"{p.name}：{p.meaning}{source}", "shen")
             for p in items]
 
 
