@@ -214,7 +214,7 @@ class Pusher:
             while not self._stopping.is_set():
                 at = now or self.store.clock()
                 claimed = asyncio.get_running_loop().time()
-                ours = await self.store.deliveries.claim_due(at, self.worker, self.batch)
+                ours = await self._claim(at)
                 if not ours:
                     break
                 safe = deliveries.LEASE.total_seconds() * (1 - LEASE_MARGIN)  # read now: tests shorten it
@@ -309,6 +309,19 @@ class Pusher:
         else:
             report.failed += 1
         log.warning("reminder to chat %s for %s not sent: %s", chat_id, due.local_date, error)
+
+    async def _claim(self, at: datetime) -> list[Due]:
+        """``claim_due``, tried again when the database refuses it (a deadlock with a late
+        outcome, a dropped connection): one transaction, so nothing of it was kept."""
+        for wait in (*WRITE_RETRY_WAITS, None):
+            try:
+                return await self.store.deliveries.claim_due(at, self.worker, self.batch)
+            except Exception as exc:
+                if wait is None:
+                    raise
+                log.warning("claiming reminders failed (%s); again in %g s", type(exc).__name__, wait)
+                await asyncio.sleep(wait)
+        raise AssertionError("unreachable: the last attempt returns or raises")
 
     @staticmethod
     def _late(recorder: GroupCommit, wait: float = 0.0) -> bool:

@@ -190,9 +190,10 @@ class DeliveryQueue:
         if not dues:
             return
         rows = [{"b_chat": d.chat_id, "b_date": d.local_date, "b_worker": worker} for d in dues]
-        async with self.db.sessions.begin() as session:
-            await session.execute(_RELEASE_ROW, rows)
+        rows.sort(key=lambda r: r["b_chat"])
+        async with self.db.sessions.begin() as session:  # chats, then deliveries: see finish_many
             await session.execute(_RELEASE_CHAT, [{k: r[k] for k in ("b_chat", "b_worker")} for r in rows])
+            await session.execute(_RELEASE_ROW, rows)
 
     async def finish(self, due: Due, status: str, now: datetime, error: str | None = None,
                      chat_id: int | None = None, worker: str | None = None) -> str:
@@ -218,21 +219,11 @@ class DeliveryQueue:
             records = [{"b_chat": o.due.chat_id, "b_target": o.chat_id or o.due.chat_id, "b_date": o.due.local_date,
                         "b_status": status, "b_now": now, "b_error": (o.error or "")[:200] or None}
                        for o, status in zip(outcomes, statuses, strict=True)]
-            own = [{k: v for k, v in r.items() if k != "b_target"} for r in records]
-            final = [r for r in own if r["b_status"] in FINAL]
-            failures = [r for r in own if r["b_status"] not in FINAL]
-            if final:
-                await session.execute(_RECORD_FINAL, final)
-            if failures and worker is None:
-                await session.execute(_RECORD_FAILED, failures)
-            elif failures:
-                await session.execute(_RECORD_FAILED_BY, [{**r, "b_worker": worker} for r in failures])
-            await session.execute(_PROPAGATE, [{k: v for k, v in r.items() if k != "b_target"} for r in records])
-            moved = [{k: v for k, v in r.items() if k != "b_chat"} for r in records if r["b_target"] != r["b_chat"]]
-            if moved:  # sent to where the group migrated: that row too
-                await session.execute(_RECORD_TARGET, moved)
+            # Chats first, then deliveries, each in chat order: the order claim_due locks them in
+            # (it leases chats, then inserts deliveries). In the other order, a late outcome for a
+            # chat whose lease expired deadlocked with the claim of the worker taking it over.
             advance, retry = [], []
-            for outcome, status in zip(outcomes, statuses, strict=True):
+            for outcome, status in sorted(zip(outcomes, statuses, strict=True), key=lambda o: o[0].due.chat_id):
                 target = outcome.chat_id or outcome.due.chat_id
                 if status not in FINAL:
                     retry.append({"b_chat": target, "b_until": now + RETRY_DELAY})
@@ -246,6 +237,20 @@ class DeliveryQueue:
                 await session.execute(_ADVANCE, advance)
             if retry:
                 await session.execute(_HOLD, retry)
+            records.sort(key=lambda r: r["b_chat"])
+            own = [{k: v for k, v in r.items() if k != "b_target"} for r in records]
+            final = [r for r in own if r["b_status"] in FINAL]
+            failures = [r for r in own if r["b_status"] not in FINAL]
+            if final:
+                await session.execute(_RECORD_FINAL, final)
+            if failures and worker is None:
+                await session.execute(_RECORD_FAILED, failures)
+            elif failures:
+                await session.execute(_RECORD_FAILED_BY, [{**r, "b_worker": worker} for r in failures])
+            await session.execute(_PROPAGATE, [{k: v for k, v in r.items() if k != "b_target"} for r in records])
+            moved = [{k: v for k, v in r.items() if k != "b_chat"} for r in records if r["b_target"] != r["b_chat"]]
+            if moved:  # sent to where the group migrated: that row too
+                await session.execute(_RECORD_TARGET, moved)
         return statuses
 
     async def _advance(self, session: AsyncSession, chat_id: int, day: date) -> None:

@@ -28,7 +28,9 @@ from bot.transport import AiohttpRequest
 from content import Speech
 from tests.bot.conftest import BACKENDS, database_url, open_store
 
-LEASE = timedelta(seconds=4)  # 5 min in production; a pass here outlasts 4 s, as a pass there can outlast 5 min
+# 5 min in production; a pass here outlasts 8 s as one there can outlast 5 min. The last fifth of
+# a lease is the time a send in flight has to finish: 60 s there, 1.6 s here, CPU contention included.
+LEASE = timedelta(seconds=8)
 BOUND = 150.0  # seconds: the whole test, whatever the machine
 
 
@@ -84,9 +86,9 @@ async def test_no_chat_gets_its_reminder_twice_under_load(backend: str, tmp_path
         if n % 25 == 0:
             fake.fail("hang_up", chat_id)  # acted on, then the connection drops before the answer
         elif n % 30 == 1:
-            fake.fail("retry_after", chat_id, value=2, times=3)  # 6 s of 429s: longer than the lease
+            fake.fail("retry_after", chat_id, value=3, times=3)  # 9 s of 429s: longer than the lease
         elif n % 40 == 2:
-            fake.fail("slow_reply", chat_id, value=1.0)  # sent, answered after the read timeout
+            fake.fail("slow_reply", chat_id, value=2.0)  # sent, answered after the read timeout
         elif n % 35 == 3:
             fake.fail("server_error", chat_id)
     flaky_group_commits(one, every=6)
@@ -98,7 +100,7 @@ async def test_no_chat_gets_its_reminder_twice_under_load(backend: str, tmp_path
         await seed_chats(one, ids, one.clock() - timedelta(minutes=1))
         pushers = []
         for number, store in enumerate((one, two), 1):
-            bot = ExtBot(fake.token, base_url=fake.base_url, request=AiohttpRequest(read_timeout=0.5))
+            bot = ExtBot(fake.token, base_url=fake.base_url, request=AiohttpRequest(read_timeout=1.0))
             await bot.initialize()
             bots.append(bot)
             pushers.append(Pusher(bot, store, speech, concurrency=8, batch=40, worker=f"w{number}", backoff=0.05))
@@ -112,8 +114,11 @@ async def test_no_chat_gets_its_reminder_twice_under_load(backend: str, tmp_path
         assert [(await pusher.run_due(later)).sent for pusher in pushers] == [0, 0]
         received = Counter(int(c.params["chat_id"]) for c in fake.calls_to("sendMessage") if c.error is None)
         twice = {chat_id: n for chat_id, n in received.items() if n > 1}
-        assert not twice, f"{len(twice)} chats got their reminder more than once: {sorted(twice.items())[:10]}"
-        assert set(received) == set(ids)  # and nobody was skipped
+        rows = {row.chat_id: (row.status, row.worker, row.attempts) for row in await deliveries(one)}
+        assert not twice, f"{len(twice)} chats got their reminder more than once: " + ", ".join(
+            f"{chat_id} ×{n} {rows.get(chat_id)}" for chat_id, n in sorted(twice.items())[:10])
+        unknown = {chat_id for chat_id, (status, _, _) in rows.items() if status == "uncertain"}
+        assert set(ids) - set(received) <= unknown  # nobody skipped but where Telegram's answer never came
         assert time.monotonic() - started < BOUND
     finally:
         for process in spin:
