@@ -9,7 +9,8 @@ needs to know who is alive and leaves a dead replica's share unused until it is 
 
 How: reservations, as in GCRA. A key holds the earliest instant the next message may go. The
 script takes the next slot, ``max(that instant, now, the bot's pause)``, moves the key one
-interval on, and answers how long to wait; the caller sleeps that long and sends. The bot's key
+interval on, and answers how long to wait; the caller sleeps that long and sends (or, woken
+more than an interval late, takes a fresh slot: late sends would bunch up). The bot's key
 is spaced ``1/per_second`` (one message at a time, no bursts: no one-second window ever holds
 more, as the local limiter paces it); a group's key ``60/group_per_minute``, taken first so a
 busy group delays only itself. A 429 (RetryAfter) sets the bot's pause, which every replica's
@@ -52,6 +53,8 @@ if untl > tonumber(redis.call('GET', KEYS[1]) or '0') then
 end
 return 1
 """
+LATE_RETRIES = 3  # slots taken again after waking up late, before sending anyway
+MIN_LATENESS = 0.02  # seconds late a wake-up may be and still use its slot (or one interval, if longer)
 RETRY_REDIS_AFTER = 5.0  # seconds of local pacing after a Redis error, before trying it again
 WARN_EVERY = 60.0
 
@@ -119,9 +122,9 @@ class SharedRateLimiter(BaseRateLimiter[int]):
         group = chat_id if (isinstance(chat_id, int) and chat_id < 0) or isinstance(chat_id, str) else None
         for attempt in range(retries + 1):
             if group is not None and self.group_interval:
-                await asyncio.sleep(await self.reserve(f"group:{group}", self.group_interval))
+                await self.take(f"group:{group}", self.group_interval)
             if chat_id is not None:
-                await asyncio.sleep(await self.reserve("all", self.interval))
+                await self.take("all", self.interval)
             try:
                 return await callback(*args, **kwargs)
             except RetryAfter as exc:
@@ -131,6 +134,18 @@ class SharedRateLimiter(BaseRateLimiter[int]):
                 log.info("Telegram asked the bot to wait %.1f s: every replica waits", seconds)
                 await self.pause(seconds)
         raise AssertionError("unreachable: the last attempt returns or raises")
+
+    async def take(self, bucket: str, interval: float) -> None:
+        """Reserve a slot and wait for it. A process that wakes up late (a busy CPU, a long
+        garbage collection) takes a new slot instead of sending on the old one: sends of slots
+        already past would go out together, a burst Telegram counts against the bot."""
+        loop = asyncio.get_running_loop()
+        for _ in range(LATE_RETRIES):
+            wait = await self.reserve(bucket, interval)
+            due = loop.time() + wait
+            await asyncio.sleep(wait)
+            if loop.time() - due <= max(interval, MIN_LATENESS):
+                return
 
     async def reserve(self, bucket: str, interval: float) -> float:
         """Take the next slot of ``bucket``; return the seconds to wait for it."""
