@@ -27,6 +27,7 @@ daily push needs to avoid double sends:
 
 from __future__ import annotations
 
+import json
 from types import SimpleNamespace
 from typing import Any
 
@@ -151,7 +152,8 @@ class AiohttpRequest(BaseRequest):
         for attempt in range(retries + 1):
             used: dict[str, Any] = {"reused": False}
             try:
-                async with self._session.request(method, url, data=_body(request_data), timeout=timeout,
+                data, headers = _body(request_data)
+                async with self._session.request(method, url, data=data, headers=headers, timeout=timeout,
                                                  trace_request_ctx=used) as response:
                     return response.status, await response.read()
             except aiohttp.ConnectionTimeoutError as exc:  # connecting, or waiting for a pooled connection
@@ -171,15 +173,21 @@ class AiohttpRequest(BaseRequest):
         raise AssertionError("unreachable: the last attempt returns or raises")
 
 
-def _body(request_data: RequestData | None) -> aiohttp.FormData | dict[str, str] | None:
-    """PTB's parameters as a form; files (a card's PNG) as multipart."""
+JSON = {"Content-Type": "application/json"}
+
+
+def _body(request_data: RequestData | None) -> tuple[aiohttp.FormData | bytes | None, dict[str, str] | None]:
+    """The body and its headers: PTB's parameters as JSON, which the Bot API accepts as it does a
+    form (each value a string, objects JSON-encoded, as PTB gives them); files (a card's PNG) as
+    multipart. Not a urlencoded form: percent-encoding a Chinese reminder, three escapes per
+    byte in pure Python, cost 0.3 ms a message, a tenth of the push's CPU."""
     files = request_data.multipart_data if request_data else {}
-    fields = request_data.json_parameters if request_data else {}
+    fields = request_data.json_parameters if request_data else {}  # computed on each access: once
     if not files:
-        return fields or None
+        return (json.dumps(fields).encode(), JSON) if fields else (None, None)
     form = aiohttp.FormData()
     for name, value in fields.items():
         form.add_field(name, value)
     for name, (filename, content, mime) in files.items():
         form.add_field(name, content, filename=filename, content_type=mime)
-    return form
+    return form, None

@@ -21,7 +21,7 @@ import time
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from aiohttp import web
 
@@ -119,7 +119,7 @@ class FakeBotAPI(Faults, SimulatedUsers):
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", port)
         await site.start()
-        server = site._server
+        server = cast(asyncio.Server | None, site._server)  # aiohttp types it as the abstract base
         assert server is not None and server.sockets
         self.port = server.sockets[0].getsockname()[1]
         return self.base_url
@@ -136,9 +136,13 @@ class FakeBotAPI(Faults, SimulatedUsers):
 
     async def _params(self, request: web.Request) -> dict[str, Any]:
         params: dict[str, Any] = dict(request.query)
-        if request.content_type == "application/json":
+        if request.content_type == "application/json":  # as a form: string values may hold JSON
             body = await request.json()
-            params.update(body or {})
+            for key, value in (body or {}).items():
+                if isinstance(value, str) and key not in STRING_FIELDS:
+                    with contextlib.suppress(ValueError):
+                        value = json.loads(value)
+                params[key] = value
             return params
         if request.can_read_body:
             form = await request.post()
@@ -292,7 +296,7 @@ class FakeBotAPI(Faults, SimulatedUsers):
         if kind == "quiz":
             poll["correct_option_ids"] = [correct]
             poll["explanation"] = explanation
-        self.polls[poll["id"]] = poll
+        self.polls[str(poll["id"])] = poll
         return {"message_id": message_id, "from": self.bot_user, "chat": self._chat(chat_id), "date": int(time.time()),
                 "poll": poll}
 
