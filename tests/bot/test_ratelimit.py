@@ -185,3 +185,22 @@ async def test_three_replicas_push_within_the_bots_limit(prefix: str, tmp_path: 
     assert sum(r.sent for r in reports) == 90 and fake.http_429 == 0
     assert Counter(int(c.params["chat_id"]) for c in fake.calls_to("sendMessage")) == Counter(ids)
     assert busiest_second(sends) <= 26  # 25/s for the bot, not 75
+
+
+async def test_the_bot_answers_through_the_shared_limiter(prefix: str, tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """The real Application with SPEECHBOT_RATE_LIMITER=redis: replies take their slots from
+    Redis (the bot's keys appear there) and arrive as before."""
+    from redis.asyncio import Redis
+
+    from bot.fake.local import LocalBot
+    from tests.conftest import bot_settings
+
+    monkeypatch.setattr("bot.app.rate_limit_prefix", lambda token: prefix)
+    settings = bot_settings(tmp_path, rate_limit=True, rate_limiter="redis", redis_url=REDIS_URL)
+    client = Redis.from_url(REDIS_URL)
+    async with LocalBot(settings) as bot:
+        reply = await bot.private().send("/today")
+        assert "今日一慎" in reply.text
+        assert await client.exists(f"{prefix}:rate:all")  # its slot came from Redis (kept a second)
+    await client.aclose()
