@@ -121,11 +121,13 @@ def reminder_ranking(speech: Speech, settings: Settings) -> Ranking | None:
     return rank(speech, load_encoder(settings.encoder), settings.cache_dir)
 
 
-def make_pusher(bot: Any, store: Store, speech: Speech, settings: Settings) -> Pusher:
-    """The push worker as the settings configure it."""
+def make_pusher(bot: Any, store: Store, speech: Speech, settings: Settings,
+                ranking: Ranking | None = None) -> Pusher:
+    """The push worker as the settings configure it; ``ranking`` when the caller already has it
+    (the bot computes it once in post_init), else it is read or computed here."""
     return Pusher(bot, store, speech, settings.push_concurrency, settings.push_batch,
                   at_least_once=settings.push_delivery == "at-least-once",
-                  ranking=reminder_ranking(speech, settings))
+                  ranking=ranking if ranking is not None else reminder_ranking(speech, settings))
 
 
 class Services:
@@ -207,7 +209,7 @@ class Services:
         # Before any update or push: /today, the push and `speechbot reminder` use one ranking.
         app.bot_data.ranking = await asyncio.to_thread(reminder_ranking, self.speech, settings)
         if self.store is not None and settings.push_enabled:
-            self.pusher = make_pusher(app.bot, self.store, self.speech, settings)
+            self.pusher = make_pusher(app.bot, self.store, self.speech, settings, app.bot_data.ranking)
             schedule_push(app, self.pusher, settings.push_interval_seconds, self.after_pass)
         # The summaries (from the cache, or ~3 s in a child process) and the encoder (~1.5 s) with
         # the embeddings (from the cache, or ~2 s): in daemon threads, so start-up does not wait;
