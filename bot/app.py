@@ -15,6 +15,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from telegram import BotCommand, BotCommandScopeAllGroupChats, BotCommandScopeAllPrivateChats
@@ -43,9 +44,22 @@ from content import Speech, load_speech
 from content.answer import Searcher
 from content.encoder import load_encoder
 from content.glosses import glosses_for
+from content.library import Library, Makers, body_of, node_count
 from content.shen import Ranking, rank
 from content.summaries import Summaries
-from handlers import buttons, errors, finding, groups, inline, reading, sharing, stats, study, subscriptions
+from handlers import (
+    buttons,
+    errors,
+    finding,
+    groups,
+    inline,
+    reading,
+    sharing,
+    stats,
+    study,
+    subscriptions,
+    texts,
+)
 from handlers.cards import card_font
 from handlers.catalog import MENU
 from handlers.context import CONTEXT_TYPES, Bot, BotApplication, ChatDefaults, WebAppLinks
@@ -74,6 +88,7 @@ class InstrumentedApplication(Application):  # type: ignore[type-arg]
 
 def register_handlers(app: App) -> None:
     """Every handler, in the order PTB tries them (first match in a group wins)."""
+    texts.register_middleware(app)  # group -2: the update's text (the chat's, or the button's)
     subscriptions.register_middleware(app)  # group -1: migrations, chat bookkeeping
     study.register_links(app)  # /start forget (deep link from a group's /forget): before /start
     reading.register(app)  # /start /help /outline /mulu /show
@@ -115,6 +130,18 @@ def push_bot(settings: Settings, token: str, base_url: str | None = None) -> Bot
                   defaults=Defaults(parse_mode=ParseMode.HTML))
 
 
+def makers(settings: Settings) -> Makers:
+    """How each text of the library builds its services: the configured encoder, the cache
+    directory (keyed by content: a known text is never encoded again), English glosses where
+    ``content/glosses.yaml`` describes the text (the original), and summaries computed in a child
+    process (jieba's ~110 MB dictionary never stays in the bot)."""
+    return Makers(
+        searcher=lambda speech: Searcher(speech, load_encoder(settings.encoder), settings.cache_dir,
+                                         glosses_for(speech)),
+        summaries=lambda speech: Summaries(speech, settings.cache_dir, isolate=True),
+        ranking=lambda speech: reminder_ranking(speech, settings))
+
+
 def reminder_ranking(speech: Speech, settings: Settings) -> Ranking | None:
     """The 慎 reminder's ranking by the configured encoder (``content.shen.rank``): from the cache
     directory, else ~3 s of encoding the first time; once per process."""
@@ -138,10 +165,9 @@ class Services:
         self.settings = settings
         self.clock = clock
         self.speech = speech or load_speech(settings.speech_file)
-        self.searcher = Searcher(self.speech, load_encoder(settings.encoder), settings.cache_dir,
-                                 glosses_for(self.speech))
-        # Computed in a child process: jieba's ~110 MB dictionary never stays in the bot.
-        self.summaries = Summaries(self.speech, settings.cache_dir, isolate=True)
+        self.library = Library.of(self.speech, makers(settings), capacity=settings.library_books)
+        self.searcher = self.library.original.searcher
+        self.summaries = self.library.original.summaries
         self.store: Store | None = None
         self.pusher: Pusher | None = None
         self.ops = Ops(settings.push_interval_seconds if settings.push_enabled else None, clock)
@@ -176,9 +202,7 @@ class Services:
         if settings.rate_limit:
             builder = builder.rate_limiter(rate_limiter(settings, token))
         app: App = builder.build()
-        app.bot_data.speech = self.speech
-        app.bot_data.searcher = self.searcher
-        app.bot_data.summaries = self.summaries
+        app.bot_data.library = self.library
         app.bot_data.defaults = ChatDefaults(timezone=settings.timezone, push_time=settings.push_time)
         app.bot_data.owners = settings.admin_ids
         app.bot_data.clock = self.clock
@@ -200,7 +224,11 @@ class Services:
             app.bot_data.cards = self.store.cards
             app.bot_data.study = self.store.study
             app.bot_data.positions = self.store.positions
+            app.bot_data.texts = self.store.texts
             self.ops.store = self.store
+            # Text 1 is the speech file: stored on first start, kept up to date with the file.
+            self.library.original.info = await self.store.texts.ensure_original(
+                body_of(self.speech), self.speech.title, Path(self.speech.source).name, node_count(self.speech))
         for lang, entries in MENU.items():
             commands = [BotCommand(name, description) for name, description in entries]
             code = None if lang == "zh" else lang
@@ -242,7 +270,7 @@ class Services:
         """Close what post_init opened."""
         if self.store is not None:
             app.bot_data.store = app.bot_data.insights = app.bot_data.cards = app.bot_data.study = None
-            app.bot_data.positions = None
+            app.bot_data.positions = app.bot_data.texts = None
             self.ops.store = None
             await self.store.close()
             self.store = None

@@ -42,6 +42,11 @@ class Settings(BaseSettings):
     # or "st:MODEL" (sentence-transformers, installed and downloaded by the deployment).
     encoder: str = "use"
     cache_dir: Path = Path("data/cache")  # embeddings per speech and encoder; safe to delete
+    # Texts of the library kept in memory besides the original (least recently used go; a text
+    # comes back from the database and the cache in milliseconds).
+    library_books: int = Field(64, ge=1, le=10_000)
+    # The largest document the owner may upload (Telegram's getFile serves at most 20 MB).
+    max_upload_bytes: int = Field(5_000_000, ge=1_000, le=20_000_000)
     timezone: str = "Asia/Shanghai"  # the default zone: /today, and new subscriptions
     push_time: str = "08:00"  # the default reminder time of new subscriptions (HH:MM)
     webhook_url: str | None = None

@@ -1,7 +1,10 @@
 """The speech tree: pydantic models with stable ids, labels, titles and verbatim text.
 
 Ids are dotted and stable across layout changes: ``preface``, ``1``, ``1.2``, ``4.2.3``,
-``closing``. Labels are the speech's own notation: 一、 / 四（二） / 四（二）3 / 前言 / 结语.
+``closing``. In a library (``content.library``) a node id is scoped by its text: ``2:4.2`` is
+4.2 of text 2; the original speech is text 1 and its ids stay unscoped (``4.2``), so every id
+stored or sent before the library existed still names the same passage.
+Labels are the speech's own notation: 一、 / 四（二） / 四（二）3 / 前言 / 结语.
 ``Node.text`` is the node's verbatim text as it stands in the speech (markers such as （一）
 and 一是 included, paragraphs joined by a newline); ``title`` drops the markers.
 """
@@ -33,8 +36,23 @@ _CHINESE_REF = re.compile(rf"^({_NUM})、?(?:\(({_NUM})\)(\d+|{_NUM})?)?$")
 _DOTTED_REF = re.compile(r"^\d{1,2}(?:[.\-_/]\d{1,2}){0,2}$")
 _ORDINAL = rf"({_NUM}|\d{{1,2}})"
 # 第四部分, 第四部分第二节, 第四部分第二节第三点 (or …第二节3, 第四部分（二）): spelled-out places
+_SCOPE = re.compile(r"^(\d{1,9})[:：]")
+ORIGINAL = 1
+"""The original speech's text id: its node ids carry no scope."""
 _ORDINAL_REF = re.compile(
     rf"^第{_ORDINAL}部分(?:(?:第{_ORDINAL}(?:小节|节)|\({_ORDINAL}\))(?:第?{_ORDINAL}[点条项]?)?)?$")
+
+
+def scoped(text_id: int, node_id: str) -> str:
+    """``node_id`` of text ``text_id`` as stored and sent: ``2:4.2``; the original's stays ``4.2``."""
+    return node_id if text_id == ORIGINAL else f"{text_id}:{node_id}"
+
+
+def split_scope(ref: str) -> tuple[int | None, str]:
+    """``(text id, the rest)`` of a reference: ``2:4.2`` → ``(2, "4.2")``, ``4.2`` → ``(None, "4.2")``
+    (no scope: the reader's current text). Full-width ``：`` counts, as members type it."""
+    match = _SCOPE.match(ref.strip())
+    return (int(match[1]), ref.strip()[match.end():]) if match else (None, ref)
 
 
 def cite(label: str) -> str:
@@ -113,6 +131,7 @@ class Speech(BaseModel):
     salutation: str | None
     top: tuple[Node, ...]
     source: str = "<string>"
+    text_id: int = ORIGINAL  # its text in the library: node ids are scoped by it (``scoped``)
 
     @cached_property
     def _by_id(self) -> dict[str, Node]:
@@ -134,11 +153,32 @@ class Speech(BaseModel):
         return list(self._by_id)
 
     def node(self, ref: str) -> Node:
-        """Return the node for an id in any accepted notation, or raise UnknownNodeError."""
+        """Return the node for an id in any accepted notation, or raise UnknownNodeError.
+
+        An unscoped ref (四（二）, 4.2) is this text's; a scoped one (``2:4.2``) must name this
+        text (the original accepts ``1:4.2`` too)."""
         node_id = self.canonical_id(ref)
-        if node_id is None or node_id not in self._by_id:
+        scope, local = split_scope(node_id) if node_id is not None else (None, "")
+        if node_id is None or (scope is not None and scope != self.text_id):
+            raise UnknownNodeError(ref, self.ids)
+        node_id = scoped(self.text_id, local)
+        if node_id not in self._by_id:
             raise UnknownNodeError(ref, self.ids)
         return self._by_id[node_id]
+
+    def scoped(self, text_id: int) -> Speech:
+        """This speech as text ``text_id`` of the library: every node id scoped (``scoped``)."""
+        if text_id == self.text_id:
+            return self
+
+        def rescope(node: Node) -> Node:
+            _, local = split_scope(node.id)
+            # Built anew, not model_copy: a copy would carry the cached ``_by_id`` of the old ids.
+            fields = node.model_dump(exclude={"id", "children"})
+            return Node(**fields, id=scoped(text_id, local), children=tuple(rescope(c) for c in node.children))
+
+        return Speech(title=self.title, salutation=self.salutation, source=self.source, text_id=text_id,
+                      top=tuple(rescope(node) for node in self.top))
 
     def find(self, ref: str) -> Node | None:
         """Like ``node`` but returns None for an unknown id."""
@@ -154,7 +194,12 @@ class Speech(BaseModel):
 
     @staticmethod
     def canonical_id(ref: str) -> str | None:
-        """Map 四（二）, 四(二)3, 4-2, 4.2, s-4-2, 前言 … to a dotted id; None if not an id."""
+        """Map 四（二）, 四(二)3, 4-2, 4.2, s-4-2, 前言 … to a dotted id; None if not an id. A scope
+        stays (``2:四（二）`` → ``2:4.2``), except the original's (``1:4.2`` → ``4.2``)."""
+        scope, rest = split_scope(ref)
+        if scope is not None:
+            local = Speech.canonical_id(rest) if scope > 0 and not split_scope(rest)[0] else None
+            return None if local is None else scoped(scope, local)
         # NFKC: full-width digits, points and brackets (４．２, （二）); 。 is a point too (4。2)
         text = unicodedata.normalize("NFKC", "".join(ref.split())).replace("。", ".").lower()
         text = text.removeprefix("s-").removeprefix("#")

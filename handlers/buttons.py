@@ -10,6 +10,7 @@ from handlers import finding, reading, sharing, study, subscriptions
 from handlers.catalog import text
 from handlers.common import lang_of, pressing
 from handlers.context import BotApplication, BotContext
+from handlers.texts import book_of
 
 
 async def press(update: Update, context: BotContext) -> None:
@@ -23,6 +24,11 @@ async def _route(update: Update, context: BotContext) -> None:
     query = update.callback_query
     assert query is not None
     data = cb.parse(query.data)
+    if data is not None and (scope := cb.scope_of(data)) is not None:
+        book = await book_of(context, scope)  # the button's own text, even after the chat switched
+        if book is None:
+            data = None
+        context.book = book
     if data is None or query.message is None or not _valid(data, context):
         # Forged, from an older version, or on an inline message (ours carry no buttons).
         await query.answer(text(lang_of(update), "stale_button"), show_alert=False)

@@ -11,6 +11,7 @@ from dataclasses import dataclass, fields
 from typing import ClassVar, Literal, cast, get_args, get_origin, get_type_hints
 
 from content import Node, Speech
+from content.model import split_scope
 from content.quotes import Quote, candidates
 
 MAX_BYTES = 64
@@ -172,6 +173,19 @@ Callback = (Outline | Read | Step | Send | Another | Principle | Setting | Card 
 _TYPES: dict[str, type[Callback]] = {cls.prefix: cls for cls in (Outline, Read, Step, Send, Another, Principle,
                                                                   Setting, Card, SentenceCard, Done, Save, Forget,
                                                                   Pace)}
+
+
+def scope_of(data: Callback) -> int | None:
+    """The library text a callback names (its node id, bookmark or card is scoped: ``2:4.2``),
+    or None for one that names none or the original speech's unscoped ids."""
+    if isinstance(data, Save):
+        target = bookmark_target(data.ref)
+        value = target[1] if target else ""
+    elif isinstance(data, Card):
+        value = data.value if data.kind in ("q", "n") else ""
+    else:
+        value = getattr(data, "node_id", "")
+    return split_scope(value)[0] if value else None
 
 
 def _fit(value: str, budget: int) -> str:

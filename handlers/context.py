@@ -1,6 +1,10 @@
 """Typed context (PTB's ``contexttypesbot`` pattern): handlers read ``context.speech``,
 ``context.store`` and ``context.defaults``, filled in by the composition root (``bot.app``).
 
+``context.speech`` (and ``searcher``, ``summaries``) are the *current text*'s: the book the
+library middleware (``handlers.texts``) chose for this update: the chat's text (``/use``), or
+the text a pressed button names, else the original speech.
+
 Nothing here imports ``bot``: what handlers need arrives as plain values and protocols.
 """
 
@@ -16,10 +20,11 @@ from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot
 
 from content import Speech
 from content.answer import Searcher
-from content.shen import Ranking, Reminder, reminder
+from content.library import Book, Library, reminder_of
+from content.shen import Ranking, Reminder
 from content.summaries import Summaries
 from handlers.caches import BoundedCache
-from handlers.store import CardFiles, ChatStore, Insights, Positions, Study
+from handlers.store import CardFiles, ChatStore, Insights, Positions, Study, Texts
 
 ADMIN_TTL = 60.0  # seconds a group member's admin status is trusted before asking Telegram again
 ADMIN_CACHE_SIZE = 10_000  # (chat, user) pairs remembered at most
@@ -46,9 +51,8 @@ class BotData:
     """Process-wide state, set by ``bot.app.build_application`` and ``post_init``."""
 
     def __init__(self) -> None:
-        self.speech: Speech | None = None
-        self.searcher: Searcher | None = None  # the search service over ``speech`` (three tiers)
-        self.summaries: Summaries | None = None  # every summary of ``speech``, computed once
+        self.library: Library | None = None  # every text in memory; its original is the speech file
+        self.texts: Texts | None = None  # the library's texts in the database (None without one)
         self.defaults: ChatDefaults | None = None
         self.store: ChatStore | None = None
         self.insights: Insights | None = None
@@ -56,7 +60,7 @@ class BotData:
         self.study: Study | None = None  # plans, quizzes, bookmarks (None without a database)
         self.positions: Positions | None = None  # the reader's place per member (None without a database)
         self.webapp: WebAppLinks | None = None  # the reader (Mini App): None hides its buttons
-        self.ranking: Ranking | None = None  # how close each quote is to each 慎 (None: no encoder)
+        self.ranking: Ranking | None = None  # the original's quotes against each 慎 (None: no encoder)
         self.clock: Callable[[], datetime] | None = None  # the bot's one clock (aware UTC), the store's too
         self.owners: frozenset[int] = frozenset()  # Telegram user ids allowed to see /stats
         self.greeted: set[int] = set()  # groups introduced to since their last addition
@@ -74,23 +78,38 @@ class BotContext(CallbackContext[Bot, dict[Any, Any], dict[Any, Any], BotData]):
     def __init__(self, application: Application[Any, Any, Any, Any, Any, Any], chat_id: int | None = None,
                  user_id: int | None = None) -> None:
         super().__init__(application=application, chat_id=chat_id, user_id=user_id)
+        self.book: Book | None = None  # this update's text (``handlers.texts``); None: the original
+
+    @property
+    def library(self) -> Library:
+        assert self.bot_data.library is not None, "bot.app sets the library before handlers run"
+        return self.bot_data.library
+
+    @property
+    def texts(self) -> Texts | None:
+        """The library's texts in the database, or None when the bot runs without one."""
+        return self.bot_data.texts
+
+    @property
+    def current(self) -> Book:
+        """The text this update works on (the chat's, or the one a button names)."""
+        return self.book or self.library.original
 
     @property
     def speech(self) -> Speech:
-        assert self.bot_data.speech is not None, "bot.app sets the speech before handlers run"
-        return self.bot_data.speech
+        """The current text's speech: its node ids are scoped by the text (``2:4.2``)."""
+        return self.current.speech
 
     @property
     def searcher(self) -> Searcher:
-        """The search service; ``answer`` blocks (it may encode the query): call it in a thread."""
-        assert self.bot_data.searcher is not None, "bot.app sets the searcher before handlers run"
-        return self.bot_data.searcher
+        """The current text's search service; ``answer`` blocks (it may encode the query): call
+        it in a thread."""
+        return self.current.searcher
 
     @property
     def summaries(self) -> Summaries:
-        """The summaries; ``get`` blocks until they are computed (at start): call it in a thread."""
-        assert self.bot_data.summaries is not None, "bot.app sets the summaries before handlers run"
-        return self.bot_data.summaries
+        """The current text's summaries; ``get`` blocks until they are computed: call it in a thread."""
+        return self.current.summaries
 
     @property
     def defaults(self) -> ChatDefaults:
@@ -116,10 +135,12 @@ class BotContext(CallbackContext[Bot, dict[Any, Any], dict[Any, Any], BotData]):
         """The local date by the clock in ``zone`` (the bot's default zone unless given)."""
         return self.now().astimezone(zone or self.zone).date()
 
-    def reminder(self, day: date) -> Reminder:
-        """The daily 慎 reminder of ``day``: the one rule (``content.shen.reminder``) with the
-        bot's ranking, as the push and ``speechbot reminder`` use it."""
-        return reminder(self.speech, day, self.bot_data.ranking)
+    def reminder(self, day: date) -> tuple[Reminder, bool]:
+        """The daily 慎 reminder of ``day`` from the current text, as the push and ``speechbot
+        reminder`` make it (``content.library.reminder_of``), and whether it fell back to the
+        original speech because no quote of the current text fits the day's principle. Blocks
+        the first time a text is ranked: call it in a thread."""
+        return reminder_of(self.current, self.library.original, day)
 
     @property
     def zone(self) -> ZoneInfo:

@@ -123,7 +123,7 @@ async def another_quote(update: Update, context: BotContext, node_id: str, keywo
 async def today(update: Update, context: BotContext) -> None:
     """/today: today's 慎 principle and the quote of the day."""
     day = await chat_today(update, context)
-    today_ = context.reminder(day)
+    today_, _fell_back = await asyncio.to_thread(context.reminder, day)
     quote = today_.quote
     user, study_ = update.effective_user, context.bot_data.study
     if not in_group(update) and user and study_ and await study_.saved_as_daily(user.id):

@@ -47,7 +47,7 @@ async def answer_inline(update: Update, context: BotContext) -> None:
     results: list[InlineQueryResult] = []
     day = context.today()
     if not words:
-        reminder = context.reminder(day)  # the bot's default zone: results are the same for everyone
+        reminder, _ = await asyncio.to_thread(context.reminder, day)  # the bot's default zone: the same for everyone
         await _card_result(context, results, sharing.today_spec(reminder), sharing.daily_caption(lang, reminder))
         today = render.today(lang, day, reminder, reminder.quote)
         item = reminder.principle

@@ -130,7 +130,7 @@ async def send_quote_card(update: Update, context: BotContext, quote: Quote) -> 
 async def send_today_card(update: Update, context: BotContext, day: date) -> None:
     chat = update.effective_chat
     assert chat is not None
-    today = context.reminder(day)
+    today, _ = await asyncio.to_thread(context.reminder, day)
     await send_card(context.bot, chat.id, today_spec(today), daily_caption(lang_of(update), today),
                     context.bot_data.cards)
 

@@ -11,6 +11,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Protocol
 
+from content.formats.model import Metadata
+from content.library import TextInfo, TextStatus
+
 
 @dataclass(frozen=True)
 class ChatRecord:
@@ -27,6 +30,7 @@ class ChatRecord:
     reminder_format: str = "text"  # the daily reminder as "text" or as a "card" (picture + caption)
     open_polls: bool = False  # quizzes in this group show who answered (and feed /rank)
     quiz_daily: bool = False  # the daily reminder comes with the day's quiz
+    text_id: int | None = None  # the chat's current text in the library (None: the original speech)
 
 
 class ChatStore(Protocol):
@@ -46,8 +50,10 @@ class ChatStore(Protocol):
 
     async def configure(self, chat_id: int, kind: str, push_time: str | None = None,
                         zone: str | None = None, reminder_format: str | None = None,
-                        open_polls: bool | None = None, quiz_daily: bool | None = None) -> ChatRecord:
-        """Change the time, the zone or the reminder's format (also before subscribing)."""
+                        open_polls: bool | None = None, quiz_daily: bool | None = None,
+                        text_id: int | None = None) -> ChatRecord:
+        """Change the time, the zone, the reminder's format or the current text (``/use``; 1 is
+        the original speech), also before subscribing; None leaves a setting as it is."""
         ...
 
     async def set_member(self, chat_id: int, kind: str, present: bool) -> ChatRecord:
@@ -56,6 +62,46 @@ class ChatStore(Protocol):
 
     async def migrate(self, old_id: int, new_id: int) -> None:
         """A group became a supergroup: the subscription moves to ``new_id`` (idempotent)."""
+        ...
+
+
+@dataclass(frozen=True)
+class TextRecord:
+    """A stored text: what the library lists (``info``) and the body it parses."""
+
+    info: TextInfo
+    body: str
+
+
+class Texts(Protocol):
+    """The library's texts, in the database so that every replica sees a new one at once."""
+
+    async def texts(self, statuses: tuple[TextStatus, ...] = ("live",)) -> list[TextInfo]:
+        """The texts in those states, newest first (the original speech last)."""
+        ...
+
+    async def text(self, text_id: int) -> TextRecord | None:
+        """A text with its body, in any state; None for an id never stored (or a discarded draft)."""
+        ...
+
+    async def add(self, body: str, metadata: Metadata, source: str, nodes: int,
+                  added_by: int | None = None, status: TextStatus = "draft") -> tuple[TextInfo, bool]:
+        """Store a text by the digest of its body: ``(its info, True)`` when new; an existing
+        text's info and False when the same body is stored already (a removed one comes back
+        as ``status``, a draft is published by ``status="live"``)."""
+        ...
+
+    async def describe(self, text_id: int, metadata: Metadata) -> TextInfo | None:
+        """Replace a text's metadata (title, speaker, date, occasion); None for an unknown id."""
+        ...
+
+    async def set_status(self, text_id: int, status: TextStatus) -> TextInfo | None:
+        """Publish a draft (live) or take a text out (removed: the chats reading it go back to
+        the original speech); None for an unknown id, and the original cannot be removed."""
+        ...
+
+    async def discard(self, text_id: int) -> bool:
+        """Delete a draft that was never published; False for anything else."""
         ...
 
 

@@ -18,6 +18,7 @@ from bot.storage.engine import Database
 from bot.storage.insights import InsightRepository
 from bot.storage.reader import PositionRepository
 from bot.storage.study import StudyRepository
+from bot.storage.texts import TextRepository
 
 __all__ = [
     "LEASE",
@@ -30,6 +31,7 @@ __all__ = [
     "InsightRepository",
     "Outcome",
     "Store",
+    "TextRepository",
 ]
 
 
@@ -45,6 +47,7 @@ class Store:
     cards: CardFileRepository
     study: StudyRepository
     positions: PositionRepository  # the reader's (Mini App) place in each text
+    texts: TextRepository  # the library
     clock: Clock = system_clock
 
     @classmethod
@@ -55,7 +58,7 @@ class Store:
         return cls(db, ChatRepository(db, settings.timezone, settings.push_time, catch_up, clock),
                    DeliveryQueue(db, catch_up), InsightRepository(db, timedelta(days=settings.retention_days), clock),
                    CardFileRepository(db, clock), StudyRepository(db, settings.timezone, clock),
-                   PositionRepository(db, clock), clock)
+                   PositionRepository(db, clock), TextRepository(db, clock), clock)
 
     async def close(self) -> None:
         await self.db.close()

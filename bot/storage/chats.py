@@ -13,6 +13,7 @@ from bot.clock import Clock
 from bot.storage.deliveries import FINAL
 from bot.storage.engine import Database
 from bot.storage.models import CardFileRow, ChatRow, DeliveryRow
+from content.model import ORIGINAL
 from content.timerules import due_on, local_date, next_due
 from handlers.caches import BoundedCache
 from handlers.store import ChatRecord
@@ -23,7 +24,7 @@ def record(row: ChatRow) -> ChatRecord:
     return ChatRecord(chat_id=row.chat_id, kind=row.kind, lang=row.lang, subscribed=row.subscribed,
                       paused=row.paused, push_time=row.push_time, timezone=row.timezone,
                       next_due_at=row.next_due_at, reminder_format=row.reminder_format or "text",
-                      open_polls=bool(row.open_polls), quiz_daily=bool(row.quiz_daily))
+                      open_polls=bool(row.open_polls), quiz_daily=bool(row.quiz_daily), text_id=row.text_id)
 
 
 class ChatRepository:
@@ -86,9 +87,12 @@ class ChatRepository:
 
     async def configure(self, chat_id: int, kind: str, push_time: str | None = None,
                         zone: str | None = None, reminder_format: str | None = None,
-                        open_polls: bool | None = None, quiz_daily: bool | None = None) -> ChatRecord:
+                        open_polls: bool | None = None, quiz_daily: bool | None = None,
+                        text_id: int | None = None) -> ChatRecord:
         async with self.db.sessions.begin() as session:
             values: dict[str, object] = {}
+            if text_id is not None:
+                values["text_id"] = None if text_id == ORIGINAL else text_id
             if push_time:
                 values["push_time"] = push_time
             if zone:
@@ -119,7 +123,8 @@ class ChatRepository:
                 session.add(ChatRow(chat_id=new_id, kind="supergroup", lang=old.lang, subscribed=old.subscribed,
                                     paused=old.paused, push_time=old.push_time, timezone=old.timezone,
                                     next_due_at=old.next_due_at, updated_at=self.clock(),
-                                    reminder_format=old.reminder_format))
+                                    reminder_format=old.reminder_format, open_polls=old.open_polls,
+                                    quiz_daily=old.quiz_daily, text_id=old.text_id))
             old.migrated_to = new_id
             old.subscribed = False
             old.next_due_at = None

@@ -9,7 +9,19 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, Boolean, Date, DateTime, Dialect, Index, Integer, String, UniqueConstraint, false
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    Dialect,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
@@ -57,6 +69,7 @@ class ChatRow(Base):
     reminder_format: Mapped[str] = mapped_column(String(8), server_default="text")  # text | card
     open_polls: Mapped[bool] = mapped_column(Boolean, server_default=false())  # group quizzes show who answered
     quiz_daily: Mapped[bool] = mapped_column(Boolean, server_default=false())  # the push adds the day's quiz
+    text_id: Mapped[int | None] = mapped_column(Integer, nullable=True)  # the chat's current text (None: the original)
 
     __table_args__ = (Index("ix_chats_due", "subscribed", "paused", "next_due_at"),)
 
@@ -111,6 +124,7 @@ class PlanRow(Base):
     days: Mapped[int] = mapped_column(Integer)
     start_date: Mapped[date] = mapped_column(Date)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    text_id: Mapped[int] = mapped_column(Integer, server_default="1")  # the text the plan reads
 
 
 class ReadingRow(Base):
@@ -185,7 +199,30 @@ class PositionRow(Base):
     __tablename__ = "reader_positions"
 
     user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
-    text_id: Mapped[str] = mapped_column(String(40), primary_key=True)  # "default": the one speech, for now
+    text_id: Mapped[str] = mapped_column(String(40), primary_key=True)  # the library's text id, as a string
     node_id: Mapped[str] = mapped_column(String(40))
     char_at: Mapped[int] = mapped_column(Integer)  # the block's first character in the whole text
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class TextRow(Base):
+    """A text of the library, content-addressed: ``digest`` is the SHA-256 of its normalised
+    body (``content.library.digest``), so the same speech uploaded twice is one text."""
+
+    __tablename__ = "texts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    digest: Mapped[str] = mapped_column(String(64), unique=True)
+    status: Mapped[str] = mapped_column(String(8))  # draft | live | removed (content.library.TextStatus)
+    title: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    speaker: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    spoken_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    occasion: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    source: Mapped[str] = mapped_column(String(200))  # the file's name, for messages
+    body: Mapped[str] = mapped_column(Text)  # the normalised text the parser reads
+    nodes: Mapped[int] = mapped_column(Integer)
+    added_by: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    __table_args__ = (Index("ix_texts_status", "status", "added_at"),)

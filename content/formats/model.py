@@ -92,6 +92,7 @@ class Imported:
     metadata: Metadata
     notes: tuple[Note, ...] = field(default=())
     format: str = "txt"
+    body: str = ""  # the text the parser read (title block removed): what the library stores and hashes
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON shape of ``speechbot import --json``."""

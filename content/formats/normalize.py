@@ -88,8 +88,9 @@ def build(blocks: Sequence[Block], source: str, fmt: str, notes: Iterable[Note] 
         raise DocumentError(source, empty, line=1 if fmt == "txt" else 0)
     metadata, used = title_block(lines)
     body = apply_roles(lines[used:])
+    text = "\n".join(block.text for block in body)
     try:
-        speech = parse_text("\n".join(block.text for block in body), source=source)
+        speech = parse_text(text, source=source)
     except SpeechFormatError as exc:
         block = body[exc.line - 1] if 1 <= exc.line <= len(body) else None
         raise locate(source, exc.message, block) from None
@@ -97,7 +98,7 @@ def build(blocks: Sequence[Block], source: str, fmt: str, notes: Iterable[Note] 
         speech = Speech(title=metadata.title, salutation=speech.salutation, top=speech.top, source=source)
     else:
         metadata = replace(metadata, title=speech.title)
-    return Imported(speech=speech, metadata=metadata, notes=tuple(notes), format=fmt)
+    return Imported(speech=speech, metadata=metadata, notes=tuple(notes), format=fmt, body=text)
 
 
 def locate(source: str, message: str, block: Block | None) -> DocumentError:

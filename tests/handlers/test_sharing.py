@@ -85,11 +85,11 @@ async def test_inline_mode_offers_a_card_telegram_already_has(bot: LocalBot) -> 
 
 async def test_the_card_under_a_search_hit_shows_that_hits_sentence(bot: LocalBot) -> None:
     """🖼 under hit N draws hit N's own sentence (it drew some quote of the hit's section)."""
-    assert bot.app is not None and bot.app.bot_data.searcher is not None
+    assert bot.app is not None and bot.app.bot_data.library is not None
     chat = bot.private()
     for query in ("纪律", "抓铁有痕", "领导干部能不能收礼"):
         results = (await chat.send(f"/search {query}")).messages[0]
-        hits = bot.app.bot_data.searcher.answer(query, 5)
+        hits = bot.app.bot_data.library.original.searcher.answer(query, 5)
         cards = [b for b in results.buttons if "图片" in b["text"]]
         assert len(cards) == len(hits) >= 1, query
         for hit, button in zip(hits, cards, strict=True):

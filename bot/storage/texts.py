@@ -1,0 +1,130 @@
+"""The library's texts (``handlers.store.Texts``): one row per text, content-addressed."""
+
+from __future__ import annotations
+
+from sqlalchemy import delete, select, text, update
+from sqlalchemy.exc import IntegrityError
+
+from bot.clock import Clock
+from bot.storage.engine import Database
+from bot.storage.models import ChatRow, TextRow
+from content.formats.model import Metadata
+from content.library import TextInfo, TextStatus, digest, normalise
+from content.model import ORIGINAL
+from handlers.store import TextRecord
+
+
+def info(row: TextRow) -> TextInfo:
+    """The plain view of a row."""
+    status: TextStatus = row.status if row.status in ("draft", "live", "removed") else "removed"  # type: ignore[assignment]
+    return TextInfo(id=row.id, title=row.title, speaker=row.speaker, date=row.spoken_on, occasion=row.occasion,
+                    digest=row.digest, nodes=row.nodes, status=status, added_at=row.added_at, source=row.source)
+
+
+def _cut(value: str | None, length: int) -> str | None:
+    value = " ".join(value.split()) if value else None
+    return value[:length] if value else None
+
+
+class TextRepository:
+    """Implements ``handlers.store.Texts``."""
+
+    def __init__(self, db: Database, clock: Clock) -> None:
+        self.db = db
+        self.clock = clock
+
+    async def texts(self, statuses: tuple[TextStatus, ...] = ("live",)) -> list[TextInfo]:
+        async with self.db.sessions() as session:
+            rows = await session.scalars(select(TextRow).where(TextRow.status.in_(statuses))
+                                         .order_by(TextRow.added_at.desc(), TextRow.id.desc()))
+            found = [info(row) for row in rows]
+        # Newest first, the original speech last: it is the library's first book, not its news.
+        return [*(t for t in found if t.id != ORIGINAL), *(t for t in found if t.id == ORIGINAL)]
+
+    async def text(self, text_id: int) -> TextRecord | None:
+        async with self.db.sessions() as session:
+            row = await session.get(TextRow, text_id)
+            return TextRecord(info(row), row.body) if row else None
+
+    async def add(self, body: str, metadata: Metadata, source: str, nodes: int,
+                  added_by: int | None = None, status: TextStatus = "draft") -> tuple[TextInfo, bool]:
+        body = normalise(body)
+        key = digest(body)
+        now = self.clock()
+        for _ in range(2):  # a concurrent add of the same text wins the unique digest: read it then
+            async with self.db.sessions.begin() as session:
+                row = await session.scalar(select(TextRow).where(TextRow.digest == key).with_for_update())
+                if row is not None:
+                    if row.status == "removed" or (row.status == "draft" and status == "live"):
+                        row.status = status
+                        row.updated_at = now
+                    return info(row), False
+            try:
+                async with self.db.sessions.begin() as session:
+                    row = TextRow(digest=key, status=status, title=_cut(metadata.title, 200),
+                                  speaker=_cut(metadata.speaker, 100), spoken_on=metadata.date,
+                                  occasion=_cut(metadata.occasion, 200), source=source[-200:], body=body,
+                                  nodes=nodes, added_by=added_by, added_at=now, updated_at=now)
+                    session.add(row)
+                    await session.flush()
+                    return info(row), True
+            except IntegrityError:
+                continue
+        raise RuntimeError("the text could be neither stored nor found")  # pragma: no cover
+
+    async def ensure_original(self, body: str, title: str | None, source: str, nodes: int) -> TextInfo:
+        """Text 1 is the speech file (``SPEECHBOT_SPEECH_FILE``): stored on first start, and
+        brought up to date when the file changed (its ids stay unscoped whatever it says)."""
+        body = normalise(body)
+        key = digest(body)
+        now = self.clock()
+        async with self.db.sessions.begin() as session:
+            row = await session.get(TextRow, ORIGINAL, with_for_update=True)
+            if row is None:
+                row = TextRow(id=ORIGINAL, digest=key, status="live", title=_cut(title, 200), speaker=None,
+                              spoken_on=None, occasion=None, source=source[-200:], body=body, nodes=nodes,
+                              added_by=None, added_at=now, updated_at=now)
+                session.add(row)
+                await session.flush()
+                if self.db.postgresql:  # an explicit id leaves the sequence behind
+                    await session.execute(text("SELECT setval(pg_get_serial_sequence('texts', 'id'), "
+                                               "(SELECT max(id) FROM texts))"))
+            elif row.digest != key:
+                # An upload of the file's new body gives up its digest (not its id): text 1 is the file.
+                twin = await session.scalar(select(TextRow).where(TextRow.digest == key))
+                if twin is not None:
+                    twin.digest = f"superseded:{twin.id}"
+                    await session.flush()
+                row.digest, row.body, row.nodes, row.status = key, body, nodes, "live"
+                row.title = row.title or _cut(title, 200)
+                row.updated_at = now
+            await session.flush()
+            return info(row)
+
+    async def describe(self, text_id: int, metadata: Metadata) -> TextInfo | None:
+        async with self.db.sessions.begin() as session:
+            row = await session.get(TextRow, text_id, with_for_update=True)
+            if row is None:
+                return None
+            row.title, row.speaker = _cut(metadata.title, 200), _cut(metadata.speaker, 100)
+            row.spoken_on, row.occasion = metadata.date, _cut(metadata.occasion, 200)
+            row.updated_at = self.clock()
+            return info(row)
+
+    async def set_status(self, text_id: int, status: TextStatus) -> TextInfo | None:
+        if text_id == ORIGINAL and status != "live":
+            return None
+        async with self.db.sessions.begin() as session:
+            row = await session.get(TextRow, text_id, with_for_update=True)
+            if row is None:
+                return None
+            row.status = status
+            row.updated_at = self.clock()
+            if status == "removed":  # chats reading it go back to the original speech
+                await session.execute(update(ChatRow).where(ChatRow.text_id == text_id).values(text_id=None))
+            return info(row)
+
+    async def discard(self, text_id: int) -> bool:
+        async with self.db.sessions.begin() as session:
+            result = await session.execute(delete(TextRow).where(TextRow.id == text_id, TextRow.status == "draft"))
+            return bool(getattr(result, "rowcount", 0))
