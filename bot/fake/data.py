@@ -20,6 +20,7 @@ from bot.storage.models import (
     QuizRow,
     ReadingRow,
     SearchMissRow,
+    TextRow,
 )
 
 
@@ -51,3 +52,4 @@ async def reset(store: Store) -> None:
         await session.execute(delete(SearchMissRow))
         await session.execute(delete(DeliveryRow))
         await session.execute(delete(ChatRow))
+        await session.execute(delete(TextRow))

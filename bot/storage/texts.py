@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import delete, select, text, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
 from bot.storage.engine import Database
@@ -61,6 +62,7 @@ class TextRepository:
                     return info(row), False
             try:
                 async with self.db.sessions.begin() as session:
+                    await self._reserve_original(session)
                     row = TextRow(digest=key, status=status, title=_cut(metadata.title, 200),
                                   speaker=_cut(metadata.speaker, 100), spoken_on=metadata.date,
                                   occasion=_cut(metadata.occasion, 200), source=source[-200:], body=body,
@@ -79,27 +81,36 @@ class TextRepository:
         key = digest(body)
         now = self.clock()
         async with self.db.sessions.begin() as session:
+            await self._reserve_original(session)
             row = await session.get(TextRow, ORIGINAL, with_for_update=True)
-            if row is None:
-                row = TextRow(id=ORIGINAL, digest=key, status="live", title=_cut(title, 200), speaker=None,
-                              spoken_on=None, occasion=None, source=source[-200:], body=body, nodes=nodes,
-                              added_by=None, added_at=now, updated_at=now)
-                session.add(row)
-                await session.flush()
-                if self.db.postgresql:  # an explicit id leaves the sequence behind
-                    await session.execute(text("SELECT setval(pg_get_serial_sequence('texts', 'id'), "
-                                               "(SELECT max(id) FROM texts))"))
-            elif row.digest != key:
+            assert row is not None
+            if row.digest != key:
                 # An upload of the file's new body gives up its digest (not its id): text 1 is the file.
                 twin = await session.scalar(select(TextRow).where(TextRow.digest == key))
                 if twin is not None:
                     twin.digest = f"superseded:{twin.id}"
                     await session.flush()
                 row.digest, row.body, row.nodes, row.status = key, body, nodes, "live"
-                row.title = row.title or _cut(title, 200)
+                row.title, row.source = row.title or _cut(title, 200), source[-200:]
                 row.updated_at = now
             await session.flush()
             return info(row)
+
+    async def _reserve_original(self, session: AsyncSession) -> None:
+        """Id 1 belongs to the speech file: a text added before the bot first started (``speechbot
+        library add`` on a new database) must not take it. The row waits, hidden (removed, empty),
+        until ``ensure_original`` fills it."""
+        if await session.get(TextRow, ORIGINAL) is not None:
+            return
+        now = self.clock()
+        # ON CONFLICT DO NOTHING: replicas starting together reserve it once.
+        await session.execute(self.db.insert(TextRow).values(
+            id=ORIGINAL, digest=f"pending:{ORIGINAL}", status="removed", title=None, speaker=None, spoken_on=None,
+            occasion=None, source="", body="", nodes=0, added_by=None, added_at=now, updated_at=now,
+        ).on_conflict_do_nothing(index_elements=["id"]))
+        if self.db.postgresql:  # an explicit id leaves the sequence behind: the next text is 2
+            await session.execute(text("SELECT setval(pg_get_serial_sequence('texts', 'id'), "
+                                       "(SELECT max(id) FROM texts))"))
 
     async def describe(self, text_id: int, metadata: Metadata) -> TextInfo | None:
         async with self.db.sessions.begin() as session:
