@@ -13,6 +13,7 @@ from typing import Protocol
 
 from content.formats.model import Metadata
 from content.library import TextInfo, TextStatus
+from content.model import ORIGINAL
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,11 @@ class ChatStore(Protocol):
 
     async def chat(self, chat_id: int) -> ChatRecord | None:
         """The chat's settings, or None if the bot never stored anything for it."""
+        ...
+
+    async def text_of(self, chat_id: int) -> int | None:
+        """The chat's current text (None: the original), on every update: may be read through a
+        short cache (a switch on another replica shows within seconds; on this one at once)."""
         ...
 
     async def subscribe(self, chat_id: int, kind: str, lang: str, push_time: str | None = None) -> ChatRecord:
@@ -144,11 +150,12 @@ class Insights(Protocol):
 
 @dataclass(frozen=True)
 class PlanRecord:
-    """A chat's reading plan."""
+    """A chat's reading plan: of one text, which it keeps reading after the chat switches texts."""
 
     chat_id: int
     days: int
     start_date: date  # local to the chat
+    text_id: int = ORIGINAL  # the library's text the plan reads
 
 
 @dataclass(frozen=True)
@@ -169,7 +176,9 @@ class Study(Protocol):
         """The plans of those of ``chat_ids`` that have one (the push asks once a batch)."""
         ...
 
-    async def start_plan(self, chat_id: int, days: int, start_date: date) -> PlanRecord: ...
+    async def start_plan(self, chat_id: int, days: int, start_date: date, text_id: int = ORIGINAL) -> PlanRecord:
+        """Start (or restart) the chat's plan of ``days`` days on text ``text_id``."""
+        ...
 
     async def stop_plan(self, chat_id: int) -> bool: ...
 

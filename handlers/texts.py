@@ -42,14 +42,6 @@ async def book_of(context: BotContext, text_id: int | None) -> Book | None:
         return None
 
 
-async def chat_text(context: BotContext, chat_id: int) -> int | None:
-    """The chat's current text id (None: the original), as stored with the chat."""
-    if context.store is None:
-        return None
-    row = await context.store.chat(chat_id)
-    return row.text_id if row is not None else None
-
-
 async def choose_book(update: object, context: BotContext) -> None:
     """Group -2: set ``context.book`` to the chat's current text (inline queries: the asker's
     private chat's). A text removed since falls back to the original."""
@@ -60,7 +52,7 @@ async def choose_book(update: object, context: BotContext) -> None:
     chat_id = chat.id if chat is not None else user.id if user is not None and update.inline_query else None
     if chat_id is None:
         return
-    text_id = await chat_text(context, chat_id)
+    text_id = await context.store.text_of(chat_id)
     if text_id is not None:
         book = await book_of(context, text_id)
         context.book = book if book is not None and book.info.status != "removed" else None

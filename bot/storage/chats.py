@@ -27,21 +27,37 @@ def record(row: ChatRow) -> ChatRecord:
                       open_polls=bool(row.open_polls), quiz_daily=bool(row.quiz_daily), text_id=row.text_id)
 
 
+TEXT_TTL = 5.0
+"""Seconds a chat's current text is trusted before it is read again: one read per chat every few
+seconds instead of one per update; a switch on another replica shows within that."""
+
+
 class ChatRepository:
     """Subscriptions per chat; new chats start with the configured zone and push time."""
 
     def __init__(self, db: Database, timezone: str, push_time: str, catch_up: timedelta,
-                 clock: Clock) -> None:
+                 clock: Clock, cache_size: int = 10_000) -> None:
         self.db = db
         self.clock = clock
         self.timezone = timezone
         self.push_time = push_time
         self.catch_up = catch_up
+        self._texts: BoundedCache[int, int] = BoundedCache(cache_size, TEXT_TTL)
 
     async def chat(self, chat_id: int) -> ChatRecord | None:
         async with self.db.sessions() as session:
             row = await session.get(ChatRow, chat_id)
+            if row is not None:
+                self._texts.put(chat_id, row.text_id or ORIGINAL)
             return record(row) if row else None
+
+    async def text_of(self, chat_id: int) -> int | None:
+        known = self._texts.get(chat_id)
+        if known is None:
+            async with self.db.sessions() as session:
+                known = await session.scalar(select(ChatRow.text_id).where(ChatRow.chat_id == chat_id)) or ORIGINAL
+            self._texts.put(chat_id, known)
+        return None if known == ORIGINAL else known
 
     async def _upsert(self, session: AsyncSession, chat_id: int, kind: str, **values: object) -> ChatRow:
         row = await session.get(ChatRow, chat_id, with_for_update=True)
@@ -93,6 +109,7 @@ class ChatRepository:
             values: dict[str, object] = {}
             if text_id is not None:
                 values["text_id"] = None if text_id == ORIGINAL else text_id
+                self._texts.put(chat_id, text_id)
             if push_time:
                 values["push_time"] = push_time
             if zone:

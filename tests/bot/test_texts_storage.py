@@ -110,3 +110,13 @@ async def test_migration_keeps_the_readers_old_positions(backend: str, tmp_path:
         assert row is not None and row.node_id == "4.2"
     finally:
         await store.close()
+
+
+async def test_a_chats_text_is_known_at_once_here_and_read_again_later(store: Store) -> None:
+    info, _ = await store.texts.add(SHORT, Metadata(title="甲"), "a.txt", 4, status="live")
+    assert await store.chats.text_of(-5) is None  # an unknown chat reads the original
+    await store.chats.configure(-5, "group", text_id=info.id)
+    assert await store.chats.text_of(-5) == info.id  # this replica's /use: at once
+    await store.texts.set_status(info.id, "removed")  # another replica's change: after the TTL
+    store.chats._texts.pop(-5)  # (the TTL passing)
+    assert await store.chats.text_of(-5) is None
