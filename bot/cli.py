@@ -1,9 +1,11 @@
 """The ``speechbot`` command line.
 
 Every subcommand reads the settings (environment and ``.env``) and takes ``--file PATH``
-(default: the setting ``SPEECHBOT_SPEECH_FILE`` or the speech the package ships). User errors (a
-broken speech file, an unknown id, a bad argument or setting) print one line to stderr and
-exit 2; nothing prints a traceback.
+(default: the setting ``SPEECHBOT_SPEECH_FILE`` or the speech the package ships). The content
+subcommands take ``--text ID`` instead: a text of the library (``speechbot library``), read
+from the database, its node ids scoped (``2:4.2``). User errors (a broken speech file, an
+unknown id, a bad argument or setting) print one line to stderr and exit 2; nothing prints a
+traceback.
 
 The content subcommands (outline, show, search, quote, summary, reminder) import only
 ``content`` and the settings: the Telegram, database and HTTP stacks are imported inside the
@@ -26,10 +28,12 @@ from zoneinfo import ZoneInfo
 from bot.clock import system_clock
 from bot.settings import MISSING_TOKEN, Settings, SettingsError, load_settings
 from content import Node, Speech, SpeechFormatError, UnknownNodeError, load_speech
+from content.model import ORIGINAL
 
 if TYPE_CHECKING:
     from content.answer import Searcher
-    from content.shen import Ranking
+    from content.library import TextInfo
+    from content.shen import Ranking, Reminder
 
 EXIT_USAGE = 2
 
@@ -63,14 +67,46 @@ def _settings(args: argparse.Namespace) -> Settings:
     per command (a command may need the speech file and the time zone)."""
     if getattr(args, "settings", None) is None:
         settings = load_settings()
-        if args.file:
+        if getattr(args, "file", None):
             settings = settings.model_copy(update={"speech_file": Path(args.file)})
         args.settings = settings
     return args.settings  # type: ignore[no-any-return]
 
 
 def _speech(args: argparse.Namespace) -> Speech:
+    """The speech a content subcommand works on: ``--text ID`` from the library, else the file."""
+    if getattr(args, "text", None) is not None:
+        return _text(args)[1]
     return load_speech(_settings(args).speech_file)
+
+
+def _text(args: argparse.Namespace) -> tuple[TextInfo, Speech]:
+    """``--text ID``: the text's metadata and its speech, parsed from the stored body as the bot
+    parses it (ids scoped). Text 1 is the speech file, as the bot serves it. Read once per command."""
+    if getattr(args, "text_loaded", None) is None:
+        from content.library import TextInfo, node_count, parse_body
+
+        settings = _settings(args)
+        text_id = args.text
+        if text_id == ORIGINAL:
+            speech = load_speech(settings.speech_file)
+            args.text_loaded = (TextInfo(id=ORIGINAL, title=speech.title, nodes=node_count(speech),
+                                         source=Path(speech.source).name), speech)
+            return args.text_loaded  # type: ignore[no-any-return]
+        if not settings.database_url:
+            raise CliError(f"--text {text_id}: no database (SPEECHBOT_DATABASE_URL is empty); "
+                           "only the speech file is there")
+        record = _with_store(settings, lambda store: store.texts.text(text_id)) if text_id > 0 else None
+        if record is None or not record.body:
+            raise CliError(f"unknown text {text_id}; `speechbot library list --all` shows every text's id")
+        args.text_loaded = (record.info, parse_body(record.info, record.body))
+    return args.text_loaded  # type: ignore[no-any-return]
+
+
+def _text_id(args: argparse.Namespace) -> int | None:
+    """The library text a command worked on: ``--text``, else 1 (the speech file); None for
+    ``--file``, a file outside the library."""
+    return int(args.text) if getattr(args, "text", None) is not None else None if args.file else ORIGINAL
 
 
 def _node(speech: Speech, ref: str) -> Node:
@@ -87,7 +123,7 @@ def cmd_outline(args: argparse.Namespace) -> int:
     """Print the tree with ids, labels and titles."""
     speech = _speech(args)
     if args.json:
-        _print_json({"title": speech.title, "nodes": [node.to_dict() for node in speech.top]})
+        _print_json({"text": _text_id(args), "title": speech.title, "nodes": [node.to_dict() for node in speech.top]})
         return 0
     if speech.title:
         print(speech.title)
@@ -171,6 +207,32 @@ def _ranking(args: argparse.Namespace, speech: Speech) -> Ranking | None:
         raise CliError(str(exc)) from None
 
 
+def _reminder(args: argparse.Namespace, speech: Speech, day: date) -> Reminder:
+    """The day's 慎 reminder from ``speech``. A library text (``--text``) none of whose passages
+    fits the day's principle gives the original speech's, as the bot does
+    (``content.library.reminder_of``), and says so on stderr."""
+    from content import shen
+
+    if getattr(args, "text", None) in (None, ORIGINAL):
+        return shen.reminder(speech, day, _ranking(args, speech))
+    from bot.library import makers
+    from content.encoder import EncoderError
+    from content.library import Book, Library, reminder_of
+
+    settings = _settings(args)
+    made = makers(settings)
+    info, _ = _text(args)
+    try:
+        result, fell_back = reminder_of(Book(info, speech, made),
+                                        Library.of(load_speech(settings.speech_file), made).original, day)
+    except EncoderError as exc:
+        raise CliError(str(exc)) from None
+    if fell_back:
+        print(f"note: no passage of text {info.id} fits {result.principle.name}: the quote is the original "
+              "speech's", file=sys.stderr)
+    return result
+
+
 def cmd_search(args: argparse.Namespace) -> int:
     """Search the speech; print hits by tier or say there are none. ``-`` reads queries from
     stdin, one a line, and prints one JSON array a line (with --json) as soon as each is answered."""
@@ -213,10 +275,10 @@ def cmd_quote(args: argparse.Namespace) -> int:
     speech = _speech(args)
     node = _node(speech, args.id) if args.id else None
     day = _date(args) if args.date else None
-    from content import quotes, shen
+    from content import quotes
 
     if day is not None and node is None and not args.keyword:
-        quote: quotes.Quote | None = shen.reminder(speech, day, _ranking(args, speech)).quote
+        quote: quotes.Quote | None = _reminder(args, speech, day).quote
     else:
         quote = quotes.pick(speech, node.id if node else None, args.keyword, day)
     if quote is None:
@@ -228,14 +290,14 @@ def cmd_quote(args: argparse.Namespace) -> int:
 def cmd_card(args: argparse.Namespace) -> int:
     """Render the quote that `speechbot quote` gives for the same arguments as a PNG card; with
     only --date, the daily card (the quote of the day with its 慎 principle)."""
-    from content import quotes, shen
+    from content import quotes
     from handlers.cards import CardFontMissing, daily_card, quote_card, render
 
     speech = _speech(args)
     node = _node(speech, args.id) if args.id else None
     day = _date(args) if args.date else None
     if day is not None and node is None and not args.keyword:
-        today = shen.reminder(speech, day, _ranking(args, speech))
+        today = _reminder(args, speech, day)
         quote, principle = today.quote, today.principle
         spec = daily_card(day, principle.name, principle.meaning, quote.text, quote.label)
     else:
@@ -271,10 +333,8 @@ def cmd_summary(args: argparse.Namespace) -> int:
 
 def cmd_reminder(args: argparse.Namespace) -> int:
     """Print the daily 慎 reminder."""
-    from content import shen
-
     speech = _speech(args)
-    result = shen.reminder(speech, _date(args), _ranking(args, speech))
+    result = _reminder(args, speech, _date(args))
     return _emit(args, result.to_dict(), result.text)
 
 
@@ -463,16 +523,155 @@ def _stop_on_signals(stop: Callable[[], None]) -> Iterator[None]:
             loop.remove_signal_handler(signum)
 
 
+def _text_dict(info: TextInfo) -> dict[str, Any]:
+    """A text of the library as ``library list --json`` shows it."""
+    return {"id": info.id, "title": info.title, "speaker": info.speaker,
+            "date": info.date.isoformat() if info.date else None, "occasion": info.occasion, "nodes": info.nodes,
+            "status": info.status, "added_at": info.added_at.isoformat() if info.added_at else None,
+            "source": info.source}
+
+
+def _text_line(info: TextInfo) -> str:
+    """One text on a line: id, date, size, status, title — speaker."""
+    who = f" — {info.speaker}" if info.speaker else ""
+    spoken = info.date.isoformat() if info.date else "—"
+    return f"{info.id:>4}  {spoken:10}  {info.nodes:>4} nodes  {info.status:7}  {info.title or '(untitled)'}{who}"
+
+
+def _with_library(settings: Settings, work: Callable[[Any], Any]) -> Any:
+    """``_with_store`` for the library commands: text 1 (the speech file) is stored first when
+    the database is new, so the library is never without its first book."""
+    from bot.library import ensure_original
+
+    if not settings.database_url:
+        raise CliError("the library lives in the database: SPEECHBOT_DATABASE_URL is empty")
+
+    async def run(store: Any) -> Any:
+        await ensure_original(store.texts, load_speech(settings.speech_file))
+        return await work(store)
+
+    return _with_store(settings, run)
+
+
+def _overrides(args: argparse.Namespace) -> dict[str, str | date | None]:
+    """The metadata given on the command line (``--date ''`` clears the file's date)."""
+    given: dict[str, str | date | None] = {name: getattr(args, name) for name in ("title", "speaker", "occasion")
+                                           if getattr(args, name) is not None}
+    if args.date is not None:
+        try:
+            given["date"] = date.fromisoformat(args.date) if args.date else None
+        except ValueError:
+            raise CliError(f"invalid date {args.date!r}; use YYYY-MM-DD") from None
+    return given
+
+
+def cmd_library_add(args: argparse.Namespace) -> int:
+    """Import a file into the library (live at once), the same body twice being one text; then
+    build its search index, summaries and 慎 ranking, so the bot never encodes it."""
+    from bot.library import add_text, makers, prepare, with_overrides
+    from content.encoder import EncoderError
+    from content.formats import import_file
+
+    settings = _settings(args)
+    overrides = _overrides(args)
+    imported = import_file(args.path)
+    metadata = with_overrides(imported.metadata, overrides)
+
+    async def add(store: Any) -> tuple[Any, str]:
+        stored = await add_text(store.texts, imported, metadata)
+        record = await store.texts.text(stored.info.id)
+        return stored, record.body
+
+    stored, body = _with_library(settings, add)
+    info = stored.info
+    if info.id != ORIGINAL:  # the bot builds text 1 from the speech file itself
+        try:
+            prepare(info, body, makers(settings))
+        except EncoderError as exc:
+            raise CliError(f"text {info.id} is stored, but its search index could not be built: {exc}") from None
+    if stored.new:
+        said = f"added text {info.id}"
+    elif stored.before == "live":
+        said = f"already text {info.id}: nothing changed" + (" (the metadata given applies to a new text only)"
+                                                            if overrides else "")
+    else:
+        said = f"text {info.id} was {stored.before}; it is live again"
+    data = {**_text_dict(info), "new": stored.new, "was": stored.before,
+            "notes": [note.message for note in imported.notes]}
+    lines = [said, _text_line(info), *(f"note: {note.message}" for note in imported.notes)]
+    return _emit(args, data, "\n".join(lines))
+
+
+def cmd_library_list(args: argparse.Namespace) -> int:
+    """The library's texts, newest first, the original speech last."""
+    statuses = ("draft", "live", "removed") if args.all else ("live",)
+    found = _with_library(_settings(args), lambda store: store.texts.texts(statuses))
+    return _emit(args, [_text_dict(info) for info in found], "\n".join(_text_line(info) for info in found))
+
+
+def cmd_library_remove(args: argparse.Namespace) -> int:
+    """Take a text out of the library: no longer offered; chats reading it go back to the
+    original speech; what members saved still opens it."""
+    text_id = args.id
+    if text_id == ORIGINAL:
+        raise CliError("text 1 is the original speech (SPEECHBOT_SPEECH_FILE): it cannot be removed")
+
+    async def remove(store: Any) -> Any:
+        record = await store.texts.text(text_id) if text_id > 0 else None
+        if record is None:
+            return None
+        if record.info.status == "removed":
+            return record.info, False
+        return await store.texts.set_status(text_id, "removed"), True
+
+    done = _with_library(_settings(args), remove)
+    if done is None:
+        raise CliError(f"unknown text {text_id}; `speechbot library list --all` shows every text's id")
+    info, changed = done
+    said = (f"removed text {info.id}: chats reading it are back on the original speech" if changed
+            else f"text {info.id} was removed already")
+    return _emit(args, {**_text_dict(info), "changed": changed}, f"{said}\n{_text_line(info)}")
+
+
+def _library_parser(sub: Any) -> None:
+    """``speechbot library add|list|remove``."""
+    library = sub.add_parser("library", help="the texts the bot holds: add a file, list, remove",
+                             description="the texts the bot holds: add a file, list, remove")
+    verbs = library.add_subparsers(dest="library_command", required=True, metavar="COMMAND")
+    add = verbs.add_parser("add", help="import a .docx, .pdf or .txt file into the library (live at once)",
+                           description="import a .docx, .pdf or .txt file into the library (live at once) and "
+                                       "build its search index; the same text twice is one text")
+    add.add_argument("path", metavar="FILE", help="the speech file (.docx, .pdf or .txt)")
+    add.add_argument("--title", help="instead of the title the file gives")
+    add.add_argument("--speaker", help="instead of the speaker the file gives")
+    add.add_argument("--date", metavar="YYYY-MM-DD", help="instead of the date the file gives")
+    add.add_argument("--occasion", help="instead of the occasion the file gives")
+    add.set_defaults(func=cmd_library_add)
+    listing = verbs.add_parser("list", help="the texts: id, date, nodes, status, title, speaker (newest first)")
+    listing.add_argument("--all", action="store_true", help="drafts and removed texts too")
+    listing.set_defaults(func=cmd_library_list)
+    remove = verbs.add_parser("remove", help="take a text out of the library (not the original, 1)")
+    remove.add_argument("id", type=int, metavar="ID", help="the text's id (`speechbot library list`)")
+    remove.set_defaults(func=cmd_library_remove)
+    for verb in (add, listing, remove):
+        verb.add_argument("--json", action="store_true", help="print JSON")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser for every subcommand."""
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--file", metavar="PATH", help="speech file (default: the packaged seeds/speech.txt)")
+    texts = argparse.ArgumentParser(add_help=False)  # the content subcommands: a file or a library text
+    which = texts.add_mutually_exclusive_group()
+    which.add_argument("--file", metavar="PATH", help="a speech file outside the library")
+    which.add_argument("--text", type=int, metavar="ID",
+                       help="a text of the library (`speechbot library list`; default: the original speech, 1)")
     parser = argparse.ArgumentParser(prog="speechbot", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def add(name: str, func: Callable[[argparse.Namespace], int], help_text: str,
-            json_flag: bool = True) -> argparse.ArgumentParser:
-        cmd = sub.add_parser(name, parents=[common], help=help_text, description=help_text)
+            json_flag: bool = True, parent: argparse.ArgumentParser = texts) -> argparse.ArgumentParser:
+        cmd = sub.add_parser(name, parents=[parent], help=help_text, description=help_text)
         if json_flag:
             cmd.add_argument("--json", action="store_true", help="print JSON")
         cmd.set_defaults(func=func)
@@ -502,12 +701,14 @@ def build_parser() -> argparse.ArgumentParser:
     importing.add_argument("path", metavar="FILE", help="the speech file (.docx, .pdf or .txt)")
     importing.add_argument("--json", action="store_true", help="print JSON")
     importing.set_defaults(func=cmd_import)
-    add("run", cmd_run, "start the bot (polling; webhook when SPEECHBOT_WEBHOOK_URL is set)", json_flag=False)
+    _library_parser(sub)
+    add("run", cmd_run, "start the bot (polling; webhook when SPEECHBOT_WEBHOOK_URL is set)", json_flag=False,
+        parent=common)
     console = add("console", cmd_console, "talk to the bot in this terminal (no token, no network)",
-                  json_flag=False)
+                  json_flag=False, parent=common)
     console.add_argument("--lang", default="zh-hans", help="your Telegram language (en for English)")
     reader = add("reader", cmd_reader, "serve the reader (Mini App) alone and print a local URL to open it",
-                 json_flag=False)
+                 json_flag=False, parent=common)
     reader.add_argument("--port", type=int, default=8081, help="port (default 8081; 0: any free port)")
     reader.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     reader.add_argument("--user-id", type=int, default=1001, help="the local user the URL is signed for")
@@ -517,8 +718,8 @@ def build_parser() -> argparse.ArgumentParser:
     db.add_parser("upgrade", parents=[common], help="apply migrations").set_defaults(func=cmd_db_upgrade)
     db.add_parser("prune", parents=[common], help="delete rows older than the retention").set_defaults(
         func=cmd_db_prune)
-    add("stats", cmd_stats, "the owner's report: chats, schedules, deliveries, failures, searches without hits"
-        ).add_argument("--lang", choices=["zh", "en"], default="zh")
+    add("stats", cmd_stats, "the owner's report: chats, schedules, deliveries, failures, searches without hits",
+        parent=common).add_argument("--lang", choices=["zh", "en"], default="zh")
     push = sub.add_parser("push", help="the daily reminder").add_subparsers(dest="push_command", required=True)
     due = push.add_parser("run-due", parents=[common], help="run one delivery pass now and print what it did")
     due.add_argument("--at", help="pretend it is this time (ISO 8601)")

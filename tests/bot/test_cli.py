@@ -43,7 +43,7 @@ def test_outline_lists_ids_labels_and_titles(capsys: pytest.CaptureFixture[str])
 
 def test_outline_json_shape(capsys: pytest.CaptureFixture[str]) -> None:
     data = json.loads(run(capsys, "outline", "--json")[1])
-    assert set(data) == {"title", "nodes"}
+    assert set(data) == {"text", "title", "nodes"} and data["text"] == 1  # the original speech is text 1
     assert [n["id"] for n in data["nodes"]] == ["preface", "1", "2", "3", "4", "closing"]
     part4 = data["nodes"][4]
     assert set(part4) == {"id", "kind", "label", "title", "text", "children"}
