@@ -78,10 +78,12 @@ def digest(body: str) -> str:
 
 
 def body_of(speech: Speech) -> str:
-    """A parsed speech as a body again: its title, salutation and every node's own paragraphs in
-    order (each paragraph verbatim): what the library stores for the speech file (text 1)."""
+    """A parsed speech as a body again: its title, salutation and the paragraphs of its top nodes
+    (each verbatim, a section's points inside its paragraph as the file has them): what the
+    library stores for the speech file (text 1). It parses to the same outline, and it is the
+    file's own normalised text, so an upload of the speech file is known as text 1."""
     lines = [line for line in (speech.title, speech.salutation) if line]
-    lines += [paragraph.strip() for node in speech.nodes() for paragraph in node.own_paragraphs()]
+    lines += [paragraph for node in speech.top for paragraph in node.text.split("\n")]
     return normalise("\n".join(lines))
 
 

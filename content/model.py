@@ -159,7 +159,8 @@ class Speech(BaseModel):
         text (the original accepts ``1:4.2`` too)."""
         node_id = self.canonical_id(ref)
         scope, local = split_scope(node_id) if node_id is not None else (None, "")
-        if node_id is None or (scope is not None and scope != self.text_id):
+        named = split_scope(ref)[0]  # 1:4.2 loses its scope in canonical_id, yet names the original
+        if node_id is None or (scope is not None and scope != self.text_id) or named not in (None, self.text_id):
             raise UnknownNodeError(ref, self.ids)
         node_id = scoped(self.text_id, local)
         if node_id not in self._by_id:
