@@ -11,7 +11,7 @@ from dataclasses import dataclass, fields
 from typing import ClassVar, Literal, cast, get_args, get_origin, get_type_hints
 
 from content import Node, Speech
-from content.model import split_scope
+from content.model import ORIGINAL, scoped, split_scope
 from content.quotes import Quote, candidates
 
 MAX_BYTES = 64
@@ -21,9 +21,40 @@ SettingAction = Literal["on", "off", "time", "zones", "zone", "fmt", "polls", "q
 """What a settings button does: reminder on/off, a time, the zone picker, a zone, the format
 (text/card), anonymous or open polls, the daily quiz."""
 CardKind = Literal["q", "d", "n"]
-"""What a card button names: a quote by its number, a day (ISO date), a node (a quote from it)."""
+"""What a card button names: a quote by its number (``quote_ref``), a day (ISO date), a node (a
+quote from it)."""
+TextActionKind = Literal["pub", "fix", "del"]
+"""What the owner does with an uploaded text: publish it, fix its metadata, discard the draft."""
 BookmarkKind = Literal["q", "n"]
-"""What a bookmark names: a quote by its number, or a node."""
+"""What a bookmark names: a quote by its number (``quote_ref``), or a node."""
+
+
+def text_of(ref: str) -> int:
+    """The library text a node id or quote reference names: its scope (``2:4.2``, ``2:3``), and
+    the original speech for an unscoped one (every id sent before the library existed)."""
+    return split_scope(ref)[0] or ORIGINAL
+
+
+def top(text_id: int) -> str:
+    """The outline's top level of a text as an ``Outline`` carries it: empty for the original
+    (and for buttons from before the library: the chat's current text), ``2:`` for text 2."""
+    return scoped(text_id, "") if text_id != ORIGINAL else ""
+
+
+def quote_ref(text_id: int, number: int) -> str:
+    """A quote's number among its text's candidates, scoped like a node id: ``3`` in the
+    original, ``2:3`` in text 2 (a card button's value, a bookmark's ``q:2:3``)."""
+    return scoped(text_id, str(number))
+
+
+def quote_index(speech: Speech, ref: str) -> int | None:
+    """The candidate number a quote reference names in ``speech``; None when it names another
+    text, or no number, or one past the candidates."""
+    local = split_scope(ref)[1]
+    if text_of(ref) != speech.text_id or not (local.isascii() and local.isdigit()):
+        return None
+    number = int(local)
+    return number if number < len(candidates(speech)) else None
 
 
 @dataclass(frozen=True)
@@ -139,15 +170,16 @@ def bookmark_target(ref: str) -> tuple[BookmarkKind, str] | None:
 
 def bookmarked(speech: Speech, ref: str) -> Quote | Node | None:
     """What a bookmark reference names in ``speech``: a quote candidate or a node; None for
-    nothing (forged, longer than the database keeps, or from another speech)."""
+    nothing (forged, longer than the database keeps, or from another text: an unscoped
+    ``q:3`` or ``n:4.2`` is the original speech's)."""
     target = bookmark_target(ref) if len(ref) <= MAX_REF else None
     if target is None:
         return None
     kind, value = target
     if kind == "q":
-        pool = candidates(speech)
-        return pool[int(value)] if value.isascii() and value.isdigit() and int(value) < len(pool) else None
-    return speech.find(value)
+        number = quote_index(speech, value)
+        return candidates(speech)[number] if number is not None else None
+    return speech.find(value) if text_of(value) == speech.text_id else None
 
 
 @dataclass(frozen=True)
@@ -168,16 +200,52 @@ class Pace:
     asker: int
 
 
+@dataclass(frozen=True)
+class UseText:
+    """Make ``text_id`` the chat's current text (``/texts``' buttons; administrators in groups)."""
+
+    prefix: ClassVar[str] = "x"
+    text_id: int
+
+
+@dataclass(frozen=True)
+class TextPage:
+    """Show page ``page`` of ``/texts`` in place (a library of 200 texts does not fit one message)."""
+
+    prefix: ClassVar[str] = "v"
+    page: int
+
+
+@dataclass(frozen=True)
+class SearchAll:
+    """Search every text of the library for ``query`` (cut to fit the 64 bytes)."""
+
+    prefix: ClassVar[str] = "y"
+    query: str
+
+
+@dataclass(frozen=True)
+class TextAction:
+    """The owner's answer to an uploaded text's preview: publish it, fix its metadata, or discard
+    the draft (``handlers.uploads``; anyone else's press is a stale button)."""
+
+    prefix: ClassVar[str] = "t"
+    action: TextActionKind
+    text_id: int
+
+
 Callback = (Outline | Read | Step | Send | Another | Principle | Setting | Card | SentenceCard | Done | Save | Forget
-            | Pace)
+            | Pace | UseText | TextPage | SearchAll | TextAction)
 _TYPES: dict[str, type[Callback]] = {cls.prefix: cls for cls in (Outline, Read, Step, Send, Another, Principle,
                                                                   Setting, Card, SentenceCard, Done, Save, Forget,
-                                                                  Pace)}
+                                                                  Pace, UseText, TextPage, SearchAll, TextAction)}
 
 
 def scope_of(data: Callback) -> int | None:
-    """The library text a callback names (its node id, bookmark or card is scoped: ``2:4.2``),
-    or None for one that names none or the original speech's unscoped ids."""
+    """The library text a callback names: the scope of its node id, bookmark or card (``2:4.2``,
+    ``q:2:3``, ``2:`` for text 2's outline), the original speech for an unscoped one (``4.2``:
+    buttons from before the library keep opening the original after the chat switched); None
+    for one that names no passage (the chat's current text is meant)."""
     if isinstance(data, Save):
         target = bookmark_target(data.ref)
         value = target[1] if target else ""
@@ -185,7 +253,7 @@ def scope_of(data: Callback) -> int | None:
         value = data.value if data.kind in ("q", "n") else ""
     else:
         value = getattr(data, "node_id", "")
-    return split_scope(value)[0] if value else None
+    return text_of(value) if value else None
 
 
 def _fit(value: str, budget: int) -> str:
