@@ -28,6 +28,7 @@ from content.model import attribution
 WIDTH, HEIGHT = 1080, 1350
 MARGIN = 96
 SIZES = (76, 70, 64, 58, 52, 46, 42)
+SOURCE_SIZE = 34  # the title and speaker under the label
 LINE_SPACING = 1.55
 NO_START = frozenset("，。、；：！？”’）》」』】〕…·%,.;:!?)]")
 NO_END = frozenset("“‘（《「『【〔([")
@@ -47,6 +48,7 @@ class CardSpec:
     label: str
     header: str = ""  # e.g. 2026-11-30 · 今日一慎：慎独
     subheader: str = ""  # the principle's one-line meaning
+    source: str = ""  # under the label: the text's title and speaker (《…》 张三), when it has them
 
 
 def _font_path() -> Path:
@@ -152,9 +154,23 @@ def render(card: CardSpec) -> bytes:
     label_font = card_font(40)
     source = signature(card)
     draw.text((WIDTH - MARGIN - label_font.getlength(source), HEIGHT - 190), source, font=label_font, fill=MUTED)
+    if card.source:
+        byline_font = card_font(SOURCE_SIZE)
+        line = fitted(card.source, WIDTH - 2 * MARGIN, byline_font)
+        draw.text((WIDTH - MARGIN - byline_font.getlength(line), HEIGHT - 126), line, font=byline_font, fill=MUTED)
     out = io.BytesIO()
     image.save(out, format="PNG", compress_level=6)
     return out.getvalue()
+
+
+def fitted(text: str, width: float, measure: ImageFont.FreeTypeFont) -> str:
+    """``text`` on one line no wider than ``width``: cut with …… when it is longer (a long title)."""
+    text = " ".join(text.split())
+    if measure.getlength(text) <= width:
+        return text
+    while text and measure.getlength(text + "……") > width:
+        text = text[:-1]
+    return text + "……"
 
 
 def signature(card: CardSpec) -> str:
@@ -162,11 +178,12 @@ def signature(card: CardSpec) -> str:
     return attribution(card.label)
 
 
-def quote_card(text: str, label: str) -> CardSpec:
-    """The card of one verbatim quote."""
-    return CardSpec(text=text, label=label)
+def quote_card(text: str, label: str, source: str = "") -> CardSpec:
+    """The card of one verbatim quote (``source``: its text's title and speaker)."""
+    return CardSpec(text=text, label=label, source=source)
 
 
-def daily_card(day: date, principle: str, meaning: str, text: str, label: str) -> CardSpec:
+def daily_card(day: date, principle: str, meaning: str, text: str, label: str, source: str = "") -> CardSpec:
     """The daily card: the date, the day's principle with its meaning, the quote of the day."""
-    return CardSpec(text=text, label=label, header=f"{day.isoformat()} · 今日一慎：{principle}", subheader=meaning)
+    return CardSpec(text=text, label=label, header=f"{day.isoformat()} · 今日一慎：{principle}", subheader=meaning,
+                    source=source)
