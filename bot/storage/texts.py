@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import delete, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import defer
 
 from bot.clock import Clock
 from bot.storage.engine import Database
@@ -36,7 +37,9 @@ class TextRepository:
 
     async def texts(self, statuses: tuple[TextStatus, ...] = ("live",)) -> list[TextInfo]:
         async with self.db.sessions() as session:
-            rows = await session.scalars(select(TextRow).where(TextRow.status.in_(statuses))
+            # Without the bodies: /texts and a search of every text list 200 texts of 10,000 characters.
+            rows = await session.scalars(select(TextRow).options(defer(TextRow.body))
+                                         .where(TextRow.status.in_(statuses))
                                          .order_by(TextRow.added_at.desc(), TextRow.id.desc()))
             found = [info(row) for row in rows]
         # Newest first, the original speech last: it is the library's first book, not its news.
