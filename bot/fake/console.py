@@ -16,6 +16,8 @@ Console commands (everything else goes to the bot as a message):
   it moves to that user's private chat;
 - ``/group [ID]`` goes to a group chat (-1001 unless given); whoever opens a group adds the bot to
   it and is its administrator; ``/private`` goes back to the current user's private chat;
+- ``/file PATH`` sends a file as a document: the console's first user is an owner
+  (``SPEECHBOT_ADMIN_IDS``), so a ``.docx``, ``.pdf`` or ``.txt`` is previewed for the library;
 - ``/quit`` (or Ctrl-D) leaves.
 
 At start it prints a local URL of the reader (the Mini App) signed for the console's user: the
@@ -45,6 +47,7 @@ BANNER = (
     "speechbot console — you are chatting with the real bot through a local fake Telegram.\n"
     "Type /start or /help. #N presses button N; @words is an inline query; /vote N answers a quiz;\n"
     "/as NAME (or ID) speaks as another user; /group [ID] goes to a group, /private back; /quit leaves.\n"
+    "/file PATH sends a document (you are the bot's owner: a .docx, .pdf or .txt joins the library).\n"
 )
 _VOTE = re.compile(r"[/#]vote\s+(\d+)")
 _SHOWN = ("sendMessage", "editMessageText", "sendPhoto", "sendPoll", "editMessageReplyMarkup",
@@ -166,8 +169,23 @@ class Console:
             await self.to_group(rest)
         elif command == "/private":
             self.to_private()
+        elif command == "/file":
+            await self.send_file(rest)
         else:
             await self.chat.send(line)
+
+    async def send_file(self, path: str) -> None:
+        """``/file PATH``: the file's bytes as a document message in this chat."""
+        assert self.chat is not None
+        if not path:
+            self._say("(usage: /file PATH)")
+            return
+        try:
+            content = Path(path).expanduser().read_bytes()
+        except OSError as error:
+            self._say(f"(cannot read {path}: {error.strerror or error})")
+            return
+        await self.chat.send_document(content, Path(path).name)
 
     async def press(self, number: int) -> None:
         assert self.chat is not None
@@ -263,7 +281,7 @@ async def run_console(settings: Settings | None = None, speech: Speech | None = 
         base = settings or Settings(token=None)
         local_settings = base.model_copy(update={
             "database_url": f"sqlite+aiosqlite:///{folder}/console.sqlite3", "push_interval_seconds": 5.0,
-            "rate_limit": False, "webhook_url": None})
+            "rate_limit": False, "webhook_url": None, "admin_ids": base.admin_ids | {USER_ID}})
         console = Console(out, language_code)
         async with LocalBot(local_settings, speech) as bot:
             console.start(bot, "同学" if not language_code.startswith("en") else "there")

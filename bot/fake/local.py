@@ -94,6 +94,19 @@ class Chat:
         self.last = await self.bot.process(self.bot.fake.message(self.chat_id, user or self.user, text))
         return self.last
 
+    async def reply(self, message: Sent, text: str, user: dict[str, Any] | None = None) -> Reply:
+        """The user answers the bot's ``message`` (a ForceReply) with ``text``."""
+        self.last = await self.bot.process(self.bot.fake.message(self.chat_id, user or self.user, text, message))
+        return self.last
+
+    async def send_document(self, content: bytes, file_name: str | None, mime_type: str | None = None,
+                            caption: str | None = None, user: dict[str, Any] | None = None) -> Reply:
+        """The user sends a file: the fake keeps its bytes for getFile and the download, as
+        Telegram does, and delivers the document message; returns the bot's complete answer."""
+        update = self.bot.fake.document(self.chat_id, user or self.user, content, file_name, mime_type, caption)
+        self.last = await self.bot.process(update)
+        return self.last
+
     async def press(self, message: Sent, label: str | int, user: dict[str, Any] | None = None) -> Reply:
         """Press the button whose text contains ``label`` (or the index) on ``message``."""
         buttons = message.buttons

@@ -7,7 +7,8 @@ Telegram's failures injected by ``faults``, requests checked by ``validate``.
 
 Methods: getMe, getUpdates (long poll), sendMessage, sendPhoto, sendPoll, editMessageText,
 editMessageReplyMarkup, answerCallbackQuery, answerInlineQuery, setMyCommands, getMyCommands, deleteWebhook,
-setWebhook, getChatMember, close, logOut; any other method is a 404 "method not found", as Telegram answers.
+setWebhook, getChatMember, getFile, close, logOut; any other method is a 404 "method not found", as Telegram answers.
+Files (a document a user sent, a photo the bot uploaded) download from ``/file/bot<token>/<file_path>``.
 """
 
 from __future__ import annotations
@@ -74,6 +75,7 @@ class Upload:
 
 
 CAPTION_LIMIT = 1024
+DOWNLOAD_LIMIT = 20 * 1024 * 1024  # getFile refuses larger files (Bot API: "up to 20 MB in size")
 
 
 class FakeBotAPI(Faults, SimulatedUsers):
@@ -85,7 +87,8 @@ class FakeBotAPI(Faults, SimulatedUsers):
         self.record = record  # False: keep no history of calls and messages (long benchmarks)
         self.sends = 0  # sendMessage calls answered with success
         self.uploads = 0  # photos uploaded (sendPhoto with a file, not a file_id)
-        self.files: dict[str, bytes] = {}  # file_id → the uploaded bytes
+        self.files: dict[str, bytes] = {}  # file_id → the uploaded bytes (the bot's photos, users' documents)
+        self.file_paths: dict[str, str] = {}  # file_id → its file_path, once getFile named it
         self.polls: dict[str, dict[str, Any]] = {}  # poll id → the poll as sent
         self.bot_user = {"id": int(token.split(":")[0]), "is_bot": True, "first_name": "SpeechBot",
                          "username": username, "can_join_groups": True, "can_read_all_group_messages": False,
@@ -115,6 +118,7 @@ class FakeBotAPI(Faults, SimulatedUsers):
         """Listen on 127.0.0.1 (a free port unless given); return the API base URL."""
         app = web.Application(client_max_size=8 * 1024 * 1024)
         app.router.add_route("*", "/bot{token}/{method}", self._handle)
+        app.router.add_get("/file/bot{token}/{path:.+}", self._download)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", port)
@@ -191,6 +195,16 @@ class FakeBotAPI(Faults, SimulatedUsers):
             status = exc.code
         self._count(method, call)
         return web.json_response(body, status=status)
+
+    async def _download(self, request: web.Request) -> web.Response:
+        """A file by the ``file_path`` getFile gave (Telegram keeps it an hour; the fake, for ever)."""
+        if request.match_info["token"] != self.token:
+            return web.json_response({"ok": False, "error_code": 401, "description": "Unauthorized"}, status=401)
+        path = request.match_info["path"]
+        file_id = next((key for key, value in self.file_paths.items() if value == path), None)
+        if file_id is None or file_id not in self.files:
+            return web.json_response({"ok": False, "error_code": 404, "description": "Not Found"}, status=404)
+        return web.Response(body=self.files[file_id], content_type="application/octet-stream")
 
     def _count(self, method: str, call: Call) -> None:
         if method == "sendMessage" and call.error is None:
@@ -339,7 +353,7 @@ class FakeBotAPI(Faults, SimulatedUsers):
                 message["caption"] = sent.text
         else:
             message["text"] = sent.text
-        if sent.reply_markup:
+        if sent.reply_markup and "inline_keyboard" in sent.reply_markup:  # a ForceReply is no part of a message
             message["reply_markup"] = sent.reply_markup
         return message
 
@@ -395,6 +409,17 @@ class FakeBotAPI(Faults, SimulatedUsers):
             content = result.get("input_message_content") or {}
             check_text({"text": content.get("message_text"), "parse_mode": content.get("parse_mode")})
         return True
+
+    async def _api_getfile(self, params: dict[str, Any]) -> dict[str, Any]:
+        """A file's ``file_path`` for the download; like Telegram, none for a file over 20 MB."""
+        file_id = params.get("file_id")
+        if not isinstance(file_id, str) or file_id not in self.files:
+            raise ApiError(400, "Bad Request: invalid file_id")
+        size = len(self.files[file_id])
+        if size > DOWNLOAD_LIMIT:
+            raise ApiError(400, "Bad Request: file is too big")
+        path = self.file_paths.setdefault(file_id, f"files/file_{len(self.file_paths)}")
+        return {"file_id": file_id, "file_unique_id": file_id[-12:], "file_size": size, "file_path": path}
 
     async def _api_getchatmember(self, params: dict[str, Any]) -> dict[str, Any]:
         chat_id = as_int(params.get("chat_id")) or 0

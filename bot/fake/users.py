@@ -1,5 +1,5 @@
 """Playing users: the updates Telegram would deliver when people message the bot, press its
-buttons, use inline mode, add or remove it, or upgrade their group to a supergroup."""
+buttons, send it documents, use inline mode, add or remove it, or upgrade their group to a supergroup."""
 
 from __future__ import annotations
 
@@ -26,14 +26,17 @@ class SimulatedUsers:
     push: Callable[[dict[str, Any]], dict[str, Any]]
     _chat: Callable[[int], dict[str, Any]]
     _message: Callable[[Any], dict[str, Any]]
+    files: dict[str, bytes]
+    file_paths: dict[str, str]
 
     @staticmethod
     def user(user_id: int = 1001, first_name: str = "李明", language_code: str = "zh-hans") -> dict[str, Any]:
         """A Telegram user object."""
         return {"id": user_id, "is_bot": False, "first_name": first_name, "language_code": language_code}
 
-    def message(self, chat_id: int, user: dict[str, Any], text: str) -> dict[str, Any]:
-        """A user's text message as Telegram delivers it (bot_command entities included)."""
+    def message(self, chat_id: int, user: dict[str, Any], text: str, reply_to: Sent | None = None) -> dict[str, Any]:
+        """A user's text message as Telegram delivers it (bot_command entities included), in
+        reply to the bot's message ``reply_to`` if given (answering a ForceReply)."""
         chat = self._chat(chat_id) if chat_id < 0 else {"id": chat_id, "type": "private",
                                                          "first_name": user["first_name"]}
         entities = []
@@ -44,6 +47,30 @@ class SimulatedUsers:
                                    "date": int(time.time()), "text": text}
         if entities:
             message["entities"] = entities
+        if reply_to is not None:
+            message["reply_to_message"] = self._message(reply_to)
+        return self.push({"message": message})
+
+    def document(self, chat_id: int, user: dict[str, Any], content: bytes, file_name: str | None,
+                 mime_type: str | None = None, caption: str | None = None) -> dict[str, Any]:
+        """A user's document message: its bytes are kept under a new file_id (``files``), for the
+        bot to fetch with getFile and a download, as from Telegram."""
+        chat = self._chat(chat_id) if chat_id < 0 else {"id": chat_id, "type": "private",
+                                                         "first_name": user["first_name"]}
+        number = len(self.files) + 1
+        file_id = f"BQACAgFAKE-doc-{number}-{len(content)}"
+        self.files[file_id] = content
+        suffix = file_name[file_name.rfind("."):] if file_name and "." in file_name else ""
+        self.file_paths[file_id] = f"documents/file_{number}{suffix}"
+        document: dict[str, Any] = {"file_id": file_id, "file_unique_id": f"AgADdoc{number}", "file_size": len(content)}
+        if file_name is not None:
+            document["file_name"] = file_name
+        if mime_type is not None:
+            document["mime_type"] = mime_type
+        message: dict[str, Any] = {"message_id": next(self._message_ids[chat_id]), "from": user, "chat": chat,
+                                   "date": int(time.time()), "document": document}
+        if caption:
+            message["caption"] = caption
         return self.push({"message": message})
 
     def press(self, sent: Sent, data: str, user: dict[str, Any]) -> dict[str, Any]:

@@ -9,6 +9,7 @@ from typing import Any, cast
 
 TEXT_LIMIT = 4096
 CALLBACK_LIMIT = 64
+PLACEHOLDER_LIMIT = 64  # a ForceReply's input_field_placeholder, in characters
 ALLOWED_TAGS = {"b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "a", "code", "pre",
                 "tg-spoiler", "span", "blockquote", "tg-emoji"}
 
@@ -83,13 +84,16 @@ def check_text(params: dict[str, Any]) -> tuple[str, str]:
 
 
 def check_markup(markup: Any, chat_id: int | None = None) -> dict[str, Any] | None:
-    """The inline keyboard, or ApiError for callback data over 64 bytes, a button without text,
-    or a ``web_app`` button that is not an HTTPS URL or is sent to a group (``chat_id`` < 0):
-    Telegram allows Mini App buttons only in private chats."""
+    """The reply markup (an inline keyboard or a ForceReply), or ApiError for callback data over
+    64 bytes, a button without text, a ForceReply placeholder over 64 characters, or a ``web_app``
+    button that is not an HTTPS URL or is sent to a group (``chat_id`` < 0): Telegram allows Mini
+    App buttons only in private chats."""
     if not markup:
         return None
     if isinstance(markup, str):
         markup = json.loads(markup)
+    if markup.get("force_reply") and len(markup.get("input_field_placeholder") or "") > PLACEHOLDER_LIMIT:
+        raise ApiError(400, "Bad Request: input field placeholder is too long")
     for row in markup.get("inline_keyboard", []):
         for btn in row:
             if "web_app" in btn:
