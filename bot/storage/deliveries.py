@@ -99,6 +99,7 @@ class Due:
     reminder_format: str = "text"  # or "card": a picture with the reminder as its caption
     quiz_daily: bool = False  # the day's quiz follows the reminder
     open_polls: bool = False  # that quiz shows who answered
+    text_id: int | None = None  # the chat's current text (None: the original speech): the reminder quotes it
 
 
 @dataclass(frozen=True)
@@ -138,20 +139,21 @@ class DeliveryQueue:
             update(ChatRow).where(ChatRow.chat_id.in_(candidates.scalar_subquery()), due_now)
             .values(lease_until=now + LEASE, lease_owner=worker)
             .returning(ChatRow.chat_id, ChatRow.lang, ChatRow.kind, ChatRow.timezone, ChatRow.push_time,
-                       ChatRow.next_due_at, ChatRow.reminder_format, ChatRow.quiz_daily, ChatRow.open_polls)
+                       ChatRow.next_due_at, ChatRow.reminder_format, ChatRow.quiz_daily, ChatRow.open_polls,
+                       ChatRow.text_id)
             .execution_options(synchronize_session=False)
         )
         async with self.db.sessions.begin() as session:
             while leased := (await session.execute(lease)).all():
                 dues: list[Due] = []
-                for chat_id, lang, kind, zone, push_time, due_at, form, quiz_daily, open_polls in leased:
+                for chat_id, lang, kind, zone, push_time, due_at, form, quiz_daily, open_polls, text_id in leased:
                     assert due_at is not None, "a leased chat is due: next_due_at <= now"
                     if now - due_at > self.catch_up:  # roll on to the next reminder, which may be due now
                         await session.execute(update(ChatRow).where(ChatRow.chat_id == chat_id).values(
                             next_due_at=next_due(push_time, zone, now, self.catch_up), lease_until=None))
                         continue
                     dues.append(Due(chat_id, local_date(due_at, zone), lang, kind, zone, push_time, form or "text",
-                                    bool(quiz_daily), bool(open_polls)))
+                                    bool(quiz_daily), bool(open_polls), text_id))
                 ours = await self._claim_deliveries(session, dues, worker, now)
                 if ours:
                     return ours

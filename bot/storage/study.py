@@ -20,8 +20,13 @@ from bot.storage.models import (
     QuizRow,
     ReadingRow,
 )
+from content.model import ORIGINAL
 from content.timerules import iso_week
 from handlers.store import PlanRecord, Standing
+
+
+def _plan(row: PlanRow) -> PlanRecord:
+    return PlanRecord(row.chat_id, row.days, row.start_date, row.text_id or ORIGINAL)
 
 
 class StudyRepository:
@@ -35,23 +40,23 @@ class StudyRepository:
     async def plan(self, chat_id: int) -> PlanRecord | None:
         async with self.db.sessions() as session:
             row = await session.get(PlanRow, chat_id)
-            return PlanRecord(row.chat_id, row.days, row.start_date) if row else None
+            return _plan(row) if row else None
 
     async def plans(self, chat_ids: list[int]) -> dict[int, PlanRecord]:
         if not chat_ids:
             return {}
         async with self.db.sessions() as session:
             rows = await session.scalars(select(PlanRow).where(PlanRow.chat_id.in_(chat_ids)))
-            return {row.chat_id: PlanRecord(row.chat_id, row.days, row.start_date) for row in rows}
+            return {row.chat_id: _plan(row) for row in rows}
 
-    async def start_plan(self, chat_id: int, days: int, start_date: date) -> PlanRecord:
+    async def start_plan(self, chat_id: int, days: int, start_date: date, text_id: int = ORIGINAL) -> PlanRecord:
         async with self.db.sessions.begin() as session:
             row, now = await session.get(PlanRow, chat_id, with_for_update=True), self.clock()
             if row is None:
-                row = PlanRow(chat_id=chat_id, days=days, start_date=start_date, updated_at=now)
+                row = PlanRow(chat_id=chat_id, days=days, start_date=start_date, updated_at=now, text_id=text_id)
                 session.add(row)
-            row.days, row.start_date, row.updated_at = days, start_date, now
-            return PlanRecord(chat_id, days, start_date)
+            row.days, row.start_date, row.updated_at, row.text_id = days, start_date, now, text_id
+            return PlanRecord(chat_id, days, start_date, text_id)
 
     async def stop_plan(self, chat_id: int) -> bool:
         async with self.db.sessions.begin() as session:
