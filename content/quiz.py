@@ -21,6 +21,16 @@ not asked a question on the same quote or 慎 again within ``REPEAT_DAYS`` of it
 
 Telegram's limits hold for every question: text ≤ 300 characters, options ≤ 100, explanation
 ≤ 200 with at most two line breaks.
+
+Another text of the library (``Speech.text_id`` other than 1) gets the same generator on its own
+words: blanks for the terms of ``quiz_terms.yaml`` it uses (their distractors from that text, so
+the right answer is the only one *it* supports) and "which part" questions (when it has two
+parts or more). Not the ``principle`` kind: its explanation quotes the original's preface, and
+the 慎 are the original's. The themes are the original's too: every quote of another text counts
+as ``integrity``. A text with no such question (no listed term, one part) has no quiz:
+``question_for`` raises ``NoQuestions`` and the bot says so, rather than ask about something the
+text does not say. Question keys (``q12|blank|纪律``) are scoped by their text (``2:q12|…``), so
+a chat's repeat rule never mistakes one text's quote for another's.
 """
 
 from __future__ import annotations
@@ -38,7 +48,7 @@ from typing import Literal, cast
 import yaml
 from pydantic import TypeAdapter
 
-from content.model import Speech, attribution
+from content.model import ORIGINAL, Speech, attribution, scoped
 from content.quotes import Quote, candidates
 from content.shen import principles
 
@@ -53,6 +63,11 @@ OptionIndex = Literal[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]  # a poll has at mos
 THEME_SHARES: dict[Theme, float] = {"integrity": 0.75, "shen": 0.10, "development": 0.15}
 DEVELOPMENT_PARTS = frozenset({"2", "3", "closing"})  # top-level ids whose quotes are "development"
 REPEAT_DAYS = 7
+MAX_OPTIONS = 12  # a poll's options: "which part" needs 2 parts to 12
+
+
+class NoQuestions(LookupError):
+    """The text supports no question (``question_for``): the bot says so instead of a quiz."""
 
 
 @dataclass(frozen=True)
@@ -109,6 +124,8 @@ def key_terms(speech: Speech) -> tuple[str, ...]:
 
 
 def theme_of(quote: Quote) -> Theme:
+    """The original's development parts are ``development``; the rest, and every quote of another
+    text (its ids are scoped: ``2:2.1`` is no top-level id here), ``integrity``."""
     return "development" if quote.id.split(".", 1)[0] in DEVELOPMENT_PARTS else "integrity"
 
 
@@ -172,7 +189,7 @@ def blank_questions(speech: Speech) -> list[Question]:
         for term in terms:
             if quote.text.count(term) != 1 or _inside_longer(term, quote.text.find(term), quote.text, terms):
                 continue
-            key = f"q{number}|blank|{term}"
+            key = f"{_topic(speech, number)}|blank|{term}"
             wrong = distractors(speech, quote.text, term, key)
             if len(wrong) < 3:
                 continue
@@ -187,14 +204,16 @@ def part_questions(speech: Speech) -> list[Question]:
     text = _whole(speech)
     parts = speech.parts
     made: list[Question] = []
+    if not 2 <= len(parts) <= MAX_OPTIONS:
+        return made
     for number, quote in enumerate(candidates(speech)):
         home = next((p for p in parts if quote.id == p.id or quote.id.startswith(p.id + ".")), None)
         if home is None or text.count(quote.text) != 1:
             continue
         names = [f"{p.label}{p.title}"[:OPTION_LIMIT] for p in parts]
         question = f"这句话出自讲话的哪一部分？\n“{quote.text}”"
-        made.append(Question(f"q{number}|part", "part", question, tuple(names), _option(parts.index(home)),
-                             attribution(quote.label), theme_of(quote)))
+        made.append(Question(f"{_topic(speech, number)}|part", "part", question, tuple(names),
+                             _option(parts.index(home)), attribution(quote.label), theme_of(quote)))
     return made
 
 
@@ -208,10 +227,17 @@ def principle_questions() -> list[Question]:
             for p in items]
 
 
+def _topic(speech: Speech, number: int) -> str:
+    """A quote's topic in question keys: ``q12`` in the original, ``2:q12`` in text 2."""
+    return scoped(speech.text_id, f"q{number}")
+
+
 @cache
 def all_questions(speech: Speech) -> tuple[Question, ...]:
-    """Every question the generator can produce, within Telegram's limits."""
-    made = blank_questions(speech) + part_questions(speech) + principle_questions()
+    """Every question the generator can produce, within Telegram's limits (the 慎 questions
+    only for the original speech, whose preface they quote)."""
+    shen = principle_questions() if speech.text_id == ORIGINAL else []
+    made = blank_questions(speech) + part_questions(speech) + shen
     return tuple(q for q in made if len(q.text) <= QUESTION_LIMIT)
 
 
@@ -219,9 +245,12 @@ def question_for(speech: Speech, seed: str, asked: Collection[str] = ()) -> Ques
     """A question chosen by ``seed`` (a chat and a moment, say: the same seed, the same
     question), its theme drawn by ``THEME_SHARES``, on none of the topics of the ``asked``
     keys (the chat's questions of the last ``REPEAT_DAYS``). A theme with no fresh question
-    left gives way to the integrity themes; only when every topic was asked may one repeat."""
+    left gives way to the integrity themes; only when every topic was asked may one repeat.
+    Raises ``NoQuestions`` for a text that supports none."""
     done = {topic_of(key) for key in asked}
     pool = all_questions(speech)
+    if not pool:
+        raise NoQuestions(f"text {speech.text_id} supports no quiz question")
     fresh = [q for q in pool if q.topic not in done] or list(pool)
     themed = {theme: [q for q in fresh if q.theme == theme] for theme in THEME_SHARES}
     draw, cumulative = (_hash(seed + "|theme") % 10_000) / 10_000, 0.0

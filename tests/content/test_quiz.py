@@ -20,6 +20,7 @@ from content.quiz import (
     OPTION_LIMIT,
     QUESTION_LIMIT,
     THEME_SHARES,
+    NoQuestions,
     all_questions,
     question_for,
     repeat_window_start,
@@ -147,3 +148,35 @@ def test_the_term_file_gives_every_term_one_kind(tmp_path: Path) -> None:
     twice.write_text("a: [纪律, 规矩, 党纪, 法纪]\nb: [纪律, 城市, 乡村, 项目]\n", encoding="utf-8")
     with pytest.raises(ValueError, match="纪律"):
         term_kinds(twice)
+
+
+def test_another_text_gets_the_same_questions_on_its_own_words_scoped_without_the_shen(speech: Speech) -> None:
+    """The speech stored again as text 2: every blank and "which part" question of the original,
+    keys scoped (a chat's repeat rule tells the texts apart), and none on the 慎, whose
+    explanation quotes the original's preface; all of them of the ``integrity`` theme."""
+    other = speech.scoped(2)
+    mine = [q for q in all_questions(speech) if q.kind != "principle"]
+    theirs = all_questions(other)
+    # The same questions and answers (the distractors and their order are drawn by the key).
+    assert [(q.kind, q.text, q.options[q.correct]) for q in theirs] == [(q.kind, q.text, q.options[q.correct])
+                                                                         for q in mine]
+    assert all(q.key == f"2:{mine[n].key}" and topic_of(q.key).startswith("2:q") for n, q in enumerate(theirs))
+    assert {q.theme for q in theirs} == {"integrity"}
+    assert question_for(other, "-100|2026-12-07").key.startswith("2:")
+
+
+def test_a_text_with_no_listed_term_and_one_part_has_no_quiz() -> None:
+    from content.library import TextInfo, normalise, parse_body
+    from tests.library_texts import FITTING, UNRELATED
+
+    weather = parse_body(TextInfo(id=3, title="春天的天气"), normalise(UNRELATED))
+    assert all_questions(weather) == ()
+    with pytest.raises(NoQuestions):
+        question_for(weather, "-100|2026-12-07")
+    plain = parse_body(TextInfo(id=2, title="坚守廉洁底线"), normalise(FITTING))
+    asked = all_questions(plain)  # two parts: "which part" questions, each answered by its own part
+    assert asked and {q.kind for q in asked} == {"part"}
+    for q in asked:
+        quote = q.text.split("“", 1)[1].rstrip("”")
+        home = next(p for p in plain.parts if quote in p.text)
+        assert q.options[q.correct] == f"{home.label}{home.title}"
