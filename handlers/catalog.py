@@ -33,12 +33,13 @@ ZH: dict[str, str] = {
         "<b>命令</b>\n"
         "/outline（或 /mulu）— 目录：逐级点开，原地翻页\n"
         "/show 4.2 — 阅读一节（也可写 四（二）、4-2）\n"
-        "/search 慎独 — 搜索（错字、繁体、拼音 shendu 都可以）\n"
+        "/search 慎独 — 搜索（错字、繁体、拼音 shendu 都可以）；/search 全部 慎独 — 在全部文本中搜索\n"
         "/quote 纪律 — 一句原文金句（可带关键词，或编号如 /quote 4.2）\n"
         "/card 纪律 — 金句图片，便于转发（不带参数：今日一慎图片）\n"
         "/today — 今日一慎与每日金句\n"
         "/summary 4 — 全文或某节的摘要与关键词\n"
         "/shen 慎独 — 四个“慎”字的解释与相关原文\n"
+        "/texts — 文本库（最新在前）· /use 2 — 切换本聊天学习的文本（群里由管理员切换；/use 1 回到原文）\n"
         "/subscribe 08:00 — 每天定时推送今日一慎（/unsubscribe 取消，/settime、/timezone 修改）\n"
         "/settings — 查看和修改推送设置\n"
         "/plan — 学习计划（/plan 10 选择天数）· /progress 学习进度 · /quiz 答题 · /rank 本周榜单\n"
@@ -80,9 +81,10 @@ ZH: dict[str, str] = {
     "quote_only_one": "相符的金句只有这一条。",
     "today": (
         "🗓 <b>{date} 今日一慎：{principle}</b>\n{meaning}\n\n{explanation}\n\n"
-        "<b>每日金句</b>\n“{quote}”\n出自 {label}"
+        "{note}<b>每日金句</b>\n“{quote}”\n出自 {label}"
     ),
-    "card_today_caption": "🗓 <b>{date} 今日一慎：{principle}</b>\n{meaning}\n\n“{quote}”\n出自 {label}",
+    "today_fallback": "ℹ️ 本文中没有贴合「{principle}」的段落，以下摘自原讲话。",
+    "card_today_caption": "🗓 <b>{date} 今日一慎：{principle}</b>\n{meaning}\n\n{note}“{quote}”\n出自 {label}",
     "summary": "📝 <b>{label} 摘要</b>\n{summary}\n\n<b>关键词</b>：{keywords}",
     "shen_list": "<b>四个“慎”字</b>（讲话前言：把慎初、慎微、慎独、慎友作为处事原则）\n\n{items}\n\n点按查看详情：",
     "shen_item": "<b>{name}</b>：{meaning}",
@@ -124,10 +126,12 @@ ZH: dict[str, str] = {
     "btn_sub_off": "🔕 关闭推送",
     "btn_zone": "🌏 更改时区",
     "group_hello_again": "欢迎回来！每日推送已恢复：每天 {time}（{zone}）。",
-    "plan_day": "📖 <b>学习计划 第 {day}/{days} 天</b>：{labels}\n\n{text}",
+    "plan_day": "📖 <b>{plan} 第 {day}/{days} 天</b>：{labels}\n\n{text}",
+    "plan_name": "《{title}》的学习计划",
+    "plan_name_plain": "学习计划",
     "plan_more": "……（未完，点“继续阅读”）",
     "plan_started": (
-        "✅ 学习计划已开始：{days} 天读完全文，每天一段。今天是第 1 天，这一段就在下面；"
+        "✅ {plan}已开始：{days} 天读完全文，每天一段。今天是第 1 天，这一段就在下面；"
         "从第 2 天起，每天的一段随每日推送发出（每天 {time}，{zone}）。"
     ),
     "plan_push_on": "🔔 本聊天的每日推送已随之开启（/unsubscribe 可关闭），下一次：{next}。",
@@ -151,11 +155,13 @@ ZH: dict[str, str] = {
     "read_marked": "已记录。连续学习 {streak} 天。",
     "read_again": "今天这段已经记过了。连续学习 {streak} 天。",
     "progress_member": (
-        "📊 <b>我的学习</b>\n已读章节：{read}/{total}\n连续学习：{streak} 天\n答题：{right}/{answered} 正确"
+        "📊 <b>我的学习</b>\n已读章节：{read}\n连续学习：{streak} 天\n答题：{right}/{answered} 正确"
     ),
-    "progress_group": "📊 <b>本群学习进度</b>\n计划：第 {day}/{days} 天\n今天读完的成员：{today} 人",
+    "progress_text": "{title} {read}/{total}",
+    "progress_group": "📊 <b>本群学习进度</b>\n{plan}：第 {day}/{days} 天\n今天读完的成员：{today} 人",
     "progress_group_none": "📊 本群还没有学习计划。管理员可发送 /plan 开始。",
     "quiz_unavailable": "答题暂不可用（没有配置数据库）。",
+    "quiz_none": "{title}出不了题：题目由文中的关键术语和各部分生成，这篇文本里不够。可以用 /use 换一篇。",
     "rank": "🏆 <b>本周答题榜</b>（{week}）\n{lines}",
     "rank_line": "{n}. {name}：{right}/{answered}",
     "rank_none": "🏆 本周（{week}）还没有记名的答题。发送 /quiz 答题；匿名答题不计入榜单。",
@@ -207,6 +213,59 @@ ZH: dict[str, str] = {
     "stats_failure": "• {outcome}：{reason}（{count}）",
     "stats_miss": "• “{query}”：{count} 次",
     "stats_none": "（无）",
+    "upload_preview": (
+        "📥 <b>文本 #{id}</b>（{state}）\n文件：{source}\n标题：{title}\n讲话人：{speaker}\n日期：{date}\n"
+        "场合：{occasion}"
+    ),
+    "upload_state_draft": "草稿，尚未发布",
+    "upload_state_again": "草稿：这个文件之前已经上传过",
+    "upload_state_live": "已发布",
+    "upload_state_removed": "已移出文本库",
+    "upload_missing": "（未找到）",
+    "upload_outline": "<b>提纲</b>：{parts} 个部分，{sections} 个小节，{points} 个要点",
+    "upload_part": "{label}{title}",
+    "upload_part_counts": "{label}{title}（{sections} 小节，{points} 要点）",
+    "upload_section": "　{label}{title}",
+    "upload_section_points": "　{label}{title}（{points} 要点）",
+    "upload_other": "{label}",
+    "upload_outline_more": "……还有 {count} 行",
+    "upload_notes": "\n\n<b>没有导入的内容</b>\n{lines}",
+    "upload_note_tables": "• {count} 个表格（在第 {paragraphs} 段之后）",
+    "upload_note_footnotes": "• {count} 个脚注",
+    "upload_note_endnotes": "• {count} 个尾注",
+    "upload_note_text_boxes": "• {count} 个文本框",
+    "upload_note_page_furniture": "• {count} 行页眉、页脚或页码",
+    "upload_note": "• {detail}",
+    "btn_text_publish": "✅ 发布",
+    "btn_text_fix": "✏️ 修改信息",
+    "btn_text_discard": "🗑 放弃",
+    "upload_too_large": "文件太大（{size}），最大 {limit}。请删去图片或拆分后再发送。",
+    "upload_download_failed": "无法从 Telegram 下载这个文件（{reason}）。请稍后重新发送。",
+    "upload_no_store": "文本库暂不可用（没有配置数据库）。",
+    "upload_failed": "❌ 无法导入这个文件：\n{error}\n\n请在原文件中改好后重新发送（.docx、.pdf 或 .txt）。",
+    "upload_exists_live": "这篇已经在文本库里：#{id}《{title}》，已发布。在群里发送 /use {id} 切换到这篇。",
+    "upload_publishing": "正在发布，建立索引……",
+    "upload_published": (
+        "✅ 已发布：#{id}《{title}》。\n在群里由管理员发送 /use {id}，全群就改学这篇；私聊中发送 /use {id} 自己切换。"
+        "/texts 查看文本库。"
+    ),
+    "upload_discarded": "🗑 已放弃草稿 #{id}。",
+    "upload_gone": "文本 #{id} 已不存在（草稿已放弃？）。",
+    "upload_not_draft": "#{id} 不是草稿（已发布或已移出），不能放弃。",
+    "describe_prompt": (
+        "✏️ #{id} 修改信息：回复这条消息，每行写一项，只写要改的（写 - 清空一项）。"
+        "点一下下面的一行即可复制：\n{fields}\n\n"
+        "也可以发送：/describe {id} 标题=… 讲话人=… 日期=2026-11-28 场合=…"
+    ),
+    "describe_fields": (
+        "<code>标题={title}</code>\n<code>讲话人={speaker}</code>\n<code>日期={date}</code>\n<code>场合={occasion}</code>"
+    ),
+    "describe_placeholder": "标题=… 讲话人=… 日期=2026-11-28",
+    "describe_bad_date": "看不懂日期“{value}”。请写成 2026-11-28 或 2026年11月28日。",
+    "usage_describe": (
+        "用法：/describe 编号 标题=… 讲话人=… 日期=2026-11-28 场合=…（只写要改的；写 - 清空一项）。"
+        "更方便：在预览下点“✏️ 修改信息”。"
+    ),
     "btn_reader": "📖 阅读器",
     "reader_title": "阅读器",
     "reader_outline": "目录",
@@ -232,6 +291,26 @@ ZH: dict[str, str] = {
     "reader_send": "发送到聊天",
     "reader_error": "出了点问题，请稍后再试。",
     "reader_offline": "请从 Telegram 中打开阅读器（缺少登录信息或已过期）。",
+    "texts": (
+        "📚 <b>文本库</b>（共 {count} 篇，最新在前）\n\n{lines}\n\n"
+        "点按下面的按钮切换本聊天学习的文本，或发送 /use 编号。"
+    ),
+    "texts_line": "{mark}<b>{id}.</b> {title}",
+    "texts_byline": "      {byline}",
+    "texts_current": "✅ ",
+    "texts_only_original": "📚 没有配置数据库，文本库里只有原文：{title}。",
+    "btn_use_text": "{mark}{id}. {title}",
+    "use_usage": "本聊天正在学习：{title}\n用法：/use 编号（/texts 查看文本库）；/use 1 或 /use 原文 回到原文。",
+    "use_unknown": "文本库里没有编号为“{ref}”的文本。发送 /texts 查看可以选择的文本。",
+    "use_not_admin": "抱歉，只有本群管理员可以切换本群学习的文本。/texts 可以查看文本库。",
+    "use_no_store": "切换文本需要数据库（没有配置），现在只能学习原文。",
+    "use_done": "✅ 本聊天现在学习：{title}\n/outline、/show、/search、/quote、/summary 等命令都用这篇文本。",
+    "text_removed": "ℹ️ 这篇文本已从文本库中移除，仍可阅读。",
+    "btn_search_all": "🔎 在全部文本中搜索",
+    "search_results_all": "🔍 在全部文本中搜索“{query}”的结果：",
+    "search_nearest_only_all": "全部文本都没有直接谈到“{query}”。以下是最接近的段落，仅供参考：",
+    "search_all_none": "全部文本中都没有找到与“{query}”相符的内容。试试别的说法。",
+    "card_source": "📖 {source}",
 }
 
 EN: dict[str, str] = {
@@ -245,12 +324,15 @@ EN: dict[str, str] = {
         "<b>Commands</b>\n"
         "/outline (or /mulu) — contents: tap through, pages turn in place\n"
         "/show 4.2 — read a section (四（二） and 4-2 work too)\n"
-        "/search 慎独 — search (typos, traditional characters and pinyin like shendu work)\n"
+        "/search 慎独 — search (typos, traditional characters and pinyin like shendu work); "
+        "/search all 慎独 — search every text\n"
         "/quote 纪律 — a verbatim quote (optional: a keyword, or an id like /quote 4.2)\n"
         "/card 纪律 — a quote as a picture to forward (alone: today's card)\n"
         "/today — today's 慎 principle and quote of the day\n"
         "/summary 4 — summary and keywords of the speech or a section\n"
         "/shen 慎独 — the four 慎 principles explained, with passages\n"
+        "/texts — the library, newest first · /use 2 — switch the text this chat studies (admins in groups; "
+        "/use 1: the original)\n"
         "/subscribe 08:00 — a daily reminder at that time (/unsubscribe, /settime, /timezone)\n"
         "/settings — see and change the daily reminder\n"
         "/plan — a reading plan (/plan 10 sets the pace) · /progress · /quiz · /rank this week's ranking\n"
@@ -293,9 +375,12 @@ EN: dict[str, str] = {
     "quote_only_one": "This is the only matching quote.",
     "today": (
         "🗓 <b>{date} — today's principle: {principle}</b>\n{meaning}\n\n{explanation}\n\n"
-        "<b>Quote of the day</b>\n“{quote}”\n— from {label}"
+        "{note}<b>Quote of the day</b>\n“{quote}”\n— from {label}"
     ),
-    "card_today_caption": "🗓 <b>{date} — today's principle: {principle}</b>\n{meaning}\n\n“{quote}”\n— from {label}",
+    "today_fallback": "ℹ️ No passage of this text fits {principle}: the quote below is from the original speech.",
+    "card_today_caption": (
+        "🗓 <b>{date} — today's principle: {principle}</b>\n{meaning}\n\n{note}“{quote}”\n— from {label}"
+    ),
     "summary": "📝 <b>Summary of {label}</b>\n{summary}\n\n<b>Keywords</b>: {keywords}",
     "shen_list": "<b>The four 慎 principles</b> (named in the preface)\n\n{items}\n\nTap one for details:",
     "shen_item": "<b>{name}</b>: {meaning}",
@@ -340,10 +425,12 @@ EN: dict[str, str] = {
     "btn_sub_off": "🔕 Turn off",
     "btn_zone": "🌏 Time zone",
     "group_hello_again": "Welcome back! The daily reminder resumes: every day at {time} ({zone}).",
-    "plan_day": "📖 <b>Reading plan, day {day}/{days}</b>: {labels}\n\n{text}",
+    "plan_day": "📖 <b>{plan}, day {day}/{days}</b>: {labels}\n\n{text}",
+    "plan_name": "Reading plan of “{title}”",
+    "plan_name_plain": "Reading plan",
     "plan_more": "… (to be continued: tap “Continue”)",
     "plan_started": (
-        "✅ Reading plan started: the whole speech in {days} days, a passage a day. Today is day 1, right "
+        "✅ {plan} started: the whole text in {days} days, a passage a day. Today is day 1, right "
         "below; from day 2 each day's passage comes with the daily reminder (every day at {time}, {zone})."
     ),
     "plan_push_on": "🔔 The daily reminder is now on in this chat (/unsubscribe turns it off). Next: {next}.",
@@ -367,12 +454,15 @@ EN: dict[str, str] = {
     "read_marked": "Noted. Your streak: {streak} days.",
     "read_again": "Already noted for today. Your streak: {streak} days.",
     "progress_member": (
-        "📊 <b>My progress</b>\nSections read: {read}/{total}\nStreak: "
+        "📊 <b>My progress</b>\nSections read: {read}\nStreak: "
         "{streak} days\nQuizzes: {right}/{answered} right"
     ),
-    "progress_group": "📊 <b>This group's progress</b>\nPlan: day {day}/{days}\nMembers done today: {today}",
+    "progress_text": "{title} {read}/{total}",
+    "progress_group": "📊 <b>This group's progress</b>\n{plan}: day {day}/{days}\nMembers done today: {today}",
     "progress_group_none": "📊 This group has no reading plan. Admins can send /plan.",
     "quiz_unavailable": "Quizzes are unavailable (no database configured).",
+    "quiz_none": "No quiz for {title}: questions are made from a text's key terms and parts, and it has too few. "
+                 "/use chooses another text.",
     "rank": "🏆 <b>This week's quiz ranking</b> ({week})\n{lines}",
     "rank_line": "{n}. {name}: {right}/{answered}",
     "rank_none": "🏆 No named answers this week ({week}). /quiz starts a quiz; anonymous answers are not ranked.",
@@ -428,6 +518,65 @@ EN: dict[str, str] = {
     "stats_failure": "• {outcome}: {reason} ({count})",
     "stats_miss": "• “{query}”: {count}×",
     "stats_none": "(none)",
+    "upload_preview": (
+        "📥 <b>Text #{id}</b> ({state})\nFile: {source}\nTitle: {title}\nSpeaker: {speaker}\nDate: {date}\n"
+        "Occasion: {occasion}"
+    ),
+    "upload_state_draft": "a draft, not published",
+    "upload_state_again": "a draft: this file was uploaded before",
+    "upload_state_live": "published",
+    "upload_state_removed": "taken out of the library",
+    "upload_missing": "(not found)",
+    "upload_outline": "<b>Outline</b>: {parts} parts, {sections} sections, {points} points",
+    "upload_part": "{label}{title}",
+    "upload_part_counts": "{label}{title} ({sections} sections, {points} points)",
+    "upload_section": "  {label}{title}",
+    "upload_section_points": "  {label}{title} ({points} points)",
+    "upload_other": "{label}",
+    "upload_outline_more": "… {count} more lines",
+    "upload_notes": "\n\n<b>Left out</b>\n{lines}",
+    "upload_note_tables": "• {count} table(s) (after paragraph {paragraphs})",
+    "upload_note_footnotes": "• {count} footnote(s)",
+    "upload_note_endnotes": "• {count} endnote(s)",
+    "upload_note_text_boxes": "• {count} text box(es)",
+    "upload_note_page_furniture": "• {count} running header, footer or page-number line(s)",
+    "upload_note": "• {detail}",
+    "btn_text_publish": "✅ Publish",
+    "btn_text_fix": "✏️ Fix details",
+    "btn_text_discard": "🗑 Discard",
+    "upload_too_large": (
+        "The file is too large ({size}); the limit is {limit}. Remove pictures or split it, then send it again."
+    ),
+    "upload_download_failed": "The file could not be fetched from Telegram ({reason}). Please send it again later.",
+    "upload_no_store": "The library is unavailable (no database configured).",
+    "upload_failed": (
+        "❌ This file cannot be imported:\n{error}\n\nFix it in the original and send it again (.docx, .pdf or .txt)."
+    ),
+    "upload_exists_live": (
+        "This text is in the library already: #{id} “{title}”, published. In a group, /use {id} switches to it."
+    ),
+    "upload_publishing": "Publishing: building the index…",
+    "upload_published": (
+        "✅ Published: #{id} “{title}”.\nIn a group, an administrator sends /use {id} to switch the group to it; in "
+        "private, /use {id} switches for you. /texts lists the library."
+    ),
+    "upload_discarded": "🗑 Draft #{id} discarded.",
+    "upload_gone": "Text #{id} no longer exists (a discarded draft?).",
+    "upload_not_draft": "#{id} is not a draft (published or taken out): it cannot be discarded.",
+    "describe_prompt": (
+        "✏️ #{id} Fix the details: reply to this message, one field a line, only what changes (- clears a field). "
+        "Tap a line below to copy it:\n{fields}\n\nOr send: /describe {id} title=… speaker=… date=2026-11-28 occasion=…"
+    ),
+    "describe_fields": (
+        "<code>title={title}</code>\n<code>speaker={speaker}</code>\n<code>date={date}</code>\n"
+        "<code>occasion={occasion}</code>"
+    ),
+    "describe_placeholder": "title=… speaker=… date=2026-11-28",
+    "describe_bad_date": "“{value}” is not a date I can read. Write it as 2026-11-28.",
+    "usage_describe": (
+        "Usage: /describe ID title=… speaker=… date=2026-11-28 occasion=… (only what changes; - clears a field). "
+        "Easier: tap “✏️ Fix details” under the preview."
+    ),
     "btn_reader": "📖 Reader",
     "reader_title": "Reader",
     "reader_outline": "Contents",
@@ -453,6 +602,29 @@ EN: dict[str, str] = {
     "reader_send": "Send to a chat",
     "reader_error": "Something went wrong. Please try again later.",
     "reader_offline": "Open the reader from Telegram (the sign-in data is missing or expired).",
+    "texts": "📚 <b>The library</b> ({count} texts, newest first)\n\n{lines}\n\nTap a button below to switch the text "
+             "this chat studies, or send /use and its number.",
+    "texts_line": "{mark}<b>{id}.</b> {title}",
+    "texts_byline": "      {byline}",
+    "texts_current": "✅ ",
+    "texts_only_original": "📚 No database is configured: the library holds only the original, {title}.",
+    "btn_use_text": "{mark}{id}. {title}",
+    "use_usage": "This chat studies {title}.\nUsage: /use NUMBER (/texts lists the library); /use 1 or /use original "
+                 "goes back to the original.",
+    "use_unknown": "The library has no text “{ref}”. /texts lists the texts you can choose.",
+    "use_not_admin": (
+        "Sorry, only this group's administrators can switch the text it studies. /texts shows the library."
+    ),
+    "use_no_store": "Switching texts needs a database (none is configured): only the original can be studied now.",
+    "use_done": (
+        "✅ This chat now studies {title}\n/outline, /show, /search, /quote, /summary and the rest use this text."
+    ),
+    "text_removed": "ℹ️ This text was removed from the library; it stays readable.",
+    "btn_search_all": "🔎 Search all texts",
+    "search_results_all": "🔍 Results for “{query}” in all texts:",
+    "search_nearest_only_all": "No text addresses “{query}” directly. The closest passages, for reference:",
+    "search_all_none": "Nothing in any text matches “{query}”. Try other words.",
+    "card_source": "📖 {source}",
 }
 
 CATALOGS: dict[str, dict[str, str]] = {"zh": ZH, "en": EN}
@@ -498,6 +670,8 @@ MENU: dict[str, list[tuple[str, str]]] = {
         ("summary", "摘要与关键词"),
         ("shen", "慎初、慎微、慎独、慎友"),
         ("show", "阅读一节：/show 4.2"),
+        ("texts", "文本库：选择学习的讲话"),
+        ("use", "切换本聊天的文本：/use 2"),
         ("subscribe", "开启每日推送：/subscribe 08:00"),
         ("settings", "推送设置"),
         ("plan", "学习计划：每天一段"),
@@ -517,6 +691,8 @@ MENU: dict[str, list[tuple[str, str]]] = {
         ("summary", "Summary and keywords"),
         ("shen", "The four 慎 principles"),
         ("show", "Read a section: /show 4.2"),
+        ("texts", "The library: choose a text"),
+        ("use", "Switch this chat's text: /use 2"),
         ("subscribe", "Daily reminder: /subscribe 08:00"),
         ("settings", "Reminder settings"),
         ("plan", "Reading plan: a passage a day"),

@@ -12,7 +12,7 @@ from telegram import Chat, Update
 from telegram.error import BadRequest
 
 from content.quotes import Quote, candidates
-from handlers.catalog import Lang, language, text
+from handlers.catalog import Html, Lang, language, text
 from handlers.context import BotContext
 from handlers.render import Screen, bookmark_refs, with_bookmarks
 
@@ -68,6 +68,16 @@ async def marked(update: Update, context: BotContext, screens: list[Screen]) -> 
     return [Screen(screen.text, with_bookmarks(lang, screen.buttons, saved)) for screen in screens]
 
 
+def noted(update: Update, context: BotContext, screens: list[Screen]) -> list[Screen]:
+    """``screens`` with one line under the last when they show a text taken out of the library
+    (reached through an old button, a bookmark or a link: still readable, said so)."""
+    book = context.book
+    if book is None or book.info.status != "removed" or not screens:
+        return screens
+    last = screens[-1]
+    return [*screens[:-1], Screen(Html(last.text + "\n\n" + text(lang_of(update), "text_removed")), last.buttons)]
+
+
 _PRESS: ContextVar[BotContext | None] = ContextVar("press", default=None)
 
 
@@ -86,7 +96,7 @@ async def send(update: Update, context: BotContext, screens: list[Screen]) -> No
     """Send screens to the update's chat, in order."""
     chat = update.effective_chat
     assert chat is not None
-    screens = await marked(update, context, screens)
+    screens = noted(update, context, await marked(update, context, screens))
     for screen in screens:
         await context.bot.send_message(chat.id, screen.text, reply_markup=screen.markup)
 
@@ -116,7 +126,7 @@ async def edit(update: Update, screen: Screen) -> None:
     assert query is not None
     context = _PRESS.get()
     if context is not None:
-        (screen,) = await marked(update, context, [screen])
+        (screen,) = noted(update, context, await marked(update, context, [screen]))
     try:
         await query.edit_message_text(screen.text, reply_markup=screen.markup)
     except BadRequest as error:

@@ -11,7 +11,7 @@ from telegram.ext import CommandHandler, MessageHandler, filters
 from content import Speech, UnknownNodeError
 from content.quotes import choices, pick, sentence_index
 from content.shen import principle, principles
-from handlers import groups, reading, render, sharing, study
+from handlers import groups, reading, render, sharing, study, texts
 from handlers.catalog import text
 from handlers.common import argument, argument_too_long, chat_today, edit, in_group, lang_of, quote_number, say, send
 from handlers.context import BotApplication, BotContext
@@ -26,6 +26,10 @@ async def search(update: Update, context: BotContext) -> None:
     query = argument(context)
     if not query:
         await say(update, context, "usage_search")
+        return
+    words = texts.everywhere(query)  # /search 全部 …: every text of the library
+    if words is not None:
+        await texts.search_all(update, context, words)
         return
     await _search(update, context, query)
 
@@ -78,7 +82,8 @@ async def _search(update: Update, context: BotContext, query: str) -> None:
         await record_miss(context, query)  # nothing the speech says answers it: worth the owner's look
     headings = context.searcher.glosses if lang_of(update) == "en" else None
     sentences = [sentence_index(context.speech, hit.id, hit.text) for hit in hits]  # each 🖼 draws its hit
-    await send(update, context, [render.search_results(lang_of(update), query, hits, headings, sentences)])
+    await send(update, context, [render.search_results(lang_of(update), query, hits, headings, sentences,
+                                                       everywhere=await texts.has_others(context))])
 
 
 async def record_miss(context: BotContext, query: str) -> None:
@@ -123,13 +128,14 @@ async def another_quote(update: Update, context: BotContext, node_id: str, keywo
 async def today(update: Update, context: BotContext) -> None:
     """/today: today's 慎 principle and the quote of the day."""
     day = await chat_today(update, context)
-    today_, _fell_back = await asyncio.to_thread(context.reminder, day)
+    today_, fell_back = await asyncio.to_thread(context.reminder, day)
     quote = today_.quote
     user, study_ = update.effective_user, context.bot_data.study
     if not in_group(update) and user and study_ and await study_.saved_as_daily(user.id):
         saved = await study.bookmarked_quotes(context, user.id)  # the member's own, in turn
         quote = saved[day.toordinal() % len(saved)] if saved else quote
-    await send(update, context, [render.today(lang_of(update), day, today_, quote)])
+    await send(update, context, [render.today(lang_of(update), day, today_, quote, context.current.id,
+                                              fell_back and quote == today_.quote)])
 
 
 async def summary(update: Update, context: BotContext) -> None:
@@ -157,14 +163,15 @@ async def shen(update: Update, context: BotContext) -> None:
     if item is None:
         await say(update, context, "usage_shen")
         return
-    await send(update, context, [render.principle_detail(context.speech, lang_of(update), item)])
+    # The principles and their passages are the original speech's, whichever text the chat reads.
+    await send(update, context, [render.principle_detail(context.library.original.speech, lang_of(update), item)])
 
 
 async def open_principle(update: Update, context: BotContext, index: int) -> None:
     """Button: one principle in detail, or the list (-1), in place."""
     items = principles()
     lang = lang_of(update)
-    screen = (render.principle_detail(context.speech, lang, items[index]) if 0 <= index < len(items)
+    screen = (render.principle_detail(context.library.original.speech, lang, items[index]) if 0 <= index < len(items)
               else render.principle_list(lang))
     await edit(update, screen)
 

@@ -1,6 +1,7 @@
 """Inline mode: ``@bot words`` offers search hits that post the quote with its label; an empty
-query offers today's reminder and the four principles. Results are the same for everyone, so
-they are cached by Telegram for ``CACHE_SECONDS`` and never personal. Inline queries that find
+query offers today's reminder and the four principles. Results come from the asker's current
+text (``/use`` in their private chat), so Telegram caches them for ``CACHE_SECONDS`` per user
+(``is_personal``): a shared cache would hand one member's text to another. Inline queries that find
 nothing are not counted for /stats: Telegram sends one per pause in typing, so most are
 unfinished words."""
 
@@ -47,14 +48,18 @@ async def answer_inline(update: Update, context: BotContext) -> None:
     results: list[InlineQueryResult] = []
     day = context.today()
     if not words:
-        reminder, _ = await asyncio.to_thread(context.reminder, day)  # the bot's default zone: the same for everyone
-        await _card_result(context, results, sharing.today_spec(reminder), sharing.daily_caption(lang, reminder))
-        today = render.today(lang, day, reminder, reminder.quote)
+        # The bot's default zone; the asker's current text (its quote, or the original's, said so).
+        reminder, fell_back = await asyncio.to_thread(context.reminder, day)
+        origin = sharing.info_of(context, reminder.quote)  # the card as /today's 🖼 sends it
+        await _card_result(context, results, sharing.today_spec(reminder, render.card_source(origin)),
+                           sharing.captioned(lang, sharing.daily_caption(lang, reminder, fell_back), origin))
+        today = render.today(lang, day, reminder, reminder.quote, context.current.id, fell_back)
         item = reminder.principle
-        results.append(_article(f"today:{day}", text(lang, "inline_today_title", principle=item.name),
+        results.append(_article(f"today:{context.current.id}:{day}", text(lang, "inline_today_title",
+                                                                          principle=item.name),
                                 item.meaning, today.text))
         for p in principles():
-            screen = render.principle_detail(speech, lang, p)
+            screen = render.principle_detail(context.library.original.speech, lang, p)
             results.append(_article(f"shen:{p.name}", text(lang, "inline_principle_title", name=p.name,
                                                             meaning=p.meaning), p.english, screen.text))
     else:
@@ -62,17 +67,20 @@ async def answer_inline(update: Update, context: BotContext) -> None:
         # as the quote, with no room to say "closest, not an answer".
         found = await asyncio.to_thread(context.searcher.answer, words, MAX_RESULTS)
         claimed = [hit for hit in found if hit.tier != "nearest"]
+        info = context.current.info  # each result names its text: in the list, and in the chat it is posted to
+        named = render.text_title(info, lang)
         for hit in claimed:
             label = hit.label or hit.id
-            body = text(lang, "inline_quote", text=hit.text, label=label)
+            source = f"{render.shorten(named, 32)}{label}" if info.title else label
+            body = text(lang, "inline_quote", text=hit.text, label=source)
             title = text(lang, "inline_hit_title", label=label, snippet=render.shorten(hit.text, 40))
-            results.append(_article(f"{hit.id}:{hit.text}", title, hit.text, body))
-        if claimed:  # the best hit's card, next to the text results
+            results.append(_article(f"{hit.id}:{hit.text}", title, f"{named} · {hit.text}", body))
+        if claimed:  # the best hit's card (as /card sends it), next to the text results
             best = pick(speech, node_id=claimed[0].id, day=day)
             if best is not None:
-                await _card_result(context, results, sharing.quote_spec(best),
-                                   text(lang, "quote", text=best.text, label=best.label))
-    await query.answer(results[:MAX_RESULTS + 1], cache_time=CACHE_SECONDS, is_personal=False)
+                caption = sharing.captioned(lang, text(lang, "quote", text=best.text, label=best.label), info)
+                await _card_result(context, results, sharing.quote_spec(best, render.card_source(info)), caption)
+    await query.answer(results[:MAX_RESULTS + 1], cache_time=CACHE_SECONDS, is_personal=True)
 
 
 async def _card_result(context: BotContext, results: list[InlineQueryResult], spec: CardSpec, caption: str) -> None:

@@ -6,12 +6,14 @@ from telegram import Update
 from telegram.ext import CommandHandler, filters
 
 from content import UnknownNodeError
+from content.model import ORIGINAL, split_scope
 from content.quotes import pick
 from handlers import render
 from handlers.catalog import text
 from handlers.common import argument, argument_too_long, chat_today, edit, in_group, lang_of, quote_number, say, send
 from handlers.context import BotApplication, BotContext
 from handlers.render import Screen
+from handlers.texts import refreshed
 
 ONLY_NEW = filters.UpdateType.MESSAGE
 
@@ -20,7 +22,7 @@ def with_reader(update: Update, context: BotContext, screen: Screen, node_id: st
     """``screen`` with a "📖 阅读器" row (the Mini App, at ``node_id``) when the bot has a reader;
     a new screen: the cached ones are shared."""
     button = render.reader_button(lang_of(update), context.bot_data.webapp, context.bot.username, in_group(update),
-                                  node_id)
+                                  node_id, context.current.id)
     return Screen(screen.text, [*screen.buttons, [button]]) if button else screen
 
 
@@ -29,24 +31,42 @@ def _last_with_reader(update: Update, context: BotContext, screens: list[Screen]
 
 
 async def start(update: Update, context: BotContext) -> None:
-    """Welcome, or open a deep link: s-4-2 (a section), q-4-2 (a quote from it), today."""
-    payload = argument(context)
+    """Welcome (naming the chat's current text), or open a deep link: s-4-2 (a section of the
+    original), q-4-2 (a quote from it), s-t2-4-2 and q-t2-4-2 (text 2's: ``render.payload``)."""
     lang = lang_of(update)
-    if payload.startswith(("s-", "q-")) and context.speech.find(payload[2:]):
-        node = context.speech.node(payload[2:])
-        if payload.startswith("s-"):
-            await send(update, context, _last_with_reader(update, context, render.show(
-                context.speech, lang, node.id, in_group(update), context.bot.username), node.id))
-            return
-        found = pick(context.speech, node_id=node.id, day=await chat_today(update, context))
-        if found:
-            await send(update, context, [render.quote(lang, found, node_id=node.id,
-                                                      number=quote_number(context, found))])
-            return
+    if await _open_link(update, context, argument(context)):
+        return
     user = update.effective_user
     name = user.first_name if user else ""
-    welcome = Screen(text(lang, "welcome", name=name, title=render.speech_title(context.speech, lang)))
+    info = context.current.info
+    title = render.heading(info, lang, prose=True) if info.id != ORIGINAL or info.title else render.speech_title(
+        context.speech, lang)
+    welcome = Screen(text(lang, "welcome", name=name, title=title))
     await send(update, context, [with_reader(update, context, welcome)])
+
+
+async def _open_link(update: Update, context: BotContext, payload: str) -> bool:
+    """Open what a deep link names, in its own text (a removed text too: the reply says so);
+    False for a payload that names nothing, which gets the welcome."""
+    target = render.link_target(payload)
+    if target is None:
+        return False
+    kind, text_id, ref = target
+    book = await refreshed(context, text_id)
+    node = book.speech.find(ref) if book is not None and book.info.status != "draft" else None
+    if book is None or node is None:
+        return False
+    context.book = book
+    lang = lang_of(update)
+    if kind == "s":
+        await send(update, context, _last_with_reader(update, context, render.show(
+            context.speech, lang, node.id, in_group(update), context.bot.username), node.id))
+        return True
+    found = pick(context.speech, node_id=node.id, day=await chat_today(update, context))
+    if found is None:
+        return False
+    await send(update, context, [render.quote(lang, found, node_id=node.id, number=quote_number(context, found))])
+    return True
 
 
 async def show_help(update: Update, context: BotContext) -> None:
@@ -56,7 +76,8 @@ async def show_help(update: Update, context: BotContext) -> None:
 
 async def show_outline(update: Update, context: BotContext) -> None:
     """The outline as an inline keyboard (edited in place as the user taps)."""
-    await send(update, context, [with_reader(update, context, render.outline(context.speech, lang_of(update)))])
+    outline = render.outline(context.speech, lang_of(update), info=context.current.info)
+    await send(update, context, [with_reader(update, context, outline)])
 
 
 async def show_node(update: Update, context: BotContext) -> None:
@@ -76,9 +97,10 @@ async def show_node(update: Update, context: BotContext) -> None:
 
 
 async def open_outline(update: Update, context: BotContext, node_id: str) -> None:
-    """Button: show the outline at a node, in place."""
-    screen = render.outline(context.speech, lang_of(update), node_id)
-    await edit(update, screen if node_id else with_reader(update, context, screen))
+    """Button: show the outline at a node, or at the top of its text (empty, or ``2:``), in place."""
+    top = not split_scope(node_id)[1]
+    screen = render.outline(context.speech, lang_of(update), "" if top else node_id, info=context.current.info)
+    await edit(update, with_reader(update, context, screen) if top else screen)
 
 
 async def read_page(update: Update, context: BotContext, node_id: str, page: int, whole: bool = True) -> None:

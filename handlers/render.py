@@ -20,7 +20,8 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, WebAppInfo
 
 from content import Node, Speech
 from content.glosses import Glosses
-from content.model import cite
+from content.library import Book, TextInfo
+from content.model import ORIGINAL, cite, scoped, split_scope
 from content.path import neighbours, stop_text
 from content.plan import Passage
 from content.quotes import Quote
@@ -72,6 +73,56 @@ def speech_title(speech: Speech, lang: str) -> str:
     if speech.title:
         return f"《{speech.title}》" if lang == "zh" else f"“{speech.title}”"
     return "这篇讲话" if lang == "zh" else "the speech"
+
+
+# --- the library's texts: how a text is named ------------------------------------------------
+
+CARD_TITLE = 30  # characters of a title on a card's line (and its caption)
+
+
+def spoken_on(day: date, lang: str) -> str:
+    """The date a text was given, as a reader writes it: 2023年5月10日, 10 May 2023."""
+    if lang == "en":
+        return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def text_title(info: TextInfo, lang: str) -> str:
+    """A text's name in a list or a heading: 《title》; an untitled original is 原文讲话, any
+    other untitled text 文本 N."""
+    if info.title:
+        return f"《{info.title}》" if lang == "zh" else f"“{info.title}”"
+    if info.id == ORIGINAL:
+        return "原文讲话" if lang == "zh" else "the original speech"
+    return f"文本 {info.id}" if lang == "zh" else f"Text {info.id}"
+
+
+def byline(info: TextInfo, lang: str) -> str:
+    """Who gave a text and when (张三 · 2023年5月10日), as far as it is known; empty if not at all."""
+    return " · ".join(part for part in (info.speaker, spoken_on(info.date, lang) if info.date else None) if part)
+
+
+def heading(info: TextInfo, lang: str, prose: bool = False) -> str:
+    """A text's title with its speaker and date: 《title》（张三 · 2023年5月10日）. In ``prose``
+    (the welcome, the outline) the untitled original reads 这篇讲话, as it always did."""
+    known = byline(info, lang)
+    untitled = prose and not info.title and info.id == ORIGINAL
+    name = ("这篇讲话" if lang == "zh" else "the speech") if untitled else text_title(info, lang)
+    return f"{name}（{known}）" if known and lang == "zh" else f"{name} ({known})" if known else name
+
+
+def short_name(info: TextInfo) -> str:
+    """What a search hit from several texts is labelled with (``TextInfo.short``); the untitled
+    original is 原文."""
+    return "原文" if info.id == ORIGINAL and not (info.title or "").strip() else info.short
+
+
+def card_source(info: TextInfo, lang: str = "zh") -> str:
+    """The line under a card's label: the text's title (cut to ``CARD_TITLE``) and speaker;
+    empty when it has neither."""
+    title = shorten(info.title, CARD_TITLE) if info.title else ""
+    quoted = (f"《{title}》" if lang == "zh" else f"“{title}”") if title else ""
+    return " ".join(part for part in (quoted, info.speaker) if part)
 
 
 def paginate(body: str, limit: int = PAGE_CHARS) -> list[str]:
@@ -136,22 +187,24 @@ def _cached(kind: str, speech: Speech, lang: str, node_id: str, page: int, build
     return screen
 
 
-def outline(speech: Speech, lang: str, node_id: str = "") -> Screen:
-    """The outline at the top level or inside a part/section with children (cached)."""
-    return _cached("outline", speech, lang, node_id, 0, lambda: _outline(speech, lang, node_id))
+def outline(speech: Speech, lang: str, node_id: str = "", info: TextInfo | None = None) -> Screen:
+    """The outline at the top level (headed by the text's title, speaker and date: ``info``) or
+    inside a part/section with children (cached)."""
+    named = heading(info, lang, prose=True) if info is not None else speech_title(speech, lang)
+    return _cached("outline|" + named, speech, lang, node_id, 0, lambda: _outline(speech, lang, node_id, named))
 
 
-def _outline(speech: Speech, lang: str, node_id: str) -> Screen:
+def _outline(speech: Speech, lang: str, node_id: str, named: str) -> Screen:
     if not node_id:
         rows = [[button(_node_button_label(n), cb.Outline(n.id) if n.children else cb.Read(n.id))]
                 for n in speech.top]
-        return Screen(text(lang, "outline_title", title=speech_title(speech, lang)), rows)
+        return Screen(text(lang, "outline_title", title=named), rows)
     node = speech.node(node_id)
     rows = [[button(text(lang, "btn_full_text"), cb.Read(node.id))]]
     rows += [[button(_node_button_label(child), cb.Outline(child.id) if child.children else cb.Read(child.id))]
              for child in node.children]
     parent = speech.parent(node)
-    rows.append([button(text(lang, "btn_up"), cb.Outline(parent.id if parent else ""))])
+    rows.append([button(text(lang, "btn_up"), cb.Outline(parent.id if parent else cb.top(speech.text_id)))])
     return Screen(text(lang, "outline_part", label=node.label, heading=node.title or ""), rows)
 
 
@@ -190,7 +243,7 @@ def _reader(speech: Speech, lang: str, node: Node, page: int, whole: bool) -> Sc
     elif following:
         row.append(button(text(lang, "btn_next"), cb.Step(following)))
     parent = speech.parent(node)
-    back = [button(text(lang, "btn_up"), cb.Outline(parent.id if parent else "")),
+    back = [button(text(lang, "btn_up"), cb.Outline(parent.id if parent else cb.top(speech.text_id))),
             save_button(lang, cb.bookmark("n", node.id))]
     return Screen(_page_text(node, lang, page, pages), [row, back] if row else [back])
 
@@ -203,7 +256,7 @@ def show(speech: Speech, lang: str, node_id: str, in_group: bool, bot_username: 
         first = paginate(full, GROUP_CHARS)[0]
         body = Html("\n".join([text(lang, "node_header", label=cite(node.label)), html.escape(first, quote=False),
                                text(lang, "truncated")]))
-        link = InlineKeyboardButton(text(lang, "read_more_private"), url=deep_link(bot_username, "s-" + node.id))
+        link = InlineKeyboardButton(text(lang, "read_more_private"), url=deep_link(bot_username, payload("s", node.id)))
         return [Screen(body, [[link]])]
     pages = paginate(full)
     screens = [Screen(_page_text(node, lang, i, pages)) for i in range(len(pages))]
@@ -211,7 +264,7 @@ def show(speech: Speech, lang: str, node_id: str, in_group: bool, bot_username: 
     row = []
     if previous:
         row.append(button(text(lang, "btn_prev"), cb.Step(previous)))
-    row.append(button(text(lang, "btn_outline"), cb.Outline("")))
+    row.append(button(text(lang, "btn_outline"), cb.Outline(cb.top(speech.text_id))))
     if following:
         row.append(button(text(lang, "btn_next"), cb.Step(following)))
     screens[-1].buttons = [row, [save_button(lang, cb.bookmark("n", node.id))]]
@@ -219,25 +272,54 @@ def show(speech: Speech, lang: str, node_id: str, in_group: bool, bot_username: 
 
 
 def reader_button(lang: str, links: WebAppLinks | None, bot_username: str, in_group: bool,
-                  node_id: str = "") -> InlineKeyboardButton | None:
-    """"📖 阅读器": the reader (Mini App), at ``node_id`` if given. A ``web_app`` button in private
-    chats; in groups, where Telegram allows no ``web_app`` buttons, the Mini App's direct link
-    (``t.me/<bot>/<short name>?startapp=s4-2``). None without a reader, or in a group without
-    its short name."""
+                  node_id: str = "", text_id: int | None = None) -> InlineKeyboardButton | None:
+    """"📖 阅读器": the reader (Mini App) on the text of ``node_id`` (its scope) or ``text_id``, at
+    ``node_id`` if given. A ``web_app`` button in private chats (``?text=2&node=4.2``; the
+    original's ``?node=4.2``, and without a text the reader opens the member's current one, this
+    chat's); in groups, where Telegram allows no ``web_app`` buttons, the Mini App's direct link
+    (``t.me/<bot>/<short name>?startapp=t2s4-2``; the original's ``s4-2`` as before the library,
+    ``t1`` for its top). None without a reader, or in a group without its short name."""
     if links is None:
         return None
+    scope, local = split_scope(node_id)
+    text_id = scope or (ORIGINAL if node_id else text_id)
     if in_group:
         if not links.short_name:
             return None
-        start = f"?startapp=s{node_id.replace('.', '-')}" if node_id else ""
-        return InlineKeyboardButton(text(lang, "btn_reader"), url=f"https://t.me/{bot_username}/{links.short_name}{start}")
-    url = links.url + (("&" if "?" in links.url else "?") + f"node={node_id}" if node_id else "")
+        start = (f"t{text_id}" if text_id and (text_id != ORIGINAL or not local) else "") + (
+            f"s{local.replace('.', '-')}" if local else "")
+        link = f"https://t.me/{bot_username}/{links.short_name}" + (f"?startapp={start}" if start else "")
+        return InlineKeyboardButton(text(lang, "btn_reader"), url=link)
+    query = "&".join(([f"text={text_id}"] if text_id and text_id != ORIGINAL else []) + (
+        [f"node={local}"] if local else []))
+    url = links.url + (("&" if "?" in links.url else "?") + query if query else "")
     return InlineKeyboardButton(text(lang, "btn_reader"), web_app=WebAppInfo(url))
 
 
 def deep_link(bot_username: str, payload: str) -> str:
     """``t.me`` link that opens a private chat with ``/start payload`` (payload: [A-Za-z0-9_-])."""
     return f"https://t.me/{bot_username}?start={payload.replace('.', '-')}"
+
+
+def payload(kind: str, node_id: str) -> str:
+    """The ``/start`` payload that opens a node (``s``) or a quote from it (``q``): ``s-4-2`` for
+    the original's 4.2 (as before the library), ``s-t2-4-2`` for text 2's (Telegram allows
+    only [A-Za-z0-9_-] there, at most 64 characters)."""
+    scope, local = split_scope(node_id)
+    within = f"t{scope}-" if scope is not None and scope != ORIGINAL else ""
+    return f"{kind}-{within}{local.replace('.', '-')}"
+
+
+def link_target(value: str) -> tuple[str, int, str] | None:
+    """``(kind, text id, node ref)`` of a ``/start`` payload made by ``payload``; None for any
+    other payload."""
+    kind, dash, rest = value.partition("-")
+    if kind not in ("s", "q") or not dash or not rest:
+        return None
+    scope, dash, local = rest.partition("-")
+    if scope[:1] == "t" and scope[1:].isascii() and scope[1:].isdigit() and dash and local and len(scope) <= 10:
+        return kind, int(scope[1:]), local
+    return kind, ORIGINAL, rest
 
 
 # --- search, quotes, summaries, principles -----------------------------------------------
@@ -249,31 +331,41 @@ def _echo(query: str, limit: int = 30) -> str:
 
 
 def search_results(lang: str, query: str, hits: list[Hit], glosses: Glosses | None = None,
-                   sentences: Sequence[int | None] = ()) -> Screen:
+                   sentences: Sequence[int | None] = (), sources: Sequence[str] | None = None,
+                   everywhere: bool = False) -> Screen:
     """Hits grouped by how sure the answer is (原文, 相关, 最接近: ``content.answer``), each
     group under its own heading, the matched words in bold, a row of buttons per node. With
     ``glosses`` (English readers) each label carries the node's English heading. ``sentences``:
     where each hit's sentence stands among its node's (``content.quotes.sentence_index``), so
-    its 🖼 draws the sentence shown; a hit without one gets a quote of its node."""
+    its 🖼 draws the sentence shown; a hit without one gets a quote of its node. ``sources``
+    (given for a search of the whole library) labels each hit with its text's short name,
+    《某讲话》四（二）. ``everywhere``: a last row offers to search every text of the library."""
+    extra = [[button(text(lang, "btn_search_all"), cb.SearchAll(query))]] if everywhere else []
     if not hits:  # suggest where to look instead: the outline, the four principles
         suggestions = [button(text(lang, "btn_outline"), cb.Outline()), button(text(lang, "btn_shen"), cb.Principle())]
-        return Screen(text(lang, "search_none", query=_echo(query)), [suggestions])
+        none = text(lang, "search_all_none" if sources is not None else "search_none", query=_echo(query))
+        return Screen(none, [suggestions, *extra])
     claimed = any(hit.tier != "nearest" for hit in hits)
-    lines = [text(lang, "search_results", query=_echo(query)) if claimed
-             else text(lang, "search_nearest_only", query=_echo(query))]
+    every = sources is not None
+    if claimed:
+        lines = [text(lang, "search_results_all" if every else "search_results", query=_echo(query))]
+    else:
+        lines = [text(lang, "search_nearest_only_all" if every else "search_nearest_only", query=_echo(query))]
     for number, hit in enumerate(hits, start=1):
         if claimed and (number == 1 or hits[number - 2].tier != hit.tier):
             lines.append(text(lang, "search_exact" if hit.tier == "exact" else
                               "search_related" if hit.tier == "related" else "search_nearest"))
-        heading = glosses.heading(hit.id) if glosses else None
+        gloss = glosses.heading(hit.id) if glosses else None
         label = cite(hit.label or hit.id)
-        lines.append(text(lang, "search_hit", n=number, label=f"{label} · {heading}" if heading else label,
+        if sources is not None and number <= len(sources):
+            label = f"《{sources[number - 1]}》{label}"
+        lines.append(text(lang, "search_hit", n=number, label=f"{label} · {gloss}" if gloss else label,
                           highlighted=Html(hit.highlight())))
     rows = [[button(text(lang, "btn_read", label=shorten(cite(hit.label or hit.id), 16)), cb.Send(hit.id)),
              button(text(lang, "btn_card"), _hit_card(hit, sentences[number] if number < len(sentences) else None)),
              save_button(lang, cb.bookmark("n", hit.id))]
             for number, hit in enumerate(hits)]
-    return Screen(Html("\n\n".join(lines)), rows)
+    return Screen(Html("\n\n".join(lines)), rows + extra)
 
 
 def _hit_card(hit: Hit, sentence: int | None) -> cb.Callback:
@@ -283,25 +375,52 @@ def _hit_card(hit: Hit, sentence: int | None) -> cb.Callback:
 def quote(lang: str, item: Quote, keyword: str = "", node_id: str = "", number: int | None = None) -> Screen:
     """A quote with "another one", a button to read its section and (given the quote's
     ``number`` among the candidates) one for its card."""
-    rows = [[button(text(lang, "btn_another"), cb.Another(node_id, keyword)),
+    # "Another one" keeps to the quote's text (``2:`` is all of text 2) after the chat switched.
+    rows = [[button(text(lang, "btn_another"), cb.Another(node_id or cb.top(cb.text_of(item.id)), keyword)),
              button(text(lang, "btn_read", label=item.label), cb.Send(item.id))]]
     if number is not None:
-        rows[0].append(button(text(lang, "btn_card"), cb.Card("q", str(number))))
-        rows.append([save_button(lang, cb.bookmark("q", number))])
+        ref = cb.quote_ref(cb.text_of(item.id), number)  # 3 in the original, 2:3 in text 2
+        rows[0].append(button(text(lang, "btn_card"), cb.Card("q", ref)))
+        rows.append([save_button(lang, cb.bookmark("q", ref))])
     return Screen(text(lang, "quote", text=item.text, label=item.label), rows)
 
 
-def today(lang: str, day: date, reminder: Reminder, quote_of_day: Quote) -> Screen:
-    """Today's 慎 principle and the quote of the day (the same message as the daily push)."""
+def today(lang: str, day: date, reminder: Reminder, quote_of_day: Quote, text_id: int = ORIGINAL,
+          fell_back: bool = False) -> Screen:
+    """Today's 慎 principle and the quote of the day (the same message as the daily push) from
+    text ``text_id``; ``fell_back``: no quote of that text fits the principle, so the quote is
+    the original speech's, and the message says so."""
     principle = reminder.principle
     meaning = principle.meaning if lang == "zh" else principle.english
     explanation = principle.explanation if lang == "zh" else principle.english_explanation
     body = text(lang, "today", date=day.isoformat(), principle=principle.name, meaning=meaning,
-                explanation=explanation, quote=quote_of_day.text, label=quote_of_day.label)
+                explanation=explanation, quote=quote_of_day.text, label=quote_of_day.label,
+                note=fallback_note(lang, reminder, fell_back))
     rows = [[button(text(lang, "btn_read", label=quote_of_day.label), cb.Send(quote_of_day.id)),
              button(principle.name, cb.Principle(principles().index(principle))),
-             button(text(lang, "btn_card"), cb.Card("d", day.isoformat()))]]
+             button(text(lang, "btn_card"), cb.Card("d", day_ref(text_id, day)))]]
     return Screen(body, rows)
+
+
+def fallback_note(lang: str, reminder: Reminder, fell_back: bool) -> Html:
+    """The line before a reminder's quote when it is the original speech's, because no quote of
+    the chat's text fits the day's principle (empty otherwise)."""
+    return Html(text(lang, "today_fallback", principle=reminder.principle.name) + "\n") if fell_back else Html("")
+
+
+def day_ref(text_id: int, day: date) -> str:
+    """A daily card's value on its button: the date, scoped by the text whose reminder it is
+    (``2:2026-11-28``; the original's stays ``2026-11-28``, as buttons from before the library)."""
+    return scoped(text_id, day.isoformat())
+
+
+def day_of_ref(value: str) -> tuple[int, date] | None:
+    """``(text id, date)`` of a daily card's value (``day_ref``); None for one that is not."""
+    scope, rest = split_scope(value)
+    try:
+        return scope or ORIGINAL, date.fromisoformat(rest)
+    except ValueError:
+        return None
 
 
 def summary(lang: str, result: Summary) -> Screen:
@@ -367,12 +486,32 @@ def stats(lang: str, report: StatsReport) -> list[Screen]:
 PLAN_CHARS = 1500  # a plan day's text inline; the rest behind "continue"
 
 
-def plan_day(lang: str, passage: Passage, days: int) -> Screen:
-    """A plan day: the passage (cut at a sentence end past ``PLAN_CHARS``), "done", "continue"."""
+def book_title(book: Book) -> str | None:
+    """A text's title: the library's (its metadata), else its speech's own title line."""
+    return book.info.title or book.speech.title
+
+
+def named(book: Book, lang: str) -> str:
+    """A text as a message names it: 《标题》 (“Title”), or 这篇讲话 (the speech) untitled."""
+    title = book_title(book)
+    if title:
+        return f"《{title}》" if lang == "zh" else f"“{title}”"
+    return "这篇讲话" if lang == "zh" else "the speech"
+
+
+def plan_name(lang: str, title: str | None) -> Html:
+    """What a plan is called: 《标题》的学习计划, the text it reads named (学习计划 for an untitled one)."""
+    return text(lang, "plan_name", title=title) if title else text(lang, "plan_name_plain")
+
+
+def plan_day(lang: str, passage: Passage, days: int, title: str | None = None) -> Screen:
+    """A plan day of the text titled ``title``: the passage (cut at a sentence end past
+    ``PLAN_CHARS``), "done", "continue"."""
     shown = passage.text
     if utf16_len(shown) > PLAN_CHARS:
         shown = paginate(shown, PLAN_CHARS)[0]
-    body = text(lang, "plan_day", day=passage.day, days=days, labels=plan_labels(passage), text=shown)
+    body = text(lang, "plan_day", plan=plan_name(lang, title), day=passage.day, days=days,
+                labels=plan_labels(passage), text=shown)
     if shown != passage.text:
         body = Html(body + "\n" + text(lang, "plan_more"))
     row = [button(text(lang, "btn_done"), cb.Done(passage.day))]
@@ -391,9 +530,9 @@ def plan_labels(passage: Passage) -> str:
     return "、".join(shown.values())
 
 
-def with_plan(reminder_screen: Screen, lang: str, passage: Passage, days: int) -> Screen:
+def with_plan(reminder_screen: Screen, lang: str, passage: Passage, days: int, title: str | None = None) -> Screen:
     """The daily reminder and the plan's passage as one message (under Telegram's limit)."""
-    day = plan_day(lang, passage, days)
+    day = plan_day(lang, passage, days, title)
     body = Html(reminder_screen.text + "\n\n" + day.text)
     if utf16_len(body) > PAGE_CHARS:  # never: the passage is cut at PLAN_CHARS; belt and braces
         return reminder_screen

@@ -20,6 +20,7 @@ from telegram.error import BadRequest
 from telegram.ext import CommandHandler, filters
 
 from content import Speech, UnknownNodeError
+from content.library import TextInfo
 from content.quotes import Quote, candidates, pick, sentence_quote
 from content.shen import Reminder
 from handlers import callbacks as cb
@@ -32,6 +33,7 @@ from handlers.common import argument, argument_too_long, chat_today, lang_of, sa
 from handlers.context import Bot, BotApplication, BotContext
 from handlers.render import Screen, utf16_len
 from handlers.store import CardFiles
+from handlers.texts import book_of
 
 STYLE = "v2"  # bump when the design changes: every card is then drawn and uploaded anew (v2: 出自 …)
 CAPTION_LIMIT = 1024
@@ -42,8 +44,9 @@ _LOCKS: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictio
 
 
 def card_key(spec: CardSpec) -> str:
-    """The card's identity: passage, label, header and style."""
-    raw = "|".join((STYLE, spec.header, spec.subheader, spec.text, spec.label))
+    """The card's identity: passage, label, header, the text's title and speaker, and style (a
+    card without a title line keeps the key it had before cards carried one)."""
+    raw = "|".join((STYLE, spec.header, spec.subheader, spec.text, spec.label, *([spec.source] if spec.source else [])))
     return hashlib.sha256(raw.encode()).hexdigest()[:32]
 
 
@@ -98,41 +101,66 @@ async def _upload(bot: Bot, chat_id: int, key: str, spec: CardSpec, caption: str
     return message
 
 
-def quote_spec(quote: Quote) -> CardSpec:
-    return quote_card(quote.text, quote.label)
+def quote_spec(quote: Quote, source: str = "") -> CardSpec:
+    """The card of a quote; ``source``: its text's title and speaker (``render.card_source``)."""
+    return quote_card(quote.text, quote.label, source)
 
 
-def today_spec(day: Reminder) -> CardSpec:
-    """The daily card of a reminder: its date, principle and meaning, and its quote."""
+def today_spec(day: Reminder, source: str = "") -> CardSpec:
+    """The daily card of a reminder: its date, principle and meaning, and its quote (``source``:
+    the quote's text's title and speaker)."""
     quote, principle = day.quote, day.principle
-    return daily_card(day.date, principle.name, principle.meaning, quote.text, quote.label)
+    return daily_card(day.date, principle.name, principle.meaning, quote.text, quote.label, source)
 
 
-def daily_caption(lang: str, day: Reminder) -> Html:
+def info_of(context: BotContext, quote: Quote) -> TextInfo:
+    """The library's description of the text a quote comes from (its id is scoped by it): the
+    current text's, or the original's for an unscoped id."""
+    book = context.library.get(cb.text_of(quote.id)) or context.current
+    return book.info
+
+
+def captioned(lang: str, caption: Html, info: TextInfo) -> Html:
+    """A card's caption with the title and speaker line the picture has under its label."""
+    source = render.card_source(info, lang)
+    return Html(caption + "\n" + text(lang, "card_source", source=source)) if source else caption
+
+
+def daily_caption(lang: str, day: Reminder, fell_back: bool = False) -> Html:
     """The daily reminder's text as a caption: the /today message, or when that is longer than a
-    caption may be, the principle, its meaning and the quote."""
-    full = render.today(lang, day.date, day, day.quote).text
+    caption may be, the principle, its meaning and the quote (``fell_back``: with the line that
+    says the quote is the original speech's, no quote of the chat's text fitting the principle)."""
+    full = render.today(lang, day.date, day, day.quote, fell_back=fell_back).text
     if utf16_len(full) <= CAPTION_LIMIT - 100:  # markup counts less than it weighs: a margin
         return full
     quote, principle = day.quote, day.principle
     return text(lang, "card_today_caption", date=day.date.isoformat(), principle=principle.name,
                 meaning=principle.meaning if lang == "zh" else principle.english, quote=quote.text,
-                label=quote.label)
+                label=quote.label, note=render.fallback_note(lang, day, fell_back))
 
 
 async def send_quote_card(update: Update, context: BotContext, quote: Quote) -> None:
     chat = update.effective_chat
     assert chat is not None
-    caption = text(lang_of(update), "quote", text=quote.text, label=quote.label)
-    await send_card(context.bot, chat.id, quote_spec(quote), caption, context.bot_data.cards)
+    lang, info = lang_of(update), info_of(context, quote)
+    caption = captioned(lang, text(lang, "quote", text=quote.text, label=quote.label), info)
+    await send_card(context.bot, chat.id, quote_spec(quote, render.card_source(info)), caption,
+                    context.bot_data.cards)
+
+
+def today_card(lang: str, day: Reminder, info: TextInfo, fell_back: bool = False) -> tuple[CardSpec, Html]:
+    """The daily card and its caption as /card, 🖼 and the push send them; ``info``: the text the
+    quote is from (the original's when the reminder fell back to it, ``fell_back``)."""
+    return today_spec(day, render.card_source(info)), captioned(lang, daily_caption(lang, day, fell_back), info)
 
 
 async def send_today_card(update: Update, context: BotContext, day: date) -> None:
+    """The daily card of ``day`` from the current text (the chat's, or the one its button names)."""
     chat = update.effective_chat
     assert chat is not None
-    today, _ = await asyncio.to_thread(context.reminder, day)
-    await send_card(context.bot, chat.id, today_spec(today), daily_caption(lang_of(update), today),
-                    context.bot_data.cards)
+    today, fell_back = await asyncio.to_thread(context.reminder, day)
+    spec, caption = today_card(lang_of(update), today, info_of(context, today.quote), fell_back)
+    await send_card(context.bot, chat.id, spec, caption, context.bot_data.cards)
 
 
 async def card(update: Update, context: BotContext) -> None:
@@ -159,11 +187,16 @@ async def card(update: Update, context: BotContext) -> None:
 async def press_card(update: Update, context: BotContext, kind: cb.CardKind, value: str) -> None:
     """Button: the card of a quote (q: its number), of a day (d: ISO date) or of a node (n)."""
     speech = context.speech
-    if kind == "d":
-        await send_today_card(update, context, date.fromisoformat(value))
+    if kind == "d":  # the day's card of the text the button names (``render.day_ref``)
+        ref = render.day_of_ref(value)
+        assert ref is not None, "valid() checked it"
+        context.book = await book_of(context, ref[0]) or context.book
+        await send_today_card(update, context, ref[1])
         return
     if kind == "q":
-        await send_quote_card(update, context, candidates(speech)[int(value)])
+        number = cb.quote_index(speech, value)
+        if number is not None:
+            await send_quote_card(update, context, candidates(speech)[number])
         return
     found = pick(speech, node_id=value, day=await chat_today(update, context))
     if found is not None:
@@ -184,16 +217,13 @@ async def press_sentence_card(update: Update, context: BotContext, node_id: str,
 
 
 def valid(kind: cb.CardKind, value: str, speech: Speech) -> bool:
-    """Does a card button name something that exists?"""
-    try:
-        if kind == "d":
-            date.fromisoformat(value)
-            return True
-        if kind == "q":
-            return 0 <= int(value) < len(candidates(speech))
-    except ValueError:
-        return False
-    return kind == "n" and bool(value) and speech.find(value) is not None
+    """Does a card button name something that exists in ``speech`` (the text it names: a quote
+    number ``3`` or a node ``4.2`` unscoped is the original's, ``2:3`` and ``2:4.2`` text 2's)?"""
+    if kind == "d":
+        return render.day_of_ref(value) is not None
+    if kind == "q":
+        return cb.quote_index(speech, value) is not None
+    return kind == "n" and bool(value) and cb.text_of(value) == speech.text_id and speech.find(value) is not None
 
 
 def register(app: BotApplication) -> None:

@@ -9,6 +9,11 @@ Decisions where the issue was silent:
 - Quizzes in private chats are non-anonymous (only the member sees them, and /progress needs
   the answer); in groups they are anonymous unless the group chose otherwise in /settings, and
   only non-anonymous answers reach /rank. Group /progress shows counts, never names.
+- A plan belongs to one text of the library: /plan starts it on the chat's current text, and it
+  goes on reading that text (its passages, its "done", the push's daily passage) after the chat
+  switches to another (``/use``); its messages name the text (《标题》的学习计划). A member's
+  /progress counts each text they read in (readings carry scoped node ids), the current text
+  always. A quiz asks about the chat's current text; a text that supports no question says so.
 """
 
 from __future__ import annotations
@@ -21,8 +26,10 @@ from telegram.error import BadRequest
 from telegram.ext import CommandHandler, PollAnswerHandler, filters
 
 from content import Node, Speech
+from content.library import Book
+from content.model import ORIGINAL, cite, split_scope
 from content.plan import DEFAULT_DAYS, MIN_DAYS, day_number, max_days, pace, passage_on, plan, running, streak
-from content.quiz import question_for, repeat_window_start
+from content.quiz import NoQuestions, question_for, repeat_window_start
 from content.quotes import Quote, candidates
 from content.timerules import iso_week
 from handlers import callbacks as cb
@@ -33,13 +40,21 @@ from handlers.context import Bot, BotApplication, BotContext
 from handlers.render import Screen, button
 from handlers.store import PlanRecord, Study
 from handlers.subscriptions import ensure_subscribed, guard, next_text
+from handlers.texts import book_of
 
 ONLY_NEW = filters.UpdateType.MESSAGE
 FORGET_PAYLOAD = "forget"  # t.me/<bot>?start=forget: /forget's confirmation, in private
+PROGRESS_TEXTS = 5  # texts a member's /progress lists at most (the current one first)
 
 
 async def _local_today(update: Update, context: BotContext) -> date:
     return context.now().astimezone(await chat_zone(update, context)).date()
+
+
+async def plan_book(context: BotContext, current: PlanRecord) -> Book:
+    """The text a plan reads (its own, whichever the chat reads now); the original for one whose
+    text is no longer stored (never: a live text is removed, not deleted)."""
+    return await book_of(context, current.text_id) or context.library.original
 
 
 def _asker(update: Update) -> int:
@@ -67,9 +82,10 @@ async def plan_command(update: Update, context: BotContext) -> None:
             await say(update, context, "plan_stopped")
         return
     if not value and current is not None:
-        passage = passage_on(plan(context.speech, current.days), current.start_date, today)
+        book = await plan_book(context, current)
+        passage = passage_on(plan(book.speech, current.days), current.start_date, today)
         if passage is not None:
-            await send(update, context, [render.plan_day(lang, passage, current.days)])
+            await send(update, context, [render.plan_day(lang, passage, current.days, render.book_title(book))])
         elif today < current.start_date:
             await say(update, context, "plan_not_yet", date=current.start_date.isoformat())
         else:
@@ -106,22 +122,26 @@ def _question(lang: str, asked: int, top: int, current: PlanRecord | None, today
 
 
 async def _start(update: Update, context: BotContext, days: int, today: date) -> None:
-    """Start a plan of ``days`` days today, turn the daily reminder on if it is off (the passages
-    from day 2 ride with it), say so, and show day 1 at once (the reminder never repeats it)."""
+    """Start a plan of ``days`` days today on the chat's current text, turn the daily reminder on
+    if it is off (the passages from day 2 ride with it), say so, and show day 1 at once (the
+    reminder never repeats it)."""
     study, chat, lang = context.bot_data.study, update.effective_chat, lang_of(update)
     assert study is not None and chat is not None
-    current = await study.start_plan(chat.id, len(plan(context.speech, days)), today)
+    book = context.current
+    current = await study.start_plan(chat.id, len(plan(book.speech, days)), today, book.id)
     row, turned_on = await ensure_subscribed(update, context)
-    started = text(lang, "plan_started", days=current.days, time=row.push_time, zone=row.timezone)
+    title = render.book_title(book)
+    started = text(lang, "plan_started", plan=render.plan_name(lang, title), days=current.days, time=row.push_time,
+                   zone=row.timezone)
     if turned_on:
         started = Html(started + "\n" + text(lang, "plan_push_on", next=next_text(lang, row, context.now())))
     if update.callback_query:
         await edit(update, Screen(started))
     else:
         await send(update, context, [Screen(started)])
-    first = passage_on(plan(context.speech, current.days), current.start_date, today)
+    first = passage_on(plan(book.speech, current.days), current.start_date, today)
     if first is not None:
-        await send(update, context, [render.plan_day(lang, first, current.days)])
+        await send(update, context, [render.plan_day(lang, first, current.days, title)])
 
 
 async def choose_pace(update: Update, context: BotContext, days: int, asker: int) -> None:
@@ -142,7 +162,8 @@ async def choose_pace(update: Update, context: BotContext, days: int, asker: int
         return
     today = await _local_today(update, context)
     current = await study.plan(chat.id)
-    if days and current is not None and (current.days, current.start_date) == (len(plan(context.speech, days)), today):
+    if days and current is not None and (current.days, current.start_date, current.text_id) == (
+            len(plan(context.speech, days)), today, context.current.id):
         await query.answer()  # pressed twice, or this plan already started today: day 1 is in the chat
         return
     if not days and (current is None or not running(current.days, current.start_date, today)):
@@ -167,7 +188,7 @@ async def mark_done(update: Update, context: BotContext, day: int) -> None:
     if study is None or chat is None or user is None or current is None or not 1 <= day <= current.days:
         await query.answer(text(lang, "stale_button"))
         return
-    passage = plan(context.speech, current.days)[day - 1]
+    passage = plan((await plan_book(context, current)).speech, current.days)[day - 1]
     today = await _local_today(update, context)
     new = await study.mark_read(user.id, chat.id, day, ",".join(dict.fromkeys(passage.ids)), today)
     count = streak(await study.reading_dates(user.id), today)
@@ -187,23 +208,44 @@ async def progress(update: Update, context: BotContext) -> None:
             await say(update, context, "progress_group_none")
             return
         day = day_number(current.days, current.start_date, today)
-        await say(update, context, "progress_group", day=day, days=current.days,
-                  today=await study.readers(chat.id, day))
+        title = render.book_title(await plan_book(context, current))
+        await say(update, context, "progress_group", plan=render.plan_name(lang_of(update), title), day=day,
+                  days=current.days, today=await study.readers(chat.id, day))
         return
     read = await study.passages_read(user.id)
-    units = {unit for passage in plan(context.speech) for unit in passage.ids}
     right, answered = await study.quiz_score(user.id)
-    await say(update, context, "progress_member", read=len(read & units), total=len(units),
+    await say(update, context, "progress_member", read=await _read_per_text(context, lang_of(update), read),
               streak=streak(await study.reading_dates(user.id), today), right=right, answered=answered)
 
 
+async def _read_per_text(context: BotContext, lang: str, read: set[str]) -> Html:
+    """How much of each text the member read (the units of its plan they marked done): the
+    current text first, then every other they read in, by id; each named (《标题》 3/21), except
+    the untitled original alone (3/21, as before the library)."""
+    scopes = {split_scope(node)[0] or ORIGINAL for node in read}
+    ids = [context.current.id, *sorted(scopes - {context.current.id})][:PROGRESS_TEXTS]
+    books = [book for book in [await book_of(context, text_id) for text_id in ids] if book is not None]
+    parts = []
+    for book in books:
+        units = {unit for passage in plan(book.speech) for unit in passage.ids}
+        if len(books) == 1 and render.book_title(book) is None:
+            return Html(f"{len(read & units)}/{len(units)}")
+        parts.append(text(lang, "progress_text", title=render.named(book, lang), read=len(read & units),
+                          total=len(units)))
+    return Html(("；" if lang == "zh" else "; ").join(parts))
+
+
 async def send_quiz(bot: Bot, study: Study | None, speech: Speech, chat_id: int, group: bool,
-                    open_polls: bool, seed: str, today: date, zone: tzinfo) -> None:
-    """Send a quiz poll and remember which chat it belongs to (poll answers carry no chat) and
-    what it asked: the chat gets none of the questions of its last week (``today`` and ``zone``
-    are the chat's) again."""
+                    open_polls: bool, seed: str, today: date, zone: tzinfo) -> bool:
+    """Send a quiz poll on ``speech`` (the chat's text) and remember which chat it belongs to
+    (poll answers carry no chat) and what it asked: the chat gets none of the questions of its
+    last week (``today`` and ``zone`` are the chat's) again. False, and nothing sent, for a text
+    that supports no question (``content.quiz.NoQuestions``)."""
     asked = await study.asked_since(chat_id, repeat_window_start(today, zone)) if study else set()
-    question = question_for(speech, seed, asked)
+    try:
+        question = question_for(speech, seed, asked)
+    except NoQuestions:
+        return False
     anonymous = group and not open_polls
     # Bot API 9.6 (PTB 22.8) deprecates correct_option_id for correct_option_ids.
     message = await bot.send_poll(chat_id, question.text, list(question.options), is_anonymous=anonymous,
@@ -211,6 +253,7 @@ async def send_quiz(bot: Bot, study: Study | None, speech: Speech, chat_id: int,
                                   explanation=question.explanation)
     if study is not None and message.poll is not None:
         await study.remember_poll(message.poll.id, chat_id, question.key, question.correct, anonymous)
+    return True
 
 
 async def quiz(update: Update, context: BotContext) -> None:
@@ -220,8 +263,10 @@ async def quiz(update: Update, context: BotContext) -> None:
     row = await context.store.chat(chat.id) if context.store else None
     seed = f"{chat.id}|{context.now().isoformat()}"
     zone = ZoneInfo(row.timezone) if row else context.zone
-    await send_quiz(context.bot, context.bot_data.study, context.speech, chat.id, in_group(update),
-                    bool(row and row.open_polls), seed, context.now().astimezone(zone).date(), zone)
+    sent = await send_quiz(context.bot, context.bot_data.study, context.speech, chat.id, in_group(update),
+                           bool(row and row.open_polls), seed, context.now().astimezone(zone).date(), zone)
+    if not sent:
+        await say(update, context, "quiz_none", title=render.named(context.current, lang_of(update)))
 
 
 async def record_answer(update: Update, context: BotContext) -> None:
@@ -277,15 +322,27 @@ def _valid_ref(context: BotContext, ref: str) -> bool:
     return resolve(context, ref) is not None
 
 
+async def resolve_own(context: BotContext, ref: str) -> tuple[Book, Quote | Node] | None:
+    """What a bookmark names, in the text it names (``q:2:3``, ``n:2:4.2``; unscoped: the
+    original), whichever text the chat reads now, a removed one too; None if nothing."""
+    target = cb.bookmark_target(ref)
+    book = await book_of(context, cb.text_of(target[1])) if target else None
+    found = cb.bookmarked(book.speech, ref) if book else None
+    return (book, found) if book is not None and found is not None else None
+
+
 async def bookmarked_quotes(context: BotContext, user_id: int) -> list[Quote]:
     """The member's bookmarks as quotes: a quote itself, or a bookmarked section's first quote."""
-    study, pool, found = context.bot_data.study, candidates(context.speech), []
+    study, found = context.bot_data.study, []
     for ref in await study.bookmarks(user_id) if study else []:
-        target = resolve(context, ref)
+        own = await resolve_own(context, ref)
+        if own is None:
+            continue
+        book, target = own
         if isinstance(target, Quote):
             found.append(target)
-        elif target is not None:
-            found += [q for q in pool if q.id == target.id or q.id.startswith(target.id + ".")][:1]
+        else:
+            found += [q for q in candidates(book.speech) if q.id == target.id or q.id.startswith(target.id + ".")][:1]
     return list(dict.fromkeys(found))
 
 
@@ -303,11 +360,16 @@ async def show_saved(update: Update, context: BotContext) -> None:
         return
     items: list[tuple[str, str, str, cb.Callback]] = []
     for ref in await study.bookmarks(user.id):
-        target = resolve(context, ref)
+        own = await resolve_own(context, ref)
+        if own is None:
+            continue
+        book, target = own
+        # Another text's bookmark names it: 《某讲话》四（二）.
+        label = cite(target.label) if book.id == ORIGINAL else f"《{render.short_name(book.info)}》{cite(target.label)}"
         if isinstance(target, Quote):
-            items.append((target.label, target.text, ref, cb.Send(target.id)))
-        elif target is not None:
-            items.append((target.label, target.title or target.sentences[0], ref, cb.Send(target.id)))
+            items.append((label, target.text, ref, cb.Send(target.id)))
+        else:
+            items.append((label, target.title or target.sentences[0], ref, cb.Send(target.id)))
     await send(update, context, [render.saved(lang_of(update), items)])
 
 

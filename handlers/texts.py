@@ -1,4 +1,6 @@
-"""Which text an update works on: the library middleware, and loading a text into memory.
+"""Which text an update works on: the library middleware, loading a text into memory, and the
+commands that choose it: /texts (the library), /use (switch the chat's text), and searching
+every text at once (/search 全部 …, the "search all texts" button).
 
 Group -2, before every handler (and before group -1's bookkeeping, where only one handler
 runs): the chat's current text (``/use``, stored with the chat) is loaded from the database
@@ -6,21 +8,48 @@ into the library if it is not in memory yet (so a text another replica just publ
 at once) and set as ``context.book``. A button names its own text (its node id is scoped), and
 ``handlers.buttons`` sets that book instead: a button from yesterday's text keeps working after
 the chat switched. Without a database there is only the original speech.
+
+Decisions where the issue was silent:
+- /use in a group is the administrators' (like every setting of the group); anyone may list
+  the library and search it.
+- A removed text stays readable through old buttons, bookmarks and deep links, with one line
+  saying it left the library (``handlers.common.send``); /texts and /use never offer it.
+- Searching every text searches the live ones, as /texts lists them (the original among them).
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import unicodedata
 
-from telegram import Update
-from telegram.ext import TypeHandler
+from telegram import Chat, Update
+from telegram.ext import CommandHandler, TypeHandler, filters
 
 from content import SpeechFormatError
-from content.library import Book
+from content.library import Book, TextInfo, search_books
 from content.model import ORIGINAL
+from content.quotes import sentence_index
+from handlers import callbacks as cb
+from handlers import render
+from handlers.catalog import Html, text
+from handlers.common import argument, argument_too_long, edit, in_group, lang_of, say, send
 from handlers.context import BotApplication, BotContext
+from handlers.render import Screen, button
+from handlers.subscriptions import is_admin
 
 log = logging.getLogger(__name__)
+
+ONLY_NEW = filters.UpdateType.MESSAGE
+PAGE = 10  # texts per page of /texts: ten titles with their bylines stay far under 4,096 characters
+TITLE_CHARS = 60  # a title in the list
+BUTTON_TITLE = 20  # a title on its button
+GROUP_HITS = 3
+PRIVATE_HITS = 5
+ALL_WORDS = ("全部", "所有", "all")
+"""``/search 全部 …``: the first word that makes a search span the library."""
+ORIGINAL_WORDS = ("原文", "原讲话", "original")
+"""``/use 原文``: the words that mean the original speech (besides its number, 1)."""
 
 
 async def book_of(context: BotContext, text_id: int | None) -> Book | None:
@@ -37,6 +66,22 @@ async def book_of(context: BotContext, text_id: int | None) -> Book | None:
         return None
     try:
         return library.add(record.info, record.body)
+    except SpeechFormatError:
+        log.exception("text %d is stored but does not parse", text_id)
+        return None
+
+
+async def refreshed(context: BotContext, text_id: int) -> Book | None:
+    """The book of ``text_id`` with its state as the database has it now (a text removed or
+    described from the shell or another replica since it was loaded); from memory without a
+    database. For what a button or a link names: the reply must say if the text was removed."""
+    if text_id == ORIGINAL or context.texts is None:
+        return await book_of(context, text_id)
+    record = await context.texts.text(text_id)
+    if record is None:
+        return None
+    try:
+        return context.library.add(record.info, record.body)  # the kept book, its info brought up to date
     except SpeechFormatError:
         log.exception("text %d is stored but does not parse", text_id)
         return None
@@ -61,3 +106,200 @@ async def choose_book(update: object, context: BotContext) -> None:
 def register_middleware(app: BotApplication) -> None:
     """Group -2: every update first learns its text."""
     app.add_handler(TypeHandler(Update, choose_book), group=-2)
+
+
+# --- /texts ---------------------------------------------------------------------------------
+
+
+async def live_texts(context: BotContext) -> list[TextInfo]:
+    """The texts members may choose, newest first, the original last (without a database: the
+    original alone)."""
+    if context.texts is None:
+        return [context.library.original.info]
+    return await context.texts.texts(("live",))
+
+
+def texts_screen(lang: str, infos: list[TextInfo], current: int, page: int = 0) -> Screen:
+    """One page of the library: each text's number, title, speaker and date (the chat's current
+    text marked ✅), a button to switch to each, and ◀ ▶ between pages."""
+    pages = max(1, -(-len(infos) // PAGE))
+    page = min(max(page, 0), pages - 1)
+    shown = infos[page * PAGE:(page + 1) * PAGE]
+    lines: list[str] = []
+    rows = []
+    for info in shown:
+        mark = text(lang, "texts_current") if info.id == current else ""
+        lines.append(text(lang, "texts_line", mark=mark, id=info.id,
+                          title=render.shorten(render.text_title(info, lang), TITLE_CHARS)))
+        if render.byline(info, lang):
+            lines.append(text(lang, "texts_byline", byline=render.byline(info, lang)))
+        rows.append([button(text(lang, "btn_use_text", mark=mark, id=info.id,
+                                 title=render.shorten(render.text_title(info, lang), BUTTON_TITLE)),
+                            cb.UseText(info.id))])
+    body = text(lang, "texts", count=len(infos), lines=Html("\n".join(lines)))
+    if pages > 1:
+        body = Html(body + "\n" + text(lang, "page_marker", page=page + 1, pages=pages))
+        turn = []
+        if page > 0:
+            turn.append(button(text(lang, "btn_prev_page"), cb.TextPage(page - 1)))
+        if page + 1 < pages:
+            turn.append(button(text(lang, "btn_next_page"), cb.TextPage(page + 1)))
+        rows.append(turn)
+    return Screen(body, rows)
+
+
+async def list_texts(update: Update, context: BotContext) -> None:
+    """/texts: the library, newest first, with a button to switch to each text."""
+    lang = lang_of(update)
+    if context.texts is None:
+        await say(update, context, "texts_only_original", title=render.text_title(context.library.original.info, lang))
+        return
+    await send(update, context, [texts_screen(lang, await live_texts(context), context.current.id)])
+
+
+async def turn_page(update: Update, context: BotContext, page: int) -> None:
+    """Button: another page of /texts, in place."""
+    query = update.callback_query
+    assert query is not None
+    await query.answer()
+    await edit(update, texts_screen(lang_of(update), await live_texts(context), context.current.id, page))
+
+
+# --- /use -----------------------------------------------------------------------------------
+
+
+def wanted(value: str) -> int | None:
+    """The text id ``/use`` was given: a number (full-width digits, a leading #, 第2篇 too), or
+    原文 / original for the original speech; None for anything else."""
+    plain = unicodedata.normalize("NFKC", "".join(value.split())).lower().removeprefix("#")
+    if plain in ORIGINAL_WORDS:
+        return ORIGINAL
+    plain = plain.removeprefix("第").removesuffix("篇")
+    return int(plain) if plain.isascii() and plain.isdigit() and len(plain) <= 9 else None
+
+
+async def usable(context: BotContext, text_id: int | None) -> Book | None:
+    """The book a chat may switch to: the original, or a live text (as the database says now);
+    None for an id that is unknown, a draft or removed."""
+    if text_id is None:
+        return None
+    if text_id == ORIGINAL:
+        return context.library.original
+    book = await refreshed(context, text_id)
+    return book if book is not None and book.info.status == "live" else None
+
+
+def switched(lang: str, book: Book) -> Screen:
+    """What a switch answers: the text's title, speaker and date, and its outline's entry."""
+    return Screen(text(lang, "use_done", title=render.heading(book.info, lang)),
+                  [[button(text(lang, "btn_outline"), cb.Outline(cb.top(book.id)))]])
+
+
+async def _switch(update: Update, context: BotContext, book: Book) -> None:
+    chat = update.effective_chat
+    assert chat is not None and context.store is not None
+    await context.store.configure(chat.id, chat.type or Chat.PRIVATE, text_id=book.id)
+    context.book = None if book.id == ORIGINAL else book
+    await send(update, context, [switched(lang_of(update), book)])
+
+
+async def use_text(update: Update, context: BotContext) -> None:
+    """/use N: make text N the chat's current text (administrators in groups); /use 1 or /use 原文
+    goes back to the original; /use alone says which text the chat studies."""
+    value, lang = argument(context), lang_of(update)
+    if not value:
+        await say(update, context, "use_usage", title=render.heading(context.current.info, lang))
+        return
+    if await argument_too_long(update, context, value):
+        return
+    if context.store is None or context.texts is None:
+        await say(update, context, "use_no_store")
+        return
+    if not await is_admin(update, context):
+        await say(update, context, "use_not_admin")
+        return
+    book = await usable(context, wanted(value))
+    if book is None:
+        await say(update, context, "use_unknown", ref=value[:40])
+        return
+    await _switch(update, context, book)
+
+
+async def press_use(update: Update, context: BotContext, text_id: int) -> None:
+    """Button under /texts: switch to that text (the same rules as /use), then mark it in the
+    list, in place."""
+    query = update.callback_query
+    assert query is not None
+    lang = lang_of(update)
+    if context.store is None or context.texts is None:
+        await query.answer(text(lang, "use_no_store"), show_alert=True)
+        return
+    if not await is_admin(update, context):
+        await query.answer(text(lang, "use_not_admin"), show_alert=True)
+        return
+    book = await usable(context, text_id)
+    if book is None:
+        await query.answer(text(lang, "use_unknown", ref=text_id), show_alert=True)
+        return
+    await query.answer()
+    await _switch(update, context, book)
+    infos = await live_texts(context)
+    place = next((n for n, info in enumerate(infos) if info.id == book.id), 0)
+    await edit(update, texts_screen(lang, infos, book.id, place // PAGE))
+
+
+# --- searching the whole library ----------------------------------------------------------
+
+
+def everywhere(query: str) -> str | None:
+    """The words of ``/search 全部 words`` (or ``all words``); None for an ordinary search."""
+    head, _, rest = query.strip().partition(" ")
+    return (rest.strip() or None) if head.lower() in ALL_WORDS else None
+
+
+async def library_books(context: BotContext) -> list[Book]:
+    """Every live text as a book (loaded from the database when not in memory)."""
+    books = []
+    for info in await live_texts(context):
+        book = await book_of(context, info.id)
+        if book is not None:
+            books.append(book)
+    return books
+
+
+async def has_others(context: BotContext) -> bool:
+    """Does the library hold a live text besides the one this update reads (so that a search
+    of every text can find more)?"""
+    return context.texts is not None and any(info.id != context.current.id for info in await live_texts(context))
+
+
+async def search_all(update: Update, context: BotContext, query: str) -> None:
+    """Search every live text: each hit labelled with its text's short name (《某讲话》四（二））
+    and its buttons naming that text."""
+    if await argument_too_long(update, context, query):
+        return
+    lang = lang_of(update)
+    books = await library_books(context)
+    limit = GROUP_HITS if in_group(update) else PRIVATE_HITS
+    # Off the event loop: every text's search may encode the query.
+    found = await asyncio.to_thread(search_books, books, query, limit)
+    if not any(hit.tier != "nearest" for _, hit in found) and context.insights is not None:
+        await context.insights.record_miss(query)  # nothing any text says answers it
+    hits = [hit for _, hit in found]
+    glosses = context.library.original.searcher.glosses if lang == "en" else None  # the original's: unscoped ids
+    sentences = [sentence_index(book.speech, hit.id, hit.text) for book, hit in found]
+    sources = [render.short_name(book.info) for book, _ in found]
+    await send(update, context, [render.search_results(lang, query, hits, glosses, sentences, sources)])
+
+
+async def press_search_all(update: Update, context: BotContext, query: str) -> None:
+    """Button under a search's results: the same words in every text, as a new message."""
+    assert update.callback_query is not None
+    await update.callback_query.answer()
+    await search_all(update, context, query)
+
+
+def register(app: BotApplication) -> None:
+    """/texts and /use; their buttons and the search of every text are routed by ``handlers.buttons``."""
+    app.add_handler(CommandHandler("texts", list_texts, filters=ONLY_NEW))
+    app.add_handler(CommandHandler("use", use_text, filters=ONLY_NEW))
