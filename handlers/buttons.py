@@ -5,12 +5,13 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import CallbackQueryHandler
 
+from content.model import split_scope
 from handlers import callbacks as cb
-from handlers import finding, reading, sharing, study, subscriptions
+from handlers import finding, reading, sharing, study, subscriptions, texts, uploads
 from handlers.catalog import text
 from handlers.common import lang_of, pressing
 from handlers.context import BotApplication, BotContext
-from handlers.texts import book_of
+from handlers.texts import refreshed
 
 
 async def press(update: Update, context: BotContext) -> None:
@@ -25,7 +26,9 @@ async def _route(update: Update, context: BotContext) -> None:
     assert query is not None
     data = cb.parse(query.data)
     if data is not None and (scope := cb.scope_of(data)) is not None:
-        book = await book_of(context, scope)  # the button's own text, even after the chat switched
+        # The button's own text, even after the chat switched; as the database has it now (a
+        # removed text stays readable, and the reply says it was removed).
+        book = await refreshed(context, scope)
         if book is None:
             data = None
         context.book = book
@@ -61,6 +64,18 @@ async def _route(update: Update, context: BotContext) -> None:
     if isinstance(data, cb.Setting):  # settings buttons live with the subscription handlers
         await subscriptions.press_setting(update, context, data)
         return
+    if isinstance(data, cb.UseText):  # answers itself: members of a group may not switch
+        await texts.press_use(update, context, data.text_id)
+        return
+    if isinstance(data, cb.TextPage):
+        await texts.turn_page(update, context, data.page)
+        return
+    if isinstance(data, cb.SearchAll):
+        await texts.press_search_all(update, context, data.query)
+        return
+    if isinstance(data, cb.TextAction):  # an uploaded text's preview: answers itself (owners only)
+        await uploads.press(update, context, data)
+        return
     await query.answer()
     match data:
         case cb.Outline(node_id=node):
@@ -77,11 +92,12 @@ async def _route(update: Update, context: BotContext) -> None:
 
 def _valid(data: cb.Callback, context: BotContext) -> bool:
     """Does the data name things that exist? Outline and Another may name no node (the top, or
-    any quote); Read, Step and Send must name one."""
+    any quote; ``2:`` is text 2's top); Read, Step and Send must name one."""
     node_id = getattr(data, "node_id", "")
-    if isinstance(data, cb.Read | cb.Step | cb.Send) and not node_id:
+    local = split_scope(node_id)[1]
+    if isinstance(data, cb.Read | cb.Step | cb.Send) and not local:
         return False
-    return not node_id or context.speech.find(node_id) is not None
+    return not local or context.speech.find(node_id) is not None
 
 
 def register(app: BotApplication) -> None:

@@ -62,7 +62,8 @@ class BotData:
         self.webapp: WebAppLinks | None = None  # the reader (Mini App): None hides its buttons
         self.ranking: Ranking | None = None  # the original's quotes against each 慎 (None: no encoder)
         self.clock: Callable[[], datetime] | None = None  # the bot's one clock (aware UTC), the store's too
-        self.owners: frozenset[int] = frozenset()  # Telegram user ids allowed to see /stats
+        self.owners: frozenset[int] = frozenset()  # Telegram user ids allowed to see /stats and add texts
+        self.max_upload_bytes: int = 5_000_000  # the largest document an owner may upload (Settings sets it)
         self.greeted: set[int] = set()  # groups introduced to since their last addition
         # (chat, user) → is an admin: bounded, and each answer trusted for ADMIN_TTL seconds.
         self.admin_cache: BoundedCache[tuple[int, int], bool] = BoundedCache(ADMIN_CACHE_SIZE, ADMIN_TTL)

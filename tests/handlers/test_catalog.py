@@ -104,3 +104,35 @@ def test_every_message_renders_as_valid_telegram_html(lang: str, key: str) -> No
         plain = parse_html(rendered)  # raises like Telegram would on bad markup
         if placeholders(ZH[key]):
             assert "<x&y>" in plain  # arguments are escaped, shown literally
+
+
+@pytest.mark.parametrize("lang", list(CATALOGS))
+def test_the_fix_metadata_prompt_reads_back_its_text_and_its_fields(lang: str) -> None:
+    """The ✏️ prompt's number is read back from the message replied to, and the owner copies its
+    field lines: both must survive Telegram's rendering in every language."""
+    from datetime import date
+
+    from handlers.uploads import PROMPT, describe_fields
+
+    fields = text(lang, "describe_fields", title="新的<标题>", speaker="李四", date="2026-11-28", occasion="")
+    prompt = parse_html(text(lang, "describe_prompt", id=27, fields=fields))
+    found = PROMPT.match(prompt)
+    assert found is not None and found[1] == "27"
+    assert describe_fields(parse_html(fields)).fields == {"title": "新的<标题>", "speaker": "李四",
+                                                           "date": date(2026, 11, 28), "occasion": None}
+    assert len(text(lang, "describe_placeholder")) <= 64  # Telegram's limit for a ForceReply placeholder
+    answers = [text(lang, "upload_publishing"), text(lang, "upload_gone", id=99999),
+               text(lang, "upload_not_draft", id=99999)]
+    assert all(len(answer) <= 200 for answer in answers)  # what a callback answer may say
+
+
+@pytest.mark.parametrize("lang", list(CATALOGS))
+def test_the_library_commands_are_in_the_menu_and_the_help(lang: str) -> None:
+    """/texts and /use reach members through the command menu and /help; so does searching every text."""
+    assert {"texts", "use"} <= {command for command, _ in MENU[lang]}
+    help_text = parse_html(text(lang, "help", bot="speech_test_bot"))
+    assert "/texts" in help_text and "/use 2" in help_text and "/use 1" in help_text
+    assert ("/search 全部 慎独" if lang == "zh" else "/search all 慎独") in help_text
+    answers = [text(lang, "use_not_admin"), text(lang, "use_no_store"), text(lang, "use_unknown", ref=2**31)]
+    assert all(len(answer) <= 200 for answer in answers)  # also a callback answer's alert under /texts
+    assert len(text(lang, "btn_search_all")) <= 30 and text(lang, "texts_current").strip() == "✅"

@@ -1,0 +1,139 @@
+"""An uploaded text's preview for its owner: the metadata the import found, the outline with its
+point counts and what was left out, in one message, so a wrong heading or a lost title shows
+before anyone reads the text.
+
+A long text's outline is made to fit Telegram's 4096 characters: first every section with its
+points, else the parts alone with their counts, else as many lines as fit and how many more.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from content.formats.model import Note
+from content.library import TextInfo
+from content.model import Node, Speech
+from handlers import callbacks as cb
+from handlers.catalog import Html, text
+from handlers.render import Screen, button, shorten, utf16_len
+
+LIMIT = 3900
+"""The preview's budget in UTF-16 units, markup included: Telegram's 4096 counts the text only,
+so a little stays spare."""
+NOTED = 10
+"""Places of left-out tables a note names: the first ten tell where to look."""
+HEADING = 24
+"""Characters of a heading in the outline: enough to recognise it, one line on a phone."""
+
+
+def _points(node: Node) -> int:
+    return sum(1 for child in node.children if child.kind == "point")
+
+
+def _part_line(lang: str, part: Node, counts: bool) -> Html:
+    title = shorten(part.title or "", HEADING)
+    if not counts:
+        return text(lang, "upload_part", label=part.label, title=title)
+    points = sum(_points(section) for section in part.children)
+    return text(lang, "upload_part_counts", label=part.label, title=title, sections=len(part.children),
+                points=points)
+
+
+def _section_line(lang: str, part: Node, section: Node) -> Html:
+    """``（一）title (3 points)`` under its part: the part's numeral is on the line above."""
+    label = section.label.removeprefix(part.label.rstrip("、")) or section.label
+    title = shorten(section.title or "", HEADING)
+    points = _points(section)
+    if points:
+        return text(lang, "upload_section_points", label=label, title=title, points=points)
+    return text(lang, "upload_section", label=label, title=title)
+
+
+def _outline(lang: str, speech: Speech, sections: bool) -> list[Html]:
+    lines: list[Html] = []
+    for node in speech.top:
+        if node.kind != "part":  # the preface and the closing: their label says all
+            lines.append(text(lang, "upload_other", label=node.label))
+            continue
+        lines.append(_part_line(lang, node, counts=not sections))
+        if sections:
+            lines += [_section_line(lang, node, section) for section in node.children]
+    return lines
+
+
+def _fit(lang: str, lines: list[Html], budget: int) -> str | None:
+    """The lines joined if they fit ``budget``; None if they do not."""
+    joined = "\n".join(lines)
+    return joined if utf16_len(joined) <= budget else None
+
+
+def outline(lang: str, speech: Speech, budget: int = LIMIT) -> Html:
+    """The outline head (how many parts, sections, points) and its lines within ``budget``."""
+    nodes = list(speech.nodes())
+    head = text(lang, "upload_outline", parts=sum(n.kind == "part" for n in nodes),
+                sections=sum(n.kind == "section" for n in nodes), points=sum(n.kind == "point" for n in nodes))
+    budget -= utf16_len(head) + 1
+    body = _fit(lang, _outline(lang, speech, sections=True), budget)
+    if body is None:
+        body = _fit(lang, _outline(lang, speech, sections=False), budget)
+    if body is None:  # hundreds of parts: as many as fit, and how many more
+        lines = _outline(lang, speech, sections=False)
+        kept: list[str] = []
+        used = 0
+        for index, line in enumerate(lines):
+            more = text(lang, "upload_outline_more", count=len(lines) - index - 1)
+            if used + utf16_len(line) + 1 + utf16_len(more) + 1 > budget:
+                kept.append(text(lang, "upload_outline_more", count=len(lines) - index))
+                break
+            kept.append(line)
+            used += utf16_len(line) + 1
+        body = "\n".join(kept)
+    return Html(f"{head}\n{body}" if body else head)
+
+
+_COUNT = re.compile(r"^(\d+)\b")
+_PARAGRAPHS = re.compile(r"paragraph (\d+)")
+
+
+def note_line(lang: str, note: Note) -> Html:
+    """One note in the owner's language: the import's codes have their own wording (with the
+    count and, for tables, where they stood); an unknown code shows the importer's English."""
+    found = _COUNT.match(note.message)
+    count = int(found[1]) if found else None
+    if note.code == "tables" and count is not None:
+        paragraphs = _PARAGRAPHS.findall(note.message)
+        shown = ("、" if lang == "zh" else ", ").join(paragraphs[:NOTED] + (["…"] if len(paragraphs) > NOTED else []))
+        if shown:
+            return text(lang, "upload_note_tables", count=count, paragraphs=shown)
+    if note.code in ("footnotes", "endnotes") and count is not None:
+        return text(lang, "upload_note_footnotes" if note.code == "footnotes" else "upload_note_endnotes",
+                    count=count)
+    if note.code == "text_boxes" and count is not None:
+        return text(lang, "upload_note_text_boxes", count=count)
+    if note.code == "page_furniture" and count is not None:
+        return text(lang, "upload_note_page_furniture", count=count)
+    return text(lang, "upload_note", detail=shorten(note.message, 200))
+
+
+def _value(lang: str, value: object | None) -> str | Html:
+    return str(value) if value else text(lang, "upload_missing")
+
+
+def preview(lang: str, info: TextInfo, speech: Speech, notes: Sequence[Note] = (), again: bool = False) -> Screen:
+    """The preview of text ``info`` (its stored metadata, ``speech`` its parsed outline), with the
+    owner's buttons: publish, fix the metadata, discard (a published text: fix only)."""
+    state = {"live": text(lang, "upload_state_live"), "removed": text(lang, "upload_state_removed")}.get(
+        info.status, text(lang, "upload_state_again") if again else text(lang, "upload_state_draft"))
+    head = text(lang, "upload_preview", id=info.id, state=state, source=info.source or "—",
+                title=_value(lang, info.title), speaker=_value(lang, info.speaker),
+                date=_value(lang, info.date.isoformat() if info.date else None),
+                occasion=_value(lang, info.occasion))
+    tail = text(lang, "upload_notes", lines=Html("\n".join(note_line(lang, note) for note in notes))) if notes else ""
+    budget = LIMIT - utf16_len(head) - utf16_len(tail) - 2
+    body = Html(f"{head}\n\n{outline(lang, speech, budget)}{tail}")
+    fix = button(text(lang, "btn_text_fix"), cb.TextAction("fix", info.id))
+    if info.status != "draft":
+        return Screen(body, [[fix]])
+    return Screen(body, [[button(text(lang, "btn_text_publish"), cb.TextAction("pub", info.id)), fix,
+                          button(text(lang, "btn_text_discard"), cb.TextAction("del", info.id))]])
