@@ -1,6 +1,7 @@
 """The reader (Telegram Mini App) over HTTP, on the bot's own aiohttp server: the page under
 ``/app/`` (plain HTML, CSS and one JS module, packaged in ``bot/static/reader``) and its JSON API
-under ``/api/texts/<text>/…`` (``handlers.webapp`` answers; ``default`` is the bot's speech).
+under ``/api/texts/<text>/…`` (``handlers.webapp`` answers; ``<text>`` is a library id, 1 the
+original speech, or ``current``: the member's current text; the page reads ``?text=N``).
 
 Security, as the issue asks:
 - every API call carries Telegram's signed ``initData`` in ``X-Telegram-Init-Data``; it is
@@ -183,13 +184,13 @@ class ReaderApp:
         return _json(await self.reader.start(request.match_info["text"], user.id, language(user.language_code)))
 
     async def outline(self, request: web.Request, user: WebAppUser) -> web.Response:
-        return _json(self.reader.outline(request.match_info["text"], language(user.language_code)))
+        return _json(await self.reader.outline(request.match_info["text"], user.id, language(user.language_code)))
 
-    async def node(self, request: web.Request, _user: WebAppUser) -> web.Response:
-        return _json(self.reader.node(request.match_info["text"], request.match_info["node"]))
+    async def node(self, request: web.Request, user: WebAppUser) -> web.Response:
+        return _json(await self.reader.node(request.match_info["text"], user.id, request.match_info["node"]))
 
-    async def search(self, request: web.Request, _user: WebAppUser) -> web.Response:
-        return _json(await self.reader.search(request.match_info["text"], request.query.get("q", "")))
+    async def search(self, request: web.Request, user: WebAppUser) -> web.Response:
+        return _json(await self.reader.search(request.match_info["text"], user.id, request.query.get("q", "")))
 
     async def save(self, request: web.Request, user: WebAppUser) -> web.Response:
         on = request.method == "PUT"
@@ -247,11 +248,10 @@ async def serve_alone(settings: Any, speech: Any, host: str, port: int, user_id:
     import signal
     import threading
 
+    from bot.library import makers
     from bot.storage import Store
     from bot.web import make_web_app
-    from content.answer import Searcher
-    from content.encoder import load_encoder
-    from content.glosses import glosses_for
+    from content.library import Library
     from handlers.webapp import ReaderServices
 
     token = settings.token.get_secret_value() if settings.token else None
@@ -260,12 +260,13 @@ async def serve_alone(settings: Any, speech: Any, host: str, port: int, user_id:
         print("speechbot reader: TELEGRAM_BOT_TOKEN is unset, so the page is signed with a local development "
               "token (only this URL works; Telegram's own initData would not)", file=out)
     store = await Store.open(settings)
-    searcher = Searcher(speech, load_encoder(settings.encoder), settings.cache_dir, glosses_for(speech))
+    library = Library.of(speech, makers(settings), capacity=settings.library_books)  # other texts: as asked
+    searcher = library.original.searcher
     threading.Thread(target=searcher.warm, name="warm-search", daemon=True).start()
 
     def services() -> ReaderServices:
         return ReaderServices(speech, searcher, store.study, store.positions, store.chats, system_clock,
-                              settings.timezone)
+                              settings.timezone, library, store.texts)
 
     reader = ReaderApp(Reader(services), token, settings.webapp_max_age_seconds, settings.webapp_rate_per_minute,
                        system_clock)

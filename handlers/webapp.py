@@ -3,15 +3,21 @@ already identified from Telegram's signed initData. No HTTP here (that is ``bot.
 same services as the chat: the search service with its tiers, the bookmarks of ``/saved``, the
 reading plan and its streak, and the reader's own place in the text.
 
-Texts are addressed by id so that a library of texts can come: today there is one, ``default``
-(the bot's speech). A member sees and changes only their own bookmarks, place and readings:
-every function takes the user id from the caller, never from the request's body.
+Texts are addressed by their library id (``/api/texts/2/…``; 1 is the original speech, which
+``default``, the one text before the library, still names), or ``current``: the text the member
+reads in their private chat with the bot (``/use``), the original when they never chose. A draft
+is not readable; a removed text is (what members saved keeps working). The place in a text is
+kept under its id as a string (migration 0008 moved the places kept under ``default`` to ``1``).
+A member sees and changes only their own bookmarks, place and readings: every function takes
+the user id from the caller, never from the request's body.
 
 Decisions where the issue was silent:
 - the plan shown is the member's private chat's (the chat the Mini App is opened from in
   private; its id is the member's); without one the reader shows no plan.
 - a bookmark set in the reader is a section bookmark (``n:<node id>``) of the block's node, so
-  ``/saved`` lists it as a ☆ under that section would.
+  ``/saved`` lists it as a ☆ under that section would. A text shows the bookmarks of its own
+  passages only (``n:2:4.2`` in text 2; an unscoped one is the original's).
+- the plan shows in the text it reads, and only there.
 """
 
 from __future__ import annotations
@@ -23,18 +29,20 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from content import Node, Speech
+from content import Node, Speech, SpeechFormatError
 from content.answer import Searcher
 from content.document import Document, document
-from content.model import cite
+from content.library import Library
+from content.model import ORIGINAL, cite
 from content.plan import passage_on, plan, streak
 from content.quotes import Quote
 from handlers import callbacks as cb
 from handlers.catalog import Lang, text
 from handlers.render import plan_labels, speech_title, titled
-from handlers.store import ChatStore, Position, Positions, Study
+from handlers.store import ChatStore, Position, Positions, Study, Texts
 
-TEXT_ID = "default"  # the one text the bot reads today (a library gives each text its id)
+CURRENT = "current"  # the member's current text (their private chat's), as the page asks without ?text=
+LEGACY = "default"  # the original speech's name before the library
 SEARCH_LIMIT = 8
 MAX_QUERY = 200
 
@@ -83,6 +91,21 @@ def ui(lang: Lang) -> dict[str, str]:
     }
 
 
+@dataclass(frozen=True)
+class Opened:
+    """A text as the reader serves it: its id (as the API and the places name it), its speech,
+    search service and document."""
+
+    key: str
+    speech: Speech
+    searcher: Searcher | None
+    doc: Document
+
+    @property
+    def text_id(self) -> int:
+        return int(self.key)
+
+
 class Reader:
     """The reader's API over the bot's services; ``services`` gives them at call time (the
     database opens after the bot is built)."""
@@ -94,67 +117,91 @@ class Reader:
     def services(self) -> ReaderServices:
         return self._services()
 
-    def _text(self, text_id: str) -> tuple[Speech, Document]:
-        if text_id != TEXT_ID:
-            raise NotFound(f"no text {text_id!r}")
-        speech = self.services.speech
-        return speech, document(speech)
+    async def _text(self, which: str, user_id: int) -> Opened:
+        """The text ``which`` names (an id, ``current`` or ``default``), or NotFound."""
+        services = self.services
+        if which == CURRENT:
+            row = await services.chats.chat(user_id) if services.chats else None
+            text_id = row.text_id or ORIGINAL if row else ORIGINAL
+        elif which == LEGACY:
+            text_id = ORIGINAL
+        elif which.isascii() and which.isdigit() and len(which) <= 9:
+            text_id = int(which)
+        else:
+            raise NotFound(f"no text {which!r}")
+        if text_id == ORIGINAL:
+            speech = services.speech
+            return Opened(str(ORIGINAL), speech, services.searcher, document(speech))
+        book = services.library.get(text_id) if services.library else None
+        if book is None:
+            record = await services.texts.text(text_id) if services.texts and services.library else None
+            if record is None or services.library is None:
+                raise NotFound(f"no text {which!r}")
+            try:
+                book = await asyncio.to_thread(services.library.add, record.info, record.body)
+            except SpeechFormatError:
+                raise NotFound(f"text {text_id} does not parse") from None
+        if book.info.status == "draft":  # not published: only its owner's preview shows it
+            raise NotFound(f"no text {which!r}")
+        return Opened(str(text_id), book.speech, book.searcher, document(book.speech))
 
     # --- reading ---------------------------------------------------------------------------
 
-    async def start(self, text_id: str, user_id: int, lang: Lang) -> dict[str, Any]:
-        """Everything the first screen needs, in one answer: the words, the outline, the text,
-        the member's place, bookmarks and the plan's passage of the day."""
-        speech, doc = self._text(text_id)
-        services = self.services
+    async def start(self, which: str, user_id: int, lang: Lang) -> dict[str, Any]:
+        """Everything the first screen needs, in one answer: the text's id and title, the
+        words, the outline, the text, the member's place, bookmarks and the plan's passage of
+        the day (when the plan reads this text)."""
+        opened = await self._text(which, user_id)
+        speech, services = opened.speech, self.services
         place, saved, today = await asyncio.gather(  # independent reads: on the pool's connections at once
-            services.positions.position(user_id, text_id) if services.positions else _none(),
-            self._saved(speech, doc, user_id), self._plan(speech, doc, user_id, lang))
+            services.positions.position(user_id, opened.key) if services.positions else _none(),
+            self._saved(opened, user_id), self._plan(opened, user_id, lang))
         return {
-            "text": text_id,
+            "text": opened.key,
             "lang": lang,
             "title": _capital(speech_title(speech, lang)),  # a heading: "The speech", not "the speech"
             "ui": ui(lang),
-            "outline": [self._outline(node, lang) for node in speech.top],
-            "blocks": [[block.node, block.tag, block.text, block.at] for block in doc.blocks],
+            "outline": [self._outline(opened, node, lang) for node in speech.top],
+            "blocks": [[block.node, block.tag, block.text, block.at] for block in opened.doc.blocks],
             "position": {"node": place.node_id, "at": place.char_at} if place else None,
             "saved": saved,
             "plan": today,
             "stored": services.study is not None,
         }
 
-    def _outline(self, node: Node, lang: Lang) -> dict[str, Any]:
-        glosses = self.services.searcher.glosses if self.services.searcher else None
+    def _outline(self, opened: Opened, node: Node, lang: Lang) -> dict[str, Any]:
+        glosses = opened.searcher.glosses if opened.searcher else None
         entry: dict[str, Any] = {"id": node.id, "title": titled(node)}
         if lang == "en" and glosses is not None and glosses.heading(node.id):
             entry["gloss"] = glosses.heading(node.id)
         if node.children:
-            entry["children"] = [self._outline(child, lang) for child in node.children]
+            entry["children"] = [self._outline(opened, child, lang) for child in node.children]
         return entry
 
-    def outline(self, text_id: str, lang: Lang) -> list[dict[str, Any]]:
-        speech, _ = self._text(text_id)
-        return [self._outline(node, lang) for node in speech.top]
+    async def outline(self, which: str, user_id: int, lang: Lang) -> list[dict[str, Any]]:
+        opened = await self._text(which, user_id)
+        return [self._outline(opened, node, lang) for node in opened.speech.top]
 
-    def node(self, text_id: str, node_id: str) -> dict[str, Any]:
+    async def node(self, which: str, user_id: int, node_id: str) -> dict[str, Any]:
         """One node: its label, heading, verbatim text and where it starts in the document."""
-        speech, doc = self._text(text_id)
-        node = speech.find(node_id)
+        opened = await self._text(which, user_id)
+        node = opened.speech.find(node_id)
         if node is None:
             raise NotFound(f"no node {node_id!r}")
         return {"id": node.id, "label": cite(node.label), "title": titled(node), "text": node.text,
-                "at": doc.starts[node.id]}
+                "at": opened.doc.starts[node.id]}
 
     # --- search ------------------------------------------------------------------------------
 
-    async def search(self, text_id: str, query: str) -> dict[str, Any]:
+    async def search(self, which: str, user_id: int, query: str) -> dict[str, Any]:
         """The bot's own search (``Searcher.answer``, in a thread: it may encode the query), each
         hit with its tier and its matches as places in the document."""
-        _, doc = self._text(text_id)
+        opened = await self._text(which, user_id)
+        doc = opened.doc
         query = " ".join(query.split())[:MAX_QUERY]
         if not query:
             raise Invalid("empty query")
-        searcher = self.services.searcher
+        searcher = opened.searcher
         hits = await asyncio.to_thread(searcher.answer, query, SEARCH_LIMIT) if searcher else []
         found = []
         for hit in hits:
@@ -174,15 +221,15 @@ class Reader:
             raise Unavailable("no database")
         return study
 
-    async def _saved(self, speech: Speech, doc: Document, user_id: int,
-                     refs: list[str] | None = None) -> list[dict[str, Any]]:
-        """The member's bookmarks as the page lists them (``refs``: already read, in order)."""
-        study = self.services.study
+    async def _saved(self, opened: Opened, user_id: int, refs: list[str] | None = None) -> list[dict[str, Any]]:
+        """The member's bookmarks in this text as the page lists them (``refs``: already read, in
+        order); another text's are not this page's."""
+        study, doc = self.services.study, opened.doc
         if refs is None:
             refs = await study.bookmarks(user_id) if study else []
         items = []
         for ref in refs:
-            target = resolve(speech, ref)
+            target = resolve(opened.speech, ref)
             if isinstance(target, Quote):
                 at = doc.locate(target.id, target.text)
                 items.append({"ref": ref, "node": target.id, "label": target.label, "text": target.text,
@@ -192,11 +239,11 @@ class Reader:
                               "at": doc.starts[target.id]})
         return items
 
-    async def bookmark(self, text_id: str, user_id: int, ref: str, on: bool) -> dict[str, Any]:
+    async def bookmark(self, which: str, user_id: int, ref: str, on: bool) -> dict[str, Any]:
         """Save (``on``) or remove the bookmark ``ref``: the same bookmarks as ``/saved``; setting
         what is already so changes nothing (two taps, two devices)."""
-        speech, doc = self._text(text_id)
-        target = resolve(speech, ref)
+        opened = await self._text(which, user_id)
+        target = resolve(opened.speech, ref)
         if target is None or (isinstance(target, Node) and ref != cb.bookmark("n", target.id)):  # one spelling
             raise NotFound(f"no bookmark target {ref!r}")
         study = self._study()
@@ -204,19 +251,19 @@ class Reader:
         if (ref in refs) != on:
             await study.toggle_bookmark(user_id, ref)
             refs = [*refs, ref] if on else [item for item in refs if item != ref]  # newest last, as stored
-        return {"saved": await self._saved(speech, doc, user_id, refs)}
+        return {"saved": await self._saved(opened, user_id, refs)}
 
-    async def place(self, text_id: str, user_id: int, at: int) -> dict[str, Any]:
+    async def place(self, which: str, user_id: int, at: int) -> dict[str, Any]:
         """Remember where the member is reading: the block holding character ``at``."""
-        _, doc = self._text(text_id)
-        if not 0 <= at <= len(doc.text):
+        opened = await self._text(which, user_id)
+        if not 0 <= at <= len(opened.doc.text):
             raise Invalid("outside the text")
-        block = doc.block_at(at)
+        block = opened.doc.block_at(at)
         positions = self.services.positions
         if positions is None:
             raise Unavailable("no database")
         if block is not None:
-            await positions.set_position(user_id, text_id, Position(block.node, block.at))
+            await positions.set_position(user_id, opened.key, Position(block.node, block.at))
         return {"node": block.node if block else None, "at": block.at if block else 0}
 
     # --- the reading plan ---------------------------------------------------------------------
@@ -226,28 +273,28 @@ class Reader:
         row = await services.chats.chat(chat_id) if services.chats else None
         return services.clock().astimezone(ZoneInfo(row.timezone if row else services.timezone))
 
-    async def _plan(self, speech: Speech, doc: Document, user_id: int, lang: Lang) -> dict[str, Any] | None:
+    async def _plan(self, opened: Opened, user_id: int, lang: Lang) -> dict[str, Any] | None:
         study = self.services.study
         current = await study.plan(user_id) if study else None
-        if study is None or current is None:
+        if study is None or current is None or current.text_id != opened.text_id:
             return None
         now, read = await asyncio.gather(self._today(user_id), study.passages_read(user_id))
-        passage = passage_on(plan(speech, current.days), current.start_date, now.date())
+        passage = passage_on(plan(opened.speech, current.days), current.start_date, now.date())
         if passage is None:
             return None
         return {"day": passage.day, "days": current.days, "labels": plan_labels(passage),
-                "ids": list(dict.fromkeys(passage.ids)), "at": doc.starts[passage.ids[0]],
+                "ids": list(dict.fromkeys(passage.ids)), "at": opened.doc.starts[passage.ids[0]],
                 "done": set(passage.ids) <= read}
 
-    async def done(self, text_id: str, user_id: int, lang: Lang, day: int) -> dict[str, Any]:
-        """"✅ 读完了" for day ``day`` of the member's private chat's plan: the same record and
-        streak as the button in the chat."""
-        speech, _ = self._text(text_id)
+    async def done(self, which: str, user_id: int, lang: Lang, day: int) -> dict[str, Any]:
+        """"✅ 读完了" for day ``day`` of the member's private chat's plan, when it reads this text:
+        the same record and streak as the button in the chat."""
+        opened = await self._text(which, user_id)
         study = self._study()
         current = await study.plan(user_id)
-        if current is None or not 1 <= day <= current.days:
+        if current is None or current.text_id != opened.text_id or not 1 <= day <= current.days:
             raise NotFound("no such plan day")
-        passage = plan(speech, current.days)[day - 1]
+        passage = plan(opened.speech, current.days)[day - 1]
         today = (await self._today(user_id)).date()
         new = await study.mark_read(user_id, user_id, day, ",".join(dict.fromkeys(passage.ids)), today)
         count = streak(await study.reading_dates(user_id), today)
@@ -259,13 +306,15 @@ class Reader:
 class ReaderServices:
     """What the reader reads and writes: the bot's own services (None: no database)."""
 
-    speech: Speech
-    searcher: Searcher | None
+    speech: Speech  # the original's
+    searcher: Searcher | None  # the original's
     study: Study | None
     positions: Positions | None
     chats: ChatStore | None
     clock: Callable[[], datetime]
     timezone: str  # the bot's default zone, for a chat without settings
+    library: Library | None = None  # the other texts in memory (None: the original only)
+    texts: Texts | None = None  # where the library loads a text it does not hold yet
 
 
 def _capital(title: str) -> str:

@@ -30,11 +30,11 @@ class Reader:
         return local_init_data(self.bot.fake.token, user_id, f"U{user_id}", language_code, now)
 
     async def call(self, method: str, path: str, user: int | str | None = None, body: Any = None,
-                   language_code: str = "zh-hans") -> tuple[int, Any]:
+                   language_code: str = "zh-hans", text: str = "default") -> tuple[int, Any]:
         headers = {}
         if user is not None:
             headers[INIT_HEADER] = user if isinstance(user, str) else self.init_data(user, language_code)
-        async with self.http.request(method, f"{self.base}/api/texts/default{path}", headers=headers,
+        async with self.http.request(method, f"{self.base}/api/texts/{text}{path}", headers=headers,
                                      json=body) as response:
             return response.status, await response.json()
 
@@ -173,6 +173,60 @@ async def test_the_plans_passage_of_the_day_and_done_share_the_chats_streak(read
     assert (await reader.call("POST", "/plan/done", 4701, {"day": 11}))[0] == 404
     assert (await reader.call("POST", "/plan/done", 4702, {"day": 1}))[0] == 404  # no plan of theirs
     assert (await reader.call("GET", "/start", 4702))[1]["plan"] is None
+
+
+async def test_a_text_of_the_library_is_read_by_its_id_with_its_own_place_bookmarks_and_plan(
+        reader: Reader) -> None:
+    """``/api/texts/2/…`` reads text 2: its title in the header, its outline and blocks (node ids
+    scoped), its search, a place kept under "2" beside the original's "1" (``default`` is the
+    original still), bookmarks of its own passages only, and the plan where the plan reads it.
+    ``current`` is the member's private chat's text; a draft is not readable."""
+    from sqlalchemy import select
+
+    from bot.storage.models import PositionRow
+    from content.formats.model import Metadata
+    from tests.library_texts import FITTING, add_text
+
+    bot = reader.bot
+    text_id = await add_text(bot.store, FITTING, "坚守廉洁底线")
+    key = str(text_id)
+    status, first = await reader.call("GET", "/start", 4901, text=key)
+    assert status == 200 and first["text"] == key and first["title"] == "《坚守廉洁底线》"
+    assert [entry["id"] for entry in first["outline"]] == [f"{key}:preface", f"{key}:1", f"{key}:2", f"{key}:closing"]
+    assert all(node.startswith(f"{key}:") for node, _, _, _ in first["blocks"])
+    assert "".join(body for _, _, body, _ in first["blocks"]).count("党员干部要慎独") == 1
+    assert (await reader.call("GET", "/nodes/1.2", 4901, text=key))[1]["id"] == f"{key}:1.2"
+    found = (await reader.call("GET", "/search?q=慎独", 4901, text=key))[1]["hits"]
+    assert found and found[0]["id"].startswith(f"{key}:") and found[0]["tier"] == "exact"
+
+    at = next(at for node, tag, _, at in first["blocks"] if node == f"{key}:2.1" and tag == "p")
+    assert (await reader.call("PUT", "/position", 4901, {"at": at + 3}, text=key))[1] == {"node": f"{key}:2.1",
+                                                                                        "at": at}
+    assert (await reader.call("GET", "/start", 4901, text=key))[1]["position"] == {"node": f"{key}:2.1", "at": at}
+    assert (await reader.call("GET", "/start", 4901))[1]["position"] is None  # the original's place is its own
+    async with bot.store.db.sessions() as session:
+        assert set(await session.scalars(select(PositionRow.text_id).where(PositionRow.user_id == 4901))) == {key}
+
+    assert (await reader.call("PUT", f"/bookmarks/n:{key}:1.2", 4901, text=key))[0] == 200
+    assert (await reader.call("PUT", "/bookmarks/n:4.2", 4901))[0] == 200  # the original's, in the original
+    assert (await reader.call("PUT", "/bookmarks/n:4.2", 4901, text=key))[0] == 404  # not text 2's 4.2
+    assert [item["ref"] for item in (await reader.call("GET", "/start", 4901, text=key))[1]["saved"]] == [
+        f"n:{key}:1.2"]
+    assert [item["ref"] for item in (await reader.call("GET", "/start", 4901))[1]["saved"]] == ["n:4.2"]
+
+    assert (await reader.call("GET", "/start", 4901, text="current"))[1]["text"] == "1"  # never chose: the original
+    await bot.store.chats.configure(4901, "private", text_id=text_id)
+    chat = bot.private(4901)
+    await chat.send("/plan 5")
+    current = (await reader.call("GET", "/start", 4901, text="current"))[1]
+    assert current["text"] == key and current["plan"]["ids"] == [f"{key}:preface"]
+    assert (await reader.call("GET", "/start", 4901))[1]["plan"] is None  # the plan reads text 2, not this
+    assert (await reader.call("POST", "/plan/done", 4901, {"day": 1}))[0] == 404
+    assert (await reader.call("POST", "/plan/done", 4901, {"day": 1}, text=key))[1]["new"] is True
+
+    draft, _ = await bot.store.texts.add("一、草稿\n还没有发布的一段话。", Metadata(title="草稿"), "d.txt", 1)
+    for missing in (str(draft.id), "999", "0x2", "-1"):
+        assert (await reader.call("GET", "/start", 4901, text=missing))[0] == 404, missing
 
 
 async def test_the_api_is_rate_limited_per_member(tmp_path: Path) -> None:

@@ -209,7 +209,7 @@ async def test_the_place_is_kept_and_the_plan_is_done_in_the_reader(page: Page) 
                   "scrollTo(0, head.getBoundingClientRect().top + scrollY - bar)")
     assert await page.top_block() == "3.2"
     async def kept() -> bool:  # the page saves the place a moment after scrolling stops
-        place = await page.bot.store.positions.position(6201, "default")
+        place = await page.bot.store.positions.position(6201, "1")  # the original's place, by its id
         return place is not None and place.node_id == "3.2"
 
     await wait_until(kept, what="the place saved")
@@ -344,4 +344,18 @@ async def test_a_section_button_or_direct_link_opens_the_reader_at_that_section(
     assert await page.top_block() == "preface"
     await page.open(6602, start_param="s3-4")  # a group's direct link, startapp=s3-4 (signed in initData)
     assert await page.top_block() == "3.4"
+    from content import load_speech
+    from content.library import body_of
+    from tests.library_texts import add_text
+
+    # A text of the library as long as the speech (a short one cannot scroll a section to the top).
+    text_id = await add_text(page.bot.store, "学习材料汇编\n" + body_of(load_speech()), "学习材料汇编")
+    await page.open(6603, start_param=f"t{text_id}s3-4")  # a group reading it: startapp=t2s3-4
+    assert await page.top_block() == f"{text_id}:3.4"
+    assert await page.js("return document.getElementById('title').textContent") == "《学习材料汇编》"
+    await page.open(6603, query=f"?text={text_id}&node=4.2.3")  # the web_app button in a private chat
+    assert await page.top_block() == f"{text_id}:4.2.3"
+    await page.bot.store.chats.configure(6604, "private", text_id=text_id)
+    await page.open(6604)  # nothing asked: the member's current text
+    assert await page.js("return document.getElementById('title').textContent") == "《学习材料汇编》"
     assert await page.console_errors() == []

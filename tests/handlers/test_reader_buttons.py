@@ -46,11 +46,28 @@ async def test_private_chats_get_a_web_app_button_in_start_outline_and_under_eac
 async def test_groups_get_the_direct_link_with_the_section_to_open(with_reader: LocalBot) -> None:
     group = with_reader.group(-5201, 5201)
     (outline,) = (await group.send("/outline")).messages
-    assert reader_buttons(outline.buttons) == [{"text": "📖 阅读器", "url": "https://t.me/speech_test_bot/reader"}]
+    # The group's text, named: without it the reader would open the member's own current text.
+    assert reader_buttons(outline.buttons) == [{"text": "📖 阅读器",
+                                                "url": "https://t.me/speech_test_bot/reader?startapp=t1"}]
     shown = (await group.send("/show 4.2")).messages
     assert reader_buttons(shown[-1].buttons) == [
         {"text": "📖 阅读器", "url": "https://t.me/speech_test_bot/reader?startapp=s4-2"}]
     assert not (await group.send("/show 4.2")).errors
+
+
+async def test_a_texts_reader_button_names_it(with_reader: LocalBot) -> None:
+    from tests.library_texts import FITTING, add_text
+
+    text_id = await add_text(with_reader.store, FITTING, "坚守廉洁底线")
+    await with_reader.store.chats.configure(-5301, "group", text_id=text_id)
+    await with_reader.store.chats.configure(5301, "private", text_id=text_id)
+    group, chat = with_reader.group(-5301, 5301), with_reader.private(5301)
+    assert reader_buttons((await group.send("/outline")).messages[0].buttons) == [
+        {"text": "📖 阅读器", "url": f"https://t.me/speech_test_bot/reader?startapp=t{text_id}"}]
+    assert reader_buttons((await group.send("/show 1.2")).messages[-1].buttons) == [
+        {"text": "📖 阅读器", "url": f"https://t.me/speech_test_bot/reader?startapp=t{text_id}s1-2"}]
+    assert reader_buttons((await chat.send("/show 1.2")).messages[-1].buttons) == [
+        {"text": "📖 阅读器", "web_app": {"url": URL + f"?text={text_id}&node=1.2"}}]
 
 
 async def test_without_a_reader_url_there_is_no_button(bot: LocalBot) -> None:

@@ -6,8 +6,11 @@
 // there, else from the URL fragment (#tgWebAppData=…), so the page works without Telegram's
 // script too (local trials, tests). The server checks the signature on every call.
 
-const TEXT = new URLSearchParams(location.search).get("text") || "default";
-const API = `/api/texts/${encodeURIComponent(TEXT)}`;
+// Which text (a library id; 1 is the original speech): ?text=N, or a direct link's start parameter
+// (t2s4-2: text 2 at 四（二）; s4-2, from before the library, the original's), else the member's
+// current text ("current"). The first answer names it; every later call asks for that one.
+const query = new URLSearchParams(location.search);
+let API = "";
 const launch = new URLSearchParams(location.hash.slice(1));
 const $ = (id) => document.getElementById(id);
 
@@ -33,6 +36,16 @@ function startParam() {
   if (fromTelegram) return fromTelegram;
   const data = new URLSearchParams(launch.get("tgWebAppData") || "");
   return data.get("start_param") || launch.get("tgWebAppStartParam") || "";
+}
+
+// A direct link's text and node: startapp=t2s4-2 is text 2 at 4.2; s4-2 the original's 4.2.
+function launchTarget() {
+  const match = /^(?:t(\d{1,9}))?(?:s([\w-]+))?$/.exec(startParam()) || [];
+  return { text: match[1] || (match[2] ? "1" : ""), node: match[2] ? match[2].replace(/-/g, ".") : "" };
+}
+
+function textAsked() {
+  return query.get("text") || (query.get("node") ? "1" : "") || launchTarget().text || "current";
 }
 
 // Telegram's script, only inside Telegram (the fragment names the platform): outside it the page
@@ -540,9 +553,9 @@ function wire() {
 }
 
 function opening(first) {
-  const wanted = new URLSearchParams(location.search).get("node") || "";
-  const param = startParam(); // a direct link: startapp=s4-2 opens 四（二）
-  const node = wanted || (/^s[\w-]+$/.test(param) ? param.slice(1).replace(/-/g, ".") : "");
+  const wanted = query.get("node") || launchTarget().node; // ?node=4.2, or startapp=s4-2: 四（二）
+  // The page's node ids are scoped by their text (2:4.2) but the original's.
+  const node = wanted && !wanted.includes(":") && first.text !== "1" ? `${first.text}:${wanted}` : wanted;
   if (node && document.getElementById(`n-${node}`)) return scrollToNode(node);
   if (first.position) scrollToAt(first.position.at);
 }
@@ -564,7 +577,9 @@ async function main() {
     return;
   }
   try {
+    API = `/api/texts/${encodeURIComponent(textAsked())}`;
     const first = await api("/start");
+    API = `/api/texts/${encodeURIComponent(first.text)}`; // "current" resolved: the same text from now on
     translate(first.ui, first.lang);
     state.blocks = first.blocks;
     state.saved = first.saved;
