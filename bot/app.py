@@ -34,7 +34,7 @@ from bot import metrics
 from bot.clock import Clock, system_clock
 from bot.fairness import FairUpdateProcessor
 from bot.ops import Ops
-from bot.push import Pusher, PushReport, schedule_push
+from bot.push import Pusher, PushReport, schedule_push, speech_makers
 from bot.ratelimit import SharedRateLimiter
 from bot.settings import Settings
 from bot.storage import Store
@@ -59,6 +59,7 @@ from handlers import (
     study,
     subscriptions,
     texts,
+    uploads,
 )
 from handlers.cards import card_font
 from handlers.catalog import MENU
@@ -92,11 +93,14 @@ def register_handlers(app: App) -> None:
     subscriptions.register_middleware(app)  # group -1: migrations, chat bookkeeping
     study.register_links(app)  # /start forget (deep link from a group's /forget): before /start
     reading.register(app)  # /start /help /outline /mulu /show
+    # The owner's documents, replies to the ✏️ prompt (before finding's private text search), /describe
+    uploads.register(app)
     finding.register(app)  # /search /quote /today /summary /shen, private plain text
     subscriptions.register(app)  # /subscribe /unsubscribe /settime /timezone /settings
     stats.register(app)  # /stats: the owner's report (others: as an unknown command)
     sharing.register(app)  # /card: a quote as a picture
     study.register(app)  # /plan /progress /quiz /rank /saved /forget /privacy, poll answers
+    texts.register(app)  # /texts /use: the library, and switching the chat's text
     buttons.register(app)  # every inline-keyboard press
     inline.register(app)  # @bot queries
     groups.register(app)  # my_chat_member: greet, pause on removal
@@ -148,13 +152,18 @@ def reminder_ranking(speech: Speech, settings: Settings) -> Ranking | None:
     return rank(speech, load_encoder(settings.encoder), settings.cache_dir)
 
 
-def make_pusher(bot: Any, store: Store, speech: Speech, settings: Settings,
+def make_pusher(bot: Any, store: Store, source: Speech | Library, settings: Settings,
                 ranking: Ranking | None = None) -> Pusher:
-    """The push worker as the settings configure it; ``ranking`` when the caller already has it
-    (the bot computes it once in post_init), else it is read or computed here."""
-    return Pusher(bot, store, speech, settings.push_concurrency, settings.push_batch,
-                  at_least_once=settings.push_delivery == "at-least-once",
-                  ranking=ranking if ranking is not None else reminder_ranking(speech, settings))
+    """The push worker as the settings configure it, over the bot's library (each chat's
+    reminder quotes its current text), or a library of ``source`` alone (tools: the others are
+    loaded from the database as chats need them); ``ranking``: the original's when the caller
+    already has it (the bot computes it once in post_init), else it is read or computed here."""
+    if isinstance(source, Speech):
+        made = speech_makers(source, ranking if ranking is not None else reminder_ranking(source, settings),
+                             makers(settings))
+        source = Library.of(source, made, capacity=settings.library_books)
+    return Pusher(bot, store, source, settings.push_concurrency, settings.push_batch,
+                  at_least_once=settings.push_delivery == "at-least-once")
 
 
 class Services:
@@ -205,6 +214,7 @@ class Services:
         app.bot_data.library = self.library
         app.bot_data.defaults = ChatDefaults(timezone=settings.timezone, push_time=settings.push_time)
         app.bot_data.owners = settings.admin_ids
+        app.bot_data.max_upload_bytes = settings.max_upload_bytes
         app.bot_data.clock = self.clock
         if settings.webapp_url:
             app.bot_data.webapp = WebAppLinks(settings.webapp_url, settings.webapp_short_name)
@@ -237,7 +247,7 @@ class Services:
         # Before any update or push: /today, the push and `speechbot reminder` use one ranking.
         app.bot_data.ranking = await asyncio.to_thread(reminder_ranking, self.speech, settings)
         if self.store is not None and settings.push_enabled:
-            self.pusher = make_pusher(app.bot, self.store, self.speech, settings, app.bot_data.ranking)
+            self.pusher = make_pusher(app.bot, self.store, self.library, settings)
             schedule_push(app, self.pusher, settings.push_interval_seconds, self.after_pass)
         # The summaries (from the cache, or ~3 s in a child process) and the encoder (~1.5 s) with
         # the embeddings (from the cache, or ~2 s): in daemon threads, so start-up does not wait;
@@ -252,7 +262,7 @@ class Services:
 
         def services() -> ReaderServices:
             return ReaderServices(self.speech, self.searcher, data.study, data.positions, data.store, self.clock,
-                                  self.settings.timezone)
+                                  self.settings.timezone, self.library, data.texts)
 
         return ReaderApp(Reader(services), app.bot.token, self.settings.webapp_max_age_seconds,
                          self.settings.webapp_rate_per_minute, self.clock)

@@ -31,9 +31,11 @@ from telegram.ext import Application, ContextTypes
 
 from bot.storage import Due, Outcome, Store, deliveries
 from bot.transport import UnknownOutcome
-from content import Speech
+from content import Speech, SpeechFormatError
+from content.library import Book, Library, Makers, reminder_of
+from content.model import ORIGINAL
 from content.plan import Passage, plan, reminder_passage
-from content.shen import Ranking, reminder
+from content.shen import Ranking, Reminder, reminder
 from handlers import render, sharing, study
 from handlers.cards import CardSpec
 from handlers.store import PlanRecord
@@ -52,10 +54,26 @@ def worker_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
+CACHED_DAYS = 256  # (text, day) reminders and (text, language, day) screens and cards kept at most
+
+
 def push_screen(speech: Speech, lang: str, day: date, ranking: Ranking | None = None) -> render.Screen:
-    """The reminder message for ``day`` (the same as /today, given the bot's ``ranking``)."""
+    """The original speech's reminder message for ``day`` (the same as /today in a chat reading
+    it, given the bot's ``ranking``)."""
     today = reminder(speech, day, ranking)
     return render.today(lang, day, today, today.quote)
+
+
+def speech_makers(speech: Speech, ranking: Ranking | None, makers: Makers | None = None) -> Makers:
+    """``makers`` (or, without them, none but the 慎 ranking: the push needs nothing else) with
+    ``speech``'s ranking as given: a pusher built from one speech (tools, tests) ranks it as its
+    caller does; without ``makers`` another text has no ranking, so its reminder falls back."""
+    from content.answer import Searcher
+    from content.summaries import Summaries
+
+    base = makers or Makers(searcher=Searcher, summaries=Summaries, ranking=lambda _: None)
+    return Makers(searcher=base.searcher, summaries=base.summaries,
+                  ranking=lambda other: ranking if other is speech and ranking is not None else base.ranking(other))
 
 
 def retry_seconds(error: RetryAfter) -> float:
@@ -142,25 +160,35 @@ class GroupCommit:
 
 
 class Pusher:
-    """Runs delivery passes for one worker."""
+    """Runs delivery passes for one worker.
 
-    def __init__(self, bot: Bot, store: Store, speech: Speech, concurrency: int = 16, batch: int = 200,
+    Each chat's reminder quotes its current text (``Due.text_id``): the library's book, loaded
+    from ``store.texts`` the first time a pass needs it; a text removed or gone is the original.
+    A text's reminder of a day (``content.library.reminder_of``: the text's quotes ranked against
+    the principle, else the original's, said so) is made once, and so is each language's
+    message and card of it: a pass to 10,000 chats reading three texts builds three reminders."""
+
+    def __init__(self, bot: Bot, store: Store, library: Library | Speech, concurrency: int = 16, batch: int = 200,
                  worker: str | None = None, backoff: float = BACKOFF_SECONDS,
                  sleep: Callable[[float], Awaitable[None]] = asyncio.sleep, at_least_once: bool = False,
                  ranking: Ranking | None = None) -> None:
         self.bot = bot
         self.store = store
-        self.speech = speech
-        self.ranking = ranking  # the bot's (``content.shen.rank``), so the push says what /today says
+        if isinstance(library, Speech):  # one speech (tools, tests): its ranking as given
+            library = Library.of(library, speech_makers(library, ranking))
+        self.library = library
+        self.speech = library.original.speech
         self.concurrency = concurrency
         self.batch = batch
         self.worker = worker or worker_name()
         self.backoff = backoff  # seconds before the second attempt; doubles each time
         self.sleep = sleep  # every wait (429s, back-off) goes through here: tests record instead of waiting
         self.at_least_once = at_least_once  # resend when the outcome is unknown (may double-send)
-        self._screens: dict[tuple[str, date], render.Screen] = {}
+        self._loading: dict[int, asyncio.Task[Book | None]] = {}  # texts being read from the database
+        self._reminders: dict[tuple[int, date], asyncio.Task[tuple[Book, Reminder, bool]]] = {}
+        self._screens: dict[tuple[int, str, date], render.Screen] = {}  # (text, language, day)
         self._keyboards: dict[int, tuple[render.Screen, dict[str, str]]] = {}  # id(screen) → its markup as JSON
-        self._cards: dict[tuple[str, date], tuple[CardSpec, str]] = {}
+        self._cards: dict[tuple[int, str, date], tuple[CardSpec, str]] = {}  # (text, language, day)
         self._stopping = asyncio.Event()
         self._idle = asyncio.Event()
         self._idle.set()
@@ -193,11 +221,72 @@ class Pusher:
             self._keyboards[id(screen)] = cached
         return cached[1]
 
-    def _screen(self, lang: str, day: date) -> render.Screen:
-        key = (lang, day)
-        if key not in self._screens:
-            self._screens[key] = push_screen(self.speech, lang, day, self.ranking)
-        return self._screens[key]
+    @property
+    def ranking(self) -> Ranking | None:
+        """The original speech's 慎 ranking (the bot's, ``content.shen.rank``): what /today uses."""
+        return self.library.original.ranking
+
+    async def _book(self, text_id: int | None) -> Book | None:
+        """The book of ``text_id`` (None: the original), from memory or the database, loaded once
+        however many senders ask at once; None for a text never stored, or one whose body no
+        longer parses (logged)."""
+        if text_id is None or text_id == ORIGINAL:
+            return self.library.original
+        book = self.library.get(text_id)
+        if book is not None:
+            return book
+        task = self._loading.get(text_id)
+        if task is None:
+            task = self._loading[text_id] = asyncio.ensure_future(self._load(text_id))
+            task.add_done_callback(lambda _: self._loading.pop(text_id, None))
+        return await asyncio.shield(task)
+
+    async def _load(self, text_id: int) -> Book | None:
+        record = await self.store.texts.text(text_id)
+        if record is None:
+            return None
+        try:
+            return await asyncio.to_thread(self.library.add, record.info, record.body)  # parsing: ms of CPU
+        except SpeechFormatError:
+            log.exception("text %d is stored but does not parse: its chats get the original's reminder", text_id)
+            return None
+
+    async def _reminder(self, text_id: int | None, day: date) -> tuple[Book, Reminder, bool]:
+        """The reminder of ``day`` from text ``text_id`` as ``(its book, reminder, fell back)``,
+        made once per text and day however many senders ask at once (the first ranking of a
+        text encodes it: seconds, in a thread)."""
+        key = (text_id or ORIGINAL, day)
+        task = self._reminders.get(key)
+        if task is None:
+            if len(self._reminders) >= CACHED_DAYS:
+                self._reminders.clear()
+            task = self._reminders[key] = asyncio.ensure_future(self._make_reminder(*key))
+        return await asyncio.shield(task)  # a sender cancelled while waiting leaves it for the others
+
+    async def _make_reminder(self, text_id: int, day: date) -> tuple[Book, Reminder, bool]:
+        original = self.library.original
+        try:
+            book = await self._book(text_id)
+        except Exception:  # the database failed us: this pass says the original's, the next tries again
+            log.exception("text %d could not be loaded for the reminder of %s", text_id, day)
+            self._reminders.pop((text_id, day), None)
+            book = None
+        if book is None or book.info.status == "removed":
+            book = original
+        today, fell_back = await asyncio.to_thread(reminder_of, book, original, day)
+        return book, today, fell_back
+
+    async def _screen(self, due: Due) -> tuple[Book, render.Screen]:
+        """The chat's reminder message: its text's, built once per text, language and day."""
+        book, today, fell_back = await self._reminder(due.text_id, due.local_date)
+        key = (book.id, due.lang, due.local_date)
+        screen = self._screens.get(key)
+        if screen is None:
+            if len(self._screens) >= CACHED_DAYS:
+                self._screens.clear()
+            screen = self._screens[key] = render.today(due.lang, due.local_date, today, today.quote, book.id,
+                                                       fell_back)
+        return book, screen
 
     async def run_due(self, now: datetime | None = None) -> PushReport:
         """One pass: send every reminder due when it runs (or at ``now``), then return.
@@ -263,10 +352,10 @@ class Pusher:
 
     async def _deliver(self, due: Due, report: PushReport, recorder: GroupCommit, current: PlanRecord | None) -> None:
         chat_id = due.chat_id
-        passage = self._passage(current, due.local_date)
-        screen = self._screen(due.lang, due.local_date)
-        if passage is not None and current is not None and due.reminder_format != "card":
-            screen = render.with_plan(screen, due.lang, passage, current.days)
+        planned = await self._passage(current, due.local_date)
+        book, screen = await self._screen(due)
+        if planned is not None and current is not None and due.reminder_format != "card":
+            screen = render.with_plan(screen, due.lang, planned[1], current.days, render.book_title(planned[0]))
         error = ""
         for attempt in range(SEND_ATTEMPTS):
             if self._late(recorder):
@@ -274,7 +363,7 @@ class Pusher:
                 return
             try:
                 if due.reminder_format == "card":  # uploaded once, then sent by file_id
-                    spec, caption = self._card(due.lang, due.local_date)
+                    spec, caption = await self._card(due)
                     await sharing.send_card(self.bot, chat_id, spec, caption, self.store.cards, screen)  # type: ignore[arg-type]
                 else:
                     await self.bot.send_message(chat_id, screen.text, api_kwargs=self._keyboard(screen))
@@ -318,7 +407,7 @@ class Pusher:
             await recorder.record(Outcome(due, "sent", chat_id=chat_id))
             report.sent += 1
             report.chats.append(chat_id)
-            await self._extras(due, chat_id, current, passage)
+            await self._extras(due, chat_id, current, planned, book)
             return
         status = await recorder.record(Outcome(due, "failed", error or "retries exhausted", chat_id=chat_id))
         if status == "gave_up":
@@ -353,31 +442,45 @@ class Pusher:
         report.released += 1
         log.info("reminder to chat %s for %s given back: its lease was running out", due.chat_id, due.local_date)
 
-    def _passage(self, current: PlanRecord | None, day: date) -> Passage | None:
-        """Today's passage of the chat's reading plan, if it has one running and the plan's start
-        did not show it already (day 1). It rides with a text reminder; a card's caption is too
-        short for it, so a card gets it as its own message."""
+    async def _passage(self, current: PlanRecord | None, day: date) -> tuple[Book, Passage] | None:
+        """Today's passage of the chat's reading plan, with the book it reads (the plan's own text,
+        whichever the chat reads now), if it has one running and the plan's start did not show it
+        already (day 1). It rides with a text reminder; a card's caption is too short for it, so
+        a card gets it as its own message. A plan whose text is gone has no passage."""
         if current is None:
             return None
-        return reminder_passage(plan(self.speech, current.days), current.start_date, day)
+        try:
+            book = await self._book(current.text_id)
+        except Exception:  # the database failed us: the reminder goes without the passage
+            log.exception("the plan's text %d could not be loaded for chat %s", current.text_id, current.chat_id)
+            return None
+        if book is None:
+            return None
+        passage = reminder_passage(plan(book.speech, current.days), current.start_date, day)
+        return (book, passage) if passage is not None else None
 
-    def _card(self, lang: str, day: date) -> tuple[CardSpec, str]:
-        """The daily card and its caption, built once per language and day."""
-        key = (lang, day)
+    async def _card(self, due: Due) -> tuple[CardSpec, str]:
+        """The daily card of the chat's text and its caption, built once per text, language and day."""
+        book, today, fell_back = await self._reminder(due.text_id, due.local_date)
+        key = (book.id, due.lang, due.local_date)
         if key not in self._cards:
-            today = reminder(self.speech, day, self.ranking)
-            self._cards[key] = (sharing.today_spec(today), sharing.daily_caption(lang, today))
+            if len(self._cards) >= CACHED_DAYS:
+                self._cards.clear()
+            info = self.library.original.info if fell_back else book.info  # the text the quote is from
+            self._cards[key] = sharing.today_card(due.lang, today, info, fell_back)
         return self._cards[key]
 
-    async def _extras(self, due: Due, chat_id: int, current: PlanRecord | None, passage: Passage | None) -> None:
-        """After the reminder: a card chat's plan passage, and the day's quiz where chosen. Best
-        effort: the reminder is what the delivery protocol guarantees."""
+    async def _extras(self, due: Due, chat_id: int, current: PlanRecord | None,
+                      planned: tuple[Book, Passage] | None, book: Book) -> None:
+        """After the reminder: a card chat's plan passage, and the day's quiz (from the chat's
+        text, ``book``) where chosen. Best effort: the reminder is what the delivery protocol
+        guarantees."""
         try:
-            if due.reminder_format == "card" and current is not None and passage is not None:
-                day = render.plan_day(due.lang, passage, current.days)
+            if due.reminder_format == "card" and current is not None and planned is not None:
+                day = render.plan_day(due.lang, planned[1], current.days, render.book_title(planned[0]))
                 await self.bot.send_message(chat_id, day.text, reply_markup=day.markup)
             if due.quiz_daily:
-                await study.send_quiz(self.bot, self.store.study, self.speech, chat_id, chat_id < 0,  # type: ignore[arg-type]
+                await study.send_quiz(self.bot, self.store.study, book.speech, chat_id, chat_id < 0,  # type: ignore[arg-type]
                                       due.open_polls, f"{chat_id}|{due.local_date}", due.local_date, ZoneInfo(due.zone))
         except TelegramError as exc:
             log.warning("extras for chat %s on %s not sent: %s", chat_id, due.local_date, exc.message)

@@ -15,7 +15,7 @@ from bot.app import make_pusher
 from bot.cli import main
 from bot.fake.data import seed_chats
 from bot.fake.local import LocalBot
-from bot.push import push_screen
+from bot.push import Pusher, push_screen
 from content import Speech
 from content.shen import fitting, reminder
 from tests.conftest import CACHE_DIR
@@ -104,3 +104,59 @@ async def test_today_and_card_follow_the_chats_time_zone(bot: LocalBot, speech: 
         assert _principle_and_quote(shown) == (berlin_day.principle.name, berlin_day.quote.text)
     other = bot.private(user_id=1102)  # a chat that kept the default zone: the 28th already
     assert "2026-11-28" in (await other.send("/card")).photos[0].text
+
+
+async def test_each_chat_gets_the_reminder_of_its_own_text_in_one_push_pass(bot: LocalBot, speech: Speech) -> None:
+    """A group reading a text whose quotes fit the day's principle is reminded with one of them;
+    a group reading a text none of whose quotes fits gets the original's, with the line that says
+    so; a group on the original, the original's: all three in one pass, as /today and the 🖼
+    button say in each group. Card chats get their own text's card, built once per text."""
+    from content.library import reminder_of
+    from handlers.catalog import text
+    from tests.library_texts import FITTING, UNRELATED, add_text
+
+    assert bot.app is not None and bot.app.bot_data.library is not None
+    library = bot.app.bot_data.library
+    fitting_id = await add_text(bot.store, FITTING, "坚守廉洁底线")
+    unrelated_id = await add_text(bot.store, UNRELATED, "春天的天气")
+    moment = datetime(2026, 11, 28, 0, 30, tzinfo=UTC)  # 08:30 in Shanghai: the 28th, 慎初
+    day = date(2026, 11, 28)
+    chats = {-9101: fitting_id, -9102: unrelated_id, -9103: 1, -9104: fitting_id, -9105: unrelated_id}
+    bot.travel(moment)
+    await seed_chats(bot.store, list(chats), moment - timedelta(minutes=5))
+    for chat_id, text_id in chats.items():
+        await bot.store.chats.configure(chat_id, "group", text_id=text_id,
+                                        reminder_format="card" if chat_id in (-9104, -9105) else None)
+    pusher = Pusher(bot.app.bot, bot.store, library)  # type: ignore[arg-type]  # the bot's push, over its library
+    report = await pusher.run_due(moment)
+    assert sorted(report.chats) == sorted(chats) and report.sent == 5, report
+
+    original = reminder(speech, day, bot.app.bot_data.ranking)
+    fitting_book = library.get(fitting_id)
+    assert fitting_book is not None
+    own, fell_back = reminder_of(fitting_book, library.original, day)
+    assert not fell_back and own.quote.id.startswith(f"{fitting_id}:") and own.quote.text in FITTING
+    note = text("zh", "today_fallback", principle=original.principle.name)
+    pushed = {chat_id: bot.fake.by_chat[chat_id][-1] for chat_id in chats}
+    assert _principle_and_quote(pushed[-9101].text) == (own.principle.name, own.quote.text)
+    assert note not in pushed[-9101].text
+    assert _principle_and_quote(pushed[-9102].text) == (original.principle.name, original.quote.text)
+    assert note in pushed[-9102].text  # said so: the quote is the original speech's
+    assert _principle_and_quote(pushed[-9103].text) == (original.principle.name, original.quote.text)
+    assert note not in pushed[-9103].text
+    assert own.quote.text in pushed[-9104].text and pushed[-9104].photo  # the card of its own text
+    assert original.quote.text in pushed[-9105].text and note in pushed[-9105].text
+    assert len({key for key in pusher._cards if key[2] == day}) == 2  # one card per text and day
+
+    bot.fake.admins[-9101].add(9111)
+    group = bot.group(-9101, 9111)
+    today = (await group.send("/today")).messages[0]
+    assert today.text == pushed[-9101].text  # /today says what the push said
+    card = (await group.press(today, "图片")).photos[0]
+    assert own.quote.text in card.text
+    await bot.store.chats.configure(-9101, "group", text_id=unrelated_id)  # the old 🖼 keeps its text
+    assert own.quote.text in (await group.press(today, "图片")).photos[0].text
+    fallen = (await bot.group(-9102, 9112).send("/today")).messages[0]
+    assert note in fallen.text and original.quote.text in fallen.text
+    read = await bot.group(-9102, 9112).press(fallen, 0)  # 📖 opens the original's passage, not text 3's
+    assert original.quote.text in read.text

@@ -104,7 +104,7 @@ async def test_today_matches_the_reminder_of_the_day(bot: LocalBot, speech) -> N
     principle, quote = expected.principle, expected.quote
     assert reply.messages[0].html == text("zh", "today", date="2026-11-27", principle=principle.name,
                                           meaning=principle.meaning, explanation=principle.explanation,
-                                          quote=quote.text, label=quote.label)
+                                          quote=quote.text, label=quote.label, note="")
 
 
 async def test_summary_of_a_node_and_of_the_speech(bot: LocalBot) -> None:

@@ -8,7 +8,7 @@ from bot.fake.local import LocalBot
 async def test_inline_query_offers_hits_that_post_the_quote(bot: LocalBot, speech) -> None:
     reply = await bot.private().inline("抓铁有痕")
     answer = reply.answers[0]
-    assert answer["cache_time"] == 300 and not answer.get("is_personal")
+    assert answer["cache_time"] == 300 and answer.get("is_personal")  # each member's current text
     results = answer["results"]
     assert 1 <= len(results) <= 10
     first = results[0]

@@ -303,14 +303,16 @@ async def test_a_plan_turns_the_daily_reminder_on_and_says_when_it_comes(bot: Lo
     row = await bot.store.chats.chat(3901)
     assert row is not None and row.subscribed and not row.paused
     now = text("zh", "next_now", date="2026-12-07", time="08:00")
-    assert started.messages[0].html == (text("zh", "plan_started", days=10, time="08:00", zone="Asia/Shanghai")
+    plan = text("zh", "plan_name_plain")  # the original speech has no title line
+    assert started.messages[0].html == (text("zh", "plan_started", plan=plan, days=10, time="08:00",
+                                             zone="Asia/Shanghai")
                                         + "\n" + text("zh", "plan_push_on", next=now))
     assert "第 1/10 天" in started.messages[1].text
 
     subscribed = bot.private(3902)  # already subscribed: nothing to turn on, the time is still said
     await subscribed.send("/subscribe 07:30")
     again = await subscribed.send("/plan 10")
-    assert again.messages[0].html == text("zh", "plan_started", days=10, time="07:30", zone="Asia/Shanghai")
+    assert again.messages[0].html == text("zh", "plan_started", plan=plan, days=10, time="07:30", zone="Asia/Shanghai")
 
     bot.fake.admins[-8610].add(3903)
     admin, member = bot.group(-8610, 3903), bot.group(-8610, 3904)
@@ -424,3 +426,57 @@ async def test_an_anonymous_administrators_question_is_any_administrators(bot: L
     bot.fake.admins[-8630].add(3942)
     await bot.group(-8630, 3942).press(question, "重新开始")
     assert await bot.store.study.plan(-8630) == PlanRecord(-8630, 20, START.date())
+
+
+async def test_a_plan_keeps_reading_its_text_after_the_chat_switches(bot: LocalBot, speech: Speech) -> None:
+    """A plan started on text 2 names it, and its passages (the push's, /plan's, ✅) stay text 2's
+    after the group goes back to the original; /progress says which texts it counts."""
+    from tests.library_texts import FITTING, add_text
+
+    assert bot.app is not None and bot.app.bot_data.library is not None
+    text_id = await add_text(bot.store, FITTING, "坚守廉洁底线")
+    bot.fake.admins[-8700].add(3701)
+    admin, member = bot.group(-8700, 3701), bot.group(-8700, 3702)
+    travel(bot, START)
+    await bot.store.chats.configure(-8700, "group", text_id=text_id)
+    started = await admin.send("/plan 5")
+    assert started.messages[0].text.startswith("✅ 《坚守廉洁底线》的学习计划已开始：5 天")
+    assert started.messages[1].text.startswith("📖 《坚守廉洁底线》的学习计划 第 1/5 天")
+    assert await bot.store.study.plan(-8700) == PlanRecord(-8700, 5, START.date(), text_id)
+    await bot.store.chats.configure(-8700, "group", text_id=1)  # the group studies the original again
+    book = bot.app.bot_data.library.get(text_id)
+    assert book is not None
+    passages = plan(book.speech, 5)
+
+    pusher = Pusher(bot.app.bot, bot.store, bot.app.bot_data.library)  # type: ignore[arg-type]
+    assert (await pusher.run_due(START)).sent == 1  # day 1 came with /plan
+    assert (await pusher.run_due(START + timedelta(days=1))).sent == 1
+    pushed = bot.fake.by_chat[-8700][-1].text
+    day = (START + timedelta(days=1)).astimezone(ZoneInfo("Asia/Shanghai")).date()
+    assert shen.reminder(speech, day, bot.app.bot_data.ranking).quote.text in pushed  # the chat's text now
+    assert "《坚守廉洁底线》的学习计划 第 2/5 天" in pushed and passages[1].text.splitlines()[-1] in pushed
+
+    travel(bot, START + timedelta(days=1))
+    shown = (await member.send("/plan")).messages[0]
+    assert shown.text.startswith("📖 《坚守廉洁底线》的学习计划 第 2/5 天") and passages[1].text[-20:] in shown.text
+    await member.press(shown, "读完了")
+    assert await bot.store.study.passages_read(3702) == set(passages[1].ids)  # scoped: 2:1.1
+    group = (await member.send("/progress")).text
+    assert "《坚守廉洁底线》的学习计划：第 2/5 天" in group
+    mine = (await bot.private(3702).send("/progress")).text
+    units = len({u for p in plan(speech) for u in p.ids})
+    theirs = len({u for p in plan(book.speech) for u in p.ids})
+    assert f"已读章节：这篇讲话 0/{units}；《坚守廉洁底线》 1/{theirs}" in mine  # the current text first
+
+
+async def test_a_quiz_asks_about_the_chats_text_or_says_it_cannot(bot: LocalBot) -> None:
+    from tests.library_texts import FITTING, UNRELATED, add_text
+
+    fitting, weather = await add_text(bot.store, FITTING, "坚守廉洁底线"), await add_text(bot.store, UNRELATED, "天气")
+    chat = bot.private(3801)
+    await bot.store.chats.configure(3801, "private", text_id=fitting)
+    poll = (await chat.send("/quiz")).polls[0]
+    assert poll["question"].startswith("这句话出自讲话的哪一部分？") and poll["question"].split("“")[1][:6] in FITTING
+    await bot.store.chats.configure(3801, "private", text_id=weather)
+    reply = await chat.send("/quiz")
+    assert not reply.polls and reply.text == text("zh", "quiz_none", title="《天气》")
