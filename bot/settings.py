@@ -76,7 +76,7 @@ class Settings(BaseSettings):
     http_host: str = "127.0.0.1"
     http_port: int = Field(8080, ge=0, le=65535)  # 0: off
     log_format: Literal["text", "json"] = "text"
-    admin_ids: Annotated[frozenset[int], NoDecode] = frozenset()  # who may send /stats: "1234,5678"
+    admin_ids: Annotated[frozenset[int], NoDecode] = frozenset()  # who may send /stats and add texts: "1234,5678"
     retention_days: int = Field(90, ge=1, le=3650)  # delivery rows older than this are deleted
     shutdown_seconds: float = Field(10.0, gt=0, le=300)  # in-flight sends may finish this long on SIGTERM
     # The reader (Mini App), served by the bot's HTTP server under /app/: its public HTTPS URL (unset:

@@ -1,0 +1,230 @@
+"""The owner adds a text from chat, end to end against the fake Bot API: the document is fetched
+with getFile and a download, previewed, then published, fixed or discarded."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import AsyncIterator
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.fake.local import LocalBot, Reply
+from content.formats.model import Note
+from content.model import Node, Speech
+from handlers.preview import LIMIT, note_line, preview
+from handlers.render import utf16_len
+from handlers.uploads import BadDate, describe_fields
+from tests import documents
+from tests.conftest import bot_settings
+from tests.helpers import wait_until
+
+OWNER = 1001
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+TITLE = "坚持“慎”字当头 筑牢廉洁自律防线"
+
+
+@pytest.fixture(scope="module")
+def lines() -> list[str]:
+    """A short speech (the seed's salutation, preface and first part): quick to index."""
+    return documents.seed_lines()[:6]
+
+
+@pytest.fixture(scope="module")
+def word(lines: list[str]) -> bytes:
+    """The Word file with a title block on top, a table and a footnote."""
+    return documents.title_block_docx(lines)
+
+
+@pytest.fixture
+async def bot(tmp_path: Path) -> AsyncIterator[LocalBot]:
+    async with LocalBot(bot_settings(tmp_path, admin_ids=frozenset({OWNER}))) as running:
+        yield running
+
+
+def sent(reply: Reply) -> list[dict[str, Any]]:
+    """What the bot sent, as the raw request parameters (chat id aside)."""
+    return [{k: v for k, v in call.params.items() if k != "chat_id"}
+            for call in reply.calls if call.method == "sendMessage"]
+
+
+def broken_docx() -> bytes:
+    import docx
+
+    document = docx.Document()
+    for paragraph in ["同志们：", "一、第一部分", "正文。", "三、跳过了二", "正文。"]:
+        document.add_paragraph(paragraph)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+async def test_the_owner_uploads_sees_the_preview_and_publishes(bot: LocalBot, word: bytes) -> None:
+    owner = bot.private(OWNER)
+    reply = await owner.send_document(word, "讲话.docx", DOCX)
+    assert [call.method for call in reply.calls] == ["getFile", "sendMessage"]
+    (shown,) = reply.messages
+    assert shown.text.startswith("📥 文本 #2（草稿，尚未发布）\n文件：讲话.docx\n")
+    assert f"标题：{TITLE}\n讲话人：县长 张三\n日期：2023-05-10\n场合：全县政府系统廉政工作会议" in shown.text
+    assert "提纲：1 个部分，3 个小节" in shown.text
+    assert "\n前言\n一、树牢核心意识，不断强化“政治三力”，让旗帜更鲜明\n　（一）坚持对党绝对忠诚" in shown.text
+    assert "没有导入的内容\n• 1 个表格（在第 6 段之后）\n• 1 个脚注" in shown.text
+    assert [b["text"] for b in shown.buttons] == ["✅ 发布", "✏️ 修改信息", "🗑 放弃"]
+    assert [t.id for t in await bot.store.texts.texts()] == [1]  # a draft is no part of the library yet
+
+    pressed = await owner.press(shown, "发布")
+    assert pressed.answers[0]["text"] == "正在发布，建立索引……"
+    assert bot.fake.sent[(OWNER, shown.message_id)].buttons == []  # one press publishes
+    # The services are built in the background (a first encoding takes a while), then the owner is told.
+    published = await wait_until(lambda: [m for m in bot.fake.by_chat[OWNER] if m.text.startswith("✅")],
+                                 timeout=240, what="the owner told the text is published")
+    assert published[0].text.startswith(f"✅ 已发布：#2《{TITLE}》。") and "/use 2" in published[0].text
+    (text,) = [t for t in await bot.store.texts.texts() if t.id != 1]
+    assert (text.id, text.status, text.title, text.speaker, text.date) == (2, "live", TITLE, "县长 张三",
+                                                                          date(2023, 5, 10))
+    assert bot.app is not None and bot.app.bot_data.library is not None
+    assert bot.app.bot_data.library.get(2) is not None  # its services were built here, once
+
+    again = await owner.send_document(word, "副本.docx", DOCX)
+    assert again.text == f"这篇已经在文本库里：#2《{TITLE}》，已发布。在群里发送 /use 2 切换到这篇。"
+    assert len(await bot.store.texts.texts(("draft", "live"))) == 2
+
+
+async def test_a_draft_uploaded_again_is_the_same_draft(bot: LocalBot, word: bytes) -> None:
+    owner = bot.private(OWNER)
+    first = (await owner.send_document(word, "讲话.docx", DOCX)).messages[0]
+    second = (await owner.send_document(word, "讲话.docx", DOCX)).messages[0]
+    assert first.text.startswith("📥 文本 #2（草稿，尚未发布）")
+    assert second.text.startswith("📥 文本 #2（草稿：这个文件之前已经上传过）")
+
+
+async def test_a_broken_file_is_one_message_naming_the_paragraph(bot: LocalBot) -> None:
+    reply = await bot.private(OWNER).send_document(broken_docx(), "讲话.docx", DOCX)
+    assert reply.text == ("❌ 无法导入这个文件：\n讲话.docx: paragraph 4 「三、跳过了二」: part 三、 out of order "
+                          "(expected 二、)\n\n请在原文件中改好后重新发送（.docx、.pdf 或 .txt）。")
+    assert len(reply.messages) == 1 and "Traceback" not in reply.text
+    assert [t.id for t in await bot.store.texts.texts(("draft", "live"))] == [1]  # nothing stored
+
+
+async def test_a_text_file_without_a_name_is_named_by_its_type(bot: LocalBot, lines: list[str]) -> None:
+    body = "\n".join([*documents.TITLE_BLOCK, *lines]).encode()
+    shown = (await bot.private(OWNER).send_document(body, None, "text/plain")).messages[0]
+    assert shown.text.startswith("📥 文本 #2（草稿，尚未发布）\n文件：document.txt\n")
+    assert f"标题：{TITLE}" in shown.text and "没有导入的内容" not in shown.text
+
+
+async def test_a_name_the_owner_sent_is_escaped(bot: LocalBot) -> None:
+    reply = await bot.private(OWNER).send_document(b"not a speech", "<b>x</b>.odt", "application/x")
+    assert "&lt;b&gt;x&lt;/b&gt;.odt: unsupported file type '.odt'" in reply.html
+
+
+async def test_a_scanned_pdf_says_it_has_no_text_layer(bot: LocalBot) -> None:
+    reply = await bot.private(OWNER).send_document(documents.scanned_pdf(), "扫描件.pdf", "application/pdf")
+    assert reply.text.startswith("❌ 无法导入这个文件：\n扫描件.pdf: no text layer")
+
+
+async def test_a_file_over_the_limit_is_refused_before_it_is_fetched(tmp_path: Path, word: bytes) -> None:
+    async with LocalBot(bot_settings(tmp_path, admin_ids=frozenset({OWNER}), max_upload_bytes=20_000)) as bot:
+        reply = await bot.private(OWNER).send_document(word, "讲话.docx", DOCX)
+        assert reply.text == f"文件太大（{round(len(word) / 1000)} KB），最大 20 KB。请删去图片或拆分后再发送。"
+        assert [call.method for call in reply.calls] == ["sendMessage"]  # no getFile
+
+
+async def test_discard_removes_the_draft(bot: LocalBot, word: bytes) -> None:
+    owner = bot.private(OWNER)
+    shown = (await owner.send_document(word, "讲话.docx", DOCX)).messages[0]
+    reply = await owner.press(shown, "放弃")
+    assert reply.edited[0].text == "🗑 已放弃草稿 #2。" and reply.edited[0].buttons == []
+    assert await bot.store.texts.text(2) is None
+    stale = await owner.press_data(shown, "t|pub|2")  # Publish on a copy of the preview sent before
+    assert stale.answers[0]["text"] == "文本 #2 已不存在（草稿已放弃？）。"
+
+
+async def test_fix_metadata_by_replying_to_the_prompt_or_with_describe(bot: LocalBot, word: bytes) -> None:
+    owner = bot.private(OWNER)
+    shown = (await owner.send_document(word, "讲话.docx", DOCX)).messages[0]
+    asked = await owner.press(shown, "修改信息")
+    (prompt,) = asked.messages
+    assert prompt.text.startswith("✏️ #2 修改信息：回复这条消息")
+    assert f"<code>标题={TITLE}</code>\n<code>讲话人=县长 张三</code>\n<code>日期=2023-05-10</code>" in prompt.html
+    call = next(c for c in asked.calls if c.method == "sendMessage")
+    assert call.params["reply_markup"]["force_reply"] is True
+
+    fixed = await owner.reply(prompt, "标题＝新的标题\n日期：2026年11月28日")
+    (again,) = fixed.messages
+    assert "标题：新的标题\n讲话人：县长 张三\n日期：2026-11-28" in again.text
+    assert "提纲：1 个部分" in again.text and [b["text"] for b in again.buttons] == ["✅ 发布", "✏️ 修改信息", "🗑 放弃"]
+    stored = await bot.store.texts.text(2)
+    assert stored is not None and (stored.info.title, stored.info.date) == ("新的标题", date(2026, 11, 28))
+
+    described = await owner.send("/describe 2 讲话人=李四 场合=-")
+    assert "讲话人：李四\n日期：2026-11-28\n场合：（未找到）" in described.text
+    assert (await owner.send("/describe 2 日期=明天")).text.startswith("看不懂日期“明天”")
+    assert (await owner.send("/describe 2")).text.startswith("用法：/describe 编号")
+    assert (await owner.send("/describe 9 标题=x")).text == "文本 #9 已不存在（草稿已放弃？）。"
+    search = await owner.send("标题=不是回复")  # not a reply to the prompt: an ordinary search
+    assert "文本 #2" not in search.text
+
+
+async def test_anyone_else_gets_the_unknown_command_answer(bot: LocalBot, word: bytes) -> None:
+    stranger = bot.private(2002)
+    assert sent(await stranger.send_document(word, "讲话.docx", DOCX)) == sent(await stranger.send("/nosuchcommand"))
+    assert sent(await stranger.send("/describe 2 标题=x")) == sent(await stranger.send("/nosuchcommand"))
+    assert not bot.fake.calls_to("getFile")
+    group = bot.group(chat_id=-7001, user_id=OWNER)  # documents in groups are ignored, the owner's too
+    assert (await group.send_document(word, "讲话.docx", DOCX)).calls == []
+    assert [t.id for t in await bot.store.texts.texts(("draft", "live"))] == [1]
+
+    shown = (await bot.private(OWNER).send_document(word, "讲话.docx", DOCX)).messages[0]
+    pressed = await bot.private(OWNER).press(shown, "发布", user=bot.fake.user(2002))
+    assert pressed.answers[0]["text"] == "这个按钮已经过期，请重新发送命令。"
+    assert (await bot.store.texts.text(2)).info.status == "draft"  # type: ignore[union-attr]
+
+
+async def test_the_preview_in_english(bot: LocalBot, word: bytes) -> None:
+    owner = bot.private(OWNER, language_code="en")
+    shown = (await owner.send_document(word, "speech.docx", DOCX)).messages[0]
+    assert shown.text.startswith("📥 Text #2 (a draft, not published)\nFile: speech.docx\n")
+    assert "Left out\n• 1 table(s) (after paragraph 6)\n• 1 footnote(s)" in shown.text
+    assert [b["text"] for b in shown.buttons] == ["✅ Publish", "✏️ Fix details", "🗑 Discard"]
+
+
+def test_describe_fields_reads_what_a_phone_types() -> None:
+    fields = describe_fields("标题：新的标题， 讲话人=李四\nDate = 2026/11/28 occasion＝ -").fields
+    assert fields == {"title": "新的标题", "speaker": "李四", "date": date(2026, 11, 28), "occasion": None}
+    assert describe_fields("没有字段").fields == {}
+    assert describe_fields("标题=关于场合问题的讲话").fields == {"title": "关于场合问题的讲话"}
+    with pytest.raises(BadDate):
+        describe_fields("日期=下周")
+
+
+def _speech(parts: int, sections: int) -> Speech:
+    def section(p: int, s: int) -> Node:
+        points = tuple(Node(id=f"{p}.{s}.{n}", kind="point", label=f"{p}（{s}）{n}", title=None, text="一是。")
+                       for n in range(1, 4))
+        return Node(id=f"{p}.{s}", kind="section", label=f"{p}（{s}）", title="很长的小节标题" * 5, text="x",
+                    children=points)
+
+    top = tuple(Node(id=str(p), kind="part", label=f"{p}、", title="很长的部分标题" * 5, text="x",
+                     children=tuple(section(p, s) for s in range(1, sections + 1))) for p in range(1, parts + 1))
+    return Speech(title=None, salutation=None, top=top)
+
+
+@pytest.mark.parametrize(("parts", "sections", "shows"), [(3, 4, "　（1）"), (40, 8, "8 小节"), (400, 2, "……还有")])
+def test_a_long_outline_is_shortened_to_fit_one_message(parts: int, sections: int, shows: str) -> None:
+    from content.library import TextInfo
+
+    notes = [Note("tables", "2 table(s) left out (after paragraph 6, after paragraph 9)")]
+    screen = preview("zh", TextInfo(id=3, title="题" * 200, source="a.docx", status="draft"),
+                     _speech(parts, sections), notes)
+    assert utf16_len(screen.text) <= LIMIT and shows in screen.text
+    assert screen.text.endswith("• 2 个表格（在第 6、9 段之后）")
+
+
+def test_notes_of_unknown_codes_show_the_importers_words() -> None:
+    assert note_line("zh", Note("encoding", "read as GB18030 (GBK) text (not UTF-8)")) == (
+        "• read as GB18030 (GBK) text (not UTF-8)")
+    assert note_line("en", Note("page_furniture", "3 running header, footer or page-number line(s) left out")) == (
+        "• 3 running header, footer or page-number line(s)")
