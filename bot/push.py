@@ -257,6 +257,8 @@ class Pusher:
         text encodes it: seconds, in a thread)."""
         key = (text_id or ORIGINAL, day)
         task = self._reminders.get(key)
+        if task is not None and task.done():  # every reminder after the first of its text and day
+            return task.result()
         if task is None:
             if len(self._reminders) >= CACHED_DAYS:
                 self._reminders.clear()
