@@ -87,12 +87,15 @@ def spoken_on(day: date, lang: str) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
 
-def text_title(info: TextInfo, lang: str) -> str:
-    """A text's name in a list or a heading: 《title》; an untitled original is 原文讲话, any
-    other untitled text 文本 N."""
+def text_title(info: TextInfo, lang: str, prose: bool = False) -> str:
+    """A text's name in a list or a heading: 《title》; an untitled original is 原文讲话 (in
+    ``prose``, a sentence of the welcome, the outline or /progress: 这篇讲话, as it always read),
+    any other untitled text 文本 N."""
     if info.title:
         return f"《{info.title}》" if lang == "zh" else f"“{info.title}”"
     if info.id == ORIGINAL:
+        if prose:
+            return "这篇讲话" if lang == "zh" else "the speech"
         return "原文讲话" if lang == "zh" else "the original speech"
     return f"文本 {info.id}" if lang == "zh" else f"Text {info.id}"
 
@@ -106,15 +109,8 @@ def heading(info: TextInfo, lang: str, prose: bool = False) -> str:
     """A text's title with its speaker and date: 《title》（张三 · 2023年5月10日）. In ``prose``
     (the welcome, the outline) the untitled original reads 这篇讲话, as it always did."""
     known = byline(info, lang)
-    untitled = prose and not info.title and info.id == ORIGINAL
-    name = ("这篇讲话" if lang == "zh" else "the speech") if untitled else text_title(info, lang)
+    name = text_title(info, lang, prose)
     return f"{name}（{known}）" if known and lang == "zh" else f"{name} ({known})" if known else name
-
-
-def short_name(info: TextInfo) -> str:
-    """What a search hit from several texts is labelled with (``TextInfo.short``); the untitled
-    original is 原文."""
-    return "原文" if info.id == ORIGINAL and not (info.title or "").strip() else info.short
 
 
 def card_source(info: TextInfo, lang: str = "zh") -> str:
@@ -489,14 +485,6 @@ PLAN_CHARS = 1500  # a plan day's text inline; the rest behind "continue"
 def book_title(book: Book) -> str | None:
     """A text's title: the library's (its metadata), else its speech's own title line."""
     return book.info.title or book.speech.title
-
-
-def named(book: Book, lang: str) -> str:
-    """A text as a message names it: 《标题》 (“Title”), or 这篇讲话 (the speech) untitled."""
-    title = book_title(book)
-    if title:
-        return f"《{title}》" if lang == "zh" else f"“{title}”"
-    return "这篇讲话" if lang == "zh" else "the speech"
 
 
 def plan_name(lang: str, title: str | None) -> Html:

@@ -230,8 +230,8 @@ async def _read_per_text(context: BotContext, lang: str, read: set[str]) -> Html
         units = {unit for passage in plan(book.speech) for unit in passage.ids}
         if len(books) == 1 and render.book_title(book) is None:
             return Html(f"{len(read & units)}/{len(units)}")
-        parts.append(text(lang, "progress_text", title=render.named(book, lang), read=len(read & units),
-                          total=len(units)))
+        name = render.text_title(book.info, lang, prose=True)
+        parts.append(text(lang, "progress_text", title=name, read=len(read & units), total=len(units)))
     return Html(("；" if lang == "zh" else "; ").join(parts))
 
 
@@ -266,7 +266,8 @@ async def quiz(update: Update, context: BotContext) -> None:
     sent = await send_quiz(context.bot, context.bot_data.study, context.speech, chat.id, in_group(update),
                            bool(row and row.open_polls), seed, context.now().astimezone(zone).date(), zone)
     if not sent:
-        await say(update, context, "quiz_none", title=render.named(context.current, lang_of(update)))
+        lang = lang_of(update)
+        await say(update, context, "quiz_none", title=render.text_title(context.current.info, lang, prose=True))
 
 
 async def record_answer(update: Update, context: BotContext) -> None:
@@ -365,7 +366,7 @@ async def show_saved(update: Update, context: BotContext) -> None:
             continue
         book, target = own
         # Another text's bookmark names it: 《某讲话》四（二）.
-        label = cite(target.label) if book.id == ORIGINAL else f"《{render.short_name(book.info)}》{cite(target.label)}"
+        label = cite(target.label) if book.id == ORIGINAL else f"《{book.info.short}》{cite(target.label)}"
         if isinstance(target, Quote):
             items.append((label, target.text, ref, cb.Send(target.id)))
         else:

@@ -288,7 +288,7 @@ async def search_all(update: Update, context: BotContext, query: str) -> None:
     hits = [hit for _, hit in found]
     glosses = context.library.original.searcher.glosses if lang == "en" else None  # the original's: unscoped ids
     sentences = [sentence_index(book.speech, hit.id, hit.text) for book, hit in found]
-    sources = [render.short_name(book.info) for book, _ in found]
+    sources = [book.info.short for book, _ in found]
     await send(update, context, [render.search_results(lang, query, hits, glosses, sentences, sources)])
 
 
