@@ -33,6 +33,7 @@ from telegram.ext import (
 from bot import metrics
 from bot.clock import Clock, system_clock
 from bot.fairness import FairUpdateProcessor
+from bot.library import makers
 from bot.ops import Ops
 from bot.push import Pusher, PushReport, schedule_push, speech_makers
 from bot.ratelimit import SharedRateLimiter
@@ -41,12 +42,9 @@ from bot.storage import Store
 from bot.transport import AiohttpRequest
 from bot.webapp import ReaderApp
 from content import Speech, load_speech
-from content.answer import Searcher
 from content.encoder import load_encoder
-from content.glosses import glosses_for
-from content.library import Library, Makers, body_of, node_count
+from content.library import Library, body_of, node_count
 from content.shen import Ranking, rank
-from content.summaries import Summaries
 from handlers import (
     buttons,
     errors,
@@ -134,18 +132,6 @@ def push_bot(settings: Settings, token: str, base_url: str | None = None) -> Bot
                   defaults=Defaults(parse_mode=ParseMode.HTML))
 
 
-def makers(settings: Settings) -> Makers:
-    """How each text of the library builds its services: the configured encoder, the cache
-    directory (keyed by content: a known text is never encoded again), English glosses where
-    ``content/glosses.yaml`` describes the text (the original), and summaries computed in a child
-    process (jieba's ~110 MB dictionary never stays in the bot)."""
-    return Makers(
-        searcher=lambda speech: Searcher(speech, load_encoder(settings.encoder), settings.cache_dir,
-                                         glosses_for(speech)),
-        summaries=lambda speech: Summaries(speech, settings.cache_dir, isolate=True),
-        ranking=lambda speech: reminder_ranking(speech, settings))
-
-
 def reminder_ranking(speech: Speech, settings: Settings) -> Ranking | None:
     """The 慎 reminder's ranking by the configured encoder (``content.shen.rank``): from the cache
     directory, else ~3 s of encoding the first time; once per process."""
@@ -160,7 +146,7 @@ def make_pusher(bot: Any, store: Store, source: Speech | Library, settings: Sett
     already has it (the bot computes it once in post_init), else it is read or computed here."""
     if isinstance(source, Speech):
         made = speech_makers(source, ranking if ranking is not None else reminder_ranking(source, settings),
-                             makers(settings))
+                             makers(settings, isolate=True))
         source = Library.of(source, made, capacity=settings.library_books)
     return Pusher(bot, store, source, settings.push_concurrency, settings.push_batch,
                   at_least_once=settings.push_delivery == "at-least-once")
@@ -174,7 +160,8 @@ class Services:
         self.settings = settings
         self.clock = clock
         self.speech = speech or load_speech(settings.speech_file)
-        self.library = Library.of(self.speech, makers(settings), capacity=settings.library_books)
+        # Summaries in a child process: jieba's ~110 MB dictionary never stays in the bot.
+        self.library = Library.of(self.speech, makers(settings, isolate=True), capacity=settings.library_books)
         self.searcher = self.library.original.searcher
         self.summaries = self.library.original.summaries
         self.store: Store | None = None

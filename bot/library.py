@@ -29,9 +29,10 @@ if TYPE_CHECKING:
 
 def makers(settings: Settings, isolate: bool = False) -> Makers:
     """How a book builds its services: the configured encoder and cache directory, glosses where
-    ``content/glosses.yaml`` describes the text. The same caches as ``bot.app.makers`` (their
-    keys hash the content and the encoder, not the process), so what one builds the other reads;
-    ``isolate`` computes summaries in a child process (the bot's memory)."""
+    ``content/glosses.yaml`` describes the text. The bot, the CLI and the benchmarks all build
+    books with it, so the caches they write are the ones the others read (the keys hash the
+    content and the encoder, not the process); ``isolate`` computes summaries in a child process
+    (the bot: jieba's dictionary never stays in its memory)."""
     from content.answer import Searcher
     from content.encoder import load_encoder
     from content.glosses import glosses_for
