@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import html
 
 from telegram import (
     InlineQueryResult,
@@ -31,9 +32,11 @@ MAX_RESULTS = 10
 
 
 def _article(key: str, title: str, description: str, body: str) -> InlineQueryResultArticle:
+    """A text result; ``title`` may come from the catalog (escaped for HTML), but a result's title
+    and description are plain text: shown as the speech writes them (R&D, not R&amp;D)."""
     result_id = hashlib.sha1(key.encode()).hexdigest()[:32]  # ≤ 64 bytes, unique per content
     return InlineQueryResultArticle(
-        id=result_id, title=title[:100], description=description[:200],
+        id=result_id, title=html.unescape(title)[:100], description=description[:200],
         input_message_content=InputTextMessageContent(body),
     )
 
@@ -71,7 +74,8 @@ async def answer_inline(update: Update, context: BotContext) -> None:
         named = render.text_title(info, lang)
         for hit in claimed:
             label = hit.label or hit.id
-            source = f"{render.shorten(named, 32)}{label}" if info.title else label
+            gap = "" if lang == "zh" else " "  # 《标题》二（二）, “Title” 二（二）
+            source = f"{render.shorten(named, 32)}{gap}{label}" if info.title else label
             body = text(lang, "inline_quote", text=hit.text, label=source)
             title = text(lang, "inline_hit_title", label=label, snippet=render.shorten(hit.text, 40))
             results.append(_article(f"{hit.id}:{hit.text}", title, f"{named} · {hit.text}", body))

@@ -100,6 +100,16 @@ def text_title(info: TextInfo, lang: str, prose: bool = False) -> str:
     return f"文本 {info.id}" if lang == "zh" else f"Text {info.id}"
 
 
+def source_name(info: TextInfo, lang: str) -> str:
+    """What a search hit or a bookmark of a text is prefixed with, before its label: its short
+    name (``TextInfo.short``) as 《…》 in Chinese (《原文》四（二）), as “…” and a space in English,
+    where an untitled text is “Original” or “Text 3”, not 原文 or 文本3."""
+    if lang == "zh":
+        return f"《{info.short}》"
+    name = info.short if (info.title or "").strip() else "Original" if info.id == ORIGINAL else f"Text {info.id}"
+    return f"“{name}” "
+
+
 def byline(info: TextInfo, lang: str) -> str:
     """Who gave a text and when (张三 · 2023年5月10日), as far as it is known; empty if not at all."""
     return " · ".join(part for part in (info.speaker, spoken_on(info.date, lang) if info.date else None) if part)
@@ -334,8 +344,8 @@ def search_results(lang: str, query: str, hits: list[Hit], glosses: Glosses | No
     ``glosses`` (English readers) each label carries the node's English heading. ``sentences``:
     where each hit's sentence stands among its node's (``content.quotes.sentence_index``), so
     its 🖼 draws the sentence shown; a hit without one gets a quote of its node. ``sources``
-    (given for a search of the whole library) labels each hit with its text's short name,
-    《某讲话》四（二）. ``everywhere``: a last row offers to search every text of the library."""
+    (given for a search of the whole library) labels each hit with its text's name
+    (``source_name``: 《某讲话》四（二）). ``everywhere``: a last row offers to search every text of the library."""
     extra = [[button(text(lang, "btn_search_all"), cb.SearchAll(query))]] if everywhere else []
     if not hits:  # suggest where to look instead: the outline, the four principles
         suggestions = [button(text(lang, "btn_outline"), cb.Outline()), button(text(lang, "btn_shen"), cb.Principle())]
@@ -354,7 +364,7 @@ def search_results(lang: str, query: str, hits: list[Hit], glosses: Glosses | No
         gloss = glosses.heading(hit.id) if glosses else None
         label = cite(hit.label or hit.id)
         if sources is not None and number <= len(sources):
-            label = f"《{sources[number - 1]}》{label}"
+            label = f"{sources[number - 1]}{label}"
         lines.append(text(lang, "search_hit", n=number, label=f"{label} · {gloss}" if gloss else label,
                           highlighted=Html(hit.highlight())))
     rows = [[button(text(lang, "btn_read", label=shorten(cite(hit.label or hit.id), 16)), cb.Send(hit.id)),

@@ -360,18 +360,19 @@ async def show_saved(update: Update, context: BotContext) -> None:
         await say(update, context, "saved_daily_on" if choice in ("daily", "每日") else "saved_daily_off")
         return
     items: list[tuple[str, str, str, cb.Callback]] = []
+    lang = lang_of(update)
     for ref in await study.bookmarks(user.id):
         own = await resolve_own(context, ref)
         if own is None:
             continue
         book, target = own
         # Another text's bookmark names it: 《某讲话》四（二）.
-        label = cite(target.label) if book.id == ORIGINAL else f"《{book.info.short}》{cite(target.label)}"
+        label = cite(target.label) if book.id == ORIGINAL else render.source_name(book.info, lang) + cite(target.label)
         if isinstance(target, Quote):
             items.append((label, target.text, ref, cb.Send(target.id)))
         else:
             items.append((label, target.title or target.sentences[0], ref, cb.Send(target.id)))
-    await send(update, context, [render.saved(lang_of(update), items)])
+    await send(update, context, [render.saved(lang, items)])
 
 
 async def ask_forget(update: Update, context: BotContext) -> None:

@@ -20,6 +20,7 @@ Decisions where the issue was silent:
 from __future__ import annotations
 
 import asyncio
+import html
 import logging
 import unicodedata
 
@@ -133,9 +134,10 @@ def texts_screen(lang: str, infos: list[TextInfo], current: int, page: int = 0) 
                           title=render.shorten(render.text_title(info, lang), TITLE_CHARS)))
         if render.byline(info, lang):
             lines.append(text(lang, "texts_byline", byline=render.byline(info, lang)))
-        rows.append([button(text(lang, "btn_use_text", mark=mark, id=info.id,
-                                 title=render.shorten(render.text_title(info, lang), BUTTON_TITLE)),
-                            cb.UseText(info.id))])
+        # A button's text is plain, not HTML: the title as written (R&D, not R&amp;D).
+        label = html.unescape(text(lang, "btn_use_text", mark=mark, id=info.id,
+                                   title=render.shorten(render.text_title(info, lang), BUTTON_TITLE)))
+        rows.append([button(label, cb.UseText(info.id))])
     body = text(lang, "texts", count=len(infos), lines=Html("\n".join(lines)))
     if pages > 1:
         body = Html(body + "\n" + text(lang, "page_marker", page=page + 1, pages=pages))
@@ -288,7 +290,7 @@ async def search_all(update: Update, context: BotContext, query: str) -> None:
     hits = [hit for _, hit in found]
     glosses = context.library.original.searcher.glosses if lang == "en" else None  # the original's: unscoped ids
     sentences = [sentence_index(book.speech, hit.id, hit.text) for book, hit in found]
-    sources = [book.info.short for book, _ in found]
+    sources = [render.source_name(book.info, lang) for book, _ in found]
     await send(update, context, [render.search_results(lang, query, hits, glosses, sentences, sources)])
 
 

@@ -1,0 +1,58 @@
+"""What a review of the library (issue 18) found in chat, end to end against the fake Bot API:
+a title with ``&`` or ``<`` on a button and an inline result, English readers' labels of
+another text."""
+
+from __future__ import annotations
+
+from bot.fake.local import LocalBot
+from content.library import TextInfo
+from tests.handlers.test_texts import SECOND, add_text
+
+ODD = "R&D <研发> 讲话"
+"""A title as owners type them: an ampersand and angle brackets, which HTML would swallow."""
+
+
+async def test_the_library_buttons_show_a_title_as_it_is_written(bot: LocalBot) -> None:
+    second = await add_text(bot, title=ODD)
+    listing = (await bot.private().send("/texts")).messages[0]
+    assert f"《{ODD}》" in listing.text  # the message is HTML: escaped there, shown as written
+    labels = [b["text"] for b in listing.buttons]
+    assert f"{second.id}. 《R&D <研发> 讲话》" in labels, labels  # a button's text is plain: never &amp;
+
+
+async def test_inline_results_are_titled_as_the_text_reads(bot: LocalBot) -> None:
+    body = SECOND.replace("读书班制度", "R&D<读书班>制度")
+    second = await add_text(bot, body, title=ODD)
+    chat = bot.private()
+    await chat.send(f"/use {second.id}")
+    answer = (await chat.inline("读书班")).answers[0]
+    article = next(r for r in answer["results"] if r["type"] == "article")
+    assert "R&D<读书班>制度" in article["title"], article["title"]  # plain text: no &amp; or &lt;
+    assert "&amp;" not in article["title"] and "&lt;" not in article["title"]
+    posted = article["input_message_content"]["message_text"]  # HTML: escaped
+    assert "R&amp;D&lt;读书班&gt;制度" in posted
+
+
+async def test_english_readers_see_other_texts_named_in_english(bot: LocalBot) -> None:
+    second = await add_text(bot)
+    untitled = await add_text(bot, SECOND.replace("全县", "全市"), title=None, speaker=None, spoken=None)
+    chat = bot.private(user_id=1101, first_name="Ann", language_code="en")
+    found = await chat.send("/search all 抓铁有痕")
+    assert "《" not in found.text and "“Original” 二（一）" in found.text, found.text
+    assert "“关于加强学习的讲话” 二（二）" in found.text
+    await chat.send(f"/use {untitled.id}")
+    quote = (await chat.send("/quote 1.1")).messages[0]
+    await chat.press(quote, "Save")
+    await chat.send(f"/use {second.id}")
+    inline = (await chat.inline("读书班")).answers[0]
+    article = next(r for r in inline["results"] if r["type"] == "article")
+    assert article["input_message_content"]["message_text"].endswith("— from “关于加强学习的讲话” 二（二）")
+    listing = await chat.send("/saved")
+    assert f"“Text {untitled.id}” 一（一）" in listing.text and "文本" not in listing.text, listing.text
+    chinese = await bot.private().send("/search 全部 抓铁有痕")
+    assert "《原文》二（一）" in chinese.text and "《关于加强学习的讲话》二（二）" in chinese.text  # as before
+
+
+def test_the_test_texts_are_what_this_file_expects() -> None:
+    assert "抓铁有痕" in SECOND and "读书班制度" in SECOND and "全县" in SECOND
+    assert TextInfo(id=1, title=None).short == "原文"
