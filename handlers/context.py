@@ -28,6 +28,10 @@ from handlers.store import CardFiles, ChatStore, Insights, Positions, Study, Tex
 
 ADMIN_TTL = 60.0  # seconds a group member's admin status is trusted before asking Telegram again
 ADMIN_CACHE_SIZE = 10_000  # (chat, user) pairs remembered at most
+TEXT_CHECK_SECONDS = 30.0
+"""How long a text in memory is trusted before it is compared with the database again: another
+replica's /describe or a removal from the shell shows within that, at one read per text."""
+TEXT_CHECKS = 4096  # texts whose last check is remembered at most
 
 
 @dataclass(frozen=True)
@@ -67,6 +71,8 @@ class BotData:
         self.greeted: set[int] = set()  # groups introduced to since their last addition
         # (chat, user) → is an admin: bounded, and each answer trusted for ADMIN_TTL seconds.
         self.admin_cache: BoundedCache[tuple[int, int], bool] = BoundedCache(ADMIN_CACHE_SIZE, ADMIN_TTL)
+        # Texts of the library checked against the database lately (``handlers.texts.book_of``).
+        self.text_checks: BoundedCache[int, bool] = BoundedCache(TEXT_CHECKS, TEXT_CHECK_SECONDS)
 
 
 # The bot as handlers see it: its rate limiter's argument type is the composition root's choice.

@@ -55,21 +55,16 @@ ORIGINAL_WORDS = ("原文", "原讲话", "original")
 
 async def book_of(context: BotContext, text_id: int | None) -> Book | None:
     """The book of ``text_id`` (None or 1: the original), from memory or the database; None for
-    a text that does not exist (or a body that no longer parses: logged)."""
+    a text that does not exist (or a body that no longer parses: logged). A book in memory is
+    checked against the database every ``TEXT_CHECK_SECONDS`` (``BotData.text_checks``): a
+    title fixed or a text removed on another replica or from the shell shows here too."""
     library = context.library
     if text_id is None or text_id == ORIGINAL:
         return library.original
     book = library.get(text_id)
-    if book is not None or context.texts is None:
+    if context.texts is None or (book is not None and context.bot_data.text_checks.get(text_id)):
         return book
-    record = await context.texts.text(text_id)
-    if record is None:
-        return None
-    try:
-        return library.add(record.info, record.body)
-    except SpeechFormatError:
-        log.exception("text %d is stored but does not parse", text_id)
-        return None
+    return await _load(context, text_id)
 
 
 async def refreshed(context: BotContext, text_id: int) -> Book | None:
@@ -78,14 +73,24 @@ async def refreshed(context: BotContext, text_id: int) -> Book | None:
     database. For what a button or a link names: the reply must say if the text was removed."""
     if text_id == ORIGINAL or context.texts is None:
         return await book_of(context, text_id)
+    return await _load(context, text_id)
+
+
+async def _load(context: BotContext, text_id: int) -> Book | None:
+    """Read text ``text_id`` from the database into the library (a kept book's metadata brought
+    up to date, a retitled one parsed anew) and note when it was checked."""
+    assert context.texts is not None
     record = await context.texts.text(text_id)
-    if record is None:
+    if record is None:  # a draft discarded since
+        context.library.drop(text_id)
         return None
     try:
-        return context.library.add(record.info, record.body)  # the kept book, its info brought up to date
+        book = context.library.add(record.info, record.body)
     except SpeechFormatError:
         log.exception("text %d is stored but does not parse", text_id)
         return None
+    context.bot_data.text_checks.put(text_id, True)
+    return book
 
 
 async def choose_book(update: object, context: BotContext) -> None:
@@ -264,6 +269,8 @@ async def library_books(context: BotContext) -> list[Book]:
     books = []
     for info in await live_texts(context):
         book = await book_of(context, info.id)
+        if book is not None and book.info != info:  # described since it was loaded: label its hits anew
+            book = await refreshed(context, info.id)
         if book is not None:
             books.append(book)
     return books

@@ -1,11 +1,15 @@
 """What a review of the library (issue 18) found in chat, end to end against the fake Bot API:
 a title with ``&`` or ``<`` on a button and an inline result, English readers' labels of
-another text."""
+another text, and a text described on another replica."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from bot.fake.local import LocalBot
+from content.formats.model import Metadata
 from content.library import TextInfo
+from handlers.caches import BoundedCache
 from tests.handlers.test_texts import SECOND, add_text
 
 ODD = "R&D <研发> 讲话"
@@ -51,6 +55,22 @@ async def test_english_readers_see_other_texts_named_in_english(bot: LocalBot) -
     assert f"“Text {untitled.id}” 一（一）" in listing.text and "文本" not in listing.text, listing.text
     chinese = await bot.private().send("/search 全部 抓铁有痕")
     assert "《原文》二（一）" in chinese.text and "《关于加强学习的讲话》二（二）" in chinese.text  # as before
+
+
+async def test_a_text_described_on_another_replica_shows_its_new_title(bot: LocalBot) -> None:
+    second = await add_text(bot)
+    chat = bot.private()
+    await chat.send(f"/use {second.id}")
+    assert "《关于加强学习的讲话》" in (await chat.send("/start")).text  # the book is in memory now
+    # Another replica's /describe: the database changes, this process's memory does not.
+    await bot.store.texts.describe(second.id, Metadata(title="学习讲话（修订）", speaker="王五", date=date(2024, 3, 2)))
+    assert bot.app is not None
+    bot.app.bot_data.text_checks = BoundedCache(16)  # (the check's age passing)
+    welcome = await chat.send("/start")
+    assert "《学习讲话（修订）》（王五 · 2024年3月2日）" in welcome.text, welcome.text
+    assert (await chat.send("/outline")).text.startswith("📖 目录：《学习讲话（修订）》")
+    found = await bot.private(user_id=1102).send("/search 全部 抓铁有痕")  # labels from the fresh metadata too
+    assert "《学习讲话（修订）》二（二）" in found.text, found.text
 
 
 def test_the_test_texts_are_what_this_file_expects() -> None:
