@@ -18,6 +18,8 @@ Console commands (everything else goes to the bot as a message):
   it and is its administrator; ``/private`` goes back to the current user's private chat;
 - ``/file PATH`` sends a file as a document: the console's first user is an owner
   (``SPEECHBOT_ADMIN_IDS``), so a ``.docx``, ``.pdf`` or ``.txt`` is previewed for the library;
+  when the bot asks for a reply (a ForceReply: ✏️ 修改信息), the next line that is not a command
+  answers it, as a Telegram client makes the next message a reply;
 - ``/quit`` (or Ctrl-D) leaves.
 
 At start it prints a local URL of the reader (the Mini App) signed for the console's user: the
@@ -72,6 +74,7 @@ class Console:
         self.chat: Chat | None = None
         self.keyboards: dict[int, Sent] = {}  # chat id → the last message with buttons there
         self.polls: dict[int, dict[str, Any]] = {}  # chat id → the last quiz sent there
+        self.prompts: dict[int, Sent] = {}  # chat id → the bot's ForceReply waiting for an answer there
         self.voted: set[tuple[str, int]] = set()  # (poll id, user id): a quiz is answered once
         self.reader = ""  # the local reader's URL for the console's first user
 
@@ -172,7 +175,13 @@ class Console:
         elif command == "/file":
             await self.send_file(rest)
         else:
-            await self.chat.send(line)
+            # A ForceReply makes a Telegram client's next message a reply to it (✏️ 修改信息):
+            # so does the console, for a line that is not a command.
+            prompt = self.prompts.pop(self.chat.chat_id, None)
+            if prompt is not None and not line.startswith("/"):
+                await self.chat.reply(prompt, line)
+            else:
+                await self.chat.send(line)
 
     async def send_file(self, path: str) -> None:
         """``/file PATH``: the file's bytes as a document message in this chat."""
@@ -261,6 +270,9 @@ class Console:
                 path.write_bytes(self.bot.fake.files[sent.photo])
                 picture = f"🖼 {path}\n"
             self._say(f"\n🤖 {there}{edited}{picture}{terminal_text(sent.html, self.out.isatty())}")
+        if (sent.reply_markup or {}).get("force_reply"):
+            self.prompts[chat_id] = sent
+            self._say("   (a reply is asked for: the next line you type answers it)")
         if sent.buttons:
             self.keyboards[chat_id] = sent
             number = 0
