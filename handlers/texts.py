@@ -98,6 +98,7 @@ async def choose_book(update: object, context: BotContext) -> None:
     private chat's). A text removed since falls back to the original."""
     if not isinstance(update, Update) or context.store is None:
         return
+    await _check_original(context)
     chat = update.effective_chat
     user = update.effective_user
     chat_id = chat.id if chat is not None else user.id if user is not None and update.inline_query else None
@@ -107,6 +108,18 @@ async def choose_book(update: object, context: BotContext) -> None:
     if text_id is not None:
         book = await book_of(context, text_id)
         context.book = book if book is not None and book.info.status != "removed" else None
+
+
+async def _check_original(context: BotContext) -> None:
+    """Text 1's metadata as the database has it, every ``TEXT_CHECK_SECONDS``: the original is
+    always in memory, and ``/describe 1`` on another replica names it there (it is the one text
+    whose book ``book_of`` never reads again)."""
+    if context.texts is None or context.bot_data.text_checks.get(ORIGINAL):
+        return
+    context.bot_data.text_checks.put(ORIGINAL, True)  # before the read: one at a time
+    record = await context.texts.text(ORIGINAL)
+    if record is not None and record.body:  # (an empty row is only text 1's id, reserved)
+        context.library.add(record.info, record.body)  # the original's info; its speech stays the file's
 
 
 def register_middleware(app: BotApplication) -> None:

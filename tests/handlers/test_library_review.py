@@ -73,6 +73,16 @@ async def test_a_text_described_on_another_replica_shows_its_new_title(bot: Loca
     assert "《学习讲话（修订）》二（二）" in found.text, found.text
 
 
+async def test_the_original_named_on_another_replica_is_named_here_too(bot: LocalBot) -> None:
+    chat = bot.private()
+    assert (await chat.send("/outline")).text.startswith("📖 目录：这篇讲话")
+    await bot.store.texts.describe(1, Metadata(title="坚持慎字当头", speaker="张三"))  # /describe 1 elsewhere
+    assert bot.app is not None
+    bot.app.bot_data.text_checks = BoundedCache(16)  # (the check's age passing)
+    assert (await chat.send("/outline")).text.startswith("📖 目录：《坚持慎字当头》（张三）")
+    assert "1. 《坚持慎字当头》" in (await chat.send("/texts")).text
+
+
 def test_the_test_texts_are_what_this_file_expects() -> None:
     assert "抓铁有痕" in SECOND and "读书班制度" in SECOND and "全县" in SECOND
     assert TextInfo(id=1, title=None).short == "原文"
