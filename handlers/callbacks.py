@@ -16,6 +16,9 @@ from content.quotes import Quote, candidates
 
 MAX_BYTES = 64
 MAX_REF = 40  # the longest bookmark reference the database keeps
+MAX_TEXT_ID = 999_999_999
+"""The largest text id anything sent names (nine digits, as a scope ``2:4.2`` allows): a larger
+one is forged, and would overflow the texts' 32-bit id column on PostgreSQL."""
 
 SettingAction = Literal["on", "off", "time", "zones", "zone", "fmt", "polls", "quiz"]
 """What a settings button does: reminder on/off, a time, the zone picker, a zone, the format
@@ -303,4 +306,6 @@ def parse(data: str | None) -> Callback | None:
         return None
     if any(kwargs[name] not in allowed for name, allowed in _CHOICES[prefix].items()):
         return None  # an action or kind this version does not know
+    if "text_id" in kwargs and not 0 < cast(int, kwargs["text_id"]) <= MAX_TEXT_ID:
+        return None  # no text has that number
     return cls(**kwargs)  # type: ignore[arg-type]

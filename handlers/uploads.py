@@ -299,7 +299,7 @@ async def describe_command(update: Update, context: BotContext) -> None:
         return
     args = context.args or []
     number = args[0].lstrip("#") if args else ""
-    if not (number.isascii() and number.isdigit()) or len(args) < 2:
+    if not (number.isascii() and number.isdigit() and 0 < int(number) <= cb.MAX_TEXT_ID) or len(args) < 2:
         await say(update, context, "usage_describe")
         return
     message = update.effective_message

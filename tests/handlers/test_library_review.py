@@ -5,11 +5,13 @@ another text, and a text described on another replica."""
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 from bot.fake.local import LocalBot
 from content.formats.model import Metadata
 from content.library import TextInfo
 from handlers.caches import BoundedCache
+from tests.conftest import bot_settings
 from tests.handlers.test_texts import SECOND, add_text
 
 ODD = "R&D <研发> 讲话"
@@ -81,6 +83,19 @@ async def test_the_original_named_on_another_replica_is_named_here_too(bot: Loca
     bot.app.bot_data.text_checks = BoundedCache(16)  # (the check's age passing)
     assert (await chat.send("/outline")).text.startswith("📖 目录：《坚持慎字当头》（张三）")
     assert "1. 《坚持慎字当头》" in (await chat.send("/texts")).text
+
+
+async def test_a_text_number_too_large_for_the_database_is_an_answer_not_an_error(tmp_path: Path) -> None:
+    """/describe and forged buttons with a number no text can have (the texts' ids are 32-bit
+    integers on PostgreSQL, 64-bit on SQLite) get the usage or the stale button's answer."""
+    async with LocalBot(bot_settings(tmp_path, admin_ids={1001})) as bot:
+        chat = bot.private()
+        described = await chat.send("/describe 99999999999999999999 标题=x")
+        assert described.text.startswith("用法：/describe 编号") and not described.errors
+        listing = (await chat.send("/texts")).messages[0]
+        for data in ("x|99999999999999999999", "t|pub|99999999999999999999", "x|4294967296"):
+            pressed = await chat.press_data(listing, data)
+            assert pressed.answers[0]["text"] == "这个按钮已经过期，请重新发送命令。", (data, pressed.answers)
 
 
 def test_the_test_texts_are_what_this_file_expects() -> None:
