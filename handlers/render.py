@@ -100,14 +100,18 @@ def text_title(info: TextInfo, lang: str, prose: bool = False) -> str:
     return f"文本 {info.id}" if lang == "zh" else f"Text {info.id}"
 
 
+def short_name(info: TextInfo, lang: str) -> str:
+    """A text's short name in the reader's language (``TextInfo.short``: the title cut, or 原文 /
+    文本3 untitled, which English readers read as Original / Text 3)."""
+    if lang == "zh" or (info.title or "").strip():
+        return info.short
+    return "Original" if info.id == ORIGINAL else f"Text {info.id}"
+
+
 def source_name(info: TextInfo, lang: str) -> str:
     """What a search hit or a bookmark of a text is prefixed with, before its label: its short
-    name (``TextInfo.short``) as 《…》 in Chinese (《原文》四（二）), as “…” and a space in English,
-    where an untitled text is “Original” or “Text 3”, not 原文 or 文本3."""
-    if lang == "zh":
-        return f"《{info.short}》"
-    name = info.short if (info.title or "").strip() else "Original" if info.id == ORIGINAL else f"Text {info.id}"
-    return f"“{name}” "
+    name as 《…》 in Chinese (《原文》四（二）), as “…” and a space in English (“Original” 四（二）)."""
+    return f"《{info.short}》" if lang == "zh" else f"“{short_name(info, lang)}” "
 
 
 def byline(info: TextInfo, lang: str) -> str:

@@ -32,7 +32,7 @@ from content.formats.model import Metadata
 from content.formats.titleblock import parse_date
 from content.library import TextInfo, node_count, parse_body
 from handlers import callbacks as cb
-from handlers import groups
+from handlers import groups, render
 from handlers.catalog import Html, text
 from handlers.common import in_group, lang_of, say, send
 from handlers.context import BotApplication, BotContext
@@ -166,7 +166,8 @@ async def receive_document(update: Update, context: BotContext) -> None:
                                         added_by=user.id if user else None, status="draft")
     log.info("text %d uploaded (%s, %s)", info.id, imported.format, "new" if new else "known")
     if info.status == "live":
-        await say(update, context, "upload_exists_live", id=info.id, title=info.title or info.short)
+        await say(update, context, "upload_exists_live", id=info.id,
+                  title=info.title or render.short_name(info, lang_of(update)))
         return
     await send(update, context, [preview(lang_of(update), info, imported.speech, imported.notes, again=not new)])
 
@@ -244,7 +245,8 @@ async def _build(update: Update, context: BotContext, record: TextRecord) -> Non
         await asyncio.to_thread(book.ready)
     except Exception:  # the text is live: its services are built on first use instead
         log.exception("text %d is live but its services could not be built now", info.id)
-    await say(update, context, "upload_published", id=info.id, title=info.title or info.short)
+    await say(update, context, "upload_published", id=info.id,
+              title=info.title or render.short_name(info, lang_of(update)))
 
 
 async def _prompt(update: Update, context: BotContext, info: TextInfo) -> None:

@@ -12,6 +12,7 @@ from content.formats.model import Metadata
 from content.library import TextInfo
 from handlers.caches import BoundedCache
 from tests.conftest import bot_settings
+from tests.documents import SEED
 from tests.handlers.test_texts import SECOND, add_text
 
 ODD = "R&D <研发> 讲话"
@@ -96,6 +97,15 @@ async def test_a_text_number_too_large_for_the_database_is_an_answer_not_an_erro
         for data in ("x|99999999999999999999", "t|pub|99999999999999999999", "x|4294967296"):
             pressed = await chat.press_data(listing, data)
             assert pressed.answers[0]["text"] == "这个按钮已经过期，请重新发送命令。", (data, pressed.answers)
+
+
+async def test_an_english_owner_sending_the_speech_file_reads_its_name_in_english(tmp_path: Path) -> None:
+    async with LocalBot(bot_settings(tmp_path, admin_ids={1001})) as bot:
+        owner = bot.private(language_code="en")
+        again = await owner.send_document(SEED.read_bytes(), "speech.txt")
+        assert again.text.startswith("This text is in the library already: #1 “Original”, published."), again.text
+        chinese = await bot.private().send_document(SEED.read_bytes(), "speech.txt")
+        assert chinese.text.startswith("这篇已经在文本库里：#1《原文》")
 
 
 def test_the_test_texts_are_what_this_file_expects() -> None:
