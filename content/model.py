@@ -39,6 +39,13 @@ _ORDINAL = rf"({_NUM}|\d{{1,2}})"
 _SCOPE = re.compile(r"^(\d{1,9})[:：]")
 ORIGINAL = 1
 """The original speech's text id: its node ids carry no scope."""
+SPEECH_CACHE = 128
+"""How many speeches what is derived from a speech (its quotes, plans, quiz questions…) is kept
+for in a process: twice the texts the library keeps in memory by default
+(``SPEECHBOT_LIBRARY_BOOKS``, 64), so a text read again is not derived again, and a text that
+left the library's memory leaves these caches too (unbounded, they kept every text ever read).
+A cache with several entries per speech (plans of 21 and of 10 days, the four 慎) is that many
+times larger."""
 _ORDINAL_REF = re.compile(
     rf"^第{_ORDINAL}部分(?:(?:第{_ORDINAL}(?:小节|节)|\({_ORDINAL}\))(?:第?{_ORDINAL}[点条项]?)?)?$")
 

@@ -18,9 +18,9 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
-from functools import cache
+from functools import lru_cache
 
-from content.model import Speech
+from content.model import SPEECH_CACHE, Speech
 from content.sentences import split_sentences
 
 DEFAULT_DAYS = 21
@@ -94,7 +94,7 @@ def _partition(sizes: list[int], parts: int) -> list[int]:
     return cuts
 
 
-@cache
+@lru_cache(maxsize=SPEECH_CACHE * 2)  # the default plan and a chosen pace
 def plan(speech: Speech, days: int = DEFAULT_DAYS) -> tuple[Passage, ...]:
     """The speech as ``days`` passages (fewer if it has fewer units than days)."""
     found = _split(units(speech), days)

@@ -40,7 +40,7 @@ import re
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from types import MappingProxyType
 from typing import Literal, cast
@@ -48,7 +48,7 @@ from typing import Literal, cast
 import yaml
 from pydantic import TypeAdapter
 
-from content.model import ORIGINAL, Speech, attribution, scoped
+from content.model import ORIGINAL, SPEECH_CACHE, Speech, attribution, scoped
 from content.quotes import Quote, candidates
 from content.shen import principles
 
@@ -115,7 +115,7 @@ def term_kinds(path: Path = TERMS_FILE) -> MappingProxyType[str, str]:
     return MappingProxyType(kinds)
 
 
-@cache
+@lru_cache(maxsize=SPEECH_CACHE)
 def key_terms(speech: Speech) -> tuple[str, ...]:
     """The terms of ``quiz_terms.yaml`` the speech uses: those a blank may hide, in the order
     they first appear."""
@@ -232,7 +232,7 @@ def _topic(speech: Speech, number: int) -> str:
     return scoped(speech.text_id, f"q{number}")
 
 
-@cache
+@lru_cache(maxsize=SPEECH_CACHE)
 def all_questions(speech: Speech) -> tuple[Question, ...]:
     """Every question the generator can produce, within Telegram's limits (the 慎 questions
     only for the original speech, whose preface they quote)."""

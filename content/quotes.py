@@ -18,11 +18,11 @@ import hashlib
 import random
 import re
 from datetime import date
-from functools import cache
+from functools import lru_cache
 
 from pydantic import BaseModel, ConfigDict
 
-from content.model import Node, Speech, cite
+from content.model import SPEECH_CACHE, Node, Speech, cite
 from content.numerals import NUMERAL_CHARS
 from content.sentences import split_sentences
 
@@ -54,7 +54,7 @@ def _is_heading(node: Node, sentence: str) -> bool:
     return bool(_SECTION_MARK.match(sentence) or (node.kind == "point" and _POINT.match(sentence)))
 
 
-@cache
+@lru_cache(maxsize=SPEECH_CACHE)
 def candidates(speech: Speech) -> tuple[Quote, ...]:
     """Every quotable passage of the speech, in speech order."""
     found: list[Quote] = []
@@ -136,7 +136,7 @@ def pick(
     return (rng or random).choice(pool)
 
 
-@cache
+@lru_cache(maxsize=SPEECH_CACHE)
 def _units(speech: Speech) -> dict[str, tuple[str, ...]]:
     """Each node's sentence units (``Speech.sentence_units``: what search hits show), in order."""
     found: dict[str, list[str]] = {}

@@ -24,7 +24,7 @@ import statistics
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -32,7 +32,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, field_validator, model_validator
 
 from content.cachefile import write_atomically
-from content.model import Speech, attribution
+from content.model import SPEECH_CACHE, Speech, attribution
 from content.quotes import Quote, candidates
 
 if TYPE_CHECKING:
@@ -177,7 +177,7 @@ class Ranking:
     scores: dict[str, tuple[float, ...]]
 
 
-@cache
+@lru_cache(maxsize=SPEECH_CACHE * 4)  # the four principles
 def fitting(speech: Speech, item: Principle, ranking: Ranking | None) -> tuple[Quote, ...]:
     """The quotes that fit ``item``, in the order the reminder rotates through them.
 
@@ -213,7 +213,7 @@ def reminder(speech: Speech, day: date, ranking: Ranking | None = None) -> Remin
     return Reminder(date=day, principle=item, quote=pool[occurrence % len(pool)])
 
 
-@cache
+@lru_cache(maxsize=SPEECH_CACHE)
 def rank(speech: Speech, encoder: Encoder | None, cache_dir: Path | None = None) -> Ranking | None:
     """The ranking by ``encoder`` (None without one, or when it fails: the rule then does without),
     computed once per process and kept in ``cache_dir`` as ``shen-<key>.json`` (the key hashes
