@@ -29,6 +29,7 @@ from handlers.context import BotApplication, BotContext
 
 CACHE_SECONDS = 300
 MAX_RESULTS = 10
+INLINE_CHARS = 3500  # the most of a hit's sentence an inline result posts (a message holds 4,096)
 
 
 def _article(key: str, title: str, description: str, body: str) -> InlineQueryResultArticle:
@@ -76,7 +77,8 @@ async def answer_inline(update: Update, context: BotContext) -> None:
             label = hit.label or hit.id
             gap = "" if lang == "zh" else " "  # 《标题》二（二）, “Title” 二（二）
             source = f"{render.shorten(named, 32)}{gap}{label}" if info.title else label
-            body = text(lang, "inline_quote", text=hit.text, label=source)
+            # Cut around the words found only when a run-on sentence would not fit one message.
+            body = text(lang, "inline_quote", text=render.excerpt(hit, INLINE_CHARS), label=source)
             title = text(lang, "inline_hit_title", label=label, snippet=render.shorten(hit.text, 40))
             results.append(_article(f"{hit.id}:{hit.text}", title, f"{named} · {hit.text}", body))
         if claimed:  # the best hit's card (as /card sends it), next to the text results

@@ -340,6 +340,37 @@ def _echo(query: str, limit: int = 30) -> str:
     return query if len(query) <= limit else query[: limit - 1] + "…"
 
 
+HIT_CHARS = 300
+"""The most of a hit's sentence a search result shows. The original's longest sentence has 189
+characters; a run-on sentence of an uploaded text (commas only, or a PDF that lost its full
+stops) is shown around its first match, so that five hits stay within one message."""
+
+
+def _window(hit: Hit, limit: int) -> tuple[int, int]:
+    """Where ``hit.text`` is cut to show at most ``limit`` characters: from a little before its
+    first match (the whole text when it is short enough)."""
+    if len(hit.text) <= limit:
+        return 0, len(hit.text)
+    first = min((start for start, _ in hit.spans), default=0)
+    start = max(0, min(first - limit // 4, len(hit.text) - limit))
+    return start, start + limit
+
+
+def excerpt(hit: Hit, limit: int = HIT_CHARS) -> str:
+    """A hit's sentence as plain text, cut to ``limit`` characters around its first match, with
+    … where it was cut."""
+    start, end = _window(hit, limit)
+    return ("…" if start else "") + hit.text[start:end] + ("…" if end < len(hit.text) else "")
+
+
+def highlighted(hit: Hit, limit: int = HIT_CHARS) -> Html:
+    """A hit's sentence as HTML, its matches in bold, cut like ``excerpt``."""
+    start, end = _window(hit, limit)
+    spans = tuple((max(a, start) - start, min(b, end) - start) for a, b in hit.spans if a < end and b > start)
+    shown = hit.model_copy(update={"text": hit.text[start:end], "spans": spans}).highlight()
+    return Html(("…" if start else "") + shown + ("…" if end < len(hit.text) else ""))
+
+
 def search_results(lang: str, query: str, hits: list[Hit], glosses: Glosses | None = None,
                    sentences: Sequence[int | None] = (), sources: Sequence[str] | None = None,
                    everywhere: bool = False) -> Screen:
@@ -370,7 +401,7 @@ def search_results(lang: str, query: str, hits: list[Hit], glosses: Glosses | No
         if sources is not None and number <= len(sources):
             label = f"{sources[number - 1]}{label}"
         lines.append(text(lang, "search_hit", n=number, label=f"{label} · {gloss}" if gloss else label,
-                          highlighted=Html(hit.highlight())))
+                          highlighted=highlighted(hit)))
     rows = [[button(text(lang, "btn_read", label=shorten(cite(hit.label or hit.id), 16)), cb.Send(hit.id)),
              button(text(lang, "btn_card"), _hit_card(hit, sentences[number] if number < len(sentences) else None)),
              save_button(lang, cb.bookmark("n", hit.id))]
@@ -434,9 +465,12 @@ def day_of_ref(value: str) -> tuple[int, date] | None:
 
 
 def summary(lang: str, result: Summary) -> Screen:
-    """A summary with its keywords and a button to the full text (or the outline)."""
-    body = text(lang, "summary", label=cite(result.label), summary=result.summary,
-                keywords="、".join(result.keywords))
+    """A summary with its keywords and a button to the full text (or the outline); a summary too
+    long for one message (run-on sentences of an uploaded text) is cut at a sentence end (……)."""
+    shown = result.summary
+    if utf16_len(shown) > PAGE_CHARS:
+        shown = paginate(shown, PAGE_CHARS)[0] + "……"
+    body = text(lang, "summary", label=cite(result.label), summary=shown, keywords="、".join(result.keywords))
     target: cb.Callback = cb.Outline() if result.id == "speech" else cb.Send(result.id)
     label = text(lang, "btn_outline") if result.id == "speech" else text(lang, "btn_full_text")
     return Screen(body, [[button(label, target)]])

@@ -11,6 +11,7 @@ from bot.fake.local import LocalBot
 from content.formats.model import Metadata
 from content.library import TextInfo
 from handlers.caches import BoundedCache
+from handlers.render import utf16_len
 from tests.conftest import bot_settings
 from tests.documents import SEED
 from tests.handlers.test_texts import SECOND, add_text
@@ -106,6 +107,31 @@ async def test_an_english_owner_sending_the_speech_file_reads_its_name_in_englis
         assert again.text.startswith("This text is in the library already: #1 “Original”, published."), again.text
         chinese = await bot.private().send_document(SEED.read_bytes(), "speech.txt")
         assert chinese.text.startswith("这篇已经在文本库里：#1《原文》")
+
+
+RUN_ON = ("一、第一部分\n（一）第一节" + "，".join(f"我们要坚持学习第{i}项内容并认真落实廉洁要求" for i in range(300))
+          + "。\n（二）第二节" + "，".join(f"我们要坚持学习第{i}项要求" for i in range(300, 600)) + "。\n")
+"""A text whose sentences run on for thousands of characters (commas only, as a PDF that lost its
+full stops reads): every hit, summary and quote of it must still fit one message."""
+
+
+async def test_a_text_of_run_on_sentences_is_searched_and_summarised_within_one_message(bot: LocalBot) -> None:
+    second = await add_text(bot, RUN_ON, title="长句")
+    chat = bot.private()
+    await chat.send(f"/use {second.id}")
+    for command in ("/search 坚持学习", "/search 全部 坚持学习", "/summary 1.1", "/summary"):
+        reply = await chat.send(command)
+        assert not reply.errors, (command, [call.error for call in reply.errors])
+        message = reply.messages[0]
+        assert utf16_len(message.text) <= 4096 and "出了点问题" not in message.text, command
+    found = (await chat.send("/search 第450项")).messages[0]
+    assert "第450项" in found.text and "…" in found.text  # cut around the words found, and says so
+    group = bot.group(chat_id=-4801, user_id=2001)
+    assert not (await group.send("/search 全部 坚持学习")).errors
+    answer = await chat.inline("坚持学习")
+    assert not answer.errors and answer.answers[0]["results"]
+    posted = answer.answers[0]["results"][0]["input_message_content"]["message_text"]
+    assert utf16_len(posted) <= 4096
 
 
 def test_the_test_texts_are_what_this_file_expects() -> None:
