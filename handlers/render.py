@@ -402,14 +402,26 @@ def search_results(lang: str, query: str, hits: list[Hit], glosses: Glosses | No
             label = f"{sources[number - 1]}{label}"
         lines.append(text(lang, "search_hit", n=number, label=f"{label} · {gloss}" if gloss else label,
                           highlighted=highlighted(hit)))
-    rows = [[button(text(lang, "btn_read", label=shorten(cite(hit.label or hit.id), 16)), cb.Send(hit.id)),
-             button(text(lang, "btn_card"), _hit_card(hit, sentences[number] if number < len(sentences) else None)),
-             save_button(lang, cb.bookmark("n", hit.id))]
-            for number, hit in enumerate(hits)]
+    rows = []
+    for number, hit in enumerate(hits):
+        card = _hit_card(hit, sentences[number] if number < len(sentences) else None)
+        rows.append([button(text(lang, "btn_read", label=shorten(cite(hit.label or hit.id), 16)), cb.Send(hit.id)),
+                     *([button(text(lang, "btn_card"), card)] if card is not None else []),
+                     save_button(lang, cb.bookmark("n", hit.id))])
     return Screen(Html("\n\n".join(lines)), rows + extra)
 
 
-def _hit_card(hit: Hit, sentence: int | None) -> cb.Callback:
+CARD_CHARS = 280
+"""The longest sentence a card holds: at its smallest size the card's box takes 15 lines of 21
+characters (the original's longest sentence has 189). A longer one, a run-on sentence of an
+uploaded text, is offered no card: it would run off the picture and past a caption's 1,024."""
+
+
+def _hit_card(hit: Hit, sentence: int | None) -> cb.Callback | None:
+    """A hit's 🖼: the card of its very sentence, or a quote of its node (no sentence index);
+    none for a sentence no card can hold."""
+    if len(hit.text) > CARD_CHARS:
+        return None
     return cb.SentenceCard(hit.id, sentence) if sentence is not None else cb.Card("n", hit.id)
 
 

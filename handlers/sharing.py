@@ -209,7 +209,7 @@ async def press_sentence_card(update: Update, context: BotContext, node_id: str,
     query = update.callback_query
     assert query is not None
     found = sentence_quote(context.speech, node_id, index)
-    if found is None:
+    if found is None or len(found.text) > render.CARD_CHARS:  # (no card holds a run-on sentence)
         await query.answer(text(lang_of(update), "stale_button"))
         return
     await query.answer()

@@ -10,6 +10,7 @@ from pathlib import Path
 from bot.fake.local import LocalBot
 from content.formats.model import Metadata
 from content.library import TextInfo
+from handlers import callbacks as cb
 from handlers.caches import BoundedCache
 from handlers.render import utf16_len
 from tests.conftest import bot_settings
@@ -132,6 +133,21 @@ async def test_a_text_of_run_on_sentences_is_searched_and_summarised_within_one_
     assert not answer.errors and answer.answers[0]["results"]
     posted = answer.answers[0]["results"][0]["input_message_content"]["message_text"]
     assert utf16_len(posted) <= 4096
+
+
+async def test_a_run_on_sentence_is_offered_no_card_it_cannot_hold(bot: LocalBot) -> None:
+    second = await add_text(bot, RUN_ON + "二、第二部分\n要坚持学习，守住底线。\n", title="长句")
+    chat = bot.private()
+    await chat.send(f"/use {second.id}")
+    found = (await chat.send("/search 坚持学习")).messages[0]
+    rows = found.reply_markup["inline_keyboard"] if found.reply_markup else []
+    hits = [row for row in rows if any(b["text"].endswith("阅读") for b in row)]
+    short = [row for row in hits if row[0]["text"].startswith("第二部分")]
+    assert short and any("图片" in b["text"] for b in short[0])  # a sentence a card holds: 🖼
+    long = [row for row in hits if not row[0]["text"].startswith("第二部分")]
+    assert long and not any("图片" in b["text"] for row in long for b in row), long  # thousands of characters: none
+    forged = await chat.press_data(found, cb.encode(cb.SentenceCard(f"{second.id}:1.1", 0)))
+    assert not forged.errors and not forged.photos and forged.answers
 
 
 def test_the_test_texts_are_what_this_file_expects() -> None:
