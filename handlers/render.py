@@ -620,15 +620,24 @@ def rank(lang: str, week: str, standings: list[Standing]) -> Screen:
     return Screen(text(lang, "rank", week=span, lines=Html(lines)))
 
 
+SAVED_SHOWN = 20
+"""Bookmarks /saved lists, each with its button: the newest (a member of several texts saves
+more than a message of buttons holds), numbered as saved; the older are counted."""
+
+
 def saved(lang: str, items: list[tuple[str, str, str, cb.Callback]]) -> Screen:
-    """Bookmarks: ``(label, text, ref, open button data)`` each, with a button to open each."""
+    """Bookmarks: ``(label, text, ref, open button data)`` each, oldest first: the newest
+    ``SAVED_SHOWN`` listed, each with a button to open it, and how many older ones are not."""
     if not items:
         return Screen(text(lang, "saved_none"))
-    lines = "\n".join(text(lang, "saved_line", n=n, label=cite(label), text=shorten(body, 40))
-                      for n, (label, body, _, _) in enumerate(items, start=1))
-    rows = [[button(f"{n}. {shorten(cite(label), 20)}", target)]
-            for n, (label, _, _, target) in enumerate(items, start=1)]
-    return Screen(text(lang, "saved", lines=Html(lines)), rows[:20])
+    older = max(0, len(items) - SAVED_SHOWN)
+    shown = list(enumerate(items, start=1))[older:]
+    lines = [text(lang, "saved_line", n=n, label=cite(label), text=shorten(body, 40))
+             for n, (label, body, _, _) in shown]
+    if older:
+        lines.append(text(lang, "saved_older", count=older))
+    rows = [[button(f"{n}. {shorten(cite(label), 20)}", target)] for n, (label, _, _, target) in shown]
+    return Screen(text(lang, "saved", lines=Html("\n".join(lines))), rows)
 
 
 def save_button(lang: str, ref: str, saved: bool = False) -> InlineKeyboardButton:

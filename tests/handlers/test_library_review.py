@@ -150,6 +150,22 @@ async def test_a_run_on_sentence_is_offered_no_card_it_cannot_hold(bot: LocalBot
     assert not forged.errors and not forged.photos and forged.answers
 
 
+async def test_many_bookmarks_list_the_newest_each_with_its_button(bot: LocalBot) -> None:
+    """A member of several texts saves more than one message of buttons holds: /saved lists the
+    newest 20, each with its button, and says how many older ones it leaves out."""
+    second = await add_text(bot)
+    refs = [f"q:{n}" for n in range(30)] + [f"n:{second.id}:{node}" for node in ("1.1", "1.2", "2.1", "2.2")]
+    for ref in refs:
+        await bot.store.study.toggle_bookmark(1001, ref)
+    listing = (await bot.private().send("/saved")).messages[0]
+    numbered = [line for line in listing.text.splitlines() if line[:1].isdigit()]
+    assert len(numbered) == len(listing.buttons) == 20, (len(numbered), len(listing.buttons))
+    assert numbered[-1].startswith("34. 《关于加强学习的讲话》二（二）")  # the newest, numbered as saved
+    assert listing.buttons[-1]["text"].startswith("34. ") and "较早的 14 条收藏没有列出" in listing.text
+    english = (await bot.private(user_id=1001, language_code="en").send("/saved")).messages[0]
+    assert "14 older bookmarks are not listed" in english.text
+
+
 def test_the_test_texts_are_what_this_file_expects() -> None:
     assert "抓铁有痕" in SECOND and "读书班制度" in SECOND and "全县" in SECOND
     assert TextInfo(id=1, title=None).short == "原文"
