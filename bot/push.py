@@ -357,7 +357,8 @@ class Pusher:
         planned = await self._passage(current, due.local_date)
         book, screen = await self._screen(due)
         if planned is not None and current is not None and due.reminder_format != "card":
-            screen = render.with_plan(screen, due.lang, planned[1], current.days, render.book_title(planned[0]))
+            screen = render.with_plan(screen, due.lang, planned[1], current.days, render.book_title(planned[0]),
+                                      removed=planned[0].info.status == "removed")
         error = ""
         for attempt in range(SEND_ATTEMPTS):
             if self._late(recorder):
@@ -479,7 +480,8 @@ class Pusher:
         guarantees."""
         try:
             if due.reminder_format == "card" and current is not None and planned is not None:
-                day = render.plan_day(due.lang, planned[1], current.days, render.book_title(planned[0]))
+                day = render.plan_day(due.lang, planned[1], current.days, render.book_title(planned[0]),
+                                      removed=planned[0].info.status == "removed")
                 await self.bot.send_message(chat_id, day.text, reply_markup=day.markup)
             if due.quiz_daily:
                 await study.send_quiz(self.bot, self.store.study, book.speech, chat_id, chat_id < 0,  # type: ignore[arg-type]

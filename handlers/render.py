@@ -552,9 +552,10 @@ def plan_name(lang: str, title: str | None) -> Html:
     return text(lang, "plan_name", title=title) if title else text(lang, "plan_name_plain")
 
 
-def plan_day(lang: str, passage: Passage, days: int, title: str | None = None) -> Screen:
+def plan_day(lang: str, passage: Passage, days: int, title: str | None = None, removed: bool = False) -> Screen:
     """A plan day of the text titled ``title``: the passage (cut at a sentence end past
-    ``PLAN_CHARS``), "done", "continue"."""
+    ``PLAN_CHARS``), "done", "continue"; ``removed``: the text was taken out of the library since
+    the plan started (the plan goes on reading it, and says so)."""
     shown = passage.text
     if utf16_len(shown) > PLAN_CHARS:
         shown = paginate(shown, PLAN_CHARS)[0]
@@ -562,6 +563,8 @@ def plan_day(lang: str, passage: Passage, days: int, title: str | None = None) -
                 labels=plan_labels(passage), text=shown)
     if shown != passage.text:
         body = Html(body + "\n" + text(lang, "plan_more"))
+    if removed:
+        body = Html(body + "\n\n" + text(lang, "text_removed"))
     row = [button(text(lang, "btn_done"), cb.Done(passage.day))]
     if shown != passage.text:
         row.append(button(text(lang, "btn_continue"), cb.Send(passage.ids[0])))
@@ -578,9 +581,10 @@ def plan_labels(passage: Passage) -> str:
     return "、".join(shown.values())
 
 
-def with_plan(reminder_screen: Screen, lang: str, passage: Passage, days: int, title: str | None = None) -> Screen:
+def with_plan(reminder_screen: Screen, lang: str, passage: Passage, days: int, title: str | None = None,
+              removed: bool = False) -> Screen:
     """The daily reminder and the plan's passage as one message (under Telegram's limit)."""
-    day = plan_day(lang, passage, days, title)
+    day = plan_day(lang, passage, days, title, removed)
     body = Html(reminder_screen.text + "\n\n" + day.text)
     if utf16_len(body) > PAGE_CHARS:  # never: the passage is cut at PLAN_CHARS; belt and braces
         return reminder_screen

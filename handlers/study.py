@@ -85,7 +85,8 @@ async def plan_command(update: Update, context: BotContext) -> None:
         book = await plan_book(context, current)
         passage = passage_on(plan(book.speech, current.days), current.start_date, today)
         if passage is not None:
-            await send(update, context, [render.plan_day(lang, passage, current.days, render.book_title(book))])
+            await send(update, context, [render.plan_day(lang, passage, current.days, render.book_title(book),
+                                                         removed=book.info.status == "removed")])
         elif today < current.start_date:
             await say(update, context, "plan_not_yet", date=current.start_date.isoformat())
         else:

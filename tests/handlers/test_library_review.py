@@ -4,10 +4,11 @@ another text, and a text described on another replica."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from bot.fake.local import LocalBot
+from bot.push import Pusher
 from content.formats.model import Metadata
 from content.library import TextInfo
 from handlers import callbacks as cb
@@ -164,6 +165,33 @@ async def test_many_bookmarks_list_the_newest_each_with_its_button(bot: LocalBot
     assert listing.buttons[-1]["text"].startswith("34. ") and "较早的 14 条收藏没有列出" in listing.text
     english = (await bot.private(user_id=1001, language_code="en").send("/saved")).messages[0]
     assert "14 older bookmarks are not listed" in english.text
+
+
+async def test_a_plan_whose_text_was_removed_says_so(bot: LocalBot) -> None:
+    """A group's plan goes on reading its text after the owner removed it (the chat is back on
+    the original), and its days, in /plan and in the daily reminder, say the text was removed."""
+    second = await add_text(bot)
+    removed = "ℹ️ 这篇文本已从文本库中移除，仍可阅读。"
+    start = datetime(2026, 11, 27, 1, 0, tzinfo=UTC)  # 09:00 in Shanghai
+    bot.travel(start)
+    group = bot.group(chat_id=-4901, user_id=2001)
+    bot.fake.admins[-4901].add(2001)
+    await group.send(f"/use {second.id}")
+    started = await group.send("/plan")
+    assert removed not in started.text
+    await bot.store.texts.set_status(second.id, "removed")  # `speechbot library remove`, another process
+    assert bot.app is not None
+    bot.app.bot_data.text_checks = BoundedCache(16)  # (the check's age passing)
+    bot.store.chats._texts.pop(-4901)  # (the chat's text cache's too)
+    day = await group.send("/plan")
+    assert "《关于加强学习的讲话》的学习计划 第 1/" in day.text and day.text.endswith(removed), day.text
+    moment = start + timedelta(days=1)  # the next morning's reminder carries day 2
+    bot.travel(moment)
+    pusher = Pusher(bot.app.bot, bot.store, bot.app.bot_data.library)  # type: ignore[arg-type]
+    report = await pusher.run_due(moment)
+    assert report.chats == [-4901], report
+    pushed = bot.fake.by_chat[-4901][-1].text
+    assert "的学习计划 第 2/" in pushed and removed in pushed, pushed
 
 
 def test_the_test_texts_are_what_this_file_expects() -> None:
