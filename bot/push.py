@@ -19,6 +19,7 @@ import logging
 import math
 import os
 import socket
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -55,6 +56,7 @@ def worker_name() -> str:
 
 
 CACHED_DAYS = 256  # (text, day) reminders and (text, language, day) screens and cards kept at most
+TEXT_CHECK_SECONDS = 30.0  # a text in memory is read again after this long (``handlers.context``'s too)
 
 
 def push_screen(speech: Speech, lang: str, day: date, ranking: Ranking | None = None) -> render.Screen:
@@ -185,6 +187,7 @@ class Pusher:
         self.sleep = sleep  # every wait (429s, back-off) goes through here: tests record instead of waiting
         self.at_least_once = at_least_once  # resend when the outcome is unknown (may double-send)
         self._loading: dict[int, asyncio.Task[Book | None]] = {}  # texts being read from the database
+        self._checked: dict[int, float] = {}  # text → when it was last read (time.monotonic)
         self._reminders: dict[tuple[int, date], asyncio.Task[tuple[Book, Reminder, bool]]] = {}
         self._screens: dict[tuple[int, str, date], render.Screen] = {}  # (text, language, day)
         self._keyboards: dict[int, tuple[render.Screen, dict[str, str]]] = {}  # id(screen) → its markup as JSON
@@ -229,20 +232,33 @@ class Pusher:
     async def _book(self, text_id: int | None) -> Book | None:
         """The book of ``text_id`` (None: the original), from memory or the database, loaded once
         however many senders ask at once; None for a text never stored, or one whose body no
-        longer parses (logged)."""
-        if text_id is None or text_id == ORIGINAL:
-            return self.library.original
-        book = self.library.get(text_id)
-        if book is not None:
+        longer parses (logged). A book in memory is read again every ``TEXT_CHECK_SECONDS``: a
+        push-only replica handles no update that would, and a title fixed or a text removed
+        elsewhere must show in its reminders too."""
+        text_id = text_id or ORIGINAL
+        book = self.library.original if text_id == ORIGINAL else self.library.get(text_id)
+        if book is not None and time.monotonic() - self._checked.get(text_id, -math.inf) < TEXT_CHECK_SECONDS:
             return book
         task = self._loading.get(text_id)
         if task is None:
             task = self._loading[text_id] = asyncio.ensure_future(self._load(text_id))
             task.add_done_callback(lambda _: self._loading.pop(text_id, None))
-        return await asyncio.shield(task)
+        try:
+            return await asyncio.shield(task)
+        except Exception:
+            if book is None:
+                raise
+            log.exception("text %d could not be read again: its reminders use what is in memory", text_id)
+            return book
 
     async def _load(self, text_id: int) -> Book | None:
         record = await self.store.texts.text(text_id)
+        self._checked[text_id] = time.monotonic()
+        if text_id == ORIGINAL:  # always in memory: its metadata (``/describe 1``), never its body
+            original = self.library.original
+            if record is not None and record.body and record.info.digest == original.info.digest:
+                self.library.add(record.info, record.body)  # (a pusher of another speech file: not its text 1)
+            return original
         if record is None:
             return None
         try:

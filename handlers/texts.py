@@ -118,8 +118,10 @@ async def _check_original(context: BotContext) -> None:
         return
     context.bot_data.text_checks.put(ORIGINAL, True)  # before the read: one at a time
     record = await context.texts.text(ORIGINAL)
-    if record is not None and record.body:  # (an empty row is only text 1's id, reserved)
-        context.library.add(record.info, record.body)  # the original's info; its speech stays the file's
+    # The same speech file's row (not an empty one, text 1's id reserved, nor another replica's
+    # file): its metadata; the speech stays the file's.
+    if record is not None and record.body and record.info.digest == context.library.original.info.digest:
+        context.library.add(record.info, record.body)
 
 
 def register_middleware(app: BotApplication) -> None:

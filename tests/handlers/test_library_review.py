@@ -194,6 +194,35 @@ async def test_a_plan_whose_text_was_removed_says_so(bot: LocalBot) -> None:
     assert "的学习计划 第 2/" in pushed and removed in pushed, pushed
 
 
+async def test_a_push_only_replica_sees_a_removal_and_a_new_title(bot: LocalBot) -> None:
+    """A replica that only pushes (SPEECHBOT_RECEIVE_UPDATES=false) handles no update that would
+    read a text again: its pusher checks the texts it holds against the database itself."""
+    from bot.fake.data import seed_chats
+
+    second = await add_text(bot)
+    assert bot.app is not None and bot.app.bot_data.library is not None
+    start = datetime(2026, 11, 27, 1, 0, tzinfo=UTC)
+    bot.travel(start)
+    await seed_chats(bot.store, [-4902, -4903], start - timedelta(minutes=5))
+    await bot.store.chats.configure(-4902, "group", reminder_format="card")
+    await bot.store.study.start_plan(-4902, 5, date(2026, 11, 26), second.id)  # day 2 today
+    await bot.store.study.start_plan(-4903, 5, date(2026, 11, 26), second.id)
+    pusher = Pusher(bot.app.bot, bot.store, bot.app.bot_data.library)  # type: ignore[arg-type]
+    await pusher.run_due(start)
+    assert "《关于加强学习的讲话》的学习计划 第 2/" in bot.fake.by_chat[-4903][-1].text
+    await bot.store.texts.describe(second.id, Metadata(title="学习讲话（修订）"))  # elsewhere
+    await bot.store.texts.set_status(second.id, "removed")
+    await bot.store.texts.describe(1, Metadata(title="坚持慎字当头", speaker="张三"))
+    pusher._checked.clear()  # (the check's age passing)
+    moment = start + timedelta(days=1)
+    bot.travel(moment)
+    await pusher.run_due(moment)
+    pushed = bot.fake.by_chat[-4903][-1].text
+    assert "《学习讲话（修订）》的学习计划 第 3/" in pushed and "已从文本库中移除" in pushed, pushed
+    card_chat = [message for message in bot.fake.by_chat[-4902] if message.photo]
+    assert card_chat and card_chat[-1].text.endswith("📖 《坚持慎字当头》 张三"), card_chat[-1].text
+
+
 def test_the_test_texts_are_what_this_file_expects() -> None:
     assert "抓铁有痕" in SECOND and "读书班制度" in SECOND and "全县" in SECOND
     assert TextInfo(id=1, title=None).short == "原文"
