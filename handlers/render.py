@@ -405,7 +405,9 @@ def search_results(lang: str, query: str, hits: list[Hit], glosses: Glosses | No
     rows = []
     for number, hit in enumerate(hits):
         card = _hit_card(hit, sentences[number] if number < len(sentences) else None)
-        rows.append([button(text(lang, "btn_read", label=shorten(cite(hit.label or hit.id), 16)), cb.Send(hit.id)),
+        # Across texts two hits may share a label (一（三） of two texts): the button names its hit's number.
+        shown = f"{number + 1}. {cite(hit.label or hit.id)}" if every else cite(hit.label or hit.id)
+        rows.append([button(text(lang, "btn_read", label=shorten(shown, 16)), cb.Send(hit.id)),
                      *([button(text(lang, "btn_card"), card)] if card is not None else []),
                      save_button(lang, cb.bookmark("n", hit.id))])
     return Screen(Html("\n\n".join(lines)), rows + extra)

@@ -138,6 +138,8 @@ async def test_search_every_text_labels_hits_by_their_text(bot: LocalBot) -> Non
     assert results.text.startswith("🔍 在全部文本中搜索“抓铁有痕”的结果")
     assert "《原文》二（一）" in results.text and f"《{TITLE[:10]}》二（二）" in results.text
     hit = f"{second.id}:2.2"
+    reads = [b["text"] for b in results.buttons if b.get("callback_data", "").startswith("s|")]
+    assert reads and all(label.startswith(f"{n}. ") for n, label in enumerate(reads, start=1))  # hit n's button
     assert {cb.encode(cb.Send(hit)), cb.encode(cb.Save(cb.bookmark("n", hit)))} <= set(data_of(results))
     read = await chat.press_data(results, cb.encode(cb.Send(hit)))  # text 2's, though the chat reads the original
     assert "读书班" in read.text
