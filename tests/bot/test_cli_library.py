@@ -42,8 +42,13 @@ def library_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None
 
 @pytest.fixture
 def docx_file(tmp_path: Path) -> Path:
+    """The speech with a title block, one word of its closing changed: another text than text 1
+    (the speech file itself is text 1 already, content-addressed), with the same outline."""
+    lines = documents.seed_lines()
+    lines[-1] = lines[-1].replace("努力奋斗", "不懈奋斗")
+    assert lines != documents.seed_lines()
     path = tmp_path / "讲话.docx"
-    path.write_bytes(documents.title_block_docx(documents.seed_lines()))
+    path.write_bytes(documents.title_block_docx(lines))
     return path
 
 
