@@ -604,7 +604,7 @@ EN: dict[str, str] = {
     "reader_send": "Send to a chat",
     "reader_error": "Something went wrong. Please try again later.",
     "reader_offline": "Open the reader from Telegram (the sign-in data is missing or expired).",
-    "texts": "📚 <b>The library</b> ({count} texts, newest first)\n\n{lines}\n\nTap a button below to switch the text "
+    "texts": "📚 <b>The library</b> (texts: {count}, newest first)\n\n{lines}\n\nTap a button below to switch the text "
              "this chat studies, or send /use and its number.",
     "texts_line": "{mark}<b>{id}.</b> {title}",
     "texts_byline": "      {byline}",
