@@ -58,10 +58,11 @@ class TextInfo:
     @property
     def short(self) -> str:
         """The text's short name on search hits and cards: its title, cut at ``SHORT``
-        characters (…), or 原文 for the untitled original and 文本N for another untitled one."""
+        characters (…); 原讲话 for the untitled original (not 原文: that names the exact-words
+        tier, 📌 原文), 文本N for another untitled one."""
         title = (self.title or "").strip()
         if not title:
-            return "原文" if self.id == ORIGINAL else f"文本{self.id}"
+            return "原讲话" if self.id == ORIGINAL else f"文本{self.id}"
         return title if len(title) <= SHORT else title[:SHORT] + "…"
 
 

@@ -110,7 +110,7 @@ def short_name(info: TextInfo, lang: str) -> str:
 
 def source_name(info: TextInfo, lang: str) -> str:
     """What a search hit or a bookmark of a text is prefixed with, before its label: its short
-    name as 《…》 in Chinese (《原文》四（二）), as “…” and a space in English (“Original” 四（二）)."""
+    name as 《…》 in Chinese (《原讲话》四（二）), as “…” and a space in English (“Original” 四（二）)."""
     return f"《{info.short}》" if lang == "zh" else f"“{short_name(info, lang)}” "
 
 

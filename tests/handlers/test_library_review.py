@@ -60,7 +60,7 @@ async def test_english_readers_see_other_texts_named_in_english(bot: LocalBot) -
     listing = await chat.send("/saved")
     assert f"“Text {untitled.id}” 一（一）" in listing.text and "文本" not in listing.text, listing.text
     chinese = await bot.private().send("/search 全部 抓铁有痕")
-    assert "《原文》二（一）" in chinese.text and "《关于加强学习的讲话》二（二）" in chinese.text  # as before
+    assert "《原讲话》二（一）" in chinese.text and "《关于加强学习的讲话》二（二）" in chinese.text  # as before
 
 
 async def test_a_text_described_on_another_replica_shows_its_new_title(bot: LocalBot) -> None:
@@ -108,7 +108,7 @@ async def test_an_english_owner_sending_the_speech_file_reads_its_name_in_englis
         again = await owner.send_document(SEED.read_bytes(), "speech.txt")
         assert again.text.startswith("This text is in the library already: #1 “Original”, published."), again.text
         chinese = await bot.private().send_document(SEED.read_bytes(), "speech.txt")
-        assert chinese.text.startswith("这篇已经在文本库里：#1《原文》")
+        assert chinese.text.startswith("这篇已经在文本库里：#1《原讲话》")
 
 
 RUN_ON = ("一、第一部分\n（一）第一节" + "，".join(f"我们要坚持学习第{i}项内容并认真落实廉洁要求" for i in range(300))
@@ -225,4 +225,4 @@ async def test_a_push_only_replica_sees_a_removal_and_a_new_title(bot: LocalBot)
 
 def test_the_test_texts_are_what_this_file_expects() -> None:
     assert "抓铁有痕" in SECOND and "读书班制度" in SECOND and "全县" in SECOND
-    assert TextInfo(id=1, title=None).short == "原文"
+    assert TextInfo(id=1, title=None).short == "原讲话"

@@ -136,7 +136,7 @@ async def test_search_every_text_labels_hits_by_their_text(bot: LocalBot) -> Non
     results = everywhere.messages[0]
     fits(results)
     assert results.text.startswith("🔍 在全部文本中搜索“抓铁有痕”的结果")
-    assert "《原文》二（一）" in results.text and f"《{TITLE[:10]}》二（二）" in results.text
+    assert "《原讲话》二（一）" in results.text and f"《{TITLE[:10]}》二（二）" in results.text
     hit = f"{second.id}:2.2"
     reads = [b["text"] for b in results.buttons if b.get("callback_data", "").startswith("s|")]
     assert reads and all(label.startswith(f"{n}. ") for n, label in enumerate(reads, start=1))  # hit n's button
@@ -252,4 +252,4 @@ async def test_without_a_database_there_is_only_the_original(tmp_path: Path) -> 
         assert (await chat.send("/use 2")).text.startswith("切换文本需要数据库")
         results = (await chat.send("/search 抓铁有痕")).messages[0]
         assert not any(isinstance(cb.parse(d), cb.SearchAll) for d in data_of(results))
-        assert "《原文》" in (await chat.send("/search 全部 抓铁有痕")).text
+        assert "《原讲话》" in (await chat.send("/search 全部 抓铁有痕")).text
