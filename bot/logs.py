@@ -72,10 +72,12 @@ def configure_logging(level: str, fmt: str, *secrets: str | None) -> Redactor:
 
 
 def protect_logs(*secrets: str | None) -> Redactor:
-    """Install the filter on every handler of the root logger and quiet httpx; returns the
+    """Install the filter on every handler of the root logger and quiet the chatty libraries; returns the
     redactor for text that does not go through logging (one-line CLI errors)."""
     redactor = Redactor(secrets)
-    for chatty in ("httpx", "alembic"):  # request lines and migration chatter at INFO
+    # Request lines and migration chatter at INFO; aiosqlite logs two DEBUG lines per statement
+    # (some 600 in a bot's first seconds), which drowned everything else at SPEECHBOT_LOG_LEVEL=DEBUG.
+    for chatty in ("httpx", "alembic", "aiosqlite"):
         logging.getLogger(chatty).setLevel(logging.WARNING)
     for handler in logging.getLogger().handlers:
         handler.addFilter(Redact(redactor))
