@@ -84,8 +84,8 @@ async def _load(context: BotContext, text_id: int) -> Book | None:
     if record is None:  # a draft discarded since
         context.library.drop(text_id)
         return None
-    try:
-        book = context.library.add(record.info, record.body)
+    try:  # parsing a text is milliseconds of CPU: off the event loop (a search of all texts loads many)
+        book = await asyncio.to_thread(context.library.add, record.info, record.body)
     except SpeechFormatError:
         log.exception("text %d is stored but does not parse", text_id)
         return None
