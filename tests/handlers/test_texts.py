@@ -253,3 +253,17 @@ async def test_without_a_database_there_is_only_the_original(tmp_path: Path) -> 
         results = (await chat.send("/search 抓铁有痕")).messages[0]
         assert not any(isinstance(cb.parse(d), cb.SearchAll) for d in data_of(results))
         assert "《原讲话》" in (await chat.send("/search 全部 抓铁有痕")).text
+
+
+async def test_a_library_larger_than_memory_searches_its_newest_texts_and_says_so(tmp_path: Path) -> None:
+    """More live texts than SPEECHBOT_LIBRARY_BOOKS: a search of every text would reload the rest
+    each time, so it searches the newest that fit (and the original), and says how many."""
+    async with LocalBot(bot_settings(tmp_path, library_books=1)) as bot:
+        await add_text(bot)
+        newest = await add_text(bot, SECOND.replace("读书班", "读书会"), title="第三篇讲话", speaker=None, spoken=None)
+        results = await bot.private().send("/search 全部 读书")
+        assert "ℹ️ 文本库共 3 篇，搜索了最新的 2 篇。" in results.text
+        assert "《第三篇讲话》" in results.text and f"《{TITLE[:10]}" not in results.text  # the older one is left out
+        assert newest.id > 2
+        english = await bot.private(user_id=1009, language_code="en").send("/search all 读书")
+        assert "The library holds 3 texts; the newest 2 were searched." in english.text
