@@ -254,7 +254,7 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 
 TIER_TITLES = {"exact": "in the speech's words:", "related": "related (the speech says it in other words):",
-               "nearest": "closest (the speech does not address this directly):"}
+               "nearest": "close (not necessarily an answer):"}
 
 
 def _hits_text(query: str, hits: list[dict[str, Any]]) -> str:

@@ -86,10 +86,8 @@ class DenseIndex:
                 _store(path, key, matrix)
         return cls(rows, matrix)
 
-    def best_per_node(self, vector: NDArray[np.float32]) -> dict[str, tuple[float, int]]:
-        """node id → (its score, the index of its best sentence row). A node's score is the mean
-        of its two best rows' cosines: one row that happens to share a word with the query
-        weighs less than two that agree (the sentence and the gloss, say)."""
+    def per_node(self, vector: NDArray[np.float32]) -> dict[str, tuple[float, float, int]]:
+        """node id → (its score as in ``best_per_node``, its best sentence's cosine, that row)."""
         scores = self.matrix @ vector
         best: dict[str, list[float]] = {}
         sentence: dict[str, tuple[float, int]] = {}
@@ -102,9 +100,14 @@ class DenseIndex:
                 top[1] = value
             if row.kind == "sentence" and value > sentence.get(row.node, (-2.0, -1))[0]:
                 sentence[row.node] = (value, number)
-        # Every node has at least two rows (a sentence and the node itself).
-        return {node: ((first + second) / 2, sentence.get(node, (0.0, -1))[1])
+        return {node: ((first + second) / 2, *sentence.get(node, (0.0, -1)))
                 for node, (first, second) in best.items()}
+
+    def best_per_node(self, vector: NDArray[np.float32]) -> dict[str, tuple[float, int]]:
+        """node id → (its score, the index of its best sentence row). A node's score is the mean
+        of its two best rows' cosines: one row that happens to share a word with the query
+        weighs less than two that agree (the sentence and the gloss, say)."""
+        return {node: (score, row) for node, (score, _, row) in self.per_node(vector).items()}
 
 
 def _checksum(matrix: NDArray[np.float32]) -> str:

@@ -141,7 +141,7 @@ class SearchIndex:
     @cached_property
     def lexicon(self) -> Lexicon:
         """The indexed text's words and their frequencies (the second tier, ``related``)."""
-        return Lexicon(self._folded)
+        return Lexicon(self._folded, self.texts)
 
     @cached_property
     def _spelled(self) -> tuple[list[str], Postings]:

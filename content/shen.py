@@ -22,6 +22,7 @@ import math
 import re
 import statistics
 import unicodedata
+from collections.abc import Container
 from dataclasses import dataclass
 from datetime import date
 from functools import cache, lru_cache
@@ -59,6 +60,7 @@ class Principle(BaseModel):
     english_explanation: str = Field(min_length=80, max_length=600)
     source: str | None = None
     passages: tuple[str, ...] = Field(min_length=2, max_length=4)
+    asked: tuple[str, ...] = ()  # how members describe it without its name (独处, alone): search lands on it
 
     @field_validator("explanation", "meaning")
     @classmethod
@@ -147,6 +149,39 @@ def principle(name: str) -> Principle | None:
         if key in (item.name, item.name[1], item.plain_pinyin.replace(" ", ""), item.plain_pinyin.split()[1]):
             return item
     return None
+
+
+def asked_about(query: str, words: Container[str] = ()) -> list[tuple[Principle, bool]]:
+    """The principles ``query`` asks about, each with whether it names it (``True``: 慎独, 慎獨,
+    shendu, shen du) or describes it (``False``: a homophone typo such as 慎读, or a phrase of its
+    ``asked`` list: 独处, nobody is watching). ``words``: the speech's own words, so that a
+    homophone the speech uses (深度, shēn dù) is read as itself, never as 慎独."""
+    from content.normalize import fold, pinyin, pinyin_query
+
+    folded = fold(query)
+    lowered = " ".join(unicodedata.normalize("NFKC", query).lower().split())
+    spelled = pinyin_query(query) if query.isascii() else None
+    found: list[tuple[Principle, bool]] = []
+    for item in principles():
+        code = pinyin(item.name)
+        if item.name in folded or (spelled is not None and code in spelled):
+            found.append((item, True))
+        elif _homophone(folded, item.name, code, words) or any(
+                (phrase in lowered) if phrase.isascii() else (fold(phrase) in folded) for phrase in item.asked):
+            found.append((item, False))
+    return found
+
+
+def _homophone(folded: str, name: str, code: str, words: Container[str]) -> bool:
+    """A pair of characters that sounds like ``name``, shares a character with it and is not a
+    word of the speech: how a pinyin keyboard mistypes it (慎读, 甚独)."""
+    from content.normalize import pinyin
+
+    for i in range(len(folded) - 1):
+        pair = folded[i:i + 2]
+        if pair != name and (pair[0] == name[0] or pair[1] == name[1]) and pair not in words and pinyin(pair) == code:
+            return True
+    return False
 
 
 def passages_quotes(speech: Speech, item: Principle) -> list[Quote]:

@@ -32,7 +32,26 @@ FILLERS = frozenset([
     "么", "是", "有", "要", "都", "也", "还", "就", "又", "在", "把", "被", "让", "给", "我", "你", "这", "那", "能",
     "意思", "含义", "指的", "指", "才算", "算是", "才", "算", "遇到", "碰到", "面对", "处理", "解决", "应对",
     "做哪些事", "哪些事", "做什么", "干什么", "做好",
+    # Question frames: how members point at a subject without being the subject (怎么理解慎微).
+    "怎么理解", "如何理解", "理解", "怎么看待", "如何看待", "看待", "怎么看", "什么是", "是什么", "啥是", "是啥",
+    "有什么要求", "什么要求", "有何要求", "有啥要求", "有没有讲", "有没有说", "讲没讲", "提没提", "提到没", "提了没",
+    "怎么说", "怎么讲", "说什么", "讲什么", "说的", "讲的", "咋说", "咋讲", "咋办", "咋整", "咋样", "咋", "啥",
+    "什么意思", "啥意思", "具体", "到底", "究竟", "说说", "讲讲", "谈谈", "解释", "介绍", "整治", "治理", "对此",
+    "规定", "怎么要求", "如何要求", "怎么做到", "如何做到", "做到",
+    # Personal context around a long question: who asks and why, not what is asked.
+    "我在", "我是", "本人", "作为", "我们单位", "我单位", "我们这", "我们村", "最近", "近期", "前段时间", "现在",
+    "经常", "总是", "反映", "听说", "有人", "想问", "想知道", "请教", "这种", "这类", "这样", "那种", "这方面",
+    "这块", "类似", "情况", "事情", "一直", "负责", "分管", "工作中", "平时", "做", "管", "当", "搞",
+    "事儿", "这事", "那事", "咱县", "咱", "呀", "嘛", "呗", "会不会", "行不行", "老是", "得多",
 ])
+# The office a member names when introducing themselves (教育局, 住建局): its field stays (教育).
+_OFFICE = re.compile(r"(?<=[\u4e00-\u9fff]{2})(局|厅|委员会|委|办公室|办|所|站)(?=[做管当负责分从工的里，,。\s]|$)")
+_ENGLISH_FILLER_WORDS = """
+what whats which who whom whose when where why how does did doing done the and for are was were has have had
+can could should would will shall may might must about say says said speech speak talk tell tells there their
+they them this that these those with from into onto than then any some such our your its his her you not
+"""
+ENGLISH_FILLERS = frozenset(_ENGLISH_FILLER_WORDS.split())
 GENERIC = frozenset([
     "领导", "干部", "领导干部", "党员", "党员干部", "政府", "工作", "我们", "同志", "单位", "部门", "组织", "要求",
     "坚持", "加强", "推进", "进一步", "全面", "问题",
@@ -40,6 +59,10 @@ GENERIC = frozenset([
 _FILLER = re.compile("|".join(map(re.escape, sorted((f for f in FILLERS if len(f) > 1), key=len, reverse=True))))
 _RUNS = re.compile(r"[a-z][a-z' ]*[a-z]|[a-z]|[\u3400-\u9fff]+")
 MAX_WORD = 6
+# A clause in which a member introduces themselves before a long question.
+_INTRODUCTION = re.compile(r"^(我在|我是|我们|本人|作为|我负责|我分管|我管|咱们|我单位|我们单位)")
+INTRODUCTION_WEIGHT = 0.4
+_PUNCTUATION = re.compile(r"[^\w]+")
 
 
 @dataclass(frozen=True)
@@ -65,11 +88,15 @@ class Lexicon:
     """The speech's words: every substring up to ``MAX_WORD`` characters, with document
     frequencies over its sentences (for weights)."""
 
-    def __init__(self, folded_units: list[str]) -> None:
+    def __init__(self, folded_units: list[str], texts: list[str] | None = None) -> None:
         self.size = len(folded_units)
         counts: dict[str, int] = {}
-        for text in folded_units:
-            seen = {text[i:j] for i in range(len(text)) for j in range(i + 1, min(len(text), i + MAX_WORD) + 1)}
+        # Words never cross punctuation: 形式主义、官僚主义 holds 官僚主义, not 形式主义官僚.
+        chunked = ([[fold(chunk) for chunk in _PUNCTUATION.split(text)] for text in texts] if texts is not None
+                   else [[text] for text in folded_units])
+        for chunks in chunked:
+            seen = {text[i:j] for text in chunks
+                    for i in range(len(text)) for j in range(i + 1, min(len(text), i + MAX_WORD) + 1)}
             for word in seen:
                 counts[word] = counts.get(word, 0) + 1
         self.df = counts
@@ -116,8 +143,12 @@ def understand(query: str, lexicon: Lexicon) -> list[Term]:
     """The weighted terms of ``query`` (see the module docstring); [] for nothing to look for."""
     text = unicodedata.normalize("NFKC", to_simplified(query)).lower()
     terms: list[Term] = []
-    for run in _RUNS.findall(text):
-        terms += _latin(run, lexicon) if run[0].isascii() else _chinese(run, lexicon)
+    runs = _RUNS.findall(text)
+    for run in runs:
+        found = _latin(run, lexicon) if run[0].isascii() else _chinese(run, lexicon)
+        if len(runs) > 1 and _INTRODUCTION.match(run):  # who asks (我在教育局做纪检), not what is asked
+            found = [Term(t.text, t.weight * INTRODUCTION_WEIGHT, t.alternatives, t.spelled, t.joined) for t in found]
+        terms += found
     return terms
 
 
@@ -128,10 +159,11 @@ def _latin(run: str, lexicon: Lexicon) -> list[Term]:
     folded = fold(run)
     found = expansions(folded)
     terms = [Term(phrase, 2.0, official) for phrase, official in found]
-    rest = folded
+    rest = " ".join(run.split())
     for phrase, _ in found:
         rest = rest.replace(phrase, " ")
-    terms += [Term(word, lexicon.unseen) for word in re.findall(r"[a-z]{3,}", rest)]  # unknown English
+    # Unknown English words, one term each: what the English vocabulary does not cover.
+    terms += [Term(word, lexicon.unseen) for word in re.findall(r"[a-z]{3,}", rest) if word not in ENGLISH_FILLERS]
     return terms
 
 
@@ -151,7 +183,7 @@ def _chinese(run: str, lexicon: Lexicon) -> list[Term]:
         term = Term(phrase, max(_weight(phrase, lexicon), 1.0), official, pinyin(phrase) or None)
         spans.append((start, start + len(phrase), term))
     rest = "".join(" " if taken[i] else c for i, c in enumerate(run))
-    rest = _FILLER.sub(lambda m: " " * len(m.group()), rest)
+    rest = _FILLER.sub(lambda m: " " * len(m.group()), _OFFICE.sub(lambda m: " " * len(m.group()), rest))
     for match in re.finditer(r"\S+", rest):
         position = match.start()
         for word in lexicon.segment(match.group()):

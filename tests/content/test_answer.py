@@ -10,7 +10,7 @@ import pytest
 from numpy.typing import NDArray
 
 from content import Speech
-from content.answer import NEAREST_MAX, WEIGHTS, Candidate, Searcher
+from content.answer import FEATURES, NEAREST_MAX, WEIGHTS, Candidate, Searcher
 from content.glosses import glosses_for
 
 QUERIES = ["慎独", "领导干部能不能收礼", "what does the speech say about loyalty to the party", "抓铁有恨",
@@ -49,14 +49,68 @@ def test_a_question_the_speech_does_not_answer_claims_nothing(searcher: Searcher
         assert all(hit.tier == "nearest" for hit in searcher.answer(query, 5)), query
 
 
-def test_the_probability_grows_with_every_tier_s_evidence() -> None:
-    base = (1.0, 0.0, 0.0, 0.0, 0.3, -0.2, 0.2, 0.0)
-    low = Candidate("1.1", base, None, None, -1).probability()
-    for position in range(1, len(base)):
-        stronger = list(base)
-        stronger[position] += 0.5
-        if WEIGHTS[position] > 0:
-            assert Candidate("1.1", tuple(stronger), None, None, -1).probability() > low, position
+EVIDENCE = ("exact", "related", "covered", "cosine", "bm25", "principle", "translated", "margin", "related_first")
+
+
+def test_the_fitted_model_counts_every_kind_of_evidence_for_an_answer() -> None:
+    """A fit that learnt a passage answers *less* when the words are in it, or when it is closer
+    in meaning, is a bad fit whatever its figures say: every kind of evidence weighs for."""
+    assert len(WEIGHTS) == len(FEATURES)
+    weights = dict(zip(FEATURES, WEIGHTS, strict=True))
+    assert all(weights[name] > 0 for name in EVIDENCE), {name: weights[name] for name in EVIDENCE}
+
+
+def test_more_evidence_never_lowers_the_probability_of_a_real_candidate(searcher: Searcher) -> None:
+    for query in ("招商引资有什么要求", "how to prevent corruption", "卖地咋办"):
+        for candidate in searcher.candidates(query, 3):
+            low = candidate.probability()
+            for name in ("exact", "covered", "cosine", "bm25"):
+                features = list(candidate.features)
+                features[FEATURES.index(name)] += 0.3
+                assert Candidate(candidate.node, tuple(features), None, None, -1).probability() >= low, name
+
+
+@pytest.mark.parametrize(("query", "first", "tier"), [
+    ("怎么理解慎微", "preface", "exact"),  # 慎微 stands in the preface: the speech's own theme
+    ("什么是慎独", "preface", "exact"),
+    ("慎獨", "preface", "exact"),
+    ("shendu", "preface", "exact"),  # the example of /help: not the 深度 that sounds alike
+    ("招商引资有什么要求", "3.2", "exact"),
+    ("what to do when nobody is watching", "preface", "related"),  # 慎独 described
+    ("land sales", "3.3", "related"),
+])
+def test_the_passage_found_is_presented_as_an_answer(searcher: Searcher, query: str, first: str, tier: str) -> None:
+    hits = searcher.answer(query, 3)
+    assert (hits[0].id, hits[0].tier) == (first, tier), [(hit.id, hit.tier) for hit in hits]
+
+
+def test_a_principle_lands_on_the_preface_sentence_and_the_passages_shen_names(searcher: Searcher) -> None:
+    hits = searcher.answer("慎独", 5)
+    assert "慎初、慎微、慎独、慎友" in hits[0].text and hits[0].text[hits[0].spans[0][0]:].startswith("慎独")
+    assert {"1.3", "4.2.6"} <= {hit.id for hit in hits if hit.tier == "related"}
+    assert "2.3" not in {hit.id for hit in searcher.answer("shendu", 5)}  # 深度 is not 慎独
+
+
+def test_every_content_word_in_the_passage_makes_it_exact_and_marks_each(searcher: Searcher) -> None:
+    hits = {hit.id: hit for hit in searcher.answer("形式主义官僚主义怎么整治", 5)}
+    assert hits["4.2.2"].tier == "exact"
+    marked = " ".join(hits["4.2.2"].text[start:end] for start, end in hits["4.2.2"].spans)
+    assert "形式主义" in marked and "官僚主义" in marked, marked  # not 「主义」 alone
+
+
+@pytest.mark.parametrize(("query", "node"), [
+    ("how to prevent corruption", "4.2.6"),
+    ("how should officials choose their friends", "4.3.3"),
+    ("我在教育局做纪检，家长反映学校乱收费，讲话对这类问题怎么说？", "4.2.5"),  # the context is not the question
+    ("我在住建局管工程，最近项目资金量很大，讲话对这类风险怎么要求？", "4.2.3"),
+])
+def test_a_question_in_other_words_claims_its_passage(searcher: Searcher, query: str, node: str) -> None:
+    assert node in [hit.id for hit in searcher.answer(query, 3) if hit.tier != "nearest"]
+
+
+@pytest.mark.parametrize("query", ["今天天气怎么样", "xyzzy", "你好", "🙂"])
+def test_nothing_near_shows_no_passage(searcher: Searcher, query: str) -> None:
+    assert searcher.answer(query, 5) == []
 
 
 class KeywordEncoder:

@@ -30,8 +30,11 @@ async def test_answers_are_grouped_by_how_sure_they_are(bot: LocalBot) -> None:
     assert "📌 原文" in words.text and "最接近" not in words.text
     related = await chat.send("/search 领导干部能不能收礼")
     assert "🔗 相关" in related.text and "📌" not in related.text, related.text
-    unanswered = await chat.send("/search 明天北京天气怎么样")
-    assert unanswered.text.startswith("讲话没有直接谈到“明天北京天气怎么样”") and "📌" not in unanswered.text
+    unanswered = await chat.send("/search 明天北京天气怎么样")  # nothing near: no passage, somewhere to go
+    assert unanswered.text.startswith("讲话没有谈到“明天北京天气怎么样”") and "📌" not in unanswered.text
+    assert {"📖 目录", "四个“慎”字"} <= {button["text"] for button in unanswered.messages[0].buttons}
+    near = await chat.send("/search 县里今年财政收入具体是多少钱")  # near, not an answer: said so, not "silent"
+    assert near.text.startswith("以下段落与") and "未必直接回答" in near.text and "没有谈到" not in near.text
 
 
 async def test_an_english_question_finds_the_chinese_passage_with_its_english_heading(bot: LocalBot, speech) -> None:
@@ -43,7 +46,7 @@ async def test_an_english_question_finds_the_chinese_passage_with_its_english_he
 
 async def test_search_with_no_hits_suggests_the_outline(bot: LocalBot) -> None:
     reply = await bot.private().send("/search ☺☺☺")
-    assert "没有找到与“☺☺☺”相符的内容" in reply.text and "/outline" in reply.text
+    assert "讲话没有谈到“☺☺☺”" in reply.text and "/outline" in reply.text
     assert [b["text"] for b in reply.messages[0].buttons] == ["📖 目录", "四个“慎”字"]
 
 
