@@ -77,13 +77,13 @@ FEATURES = ("bias", "exact", "exact_score", "related", "literal", "covered", "co
             # evidence differently (a translation's words, the margin over the next passage).
             "en_translated", "en_margin", "en_gap", "en_sentence_cosine", "en_bm25", "long_cosine", "long_margin",
             "long_covered", "fact_cosine", "unseen_margin")
-WEIGHTS = (-4.811, 1.257, 1.272, 0.213, -0.297, 2.057, 1.112, 0.386,
-           0.861, 1.047, 1.993, 1.237, -0.315, 0.509, 0.534, 0.919,
-           2.941, -0.627, -1.257, 0.562, 1.458, 3.079, 1.265, 0.368,
-           -0.823, -1.261, 0.348, 0.981, 0.905, 0.674, 0.933)
+WEIGHTS = (-4.820, 1.270, 1.278, 0.045, -0.354, 2.201, 1.042, 0.321,
+           0.828, 1.074, 2.013, 1.225, -0.277, 0.488, 0.553, 0.854,
+           2.920, -0.689, -1.243, 0.594, 1.501, 3.155, 1.237, 0.348,
+           -0.782, -1.316, 0.358, 0.940, 0.849, 0.677, 1.063)
 BM25_K1, BM25_B = 1.2, 0.75
 RELATED_P = 0.37  # probability at or above which a passage is said to answer (相关)
-NEAREST_P = 0.04  # below it, a passage is not shown at all
+NEAREST_P = 0.05  # below it, a passage is not shown at all
 NEAREST_MAX = 3
 DENSE_CANDIDATES = 8
 VECTOR_CACHE = 512
