@@ -370,8 +370,10 @@ EN: dict[str, str] = {
     "search_exact": "📌 <b>In the speech's words</b>:",
     "search_related": "🔗 <b>Related</b> (the speech speaks to this in other words):",
     "search_nearest": "〰️ <b>Close</b> (near your question, not necessarily an answer):",
-    "search_nearest_only": "These passages are close to “{query}” but may not answer it directly; check them against the text:",
-    "search_none": "The speech does not address “{query}”. Try other words, browse the outline with /outline, or see its four principles of caution.",
+    "search_nearest_only": ("These passages are close to “{query}” but may not answer it directly; "
+                            "check them against the text:"),
+    "search_none": ("The speech does not address “{query}”. Try other words, browse the outline with /outline, "
+                    "or see its four principles of caution."),
     "quote": "“{text}”\n— from <b>{label}</b>",
     "quote_none": "No quote contains “{keyword}”. Try /search {keyword}, or plain /quote.",
     "quote_only_one": "This is the only matching quote.",

@@ -1,4 +1,5 @@
-"""Search quality floors on the development set (``benchmarks.quality.SETS["dev"]``): the answer as the bot gives it must hold them, and the precise tier alone must
+"""Search quality floors on the development set (``benchmarks.quality.SETS["dev"]``): the answer
+as the bot gives it must hold them, and the precise tier alone must
 not, so the floors measure what the related and dense tiers add. The held-out set is reported by
 ``benchmarks.quality``, never asserted here: a failing test would invite tuning on it."""
 
