@@ -86,6 +86,12 @@ class BotContext(CallbackContext[Bot, dict[Any, Any], dict[Any, Any], BotData]):
                  user_id: int | None = None) -> None:
         super().__init__(application=application, chat_id=chat_id, user_id=user_id)
         self.book: Book | None = None  # this update's text (``handlers.texts``); None: the original
+        self.viewer = user_id  # who sent the update (None for a job): what ``handlers.texts`` shows them
+
+    @property
+    def owner(self) -> bool:
+        """Is the update's sender one of the owners (``SPEECHBOT_ADMIN_IDS``), who alone see drafts?"""
+        return self.viewer is not None and self.viewer in self.bot_data.owners
 
     @property
     def library(self) -> Library:

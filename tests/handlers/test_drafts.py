@@ -1,0 +1,118 @@
+"""An unpublished draft is the owners' alone (issue 24, item 20): forged buttons of every kind,
+bookmarks, inline queries, links and the search of every text never show it to anyone else, end
+to end against the fake Bot API; the owner still reads it."""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+from typing import Literal, get_args, get_origin, get_type_hints
+
+import pytest
+
+from bot.fake.local import LocalBot, Reply
+from bot.fake.server import Sent
+from handlers import callbacks as cb
+from handlers.catalog import text
+from tests.conftest import bot_settings
+from tests.handlers.test_texts import SECOND, add_text
+
+OWNER = 1001
+MEMBER = 1002
+SECRET = "秘研"
+"""A word only the draft holds (in every heading and most paragraphs)."""
+DRAFT = SECOND.replace("学习", SECRET)
+TITLE = f"{SECRET}草稿"
+LEAKS = (TITLE, f"认识{SECRET}", f"{SECRET}是", f"推动{SECRET}", f"把{SECRET}")
+"""What the draft's heading, title and text show (a query of the word alone is echoed, not leaked)."""
+
+
+@pytest.fixture
+async def bot(tmp_path: Path) -> AsyncIterator[LocalBot]:
+    async with LocalBot(bot_settings(tmp_path, admin_ids=frozenset({OWNER}))) as running:
+        yield running
+
+
+def _values(hint: object, draft: int) -> list[object]:
+    """Every value a field of type ``hint`` is forged with: each choice of a ``Literal``; for a
+    number, the draft's id and 0; for a string, each way a reference names the draft (a node,
+    its top, a quote number, a bookmark, a day's card) and the draft's own word."""
+    if get_origin(hint) is Literal:
+        return list(get_args(hint))
+    if hint is int:
+        return [draft, 0]
+    return [f"{draft}:1", f"{draft}:", f"{draft}:0", f"n:{draft}:1", f"q:{draft}:0", f"{draft}:2026-12-07", SECRET]
+
+
+def forged(draft: int) -> Iterator[tuple[type[cb.Callback], str]]:
+    """Every button kind ``handlers.callbacks`` knows, with every combination of forged values
+    (a new kind is pressed here without a change to this test)."""
+    for kind in get_args(cb.Callback):
+        hints = get_type_hints(kind)
+        names = [field.name for field in dataclasses.fields(kind)]
+        for values in itertools.product(*(_values(hints[name], draft) for name in names)):
+            try:
+                data = cb.encode(kind(**dict(zip(names, values, strict=True))))
+            except ValueError:  # over 64 bytes: no button carries it
+                continue
+            if cb.parse(data) is not None:
+                yield kind, data
+
+
+def names_draft(data: str, draft: int) -> bool:
+    parsed = cb.parse(data)
+    assert parsed is not None
+    return cb.scope_of(parsed) == draft or getattr(parsed, "text_id", None) == draft
+
+
+def shown(reply: Reply) -> str:
+    """Everything the bot sent or answered, as one string."""
+    return "\n".join(str(call.params) for call in reply.calls)
+
+
+def leaked(reply: Reply) -> bool:
+    everything = shown(reply)
+    return any(leak in everything for leak in LEAKS)
+
+
+async def test_no_button_shows_a_draft_to_anyone_but_the_owners(bot: LocalBot) -> None:
+    draft = await add_text(bot, DRAFT, title=TITLE, status="draft")
+    member = bot.private(MEMBER)
+    await bot.store.study.toggle_bookmark(MEMBER, f"n:{draft.id}:1")  # saved while it was live, say
+    message: Sent = (await member.send("/start")).messages[0]
+    stale = text("zh", "stale_button")
+    named = set()
+    for kind, data in forged(draft.id):
+        reply = await member.press_data(message, data)
+        assert not leaked(reply), data
+        assert text("zh", "error") not in shown(reply), data  # never the apology of a failure
+        if names_draft(data, draft.id):
+            named.add(kind)
+            assert [answer.get("text") for answer in reply.answers] == [stale], data
+            assert not reply.messages and not reply.edited and not reply.photos, data
+    # Every kind that can name a text was pressed naming the draft: the test cannot pass vacuously.
+    assert named >= {cb.Outline, cb.Read, cb.Step, cb.Send, cb.Another, cb.Card, cb.SentenceCard, cb.Save,
+                     cb.UseText, cb.TextAction}, named
+    for command in ("/saved", f"/search 全部 {SECRET}", f"/start s-t{draft.id}-1", f"/start q-t{draft.id}-1",
+                    f"/use {draft.id}", "/texts"):
+        assert not leaked(await member.send(command)), command
+    assert not leaked(await member.inline(SECRET))
+    assert await bot.store.study.bookmarks(MEMBER) == [f"n:{draft.id}:1"]  # nothing new was saved
+
+
+async def test_the_owner_still_reads_a_draft_through_its_buttons(bot: LocalBot) -> None:
+    draft = await add_text(bot, DRAFT, title=TITLE, status="draft")
+    owner = bot.private(OWNER)
+    message = (await owner.send("/start")).messages[0]
+    sent = await owner.press_data(message, cb.encode(cb.Send(f"{draft.id}:1")))
+    assert sent.text.startswith(f"【第一部分】\n一、深刻认识{SECRET}的重要意义"), sent.text
+    outline = await owner.press_data(message, cb.encode(cb.Outline(cb.top(draft.id))))
+    assert SECRET in outline.edited[0].text
+    card = await owner.press_data(message, cb.encode(cb.SentenceCard(f"{draft.id}:1", 0)))
+    assert card.photos
+    # A member's press of the same button, once the owner's put the draft in memory: still stale.
+    member = bot.private(MEMBER)
+    pressed = await member.press_data((await member.send("/start")).messages[0], cb.encode(cb.Send(f"{draft.id}:1")))
+    assert [answer.get("text") for answer in pressed.answers] == [text("zh", "stale_button")]
