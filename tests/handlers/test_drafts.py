@@ -1,12 +1,13 @@
 """An unpublished draft is the owners' alone (issue 24, item 20): forged buttons of every kind,
-bookmarks, inline queries, links and the search of every text never show it to anyone else, end
-to end against the fake Bot API; the owner still reads it."""
+bookmarks, inline queries, links, the search of every text and the daily push never show it to
+anyone else, end to end against the fake Bot API; the owner still reads it."""
 
 from __future__ import annotations
 
 import dataclasses
 import itertools
 from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Literal, get_args, get_origin, get_type_hints
 
@@ -14,7 +15,10 @@ import pytest
 
 from bot.fake.local import LocalBot, Reply
 from bot.fake.server import Sent
+from bot.push import Pusher
+from content.formats.model import Metadata
 from handlers import callbacks as cb
+from handlers.caches import BoundedCache
 from handlers.catalog import text
 from tests.conftest import bot_settings
 from tests.handlers.test_texts import SECOND, add_text
@@ -116,3 +120,32 @@ async def test_the_owner_still_reads_a_draft_through_its_buttons(bot: LocalBot) 
     member = bot.private(MEMBER)
     pressed = await member.press_data((await member.send("/start")).messages[0], cb.encode(cb.Send(f"{draft.id}:1")))
     assert [answer.get("text") for answer in pressed.answers] == [text("zh", "stale_button")]
+
+
+async def test_a_plans_text_back_to_a_draft_is_not_pushed(bot: LocalBot) -> None:
+    """A text removed and then uploaded again is a draft (``Texts.add``): the group whose plan
+    reads it, and whose current text it was, gets neither its passage nor its quote."""
+    second = await add_text(bot, DRAFT, title=TITLE)
+    start = datetime(2026, 11, 27, 1, 0, tzinfo=UTC)  # 09:00 in Shanghai
+    bot.travel(start)
+    group = bot.group(chat_id=-4902, user_id=2001)
+    bot.fake.admins[-4902].add(2001)
+    await group.send(f"/use {second.id}")
+    assert TITLE in (await group.send("/plan")).text  # live: the plan reads it
+    await bot.store.texts.set_status(second.id, "removed")
+    record = await bot.store.texts.text(second.id)
+    assert record is not None
+    again, new = await bot.store.texts.add(DRAFT, Metadata(title=TITLE), "second.txt", record.info.nodes)
+    assert (again.id, again.status, new) == (second.id, "draft", False)
+    assert bot.app is not None
+    bot.app.bot_data.text_checks = BoundedCache(16)  # (the check's age passing)
+    bot.store.chats._texts.pop(-4902)  # (the chat's text cache's too)
+    for command in ("/plan", "/today", "/outline", "/quote"):
+        assert not leaked(await group.send(command)), command
+    moment = start + timedelta(days=1)
+    bot.travel(moment)
+    pusher = Pusher(bot.app.bot, bot.store, bot.app.bot_data.library)  # type: ignore[arg-type]
+    report = await pusher.run_due(moment)
+    assert report.chats == [-4902], report
+    pushed = bot.fake.by_chat[-4902][-1]
+    assert not any(leak in pushed.text for leak in LEAKS), pushed.text
