@@ -15,9 +15,9 @@ Decisions where the issue was silent:
 - A removed text stays readable through old buttons, bookmarks and deep links, with one line
   saying it left the library (``handlers.common.send``); /texts and /use never offer it.
 - Searching every text searches the live ones, as /texts lists them (the original among them).
-- A draft is the owners' alone (``shown``): ``book_of`` and ``refreshed``, which load every text
-  a user reaches, give no book for it to anyone else, so a forged button, a bookmark or a link
-  naming a draft is as stale as one naming no text.
+- A draft is the owners' alone, in their private chat (``shown``): ``book_of`` and
+  ``refreshed``, which load every text a user reaches, give no book for it anywhere else, so a
+  forged button, a bookmark or a link naming a draft is as stale as one naming no text.
 """
 
 from __future__ import annotations
@@ -73,10 +73,11 @@ async def book_of(context: BotContext, text_id: int | None) -> Book | None:
 
 
 def shown(context: BotContext, info: TextInfo) -> bool:
-    """May the update's sender see this text? A draft is the owners' alone (their preview, and
-    what its buttons open for them): to anyone else it does not exist, whatever names it (a
-    forged button, a bookmark, a chat whose text went back to a draft)."""
-    return info.status != "draft" or context.owner
+    """May this update show this text? A draft is the owners' alone, in their private chat (the
+    preview, and what a button naming it opens there): to anyone else, and in a group, it does
+    not exist, whatever names it (a forged button, a bookmark, a chat whose text went back to a
+    draft)."""
+    return info.status != "draft" or context.sees_drafts
 
 
 async def refreshed(context: BotContext, text_id: int) -> Book | None:

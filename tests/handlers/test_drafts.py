@@ -116,6 +116,11 @@ async def test_the_owner_still_reads_a_draft_through_its_buttons(bot: LocalBot) 
     assert SECRET in outline.edited[0].text
     card = await owner.press_data(message, cb.encode(cb.SentenceCard(f"{draft.id}:1", 0)))
     assert card.photos
+    in_group = bot.group(chat_id=-4903, user_id=OWNER)  # the owner's press in a group: every member would see it
+    shown_there = await in_group.press_data((await in_group.send("/start")).messages[0],
+                                            cb.encode(cb.Send(f"{draft.id}:1")))
+    assert [answer.get("text") for answer in shown_there.answers] == [text("zh", "stale_button")]
+    assert not leaked(await in_group.send(f"/search 全部 {SECRET}"))
     # A member's press of the same button, once the owner's put the draft in memory: still stale.
     member = bot.private(MEMBER)
     pressed = await member.press_data((await member.send("/start")).messages[0], cb.encode(cb.Send(f"{draft.id}:1")))
