@@ -72,6 +72,12 @@ def _result_line(result: dict[str, Any]) -> str:
     return f"🖼 {first}" if result.get("type") == "photo" else first or f"({result.get('type', 'result')})"
 
 
+def _one_line(error: Exception) -> str:
+    """An exception as one line: its type and the first line of its message."""
+    message = str(error).strip().splitlines()
+    return f"{type(error).__name__}: {message[0]}" if message else type(error).__name__
+
+
 def _true(value: Any) -> bool:
     """A boolean parameter as the Bot API receives it (JSON true, or "true" in a form)."""
     return value is True or str(value).lower() == "true"
@@ -264,7 +270,7 @@ class Console:
         try:
             self._show(call)
         except Exception as error:
-            self._say(f"(the console could not show {call.method}: {type(error).__name__}: {error})")
+            self._say(f"(the console could not show {call.method}: {_one_line(error)})")
 
     def _show(self, call: Call) -> None:
         if call.method not in _SHOWN or not call.response or self.bot is None or self.chat is None:
@@ -348,5 +354,5 @@ async def run_console(settings: Settings | None = None, speech: Speech | None = 
                 try:
                     await console.handle(line.strip())
                 except Exception as error:  # a fault of the console (or a bot gone quiet): not the end of the session
-                    out.write(f"(the console could not handle that line: {type(error).__name__}: {error})\n")
+                    out.write(f"(the console could not handle that line: {_one_line(error)})\n")
                     out.flush()

@@ -48,7 +48,7 @@ async def test_a_line_the_console_fails_on_is_one_line_and_the_session_goes_on(
 
     async def failing(self: Chat, text: str, user: dict[str, Any] | None = None) -> Reply:
         if text == "/boom":
-            raise RuntimeError("the fake went away")
+            raise RuntimeError("the fake went away\n(background on this error at: https://sqlalche.me/e/20/gkpj)")
         return await sent(self, text, user)
 
     monkeypatch.setattr(Chat, "send", failing)
