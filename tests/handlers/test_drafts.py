@@ -1,6 +1,6 @@
 """An unpublished draft is the owners' alone (issue 24, item 20): forged buttons of every kind,
-bookmarks, inline queries, links, the search of every text and the daily push never show it to
-anyone else, end to end against the fake Bot API; the owner still reads it."""
+bookmarks, inline queries, links, the search of every text, the reader and the daily push never
+show it to anyone else, end to end against the fake Bot API; the owner still reads it."""
 
 from __future__ import annotations
 
@@ -11,11 +11,14 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Literal, get_args, get_origin, get_type_hints
 
+import aiohttp
 import pytest
 
 from bot.fake.local import LocalBot, Reply
 from bot.fake.server import Sent
+from bot.initdata import local_init_data
 from bot.push import Pusher
+from bot.webapp import INIT_HEADER
 from content.formats.model import Metadata
 from handlers import callbacks as cb
 from handlers.caches import BoundedCache
@@ -154,3 +157,23 @@ async def test_a_plans_text_back_to_a_draft_is_not_pushed(bot: LocalBot) -> None
     assert report.chats == [-4902], report
     pushed = bot.fake.by_chat[-4902][-1]
     assert not any(leak in pushed.text for leak in LEAKS), pushed.text
+
+
+async def test_the_reader_does_not_open_a_text_that_went_back_to_a_draft(bot: LocalBot) -> None:
+    """The reader holds texts in memory as the chat does: a text removed and uploaded again is a
+    draft there too, at once for the reader as within ``TEXT_CHECK_SECONDS`` for the chat."""
+    second = await add_text(bot, DRAFT, title=TITLE)
+    base = await bot.serve_reader()
+    headers = {INIT_HEADER: local_init_data(bot.fake.token, MEMBER, "M", "zh-hans", bot.clock().timestamp())}
+    async with aiohttp.ClientSession() as http:
+        async with http.get(f"{base}/api/texts/{second.id}/start", headers=headers) as response:
+            assert response.status == 200  # live: read, and held in memory
+        await bot.store.texts.set_status(second.id, "removed")
+        record = await bot.store.texts.text(second.id)
+        assert record is not None
+        await bot.store.texts.add(DRAFT, Metadata(title=TITLE), "second.txt", record.info.nodes)
+        for path in ("start", "outline", "nodes/1", f"search?q={SECRET}"):
+            async with http.get(f"{base}/api/texts/{second.id}/{path}", headers=headers) as response:
+                answer = await response.text()
+                assert response.status == 404, path
+                assert not any(leak in answer for leak in LEAKS), path
