@@ -9,9 +9,10 @@ received field but ``hash``, as ``key=value`` lines sorted by key (``signature``
 field for third parties, is one of those fields).
 
 Refused (``InitDataError``, the API answers 401): no or a malformed hash, a field given twice, a
-signature that does not match, no user, an ``auth_date`` older than ``max_age`` seconds (an old
-initData replayed) or more than ``MAX_SKEW`` seconds in the future. Within ``max_age`` the same
-initData stays valid: Telegram's scheme is stateless, so the age is the replay bound.
+signature that does not match, no user (or an id Telegram never gives), an ``auth_date`` older
+than ``max_age`` seconds (an old initData replayed) or more than ``MAX_SKEW`` seconds in the
+future. Within ``max_age`` the same initData stays valid: Telegram's scheme is stateless, so the
+age is the replay bound.
 """
 
 from __future__ import annotations
@@ -24,6 +25,9 @@ from urllib.parse import parse_qsl, urlencode
 
 MAX_LENGTH = 4096  # Telegram's initData is a few hundred bytes; refuse anything huge unread
 MAX_SKEW = 60.0  # seconds an auth_date may lie ahead of our clock (clocks differ a little)
+MAX_USER_ID = 2**52 - 1
+"""Telegram's user ids have at most 52 significant bits; a larger one (signed with a leaked or
+local token) would overflow the database's 64-bit columns."""
 
 
 class InitDataError(ValueError):
@@ -98,9 +102,9 @@ def validate(init_data: str, token: str, max_age: float, now: float) -> WebAppUs
     try:
         user = json.loads(fields["user"])
         user_id = user["id"]
-    except (KeyError, TypeError, ValueError):
+    except (KeyError, TypeError, ValueError, RecursionError):
         raise InitDataError("no user") from None
-    if not isinstance(user_id, int) or isinstance(user_id, bool) or user_id <= 0:
+    if not isinstance(user_id, int) or isinstance(user_id, bool) or not 0 < user_id <= MAX_USER_ID:
         raise InitDataError("no user id")
     language = user.get("language_code")
     return WebAppUser(user_id, str(user.get("first_name") or ""), language if isinstance(language, str) else None,

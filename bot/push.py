@@ -289,7 +289,7 @@ class Pusher:
             log.exception("text %d could not be loaded for the reminder of %s", text_id, day)
             self._reminders.pop((text_id, day), None)
             book = None
-        if book is None or book.info.status == "removed":
+        if book is None or book.info.status in ("removed", "draft"):  # a draft: removed, then uploaded again
             book = original
         today, fell_back = await asyncio.to_thread(reminder_of, book, original, day)
         return book, today, fell_back
@@ -465,7 +465,8 @@ class Pusher:
         """Today's passage of the chat's reading plan, with the book it reads (the plan's own text,
         whichever the chat reads now), if it has one running and the plan's start did not show it
         already (day 1). It rides with a text reminder; a card's caption is too short for it, so
-        a card gets it as its own message. A plan whose text is gone has no passage."""
+        a card gets it as its own message. A plan whose text is gone, or a draft again (removed,
+        then uploaded again: the owners' alone until published), has no passage."""
         if current is None:
             return None
         try:
@@ -473,7 +474,7 @@ class Pusher:
         except Exception:  # the database failed us: the reminder goes without the passage
             log.exception("the plan's text %d could not be loaded for chat %s", current.text_id, current.chat_id)
             return None
-        if book is None:
+        if book is None or book.info.status == "draft":
             return None
         passage = reminder_passage(plan(book.speech, current.days), current.start_date, day)
         return (book, passage) if passage is not None else None

@@ -30,6 +30,7 @@ from bot.app import Services
 from bot.logs import Redactor
 from bot.settings import Settings
 from bot.web import make_web_app, webhook_handler
+from bot.web import runner as web_runner
 from content import Speech
 
 log = logging.getLogger(__name__)
@@ -106,7 +107,7 @@ class _Hold(logging.Filter):
 
 
 async def _listen(web_app: web.Application, host: str, port: int) -> web.AppRunner:
-    runner = web.AppRunner(web_app, access_log=None)
+    runner = web_runner(web_app)
     await runner.setup()
     await web.TCPSite(runner, host, port).start()
     return runner

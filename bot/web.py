@@ -12,6 +12,10 @@ updates are put on ``application.update_queue`` directly:
 - the body may be at most ``MAX_BODY`` bytes (Telegram's updates are a few KB): else 413;
 - it must be a JSON object with an integer ``update_id`` that PTB reads as an ``Update``:
   else 400.
+
+Every answer carries the security headers (``bot.webapp.SECURITY_HEADERS``: CSP, nosniff, …),
+aiohttp's own 404, 405 and 413 too; a request the HTTP parser refuses (a header over 8 KB) is
+one line in the log, not a traceback: it is the client's fault (``runner``).
 """
 
 from __future__ import annotations
@@ -22,17 +26,51 @@ import logging
 from typing import Any
 
 from aiohttp import web
+from aiohttp.http_exceptions import HttpProcessingError
 from aiohttp.typedefs import Handler
 from telegram import Update
 from telegram.ext import Application
 
 from bot.ops import Ops
-from bot.webapp import ReaderApp
+from bot.webapp import SECURITY_HEADERS, ReaderApp
 
 log = logging.getLogger(__name__)
 
 MAX_BODY = 1024 * 1024
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+
+
+class _ClientErrors(logging.Filter):
+    """A request the HTTP parser refused (a header line over 8 KB, a malformed request line) is
+    logged as one line: aiohttp logs it with a traceback, as it does a handler's failure (which
+    keeps its traceback here)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        error = record.exc_info[1] if record.exc_info else None
+        if isinstance(error, HttpProcessingError):
+            reason = (error.message.splitlines() or [""])[0].split(": b'")[0][:100]
+            record.msg, record.args = "%s: %d %s (%s)", (record.getMessage(), error.code, reason,
+                                                        type(error).__name__)
+            record.exc_info, record.exc_text = None, None
+            record.levelno, record.levelname = logging.WARNING, "WARNING"
+        return True
+
+
+SERVER_LOG = logging.getLogger("bot.web.server")
+"""Where the HTTP server logs what it could not handle."""
+SERVER_LOG.addFilter(_ClientErrors())
+
+
+def runner(web_app: web.Application) -> web.AppRunner:
+    """The runner every server of the bot starts ``web_app`` with: no access log (the metrics
+    count requests), and refused requests in one line (``_ClientErrors``)."""
+    return web.AppRunner(web_app, access_log=None, logger=SERVER_LOG)
+
+
+async def _secure(_request: web.Request, response: web.StreamResponse) -> None:
+    """The security headers on every answer, unless it set its own."""
+    for name, value in SECURITY_HEADERS.items():
+        response.headers.setdefault(name, value)
 
 
 def webhook_handler(app: Application[Any, Any, Any, Any, Any, Any], secret: str) -> Handler:
@@ -66,6 +104,7 @@ def make_web_app(webhook: tuple[str, Handler] | None = None, ops: Ops | None = N
     """The aiohttp application: the webhook route at its path, the ops routes and the reader
     (Mini App: /app/ and /api/), as given."""
     web_app = web.Application(client_max_size=MAX_BODY)
+    web_app.on_response_prepare.append(_secure)
     if webhook is not None:
         path, handler = webhook
         web_app.router.add_post("/" + path.lstrip("/"), handler)

@@ -162,12 +162,17 @@ class ReaderApp:
     async def _body(request: web.Request) -> dict[str, Any]:
         if request.content_type != "application/json":
             raise Invalid("expected application/json")
-        raw = await request.content.read(MAX_JSON + 1)
+        raw = b""
+        while len(raw) <= MAX_JSON:  # a slow client's body comes in pieces: all of it, up to the limit
+            piece = await request.content.read(MAX_JSON + 1 - len(raw))
+            if not piece:
+                break
+            raw += piece
         if len(raw) > MAX_JSON:
             raise Invalid("body too large")
         try:
             data = json.loads(raw)
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: thousands of nested brackets
             raise Invalid("malformed JSON") from None
         if not isinstance(data, dict):
             raise Invalid("expected a JSON object")
@@ -251,6 +256,7 @@ async def serve_alone(settings: Any, speech: Any, host: str, port: int, user_id:
     from bot.library import makers
     from bot.storage import Store
     from bot.web import make_web_app
+    from bot.web import runner as web_runner
     from content.library import Library
     from handlers.webapp import ReaderServices
 
@@ -270,7 +276,7 @@ async def serve_alone(settings: Any, speech: Any, host: str, port: int, user_id:
 
     reader = ReaderApp(Reader(services), token, settings.webapp_max_age_seconds, settings.webapp_rate_per_minute,
                        system_clock)
-    runner = web.AppRunner(make_web_app(reader=reader), access_log=None)
+    runner = web_runner(make_web_app(reader=reader))
     await runner.setup()
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

@@ -246,14 +246,17 @@ _TYPES: dict[str, type[Callback]] = {cls.prefix: cls for cls in (Outline, Read, 
 
 def scope_of(data: Callback) -> int | None:
     """The library text a callback names: the scope of its node id, bookmark or card (``2:4.2``,
-    ``q:2:3``, ``2:`` for text 2's outline), the original speech for an unscoped one (``4.2``:
-    buttons from before the library keep opening the original after the chat switched); None
-    for one that names no passage (the chat's current text is meant)."""
+    ``q:2:3``, ``2:2026-11-28``, ``2:`` for text 2's outline) or the text it switches to, the
+    original speech for an unscoped one (``4.2``: buttons from before the library keep opening
+    the original after the chat switched); None for one that names no text (the chat's current
+    text is meant) and for the owner's preview buttons, which load nothing to show."""
+    if isinstance(data, UseText):
+        return data.text_id
     if isinstance(data, Save):
         target = bookmark_target(data.ref)
         value = target[1] if target else ""
     elif isinstance(data, Card):
-        value = data.value if data.kind in ("q", "n") else ""
+        value = data.value
     else:
         value = getattr(data, "node_id", "")
     return text_of(value) if value else None

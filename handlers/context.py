@@ -86,6 +86,14 @@ class BotContext(CallbackContext[Bot, dict[Any, Any], dict[Any, Any], BotData]):
                  user_id: int | None = None) -> None:
         super().__init__(application=application, chat_id=chat_id, user_id=user_id)
         self.book: Book | None = None  # this update's text (``handlers.texts``); None: the original
+        self.viewer = user_id  # who sent the update (None for a job): what ``handlers.texts`` shows them
+        self.in_private = chat_id is not None and chat_id == user_id  # the sender's private chat with the bot
+
+    @property
+    def sees_drafts(self) -> bool:
+        """May this update show a draft? Only to an owner (``SPEECHBOT_ADMIN_IDS``) in their private
+        chat with the bot: never in a group, nor in an inline result posted in any chat."""
+        return self.in_private and self.viewer in self.bot_data.owners
 
     @property
     def library(self) -> Library:

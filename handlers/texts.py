@@ -15,6 +15,9 @@ Decisions where the issue was silent:
 - A removed text stays readable through old buttons, bookmarks and deep links, with one line
   saying it left the library (``handlers.common.send``); /texts and /use never offer it.
 - Searching every text searches the live ones, as /texts lists them (the original among them).
+- A draft is the owners' alone, in their private chat (``shown``): ``book_of`` and
+  ``refreshed``, which load every text a user reaches, give no book for it anywhere else, so a
+  forged button, a bookmark or a link naming a draft is as stale as one naming no text.
 """
 
 from __future__ import annotations
@@ -55,16 +58,26 @@ ORIGINAL_WORDS = ("原文", "原讲话", "original")
 
 async def book_of(context: BotContext, text_id: int | None) -> Book | None:
     """The book of ``text_id`` (None or 1: the original), from memory or the database; None for
-    a text that does not exist (or a body that no longer parses: logged). A book in memory is
-    checked against the database every ``TEXT_CHECK_SECONDS`` (``BotData.text_checks``): a
-    title fixed or a text removed on another replica or from the shell shows here too."""
+    a text that does not exist, a draft the sender may not see (``shown``), or a body that no
+    longer parses (logged). Every text a user reaches is loaded here or by ``refreshed``. A book
+    in memory is checked against the database every ``TEXT_CHECK_SECONDS``
+    (``BotData.text_checks``): a title fixed or a text removed on another replica or from the
+    shell shows here too."""
     library = context.library
     if text_id is None or text_id == ORIGINAL:
         return library.original
     book = library.get(text_id)
     if context.texts is None or (book is not None and context.bot_data.text_checks.get(text_id)):
-        return book
+        return book if book is None or shown(context, book.info) else None
     return await _load(context, text_id)
+
+
+def shown(context: BotContext, info: TextInfo) -> bool:
+    """May this update show this text? A draft is the owners' alone, in their private chat (the
+    preview, and what a button naming it opens there): to anyone else, and in a group, it does
+    not exist, whatever names it (a forged button, a bookmark, a chat whose text went back to a
+    draft)."""
+    return info.status != "draft" or context.sees_drafts
 
 
 async def refreshed(context: BotContext, text_id: int) -> Book | None:
@@ -83,6 +96,8 @@ async def _load(context: BotContext, text_id: int) -> Book | None:
     record = await context.texts.text(text_id)
     if record is None:  # a draft discarded since
         context.library.drop(text_id)
+        return None
+    if not shown(context, record.info):
         return None
     try:  # parsing a text is milliseconds of CPU: off the event loop (a search of all texts loads many)
         book = await asyncio.to_thread(context.library.add, record.info, record.body)

@@ -133,6 +133,11 @@ class Reader:
             speech = services.speech
             return Opened(str(ORIGINAL), speech, services.searcher, document(speech))
         book = services.library.get(text_id) if services.library else None
+        # A text held in memory may have become a draft since (removed, then uploaded again): the
+        # database says, in one small read of the drafts' ids (no bodies).
+        if book is not None and services.texts is not None and text_id in {
+                info.id for info in await services.texts.texts(("draft",))}:
+            raise NotFound(f"no text {which!r}")
         if book is None:
             record = await services.texts.text(text_id) if services.texts and services.library else None
             if record is None or services.library is None:

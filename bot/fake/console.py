@@ -1,7 +1,9 @@
 """``speechbot console``: talk to the real bot in a terminal, with no token and no network.
 
 It runs the same Application as production against the local fake Bot API (``bot.fake.server``)
-and a throw-away SQLite database, so /subscribe and the daily push work too. You type as a
+and its own SQLite database, ``data/console.sqlite3`` (``SPEECHBOT_DATABASE_URL`` when set), so
+/subscribe and the daily push work too, and what is published, saved or planned in one session is
+there in the next (delete the file to start afresh). You type as a
 user; the bot's messages are printed, inline keyboards as numbered buttons, quizzes with
 numbered options, a button's alert (⚠) or toast (💬) as Telegram would pop it up. So a newcomer
 can try group study without Telegram: several members, a group with its administrator, quizzes.
@@ -25,7 +27,8 @@ Console commands (everything else goes to the bot as a message):
 At start it prints a local URL of the reader (the Mini App) signed for the console's user: the
 same bot and database, so a bookmark made there is in ``/saved`` here.
 
-The prompt (on a terminal) shows who you are and where: ``同学 (1001) · private>``.
+The prompt (on a terminal) shows who you are and where: ``同学 (1001) · private>``. A line the
+console fails to handle is one line saying so, and the session goes on.
 """
 
 from __future__ import annotations
@@ -45,6 +48,9 @@ from content import Speech
 
 USER_ID = 1001
 GROUP_ID = -1001
+DATABASE = Path("data") / "console.sqlite3"
+"""The console's own database (under the working directory's ``data/``, as the bot's): kept
+between sessions, apart from a bot's (``data/speechbot.sqlite3``)."""
 BANNER = (
     "speechbot console — you are chatting with the real bot through a local fake Telegram.\n"
     "Type /start or /help. #N presses button N; @words is an inline query; /vote N answers a quiz;\n"
@@ -54,6 +60,22 @@ BANNER = (
 _VOTE = re.compile(r"[/#]vote\s+(\d+)")
 _SHOWN = ("sendMessage", "editMessageText", "sendPhoto", "sendPoll", "editMessageReplyMarkup",
           "answerCallbackQuery")
+
+
+def _result_line(result: dict[str, Any]) -> str:
+    """An inline result as a list shows it: an article's title; a card (a cached photo, which has
+    no title) as 🖼 and its caption's first line."""
+    if result.get("title"):
+        return str(result["title"])
+    caption = str(result.get("caption") or "").strip()
+    first = terminal_text(caption, False).splitlines()[0] if caption else ""
+    return f"🖼 {first}" if result.get("type") == "photo" else first or f"({result.get('type', 'result')})"
+
+
+def _one_line(error: Exception) -> str:
+    """An exception as one line: its type and the first line of its message."""
+    message = str(error).strip().splitlines()
+    return f"{type(error).__name__}: {message[0]}" if message else type(error).__name__
 
 
 def _true(value: Any) -> bool:
@@ -165,7 +187,7 @@ class Console:
         elif line.startswith("@"):
             reply = await self.chat.inline(line[1:])
             for i, result in enumerate(reply.answers[0]["results"] if reply.answers else [], start=1):
-                self._say(f"  {i}. {result['title']}")
+                self._say(f"  {i}. {_result_line(result)}")
         elif command == "/as":
             self.switch_user(rest)
         elif command == "/group":
@@ -243,7 +265,14 @@ class Console:
     # --- printing ----------------------------------------------------------------------------
 
     def show(self, call: Call) -> None:
-        """A listener on the fake Bot API: print what a Telegram user would see of ``call``."""
+        """A listener on the fake Bot API: print what a Telegram user would see of ``call`` (a call
+        it fails to print is one line: the bot's request still succeeds)."""
+        try:
+            self._show(call)
+        except Exception as error:
+            self._say(f"(the console could not show {call.method}: {_one_line(error)})")
+
+    def _show(self, call: Call) -> None:
         if call.method not in _SHOWN or not call.response or self.bot is None or self.chat is None:
             return
         if call.method == "answerCallbackQuery":
@@ -284,32 +313,46 @@ class Console:
                 self._say("   " + "   ".join(labels))
 
 
+def database_url(settings: Settings) -> str:
+    """The console's database: ``SPEECHBOT_DATABASE_URL`` when it is set (the environment or
+    ``.env``), else ``DATABASE``."""
+    if "database_url" in settings.model_fields_set:
+        return settings.database_url
+    return f"sqlite+aiosqlite:///{DATABASE}"
+
+
 async def run_console(settings: Settings | None = None, speech: Speech | None = None, stdin: TextIO | None = None,
                       out: TextIO | None = None, language_code: str = "zh-hans") -> int:
     """Run the console until EOF or /quit (standard input and output unless given); returns the exit code."""
     stdin = stdin or sys.stdin
     out = out or sys.stdout
-    with tempfile.TemporaryDirectory(prefix="speechbot-console-") as folder:
-        base = settings or Settings(token=None)
-        local_settings = base.model_copy(update={
-            "database_url": f"sqlite+aiosqlite:///{folder}/console.sqlite3", "push_interval_seconds": 5.0,
-            "rate_limit": False, "webhook_url": None, "admin_ids": base.admin_ids | {USER_ID}})
-        console = Console(out, language_code)
-        async with LocalBot(local_settings, speech) as bot:
-            console.start(bot, "同学" if not language_code.startswith("en") else "there")
-            bot.fake.listen(console.show)
-            out.write(BANNER)
-            # The reader (Mini App) on the same bot and database, signed for the console's user.
-            console.reader = bot.reader_url(await bot.serve_reader(), USER_ID, console.user["first_name"],
-                                            language_code)
-            out.write(f"The reader (Telegram Mini App) for you, in a browser: {console.reader}\n")
-            out.flush()
-            while True:
-                if stdin.isatty():
-                    out.write("\n" + console.prompt())
-                    out.flush()
-                line = await asyncio.to_thread(stdin.readline)
-                if not line or line.strip() in ("/quit", "/exit"):
-                    return 0
-                if line.strip():
+    base = settings or Settings(token=None)
+    url = database_url(base)
+    local_settings = base.model_copy(update={
+        "database_url": url, "push_interval_seconds": 5.0,
+        "rate_limit": False, "webhook_url": None, "admin_ids": base.admin_ids | {USER_ID}})
+    console = Console(out, language_code)
+    async with LocalBot(local_settings, speech) as bot:
+        console.start(bot, "同学" if not language_code.startswith("en") else "there")
+        bot.fake.listen(console.show)
+        out.write(BANNER)
+        kept = url.split("///", 1)[-1] if url.startswith("sqlite") else "SPEECHBOT_DATABASE_URL's database"
+        out.write(f"What you do here is kept in {kept} for the next session (delete it to start afresh).\n")
+        # The reader (Mini App) on the same bot and database, signed for the console's user.
+        console.reader = bot.reader_url(await bot.serve_reader(), USER_ID, console.user["first_name"],
+                                        language_code)
+        out.write(f"The reader (Telegram Mini App) for you, in a browser: {console.reader}\n")
+        out.flush()
+        while True:
+            if stdin.isatty():
+                out.write("\n" + console.prompt())
+                out.flush()
+            line = await asyncio.to_thread(stdin.readline)
+            if not line or line.strip() in ("/quit", "/exit"):
+                return 0
+            if line.strip():
+                try:
                     await console.handle(line.strip())
+                except Exception as error:  # a fault of the console (or a bot gone quiet): not the end of the session
+                    out.write(f"(the console could not handle that line: {_one_line(error)})\n")
+                    out.flush()

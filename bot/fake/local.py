@@ -195,9 +195,10 @@ class LocalBot:
         """Serve this bot's reader (the Mini App, on the bot's services and database) on
         ``host:port`` (0: a free port) until ``stop``; returns its base URL."""
         from bot.web import make_web_app
+        from bot.web import runner as web_runner
 
         assert self.services is not None and self.app is not None, "start the bot first"
-        runner = web.AppRunner(make_web_app(reader=self.services.reader(self.app)), access_log=None)
+        runner = web_runner(make_web_app(reader=self.services.reader(self.app)))
         await runner.setup()
         await web.TCPSite(runner, host, port).start()
         self._web.append(runner)

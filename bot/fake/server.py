@@ -18,6 +18,7 @@ import contextlib
 import itertools
 import json
 import re
+import secrets
 import time
 from collections import defaultdict
 from collections.abc import Callable
@@ -90,6 +91,9 @@ class FakeBotAPI(Faults, SimulatedUsers):
         self.files: dict[str, bytes] = {}  # file_id → the uploaded bytes (the bot's photos, users' documents)
         self.file_paths: dict[str, str] = {}  # file_id → its file_path, once getFile named it
         self.polls: dict[str, dict[str, Any]] = {}  # poll id → the poll as sent
+        # In the ids the bot may store (polls, photos' file_ids): unique to this fake, as Telegram's
+        # are, so a database kept from an earlier run (the console's) never meets one it holds.
+        self.run = secrets.token_hex(4)
         self.bot_user = {"id": int(token.split(":")[0]), "is_bot": True, "first_name": "SpeechBot",
                          "username": username, "can_join_groups": True, "can_read_all_group_messages": False,
                          "supports_inline_queries": True}
@@ -302,7 +306,7 @@ class FakeBotAPI(Faults, SimulatedUsers):
             raise ApiError(400, "Bad Request: wrong correct option ID specified")
         anonymous = params.get("is_anonymous") not in (False, "false", "False")
         message_id = next(self._message_ids[chat_id])
-        poll = {"id": f"poll-{chat_id}-{message_id}", "question": question,
+        poll = {"id": f"poll-{self.run}-{chat_id}-{message_id}", "question": question,
                 "options": [{"text": o, "voter_count": 0, "persistent_id": str(n)} for n, o in enumerate(options)],
                 "total_voter_count": 0,
                 "is_closed": False, "is_anonymous": anonymous, "type": kind, "allows_multiple_answers": False,
@@ -325,7 +329,7 @@ class FakeBotAPI(Faults, SimulatedUsers):
             if not photo.content.startswith(b"\x89PNG") and not photo.content.startswith(b"\xff\xd8"):
                 raise ApiError(400, "Bad Request: IMAGE_PROCESS_FAILED")
             self.uploads += 1
-            file_id = f"AgACAgFAKE-{self.uploads}-{len(photo.content)}"
+            file_id = f"AgACAgFAKE-{self.run}-{self.uploads}-{len(photo.content)}"
             self.files[file_id] = photo.content
         elif isinstance(photo, str) and photo in self.files:
             file_id = photo

@@ -3,6 +3,9 @@ and its security (signature, age, one's own data only, rate limit, CSP)."""
 
 from __future__ import annotations
 
+import asyncio
+import io
+import logging
 import re
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -11,9 +14,12 @@ from urllib.parse import parse_qsl
 
 import aiohttp
 import pytest
+from aiohttp import web
 
 from bot.fake.local import LocalBot
 from bot.initdata import local_init_data
+from bot.web import MAX_BODY, SECRET_HEADER, SERVER_LOG, make_web_app, webhook_handler
+from bot.web import runner as web_runner
 from bot.webapp import CSP, INIT_HEADER, PAGES, STATIC, RateLimiter
 from handlers.catalog import text
 from tests.conftest import bot_settings
@@ -251,3 +257,64 @@ def test_the_rate_limiter_remembers_a_bounded_number_of_members() -> None:
     for user in range(1000):
         limiter.take(user + 10)
     assert len(limiter) == 100
+
+
+# --- hostile requests (issue 24, item 24) ------------------------------------------------------
+
+
+async def test_a_hostile_body_is_a_clear_400(reader: Reader) -> None:
+    headers = {INIT_HEADER: reader.init_data(5001), "Content-Type": "application/json"}
+    for body in ("[" * 4000, "{\"at\":" * 600 + "1" + "}" * 600, "{\"at\": 1" + " " * 5000 + "}"):
+        async with reader.http.put(f"{reader.base}/api/texts/default/position", data=body,
+                                   headers=headers) as response:
+            assert response.status == 400, body[:20]
+            assert (await response.json())["error"] in ("malformed JSON", "body too large")
+
+
+async def test_a_body_that_arrives_in_pieces_is_read_whole(reader: Reader) -> None:
+    async def pieces() -> AsyncIterator[bytes]:
+        yield b'{"at"'
+        await asyncio.sleep(0.2)  # the server has read the first piece alone by now
+        yield b": 10}"
+
+    headers = {INIT_HEADER: reader.init_data(5002), "Content-Type": "application/json"}
+    async with reader.http.put(f"{reader.base}/api/texts/default/position", data=pieces(),
+                               headers=headers) as response:
+        assert (response.status, await response.json()) == (200, {"node": "preface", "at": 5})
+
+
+async def test_a_signed_user_id_telegram_never_gives_is_refused(reader: Reader) -> None:
+    for user_id in (10**23, 2**63, 2**52):
+        status, answer = await reader.call("PUT", "/position", reader.init_data(user_id), {"at": 10})
+        assert (status, answer) == (401, {"ok": False, "error": "unauthorized"}), user_id
+    assert (await reader.call("PUT", "/position", 2**52 - 1, {"at": 10}))[0] == 200  # the largest Telegram gives
+
+
+async def test_aiohttps_own_answers_carry_the_security_headers(bot: LocalBot) -> None:
+    assert bot.app is not None
+    server = web_runner(make_web_app(("hook", webhook_handler(bot.app, "s3cret")),
+                                     reader=bot.services.reader(bot.app) if bot.services else None))
+    await server.setup()
+    await web.TCPSite(server, "127.0.0.1", 0).start()
+    base = f"http://127.0.0.1:{server.addresses[0][1]}"
+    try:
+        async with aiohttp.ClientSession() as http:
+            for method, path, body, status in (("GET", "/nowhere", None, 404), ("POST", "/app/", None, 405),
+                                               ("POST", "/hook", io.BytesIO(b" " * (MAX_BODY + 1)), 413)):
+                headers = {SECRET_HEADER: "s3cret", "Content-Type": "application/json"}
+                async with http.request(method, base + path, data=body, headers=headers) as response:
+                    assert response.status == status, path
+                    assert response.headers["Content-Security-Policy"] == CSP, path
+                    assert response.headers["X-Content-Type-Options"] == "nosniff", path
+    finally:
+        await server.cleanup()
+
+
+async def test_an_oversized_header_is_one_line_in_the_log(reader: Reader, caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.INFO):
+        async with reader.http.get(f"{reader.base}/app/", headers={"X-Padding": "a" * 9000}) as response:
+            assert response.status == 400
+    refused = [record for record in caplog.records if record.name == SERVER_LOG.name]
+    assert len(refused) == 1 and "\n" not in caplog.text.strip()
+    assert refused[0].exc_info is None and "Got more than 8190 bytes" in refused[0].getMessage()
+    assert "aaaa" not in caplog.text  # the client's bytes are not copied into the log
