@@ -155,3 +155,21 @@ def _numbering_xml(path: Path) -> str:
 
     with zipfile.ZipFile(path) as archive:
         return archive.read("word/numbering.xml").decode()
+
+
+# --- the title block as PDFs and Word files carry it ------------------------------------------------
+
+@pytest.mark.parametrize(("line", "speaker"), [
+    ("县长　王某某", "县长 王某某"), ("县⻓　王某某", "县长 王某某"),
+    ("县委副书记、县长　王某某", "县委副书记、县长 王某某"), ("讲话人：王某某", "王某某"),
+])
+def test_title_speaker_and_date_of_a_pdf_title_block(line: str, speaker: str) -> None:
+    from content.formats.model import Block
+    from content.formats.normalize import build
+
+    lines = ["坚持为民用权　守住风险底线", line, "（2023年7月18日）", *SPEECH.splitlines()]
+    blocks = [Block(text=text, where=f"page 1, line {number}", centred=number <= 3)
+              for number, text in enumerate(lines, start=1)]
+    result = build(blocks, "speech.pdf", "pdf")
+    assert result.metadata == Metadata(title="坚持为民用权 守住风险底线", speaker=speaker, date=date(2023, 7, 18))
+    assert result.body == SPEECH.strip()
