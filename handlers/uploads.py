@@ -27,7 +27,7 @@ from telegram.error import BadRequest, TelegramError
 from telegram.ext import CommandHandler, MessageHandler, filters
 
 from content import SpeechFormatError
-from content.formats import import_bytes
+from content.formats import UnsupportedType, import_bytes
 from content.formats.model import Metadata
 from content.formats.titleblock import parse_date
 from content.library import TextInfo, node_count, parse_body
@@ -36,7 +36,7 @@ from handlers import groups, render
 from handlers.catalog import Html, text
 from handlers.common import in_group, lang_of, say, send
 from handlers.context import BotApplication, BotContext
-from handlers.preview import preview
+from handlers.preview import import_error, preview
 from handlers.render import Screen
 from handlers.store import TextRecord
 
@@ -158,8 +158,12 @@ async def receive_document(update: Update, context: BotContext) -> None:
     name = _file_name(message.document)
     try:
         imported = await asyncio.to_thread(import_bytes, data, name)
+    except UnsupportedType:
+        await say(update, context, "upload_wrong_kind", name=name)
+        return
     except SpeechFormatError as error:  # DocumentError: one line naming the file and the place
-        await say(update, context, "upload_failed", error=str(error))
+        log.info("an upload could not be imported: %s", error)
+        await say(update, context, "upload_failed", error=import_error(lang_of(update), error))
         return
     user = update.effective_user
     info, new = await context.texts.add(imported.body, imported.metadata, name, node_count(imported.speech),

@@ -3,7 +3,9 @@ with getFile and a download, previewed, then published, fixed or discarded."""
 
 from __future__ import annotations
 
+import html
 import io
+import re
 from collections.abc import AsyncIterator
 from datetime import date
 from pathlib import Path
@@ -102,10 +104,58 @@ async def test_a_draft_uploaded_again_is_the_same_draft(bot: LocalBot, word: byt
 
 async def test_a_broken_file_is_one_message_naming_the_paragraph(bot: LocalBot) -> None:
     reply = await bot.private(OWNER).send_document(broken_docx(), "讲话.docx", DOCX)
-    assert reply.text == ("❌ 无法导入这个文件：\n讲话.docx: paragraph 4 「三、跳过了二」: part 三、 out of order "
-                          "(expected 二、)\n\n请在原文件中改好后重新发送（.docx、.pdf 或 .txt）。")
+    assert reply.text == ("❌ 无法导入这个文件：\n讲话.docx 第 4 段 「三、跳过了二」："
+                          "部分的编号 三、 顺序不对（这里应是 二、）\n\n"
+                          "请在原文件中改好后重新发送（.docx、.pdf 或 .txt）。")
     assert len(reply.messages) == 1 and "Traceback" not in reply.text
     assert [t.id for t in await bot.store.texts.texts(("draft", "live"))] == [1]  # nothing stored
+    english = await bot.private(OWNER, language_code="en").send_document(broken_docx(), "speech.docx", DOCX)
+    assert english.text == ("❌ This file cannot be imported:\nspeech.docx: paragraph 4 「三、跳过了二」: "
+                            "part 三、 out of order (expected 二、)\n\n"
+                            "Fix it in the original and send it again (.docx, .pdf or .txt).")
+
+
+def _error_cases() -> list[tuple[str, bytes]]:
+    """Files every reader and the parser refuse, each for another reason."""
+    import docx
+
+    def word(paragraphs: list[str]) -> bytes:
+        document = docx.Document()
+        for paragraph in paragraphs:
+            document.add_paragraph(paragraph)
+        out = io.BytesIO()
+        document.save(out)
+        return out.getvalue()
+
+    return [
+        ("无结构.txt", "同志们：\n只有一段话。".encode()),
+        ("小节在前.txt", "同志们：\n（一）小节。\n一、部分".encode()),
+        ("小节乱序.docx", word(["同志们：", "一、第一部分", "（二）小节。"])),
+        ("结束后标题.txt", "同志们：\n一、部分\n（一）小节。\n同志们，散会。\n二、又一部分".encode()),
+        ("空.docx", word([])),
+        ("旧版.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(500)),
+        ("坏的.docx", b"PK\x03\x04" + bytes(100)),
+        ("不是.pdf", b"%PDF-1.4\n%garbage"),
+        ("扫描件.pdf", documents.scanned_pdf()),
+        ("乱码.txt", b"\xff\x00\xfe\x01" * 10),
+    ]
+
+
+def test_every_import_error_reads_in_chinese() -> None:
+    from content.formats import import_bytes
+    from content.parser import SpeechFormatError
+    from handlers.preview import import_error
+
+    for name, data in _error_cases():
+        with pytest.raises(SpeechFormatError) as raised:
+            import_bytes(data, name)
+        zh = import_error("zh", raised.value)
+        assert name in zh, zh
+        names = re.sub(r"UTF-8|Word|WPS|PDF|\.docx?|\.pdf|\.txt", "", zh.replace(name, ""))  # what zh calls them too
+        assert not re.search(r"[A-Za-z]{3,}", names), zh
+        english = import_error("en", raised.value)
+        assert english.startswith(html.escape(str(raised.value).removesuffix(raised.value.message), quote=False))
+        assert english != zh
 
 
 async def test_a_text_file_without_a_name_is_named_by_its_type(bot: LocalBot, lines: list[str]) -> None:
@@ -115,14 +165,18 @@ async def test_a_text_file_without_a_name_is_named_by_its_type(bot: LocalBot, li
     assert f"标题：{TITLE}" in shown.text and "没有导入的内容" not in shown.text
 
 
-async def test_a_name_the_owner_sent_is_escaped(bot: LocalBot) -> None:
-    reply = await bot.private(OWNER).send_document(b"not a speech", "<b>x</b>.odt", "application/x")
-    assert "&lt;b&gt;x&lt;/b&gt;.odt: unsupported file type '.odt'" in reply.html
+async def test_a_file_of_the_wrong_kind_is_told_which_kinds_are_read(bot: LocalBot) -> None:
+    reply = await bot.private(OWNER).send_document(b"print('hello')\n", "<b>x</b>.py", "text/x-python")
+    assert reply.html == ("❌ 无法导入“&lt;b&gt;x&lt;/b&gt;.py”："
+                          "只能导入 Word（.docx）、PDF（.pdf）和纯文本（.txt）文件。")
+    english = await bot.private(OWNER, language_code="en").send_document(b"x", "notes.odt", "application/x")
+    assert english.text == ("❌ “notes.odt” cannot be imported: "
+                            "send a Word (.docx), PDF (.pdf) or plain text (.txt) file.")
 
 
 async def test_a_scanned_pdf_says_it_has_no_text_layer(bot: LocalBot) -> None:
     reply = await bot.private(OWNER).send_document(documents.scanned_pdf(), "扫描件.pdf", "application/pdf")
-    assert reply.text.startswith("❌ 无法导入这个文件：\n扫描件.pdf: no text layer")
+    assert reply.text.startswith("❌ 无法导入这个文件：\n扫描件.pdf：PDF 没有文字层：页面是图片（扫描件？）")
 
 
 async def test_a_file_over_the_limit_is_refused_before_it_is_fetched(tmp_path: Path, word: bytes) -> None:
