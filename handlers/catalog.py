@@ -288,6 +288,12 @@ ZH: dict[str, str] = {
     ),
     "describe_placeholder": "标题=… 讲话人=… 日期=2026-11-28",
     "describe_bad_date": "看不懂日期“{value}”。请写成 2026-11-28 或 2026年11月28日。",
+    "describe_unknown_field": (
+        "没有“{names}”这一项。可以改的项：标题、讲话人、日期、场合（也可以写 题目、作者、发言人、时间、会议）。"
+    ),
+    "describe_no_fields": (
+        "没有看到要改的项。每行写一项，例如 <code>讲话人=李四</code>；可以改的项：标题、讲话人、日期、场合。"
+    ),
     "usage_describe": (
         "用法：/describe 编号 标题=… 讲话人=… 日期=2026-11-28 场合=…（只写要改的；写 - 清空一项）。"
         "更方便：在预览下点“✏️ 修改信息”。"
@@ -631,6 +637,13 @@ EN: dict[str, str] = {
     ),
     "describe_placeholder": "title=… speaker=… date=2026-11-28",
     "describe_bad_date": "“{value}” is not a date I can read. Write it as 2026-11-28.",
+    "describe_unknown_field": (
+        "There is no field “{names}”. The fields: title, speaker (or author), date, occasion."
+    ),
+    "describe_no_fields": (
+        "No field to change. Write one a line, e.g. <code>speaker=Li Si</code>; the fields: title, speaker, date, "
+        "occasion."
+    ),
     "usage_describe": (
         "Usage: /describe ID title=… speaker=… date=2026-11-28 occasion=… (only what changes; - clears a field). "
         "Easier: tap “✏️ Fix details” under the preview."

@@ -54,15 +54,29 @@ MIME_SUFFIX = {
 CLEAR = frozenset({"", "-", "—", "－", "无"})
 """A field's value that clears it."""
 
-_NAMES = {"标题": "title", "题目": "title", "title": "title", "讲话人": "speaker", "讲话者": "speaker",
-          "speaker": "speaker", "日期": "date", "date": "date", "场合": "occasion", "occasion": "occasion"}
+_NAMES = {
+    **dict.fromkeys(("标题", "题目", "讲话题目", "名称", "篇名", "title"), "title"),
+    **dict.fromkeys(("讲话人", "讲话者", "作者", "发言人", "主讲人", "报告人", "speaker", "author"), "speaker"),
+    **dict.fromkeys(("日期", "时间", "讲话时间", "讲话日期", "date"), "date"),
+    **dict.fromkeys(("场合", "会议", "会议名称", "活动", "occasion"), "occasion"),
+}
+"""The names an owner types for each field: the prompt's own and the usual synonyms (no short
+English word such as "time", which an English title may hold before a colon)."""
 # A field name at the start or after a space or separator, then = or : (full-width too, as
-# phone keyboards type them in Chinese).
-_FIELD = re.compile(r"(?<![^\s，,；;])(" + "|".join(_NAMES) + r")\s*[=＝:：]", re.IGNORECASE)
+# phone keyboards type them in Chinese); the longest name first (讲话时间 before 讲话人's 讲话…).
+_FIELD = re.compile(r"(?<![^\s，,；;])(" + "|".join(sorted(_NAMES, key=len, reverse=True)) + r")\s*[=＝:：]",
+                    re.IGNORECASE)
+_ANY_FIELD = re.compile(r"(?<![^\s，,；;])([^\s=＝:：，,；;]{1,12}?)\s*[=＝]")
+"""Any ``name=`` (with an equals sign: a title may hold a colon): a name that is none of ``_NAMES``
+is refused, so ``年份=2023`` does not silently end up in the title before it."""
 
 
 class BadDate(ValueError):
     """A date field that names no date."""
+
+
+class UnknownField(ValueError):
+    """A ``name=`` whose name is no field (``年份=2023``)."""
 
 
 @dataclass(frozen=True)
@@ -87,7 +101,11 @@ def _str(value: str | date | None) -> str | None:
 
 def describe_fields(raw: str) -> Description:
     """``标题=… 讲话人=… 日期=2026-11-28 场合=…`` (one per line or on one line, Chinese or English
-    names, = or :) as a ``Description``; raises ``BadDate`` for a date it cannot read."""
+    names and their synonyms, = or :) as a ``Description``; raises ``BadDate`` for a date it
+    cannot read and ``UnknownField`` for a ``name=`` that names no field."""
+    unknown = [match[1] for match in _ANY_FIELD.finditer(raw) if match[1].lower() not in _NAMES]
+    if unknown:
+        raise UnknownField("、".join(dict.fromkeys(unknown)))
     found = list(_FIELD.finditer(raw))
     fields: dict[str, str | date | None] = {}
     ends = [match.start() for match in found[1:]] + [len(raw)] if found else []
@@ -265,22 +283,31 @@ async def _prompt(update: Update, context: BotContext, info: TextInfo) -> None:
                                                            input_field_placeholder=text(lang, "describe_placeholder")))
 
 
-async def _describe(update: Update, context: BotContext, text_id: int, raw: str) -> None:
-    """Apply an owner's description to text ``text_id`` and show its preview again."""
+async def _describe(update: Update, context: BotContext, text_id: int, raw: str, prompted: bool = False) -> None:
+    """Apply an owner's description to text ``text_id`` and show its preview again. A reply to
+    the ✏️ prompt that cannot be read is answered and then prompted again, so the next reply
+    still lands (a reply to the answer would be a search)."""
     if context.texts is None:
         await say(update, context, "upload_no_store")
+        return
+    record = await context.texts.text(text_id)
+    if record is None:
+        await say(update, context, "upload_gone", id=text_id)
         return
     try:
         description = describe_fields(raw)
     except BadDate as error:
         await say(update, context, "describe_bad_date", value=str(error))
-        return
-    if not description.fields:
-        await say(update, context, "usage_describe")
-        return
-    record = await context.texts.text(text_id)
-    if record is None:
-        await say(update, context, "upload_gone", id=text_id)
+        description = None
+    except UnknownField as error:
+        await say(update, context, "describe_unknown_field", names=str(error))
+        description = None
+    if description is not None and not description.fields:
+        await say(update, context, "describe_no_fields" if prompted else "usage_describe")
+        description = None
+    if description is None:
+        if prompted:
+            await _prompt(update, context, record.info)
         return
     info = await context.texts.describe(text_id, description.apply(record.info))
     if info is None:
@@ -323,7 +350,7 @@ async def describe_reply(update: Update, context: BotContext) -> None:
     if found is None or not _owner(update, context):
         await say(update, context, "unknown_command")
         return
-    await _describe(update, context, int(found[1]), message.text)
+    await _describe(update, context, int(found[1]), message.text, prompted=True)
 
 
 class _AnswersPrompt(filters.MessageFilter):

@@ -18,7 +18,7 @@ from content.formats.model import Note
 from content.model import Node, Speech
 from handlers.preview import LIMIT, note_line, preview
 from handlers.render import utf16_len
-from handlers.uploads import BadDate, describe_fields
+from handlers.uploads import BadDate, UnknownField, describe_fields
 from tests import documents
 from tests.conftest import bot_settings
 from tests.helpers import wait_until
@@ -222,6 +222,40 @@ async def test_fix_metadata_by_replying_to_the_prompt_or_with_describe(bot: Loca
     assert "文本 #2" not in search.text
 
 
+async def test_a_reply_with_synonyms_or_unknown_names_keeps_the_prompt_usable(bot: LocalBot, word: bytes) -> None:
+    owner = bot.private(OWNER)
+    shown = (await owner.send_document(word, "讲话.docx", DOCX)).messages[0]
+    (prompt,) = (await owner.press(shown, "修改信息")).messages
+
+    synonyms = await owner.reply(prompt, "作者=李四\n时间：2023年7月18日\n会议：全县大会")
+    assert "讲话人：李四\n日期：2023-07-18\n场合：全县大会" in synonyms.messages[0].text
+
+    unknown = await owner.reply(prompt, "标题=新标题 年份=2023")
+    said, again = unknown.messages
+    assert said.text.startswith("没有“年份”这一项。可以改的项：标题、讲话人、日期、场合")
+    assert again.text.startswith("✏️ #2 修改信息：回复这条消息") and "<code>讲话人=李四</code>" in again.html
+    call = [c for c in unknown.calls if c.method == "sendMessage"][-1]
+    assert call.params["reply_markup"]["force_reply"] is True
+    stored = await bot.store.texts.text(2)
+    assert stored is not None and stored.info.title == TITLE  # nothing of a refused reply is applied
+
+    nothing = await owner.reply(again, "李四")
+    assert nothing.messages[0].text.startswith("没有看到要改的项。每行写一项，例如 讲话人=李四")
+    assert nothing.messages[1].text.startswith("✏️ #2 修改信息")
+    bad_date = await owner.reply(nothing.messages[1], "日期=下周")
+    said_date, prompted = bad_date.messages
+    assert said_date.text.startswith("看不懂日期“下周”") and prompted.text.startswith("✏️ #2 修改信息：回复这条消息")
+    fixed = await owner.reply(prompted, "发言人=王五")
+    assert "讲话人：王五" in fixed.messages[0].text
+
+    english = bot.private(OWNER, language_code="en")
+    (prompt_en,) = (await english.press(shown, "修改信息")).messages
+    refused = await english.reply(prompt_en, "year=2023")
+    assert refused.messages[0].text == ("There is no field “year”. "
+                                        "The fields: title, speaker (or author), date, occasion.")
+    assert refused.messages[1].text.startswith("✏️ #2 Fix the details")
+
+
 async def test_anyone_else_gets_the_unknown_command_answer(bot: LocalBot, word: bytes) -> None:
     stranger = bot.private(2002)
     assert sent(await stranger.send_document(word, "讲话.docx", DOCX)) == sent(await stranger.send("/nosuchcommand"))
@@ -250,6 +284,11 @@ def test_describe_fields_reads_what_a_phone_types() -> None:
     assert fields == {"title": "新的标题", "speaker": "李四", "date": date(2026, 11, 28), "occasion": None}
     assert describe_fields("没有字段").fields == {}
     assert describe_fields("标题=关于场合问题的讲话").fields == {"title": "关于场合问题的讲话"}
+    assert describe_fields("作者=李四 讲话时间=2023-07-18 会议名称=全县大会").fields == {
+        "speaker": "李四", "date": date(2023, 7, 18), "occasion": "全县大会"}
+    assert describe_fields("标题=1+1=2：再论").fields == {"title": "1+1=2：再论"}
+    with pytest.raises(UnknownField):
+        describe_fields("标题=新标题 年份=2023")
     with pytest.raises(BadDate):
         describe_fields("日期=下周")
 
