@@ -270,6 +270,14 @@ ZH: dict[str, str] = {
     "import_reason_unreadable_file": "无法作为 {kind} 文件读取（文件已损坏？）",
     "import_reason_other": "{detail}",
     "upload_exists_live": "这篇已经在文本库里：#{id}《{title}》，已发布。在群里发送 /use {id} 切换到这篇。",
+    "upload_offer": "📝 这个文件带有 #{id} 还没有的信息：\n{fields}\n\n要采用吗？（只填空着的项，已有的不变）",
+    "upload_offer_title": "<code>标题={value}</code>",
+    "upload_offer_speaker": "<code>讲话人={value}</code>",
+    "upload_offer_date": "<code>日期={value}</code>",
+    "upload_offer_occasion": "<code>场合={value}</code>",
+    "btn_text_take": "✅ 采用这些信息",
+    "upload_offer_taken": "已采用。",
+    "upload_offer_nothing": "#{id} 的这些信息已经填好了，没有改动。",
     "upload_publishing": "正在发布，建立索引……",
     "upload_published": (
         "✅ 已发布：#{id}《{title}》。\n在群里由管理员发送 /use {id}，全群就改学这篇；私聊中发送 /use {id} 自己切换。"
@@ -619,6 +627,17 @@ EN: dict[str, str] = {
     "upload_exists_live": (
         "This text is in the library already: #{id} “{title}”, published. In a group, /use {id} switches to it."
     ),
+    "upload_offer": (
+        "📝 This file carries details #{id} does not have yet:\n{fields}\n\n"
+        "Take them? (Only empty fields are filled; the others stay.)"
+    ),
+    "upload_offer_title": "<code>title={value}</code>",
+    "upload_offer_speaker": "<code>speaker={value}</code>",
+    "upload_offer_date": "<code>date={value}</code>",
+    "upload_offer_occasion": "<code>occasion={value}</code>",
+    "btn_text_take": "✅ Take these details",
+    "upload_offer_taken": "Taken.",
+    "upload_offer_nothing": "#{id} has these details already: nothing changed.",
     "upload_publishing": "Publishing: building the index…",
     "upload_published": (
         "✅ Published: #{id} “{title}”.\nIn a group, an administrator sends /use {id} to switch the group to it; in "

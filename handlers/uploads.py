@@ -30,7 +30,8 @@ from content import SpeechFormatError
 from content.formats import UnsupportedType, import_bytes
 from content.formats.model import Metadata
 from content.formats.titleblock import parse_date
-from content.library import TextInfo, node_count, parse_body
+from content.library import TextInfo, lacking, node_count, parse_body
+from content.model import ORIGINAL
 from handlers import callbacks as cb
 from handlers import groups, render
 from handlers.catalog import Html, text
@@ -187,11 +188,71 @@ async def receive_document(update: Update, context: BotContext) -> None:
     info, new = await context.texts.add(imported.body, imported.metadata, name, node_count(imported.speech),
                                         added_by=user.id if user else None, status="draft")
     log.info("text %d uploaded (%s, %s)", info.id, imported.format, "new" if new else "known")
+    lang = lang_of(update)
+    screens = [] if new else [screen for screen in [offer(lang, info, imported.metadata)] if screen]
     if info.status == "live":
-        await say(update, context, "upload_exists_live", id=info.id,
-                  title=info.title or render.short_name(info, lang_of(update)))
+        await say(update, context, "upload_exists_live", id=info.id, title=info.title or render.short_name(info, lang))
+        await send(update, context, screens)
         return
-    await send(update, context, [preview(lang_of(update), info, imported.speech, imported.notes, again=not new)])
+    await send(update, context, [preview(lang, info, imported.speech, imported.notes, again=not new), *screens])
+
+
+def missing(info: TextInfo, metadata: Metadata) -> dict[str, str]:
+    """The details ``metadata`` (a file sent again) gives that text ``info`` has none of yet, as
+    an owner types them (a date in ISO form)."""
+    found = lacking(info, metadata.title, metadata.speaker, metadata.date, metadata.occasion)
+    return {name: value.isoformat() if isinstance(value, date) else value for name, value in found.items()}
+
+
+def offer(lang: str, info: TextInfo, metadata: Metadata) -> Screen | None:
+    """The same body sent again in a file with a title block: offer the details the text lacks.
+    The offered values are the message's own ``name=value`` lines, read back when the button is
+    pressed, so the offer keeps no state (it survives a restart and works on any replica)."""
+    details = missing(info, metadata)
+    if not details:
+        return None
+    lines = [text(lang, "upload_offer_title", value=details["title"]) if "title" in details else "",
+             text(lang, "upload_offer_speaker", value=details["speaker"]) if "speaker" in details else "",
+             text(lang, "upload_offer_date", value=details["date"]) if "date" in details else "",
+             text(lang, "upload_offer_occasion", value=details["occasion"]) if "occasion" in details else ""]
+    body = text(lang, "upload_offer", id=info.id, fields=Html("\n".join(line for line in lines if line)))
+    return Screen(body, [[render.button(text(lang, "btn_text_take"), cb.TextAction("take", info.id))]])
+
+
+async def _take(update: Update, context: BotContext, text_id: int) -> None:
+    """The offer's button: the details its message shows, into the fields the text still lacks."""
+    query = update.callback_query
+    assert query is not None and context.texts is not None
+    lang = lang_of(update)
+    record = await context.texts.text(text_id)
+    message = query.message if isinstance(query.message, Message) else None
+    if record is None or message is None:
+        await query.answer(text(lang, "upload_gone", id=text_id), show_alert=True)
+        return
+    shown = "\n".join(line for line in (message.text or "").splitlines() if _FIELD.match(line))
+    try:
+        offered = describe_fields(shown).fields
+    except (BadDate, UnknownField):
+        offered = {}
+    current = {"title": record.info.title, "speaker": record.info.speaker, "date": record.info.date,
+               "occasion": record.info.occasion}
+    taken: dict[str, str | date | None] = {name: value for name, value in offered.items()
+                                           if value is not None and not current[name]}
+    try:  # one press takes them: the button goes
+        await message.edit_reply_markup(reply_markup=None)
+    except BadRequest as error:
+        log.info("the offer's button stays: %s", error.message)
+    if not taken:
+        await query.answer(text(lang, "upload_offer_nothing", id=text_id), show_alert=True)
+        return
+    await query.answer(text(lang, "upload_offer_taken"))
+    info = await context.texts.describe(text_id, Description(taken).apply(record.info))
+    if info is None:
+        return
+    if context.library.get(text_id) is not None or text_id == ORIGINAL:
+        context.library.add(info, record.body)
+    speech = await asyncio.to_thread(parse_body, info, record.body)
+    await send(update, context, [preview(lang, info, speech)])
 
 
 async def press(update: Update, context: BotContext, data: cb.TextAction) -> None:
@@ -205,6 +266,8 @@ async def press(update: Update, context: BotContext, data: cb.TextAction) -> Non
         return
     if data.action == "pub":
         await _publish(update, context, data.text_id)
+    elif data.action == "take":
+        await _take(update, context, data.text_id)
     elif data.action == "del":
         if await texts.discard(data.text_id):
             await query.answer()

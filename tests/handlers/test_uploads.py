@@ -102,6 +102,48 @@ async def test_a_draft_uploaded_again_is_the_same_draft(bot: LocalBot, word: byt
     assert second.text.startswith("📥 文本 #2（草稿：这个文件之前已经上传过）")
 
 
+async def test_the_original_speech_sent_again_with_a_title_block_offers_its_details(bot: LocalBot) -> None:
+    owner = bot.private(OWNER)
+    original = await bot.store.texts.text(1)
+    assert original is not None and (original.info.speaker, original.info.date) == (None, None)
+    reply = await owner.send_document(documents.title_block_docx(documents.seed_lines()), "讲话.docx", DOCX)
+    exists, offered = reply.messages
+    assert exists.text.startswith("这篇已经在文本库里：#1")
+    assert offered.text.startswith("📝 这个文件带有 #1 还没有的信息：\n")
+    assert ("<code>讲话人=县长 张三</code>\n<code>日期=2023-05-10</code>\n<code>场合=全县政府系统廉政工作会议</code>"
+            in offered.html)
+    assert [b["text"] for b in offered.buttons] == ["✅ 采用这些信息"]
+
+    taken = await owner.press(offered, "采用")
+    assert taken.answers[0]["text"] == "已采用。"
+    assert bot.fake.sent[(OWNER, offered.message_id)].buttons == []  # one press takes them
+    (shown,) = taken.messages
+    assert "讲话人：县长 张三\n日期：2023-05-10\n场合：全县政府系统廉政工作会议" in shown.text
+    stored = await bot.store.texts.text(1)
+    assert stored is not None and (stored.info.speaker, stored.info.date, stored.info.title) == (
+        "县长 张三", date(2023, 5, 10), original.info.title or TITLE)
+
+    again = await owner.send_document(documents.title_block_docx(documents.seed_lines()), "讲话.docx", DOCX)
+    assert len(again.messages) == 1  # nothing left to offer
+    stale = await owner.press_data(offered, "t|take|1")  # the offer pressed again: every detail is there
+    assert stale.answers[0]["text"] == "#1 的这些信息已经填好了，没有改动。"
+
+
+async def test_a_draft_sent_again_with_a_title_block_offers_only_what_it_lacks(bot: LocalBot, lines: list[str]) -> None:
+    owner = bot.private(OWNER, language_code="en")
+    plain = "\n".join(lines).encode()  # the same speech without its title block
+    first = (await owner.send_document(plain, "speech.txt", "text/plain")).messages[0]
+    assert first.text.startswith("📥 Text #2 (a draft, not published)")
+    await owner.send("/describe 2 speaker=王五")
+    reply = await owner.send_document(documents.title_block_docx(lines), "speech.docx", DOCX)
+    preview_again, offered = reply.messages
+    assert preview_again.text.startswith("📥 Text #2 (a draft: this file was uploaded before)")
+    assert offered.text.startswith("📝 This file carries details #2 does not have yet:\n")
+    assert "speaker=" not in offered.text and "<code>date=2023-05-10</code>" in offered.html  # 王五 stays
+    taken = await owner.press(offered, "Take")
+    assert "Speaker: 王五\nDate: 2023-05-10" in taken.messages[0].text
+
+
 async def test_a_broken_file_is_one_message_naming_the_paragraph(bot: LocalBot) -> None:
     reply = await bot.private(OWNER).send_document(broken_docx(), "讲话.docx", DOCX)
     assert reply.text == ("❌ 无法导入这个文件：\n讲话.docx 第 4 段 「三、跳过了二」："
