@@ -14,7 +14,8 @@ header or page number (the first or last line of a page) from the speech. pypdf'
   heading rules read the lines, and for every format in ``content.formats.normalize``);
 - a page's first or last line that is a page number (3, - 3 -, 第3页, 3/10) or repeats at the
   top or bottom of most pages (digits aside) is left out, with a note;
-- a new paragraph starts after a line that stops short of the right margin, at an indented
+- a new paragraph starts after a line that stops short of the right margin (but for a line that
+  Chinese line breaking left short: the next line starts a character or two before a ，or ”), at an indented
   line, after a larger vertical gap, at a heading marker (一、 （一）) after a sentence end, and
   around centred lines; otherwise lines join.
 
@@ -199,6 +200,19 @@ def _join(head: str, tail: str) -> str:
     return head + tail
 
 
+_NO_LINE_START = "，。、；：？！”’）》」』】〕…—,.;:?!)"
+
+
+def _kinsoku(previous: _Line, line: _Line, right: float) -> bool:
+    """A line that stops a character or two short because the next character could not start a
+    line (，。、” …): the typesetter moved the character before it down too (Chinese line
+    breaking), so the paragraph goes on."""
+    size = previous.size
+    return (previous.x1 >= right - 3.5 * size and previous.text[-1:] not in _SENTENCE_END
+            and (line.text[:1] in _NO_LINE_START or line.text[1:2] in _NO_LINE_START or
+                 line.text[2:3] in _NO_LINE_START))
+
+
 def _paragraphs(lines: list[_Line]) -> list[Block]:
     """Lines into paragraphs (see the module's rules)."""
     if not lines:
@@ -233,7 +247,7 @@ def _paragraphs(lines: list[_Line]) -> list[Block]:
         if current:
             previous = current[-1]
             breaks = (
-                previous.x1 < right - 1.5 * size  # the previous line stops short: its paragraph ends
+                (previous.x1 < right - 1.5 * size and not _kinsoku(previous, line, right))  # its paragraph ends
                 or line.x0 > left + 0.9 * size  # an indented (or centred) line starts one
                 or centred(previous)
                 or (line.page == previous.page and line.top - previous.top > 1.5 * pitch)

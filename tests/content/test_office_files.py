@@ -173,3 +173,23 @@ def test_title_speaker_and_date_of_a_pdf_title_block(line: str, speaker: str) ->
     result = build(blocks, "speech.pdf", "pdf")
     assert result.metadata == Metadata(title="坚持为民用权 守住风险底线", speaker=speaker, date=date(2023, 7, 18))
     assert result.body == SPEECH.strip()
+
+
+def test_a_line_chinese_line_breaking_left_short_goes_on_in_its_paragraph() -> None:
+    from content.formats.pdf import _Line, _paragraphs
+
+    def line(number: int, text: str, x0: float, x1: float) -> _Line:
+        return _Line(1, number, text, x0, x1, 100.0 + 20 * number, 112.0 + 20 * number, 12.0, 842.0, 595.0)
+
+    lines = [line(1, "（一）坚持对党绝对忠诚。忠诚，既是一种境界，更是一种行动。习近平总书记明确指", 96.0, 487.0),
+             line(2, "出，全党同志要强化党的意识，牢记自己的第一身份是共产党员，第一职责是为党工", 72.0, 511.0),
+             line(3, "作，做到忠诚于组织。", 72.0, 192.0),
+             line(4, "（二）带头强化理论武装。习近平新时代中国特色社会主义思想是当代中国马克思主", 96.0, 511.0),
+             line(5, "义。", 72.0, 96.0),
+             line(6, "二、抢抓关键机遇，立体聚焦“政府合力”，让落实更有力", 72.0, 400.0),
+             line(7, "（一）始终站在政治高度抓落实。", 96.0, 280.0)]
+    texts = [block.text for block in _paragraphs(lines)]
+    assert texts == ["（一）坚持对党绝对忠诚。忠诚，既是一种境界，更是一种行动。习近平总书记明确指出，"
+                     "全党同志要强化党的意识，牢记自己的第一身份是共产党员，第一职责是为党工作，做到忠诚于组织。",
+                     "（二）带头强化理论武装。习近平新时代中国特色社会主义思想是当代中国马克思主义。",
+                     "二、抢抓关键机遇，立体聚焦“政府合力”，让落实更有力", "（一）始终站在政治高度抓落实。"]
