@@ -114,6 +114,10 @@ def note_line(lang: str, note: Note) -> Html:
         return text(lang, "upload_note_text_boxes", count=count)
     if note.code == "page_furniture" and count is not None:
         return text(lang, "upload_note_page_furniture", count=count)
+    if note.code == "encoding" and (encoding := re.match(r"read as (.+?) text", note.message)):
+        return text(lang, "upload_note_encoding", encoding=encoding[1])
+    if note.code == "format" and (kind := re.match(r"read as \.(\w+): .* ends in (\S+)$", note.message)):
+        return text(lang, "upload_note_format", kind=kind[1], suffix=kind[2])
     return text(lang, "upload_note", detail=shorten(note.message, 200))
 
 

@@ -359,7 +359,16 @@ def test_a_long_outline_is_shortened_to_fit_one_message(parts: int, sections: in
 
 
 def test_notes_of_unknown_codes_show_the_importers_words() -> None:
-    assert note_line("zh", Note("encoding", "read as GB18030 (GBK) text (not UTF-8)")) == (
-        "• read as GB18030 (GBK) text (not UTF-8)")
+    assert note_line("zh", Note("future_code", "2 drawings left out")) == "• 2 drawings left out"
     assert note_line("en", Note("page_furniture", "3 running header, footer or page-number line(s) left out")) == (
         "• 3 running header, footer or page-number line(s)")
+
+
+def test_the_import_notes_on_encoding_and_format_read_in_chinese(lines: list[str]) -> None:
+    from content.formats import import_bytes
+
+    gbk = import_bytes("\n".join(lines).encode("gb18030"), "讲话.txt").notes
+    misnamed = import_bytes(documents.title_block_docx(lines), "讲话.pdf").notes
+    assert [note_line("zh", note) for note in gbk] == ["• 按 GB18030 (GBK) 编码读取（不是 UTF-8）"]
+    assert note_line("zh", misnamed[0]) == "• 按 .docx 文件读取：文件名以 .pdf 结尾，内容却是 .docx"
+    assert note_line("en", misnamed[0]) == "• read as .docx: the name ends in .pdf but the content is a .docx file"
