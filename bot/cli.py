@@ -568,21 +568,31 @@ def _overrides(args: argparse.Namespace) -> dict[str, str | date | None]:
 def cmd_library_add(args: argparse.Namespace) -> int:
     """Import a file into the library (live at once), the same body twice being one text; then
     build its search index, summaries and 慎 ranking, so the bot never encodes it."""
+    from dataclasses import replace
+
     from bot.library import add_text, makers, prepare, with_overrides
     from content.encoder import EncoderError
-    from content.formats import import_file
+    from content.formats import Metadata, import_file
+    from content.library import lacking
 
     settings = _settings(args)
     overrides = _overrides(args)
     imported = import_file(args.path)
     metadata = with_overrides(imported.metadata, overrides)
 
-    async def add(store: Any) -> tuple[Any, str]:
+    async def add(store: Any) -> tuple[Any, str, dict[str, Any]]:
         stored = await add_text(store.texts, imported, metadata)
         record = await store.texts.text(stored.info.id)
-        return stored, record.body
+        taken: dict[str, Any] = {}
+        if not stored.new:  # the same body again: its title block fills the details the text lacks
+            taken = lacking(stored.info, metadata.title, metadata.speaker, metadata.date, metadata.occasion)
+            if taken:
+                described = await store.texts.describe(stored.info.id, with_overrides(
+                    Metadata(stored.info.title, stored.info.speaker, stored.info.date, stored.info.occasion), taken))
+                stored = replace(stored, info=described or stored.info)
+        return stored, record.body, taken
 
-    stored, body = _with_library(settings, add)
+    stored, body, taken = _with_library(settings, add)
     info = stored.info
     if info.id != ORIGINAL:  # the bot builds text 1 from the speech file itself
         try:
@@ -591,12 +601,15 @@ def cmd_library_add(args: argparse.Namespace) -> int:
             raise CliError(f"text {info.id} is stored, but its search index could not be built: {exc}") from None
     if stored.new:
         said = f"added text {info.id}"
+    elif taken:
+        said = (f"already text {info.id}: took the details it lacked from the file ({', '.join(taken)})"
+                + ("" if stored.before == "live" else f"; it was {stored.before} and is live again"))
     elif stored.before == "live":
         said = f"already text {info.id}: nothing changed" + (" (the metadata given applies to a new text only)"
                                                             if overrides else "")
     else:
         said = f"text {info.id} was {stored.before}; it is live again"
-    data = {**_text_dict(info), "new": stored.new, "was": stored.before,
+    data = {**_text_dict(info), "new": stored.new, "was": stored.before, "took": sorted(taken),
             "notes": [note.message for note in imported.notes]}
     lines = [said, _text_line(info), *(f"note: {note.message}" for note in imported.notes)]
     return _emit(args, data, "\n".join(lines))

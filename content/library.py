@@ -66,6 +66,16 @@ class TextInfo:
         return title if len(title) <= SHORT else title[:SHORT] + "…"
 
 
+def lacking(info: TextInfo, title: str | None, speaker: str | None, when: date | None,
+            occasion: str | None) -> dict[str, str | date]:
+    """The details given (a file's title block, sent again) that text ``info`` has none of yet.
+    A detail the text has is never replaced: its owner may have set it on purpose."""
+    given: dict[str, str | date | None] = {"title": title, "speaker": speaker, "date": when, "occasion": occasion}
+    current: dict[str, str | date | None] = {"title": info.title, "speaker": info.speaker, "date": info.date,
+                                             "occasion": info.occasion}
+    return {name: value for name, value in given.items() if value and not current[name]}
+
+
 def normalise(body: str) -> str:
     """The body as it is hashed and stored: NFC, line ends unified, each line trimmed, no blank
     lines. Two files of the same speech (Word, PDF, .txt) normalise to the same body."""

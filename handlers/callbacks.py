@@ -26,8 +26,9 @@ SettingAction = Literal["on", "off", "time", "zones", "zone", "fmt", "polls", "q
 CardKind = Literal["q", "d", "n"]
 """What a card button names: a quote by its number (``quote_ref``), a day (ISO date), a node (a
 quote from it)."""
-TextActionKind = Literal["pub", "fix", "del"]
-"""What the owner does with an uploaded text: publish it, fix its metadata, discard the draft."""
+TextActionKind = Literal["pub", "fix", "del", "take"]
+"""What the owner does with an uploaded text: publish it, fix its metadata, discard the draft,
+take the details a file sent again carries (``handlers.uploads.offer``)."""
 BookmarkKind = Literal["q", "n"]
 """What a bookmark names: a quote by its number (``quote_ref``), or a node."""
 

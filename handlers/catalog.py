@@ -236,6 +236,8 @@ ZH: dict[str, str] = {
     "upload_note_endnotes": "• {count} 个尾注",
     "upload_note_text_boxes": "• {count} 个文本框",
     "upload_note_page_furniture": "• {count} 行页眉、页脚或页码",
+    "upload_note_encoding": "• 按 {encoding} 编码读取（不是 UTF-8）",
+    "upload_note_format": "• 按 .{kind} 文件读取：文件名以 {suffix} 结尾，内容却是 .{kind}",
     "upload_note": "• {detail}",
     "btn_text_publish": "✅ 发布",
     "btn_text_fix": "✏️ 修改信息",
@@ -244,7 +246,40 @@ ZH: dict[str, str] = {
     "upload_download_failed": "无法从 Telegram 下载这个文件（{reason}）。请稍后重新发送。",
     "upload_no_store": "文本库暂不可用（没有配置数据库）。",
     "upload_failed": "❌ 无法导入这个文件：\n{error}\n\n请在原文件中改好后重新发送（.docx、.pdf 或 .txt）。",
+    "upload_wrong_kind": "❌ 无法导入“{name}”：只能导入 Word（.docx）、PDF（.pdf）和纯文本（.txt）文件。",
+    "import_error": "{place}：{reason}",
+    "import_place_file": "{source}",
+    "import_place_line": "{source} 第 {line} 行",
+    "import_place_paragraph": "{source} 第 {number} 段{excerpt}",
+    "import_place_page": "{source} 第 {page} 页第 {line} 行{excerpt}",
+    "import_place_other": "{source}：{where}",
+    "import_reason_part_order": "部分的编号 {found}、 顺序不对（这里应是 {expected}、）",
+    "import_reason_section_order": "小节的编号 （{found}） 顺序不对（这里应是 （{expected}））",
+    "import_reason_section_first": "第一个部分“一、”之前出现了小节“（…）”",
+    "import_reason_heading_after_closing": "结束语之后又出现了标题",
+    "import_reason_no_structure": "看不出讲话的结构：没有“一、……”这样的部分标题",
+    "import_reason_not_utf8": "不是可以读取的文本（不是 UTF-8 编码）",
+    "import_reason_empty": "文件是空的",
+    "import_reason_no_text": "文档里没有文字",
+    "import_reason_old_doc": "这是旧版 Word .doc 文件（或设了密码的文件）：请在 Word 或 WPS 中另存为 .docx",
+    "import_reason_unpacked": "解压后太大，不像一篇讲话",
+    "import_reason_not_kind": "不是 {kind} 文件（内容与文件名不符，或文件已损坏）",
+    "import_reason_damaged": "文件已损坏（{detail}）",
+    "import_reason_pages": "共 {pages} 页，太长，不像一篇讲话（最多 {limit} 页）",
+    "import_reason_password": "PDF 设了密码：请发送没有密码的文件",
+    "import_reason_scan": "PDF 没有文字层：页面是图片（扫描件？），读不出文字。请发送 Word 文件，或带文字保存的 PDF",
+    "import_reason_unreadable": "PDF 里的文字读不出来：字体没有对应的文字编码。请发送 Word 文件",
+    "import_reason_unreadable_file": "无法作为 {kind} 文件读取（文件已损坏？）",
+    "import_reason_other": "{detail}",
     "upload_exists_live": "这篇已经在文本库里：#{id}《{title}》，已发布。在群里发送 /use {id} 切换到这篇。",
+    "upload_offer": "📝 这个文件带有 #{id} 还没有的信息：\n{fields}\n\n要采用吗？（只填空着的项，已有的不变）",
+    "upload_offer_title": "<code>标题={value}</code>",
+    "upload_offer_speaker": "<code>讲话人={value}</code>",
+    "upload_offer_date": "<code>日期={value}</code>",
+    "upload_offer_occasion": "<code>场合={value}</code>",
+    "btn_text_take": "✅ 采用这些信息",
+    "upload_offer_taken": "已采用。",
+    "upload_offer_nothing": "#{id} 的这些信息已经填好了，没有改动。",
     "upload_publishing": "正在发布，建立索引……",
     "upload_published": (
         "✅ 已发布：#{id}《{title}》。\n在群里由管理员发送 /use {id}，全群就改学这篇；私聊中发送 /use {id} 自己切换。"
@@ -263,6 +298,12 @@ ZH: dict[str, str] = {
     ),
     "describe_placeholder": "标题=… 讲话人=… 日期=2026-11-28",
     "describe_bad_date": "看不懂日期“{value}”。请写成 2026-11-28 或 2026年11月28日。",
+    "describe_unknown_field": (
+        "没有“{names}”这一项。可以改的项：标题、讲话人、日期、场合（也可以写 题目、作者、发言人、时间、会议）。"
+    ),
+    "describe_no_fields": (
+        "没有看到要改的项。每行写一项，例如 <code>讲话人=李四</code>；可以改的项：标题、讲话人、日期、场合。"
+    ),
     "usage_describe": (
         "用法：/describe 编号 标题=… 讲话人=… 日期=2026-11-28 场合=…（只写要改的；写 - 清空一项）。"
         "更方便：在预览下点“✏️ 修改信息”。"
@@ -545,6 +586,8 @@ EN: dict[str, str] = {
     "upload_note_endnotes": "• {count} endnote(s)",
     "upload_note_text_boxes": "• {count} text box(es)",
     "upload_note_page_furniture": "• {count} running header, footer or page-number line(s)",
+    "upload_note_encoding": "• read as {encoding} text (not UTF-8)",
+    "upload_note_format": "• read as .{kind}: the name ends in {suffix} but the content is a .{kind} file",
     "upload_note": "• {detail}",
     "btn_text_publish": "✅ Publish",
     "btn_text_fix": "✏️ Fix details",
@@ -557,9 +600,50 @@ EN: dict[str, str] = {
     "upload_failed": (
         "❌ This file cannot be imported:\n{error}\n\nFix it in the original and send it again (.docx, .pdf or .txt)."
     ),
+    "upload_wrong_kind": "❌ “{name}” cannot be imported: send a Word (.docx), PDF (.pdf) or plain text (.txt) file.",
+    "import_error": "{place}: {reason}",
+    "import_place_file": "{source}",
+    "import_place_line": "{source}:{line}",
+    "import_place_paragraph": "{source}: paragraph {number}{excerpt}",
+    "import_place_page": "{source}: page {page}, line {line}{excerpt}",
+    "import_place_other": "{source}: {where}",
+    "import_reason_part_order": "part {found}、 out of order (expected {expected}、)",
+    "import_reason_section_order": "subsection （{found}） out of order (expected （{expected}）)",
+    "import_reason_section_first": "subsection （…） before the first part 一、",
+    "import_reason_heading_after_closing": "heading after the closing paragraph",
+    "import_reason_no_structure": "no recognisable structure: no part heading such as 一、…",
+    "import_reason_not_utf8": "not valid UTF-8 text",
+    "import_reason_empty": "the file is empty",
+    "import_reason_no_text": "the document has no text",
+    "import_reason_old_doc": "an old Word .doc file (or a password-protected one): save it as .docx",
+    "import_reason_unpacked": "too large when unpacked to be a speech",
+    "import_reason_not_kind": "not a {kind} file (its content does not match its name, or it is damaged)",
+    "import_reason_damaged": "damaged ({detail})",
+    "import_reason_pages": "{pages} pages: too long to be a speech (at most {limit})",
+    "import_reason_password": "the PDF is password-protected: send it without a password",
+    "import_reason_scan": (
+        "no text layer: the pages are images (a scan?), nothing to read; send the Word file or a PDF saved with its "
+        "text"
+    ),
+    "import_reason_unreadable": (
+        "the text layer cannot be read: its fonts map their characters to no Unicode text; send the Word file"
+    ),
+    "import_reason_unreadable_file": "cannot be read as a {kind} file (damaged?)",
+    "import_reason_other": "{detail}",
     "upload_exists_live": (
         "This text is in the library already: #{id} “{title}”, published. In a group, /use {id} switches to it."
     ),
+    "upload_offer": (
+        "📝 This file carries details #{id} does not have yet:\n{fields}\n\n"
+        "Take them? (Only empty fields are filled; the others stay.)"
+    ),
+    "upload_offer_title": "<code>title={value}</code>",
+    "upload_offer_speaker": "<code>speaker={value}</code>",
+    "upload_offer_date": "<code>date={value}</code>",
+    "upload_offer_occasion": "<code>occasion={value}</code>",
+    "btn_text_take": "✅ Take these details",
+    "upload_offer_taken": "Taken.",
+    "upload_offer_nothing": "#{id} has these details already: nothing changed.",
     "upload_publishing": "Publishing: building the index…",
     "upload_published": (
         "✅ Published: #{id} “{title}”.\nIn a group, an administrator sends /use {id} to switch the group to it; in "
@@ -578,6 +662,13 @@ EN: dict[str, str] = {
     ),
     "describe_placeholder": "title=… speaker=… date=2026-11-28",
     "describe_bad_date": "“{value}” is not a date I can read. Write it as 2026-11-28.",
+    "describe_unknown_field": (
+        "There is no field “{names}”. The fields: title, speaker (or author), date, occasion."
+    ),
+    "describe_no_fields": (
+        "No field to change. Write one a line, e.g. <code>speaker=Li Si</code>; the fields: title, speaker, date, "
+        "occasion."
+    ),
     "usage_describe": (
         "Usage: /describe ID title=… speaker=… date=2026-11-28 occasion=… (only what changes; - clears a field). "
         "Easier: tap “✏️ Fix details” under the preview."

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from content.formats.model import Note
 from content.library import TextInfo
 from content.model import Node, Speech
+from content.parser import SpeechFormatError
 from handlers import callbacks as cb
 from handlers.catalog import Html, text
 from handlers.render import Screen, button, shorten, utf16_len
@@ -113,7 +114,81 @@ def note_line(lang: str, note: Note) -> Html:
         return text(lang, "upload_note_text_boxes", count=count)
     if note.code == "page_furniture" and count is not None:
         return text(lang, "upload_note_page_furniture", count=count)
+    if note.code == "encoding" and (encoding := re.match(r"read as (.+?) text", note.message)):
+        return text(lang, "upload_note_encoding", encoding=encoding[1])
+    if note.code == "format" and (kind := re.match(r"read as \.(\w+): .* ends in (\S+)$", note.message)):
+        return text(lang, "upload_note_format", kind=kind[1], suffix=kind[2])
     return text(lang, "upload_note", detail=shorten(note.message, 200))
+
+
+_PLACE = re.compile(r"^(?:paragraph (?P<paragraph>\d+)|page (?P<page>\d+), line (?P<line>\d+)|line (?P<row>\d+))"
+                    r"(?P<excerpt>.*)$", re.DOTALL)
+
+
+def _place(lang: str, error: SpeechFormatError) -> Html:
+    """Where the error is: the file and its line (.txt), paragraph (Word) or page and line (PDF)."""
+    source = error.source
+    where = getattr(error, "where", None)
+    found = _PLACE.match(where) if where else None
+    if error.line:
+        return text(lang, "import_place_line", source=source, line=error.line)
+    if found and found["paragraph"]:
+        return text(lang, "import_place_paragraph", source=source, number=found["paragraph"],
+                    excerpt=found["excerpt"])
+    if found and found["page"]:
+        return text(lang, "import_place_page", source=source, page=found["page"], line=found["line"],
+                    excerpt=found["excerpt"])
+    if found and found["row"]:
+        return text(lang, "import_place_line", source=source, line=found["row"])
+    if where:
+        return text(lang, "import_place_other", source=source, where=where)
+    return text(lang, "import_place_file", source=source)
+
+
+def _reason(lang: str, message: str) -> Html:
+    """What is wrong, in the owner's language: each message the importer and the parser write has
+    its own wording; one they may add later shows the importer's English."""
+    if found := re.fullmatch(r"part (\S+)、 out of order \(expected (\S+)、\)", message):
+        return text(lang, "import_reason_part_order", found=found[1], expected=found[2])
+    if found := re.fullmatch(r"subsection （(\S+)） out of order \(expected （(\S+)）\)", message):
+        return text(lang, "import_reason_section_order", found=found[1], expected=found[2])
+    if message.startswith("subsection （…） before the first part"):
+        return text(lang, "import_reason_section_first")
+    if message == "heading after the closing paragraph":
+        return text(lang, "import_reason_heading_after_closing")
+    if message.startswith("no recognisable structure"):
+        return text(lang, "import_reason_no_structure")
+    if message == "not valid UTF-8 text":
+        return text(lang, "import_reason_not_utf8")
+    if message == "the file is empty":
+        return text(lang, "import_reason_empty")
+    if message == "the document has no text":
+        return text(lang, "import_reason_no_text")
+    if message.startswith("an old Word .doc file"):
+        return text(lang, "import_reason_old_doc")
+    if message.startswith("too large when unpacked"):
+        return text(lang, "import_reason_unpacked")
+    if message.startswith(("not a Word", "not a PDF")):
+        return text(lang, "import_reason_not_kind", kind="Word" if "Word" in message else "PDF")
+    if found := re.fullmatch(r"damaged: (.*)", message, re.DOTALL):
+        return text(lang, "import_reason_damaged", detail=found[1])
+    if found := re.fullmatch(r"(\d+) pages: too long to be a speech \(at most (\d+)\)", message):
+        return text(lang, "import_reason_pages", pages=found[1], limit=found[2])
+    if message.startswith("the PDF is password-protected"):
+        return text(lang, "import_reason_password")
+    if message.startswith("no text layer"):
+        return text(lang, "import_reason_scan")
+    if message.startswith("the text layer cannot be read"):
+        return text(lang, "import_reason_unreadable")
+    if found := re.match(r"cannot be read as (?:a (PDF|Word)|a \.(\w+) file)", message):
+        # What the library said is in the log: it means nothing to the owner.
+        return text(lang, "import_reason_unreadable_file", kind=found[1] or f".{found[2]}")
+    return text(lang, "import_reason_other", detail=message)
+
+
+def import_error(lang: str, error: SpeechFormatError) -> Html:
+    """A file that cannot be imported, in the owner's language: where, then what is wrong."""
+    return text(lang, "import_error", place=_place(lang, error), reason=_reason(lang, error.message))
 
 
 def _value(lang: str, value: object | None) -> str | Html:

@@ -27,16 +27,17 @@ from telegram.error import BadRequest, TelegramError
 from telegram.ext import CommandHandler, MessageHandler, filters
 
 from content import SpeechFormatError
-from content.formats import import_bytes
+from content.formats import UnsupportedType, import_bytes
 from content.formats.model import Metadata
 from content.formats.titleblock import parse_date
-from content.library import TextInfo, node_count, parse_body
+from content.library import TextInfo, lacking, node_count, parse_body
+from content.model import ORIGINAL
 from handlers import callbacks as cb
 from handlers import groups, render
 from handlers.catalog import Html, text
 from handlers.common import in_group, lang_of, say, send
 from handlers.context import BotApplication, BotContext
-from handlers.preview import preview
+from handlers.preview import import_error, preview
 from handlers.render import Screen
 from handlers.store import TextRecord
 
@@ -54,15 +55,29 @@ MIME_SUFFIX = {
 CLEAR = frozenset({"", "-", "—", "－", "无"})
 """A field's value that clears it."""
 
-_NAMES = {"标题": "title", "题目": "title", "title": "title", "讲话人": "speaker", "讲话者": "speaker",
-          "speaker": "speaker", "日期": "date", "date": "date", "场合": "occasion", "occasion": "occasion"}
+_NAMES = {
+    **dict.fromkeys(("标题", "题目", "讲话题目", "名称", "篇名", "title"), "title"),
+    **dict.fromkeys(("讲话人", "讲话者", "作者", "发言人", "主讲人", "报告人", "speaker", "author"), "speaker"),
+    **dict.fromkeys(("日期", "时间", "讲话时间", "讲话日期", "date"), "date"),
+    **dict.fromkeys(("场合", "会议", "会议名称", "活动", "occasion"), "occasion"),
+}
+"""The names an owner types for each field: the prompt's own and the usual synonyms (no short
+English word such as "time", which an English title may hold before a colon)."""
 # A field name at the start or after a space or separator, then = or : (full-width too, as
-# phone keyboards type them in Chinese).
-_FIELD = re.compile(r"(?<![^\s，,；;])(" + "|".join(_NAMES) + r")\s*[=＝:：]", re.IGNORECASE)
+# phone keyboards type them in Chinese); the longest name first (讲话时间 before 讲话人's 讲话…).
+_FIELD = re.compile(r"(?<![^\s，,；;])(" + "|".join(sorted(_NAMES, key=len, reverse=True)) + r")\s*[=＝:：]",
+                    re.IGNORECASE)
+_ANY_FIELD = re.compile(r"(?<![^\s，,；;])([^\s=＝:：，,；;]{1,12}?)\s*[=＝]")
+"""Any ``name=`` (with an equals sign: a title may hold a colon): a name that is none of ``_NAMES``
+is refused, so ``年份=2023`` does not silently end up in the title before it."""
 
 
 class BadDate(ValueError):
     """A date field that names no date."""
+
+
+class UnknownField(ValueError):
+    """A ``name=`` whose name is no field (``年份=2023``)."""
 
 
 @dataclass(frozen=True)
@@ -87,7 +102,11 @@ def _str(value: str | date | None) -> str | None:
 
 def describe_fields(raw: str) -> Description:
     """``标题=… 讲话人=… 日期=2026-11-28 场合=…`` (one per line or on one line, Chinese or English
-    names, = or :) as a ``Description``; raises ``BadDate`` for a date it cannot read."""
+    names and their synonyms, = or :) as a ``Description``; raises ``BadDate`` for a date it
+    cannot read and ``UnknownField`` for a ``name=`` that names no field."""
+    unknown = [match[1] for match in _ANY_FIELD.finditer(raw) if match[1].lower() not in _NAMES]
+    if unknown:
+        raise UnknownField("、".join(dict.fromkeys(unknown)))
     found = list(_FIELD.finditer(raw))
     fields: dict[str, str | date | None] = {}
     ends = [match.start() for match in found[1:]] + [len(raw)] if found else []
@@ -158,18 +177,82 @@ async def receive_document(update: Update, context: BotContext) -> None:
     name = _file_name(message.document)
     try:
         imported = await asyncio.to_thread(import_bytes, data, name)
+    except UnsupportedType:
+        await say(update, context, "upload_wrong_kind", name=name)
+        return
     except SpeechFormatError as error:  # DocumentError: one line naming the file and the place
-        await say(update, context, "upload_failed", error=str(error))
+        log.info("an upload could not be imported: %s", error)
+        await say(update, context, "upload_failed", error=import_error(lang_of(update), error))
         return
     user = update.effective_user
     info, new = await context.texts.add(imported.body, imported.metadata, name, node_count(imported.speech),
                                         added_by=user.id if user else None, status="draft")
     log.info("text %d uploaded (%s, %s)", info.id, imported.format, "new" if new else "known")
+    lang = lang_of(update)
+    screens = [] if new else [screen for screen in [offer(lang, info, imported.metadata)] if screen]
     if info.status == "live":
-        await say(update, context, "upload_exists_live", id=info.id,
-                  title=info.title or render.short_name(info, lang_of(update)))
+        await say(update, context, "upload_exists_live", id=info.id, title=info.title or render.short_name(info, lang))
+        await send(update, context, screens)
         return
-    await send(update, context, [preview(lang_of(update), info, imported.speech, imported.notes, again=not new)])
+    await send(update, context, [preview(lang, info, imported.speech, imported.notes, again=not new), *screens])
+
+
+def missing(info: TextInfo, metadata: Metadata) -> dict[str, str]:
+    """The details ``metadata`` (a file sent again) gives that text ``info`` has none of yet, as
+    an owner types them (a date in ISO form)."""
+    found = lacking(info, metadata.title, metadata.speaker, metadata.date, metadata.occasion)
+    return {name: value.isoformat() if isinstance(value, date) else value for name, value in found.items()}
+
+
+def offer(lang: str, info: TextInfo, metadata: Metadata) -> Screen | None:
+    """The same body sent again in a file with a title block: offer the details the text lacks.
+    The offered values are the message's own ``name=value`` lines, read back when the button is
+    pressed, so the offer keeps no state (it survives a restart and works on any replica)."""
+    details = missing(info, metadata)
+    if not details:
+        return None
+    lines = [text(lang, "upload_offer_title", value=details["title"]) if "title" in details else "",
+             text(lang, "upload_offer_speaker", value=details["speaker"]) if "speaker" in details else "",
+             text(lang, "upload_offer_date", value=details["date"]) if "date" in details else "",
+             text(lang, "upload_offer_occasion", value=details["occasion"]) if "occasion" in details else ""]
+    body = text(lang, "upload_offer", id=info.id, fields=Html("\n".join(line for line in lines if line)))
+    return Screen(body, [[render.button(text(lang, "btn_text_take"), cb.TextAction("take", info.id))]])
+
+
+async def _take(update: Update, context: BotContext, text_id: int) -> None:
+    """The offer's button: the details its message shows, into the fields the text still lacks."""
+    query = update.callback_query
+    assert query is not None and context.texts is not None
+    lang = lang_of(update)
+    record = await context.texts.text(text_id)
+    message = query.message if isinstance(query.message, Message) else None
+    if record is None or message is None:
+        await query.answer(text(lang, "upload_gone", id=text_id), show_alert=True)
+        return
+    shown = "\n".join(line for line in (message.text or "").splitlines() if _FIELD.match(line))
+    try:
+        offered = describe_fields(shown).fields
+    except (BadDate, UnknownField):
+        offered = {}
+    current = {"title": record.info.title, "speaker": record.info.speaker, "date": record.info.date,
+               "occasion": record.info.occasion}
+    taken: dict[str, str | date | None] = {name: value for name, value in offered.items()
+                                           if value is not None and not current[name]}
+    try:  # one press takes them: the button goes
+        await message.edit_reply_markup(reply_markup=None)
+    except BadRequest as error:
+        log.info("the offer's button stays: %s", error.message)
+    if not taken:
+        await query.answer(text(lang, "upload_offer_nothing", id=text_id), show_alert=True)
+        return
+    await query.answer(text(lang, "upload_offer_taken"))
+    info = await context.texts.describe(text_id, Description(taken).apply(record.info))
+    if info is None:
+        return
+    if context.library.get(text_id) is not None or text_id == ORIGINAL:
+        context.library.add(info, record.body)
+    speech = await asyncio.to_thread(parse_body, info, record.body)
+    await send(update, context, [preview(lang, info, speech)])
 
 
 async def press(update: Update, context: BotContext, data: cb.TextAction) -> None:
@@ -183,6 +266,8 @@ async def press(update: Update, context: BotContext, data: cb.TextAction) -> Non
         return
     if data.action == "pub":
         await _publish(update, context, data.text_id)
+    elif data.action == "take":
+        await _take(update, context, data.text_id)
     elif data.action == "del":
         if await texts.discard(data.text_id):
             await query.answer()
@@ -261,22 +346,31 @@ async def _prompt(update: Update, context: BotContext, info: TextInfo) -> None:
                                                            input_field_placeholder=text(lang, "describe_placeholder")))
 
 
-async def _describe(update: Update, context: BotContext, text_id: int, raw: str) -> None:
-    """Apply an owner's description to text ``text_id`` and show its preview again."""
+async def _describe(update: Update, context: BotContext, text_id: int, raw: str, prompted: bool = False) -> None:
+    """Apply an owner's description to text ``text_id`` and show its preview again. A reply to
+    the ✏️ prompt that cannot be read is answered and then prompted again, so the next reply
+    still lands (a reply to the answer would be a search)."""
     if context.texts is None:
         await say(update, context, "upload_no_store")
+        return
+    record = await context.texts.text(text_id)
+    if record is None:
+        await say(update, context, "upload_gone", id=text_id)
         return
     try:
         description = describe_fields(raw)
     except BadDate as error:
         await say(update, context, "describe_bad_date", value=str(error))
-        return
-    if not description.fields:
-        await say(update, context, "usage_describe")
-        return
-    record = await context.texts.text(text_id)
-    if record is None:
-        await say(update, context, "upload_gone", id=text_id)
+        description = None
+    except UnknownField as error:
+        await say(update, context, "describe_unknown_field", names=str(error))
+        description = None
+    if description is not None and not description.fields:
+        await say(update, context, "describe_no_fields" if prompted else "usage_describe")
+        description = None
+    if description is None:
+        if prompted:
+            await _prompt(update, context, record.info)
         return
     info = await context.texts.describe(text_id, description.apply(record.info))
     if info is None:
@@ -319,7 +413,7 @@ async def describe_reply(update: Update, context: BotContext) -> None:
     if found is None or not _owner(update, context):
         await say(update, context, "unknown_command")
         return
-    await _describe(update, context, int(found[1]), message.text)
+    await _describe(update, context, int(found[1]), message.text, prompted=True)
 
 
 class _AnswersPrompt(filters.MessageFilter):

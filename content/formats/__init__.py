@@ -20,9 +20,15 @@ from content.formats.model import Block, DocumentError, Imported, Metadata, Note
 from content.formats.normalize import build
 from content.parser import SpeechFormatError
 
-__all__ = ["SUPPORTED", "Block", "DocumentError", "Imported", "Metadata", "Note", "import_bytes", "import_file"]
+__all__ = ["SUPPORTED", "Block", "DocumentError", "Imported", "Metadata", "Note", "UnsupportedType", "import_bytes",
+           "import_file"]
 
 SUPPORTED = (".docx", ".pdf", ".txt")
+
+
+class UnsupportedType(DocumentError):
+    """A file of a kind the import does not read (a ``.py``, an ``.odt``): the owner is told
+    which kinds it reads rather than to fix the file."""
 
 
 def _format(data: bytes, suffix: str, source: str) -> str:
@@ -35,7 +41,7 @@ def _format(data: bytes, suffix: str, source: str) -> str:
         return "docx"  # the reader says what an old .doc is
     if suffix not in SUPPORTED:
         shown = f"'{suffix}'" if suffix else "without an extension"
-        raise DocumentError(source, f"unsupported file type {shown}: send a .docx, .pdf or .txt file")
+        raise UnsupportedType(source, f"unsupported file type {shown}: send a .docx, .pdf or .txt file")
     return suffix.removeprefix(".")
 
 

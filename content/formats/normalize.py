@@ -1,7 +1,8 @@
 """From a reader's blocks to the ``.txt`` conventions, then through the existing parser.
 
 Every format ends here, so a speech parses to the same outline whatever file it came in:
-the title block becomes metadata; a heading known only by its Word style (Heading 1/2/3)
+radicals that stand for ideographs become them (``content.formats.ideographs``); the title block
+becomes metadata; a heading known only by its Word style (Heading 1/2/3)
 gets the marker the ``.txt`` parser reads (一、 （一） 一是), numbered in order where the text
 has none; everything else is left as the reader found it. An error the parser raises is
 re-raised naming the block it came from (a paragraph, a page and line, or the file's line).
@@ -13,6 +14,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
+from content.formats.ideographs import ideographs
 from content.formats.model import Block, DocumentError, Imported, Note
 from content.formats.titleblock import title_block
 from content.model import Speech
@@ -71,10 +73,11 @@ def apply_roles(blocks: Iterable[Block]) -> list[Block]:
 
 
 def _lines(blocks: Iterable[Block]) -> list[Block]:
-    """One block per non-empty line (a paragraph with line breaks is several lines)."""
+    """One block per non-empty line (a paragraph with line breaks is several lines), radicals
+    read as the ideographs they stand for."""
     result = []
     for block in blocks:
-        for line in block.text.split("\n"):
+        for line in ideographs(block.text).split("\n"):
             if line.strip():
                 result.append(replace(block, text=line.strip()))
     return result

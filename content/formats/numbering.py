@@ -14,8 +14,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from content.numerals import to_numeral
-
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
 
@@ -43,12 +41,68 @@ def number(text: str | None, default: int) -> int:
 
 _TEN_STEMS = "甲乙丙丁戊己庚辛壬癸"
 _ZODIAC = "子丑寅卯辰巳午未申酉戌亥"
-_LEGAL_DIGITS = "零壹贰叁肆伍陆柒捌玖"
 _IDEOGRAPH_DIGITS = "〇一二三四五六七八九"
 _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 _PARENTHESISED = "⑴⑵⑶⑷⑸⑹⑺⑻⑼⑽⑾⑿⒀⒁⒂⒃⒄⒅⒆⒇"
+_FULL_STOP = "⒈⒉⒊⒋⒌⒍⒎⒏⒐⒑⒒⒓⒔⒕⒖⒗⒘⒙⒚⒛"
+_CIRCLED_IDEOGRAPHS = "㊀㊁㊂㊃㊄㊅㊆㊇㊈㊉"
 _ROMAN = ((1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"), (50, "l"), (40, "xl"),
           (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i"))
+
+
+@dataclass(frozen=True)
+class _Counting:
+    """How one counting system writes a number: its digits (〇 for 0 alone), its units (十 百 千
+    万), whether it says 零 for a gap and whether it keeps 一 before 十 (壹拾 in the legal forms)."""
+
+    digits: str
+    units: str
+    zero: bool = True  # 一百零一 (Chinese), not 百一 (Japanese)
+    leading_one: bool = False  # 10 is 壹拾 (legal forms), not 十
+    one_before_units: bool = True  # 100 is 一百 (Chinese), not 百 (Japanese)
+
+
+_CHINESE = _Counting("〇一二三四五六七八九", "十百千万")
+_LEGAL_SIMPLIFIED = _Counting("零壹贰叁肆伍陆柒捌玖", "拾佰仟万", leading_one=True)
+_LEGAL_TRADITIONAL = _Counting("零壹貳參肆伍陸柒捌玖", "拾佰仟萬", leading_one=True)
+_JAPANESE = _Counting("〇一二三四五六七八九", "十百千万", zero=False, one_before_units=False)
+_COUNTING = {
+    # Word writes chineseCounting for its "一, 二, 三 (简)"; LibreOffice saves the same list as
+    # taiwaneseCountingThousand; WPS writes chineseCountingThousand: all read 一 … 十 十一 … 一百零一.
+    "chineseCounting": _CHINESE, "chineseCountingThousand": _CHINESE, "taiwaneseCounting": _CHINESE,
+    "taiwaneseCountingThousand": _CHINESE, "koreanCounting": _CHINESE, "japaneseCounting": _JAPANESE,
+    "chineseLegalSimplified": _LEGAL_SIMPLIFIED, "ideographLegalTraditional": _LEGAL_TRADITIONAL,
+}
+
+
+def _counted(value: int, system: _Counting) -> str:
+    """``value`` (0 … 99,999,999) in a counting system: 十一, 一百零一, 壹拾贰, 百一."""
+    if value == 0:
+        return system.digits[0]
+    if value >= 10_000:
+        high, low = divmod(value, 10_000)
+        rest = _counted(low, system) if low else ""
+        gap = system.zero and 0 < low < 1000
+        return _counted(high, system) + system.units[3] + ("零" if gap else "") + rest
+    out: list[str] = []
+    pending_zero = False
+    for power in (3, 2, 1, 0):
+        digit = value // 10**power % 10
+        if digit == 0:
+            pending_zero = bool(out)
+            continue
+        if pending_zero and system.zero:
+            out.append("零")
+        pending_zero = False
+        unit = system.units[power - 1] if power else ""
+        first = not out
+        if digit == 1 and power and not system.one_before_units:
+            out.append(unit)
+        elif digit == 1 and power == 1 and first and not system.leading_one:
+            out.append(unit)  # 十一, not 一十一
+        else:
+            out.append(system.digits[digit] + unit)
+    return "".join(out)
 
 
 def _roman(value: int) -> str:
@@ -65,29 +119,32 @@ def _letters(value: int) -> str:
     return chr(ord("a") + (value - 1) % 26) * ((value - 1) // 26 + 1)
 
 
-def _chinese(value: int) -> str:
-    if 1 <= value <= 99:
-        return to_numeral(value)
-    return "".join(_IDEOGRAPH_DIGITS[int(d)] for d in str(value))
+def _nth(value: int, symbols: str) -> str:
+    """The ``value``-th of a closed set of symbols (①…⑳), decimal past its end as Word shows it."""
+    return symbols[value - 1] if 1 <= value <= len(symbols) else str(value)
 
 
 def format_number(value: int, fmt: str) -> str:
-    """``value`` in Word's number format ``fmt`` (ST_NumberFormat); unknown formats read as decimal."""
-    if fmt in ("chineseCounting", "chineseCountingThousand", "japaneseCounting", "taiwaneseCounting",
-               "koreanCounting"):
-        return _chinese(value)
+    """``value`` in Word's number format ``fmt`` (ST_NumberFormat) as Word, WPS and LibreOffice
+    show it; unknown formats read as decimal."""
+    if fmt in _COUNTING:
+        return _counted(value, _COUNTING[fmt])
     if fmt == "ideographTraditional":
-        return _TEN_STEMS[value - 1] if 1 <= value <= 10 else str(value)
+        return _nth(value, _TEN_STEMS)
     if fmt == "ideographZodiac":
-        return _ZODIAC[value - 1] if 1 <= value <= 12 else str(value)
-    if fmt in ("chineseLegalSimplified", "ideographLegalTraditional"):
-        return "".join(_LEGAL_DIGITS[int(d)] for d in str(value)) if value >= 10 else _LEGAL_DIGITS[value]
+        return _nth(value, _ZODIAC)
+    if fmt == "ideographZodiacTraditional":  # the sixty-year cycle: 甲子, 乙丑, …
+        return _TEN_STEMS[(value - 1) % 10] + _ZODIAC[(value - 1) % 12] if 1 <= value <= 60 else str(value)
     if fmt in ("ideographDigital", "japaneseDigitalTenThousand", "taiwaneseDigital"):
         return "".join(_IDEOGRAPH_DIGITS[int(d)] for d in str(value))
-    if fmt in ("decimalEnclosedCircle", "decimalEnclosedCircleChinese", "ideographEnclosedCircle"):
-        return _CIRCLED[value - 1] if 1 <= value <= len(_CIRCLED) else str(value)
+    if fmt in ("decimalEnclosedCircle", "decimalEnclosedCircleChinese"):
+        return _nth(value, _CIRCLED)
+    if fmt == "ideographEnclosedCircle":
+        return _nth(value, _CIRCLED_IDEOGRAPHS)
     if fmt == "decimalEnclosedParen":
-        return _PARENTHESISED[value - 1] if 1 <= value <= len(_PARENTHESISED) else f"({value})"
+        return _nth(value, _PARENTHESISED)
+    if fmt == "decimalEnclosedFullstop":
+        return _nth(value, _FULL_STOP)
     if fmt == "decimalFullWidth" or fmt == "decimalFullWidth2":
         return "".join(chr(ord("０") + int(d)) for d in str(value))
     if fmt == "decimalZero":

@@ -9,11 +9,13 @@ header or page number (the first or last line of a page) from the speech. pypdf'
 - characters drawn twice for a fake bold (common in WPS exports) count once;
 - a line is the characters pdfplumber clusters on one baseline; CJK characters join without
   spaces, Latin words with one, and a space drawn or a wide gap inside a line is one space;
-- Kangxi radical code points that some Chinese PDFs map their glyphs to (⼀ U+2F00 for 一) read
-  as the ideographs they look like;
+- compatibility ideographs and Latin ligatures (ﬁ) read as the characters they stand for (the
+  radicals that Chromium's and Word's PDFs carry for ideographs are mapped here, before the
+  heading rules read the lines, and for every format in ``content.formats.normalize``);
 - a page's first or last line that is a page number (3, - 3 -, 第3页, 3/10) or repeats at the
   top or bottom of most pages (digits aside) is left out, with a note;
-- a new paragraph starts after a line that stops short of the right margin, at an indented
+- a new paragraph starts after a line that stops short of the right margin (but for a line that
+  Chinese line breaking left short: the next line starts a character or two before a ，or ”), at an indented
   line, after a larger vertical gap, at a heading marker (一、 （一）) after a sentence end, and
   around centred lines; otherwise lines join.
 
@@ -35,6 +37,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from content.formats.ideographs import ideographs
 from content.formats.model import Block, DocumentError, Note
 
 MAX_PAGES = 500
@@ -66,9 +69,9 @@ class _Line:
 
 
 def _ideograph(char: str) -> str:
-    """Kangxi radicals and compatibility ideographs as the unified ideographs they stand for."""
+    """Compatibility ideographs and Latin ligatures (ﬁ, ﬂ) as the characters they stand for."""
     code = ord(char)
-    if 0x2F00 <= code <= 0x2FDF or 0x2E80 <= code <= 0x2EFF or 0xF900 <= code <= 0xFAFF:
+    if 0xF900 <= code <= 0xFAFF or 0xFB00 <= code <= 0xFB06:
         return unicodedata.normalize("NFKC", char)
     return char
 
@@ -83,8 +86,12 @@ def _compose(chars: Sequence[dict[str, Any]]) -> tuple[str, float, float] | None
     x0 = x1 = 0.0
     previous: dict[str, Any] | None = None
     spaced = False
+    seen: set[int] = set()
     for char in sorted(chars, key=lambda c: c["x0"]):
-        text = "".join(_ideograph(c) for c in char["text"])
+        if id(char) in seen:  # a ligature (——, ﬁ) is listed once for each character it draws
+            continue
+        seen.add(id(char))
+        text = ideographs("".join(_ideograph(c) for c in char["text"]))
         if not text.strip():
             spaced = True
             continue
@@ -155,12 +162,19 @@ def _open_pages(data: bytes, source: str) -> list[_Page]:
 
 
 def _furniture(pages: list[list[_Line]]) -> set[tuple[int, int]]:
-    """Running headers and footers and page numbers: ``(page, line)`` of each."""
+    """Running headers and footers and page numbers: ``(page, line)`` of each.
+
+    Besides page numbers and lines that repeat on most pages, a page's first or last line set
+    small at the very edge of the page is furniture even on a one-page PDF: what a browser prints
+    there (Chromium: the date and the page's title on top, its address and ``1/2`` below)."""
     drop: set[tuple[int, int]] = set()
+    sizes = [line.size for lines in pages for line in lines]
+    body = statistics.median(sizes) if sizes else 0.0
     for lines in pages:
         for line in lines[:1] + lines[-1:]:
             in_margin = line.top < 0.15 * line.height or line.bottom > 0.85 * line.height
-            if in_margin and _PAGE_NUMBER.match(line.text):
+            at_edge = line.top < 0.06 * line.height or line.bottom > 0.94 * line.height
+            if (in_margin and _PAGE_NUMBER.match(line.text)) or (at_edge and line.size < 0.85 * body):
                 drop.add((line.page, line.number))
     if len(pages) >= 2:
         seen: defaultdict[tuple[str, str], set[int]] = defaultdict(set)
@@ -184,6 +198,19 @@ def _join(head: str, tail: str) -> str:
     if head[-1:].isascii() and head[-1:].isalnum() and tail[:1].isascii() and tail[:1].isalnum():
         return f"{head} {tail}"
     return head + tail
+
+
+_NO_LINE_START = "，。、；：？！”’）》」』】〕…—,.;:?!)"
+
+
+def _kinsoku(previous: _Line, line: _Line, right: float) -> bool:
+    """A line that stops a character or two short because the next character could not start a
+    line (，。、” …): the typesetter moved the character before it down too (Chinese line
+    breaking), so the paragraph goes on."""
+    size = previous.size
+    return (previous.x1 >= right - 3.5 * size and previous.text[-1:] not in _SENTENCE_END
+            and (line.text[:1] in _NO_LINE_START or line.text[1:2] in _NO_LINE_START or
+                 line.text[2:3] in _NO_LINE_START))
 
 
 def _paragraphs(lines: list[_Line]) -> list[Block]:
@@ -220,7 +247,7 @@ def _paragraphs(lines: list[_Line]) -> list[Block]:
         if current:
             previous = current[-1]
             breaks = (
-                previous.x1 < right - 1.5 * size  # the previous line stops short: its paragraph ends
+                (previous.x1 < right - 1.5 * size and not _kinsoku(previous, line, right))  # its paragraph ends
                 or line.x0 > left + 0.9 * size  # an indented (or centred) line starts one
                 or centred(previous)
                 or (line.page == previous.page and line.top - previous.top > 1.5 * pitch)

@@ -43,6 +43,7 @@ _SENTENCE_END = "。！？；!?;"
 _FILLER = "（）()[]【】〔〕，,、:： \u3000"
 _BRACKETED = re.compile(r"\s*[（(][\u3400-\u9fff·•\s]{2,12}[）)]\s*$")
 _NAME_CHARS = re.compile(r"^[\u3400-\u9fff·•]+$")
+_LABEL = re.compile(r"^(?:讲话人|主讲人|报告人|发言人|作者)\s*[：:]\s*")
 
 
 def parse_date(text: str) -> date | None:
@@ -79,7 +80,8 @@ def _date_line(text: str) -> date | None:
 
 def _speaker(text: str) -> str | None:
     """A short line that is a name, with or without a position: 张三, 县长　张　三, 张　三,
-    张三（县委书记）."""
+    张三（县委书记）, 县委副书记、县长　张三, 讲话人：张三."""
+    text = _LABEL.sub("", text)
     position = _BRACKETED.search(text)
     if position:
         name = _speaker(text[: position.start()] + text[position.end():])
@@ -92,7 +94,7 @@ def _speaker(text: str) -> str | None:
         else:
             tokens.append(token)
         spaced = len(token) == 1
-    if not tokens or not all(_NAME_CHARS.match(token) for token in tokens):
+    if not tokens or not all(_NAME_CHARS.match(token.replace("、", "")) for token in tokens) or "、" in tokens[-1]:
         return None
     if len(tokens) > 3 or not 2 <= len(tokens[-1]) <= 4 or sum(map(len, tokens)) > 16:
         return None

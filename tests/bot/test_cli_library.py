@@ -94,6 +94,24 @@ def test_add_stores_the_text_with_its_metadata_once(capsys: pytest.CaptureFixtur
     assert out.startswith("already text 2: nothing changed\n")
 
 
+def test_the_original_as_a_word_file_fills_the_details_text_1_lacks(capsys: pytest.CaptureFixture[str],
+                                                                     tmp_path: Path) -> None:
+    path = tmp_path / "原讲话.docx"
+    path.write_bytes(documents.title_block_docx(documents.seed_lines()))
+    before = listing(capsys)[0]
+    assert (before["id"], before["speaker"], before["date"]) == (1, None, None)
+    code, out, err = run(capsys, "library", "add", str(path))
+    assert (code, err) == (0, "")
+    took = "speaker, date, occasion" if before["title"] else "title, speaker, date, occasion"
+    assert out.startswith(f"already text 1: took the details it lacked from the file ({took})\n")
+    after = listing(capsys)[0]
+    assert (after["speaker"], after["date"], after["occasion"]) == (
+        "县长 张三", "2023-05-10", "全县政府系统廉政工作会议")
+    assert after["title"] == (before["title"] or "坚持“慎”字当头 筑牢廉洁自律防线")  # a title it has stays
+    code, out, _ = run(capsys, "library", "add", str(path))
+    assert out.startswith("already text 1: nothing changed\n")
+
+
 def test_add_takes_the_metadata_given(capsys: pytest.CaptureFixture[str], docx_file: Path) -> None:
     code, out, _ = run(capsys, "library", "add", str(docx_file), "--title", "新<标题>", "--speaker", "李四",
                        "--date", "2024-01-02", "--occasion", "", "--json")

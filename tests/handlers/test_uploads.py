@@ -3,7 +3,9 @@ with getFile and a download, previewed, then published, fixed or discarded."""
 
 from __future__ import annotations
 
+import html
 import io
+import re
 from collections.abc import AsyncIterator
 from datetime import date
 from pathlib import Path
@@ -16,7 +18,7 @@ from content.formats.model import Note
 from content.model import Node, Speech
 from handlers.preview import LIMIT, note_line, preview
 from handlers.render import utf16_len
-from handlers.uploads import BadDate, describe_fields
+from handlers.uploads import BadDate, UnknownField, describe_fields
 from tests import documents
 from tests.conftest import bot_settings
 from tests.helpers import wait_until
@@ -100,12 +102,102 @@ async def test_a_draft_uploaded_again_is_the_same_draft(bot: LocalBot, word: byt
     assert second.text.startswith("📥 文本 #2（草稿：这个文件之前已经上传过）")
 
 
+async def test_the_original_speech_sent_again_with_a_title_block_offers_its_details(bot: LocalBot) -> None:
+    owner = bot.private(OWNER)
+    original = await bot.store.texts.text(1)
+    assert original is not None and (original.info.speaker, original.info.date) == (None, None)
+    reply = await owner.send_document(documents.title_block_docx(documents.seed_lines()), "讲话.docx", DOCX)
+    exists, offered = reply.messages
+    assert exists.text.startswith("这篇已经在文本库里：#1")
+    assert offered.text.startswith("📝 这个文件带有 #1 还没有的信息：\n")
+    assert ("<code>讲话人=县长 张三</code>\n<code>日期=2023-05-10</code>\n<code>场合=全县政府系统廉政工作会议</code>"
+            in offered.html)
+    assert [b["text"] for b in offered.buttons] == ["✅ 采用这些信息"]
+
+    taken = await owner.press(offered, "采用")
+    assert taken.answers[0]["text"] == "已采用。"
+    assert bot.fake.sent[(OWNER, offered.message_id)].buttons == []  # one press takes them
+    (shown,) = taken.messages
+    assert "讲话人：县长 张三\n日期：2023-05-10\n场合：全县政府系统廉政工作会议" in shown.text
+    stored = await bot.store.texts.text(1)
+    assert stored is not None and (stored.info.speaker, stored.info.date, stored.info.title) == (
+        "县长 张三", date(2023, 5, 10), original.info.title or TITLE)
+
+    again = await owner.send_document(documents.title_block_docx(documents.seed_lines()), "讲话.docx", DOCX)
+    assert len(again.messages) == 1  # nothing left to offer
+    stale = await owner.press_data(offered, "t|take|1")  # the offer pressed again: every detail is there
+    assert stale.answers[0]["text"] == "#1 的这些信息已经填好了，没有改动。"
+
+
+async def test_a_draft_sent_again_with_a_title_block_offers_only_what_it_lacks(bot: LocalBot, lines: list[str]) -> None:
+    owner = bot.private(OWNER, language_code="en")
+    plain = "\n".join(lines).encode()  # the same speech without its title block
+    first = (await owner.send_document(plain, "speech.txt", "text/plain")).messages[0]
+    assert first.text.startswith("📥 Text #2 (a draft, not published)")
+    await owner.send("/describe 2 speaker=王五")
+    reply = await owner.send_document(documents.title_block_docx(lines), "speech.docx", DOCX)
+    preview_again, offered = reply.messages
+    assert preview_again.text.startswith("📥 Text #2 (a draft: this file was uploaded before)")
+    assert offered.text.startswith("📝 This file carries details #2 does not have yet:\n")
+    assert "speaker=" not in offered.text and "<code>date=2023-05-10</code>" in offered.html  # 王五 stays
+    taken = await owner.press(offered, "Take")
+    assert "Speaker: 王五\nDate: 2023-05-10" in taken.messages[0].text
+
+
 async def test_a_broken_file_is_one_message_naming_the_paragraph(bot: LocalBot) -> None:
     reply = await bot.private(OWNER).send_document(broken_docx(), "讲话.docx", DOCX)
-    assert reply.text == ("❌ 无法导入这个文件：\n讲话.docx: paragraph 4 「三、跳过了二」: part 三、 out of order "
-                          "(expected 二、)\n\n请在原文件中改好后重新发送（.docx、.pdf 或 .txt）。")
+    assert reply.text == ("❌ 无法导入这个文件：\n讲话.docx 第 4 段 「三、跳过了二」："
+                          "部分的编号 三、 顺序不对（这里应是 二、）\n\n"
+                          "请在原文件中改好后重新发送（.docx、.pdf 或 .txt）。")
     assert len(reply.messages) == 1 and "Traceback" not in reply.text
     assert [t.id for t in await bot.store.texts.texts(("draft", "live"))] == [1]  # nothing stored
+    english = await bot.private(OWNER, language_code="en").send_document(broken_docx(), "speech.docx", DOCX)
+    assert english.text == ("❌ This file cannot be imported:\nspeech.docx: paragraph 4 「三、跳过了二」: "
+                            "part 三、 out of order (expected 二、)\n\n"
+                            "Fix it in the original and send it again (.docx, .pdf or .txt).")
+
+
+def _error_cases() -> list[tuple[str, bytes]]:
+    """Files every reader and the parser refuse, each for another reason."""
+    import docx
+
+    def word(paragraphs: list[str]) -> bytes:
+        document = docx.Document()
+        for paragraph in paragraphs:
+            document.add_paragraph(paragraph)
+        out = io.BytesIO()
+        document.save(out)
+        return out.getvalue()
+
+    return [
+        ("无结构.txt", "同志们：\n只有一段话。".encode()),
+        ("小节在前.txt", "同志们：\n（一）小节。\n一、部分".encode()),
+        ("小节乱序.docx", word(["同志们：", "一、第一部分", "（二）小节。"])),
+        ("结束后标题.txt", "同志们：\n一、部分\n（一）小节。\n同志们，散会。\n二、又一部分".encode()),
+        ("空.docx", word([])),
+        ("旧版.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(500)),
+        ("坏的.docx", b"PK\x03\x04" + bytes(100)),
+        ("不是.pdf", b"%PDF-1.4\n%garbage"),
+        ("扫描件.pdf", documents.scanned_pdf()),
+        ("乱码.txt", b"\xff\x00\xfe\x01" * 10),
+    ]
+
+
+def test_every_import_error_reads_in_chinese() -> None:
+    from content.formats import import_bytes
+    from content.parser import SpeechFormatError
+    from handlers.preview import import_error
+
+    for name, data in _error_cases():
+        with pytest.raises(SpeechFormatError) as raised:
+            import_bytes(data, name)
+        zh = import_error("zh", raised.value)
+        assert name in zh, zh
+        names = re.sub(r"UTF-8|Word|WPS|PDF|\.docx?|\.pdf|\.txt", "", zh.replace(name, ""))  # what zh calls them too
+        assert not re.search(r"[A-Za-z]{3,}", names), zh
+        english = import_error("en", raised.value)
+        assert english.startswith(html.escape(str(raised.value).removesuffix(raised.value.message), quote=False))
+        assert english != zh
 
 
 async def test_a_text_file_without_a_name_is_named_by_its_type(bot: LocalBot, lines: list[str]) -> None:
@@ -115,14 +207,18 @@ async def test_a_text_file_without_a_name_is_named_by_its_type(bot: LocalBot, li
     assert f"标题：{TITLE}" in shown.text and "没有导入的内容" not in shown.text
 
 
-async def test_a_name_the_owner_sent_is_escaped(bot: LocalBot) -> None:
-    reply = await bot.private(OWNER).send_document(b"not a speech", "<b>x</b>.odt", "application/x")
-    assert "&lt;b&gt;x&lt;/b&gt;.odt: unsupported file type '.odt'" in reply.html
+async def test_a_file_of_the_wrong_kind_is_told_which_kinds_are_read(bot: LocalBot) -> None:
+    reply = await bot.private(OWNER).send_document(b"print('hello')\n", "<b>x</b>.py", "text/x-python")
+    assert reply.html == ("❌ 无法导入“&lt;b&gt;x&lt;/b&gt;.py”："
+                          "只能导入 Word（.docx）、PDF（.pdf）和纯文本（.txt）文件。")
+    english = await bot.private(OWNER, language_code="en").send_document(b"x", "notes.odt", "application/x")
+    assert english.text == ("❌ “notes.odt” cannot be imported: "
+                            "send a Word (.docx), PDF (.pdf) or plain text (.txt) file.")
 
 
 async def test_a_scanned_pdf_says_it_has_no_text_layer(bot: LocalBot) -> None:
     reply = await bot.private(OWNER).send_document(documents.scanned_pdf(), "扫描件.pdf", "application/pdf")
-    assert reply.text.startswith("❌ 无法导入这个文件：\n扫描件.pdf: no text layer")
+    assert reply.text.startswith("❌ 无法导入这个文件：\n扫描件.pdf：PDF 没有文字层：页面是图片（扫描件？）")
 
 
 async def test_a_file_over_the_limit_is_refused_before_it_is_fetched(tmp_path: Path, word: bytes) -> None:
@@ -168,6 +264,40 @@ async def test_fix_metadata_by_replying_to_the_prompt_or_with_describe(bot: Loca
     assert "文本 #2" not in search.text
 
 
+async def test_a_reply_with_synonyms_or_unknown_names_keeps_the_prompt_usable(bot: LocalBot, word: bytes) -> None:
+    owner = bot.private(OWNER)
+    shown = (await owner.send_document(word, "讲话.docx", DOCX)).messages[0]
+    (prompt,) = (await owner.press(shown, "修改信息")).messages
+
+    synonyms = await owner.reply(prompt, "作者=李四\n时间：2023年7月18日\n会议：全县大会")
+    assert "讲话人：李四\n日期：2023-07-18\n场合：全县大会" in synonyms.messages[0].text
+
+    unknown = await owner.reply(prompt, "标题=新标题 年份=2023")
+    said, again = unknown.messages
+    assert said.text.startswith("没有“年份”这一项。可以改的项：标题、讲话人、日期、场合")
+    assert again.text.startswith("✏️ #2 修改信息：回复这条消息") and "<code>讲话人=李四</code>" in again.html
+    call = [c for c in unknown.calls if c.method == "sendMessage"][-1]
+    assert call.params["reply_markup"]["force_reply"] is True
+    stored = await bot.store.texts.text(2)
+    assert stored is not None and stored.info.title == TITLE  # nothing of a refused reply is applied
+
+    nothing = await owner.reply(again, "李四")
+    assert nothing.messages[0].text.startswith("没有看到要改的项。每行写一项，例如 讲话人=李四")
+    assert nothing.messages[1].text.startswith("✏️ #2 修改信息")
+    bad_date = await owner.reply(nothing.messages[1], "日期=下周")
+    said_date, prompted = bad_date.messages
+    assert said_date.text.startswith("看不懂日期“下周”") and prompted.text.startswith("✏️ #2 修改信息：回复这条消息")
+    fixed = await owner.reply(prompted, "发言人=王五")
+    assert "讲话人：王五" in fixed.messages[0].text
+
+    english = bot.private(OWNER, language_code="en")
+    (prompt_en,) = (await english.press(shown, "修改信息")).messages
+    refused = await english.reply(prompt_en, "year=2023")
+    assert refused.messages[0].text == ("There is no field “year”. "
+                                        "The fields: title, speaker (or author), date, occasion.")
+    assert refused.messages[1].text.startswith("✏️ #2 Fix the details")
+
+
 async def test_anyone_else_gets_the_unknown_command_answer(bot: LocalBot, word: bytes) -> None:
     stranger = bot.private(2002)
     assert sent(await stranger.send_document(word, "讲话.docx", DOCX)) == sent(await stranger.send("/nosuchcommand"))
@@ -196,6 +326,11 @@ def test_describe_fields_reads_what_a_phone_types() -> None:
     assert fields == {"title": "新的标题", "speaker": "李四", "date": date(2026, 11, 28), "occasion": None}
     assert describe_fields("没有字段").fields == {}
     assert describe_fields("标题=关于场合问题的讲话").fields == {"title": "关于场合问题的讲话"}
+    assert describe_fields("作者=李四 讲话时间=2023-07-18 会议名称=全县大会").fields == {
+        "speaker": "李四", "date": date(2023, 7, 18), "occasion": "全县大会"}
+    assert describe_fields("标题=1+1=2：再论").fields == {"title": "1+1=2：再论"}
+    with pytest.raises(UnknownField):
+        describe_fields("标题=新标题 年份=2023")
     with pytest.raises(BadDate):
         describe_fields("日期=下周")
 
@@ -224,7 +359,16 @@ def test_a_long_outline_is_shortened_to_fit_one_message(parts: int, sections: in
 
 
 def test_notes_of_unknown_codes_show_the_importers_words() -> None:
-    assert note_line("zh", Note("encoding", "read as GB18030 (GBK) text (not UTF-8)")) == (
-        "• read as GB18030 (GBK) text (not UTF-8)")
+    assert note_line("zh", Note("future_code", "2 drawings left out")) == "• 2 drawings left out"
     assert note_line("en", Note("page_furniture", "3 running header, footer or page-number line(s) left out")) == (
         "• 3 running header, footer or page-number line(s)")
+
+
+def test_the_import_notes_on_encoding_and_format_read_in_chinese(lines: list[str]) -> None:
+    from content.formats import import_bytes
+
+    gbk = import_bytes("\n".join(lines).encode("gb18030"), "讲话.txt").notes
+    misnamed = import_bytes(documents.title_block_docx(lines), "讲话.pdf").notes
+    assert [note_line("zh", note) for note in gbk] == ["• 按 GB18030 (GBK) 编码读取（不是 UTF-8）"]
+    assert note_line("zh", misnamed[0]) == "• 按 .docx 文件读取：文件名以 .pdf 结尾，内容却是 .docx"
+    assert note_line("en", misnamed[0]) == "• read as .docx: the name ends in .pdf but the content is a .docx file"
