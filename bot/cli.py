@@ -603,7 +603,7 @@ def cmd_library_add(args: argparse.Namespace) -> int:
         said = f"added text {info.id}"
     elif taken:
         said = (f"already text {info.id}: took the details it lacked from the file ({', '.join(taken)})"
-                + ("" if stored.before == "live" else f"; it was {stored.before} and is live again"))
+                + ("" if stored.before == "live" else f"; it was {stored.before} and is live now"))
     elif stored.before == "live":
         said = f"already text {info.id}: nothing changed" + (" (the metadata given applies to a new text only)"
                                                             if overrides else "")

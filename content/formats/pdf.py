@@ -209,8 +209,8 @@ def _kinsoku(previous: _Line, line: _Line, right: float) -> bool:
     breaking), so the paragraph goes on."""
     size = previous.size
     return (previous.x1 >= right - 3.5 * size and previous.text[-1:] not in _SENTENCE_END
-            and (line.text[:1] in _NO_LINE_START or line.text[1:2] in _NO_LINE_START or
-                 line.text[2:3] in _NO_LINE_START))
+            and not _HEADING.match(line.text)  # 二、 and （一） start a heading, whatever is before them
+            and (line.text[:1] in _NO_LINE_START or line.text[1:2] in _NO_LINE_START))
 
 
 def _paragraphs(lines: list[_Line]) -> list[Block]:

@@ -193,3 +193,19 @@ def test_a_line_chinese_line_breaking_left_short_goes_on_in_its_paragraph() -> N
                      "全党同志要强化党的意识，牢记自己的第一身份是共产党员，第一职责是为党工作，做到忠诚于组织。",
                      "（二）带头强化理论武装。习近平新时代中国特色社会主义思想是当代中国马克思主义。",
                      "二、抢抓关键机遇，立体聚焦“政府合力”，让落实更有力", "（一）始终站在政治高度抓落实。"]
+
+
+def test_a_heading_after_a_line_that_ends_near_the_margin_is_still_a_heading() -> None:
+    from content.formats.pdf import _Line, _paragraphs
+
+    def line(number: int, text: str, x1: float) -> _Line:
+        return _Line(1, number, text, 72.0, x1, 100.0 + 20 * number, 112.0 + 20 * number, 12.0, 842.0, 595.0)
+
+    lines = [line(1, "一、抢抓关键机遇，立体聚焦“政府合力”，让落实更有力，让发展更高效，让廉政更深", 487.0),
+             line(2, "二、坚定初心使命，严格把牢“权力开关”，让廉政更深入，让旗帜更鲜明，让作风更", 511.0),
+             line(3, "实", 84.0),
+             line(4, "今年是实施“十四五”规划承上启下的关键之年，想要高质量完成今年经济社会发展任", 511.0),
+             line(5, "务，重点在于转变思想。我们不能单纯地将自身当作经济建设的引导者，更要成为经", 511.0),
+             line(6, "济建设的参与者。", 168.0)]
+    assert [block.text for block in _paragraphs(lines)] == [
+        lines[0].text, lines[1].text + "实", "".join(line.text for line in lines[3:])]
