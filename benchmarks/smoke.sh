@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # CI smoke run of every benchmark with tiny sizes: proves they run and prints their figures.
-# Nothing here fails on a number; real figures come from running them by hand (see README).
+# Nothing here fails on a number; real figures come from running them by hand (docs/benchmarks.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=.venv/bin/python

@@ -48,7 +48,7 @@ async def test_a_running_bot_serves_health_metrics_and_json_logs_without_the_tok
     port = free_port()
     # A warm cache, as a deployed bot has after its first start: a bot stopped while its first
     # summaries are still computed in their child process leaves multiprocessing's "leaked
-    # semaphore" warning on stderr, which is not our log (a known wart, see the README).
+    # semaphore" warning on stderr, which is not our log (a known wart, see docs/operations.md).
     await asyncio.to_thread(Summaries(speech, CACHE_DIR).warm)
     env = bot_env(fake, SPEECHBOT_DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path}/ops.db", SPEECHBOT_HTTP_PORT=str(port),
                   SPEECHBOT_LOG_FORMAT="json", SPEECHBOT_LOG_LEVEL="DEBUG", SPEECHBOT_PUSH_INTERVAL_SECONDS="1",
