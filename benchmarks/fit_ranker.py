@@ -57,7 +57,7 @@ def examples() -> Examples:
                 rows.append(candidate.features)
                 labels.append(float(bool(item.get("a")) and inside(candidate.node, item["a"])))
                 groups.append(len(categories))
-                forced.append(candidate.exact is not None or candidate.literal or candidate.principle)
+                forced.append(bool(candidate.exact or candidate.literal or candidate.principle))
             categories.append(category)
             answerable.append(bool(item.get("a")))
     return Examples(np.array(rows), np.array(labels), np.array(groups), np.array(forced), categories, answerable)

@@ -53,11 +53,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from content.dense import DenseIndex
-from content.model import Speech
+from content.model import Node, Speech
 from content.normalize import fold, fold_with_map, pinyin, to_simplified
 from content.search import MAX_QUERY, Hit, Tier
-from content.shen import asked_about
-from content.understand import ENGLISH_FILLERS, Term, cleaned, coverage, understand
+from content.sentences import split_sentences
+from content.shen import Asked, Principle, asked_about
+from content.understand import ENGLISH_FILLERS, GENERIC, Term, cleaned, coverage, understand
 
 if TYPE_CHECKING:
     import numpy as np
@@ -77,10 +78,10 @@ FEATURES = ("bias", "exact", "exact_score", "related", "literal", "covered", "co
             # evidence differently (a translation's words, the margin over the next passage).
             "en_translated", "en_margin", "en_gap", "en_sentence_cosine", "en_bm25", "long_cosine", "long_margin",
             "long_covered", "fact_cosine", "unseen_margin")
-WEIGHTS = (-4.820, 1.270, 1.278, 0.045, -0.354, 2.201, 1.042, 0.321,
-           0.828, 1.074, 2.013, 1.225, -0.277, 0.488, 0.553, 0.854,
-           2.920, -0.689, -1.243, 0.594, 1.501, 3.155, 1.237, 0.348,
-           -0.782, -1.316, 0.358, 0.940, 0.849, 0.677, 1.063)
+WEIGHTS = (-4.804, 1.298, 1.365, -0.002, -0.383, 2.270, 1.031, 0.261,
+           0.814, 1.083, 2.029, 1.034, -0.285, 0.503, 0.521, 0.864,
+           2.902, -0.687, -1.253, 0.578, 1.468, 3.148, 1.259, 0.362,
+           -0.784, -1.285, 0.412, 0.950, 0.811, 0.677, 1.048)
 BM25_K1, BM25_B = 1.2, 0.75
 RELATED_P = 0.37  # probability at or above which a passage is said to answer (相关)
 NEAREST_P = 0.05  # below it, a passage is not shown at all
@@ -99,8 +100,8 @@ class Candidate:
     exact: Hit | None
     related: Hit | None
     row: int  # the node's best sentence row in the dense index, -1 if none
-    literal: bool = False  # every content word of the query stands in the node: 原文 whatever the model says
-    principle: bool = False  # a passage /shen names for a principle the query asks about: 相关 at least
+    literal: Hit | None = None  # a sentence holding every content word of the query: 原文 whatever the model says
+    principle: Asked | None = None  # the preface, for a principle the query names, spells or describes
 
     def probability(self, weights: tuple[float, ...] = WEIGHTS) -> float:
         """How likely this node answers the query (the fitted logistic model)."""
@@ -142,7 +143,8 @@ class Searcher:
         self.cache_dir = cache_dir
         self.glosses = glosses
         self._dense: DenseIndex | None = None
-        self._lock = threading.Lock()
+        self._nodes: dict[str, _NodeText] | None = None
+        self._lock = threading.RLock()
 
     @property
     def dense(self) -> DenseIndex | None:
@@ -161,6 +163,7 @@ class Searcher:
     def warm(self) -> None:
         """Build every index and load the encoder now, so the first member does not wait."""
         self.speech.index.lexicon  # noqa: B018 - the precise and related tiers' indexes
+        self._texts()
         if self.dense is not None:
             self._vector("慎独")
 
@@ -168,43 +171,51 @@ class Searcher:
         assert self.encoder is not None
         return query_vector(self.encoder, query)
 
-    @cached_property
-    def _nodes(self) -> dict[str, _NodeText]:
-        """Each node's own text (its heading and lead, not its children's), folded and spelled."""
-        found: dict[str, _NodeText] = {}
-        for node in self.speech.nodes():
-            own = "".join(node.own_paragraphs())
-            folded = fold(own)
-            gloss = self.glosses.get(node.id) if self.glosses is not None else None
-            english = frozenset(stems(f"{gloss.heading_en} {gloss.gloss_en}")) if gloss else frozenset()
-            found[node.id] = _NodeText(folded, pinyin(own), len(folded), english, fold(gloss.plain_zh) if gloss else "")
-        return found
+    def _texts(self) -> dict[str, _NodeText]:
+        """Each node's own text (its heading and lead, not its children's), folded, spelled, its
+        sentences cut at punctuation, and its glosses' words; built once."""
+        with self._lock:
+            if self._nodes is None:
+                self._nodes = {node.id: self._node_text(node) for node in self.speech.nodes()}
+            return self._nodes
+
+    def _node_text(self, node: Node) -> _NodeText:
+        own = "".join(node.own_paragraphs())
+        folded = fold(own)
+        sentences = tuple((sentence, tuple(fold(chunk) for chunk in _PUNCTUATION.split(sentence) if chunk))
+                          for paragraph in node.own_paragraphs() for sentence in
+                          (s.strip() for s in split_sentences(paragraph)) if sentence)
+        gloss = self.glosses.get(node.id) if self.glosses is not None else None
+        english = frozenset(stems(f"{gloss.heading_en} {gloss.gloss_en}")) if gloss else frozenset()
+        return _NodeText(folded, pinyin(own), len(folded), sentences, english, fold(gloss.plain_zh) if gloss else "")
 
     def candidates(self, query: str, limit: int = 5) -> list[Candidate]:
         """Every node a tier finds for ``query``, with its features (``FEATURES``)."""
         query = query[:MAX_QUERY]
         if not query.strip():
             return []
+        nodes = self._texts()
         lexicon = self.speech.index.lexicon
         terms = understand(query, lexicon)
         asked = asked_about(query, lexicon.df)
-        if sum(len(term.text) for term in terms) < 2 and not any(t.alternatives or t.spelled for t in terms) \
-                and not asked:
-            return []  # nothing asked about (你好, 🙂, ？？): no passage is near it
         # Sentence hits, many per node for a common word (纪律): ask for enough to fill ``limit`` nodes.
         exact = _first_per_node(self.speech.search(cleaned(query), max(60, limit * 12)))
+        if any(how == "spelled" for _, how in asked):  # shendu is 慎独, not the 深度 that sounds alike
+            exact = {node: hit for node, hit in exact.items() if any(item.name in hit.text for item, _ in asked)}
+        if not exact and not asked and sum(len(term.text) for term in terms) < 2 \
+                and not any(term.alternatives or term.spelled for term in terms):
+            return []  # nothing asked about (你好, 🙂, ？？): no passage is near it
         related = _first_per_node(self.speech.related(query, limit * 2))
         # The preface names all four; then the passages /shen names for each principle asked about.
-        principled = {node: named for item, named in asked for node in ("preface", *item.passages)
-                      if node in self._nodes}
-        if query.isascii() and any(named for _, named in asked):  # shendu is 慎独, not the 深度 that sounds alike
-            exact = {node: hit for node, hit in exact.items() if any(item.name in hit.text for item, _ in asked)}
+        principled = {node for item, _ in asked for node in ("preface", *item.passages) if node in nodes}
+        preface = min((how for _, how in asked), key=("named", "spelled", "described").index, default=None)
         dense = self._dense_scores(query, terms)
         ranked = sorted(dense, key=lambda node: -dense[node][0])
         top = dense[ranked[0]][0] if ranked else 0.0
         letters = [ch for ch in query if ch.isalpha()]
         english = sum(ch.isascii() for ch in letters) / len(letters) if letters else 0.0
         literal = self._literal(terms)
+        sentences = self._whole_sentences(terms)
         translated = self._translated(query, terms)
         bm25 = self._bm25(terms)
         best_bm25 = max(bm25.values(), default=0.0) or 1.0
@@ -214,28 +225,49 @@ class Searcher:
         long = float(len(fold(query)) > 20)
         known = [term for term in terms if len(term.text) >= 2 and not self._missing(term, lexicon.df)]
         key = max(known, key=lambda term: term.weight) if known else None
-        nodes = dict.fromkeys([*exact, *related, *principled, *(n for n, share in literal.items() if share >= 1.0),
-                               *ranked[:DENSE_CANDIDATES],
-                               *sorted(translated, key=lambda n: -translated[n])[:3]])
+        proposed = dict.fromkeys([*exact, *related, *principled, *sentences, *ranked[:DENSE_CANDIDATES],
+                                  *sorted(translated, key=lambda n: -translated[n])[:3]])
         found = []
-        for node in nodes:
+        for node in proposed:
             cosine, sentence_cosine, row = dense.get(node, (0.0, 0.0, -1))
             others = max((dense[other][0] for other in ranked[:2] if other != node), default=0.0)
             rank = ranked.index(node) if node in dense else len(ranked)
             hit, near = exact.get(node), related.get(node)
-            text = self._nodes[node]
+            text = nodes[node]
             covered = coverage(terms, text.folded, text.spelled) if terms else 0.0
-            share = literal.get(node, 0.0)
             base = (1.0, float(hit is not None), hit.score / 100 if hit else 0.0, near.score / 100 if near else 0.0,
-                        share, covered, cosine, sentence_cosine, cosine - top if dense else -1.0, 1.0 / (1 + rank),
-                        bm25.get(node, 0.0) / best_bm25, float(node in principled), english * cosine, unseen, long,
-                        translated.get(node, 0.0), cosine - others if dense else -1.0, unseen * (1 - long), fact,
-                        float(key is not None and key.covered_by(text.folded, text.spelled)),
-                        float(bool(related) and node == next(iter(related))))
+                    literal.get(node, 0.0), covered, cosine, sentence_cosine, cosine - top if dense else -1.0,
+                    1.0 / (1 + rank), bm25.get(node, 0.0) / best_bm25, float(node in principled), english * cosine,
+                    unseen, long, translated.get(node, 0.0), cosine - others if dense else -1.0,
+                    unseen * (1 - long), fact, float(key is not None and key.covered_by(text.folded, text.spelled)),
+                    float(bool(related) and node == next(iter(related))))
             features = (*base, *_interactions(base, english, long, fact, unseen))
-            whole = share >= 1.0 and all(len(t.text) >= 2 for t in terms)
-            named = principled.get(node, False) and node == "preface"
-            found.append(Candidate(node, features, hit, near, row, whole or named, node in principled))
+            whole = sentences.get(node)
+            if node == "preface" and preface is not None:
+                whole = whole if preface == "described" else self._principle_sentence([i for i, _ in asked])
+                found.append(Candidate(node, features, hit, near, row, whole, preface))
+            else:
+                found.append(Candidate(node, features, hit, near, row, whole))
+        return found
+
+    def _whole_sentences(self, terms: list[Term]) -> dict[str, Hit]:
+        """node → its first sentence in which every content word of the query stands, each inside
+        one stretch between punctuation marks (主义、官僚 is not 主义官僚), each marked; the
+        everyday subjects (干部, 政府) need not stand there, one character is never enough."""
+        needed = [term for term in terms if term.text not in GENERIC]
+        if not needed or any(len(term.text) < 2 for term in needed):
+            return {}
+        found: dict[str, Hit] = {}
+        for node, text in self._texts().items():
+            if not all(term.text in text.folded for term in needed):
+                continue
+            for sentence, chunks in text.sentences:
+                if all(any(term.text in chunk for chunk in chunks) for term in needed):
+                    folded, positions = fold_with_map(sentence)
+                    spans = {(positions[start], positions[start + len(term.text) - 1] + 1)
+                             for term in terms if term.text and (start := folded.find(term.text)) >= 0}
+                    found[node] = Hit(id=node, score=0.0, text=sentence, spans=tuple(sorted(spans)))
+                    break
         return found
 
     def _literal(self, terms: list[Term]) -> dict[str, float]:
@@ -244,7 +276,7 @@ class Searcher:
         if not total:
             return {}
         shares = {}
-        for node, text in self._nodes.items():
+        for node, text in self._texts().items():
             # One character (好, 美) stands in most passages: it never makes a passage say the words.
             covered = sum(term.weight for term in terms if len(term.text) >= 2 and term.text in text.folded)
             if covered:
@@ -255,7 +287,7 @@ class Searcher:
         """node → the share of the query's words its glosses use: the English words of an
         English query in the node's translation (weighted by how rare each is among the nodes),
         the Chinese content words of a question in its plain-language restatement."""
-        nodes = self._nodes
+        nodes = self._texts()
         if query.isascii():
             words = set(stems(query))
             weights = {w: math.log(1 + len(nodes) / (1 + sum(w in t.english for t in nodes.values()))) for w in words}
@@ -273,7 +305,7 @@ class Searcher:
 
     @cached_property
     def _spelled(self) -> str:
-        return "\n".join(text.spelled for text in self._nodes.values())
+        return "\n".join(text.spelled for text in self._texts().values())
 
     def _missing(self, term: Term, words: Container[str]) -> bool:
         """A word the speech never uses, in no official term and no homophone: what the speech
@@ -284,7 +316,7 @@ class Searcher:
 
     def _bm25(self, terms: list[Term]) -> dict[str, float]:
         """Okapi BM25 of each node's own text for the query's words (each with its official terms)."""
-        nodes = self._nodes
+        nodes = self._texts()
         average = sum(text.length for text in nodes.values()) / (len(nodes) or 1)
         scores: dict[str, float] = {}
         for term in terms:
@@ -308,22 +340,22 @@ class Searcher:
         if limit <= 0:
             return []
         hits = []
-        found = self.candidates(query, limit)
-        for candidate in found:
+        lead = ""
+        for candidate in self.candidates(query, limit):
             probability = candidate.probability()
             tier: Tier
-            if candidate.exact is not None or candidate.literal:
+            if candidate.exact is not None or candidate.literal is not None:
                 tier = "exact"
-            elif probability >= RELATED_P or candidate.principle:
+            elif probability >= RELATED_P or candidate.principle == "described":
                 tier = "related"
             elif probability >= NEAREST_P:
                 tier = "nearest"
             else:
                 continue  # too far to show at all
-            hits.append(self._hit(query, candidate, tier, probability))
-        # A principle asked about is named in the preface: its sentence leads the passages /shen names.
-        lead = {candidate.node for candidate in found if candidate.principle and candidate.node == "preface"}
-        hits.sort(key=lambda hit: (ORDER[hit.tier], hit.id not in lead, -hit.score))
+            if candidate.principle is not None:
+                lead = candidate.node  # the preface names the principle asked about: it leads its tier
+            hits.append(self._hit(candidate, tier, probability))
+        hits.sort(key=lambda hit: (ORDER[hit.tier], hit.id != lead, -hit.score))
         claimed = [hit for hit in hits if hit.tier != "nearest"][:limit]
         if any(hit.tier == "exact" for hit in claimed):
             return claimed  # the member's words are in the speech: no need for guesses beside them
@@ -344,48 +376,24 @@ class Searcher:
                     scores[node] = values
         return scores
 
-    def _hit(self, query: str, candidate: Candidate, tier: Tier, probability: float) -> Hit:
+    def _hit(self, candidate: Candidate, tier: Tier, probability: float) -> Hit:
         node = self.speech.node(candidate.node)
         score = round(probability, 3)
-        found = candidate.exact or candidate.related
-        if found is None and candidate.principle and candidate.node == "preface":
-            found = self._principle_sentence(query, node.text)
-        if found is None and candidate.literal:
-            found = self._literal_sentence(query, candidate.node)
+        found = candidate.literal or candidate.exact or candidate.related
         if found is not None:
             return found.model_copy(update={"score": score, "label": node.label, "tier": tier})
         dense = self.dense
         text = dense.rows[candidate.row].text if dense is not None and candidate.row >= 0 else ""
         return Hit(id=candidate.node, text=text or node.sentences[0].strip(), score=score, label=node.label, tier=tier)
 
-    def _principle_sentence(self, query: str, text: str) -> Hit | None:
+    def _principle_sentence(self, asked: list[Principle]) -> Hit | None:
         """The preface's sentence naming the four 慎, with the principles asked about marked."""
-        asked = [item.name for item, _ in asked_about(query, self.speech.index.lexicon.df)]
-        for sentence in self.speech.node("preface").sentences:
-            if all(name in sentence for name in asked):
-                sentence = sentence.strip()
-                spans = tuple(sorted((sentence.index(name), sentence.index(name) + len(name)) for name in asked))
+        names = [item.name for item in asked]
+        for sentence, _ in self._texts()["preface"].sentences:
+            if all(name in sentence for name in names):
+                spans = tuple(sorted((sentence.index(name), sentence.index(name) + len(name)) for name in names))
                 return Hit(id="preface", score=0.0, text=sentence, spans=spans)
         return None
-
-    def _literal_sentence(self, query: str, node: str) -> Hit | None:
-        """The node's sentence holding most of the query's words, those words marked."""
-        terms = [t for t in understand(query, self.speech.index.lexicon) if t.text]
-        best: tuple[float, int, str, list[tuple[int, int]]] | None = None
-        for number, sentence in enumerate(s.strip() for s in self.speech.node(node).sentences):
-            folded, positions = fold_with_map(sentence)
-            spans = []
-            weight = 0.0
-            for term in terms:
-                start = folded.find(term.text)
-                if start >= 0:
-                    weight += term.weight
-                    spans.append((positions[start], positions[start + len(term.text) - 1] + 1))
-            if sentence and (best is None or weight > best[0]):
-                best = (weight, -number, sentence, spans)
-        if best is None or not best[0]:
-            return None
-        return Hit(id=node, score=0.0, text=best[2], spans=tuple(sorted(set(best[3]))))
 
 
 def _interactions(base: tuple[float, ...], english: float, long: float, fact: float,
@@ -402,11 +410,13 @@ class _NodeText:
     folded: str
     spelled: str
     length: int
+    sentences: tuple[tuple[str, tuple[str, ...]], ...]  # each own sentence, and its stretches between punctuation
     english: frozenset[str] = frozenset()  # word stems of its English heading and translation (glosses)
     plain: str = ""  # its plain-language restatement, folded (glosses)
 
 
 _ENGLISH_WORD = re.compile(r"[a-z]{3,}")
+_PUNCTUATION = re.compile(r"[^\w]+")
 # A question after a fact the speech would have to state: a number, a date, a place, a name.
 _FACT = re.compile(r"多少|几[个次年月天号点位条项家菜种]|什么时候|啥时|何时|哪天|哪年|哪一年|哪里|哪儿|在哪|"
                    r"什么地方|哪个位置|具体是|具体在|多久|多长时间|多大|多高|哪家|哪些公司|哪些企业|谁负责|叫什么|"

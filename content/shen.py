@@ -16,6 +16,7 @@ cache directory, so ``speechbot reminder`` need not load the encoder again); the
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import logging
 import math
@@ -27,7 +28,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cache, lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, field_validator, model_validator
@@ -151,24 +152,31 @@ def principle(name: str) -> Principle | None:
     return None
 
 
-def asked_about(query: str, words: Container[str] = ()) -> list[tuple[Principle, bool]]:
-    """The principles ``query`` asks about, each with whether it names it (``True``: 慎独, 慎獨,
-    shendu, shen du) or describes it (``False``: a homophone typo such as 慎读, or a phrase of its
-    ``asked`` list: 独处, nobody is watching). ``words``: the speech's own words, so that a
-    homophone the speech uses (深度, shēn dù) is read as itself, never as 慎独."""
-    from content.normalize import fold, pinyin, pinyin_query
+Asked = Literal["named", "spelled", "described"]
+
+
+def asked_about(query: str, words: Container[str] = ()) -> list[tuple[Principle, Asked]]:
+    """The principles ``query`` asks about, each with how: ``named`` (慎独, 慎獨), ``spelled``
+    (shendu, shen-du, "what is shen du", full-width too) or ``described`` (a homophone typo such
+    as 慎读, or a phrase of its ``asked`` list: 独处, nobody is watching, English as whole words).
+    ``words``: the speech's own words, so that a homophone the speech uses (深度, shēn dù) is read
+    as itself, never as 慎独."""
+    from content.normalize import fold, pinyin
 
     folded = fold(query)
-    lowered = " ".join(unicodedata.normalize("NFKC", query).lower().split())
-    spelled = pinyin_query(query) if query.isascii() else None
-    found: list[tuple[Principle, bool]] = []
+    lowered = " ".join(re.findall(r"[a-z]+", unicodedata.normalize("NFKC", query).lower()))
+    tokens = lowered.split()
+    spelled = set(tokens) | {a + b for a, b in itertools.pairwise(tokens)}
+    found: list[tuple[Principle, Asked]] = []
     for item in principles():
-        code = pinyin(item.name)
-        if item.name in folded or (spelled is not None and code in spelled):
-            found.append((item, True))
-        elif _homophone(folded, item.name, code, words) or any(
-                (phrase in lowered) if phrase.isascii() else (fold(phrase) in folded) for phrase in item.asked):
-            found.append((item, False))
+        if item.name in folded:
+            found.append((item, "named"))
+        elif item.plain_pinyin.replace(" ", "") in spelled:
+            found.append((item, "spelled"))
+        elif _homophone(folded, item.name, pinyin(item.name), words) or any(
+                re.search(rf"\b{re.escape(phrase)}\b", lowered) if phrase.isascii() else fold(phrase) in folded
+                for phrase in item.asked):
+            found.append((item, "described"))
     return found
 
 
