@@ -284,7 +284,7 @@ def cmd_quote(args: argparse.Namespace) -> int:
     if quote is None:
         where = f" in {node.label}" if node else ""
         raise CliError(f"no quote{where}" + (f" matches {args.keyword!r}" if args.keyword else ""))
-    return _emit(args, quote.to_dict(), f"“{quote.text}”\n——{quote.label}")
+    return _emit(args, quote.to_dict(), f"“{quote.in_quotes}”\n——{quote.label}")
 
 
 def cmd_card(args: argparse.Namespace) -> int:
@@ -316,7 +316,7 @@ def cmd_card(args: argparse.Namespace) -> int:
     except OSError as exc:
         raise CliError(f"cannot write {args.out}: {exc.strerror}") from None
     data = {"path": str(Path(args.out).resolve()), "id": quote.id, "label": quote.label, "text": quote.text}
-    return _emit(args, data, f"{args.out}: “{quote.text}” ——{quote.label}")
+    return _emit(args, data, f"{args.out}: “{quote.in_quotes}” ——{quote.label}")
 
 
 def cmd_summary(args: argparse.Namespace) -> int:

@@ -437,7 +437,7 @@ def quote(lang: str, item: Quote, keyword: str = "", node_id: str = "", number: 
         ref = cb.quote_ref(cb.text_of(item.id), number)  # 3 in the original, 2:3 in text 2
         rows[0].append(button(text(lang, "btn_card"), cb.Card("q", ref)))
         rows.append([save_button(lang, cb.bookmark("q", ref))])
-    return Screen(text(lang, "quote", text=item.text, label=item.label), rows)
+    return Screen(text(lang, "quote", text=item.in_quotes, label=item.label), rows)
 
 
 def today(lang: str, day: date, reminder: Reminder, quote_of_day: Quote, text_id: int = ORIGINAL,
@@ -449,7 +449,7 @@ def today(lang: str, day: date, reminder: Reminder, quote_of_day: Quote, text_id
     meaning = principle.meaning if lang == "zh" else principle.english
     explanation = principle.explanation if lang == "zh" else principle.english_explanation
     body = text(lang, "today", date=day.isoformat(), principle=principle.name, meaning=meaning,
-                explanation=explanation, quote=quote_of_day.text, label=quote_of_day.label,
+                explanation=explanation, quote=quote_of_day.in_quotes, label=quote_of_day.label,
                 note=fallback_note(lang, reminder, fell_back))
     rows = [[button(text(lang, "btn_read", label=quote_of_day.label), cb.Send(quote_of_day.id)),
              button(principle.name, cb.Principle(principles().index(principle))),

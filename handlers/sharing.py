@@ -135,7 +135,7 @@ def daily_caption(lang: str, day: Reminder, fell_back: bool = False) -> Html:
         return full
     quote, principle = day.quote, day.principle
     return text(lang, "card_today_caption", date=day.date.isoformat(), principle=principle.name,
-                meaning=principle.meaning if lang == "zh" else principle.english, quote=quote.text,
+                meaning=principle.meaning if lang == "zh" else principle.english, quote=quote.in_quotes,
                 label=quote.label, note=render.fallback_note(lang, day, fell_back))
 
 
@@ -143,7 +143,7 @@ async def send_quote_card(update: Update, context: BotContext, quote: Quote) -> 
     chat = update.effective_chat
     assert chat is not None
     lang, info = lang_of(update), info_of(context, quote)
-    caption = captioned(lang, text(lang, "quote", text=quote.text, label=quote.label), info)
+    caption = captioned(lang, text(lang, "quote", text=quote.in_quotes, label=quote.label), info)
     await send_card(context.bot, chat.id, quote_spec(quote, render.card_source(info)), caption,
                     context.bot_data.cards)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import random
 import re
 import shutil
 import sqlite3
@@ -175,6 +176,22 @@ def test_push_run_due_with_an_unreachable_bot_api_is_one_line(capsys: pytest.Cap
     assert (code, out) == (2, "")
     assert err.startswith("speechbot: cannot reach the Bot API at http://127.0.0.1:") and err.count("\n") == 1
     assert "TEST-TOKEN" not in err
+
+
+def test_a_keyword_with_a_date_is_that_days_quote(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """Issue 24.12: ``quote --keyword 纪律 --date`` answered differently from run to run (and
+    ``card`` drew another). With a date, the keyword's quote is that day's, whatever the RNG."""
+    args = ("--keyword", "纪律", "--date", "2026-12-03", "--json")
+    answers = set()
+    for seed in range(8):
+        random.seed(seed)
+        answers.add(json.loads(run(capsys, "quote", *args)[1])["text"])
+    random.seed(99)
+    card = json.loads(run(capsys, "card", *args, "--out", str(tmp_path / "c.png"))[1])
+    assert len(answers) == 1 and card["text"] in answers
+    month = {json.loads(run(capsys, "quote", "-k", "纪律", "--date", f"2026-12-{day:02d}", "--json")[1])["text"]
+             for day in range(1, 15)}
+    assert len(month) > 1  # another day may draw another of the keyword's quotes
 
 
 def test_card_renders_the_quote_that_quote_gives(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:

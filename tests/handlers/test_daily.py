@@ -17,6 +17,7 @@ from bot.fake.data import seed_chats
 from bot.fake.local import LocalBot
 from bot.push import Pusher, push_screen
 from content import Speech
+from content.quotes import in_quotes
 from content.shen import fitting, reminder
 from tests.conftest import CACHE_DIR
 
@@ -57,7 +58,7 @@ async def test_one_reminder_everywhere_for_a_year(bot: LocalBot, speech: Speech,
             assert bot.fake.by_chat[9101][-1].html == pushed
         assert main(["reminder", "--date", day.isoformat(), "--json"]) == 0
         cli = json.loads(capsys.readouterr().out)
-        assert today == _principle_and_quote(_plain(pushed)) == (cli["principle"], cli["quote"]["text"]), day
+        assert today == _principle_and_quote(_plain(pushed)) == (cli["principle"], in_quotes(cli["quote"]["text"])), day
         expected = reminder(speech, day, ranking)
         assert cli["quote"] == expected.quote.to_dict() and cli["principle"] == expected.principle.name
         assert expected.quote in fitting(speech, expected.principle, ranking)
@@ -80,13 +81,13 @@ async def test_the_daily_card_inline_today_and_push_preview_carry_the_same_remin
     card = (await chat.send("/card")).photos[0]
     pressed = (await chat.press(today, "图片")).photos[0]
     for shown in (today.text, card.text, pressed.text):
-        assert _principle_and_quote(shown) == (expected.principle.name, expected.quote.text)
+        assert _principle_and_quote(shown) == (expected.principle.name, expected.quote.in_quotes)
     inline = (await chat.inline("")).answers[0]["results"]
     bodies = [r["input_message_content"]["message_text"] for r in inline if r["type"] == "article"]
-    assert any(expected.quote.text in body and expected.principle.name in body for body in bodies)
+    assert any(expected.quote.in_quotes in body and expected.principle.name in body for body in bodies)
     assert main(["push", "preview", "--date", "2026-11-28"]) == 0
     preview = capsys.readouterr().out
-    assert f"今日一慎：{expected.principle.name}" in preview and expected.quote.text in preview
+    assert f"今日一慎：{expected.principle.name}" in preview and expected.quote.in_quotes in preview
 
 
 async def test_today_and_card_follow_the_chats_time_zone(bot: LocalBot, speech: Speech) -> None:
@@ -101,7 +102,7 @@ async def test_today_and_card_follow_the_chats_time_zone(bot: LocalBot, speech: 
     card = (await chat.send("/card")).photos[0].text
     for shown in (today, card):
         assert "2026-11-27" in shown and "2026-11-28" not in shown
-        assert _principle_and_quote(shown) == (berlin_day.principle.name, berlin_day.quote.text)
+        assert _principle_and_quote(shown) == (berlin_day.principle.name, berlin_day.quote.in_quotes)
     other = bot.private(user_id=1102)  # a chat that kept the default zone: the 28th already
     assert "2026-11-28" in (await other.send("/card")).photos[0].text
 
@@ -138,9 +139,9 @@ async def test_each_chat_gets_the_reminder_of_its_own_text_in_one_push_pass(bot:
     assert not fell_back and own.quote.id.startswith(f"{fitting_id}:") and own.quote.text in FITTING
     note = text("zh", "today_fallback", principle=original.principle.name)
     pushed = {chat_id: bot.fake.by_chat[chat_id][-1] for chat_id in chats}
-    assert _principle_and_quote(pushed[-9101].text) == (own.principle.name, own.quote.text)
+    assert _principle_and_quote(pushed[-9101].text) == (own.principle.name, own.quote.in_quotes)
     assert note not in pushed[-9101].text
-    assert _principle_and_quote(pushed[-9102].text) == (original.principle.name, original.quote.text)
+    assert _principle_and_quote(pushed[-9102].text) == (original.principle.name, original.quote.in_quotes)
     assert note in pushed[-9102].text  # said so: the quote is the original speech's
     assert _principle_and_quote(pushed[-9103].text) == (original.principle.name, original.quote.text)
     assert note not in pushed[-9103].text
