@@ -119,10 +119,11 @@ class Reminder(BaseModel):
     @property
     def text(self) -> str:
         """The reminder as plain text (the bot renders its own HTML from the fields)."""
-        lines = [f"今日一慎：{self.principle.name}", self.principle.meaning, "", self.principle.explanation]
+        lines = [f"{self.date.isoformat()} 今日一慎：{self.principle.name}", self.principle.meaning, "",
+                 self.principle.explanation]
         if self.principle.source:
             lines += ["", f"出处：{self.principle.source}"]
-        lines += ["", f"“{self.quote.text}”", attribution(self.quote.label)]
+        lines += ["", f"“{self.quote.in_quotes}”", attribution(self.quote.label)]
         return "\n".join(lines)
 
     def to_dict(self) -> dict[str, object]:

@@ -26,7 +26,7 @@ from content.path import neighbours, stop_text
 from content.plan import Passage
 from content.quotes import Quote
 from content.search import Hit
-from content.sentences import split_sentences
+from content.sentences import gist, split_sentences
 from content.shen import Principle as PrincipleModel
 from content.shen import Reminder, principles
 from content.summary import Summary
@@ -153,17 +153,6 @@ def paginate(body: str, limit: int = PAGE_CHARS) -> list[str]:
     if current or not pages:
         pages.append(current)
     return [page.strip("\n") for page in pages]
-
-
-def gist(sentence: str, limit: int = 24) -> str:
-    """The opening words of ``sentence``: whole if it is short, else cut after a clause (never on
-    a dangling comma) or at ``limit`` characters, with …… where it was cut."""
-    sentence = sentence.strip()
-    if len(sentence) <= limit:
-        return sentence
-    head = sentence[: limit + 1]
-    cut = max(head.rfind(mark) for mark in "，、；：,;:")
-    return (head[:cut] if cut >= limit // 2 else sentence[:limit].rstrip("，、；：,;:")) + "……"
 
 
 def titled(node: Node) -> str:
