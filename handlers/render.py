@@ -446,6 +446,15 @@ def today(lang: str, day: date, reminder: Reminder, quote_of_day: Quote, text_id
     return Screen(body, rows)
 
 
+def without_card_button(screen: Screen) -> Screen:
+    """``screen`` without its 🖼 buttons (``cb.Card``): what goes under a card."""
+    def card(item: InlineKeyboardButton) -> bool:
+        return isinstance(item.callback_data, str) and isinstance(cb.parse(item.callback_data), cb.Card)
+
+    rows = [[item for item in row if not card(item)] for row in screen.buttons]
+    return Screen(screen.text, [row for row in rows if row])
+
+
 def fallback_note(lang: str, reminder: Reminder, fell_back: bool) -> Html:
     """The line before a reminder's quote when it is the original speech's, because no quote of
     the chat's text fits the day's principle (empty otherwise)."""

@@ -68,9 +68,10 @@ def _refused(error: BadRequest) -> bool:
 async def send_card(bot: Bot, chat_id: int, spec: CardSpec, caption: str, files: CardFiles | None,
                     screen: Screen | None = None) -> Message:
     """Send the card: by its file_id if Telegram has it, else uploaded (and remembered). Only
-    the upload is serialised per card; sends by file_id run in parallel."""
+    the upload is serialised per card; sends by file_id run in parallel. ``screen``'s buttons go
+    under it, but its 🖼 one: a card needs no card button (the daily push sends the reminder's)."""
     key = card_key(spec)
-    markup = screen.markup if screen else None
+    markup = render.without_card_button(screen).markup if screen else None
     known = await files.file_id(key) if files else None
     if known is None:
         async with _LOCKS.setdefault(key, asyncio.Lock()):
