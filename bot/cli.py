@@ -537,7 +537,7 @@ def _text_line(info: TextInfo) -> str:
     """One text on a line: id, date, size, status, title — speaker."""
     who = f" — {info.speaker}" if info.speaker else ""
     spoken = info.date.isoformat() if info.date else "—"
-    return f"{info.id:>4}  {spoken:10}  {info.nodes:>4} nodes  {info.status:7}  {info.title or '(untitled)'}{who}"
+    return f"{info.id:>4}  {spoken:10}  {info.nodes:>4} nodes  {info.status:7}  {info.title or info.short}{who}"
 
 
 def _with_library(settings: Settings, work: Callable[[Any], Any]) -> Any:

@@ -20,7 +20,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, WebAppInfo
 
 from content import Node, Speech
 from content.glosses import Glosses
-from content.library import Book, TextInfo
+from content.library import ORIGINAL_NAME, ORIGINAL_NAME_EN, Book, TextInfo
 from content.model import ORIGINAL, cite, scoped, split_scope
 from content.path import neighbours, stop_text
 from content.plan import Passage
@@ -69,10 +69,9 @@ def shorten(value: str, limit: int = BUTTON_CHARS) -> str:
 
 
 def speech_title(speech: Speech, lang: str) -> str:
-    """《Title》 when the speech file has a title line, else a generic name."""
-    if speech.title:
-        return f"《{speech.title}》" if lang == "zh" else f"“{speech.title}”"
-    return "这篇讲话" if lang == "zh" else "the speech"
+    """The speech's name as ``text_title`` gives it: 《Title》 from its title line, 《原讲话》 for
+    the untitled original (a speech file outside the library is read as the original)."""
+    return text_title(TextInfo(id=speech.text_id, title=speech.title), lang)
 
 
 # --- the library's texts: how a text is named ------------------------------------------------
@@ -87,30 +86,39 @@ def spoken_on(day: date, lang: str) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
 
-def text_title(info: TextInfo, lang: str, prose: bool = False) -> str:
-    """A text's name in a list or a heading: 《title》; an untitled original is 原文讲话 (in
-    ``prose``, a sentence of the welcome, the outline or /progress: 这篇讲话, as it always read),
-    any other untitled text 文本 N."""
-    if info.title:
-        return f"《{info.title}》" if lang == "zh" else f"“{info.title}”"
+def own_name(info: TextInfo, lang: str) -> str | None:
+    """A text's name: its title; for the untitled original ``ORIGINAL_NAME`` (原讲话; Original
+    speech in English), the one name it has wherever it is shown; None for another untitled text."""
+    title = (info.title or "").strip()
+    if title:
+        return title
     if info.id == ORIGINAL:
-        if prose:
-            return "这篇讲话" if lang == "zh" else "the speech"
-        return "原文讲话" if lang == "zh" else "the original speech"
+        return ORIGINAL_NAME if lang == "zh" else ORIGINAL_NAME_EN
+    return None
+
+
+def text_title(info: TextInfo, lang: str, prose: bool = False) -> str:
+    """A text's name in a list, a heading or a sentence (``prose``: the same name, there is one):
+    《title》 (“title” in English), the untitled original 《原讲话》 (``own_name``), any other
+    untitled text 文本 N."""
+    name = own_name(info, lang)
+    if name:
+        return f"《{name}》" if lang == "zh" else f"“{name}”"
     return f"文本 {info.id}" if lang == "zh" else f"Text {info.id}"
 
 
 def short_name(info: TextInfo, lang: str) -> str:
-    """A text's short name in the reader's language (``TextInfo.short``: the title cut, or 原文 /
-    文本3 untitled, which English readers read as Original / Text 3)."""
+    """A text's short name in the reader's language (``TextInfo.short``: the title cut, or 原讲话 /
+    文本3 untitled, which English readers read as Original speech / Text 3)."""
     if lang == "zh" or (info.title or "").strip():
         return info.short
-    return "Original" if info.id == ORIGINAL else f"Text {info.id}"
+    return ORIGINAL_NAME_EN if info.id == ORIGINAL else f"Text {info.id}"
 
 
 def source_name(info: TextInfo, lang: str) -> str:
     """What a search hit or a bookmark of a text is prefixed with, before its label: its short
-    name as 《…》 in Chinese (《原讲话》四（二）), as “…” and a space in English (“Original” 四（二）)."""
+    name as 《…》 in Chinese (《原讲话》四（二）), as “…” and a space in English
+    (“Original speech” 四（二）)."""
     return f"《{info.short}》" if lang == "zh" else f"“{short_name(info, lang)}” "
 
 
@@ -120,17 +128,18 @@ def byline(info: TextInfo, lang: str) -> str:
 
 
 def heading(info: TextInfo, lang: str, prose: bool = False) -> str:
-    """A text's title with its speaker and date: 《title》（张三 · 2023年5月10日）. In ``prose``
-    (the welcome, the outline) the untitled original reads 这篇讲话, as it always did."""
+    """A text's title (``text_title``) with its speaker and date: 《title》（张三 · 2023年5月10日）."""
     known = byline(info, lang)
     name = text_title(info, lang, prose)
     return f"{name}（{known}）" if known and lang == "zh" else f"{name} ({known})" if known else name
 
 
 def card_source(info: TextInfo, lang: str = "zh") -> str:
-    """The line under a card's label: the text's title (cut to ``CARD_TITLE``) and speaker;
-    empty when it has neither."""
-    title = shorten(info.title, CARD_TITLE) if info.title else ""
+    """The line under a card's label: the text's name (``own_name``: the untitled original's too,
+    so a forwarded card says where it is from; cut to ``CARD_TITLE``) and speaker; empty when
+    it has neither."""
+    name = own_name(info, lang)
+    title = shorten(name, CARD_TITLE) if name else ""
     quoted = (f"《{title}》" if lang == "zh" else f"“{title}”") if title else ""
     return " ".join(part for part in (quoted, info.speaker) if part)
 

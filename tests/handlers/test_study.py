@@ -466,7 +466,7 @@ async def test_a_plan_keeps_reading_its_text_after_the_chat_switches(bot: LocalB
     mine = (await bot.private(3702).send("/progress")).text
     units = len({u for p in plan(speech) for u in p.ids})
     theirs = len({u for p in plan(book.speech) for u in p.ids})
-    assert f"已读章节：这篇讲话 0/{units}；《坚守廉洁底线》 1/{theirs}" in mine  # the current text first
+    assert f"已读章节：《原讲话》 0/{units}；《坚守廉洁底线》 1/{theirs}" in mine  # the current text first
 
 
 async def test_a_quiz_asks_about_the_chats_text_or_says_it_cannot(bot: LocalBot) -> None:
