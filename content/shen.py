@@ -9,12 +9,12 @@ encoder finds close to the principle's meaning, best first.
 
 Which of them a day quotes is planned a month at a time (``month_quotes``): each day takes,
 of its principle's quotes, the one used least recently this month (one not yet used first,
-then the fitting order, rotated by the month so months differ), never yesterday's. The
-principles share quotes (the preface's 慎 sentence fits three of them), so without that rule
-two neighbouring days quoted the same sentence. The first of a month is checked against the
-last day of the month before (whose plan never depends on its own first day), so the rule holds
-across months too. A pure function of the speech, the day and the ranking: every replica, the
-push and ``speechbot reminder`` agree.
+then the fitting order, rotated by the month so months differ), never yesterday's unless it is
+the only quote that fits (a short library text). The principles share quotes (the preface's 慎
+sentence fits three of them): the rule keeps neighbouring days from quoting the same sentence.
+The first of a month is checked against the last day of the month before (whose plan never
+depends on its own first day), so the rule holds across months too. A pure function of the
+speech, the day and the ranking: every replica, the push and ``speechbot reminder`` agree.
 
 How close a quote is to a principle (``rank``) is computed once per process (and kept in the
 cache directory, so ``speechbot reminder`` need not load the encoder again); the rule itself
