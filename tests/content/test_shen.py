@@ -186,7 +186,8 @@ def test_reminder_quote_is_verbatim(speech: Speech, days: int) -> None:
     assert result.quote.text in speech.node(result.quote.id).text
     data = result.to_dict()
     assert set(data) == {"date", "principle", "meaning", "text", "quote"}
-    assert result.quote.text in data["text"] and result.principle.name in data["text"]
+    assert result.quote.in_quotes in data["text"] and result.principle.name in data["text"]  # as shown in “…”
+    assert data["text"].startswith(f"{data['date']} 今日一慎：")
 
 
 def test_bad_principles_file_is_rejected(tmp_path: Path) -> None:
