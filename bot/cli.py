@@ -29,6 +29,7 @@ from bot.clock import system_clock
 from bot.settings import MISSING_TOKEN, Settings, SettingsError, load_settings
 from content import Node, Speech, SpeechFormatError, UnknownNodeError, load_speech
 from content.model import ORIGINAL
+from content.sentences import gist
 
 if TYPE_CHECKING:
     from content.answer import Searcher
@@ -36,6 +37,7 @@ if TYPE_CHECKING:
     from content.shen import Ranking, Reminder
 
 EXIT_USAGE = 2
+DESCRIPTION = "speechbot: the study bot for a speech, its library of texts and its content, from the command line."
 
 
 class CliError(Exception):
@@ -136,7 +138,7 @@ def _outline_lines(speech: Speech) -> Iterator[str]:
     """The tree, one node a line: label, title (or its first words), id."""
     for node in speech.nodes():
         depth = node.id.count(".") if node.kind in ("section", "point") else 0
-        title = node.title or node.sentences[0].strip()[:30] + "…"
+        title = node.title or gist(node.sentences[0])
         yield f"{'  ' * depth}{node.label} {title}  [{node.id}]"
 
 
@@ -284,7 +286,7 @@ def cmd_quote(args: argparse.Namespace) -> int:
     if quote is None:
         where = f" in {node.label}" if node else ""
         raise CliError(f"no quote{where}" + (f" matches {args.keyword!r}" if args.keyword else ""))
-    return _emit(args, quote.to_dict(), f"“{quote.text}”\n——{quote.label}")
+    return _emit(args, quote.to_dict(), f"“{quote.in_quotes}”\n——{quote.label}")
 
 
 def cmd_card(args: argparse.Namespace) -> int:
@@ -316,7 +318,7 @@ def cmd_card(args: argparse.Namespace) -> int:
     except OSError as exc:
         raise CliError(f"cannot write {args.out}: {exc.strerror}") from None
     data = {"path": str(Path(args.out).resolve()), "id": quote.id, "label": quote.label, "text": quote.text}
-    return _emit(args, data, f"{args.out}: “{quote.text}” ——{quote.label}")
+    return _emit(args, data, f"{args.out}: “{quote.in_quotes}” ——{quote.label}")
 
 
 def cmd_summary(args: argparse.Namespace) -> int:
@@ -535,7 +537,7 @@ def _text_line(info: TextInfo) -> str:
     """One text on a line: id, date, size, status, title — speaker."""
     who = f" — {info.speaker}" if info.speaker else ""
     spoken = info.date.isoformat() if info.date else "—"
-    return f"{info.id:>4}  {spoken:10}  {info.nodes:>4} nodes  {info.status:7}  {info.title or '(untitled)'}{who}"
+    return f"{info.id:>4}  {spoken:10}  {info.nodes:>4} nodes  {info.status:7}  {info.title or info.short}{who}"
 
 
 def _with_library(settings: Settings, work: Callable[[Any], Any]) -> Any:
@@ -679,7 +681,7 @@ def build_parser() -> argparse.ArgumentParser:
     which.add_argument("--file", metavar="PATH", help="a speech file outside the library")
     which.add_argument("--text", type=int, metavar="ID",
                        help="a text of the library (`speechbot library list`; default: the original speech, 1)")
-    parser = argparse.ArgumentParser(prog="speechbot", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="speechbot", description=DESCRIPTION)
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def add(name: str, func: Callable[[argparse.Namespace], int], help_text: str,
@@ -707,7 +709,9 @@ def build_parser() -> argparse.ArgumentParser:
     card.add_argument("--out", required=True, metavar="FILE.png", help="where to write the PNG")
     summ = add("summary", cmd_summary, "extractive summary and keywords of the speech or a section")
     summ.add_argument("id", nargs="?", help="section id (default: the whole speech)")
-    summ.add_argument("--length", choices=["short", "long"], default="short")
+    summ.add_argument("--length", choices=["short", "long"], default="short",
+                      help="short (the default, what /summary shows: about 30%% of the text) or long "
+                           "(about 40%%, every section with its own line)")
     add("reminder", cmd_reminder, "the daily 慎 reminder").add_argument("--date", help="YYYY-MM-DD (default today)")
     importing = sub.add_parser("import", help="read a .docx, .pdf or .txt speech: metadata, outline, notes",
                                description="read a .docx, .pdf or .txt speech: metadata, outline, notes")

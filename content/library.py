@@ -40,6 +40,14 @@ SHORT = 10
 """How many characters of a title a hit's label shows: enough to tell texts apart on a phone."""
 
 
+ORIGINAL_NAME = "原讲话"
+"""The name of the original speech while it has no title of its own: the one name it has wherever
+it is shown (lists, headings, the welcome, search hits, cards, the reader), as 《原讲话》 where a
+title would stand. Not 原文: that names the exact-words tier of search (📌 原文)."""
+ORIGINAL_NAME_EN = "Original speech"
+"""``ORIGINAL_NAME`` for English readers."""
+
+
 @dataclass(frozen=True)
 class TextInfo:
     """A text of the library as everything outside storage sees it."""
@@ -58,11 +66,10 @@ class TextInfo:
     @property
     def short(self) -> str:
         """The text's short name on search hits and cards: its title, cut at ``SHORT``
-        characters (…); 原讲话 for the untitled original (not 原文: that names the exact-words
-        tier, 📌 原文), 文本N for another untitled one."""
+        characters (…); ``ORIGINAL_NAME`` for the untitled original, 文本N for another untitled one."""
         title = (self.title or "").strip()
         if not title:
-            return "原讲话" if self.id == ORIGINAL else f"文本{self.id}"
+            return ORIGINAL_NAME if self.id == ORIGINAL else f"文本{self.id}"
         return title if len(title) <= SHORT else title[:SHORT] + "…"
 
 

@@ -211,7 +211,7 @@ def part_questions(speech: Speech) -> list[Question]:
         if home is None or text.count(quote.text) != 1:
             continue
         names = [f"{p.label}{p.title}"[:OPTION_LIMIT] for p in parts]
-        question = f"这句话出自讲话的哪一部分？\n“{quote.text}”"
+        question = f"这句话出自讲话的哪一部分？\n“{quote.in_quotes}”"
         made.append(Question(f"{_topic(speech, number)}|part", "part", question, tuple(names),
                              _option(parts.index(home)), attribution(quote.label), theme_of(quote)))
     return made

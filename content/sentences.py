@@ -54,3 +54,15 @@ def split_sentences(text: str) -> list[str]:
                 parts = ["\n"]
         result.extend(parts)
     return result
+
+
+def gist(sentence: str, limit: int = 24) -> str:
+    """The opening words of ``sentence``: whole if it is short, else cut after a clause (never on
+    a dangling comma) or at ``limit`` characters, with …… where it was cut. What stands for the
+    title of a node that has none (the preface, the closing) in the bot and the CLI alike."""
+    sentence = sentence.strip()
+    if len(sentence) <= limit:
+        return sentence
+    head = sentence[: limit + 1]
+    cut = max(head.rfind(mark) for mark in "，、；：,;:")
+    return (head[:cut] if cut >= limit // 2 else sentence[:limit].rstrip("，、；：,;:")) + "……"

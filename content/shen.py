@@ -5,8 +5,16 @@ The principle rotates through 慎初、慎微、慎独、慎友 on consecutive d
 so every principle comes back every fourth day for everyone). Its quote is a verbatim quote
 candidate (``content.quotes``) that fits the principle (``fitting``): first the passages the
 principle names in ``shen.yaml``, then the rest of the speech's quotes that the sentence
-encoder finds close to the principle's meaning, best first. Each later occurrence of the
-principle takes the next quote of that list, so it rotates through every fitting quote.
+encoder finds close to the principle's meaning, best first.
+
+Which of them a day quotes is planned a month at a time (``month_quotes``): each day takes,
+of its principle's quotes, the one used least recently this month (one not yet used first,
+then the fitting order, rotated by the month so months differ), never yesterday's unless it is
+the only quote that fits (a short library text). The principles share quotes (the preface's 慎
+sentence fits three of them): the rule keeps neighbouring days from quoting the same sentence.
+The first of a month is checked against the last day of the month before (whose plan never
+depends on its own first day), so the rule holds across months too. A pure function of the
+speech, the day and the ranking: every replica, the push and ``speechbot reminder`` agree.
 
 How close a quote is to a principle (``rank``) is computed once per process (and kept in the
 cache directory, so ``speechbot reminder`` need not load the encoder again); the rule itself
@@ -15,6 +23,7 @@ cache directory, so ``speechbot reminder`` need not load the encoder again); the
 
 from __future__ import annotations
 
+import calendar
 import hashlib
 import itertools
 import json
@@ -113,10 +122,11 @@ class Reminder(BaseModel):
     @property
     def text(self) -> str:
         """The reminder as plain text (the bot renders its own HTML from the fields)."""
-        lines = [f"今日一慎：{self.principle.name}", self.principle.meaning, "", self.principle.explanation]
+        lines = [f"{self.date.isoformat()} 今日一慎：{self.principle.name}", self.principle.meaning, "",
+                 self.principle.explanation]
         if self.principle.source:
             lines += ["", f"出处：{self.principle.source}"]
-        lines += ["", f"“{self.quote.text}”", attribution(self.quote.label)]
+        lines += ["", f"“{self.quote.in_quotes}”", attribution(self.quote.label)]
         return "\n".join(lines)
 
     def to_dict(self) -> dict[str, object]:
@@ -244,16 +254,53 @@ def principle_of(day: date) -> Principle:
     return principles()[day.toordinal() % len(NAMES)]
 
 
+def _plan(speech: Speech, year: int, month: int, ranking: Ranking | None) -> list[Quote | None]:
+    """The month's quotes by the rule in the module docstring, its first day taken as if no day
+    came before (``month_quotes`` checks it against the month before); None on a day whose
+    principle has no fitting quote."""
+    days = calendar.monthrange(year, month)[1]
+    used: dict[Quote, int] = {}
+    plan: list[Quote | None] = []
+    for number in range(1, days + 1):
+        pool = fitting(speech, principle_of(date(year, month, number)), ranking)
+        if not pool:
+            plan.append(None)
+            continue
+        shift = (year * 12 + month) % len(pool)
+        order = {q: (i - shift) % len(pool) for i, q in enumerate(pool)}
+        yesterday = plan[-1] if plan else None
+        options = [q for q in pool if q != yesterday] or list(pool)
+        chosen = min(options, key=lambda q: (used.get(q, 0), order[q]))
+        used[chosen] = number
+        plan.append(chosen)
+    return plan
+
+
+@lru_cache(maxsize=SPEECH_CACHE * 24)
+def month_quotes(speech: Speech, year: int, month: int, ranking: Ranking | None) -> tuple[Quote | None, ...]:
+    """The quote of each day of the month (None: no fitting quote that day): ``_plan``, with
+    the first day changed when it would repeat the last day of the month before."""
+    plan = _plan(speech, year, month, ranking)
+    before = None if (year, month) == (1, 1) else _plan(
+        speech, *((year, month - 1) if month > 1 else (year - 1, 12)), ranking)[-1]
+    if plan[0] is not None and plan[0] == before:
+        pool = fitting(speech, principle_of(date(year, month, 1)), ranking)
+        neighbours = {before, plan[1] if len(plan) > 1 else None}
+        spare = [q for q in pool if q not in neighbours]
+        fresh = [q for q in spare if q not in plan]
+        plan[0] = (fresh or spare or [plan[0]])[0]
+    return tuple(plan)
+
+
 def reminder(speech: Speech, day: date, ranking: Ranking | None = None) -> Reminder:
-    """The reminder for ``day``, the same for everyone: the day's principle and the next of its
-    fitting quotes (``fitting``) on each of its occurrences. The bot and the CLI pass the
-    ranking of their encoder (``rank``); None is the rule without an encoder."""
+    """The reminder for ``day``, the same for everyone: the day's principle and its quote of
+    ``month_quotes``. The bot and the CLI pass the ranking of their encoder (``rank``); None
+    is the rule without an encoder. Raises ValueError when no quote fits the day's principle."""
     item = principle_of(day)
-    pool = fitting(speech, item, ranking)
-    if not pool:
+    quote = month_quotes(speech, day.year, day.month, ranking)[day.day - 1]
+    if quote is None:
         raise ValueError(f"no quotable passage in {item.passages} for {item.name}")
-    occurrence = day.toordinal() // len(NAMES)
-    return Reminder(date=day, principle=item, quote=pool[occurrence % len(pool)])
+    return Reminder(date=day, principle=item, quote=quote)
 
 
 @lru_cache(maxsize=SPEECH_CACHE)

@@ -340,7 +340,7 @@ ZH: dict[str, str] = {
     "texts_line": "{mark}<b>{id}.</b> {title}",
     "texts_byline": "      {byline}",
     "texts_current": "✅ ",
-    "texts_only_original": "📚 没有配置数据库，文本库里只有原文：{title}。",
+    "texts_only_original": "📚 没有配置数据库，文本库里只有{title}。",
     "btn_use_text": "{mark}{id}. {title}",
     "use_usage": "本聊天正在学习：{title}\n用法：/use 编号（/texts 查看文本库）；/use 1 或 /use 原文 回到原文。",
     "use_unknown": "文本库里没有编号为“{ref}”的文本。发送 /texts 查看可以选择的文本。",
@@ -703,7 +703,7 @@ EN: dict[str, str] = {
     "texts_line": "{mark}<b>{id}.</b> {title}",
     "texts_byline": "      {byline}",
     "texts_current": "✅ ",
-    "texts_only_original": "📚 No database is configured: the library holds only the original, {title}.",
+    "texts_only_original": "📚 No database is configured: the library holds only {title}.",
     "btn_use_text": "{mark}{id}. {title}",
     "use_usage": "This chat studies {title}.\nUsage: /use NUMBER (/texts lists the library); /use 1 or /use original "
                  "goes back to the original.",

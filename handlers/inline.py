@@ -20,7 +20,7 @@ from telegram import (
 )
 from telegram.ext import InlineQueryHandler
 
-from content.quotes import pick
+from content.quotes import in_quotes, pick
 from content.shen import principles
 from handlers import render, sharing
 from handlers.cards import CardSpec
@@ -78,13 +78,13 @@ async def answer_inline(update: Update, context: BotContext) -> None:
             gap = "" if lang == "zh" else " "  # 《标题》二（二）, “Title” 二（二）
             source = f"{render.shorten(named, 32)}{gap}{label}" if info.title else label
             # Cut around the words found only when a run-on sentence would not fit one message.
-            body = text(lang, "inline_quote", text=render.excerpt(hit, INLINE_CHARS), label=source)
+            body = text(lang, "inline_quote", text=in_quotes(render.excerpt(hit, INLINE_CHARS)), label=source)
             title = text(lang, "inline_hit_title", label=label, snippet=render.shorten(hit.text, 40))
             results.append(_article(f"{hit.id}:{hit.text}", title, f"{named} · {hit.text}", body))
         if claimed:  # the best hit's card (as /card sends it), next to the text results
             best = pick(speech, node_id=claimed[0].id, day=day)
             if best is not None:
-                caption = sharing.captioned(lang, text(lang, "quote", text=best.text, label=best.label), info)
+                caption = sharing.captioned(lang, text(lang, "quote", text=best.in_quotes, label=best.label), info)
                 await _card_result(context, results, sharing.quote_spec(best, render.card_source(info)), caption)
     await query.answer(results[:MAX_RESULTS + 1], cache_time=CACHE_SECONDS, is_personal=True)
 

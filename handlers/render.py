@@ -20,13 +20,13 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, WebAppInfo
 
 from content import Node, Speech
 from content.glosses import Glosses
-from content.library import Book, TextInfo
+from content.library import ORIGINAL_NAME, ORIGINAL_NAME_EN, Book, TextInfo
 from content.model import ORIGINAL, cite, scoped, split_scope
 from content.path import neighbours, stop_text
 from content.plan import Passage
 from content.quotes import Quote
 from content.search import Hit
-from content.sentences import split_sentences
+from content.sentences import gist, split_sentences
 from content.shen import Principle as PrincipleModel
 from content.shen import Reminder, principles
 from content.summary import Summary
@@ -69,10 +69,9 @@ def shorten(value: str, limit: int = BUTTON_CHARS) -> str:
 
 
 def speech_title(speech: Speech, lang: str) -> str:
-    """《Title》 when the speech file has a title line, else a generic name."""
-    if speech.title:
-        return f"《{speech.title}》" if lang == "zh" else f"“{speech.title}”"
-    return "这篇讲话" if lang == "zh" else "the speech"
+    """The speech's name as ``text_title`` gives it: 《Title》 from its title line, 《原讲话》 for
+    the untitled original (a speech file outside the library is read as the original)."""
+    return text_title(TextInfo(id=speech.text_id, title=speech.title), lang)
 
 
 # --- the library's texts: how a text is named ------------------------------------------------
@@ -87,30 +86,39 @@ def spoken_on(day: date, lang: str) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
 
-def text_title(info: TextInfo, lang: str, prose: bool = False) -> str:
-    """A text's name in a list or a heading: 《title》; an untitled original is 原文讲话 (in
-    ``prose``, a sentence of the welcome, the outline or /progress: 这篇讲话, as it always read),
-    any other untitled text 文本 N."""
-    if info.title:
-        return f"《{info.title}》" if lang == "zh" else f"“{info.title}”"
+def own_name(info: TextInfo, lang: str) -> str | None:
+    """A text's name: its title; for the untitled original ``ORIGINAL_NAME`` (原讲话; Original
+    speech in English), the one name it has wherever it is shown; None for another untitled text."""
+    title = (info.title or "").strip()
+    if title:
+        return title
     if info.id == ORIGINAL:
-        if prose:
-            return "这篇讲话" if lang == "zh" else "the speech"
-        return "原文讲话" if lang == "zh" else "the original speech"
+        return ORIGINAL_NAME if lang == "zh" else ORIGINAL_NAME_EN
+    return None
+
+
+def text_title(info: TextInfo, lang: str, prose: bool = False) -> str:
+    """A text's name in a list, a heading or a sentence (``prose``: the same name, there is one):
+    《title》 (“title” in English), the untitled original 《原讲话》 (``own_name``), any other
+    untitled text 文本 N."""
+    name = own_name(info, lang)
+    if name:
+        return f"《{name}》" if lang == "zh" else f"“{name}”"
     return f"文本 {info.id}" if lang == "zh" else f"Text {info.id}"
 
 
 def short_name(info: TextInfo, lang: str) -> str:
-    """A text's short name in the reader's language (``TextInfo.short``: the title cut, or 原文 /
-    文本3 untitled, which English readers read as Original / Text 3)."""
+    """A text's short name in the reader's language (``TextInfo.short``: the title cut, or 原讲话 /
+    文本3 untitled, which English readers read as Original speech / Text 3)."""
     if lang == "zh" or (info.title or "").strip():
         return info.short
-    return "Original" if info.id == ORIGINAL else f"Text {info.id}"
+    return ORIGINAL_NAME_EN if info.id == ORIGINAL else f"Text {info.id}"
 
 
 def source_name(info: TextInfo, lang: str) -> str:
     """What a search hit or a bookmark of a text is prefixed with, before its label: its short
-    name as 《…》 in Chinese (《原讲话》四（二）), as “…” and a space in English (“Original” 四（二）)."""
+    name as 《…》 in Chinese (《原讲话》四（二）), as “…” and a space in English
+    (“Original speech” 四（二）)."""
     return f"《{info.short}》" if lang == "zh" else f"“{short_name(info, lang)}” "
 
 
@@ -120,17 +128,18 @@ def byline(info: TextInfo, lang: str) -> str:
 
 
 def heading(info: TextInfo, lang: str, prose: bool = False) -> str:
-    """A text's title with its speaker and date: 《title》（张三 · 2023年5月10日）. In ``prose``
-    (the welcome, the outline) the untitled original reads 这篇讲话, as it always did."""
+    """A text's title (``text_title``) with its speaker and date: 《title》（张三 · 2023年5月10日）."""
     known = byline(info, lang)
     name = text_title(info, lang, prose)
     return f"{name}（{known}）" if known and lang == "zh" else f"{name} ({known})" if known else name
 
 
 def card_source(info: TextInfo, lang: str = "zh") -> str:
-    """The line under a card's label: the text's title (cut to ``CARD_TITLE``) and speaker;
-    empty when it has neither."""
-    title = shorten(info.title, CARD_TITLE) if info.title else ""
+    """The line under a card's label: the text's name (``own_name``: the untitled original's too,
+    so a forwarded card says where it is from; cut to ``CARD_TITLE``) and speaker; empty when
+    it has neither."""
+    name = own_name(info, lang)
+    title = shorten(name, CARD_TITLE) if name else ""
     quoted = (f"《{title}》" if lang == "zh" else f"“{title}”") if title else ""
     return " ".join(part for part in (quoted, info.speaker) if part)
 
@@ -153,17 +162,6 @@ def paginate(body: str, limit: int = PAGE_CHARS) -> list[str]:
     if current or not pages:
         pages.append(current)
     return [page.strip("\n") for page in pages]
-
-
-def gist(sentence: str, limit: int = 24) -> str:
-    """The opening words of ``sentence``: whole if it is short, else cut after a clause (never on
-    a dangling comma) or at ``limit`` characters, with …… where it was cut."""
-    sentence = sentence.strip()
-    if len(sentence) <= limit:
-        return sentence
-    head = sentence[: limit + 1]
-    cut = max(head.rfind(mark) for mark in "，、；：,;:")
-    return (head[:cut] if cut >= limit // 2 else sentence[:limit].rstrip("，、；：,;:")) + "……"
 
 
 def titled(node: Node) -> str:
@@ -437,7 +435,7 @@ def quote(lang: str, item: Quote, keyword: str = "", node_id: str = "", number: 
         ref = cb.quote_ref(cb.text_of(item.id), number)  # 3 in the original, 2:3 in text 2
         rows[0].append(button(text(lang, "btn_card"), cb.Card("q", ref)))
         rows.append([save_button(lang, cb.bookmark("q", ref))])
-    return Screen(text(lang, "quote", text=item.text, label=item.label), rows)
+    return Screen(text(lang, "quote", text=item.in_quotes, label=item.label), rows)
 
 
 def today(lang: str, day: date, reminder: Reminder, quote_of_day: Quote, text_id: int = ORIGINAL,
@@ -449,12 +447,21 @@ def today(lang: str, day: date, reminder: Reminder, quote_of_day: Quote, text_id
     meaning = principle.meaning if lang == "zh" else principle.english
     explanation = principle.explanation if lang == "zh" else principle.english_explanation
     body = text(lang, "today", date=day.isoformat(), principle=principle.name, meaning=meaning,
-                explanation=explanation, quote=quote_of_day.text, label=quote_of_day.label,
+                explanation=explanation, quote=quote_of_day.in_quotes, label=quote_of_day.label,
                 note=fallback_note(lang, reminder, fell_back))
     rows = [[button(text(lang, "btn_read", label=quote_of_day.label), cb.Send(quote_of_day.id)),
              button(principle.name, cb.Principle(principles().index(principle))),
              button(text(lang, "btn_card"), cb.Card("d", day_ref(text_id, day)))]]
     return Screen(body, rows)
+
+
+def without_card_button(screen: Screen) -> Screen:
+    """``screen`` without its 🖼 buttons (``cb.Card``): what goes under a card."""
+    def card(item: InlineKeyboardButton) -> bool:
+        return isinstance(item.callback_data, str) and isinstance(cb.parse(item.callback_data), cb.Card)
+
+    rows = [[item for item in row if not card(item)] for row in screen.buttons]
+    return Screen(screen.text, [row for row in rows if row])
 
 
 def fallback_note(lang: str, reminder: Reminder, fell_back: bool) -> Html:

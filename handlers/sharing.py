@@ -68,9 +68,10 @@ def _refused(error: BadRequest) -> bool:
 async def send_card(bot: Bot, chat_id: int, spec: CardSpec, caption: str, files: CardFiles | None,
                     screen: Screen | None = None) -> Message:
     """Send the card: by its file_id if Telegram has it, else uploaded (and remembered). Only
-    the upload is serialised per card; sends by file_id run in parallel."""
+    the upload is serialised per card; sends by file_id run in parallel. ``screen``'s buttons go
+    under it, but its 🖼 one: a card needs no card button (the daily push sends the reminder's)."""
     key = card_key(spec)
-    markup = screen.markup if screen else None
+    markup = render.without_card_button(screen).markup if screen else None
     known = await files.file_id(key) if files else None
     if known is None:
         async with _LOCKS.setdefault(key, asyncio.Lock()):
@@ -135,7 +136,7 @@ def daily_caption(lang: str, day: Reminder, fell_back: bool = False) -> Html:
         return full
     quote, principle = day.quote, day.principle
     return text(lang, "card_today_caption", date=day.date.isoformat(), principle=principle.name,
-                meaning=principle.meaning if lang == "zh" else principle.english, quote=quote.text,
+                meaning=principle.meaning if lang == "zh" else principle.english, quote=quote.in_quotes,
                 label=quote.label, note=render.fallback_note(lang, day, fell_back))
 
 
@@ -143,7 +144,7 @@ async def send_quote_card(update: Update, context: BotContext, quote: Quote) -> 
     chat = update.effective_chat
     assert chat is not None
     lang, info = lang_of(update), info_of(context, quote)
-    caption = captioned(lang, text(lang, "quote", text=quote.text, label=quote.label), info)
+    caption = captioned(lang, text(lang, "quote", text=quote.in_quotes, label=quote.label), info)
     await send_card(context.bot, chat.id, quote_spec(quote, render.card_source(info)), caption,
                     context.bot_data.cards)
 

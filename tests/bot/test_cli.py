@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import random
 import re
 import shutil
 import sqlite3
@@ -104,6 +105,35 @@ def test_reminder_of_a_given_date(capsys: pytest.CaptureFixture[str]) -> None:
     assert run(capsys, "reminder", "--date", "27.11.2026")[0] == 2
 
 
+def test_the_reminder_says_its_date(capsys: pytest.CaptureFixture[str]) -> None:
+    """Issue 24.19: ``speechbot reminder`` printed no date."""
+    code, out, _ = run(capsys, "reminder", "--date", "2026-12-03")
+    assert code == 0 and out.startswith("2026-12-03 今日一慎：")
+    assert json.loads(run(capsys, "reminder", "--date", "2026-12-03", "--json")[1])["text"] == out.rstrip("\n")
+
+
+def test_the_outline_titles_the_preface_and_closing_by_their_first_words(capsys: pytest.CaptureFixture[str]) -> None:
+    """Issue 24.19: the closing read 「结语 …破浪前行。…」: an ellipsis after a whole sentence."""
+    lines = run(capsys, "outline")[1].splitlines()
+    assert lines[-1] == "结语 同志们，风正时济，自当破浪前行。  [closing]"
+    assert lines[0] == "前言 清正廉洁，是融入中国共产党人血脉之中的不变本色……  [preface]"  # cut after a clause
+    assert not any("。…" in line for line in lines)
+
+
+def test_help_is_plain_text_and_names_the_summarys_default(capsys: pytest.CaptureFixture[str]) -> None:
+    """Issue 24.19: ``--help`` showed RST markup (``speechbot``), and ``summary --length short``
+    looked like a flag that did nothing: it is the default, and the help says so."""
+    for args in (["--help"], ["summary", "--help"]):
+        with pytest.raises(SystemExit):
+            main(args)
+        out = capsys.readouterr().out
+        assert "``" not in out and out.strip(), args
+    assert "short (the default" in out
+    short, default, long = (run(capsys, "summary", "4.2", *extra)[1] for extra in
+                            (["--length", "short"], [], ["--length", "long"]))
+    assert short == default and len(long) > len(short)
+
+
 def test_console_talks_to_the_real_bot(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(sys, "stdin", io.StringIO("/start\n/outline\n#5\n/search 慎獨\n/card\n/quiz\n/quit\n"))
     code, out, _ = run(capsys, "console")
@@ -175,6 +205,22 @@ def test_push_run_due_with_an_unreachable_bot_api_is_one_line(capsys: pytest.Cap
     assert (code, out) == (2, "")
     assert err.startswith("speechbot: cannot reach the Bot API at http://127.0.0.1:") and err.count("\n") == 1
     assert "TEST-TOKEN" not in err
+
+
+def test_a_keyword_with_a_date_is_that_days_quote(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """Issue 24.12: ``quote --keyword 纪律 --date`` answered differently from run to run (and
+    ``card`` drew another). With a date, the keyword's quote is that day's, whatever the RNG."""
+    args = ("--keyword", "纪律", "--date", "2026-12-03", "--json")
+    answers = set()
+    for seed in range(8):
+        random.seed(seed)
+        answers.add(json.loads(run(capsys, "quote", *args)[1])["text"])
+    random.seed(99)
+    card = json.loads(run(capsys, "card", *args, "--out", str(tmp_path / "c.png"))[1])
+    assert len(answers) == 1 and card["text"] in answers
+    month = {json.loads(run(capsys, "quote", "-k", "纪律", "--date", f"2026-12-{day:02d}", "--json")[1])["text"]
+             for day in range(1, 15)}
+    assert len(month) > 1  # another day may draw another of the keyword's quotes
 
 
 def test_card_renders_the_quote_that_quote_gives(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:

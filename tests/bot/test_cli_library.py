@@ -70,6 +70,7 @@ def test_a_new_database_lists_the_original_speech_as_text_1(capsys: pytest.Captu
     assert isinstance(texts[0]["nodes"], int) and texts[0]["nodes"] > 20
     code, out, _ = run(capsys, "library", "list")
     assert code == 0 and out.startswith("   1  —")
+    assert out.rstrip().endswith("原讲话") and "(untitled)" not in out  # its one name, as the bot shows it
 
 
 def test_add_stores_the_text_with_its_metadata_once(capsys: pytest.CaptureFixture[str], docx_file: Path) -> None:

@@ -21,6 +21,7 @@ from content.shen import (
     SHEN_FILE,
     Ranking,
     fitting,
+    month_quotes,
     passages_quotes,
     principle,
     principles,
@@ -51,15 +52,41 @@ def ranking(speech: Speech, searcher: Searcher) -> Ranking:
     return found
 
 
-def test_principle_rotates_daily_and_its_quote_on_each_occurrence(speech: Speech, ranking: Ranking) -> None:
+def test_principle_rotates_daily(speech: Speech, ranking: Ranking) -> None:
     start = date(2026, 11, 23)
     names = [reminder(speech, start + timedelta(days=i), ranking).principle.name for i in range(8)]
     assert sorted(names[:4]) == sorted(NAMES) and names[:4] == names[4:]
-    for offset in range(4):  # each principle: a different fitting quote on its next occurrence, all in turn
-        item = reminder(speech, start + timedelta(days=offset), ranking).principle
-        pool = fitting(speech, item, ranking)
-        shown = [reminder(speech, start + timedelta(days=offset + 4 * n), ranking).quote for n in range(len(pool))]
-        assert shown[0] != shown[1] and sorted(shown, key=pool.index) == list(pool), item.name
+
+
+MONTHS = [(year, month) for year in (2026, 2027) for month in range(1, 13)]
+
+
+@pytest.mark.parametrize("with_encoder", [True, False])
+def test_no_quote_two_days_running_and_at_least_15_a_month(
+    speech: Speech, ranking: Ranking, with_encoder: bool
+) -> None:
+    """Issue 24.11: December 2026 quoted the same sentence on consecutive days four times and
+    only 11 distinct ones. Every month of 2026–2027, from the day before its first on: never
+    yesterday's quote, at least 15 distinct, each a fitting quote of the day's principle."""
+    used = ranking if with_encoder else None
+    for year, month in MONTHS:
+        first = date(year, month, 1)
+        days = [first - timedelta(days=1)] + [first + timedelta(days=i) for i in range(31) if
+                                              (first + timedelta(days=i)).month == month]
+        shown = [reminder(speech, day, used) for day in days]
+        quotes = [r.quote for r in shown]
+        repeats = [days[i + 1] for i in range(len(quotes) - 1) if quotes[i] == quotes[i + 1]]
+        assert not repeats, (year, month)
+        assert len(set(quotes[1:])) >= 15, (year, month, len(set(quotes[1:])))
+        assert all(r.quote in fitting(speech, r.principle, used) for r in shown)
+
+
+def test_the_reminder_of_a_day_does_not_depend_on_what_was_asked_before(speech: Speech, ranking: Ranking) -> None:
+    """Every replica and the push agree: a day's quote is the same whatever was computed before."""
+    days = [date(2027, 3, 1), date(2026, 12, 31), date(2027, 1, 1), date(2026, 12, 3)]
+    before = [reminder(speech, day, ranking).quote for day in days]
+    month_quotes.cache_clear()
+    assert [reminder(speech, day, ranking).quote for day in reversed(days)] == before[::-1]
 
 
 def test_every_quote_of_a_year_fits_its_principle_and_is_verbatim(speech: Speech, ranking: Ranking) -> None:
@@ -159,7 +186,8 @@ def test_reminder_quote_is_verbatim(speech: Speech, days: int) -> None:
     assert result.quote.text in speech.node(result.quote.id).text
     data = result.to_dict()
     assert set(data) == {"date", "principle", "meaning", "text", "quote"}
-    assert result.quote.text in data["text"] and result.principle.name in data["text"]
+    assert result.quote.in_quotes in data["text"] and result.principle.name in data["text"]  # as shown in “…”
+    assert data["text"].startswith(f"{data['date']} 今日一慎：")
 
 
 def test_bad_principles_file_is_rejected(tmp_path: Path) -> None:

@@ -17,6 +17,7 @@ from bot.fake.data import seed_chats
 from bot.fake.local import LocalBot
 from bot.push import Pusher, push_screen
 from content import Speech
+from content.quotes import in_quotes
 from content.shen import fitting, reminder
 from tests.conftest import CACHE_DIR
 
@@ -57,7 +58,7 @@ async def test_one_reminder_everywhere_for_a_year(bot: LocalBot, speech: Speech,
             assert bot.fake.by_chat[9101][-1].html == pushed
         assert main(["reminder", "--date", day.isoformat(), "--json"]) == 0
         cli = json.loads(capsys.readouterr().out)
-        assert today == _principle_and_quote(_plain(pushed)) == (cli["principle"], cli["quote"]["text"]), day
+        assert today == _principle_and_quote(_plain(pushed)) == (cli["principle"], in_quotes(cli["quote"]["text"])), day
         expected = reminder(speech, day, ranking)
         assert cli["quote"] == expected.quote.to_dict() and cli["principle"] == expected.principle.name
         assert expected.quote in fitting(speech, expected.principle, ranking)
@@ -80,13 +81,13 @@ async def test_the_daily_card_inline_today_and_push_preview_carry_the_same_remin
     card = (await chat.send("/card")).photos[0]
     pressed = (await chat.press(today, "图片")).photos[0]
     for shown in (today.text, card.text, pressed.text):
-        assert _principle_and_quote(shown) == (expected.principle.name, expected.quote.text)
+        assert _principle_and_quote(shown) == (expected.principle.name, expected.quote.in_quotes)
     inline = (await chat.inline("")).answers[0]["results"]
     bodies = [r["input_message_content"]["message_text"] for r in inline if r["type"] == "article"]
-    assert any(expected.quote.text in body and expected.principle.name in body for body in bodies)
+    assert any(expected.quote.in_quotes in body and expected.principle.name in body for body in bodies)
     assert main(["push", "preview", "--date", "2026-11-28"]) == 0
     preview = capsys.readouterr().out
-    assert f"今日一慎：{expected.principle.name}" in preview and expected.quote.text in preview
+    assert f"今日一慎：{expected.principle.name}" in preview and expected.quote.in_quotes in preview
 
 
 async def test_today_and_card_follow_the_chats_time_zone(bot: LocalBot, speech: Speech) -> None:
@@ -101,7 +102,7 @@ async def test_today_and_card_follow_the_chats_time_zone(bot: LocalBot, speech: 
     card = (await chat.send("/card")).photos[0].text
     for shown in (today, card):
         assert "2026-11-27" in shown and "2026-11-28" not in shown
-        assert _principle_and_quote(shown) == (berlin_day.principle.name, berlin_day.quote.text)
+        assert _principle_and_quote(shown) == (berlin_day.principle.name, berlin_day.quote.in_quotes)
     other = bot.private(user_id=1102)  # a chat that kept the default zone: the 28th already
     assert "2026-11-28" in (await other.send("/card")).photos[0].text
 
@@ -138,14 +139,17 @@ async def test_each_chat_gets_the_reminder_of_its_own_text_in_one_push_pass(bot:
     assert not fell_back and own.quote.id.startswith(f"{fitting_id}:") and own.quote.text in FITTING
     note = text("zh", "today_fallback", principle=original.principle.name)
     pushed = {chat_id: bot.fake.by_chat[chat_id][-1] for chat_id in chats}
-    assert _principle_and_quote(pushed[-9101].text) == (own.principle.name, own.quote.text)
+    assert _principle_and_quote(pushed[-9101].text) == (own.principle.name, own.quote.in_quotes)
     assert note not in pushed[-9101].text
-    assert _principle_and_quote(pushed[-9102].text) == (original.principle.name, original.quote.text)
+    assert _principle_and_quote(pushed[-9102].text) == (original.principle.name, original.quote.in_quotes)
     assert note in pushed[-9102].text  # said so: the quote is the original speech's
-    assert _principle_and_quote(pushed[-9103].text) == (original.principle.name, original.quote.text)
+    assert _principle_and_quote(pushed[-9103].text) == (original.principle.name, original.quote.in_quotes)
     assert note not in pushed[-9103].text
-    assert own.quote.text in pushed[-9104].text and pushed[-9104].photo  # the card of its own text
-    assert original.quote.text in pushed[-9105].text and note in pushed[-9105].text
+    assert own.quote.in_quotes in pushed[-9104].text and pushed[-9104].photo  # the card of its own text
+    assert original.quote.in_quotes in pushed[-9105].text and note in pushed[-9105].text
+    for chat_id in (-9104, -9105):  # a card needs no 🖼 button (issue 24.14); the text message keeps it
+        assert pushed[chat_id].buttons and not any("图片" in b["text"] for b in pushed[chat_id].buttons)
+    assert any("图片" in b["text"] for b in pushed[-9101].buttons)
     assert len({key for key in pusher._cards if key[2] == day}) == 2  # one card per text and day
 
     bot.fake.admins[-9101].add(9111)
@@ -153,10 +157,10 @@ async def test_each_chat_gets_the_reminder_of_its_own_text_in_one_push_pass(bot:
     today = (await group.send("/today")).messages[0]
     assert today.text == pushed[-9101].text  # /today says what the push said
     card = (await group.press(today, "图片")).photos[0]
-    assert own.quote.text in card.text
+    assert own.quote.in_quotes in card.text
     await bot.store.chats.configure(-9101, "group", text_id=unrelated_id)  # the old 🖼 keeps its text
-    assert own.quote.text in (await group.press(today, "图片")).photos[0].text
+    assert own.quote.in_quotes in (await group.press(today, "图片")).photos[0].text
     fallen = (await bot.group(-9102, 9112).send("/today")).messages[0]
-    assert note in fallen.text and original.quote.text in fallen.text
+    assert note in fallen.text and original.quote.in_quotes in fallen.text
     read = await bot.group(-9102, 9112).press(fallen, 0)  # 📖 opens the original's passage, not text 3's
     assert original.quote.text in read.text

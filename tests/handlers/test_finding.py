@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime
 
 from bot.fake.local import LocalBot
 from content.model import cite
+from content.quotes import candidates
 from content.shen import reminder
 from handlers.catalog import text
 
@@ -83,11 +84,26 @@ async def test_quote_is_verbatim_with_its_location(bot: LocalBot, speech) -> Non
     reply = await chat.send("/quote 腐败")
     text, label = reply.text.rsplit("\n出自 ", 1)
     node = next(n for n in speech.nodes() if cite(n.label) == label)
-    assert text.strip("“”") in node.text and "腐败" in text
+    assert text[0] == "“" and text[-1] == "”" and "腐败" in text
+    assert text[1:-1].replace("‘", "“").replace("’", "”") in node.text  # its own marks one level down
     before = reply.messages[0].text
     another = await chat.press(reply.messages[0], "换一条")
     assert another.edited and reply.messages[0].text != before
     assert "腐败" in reply.messages[0].text
+
+
+async def test_quote_is_a_saying_and_its_own_quotation_marks_nest(bot: LocalBot, speech) -> None:
+    """Issue 24.13: 资产 drew 「要进一步清查核实、摸清家底…」, a work order, as a 金句; 戒尺's quote,
+    which ends in the speech's own ”, showed 自觉。””. A 金句 of 资产 is 4.2.3's saying, and a
+    quote's own marks go one level down inside the bot's “…” (‘…’)."""
+    chat = bot.private()
+    saying = next(q for q in candidates(speech) if q.id == "4.2.3")
+    for _ in range(3):
+        reply = await chat.send("/quote 资产")
+        assert reply.text == f"“{saying.text}”\n出自 四（二）3", reply.text
+    nested = (await chat.send("/quote 戒尺")).text
+    assert "。””" not in nested and nested.endswith("高度自觉。’”\n出自 一（三）"), nested
+    assert "强调：‘纪律是管党治党的“戒尺”，也是" in nested
 
 
 async def test_quote_with_unknown_keyword(bot: LocalBot) -> None:
@@ -107,7 +123,7 @@ async def test_today_matches_the_reminder_of_the_day(bot: LocalBot, speech) -> N
     principle, quote = expected.principle, expected.quote
     assert reply.messages[0].html == text("zh", "today", date="2026-11-27", principle=principle.name,
                                           meaning=principle.meaning, explanation=principle.explanation,
-                                          quote=quote.text, label=quote.label, note="")
+                                          quote=quote.in_quotes, label=quote.label, note="")
 
 
 async def test_summary_of_a_node_and_of_the_speech(bot: LocalBot) -> None:

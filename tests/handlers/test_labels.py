@@ -52,7 +52,7 @@ def test_plan_labels_never_stack_continuations(speech: Speech) -> None:
 async def test_card_and_quote_carry_the_attribution(bot: LocalBot) -> None:
     chat = bot.private()
     card = await chat.send("/card 1.1")
-    assert card.photos and card.photos[0].text.endswith("\n出自 一（一）")
+    assert card.photos and card.photos[0].text.endswith("\n出自 一（一）\n📖 《原讲话》")  # and from which text
     quoted = (await chat.send("/quote 腐败")).text
     assert re.search(r"”\n出自 \S+$", quoted) and not BAD.search(quoted)
 

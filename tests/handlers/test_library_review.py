@@ -48,7 +48,7 @@ async def test_english_readers_see_other_texts_named_in_english(bot: LocalBot) -
     untitled = await add_text(bot, SECOND.replace("全县", "全市"), title=None, speaker=None, spoken=None)
     chat = bot.private(user_id=1101, first_name="Ann", language_code="en")
     found = await chat.send("/search all 抓铁有痕")
-    assert "《" not in found.text and "“Original” 二（一）" in found.text, found.text
+    assert "《" not in found.text and "“Original speech” 二（一）" in found.text, found.text
     assert "“关于加强学习的讲话” 二（二）" in found.text
     await chat.send(f"/use {untitled.id}")
     quote = (await chat.send("/quote 1.1")).messages[0]
@@ -81,7 +81,7 @@ async def test_a_text_described_on_another_replica_shows_its_new_title(bot: Loca
 
 async def test_the_original_named_on_another_replica_is_named_here_too(bot: LocalBot) -> None:
     chat = bot.private()
-    assert (await chat.send("/outline")).text.startswith("📖 目录：这篇讲话")
+    assert (await chat.send("/outline")).text.startswith("📖 目录：《原讲话》")
     await bot.store.texts.describe(1, Metadata(title="坚持慎字当头", speaker="张三"))  # /describe 1 elsewhere
     assert bot.app is not None
     bot.app.bot_data.text_checks = BoundedCache(16)  # (the check's age passing)
@@ -106,7 +106,8 @@ async def test_an_english_owner_sending_the_speech_file_reads_its_name_in_englis
     async with LocalBot(bot_settings(tmp_path, admin_ids={1001})) as bot:
         owner = bot.private(language_code="en")
         again = await owner.send_document(SEED.read_bytes(), "speech.txt")
-        assert again.text.startswith("This text is in the library already: #1 “Original”, published."), again.text
+        assert again.text.startswith("This text is in the library already: #1 “Original speech”, published."), \
+            again.text
         chinese = await bot.private().send_document(SEED.read_bytes(), "speech.txt")
         assert chinese.text.startswith("这篇已经在文本库里：#1《原讲话》")
 

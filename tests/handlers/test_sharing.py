@@ -10,6 +10,7 @@ from bot.fake.data import seed_chats
 from bot.fake.local import LocalBot
 from bot.push import Pusher
 from content import Speech
+from content.quotes import in_quotes
 from content.shen import reminder
 from handlers.catalog import text
 
@@ -95,7 +96,7 @@ async def test_the_card_under_a_search_hit_shows_that_hits_sentence(bot: LocalBo
         for hit, button in zip(hits, cards, strict=True):
             assert hit.text in results.text
             caption = (await chat.press_data(results, button["callback_data"])).photos[0].text
-            assert caption.split("\n出自 ")[0] == f"“{hit.text}”", (query, hit.id)
+            assert caption.split("\n出自 ")[0] == f"“{in_quotes(hit.text)}”", (query, hit.id)
 
 
 async def test_old_and_stale_card_buttons_under_hits(bot: LocalBot) -> None:

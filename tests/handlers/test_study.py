@@ -177,7 +177,7 @@ async def test_bookmarks_can_be_the_quote_of_the_day(bot: LocalBot, speech: Spee
     day = (START + timedelta(days=2)).astimezone(ZoneInfo("Asia/Shanghai")).date()
     assert bot.app is not None
     expected = shen.reminder(speech, day, bot.app.bot_data.ranking).quote  # the day's own reminder again
-    assert expected.text in (await chat.send("/today")).text
+    assert expected.in_quotes in (await chat.send("/today")).text
 
 
 def bookmark_buttons(message: Sent) -> dict[str, str]:
@@ -466,7 +466,7 @@ async def test_a_plan_keeps_reading_its_text_after_the_chat_switches(bot: LocalB
     mine = (await bot.private(3702).send("/progress")).text
     units = len({u for p in plan(speech) for u in p.ids})
     theirs = len({u for p in plan(book.speech) for u in p.ids})
-    assert f"已读章节：这篇讲话 0/{units}；《坚守廉洁底线》 1/{theirs}" in mine  # the current text first
+    assert f"已读章节：《原讲话》 0/{units}；《坚守廉洁底线》 1/{theirs}" in mine  # the current text first
 
 
 async def test_a_quiz_asks_about_the_chats_text_or_says_it_cannot(bot: LocalBot) -> None:

@@ -101,7 +101,7 @@ async def test_only_administrators_switch_a_groups_text(bot: LocalBot) -> None:
     listing = (await member.send("/texts")).messages[0]
     pressed = await member.press(listing, f"{second.id}. ")
     assert pressed.answers[0]["show_alert"] and pressed.answers[0]["text"].startswith("抱歉")
-    assert (await member.send("/outline")).text.startswith("📖 目录：这篇讲话")  # still the original
+    assert (await member.send("/outline")).text.startswith("📖 目录：《原讲话》")  # still the original
     bot.fake.admins[-4701].add(2002)
     admin = bot.group(chat_id=-4701, user_id=2002, first_name="组长")
     done = await admin.press(listing, f"{second.id}. ")
@@ -109,8 +109,28 @@ async def test_only_administrators_switch_a_groups_text(bot: LocalBot) -> None:
     assert done.edited[0].text.count("✅") == 1 and f"✅ {second.id}." in done.edited[0].text  # the list marks it
     assert (await member.send("/outline")).text.startswith(f"📖 目录：《{TITLE}》")  # the whole group reads it
     back = await admin.send("/use 原文")
-    assert "原文讲话" in back.text
-    assert (await member.send("/outline")).text.startswith("📖 目录：这篇讲话")
+    assert "《原讲话》" in back.text
+    assert (await member.send("/outline")).text.startswith("📖 目录：《原讲话》")
+
+
+async def test_the_untitled_original_has_one_name_everywhere_and_on_its_cards(bot: LocalBot) -> None:
+    """Issue 24.14: the original had four names (原文讲话, 《原讲话》, 这篇讲话, ``(untitled)``) and its
+    cards said only 「出自 四（二）1」, which means nothing once forwarded. It is 《原讲话》 (“Original
+    speech” in English) wherever it is named, its cards included."""
+    await add_text(bot)
+    for lang, name, others in (("zh", "《原讲话》", ("原文讲话", "这篇讲话")),
+                               ("en", "“Original speech”", ("the original speech", "read the speech", "“Original”"))):
+        chat = bot.private(user_id=4801 if lang == "zh" else 4802, language_code=lang)
+        shown = [(await chat.send(command)).text for command in ("/start", "/outline", "/use", "/texts")]
+        hits = (await chat.send("/search 学习")).messages[0]
+        assert all(name in text for text in shown), (lang, shown)
+        card = (await chat.send("/card 4.2.1")).photos[0]
+        assert card.text.endswith(f"📖 {name}"), card.text  # the caption names it
+        for text in [*shown, hits.text, card.text]:
+            assert not any(other in text for other in others), (lang, text)
+    assert bot.fake.calls_to("sendPhoto")
+    spec = CardSpec(card.text.split("\n")[0][1:-1], "四（二）1", source="《原讲话》")  # the picture names it too
+    assert bot.app is not None and await bot.app.bot_data.cards.file_id(card_key(spec)) is not None
 
 
 async def test_unknown_draft_and_odd_ids_are_a_clear_answer(bot: LocalBot) -> None:
@@ -122,7 +142,7 @@ async def test_unknown_draft_and_odd_ids_are_a_clear_answer(bot: LocalBot) -> No
     forged = await chat.send("/use <b>x</b>")
     assert "&lt;b&gt;x&lt;/b&gt;" in forged.html  # escaped, never markup
     usage = await chat.send("/use")
-    assert usage.text.startswith("本聊天正在学习：原文讲话") and "/texts" in usage.text
+    assert usage.text.startswith("本聊天正在学习：《原讲话》") and "/texts" in usage.text
     english = await bot.private(user_id=1005, language_code="en").send("/use 99")
     assert english.text.startswith("The library has no text “99”")
 
@@ -205,7 +225,7 @@ async def test_a_removed_text_stays_readable_through_old_buttons(bot: LocalBot) 
     assert pressed.edited[0].text.startswith("【一（二）】")
     assert pressed.edited[0].text.endswith("ℹ️ 这篇文本已从文本库中移除，仍可阅读。")
     assert f"{second.id}. " not in (await chat.send("/texts")).text  # never offered again
-    assert (await chat.send("/outline")).text.startswith("📖 目录：这篇讲话")  # the chat is back on the original
+    assert (await chat.send("/outline")).text.startswith("📖 目录：《原讲话》")  # the chat is back on the original
     assert (await chat.send(f"/use {second.id}")).text.startswith("文本库里没有编号为")
     linked = await chat.send(f"/start s-t{second.id}-1-1")
     assert linked.text.endswith("仍可阅读。")
@@ -240,7 +260,7 @@ async def test_a_large_library_is_paged(bot: LocalBot) -> None:
     await chat.press(listing, "下一页")
     assert "（第 2/3 页）" in listing.text
     await chat.press(listing, "下一页")
-    assert "（第 3/3 页）" in listing.text and "✅ 1. 原文讲话" in listing.text  # the original, last
+    assert "（第 3/3 页）" in listing.text and "✅ 1. 《原讲话》" in listing.text  # the original, last
     await chat.press(listing, "上一页")
     assert "（第 2/3 页）" in listing.text and "✅" not in listing.text
 
@@ -248,7 +268,7 @@ async def test_a_large_library_is_paged(bot: LocalBot) -> None:
 async def test_without_a_database_there_is_only_the_original(tmp_path: Path) -> None:
     async with LocalBot(bot_settings(tmp_path, database_url="")) as bot:
         chat = bot.private()
-        assert (await chat.send("/texts")).text == "📚 没有配置数据库，文本库里只有原文：原文讲话。"
+        assert (await chat.send("/texts")).text == "📚 没有配置数据库，文本库里只有《原讲话》。"
         assert (await chat.send("/use 2")).text.startswith("切换文本需要数据库")
         results = (await chat.send("/search 抓铁有痕")).messages[0]
         assert not any(isinstance(cb.parse(d), cb.SearchAll) for d in data_of(results))
