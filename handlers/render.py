@@ -174,8 +174,20 @@ def titled(node: Node) -> str:
     return f"{node.label}{title}" if node.label.endswith("、") else f"{node.label} {title}"
 
 
-def _node_button_label(node: Node) -> str:
-    return shorten(titled(node))
+ENGLISH_BUTTON_CHARS = 40
+"""Latin letters are about half as wide as Chinese characters: an English label may be longer."""
+
+
+def _node_button_label(node: Node, glosses: Glosses | None = None) -> str:
+    """A node's outline button: its label and heading; with ``glosses`` (English readers) the
+    English heading (the preface's and closing's name themselves: Preface: …)."""
+    english = glosses.heading(node.id) if glosses else None
+    if english is None:
+        return shorten(titled(node))
+    if node.kind in ("preface", "closing"):
+        return shorten(english, ENGLISH_BUTTON_CHARS)
+    return shorten(f"{node.label}{english}" if node.label.endswith("、") else f"{node.label} {english}",
+                   ENGLISH_BUTTON_CHARS)
 
 
 # --- reading -----------------------------------------------------------------------------
@@ -198,25 +210,29 @@ def _cached(kind: str, speech: Speech, lang: str, node_id: str, page: int, build
     return screen
 
 
-def outline(speech: Speech, lang: str, node_id: str = "", info: TextInfo | None = None) -> Screen:
+def outline(speech: Speech, lang: str, node_id: str = "", info: TextInfo | None = None,
+            glosses: Glosses | None = None) -> Screen:
     """The outline at the top level (headed by the text's title, speaker and date: ``info``) or
-    inside a part/section with children (cached)."""
+    inside a part/section with children (cached). With ``glosses`` (English readers of a text
+    that has them) its buttons and a part's title carry the English headings, as search hits do."""
     named = heading(info, lang, prose=True) if info is not None else speech_title(speech, lang)
-    return _cached("outline|" + named, speech, lang, node_id, 0, lambda: _outline(speech, lang, node_id, named))
+    kind = "outline|" + ("en|" if glosses else "") + named
+    return _cached(kind, speech, lang, node_id, 0, lambda: _outline(speech, lang, node_id, named, glosses))
 
 
-def _outline(speech: Speech, lang: str, node_id: str, named: str) -> Screen:
+def _outline(speech: Speech, lang: str, node_id: str, named: str, glosses: Glosses | None) -> Screen:
     if not node_id:
-        rows = [[button(_node_button_label(n), cb.Outline(n.id) if n.children else cb.Read(n.id))]
+        rows = [[button(_node_button_label(n, glosses), cb.Outline(n.id) if n.children else cb.Read(n.id))]
                 for n in speech.top]
         return Screen(text(lang, "outline_title", title=named), rows)
     node = speech.node(node_id)
     rows = [[button(text(lang, "btn_full_text"), cb.Read(node.id))]]
-    rows += [[button(_node_button_label(child), cb.Outline(child.id) if child.children else cb.Read(child.id))]
-             for child in node.children]
+    rows += [[button(_node_button_label(child, glosses), cb.Outline(child.id) if child.children
+                     else cb.Read(child.id))] for child in node.children]
     parent = speech.parent(node)
     rows.append([button(text(lang, "btn_up"), cb.Outline(parent.id if parent else cb.top(speech.text_id)))])
-    return Screen(text(lang, "outline_part", label=node.label, heading=node.title or ""), rows)
+    english = glosses.heading(node.id) if glosses else None
+    return Screen(text(lang, "outline_part", label=node.label, heading=english or node.title or ""), rows)
 
 
 def opening(speech: Speech, node: Node) -> str:
