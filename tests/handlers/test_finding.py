@@ -141,6 +141,14 @@ async def test_summary_of_a_node_and_of_the_speech(bot: LocalBot) -> None:
     assert "没有编号" in (await chat.send("/summary 7")).text
 
 
+async def test_summary_of_the_preface_names_the_four_shen_with_whole_keywords(bot: LocalBot, speech) -> None:
+    reply = (await bot.private().send("/summary 前言")).text
+    naming = next(s for s in speech.node("preface").sentences if "慎初、慎微、慎独、慎友" in s)
+    assert naming.strip() in reply  # verbatim
+    words = reply.split("关键词：", 1)[1].split("、")
+    assert "红色基因" in words and "代代传" not in words and "自我" not in words
+
+
 async def test_shen_lists_and_explains(bot: LocalBot) -> None:
     chat = bot.private()
     listing = await chat.send("/shen")
