@@ -232,6 +232,8 @@ def _outline(speech: Speech, lang: str, node_id: str, named: str, glosses: Gloss
     parent = speech.parent(node)
     rows.append([button(text(lang, "btn_up"), cb.Outline(parent.id if parent else cb.top(speech.text_id)))])
     english = glosses.heading(node.id) if glosses else None
+    if english and not node.label.endswith("、"):
+        english = " " + english  # 四（二） Focus on…, as its button reads
     return Screen(text(lang, "outline_part", label=node.label, heading=english or node.title or ""), rows)
 
 

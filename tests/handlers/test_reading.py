@@ -78,7 +78,7 @@ async def test_english_readers_see_english_headings_in_the_outline(bot: LocalBot
     assert f"四、{glosses.heading('4')}" in menu.text and "Choose a section" in menu.text  # the page's title
     assert [b["text"] for b in menu.buttons][2].startswith("四（二） Focus on key links")
     await chat.press(menu, "四（二）")
-    assert menu.text.startswith(f"📖 四（二）{glosses.heading('4.2')}")
+    assert menu.text.startswith(f"📖 四（二） {glosses.heading('4.2')}")
     point = [b["text"] for b in menu.buttons][3]
     assert point.startswith("四（二）3 ") and (glosses.heading("4.2.3") or "-").startswith(point[6:].rstrip("…"))
     chinese = (await bot.private().send("/outline")).messages[0]  # the same outline in Chinese stays Chinese
