@@ -7,8 +7,9 @@ starts with the node's heading:
 
 - a leaf (a subsection without points, a point, the preface, the closing): the heading, then its
   best sentences (summed keyword weights over the square root of the length, the topic sentence
-  -- the first after the heading -- weighted ``LEAD_BONUS``) in speech order, within a budget
-  relative to its length (``SHARE``: 30% for short, 40% for long);
+  -- the first after the heading -- weighted ``LEAD_BONUS``; a sentence naming the four 慎 before
+  any other) in speech order, within a budget relative to its length (``SHARE``: 30% for short,
+  40% for long);
 - a node with children (a part, a subsection with points): the heading, the best sentence of
   its own introduction if it has one, then one line per child: the child's heading with its
   topic sentence (the first substantive sentence after the heading);
@@ -17,7 +18,8 @@ starts with the node's heading:
 
 Keywords are whole terms of the speech (``is_term``): the phrases it quotes and the official
 terms of the domain vocabulary it uses, then TF-IDF words over jieba (the IDF jieba ships;
-computed here because importing ``jieba.analyse`` leaks an open file). jieba loads its
+computed here because importing ``jieba.analyse`` leaks an open file) that are whole words of
+jieba's dictionary and no filler (``is_keyword_word``: its part-of-speech tags and counts). jieba loads its
 dictionary in about a second: imported on first use, warmed by the bot in a thread (``warm_up``).
 ``defects`` names what would make a summary read badly; tests and ``benchmarks/quality.py``
 check every node with it.
@@ -33,7 +35,7 @@ from collections import Counter
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict
 
@@ -79,17 +81,46 @@ _STOP_WORDS_TEXT = (
     "决不能 始终 三年 坚决 全力 推动 要求 持续 各项 重要 充分 深入 切实 真正 一切 全县 我县 上述"
 )
 STOP_WORDS = frozenset(_STOP_WORDS_TEXT.split())
+"""Words that weigh nothing in a sentence's score and are never keywords."""
+_FILLER_TEXT = (
+    "不能 绝不能 不会 不要 不得 必须 需要 应该 应当 要把 要以 作为 成为 进行 加以 予以 实现 有所 推进 坚持 加强 "
+    "强化 提升 提高 确保 开展 完善 打造 抓好 做好 争取 造成 见到 抓紧 要紧 充满 重大"
+)
+FILLER = STOP_WORDS | frozenset(_FILLER_TEXT.split())
+"""Words that are never keywords, though they weigh in a sentence's score: modal verbs (不能) and
+the verbs and adjectives every passage of an official speech uses (推进, 加强, 重大), which name
+no topic."""
+
+FUNCTION_TAGS = frozenset({"d", "r", "c", "p", "u", "uj", "ul", "uv", "uz", "ud", "ug", "m", "mq", "q", "t", "f", "y",
+                           "e", "o", "b"})
+"""jieba's part-of-speech tags of words that carry no topic: adverbs (亲自, 从严), pronouns
+(自我), conjunctions, prepositions, particles, numerals and measures (一年, 八项), time (下半年),
+position, interjections, and distinguishing words (上级)."""
+RARE_PAIR = 20
+"""A two-character word jieba's dictionary counts fewer times than this is, in a speech, a piece
+of a longer expression it failed to join (高质 of 高质高效, 风正 of 风正时济, 谋定 of 谋定而后动)."""
 
 
-def _segmenter() -> tuple[Callable[[str], list[str]], dict[str, float], float]:
-    """jieba's segmenter and IDF table; the lock makes concurrent first callers (the warm-up
+class _Jieba(NamedTuple):
+    """jieba's segmenter and what keywords need of its dictionary and IDF table."""
+
+    cut: Callable[[str], list[str]]
+    idf: dict[str, float]
+    median: float
+    frequency: dict[str, int]
+    tags: dict[str, str]
+    """The part-of-speech tag of each function word (``FUNCTION_TAGS``) of the dictionary."""
+
+
+def _segmenter() -> _Jieba:
+    """jieba's segmenter and tables; the lock makes concurrent first callers (the warm-up
     thread and a summary) wait for one load instead of each loading (``cache`` alone would not)."""
     with _jieba_lock:
         return _load_segmenter()
 
 
 @cache
-def _load_segmenter() -> tuple[Callable[[str], list[str]], dict[str, float], float]:
+def _load_segmenter() -> _Jieba:
     import jieba
 
     jieba.setLogLevel(logging.WARNING)
@@ -102,12 +133,18 @@ def _load_segmenter() -> tuple[Callable[[str], list[str]], dict[str, float], flo
             if value:
                 idf[word] = float(value)
     median = sorted(idf.values())[len(idf) // 2]
-    return jieba.lcut, idf, median
+    tags: dict[str, str] = {}  # the function words' only: all 350,000 would cost ~40 MB
+    with jieba.dt.get_dict_file() as entries:  # word, count, part of speech
+        for raw in entries:
+            fields = raw.decode("utf-8").split()
+            if len(fields) == 3 and fields[2] in FUNCTION_TAGS:
+                tags[fields[0]] = fields[2]
+    return _Jieba(jieba.lcut, idf, median, jieba.dt.FREQ, tags)
 
 
 @cache
 def _weighted_keywords(text: str) -> tuple[tuple[str, float], ...]:
-    cut, idf, median = _segmenter()
+    cut, idf, median, _, _ = _segmenter()
     counts = Counter(w for w in cut(text) if len(w) >= 2 and w not in STOP_WORDS and not w.isascii())
     total = sum(counts.values()) or 1
     weights = {word: count / total * idf.get(word, median) for word, count in counts.items()}
@@ -131,7 +168,7 @@ def key_phrases(text: str) -> tuple[str, ...]:
 
     quoted = [m.group(1).strip("，、。") for m in _QUOTED.finditer(text)]
     official = sorted({term for entry in entries() for term in entry.official
-                       if len(term) >= 3 and term in text}, key=text.find)
+                       if len(term) >= 3 and term in text}, key=lambda term: (text.find(term), -len(term), term))
     return tuple(dict.fromkeys(p for p in quoted + official if len(p) >= 2 and p in text))
 
 
@@ -153,19 +190,73 @@ def _official() -> frozenset[str]:
     return frozenset(term for entry in entries() for term in entry.official)
 
 
+def _broken(text: str, word: str, frequency: dict[str, int]) -> bool:
+    """True when every occurrence of ``word`` in ``text`` is cut out of a longer expression: a
+    dictionary word more common than ``word`` straddles its start or its end there (代代传 of
+    代代传承, where 传承 straddles its end)."""
+    own, start = frequency.get(word, 0), text.find(word)
+    while start >= 0:
+        end = start + len(word)
+        if not any(frequency.get(text[left:right], 0) > own
+                   for left in range(max(0, start - 4), end) for right in range(max(left + 2, start + 1), end + 5)
+                   if left < start < right <= end or start <= left < end < right):
+            return False  # a whole word here
+        start = text.find(word, start + 1)
+    return True
+
+
+PHRASE_COUNT = 3
+"""The count jieba's dictionary gives most of its multi-word entries (想尽一切办法's 一切办法)."""
+
+
+FILLER_TAGS = frozenset({"r", "c", "p", "u", "uj", "ul", "m", "mq", "q"})
+"""Tags of the words that pad a phrase without narrowing it: pronouns (一切, 每), conjunctions,
+prepositions, particles, numerals, measures. Not adverbs: 从严治党 is a term."""
+
+
+def _padded(word: str, jieba: _Jieba) -> bool:
+    """A dictionary phrase that is a filler word or a lone character joined to a word: 一切办法
+    (一切 + 办法), 每季度, 坚决贯彻, 协作办 (协作 + 办); 施工进度 and 忧患意识 are not."""
+    if len(word) < 3 or jieba.frequency.get(word, 0) > PHRASE_COUNT:
+        return False
+    for cut in range(1, len(word)):
+        parts = (word[:cut], word[cut:])
+        if all(len(p) == 1 or jieba.frequency.get(p, 0) for p in parts) and any(
+                (len(p) == 1 and len(word) == 3) or p in FILLER or jieba.tags.get(p) in FILLER_TAGS
+                for p in parts):
+            return True
+    return False
+
+
+def is_keyword_word(text: str, word: str) -> bool:
+    """A word jieba cut from ``text`` may be a keyword: a term (``is_term``) that is a whole word of
+    jieba's dictionary (not a guess of its HMM such as 常怀 or 该办, not a rare two-character
+    piece such as 高质, not cut out of a longer word at every occurrence such as 代代传, not a
+    phrase padded with filler such as 一切办法), and not a function word (an adverb, a pronoun, a
+    numeral, a time: ``FUNCTION_TAGS``)."""
+    jieba = _segmenter()
+    count = jieba.frequency.get(word, 0)
+    return (is_term(word) and word not in FILLER and word in jieba.idf and count > 0
+            and jieba.tags.get(word) not in FUNCTION_TAGS
+            and (len(word) > 2 or count >= RARE_PAIR) and not _padded(word, jieba)
+            and not _broken(text, word, jieba.frequency))
+
+
 def keywords(text: str, limit: int = 10) -> list[str]:
     """5-10 terms of ``text``, each occurring in it: its key phrases that are terms (a quoted
     two-character phrase only when it is an official term or holds a numeral: 四风 yes, the
-    metaphor 长牙 no), then TF-IDF words that no chosen phrase already contains."""
+    metaphor 长牙 no), then TF-IDF words that are whole words and no filler (``is_keyword_word``)
+    and that no chosen phrase already contains."""
     official = _official()
     phrases = [p for p in key_phrases(text) if is_term(p)
                and (len(p) >= 3 or p in official or any(ch in _NUMERALS for ch in p))][: limit // 2]
-    _, idf, _ = _segmenter()  # a word jieba's IDF table does not know is a cutting accident (心来, 能办)
-    words = [w for w, _ in _weighted_keywords(text) if is_term(w) and w in idf and not any(w in p for p in phrases)]
+    words = [w for w, _ in _weighted_keywords(text) if not any(w in p for p in phrases) and is_keyword_word(text, w)]
     return (phrases + words)[: max(5, min(limit, 10))]
 
 
 _LEAD_IN = re.compile(r"(强调|指出|表示|要求|提出)[，：:]?$|[：:]$")
+_SETTING = re.compile(r"^[在从于][^，；、]*[上中时下里]$")
+"""A clause that only sets the scene (在……会议上): cut after it, a sentence says nothing."""
 _CLAUSE_END = "，；"
 _SENTENCE_END = "。！？!?…"
 
@@ -206,7 +297,8 @@ def shorten(sentence: str, room: int) -> str | None:
         return sentence
     for cut in reversed(_unquoted_cuts(sentence)):
         kept = sentence[:cut].rstrip(_CLAUSE_END)
-        if len(kept) + len(OMITTED) <= room and len(kept) >= 8 and not _LEAD_IN.search(kept):
+        honest = not _LEAD_IN.search(kept) and not _SETTING.match(kept)
+        if len(kept) + len(OMITTED) <= room and len(kept) >= 8 and honest:
             return kept + OMITTED
     return None
 
@@ -290,7 +382,7 @@ def summarize(speech: Speech, node: Node | None = None, length: Length = "short"
         def rank(i: int) -> float:  # the topic sentence (the first after the heading) weighs more
             return _score(weights, phrases, own[i]) * (LEAD_BONUS if i == 0 else 1.0)
 
-        ranked = sorted(range(len(own)), key=lambda i: (-rank(i), i))
+        ranked = sorted(range(len(own)), key=lambda i: (not names_the_principles(own[i]), -rank(i), i))
         chosen: dict[int, str] = {}
         used = len(heading or "")
         seen = set(_clauses_of(heading or ""))
@@ -311,6 +403,14 @@ def summarize(speech: Speech, node: Node | None = None, length: Length = "short"
             new_line = False
     return Summary(id=node.id, label=node.label, summary=builder.text(), sentences=builder.pieces(),
                    keywords=tuple(keywords(text)))
+
+
+def names_the_principles(sentence: str) -> bool:
+    """The sentence names all four 慎 (慎初、慎微、慎独、慎友): the speech's own principles, which
+    the bot is about; a summary of its node keeps it first of all."""
+    from content.shen import NAMES
+
+    return all(name in sentence for name in NAMES)
 
 
 def _speech_summary(speech: Speech, text: str, length: Length) -> _Builder:
@@ -347,7 +447,7 @@ def defects(result: Summary, node: Node | None = None) -> list[str]:
         if line.count(OMITTED) > 2:
             found.append(f"{line.count(OMITTED)} …… in one line")
         for piece in line.split(OMITTED)[:-1]:
-            if _LEAD_IN.search(piece.rstrip(_CLAUSE_END)) or not piece.strip():
+            if _LEAD_IN.search(piece.rstrip(_CLAUSE_END)) or _SETTING.match(piece.strip()) or not piece.strip():
                 found.append(f"empty lead-in: {piece[-12:]}……")
     clauses = _clauses_of(result.summary)
     repeated = {c for c in clauses if clauses.count(c) > 1}

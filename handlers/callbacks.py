@@ -12,7 +12,7 @@ from typing import ClassVar, Literal, cast, get_args, get_origin, get_type_hints
 
 from content import Node, Speech
 from content.model import ORIGINAL, scoped, split_scope
-from content.quotes import Quote, candidates
+from content.quotes import Quote, candidates, sentence_quote
 
 MAX_BYTES = 64
 MAX_REF = 40  # the longest bookmark reference the database keeps
@@ -29,8 +29,9 @@ quote from it)."""
 TextActionKind = Literal["pub", "fix", "del", "take"]
 """What the owner does with an uploaded text: publish it, fix its metadata, discard the draft,
 take the details a file sent again carries (``handlers.uploads.offer``)."""
-BookmarkKind = Literal["q", "n"]
-"""What a bookmark names: a quote by its number (``quote_ref``), or a node."""
+BookmarkKind = Literal["q", "n", "s"]
+"""What a bookmark names: a quote by its number (``quote_ref``), a node, or one sentence of a
+node (``sentence_ref``: the sentence a search hit shows)."""
 
 
 def text_of(ref: str) -> int:
@@ -152,15 +153,31 @@ class Done:
 
 @dataclass(frozen=True)
 class Save:
-    """Bookmark (or un-bookmark) ``ref`` (``bookmark``): ``q:<quote number>`` or ``n:<node id>``."""
+    """Bookmark (or un-bookmark) ``ref`` (``bookmark``): ``q:<quote number>``, ``n:<node id>`` or
+    ``s:<node id>~<sentence index>``."""
 
     prefix: ClassVar[str] = "b"
     ref: str
 
 
 def bookmark(kind: BookmarkKind, value: str | int) -> str:
-    """A bookmark reference as the ☆ button and the database carry it: ``q:3``, ``n:4.2``."""
+    """A bookmark reference as the ☆ button and the database carry it: ``q:3``, ``n:4.2``,
+    ``s:4.2~3``."""
     return f"{kind}:{value}"
+
+
+def sentence_ref(node_id: str, index: int) -> str:
+    """One sentence as a bookmark names it: the ``index``-th of ``node_id``'s sentence units
+    (``content.quotes.sentence_index``, as the 🖼 under a search hit names it): ``4.2~3``,
+    ``2:4.2~3`` in text 2. ``~`` stands in no node id and needs no escaping in a URL."""
+    return f"{node_id}~{index}"
+
+
+def hit_bookmark(node_id: str, index: int | None) -> str:
+    """What ☆ under a search hit saves: the hit's sentence, or (no index, or a reference longer
+    than the database keeps) its node."""
+    ref = bookmark("s", sentence_ref(node_id, index)) if index is not None else ""
+    return ref if ref and len(ref) <= MAX_REF else bookmark("n", node_id)
 
 
 def bookmark_target(ref: str) -> tuple[BookmarkKind, str] | None:
@@ -173,9 +190,10 @@ def bookmark_target(ref: str) -> tuple[BookmarkKind, str] | None:
 
 
 def bookmarked(speech: Speech, ref: str) -> Quote | Node | None:
-    """What a bookmark reference names in ``speech``: a quote candidate or a node; None for
-    nothing (forged, longer than the database keeps, or from another text: an unscoped
-    ``q:3`` or ``n:4.2`` is the original speech's)."""
+    """What a bookmark reference names in ``speech``: a quote candidate, a sentence (as a quote
+    with its location) or a node; None for nothing (forged, longer than the database keeps, a
+    sentence the node no longer has, or from another text: an unscoped ``q:3``, ``n:4.2`` or
+    ``s:4.2~3`` is the original speech's)."""
     target = bookmark_target(ref) if len(ref) <= MAX_REF else None
     if target is None:
         return None
@@ -183,7 +201,15 @@ def bookmarked(speech: Speech, ref: str) -> Quote | Node | None:
     if kind == "q":
         number = quote_index(speech, value)
         return candidates(speech)[number] if number is not None else None
-    return speech.find(value) if text_of(value) == speech.text_id else None
+    if text_of(value) != speech.text_id:
+        return None
+    if kind == "n":
+        return speech.find(value)
+    node_id, _, index = value.rpartition("~")
+    if not (index.isascii() and index.isdigit() and index == str(int(index))):
+        return None  # one spelling per sentence: 4.2~03 is not 4.2~3
+    found = sentence_quote(speech, node_id, int(index))
+    return found if found is not None and found.id == node_id else None
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ from telegram import Update
 from telegram.ext import CommandHandler, filters
 
 from content import UnknownNodeError
+from content.glosses import Glosses
 from content.model import ORIGINAL, split_scope
 from content.quotes import pick
 from handlers import render
@@ -74,9 +75,16 @@ async def show_help(update: Update, context: BotContext) -> None:
     await say(update, context, "help", bot=context.bot.username)
 
 
+def english_headings(context: BotContext, lang: str) -> Glosses | None:
+    """The current text's English headings for an English reader (the search's glosses: only a
+    text ``content/glosses.yaml`` describes has them); None for a Chinese one."""
+    return context.searcher.glosses if lang == "en" else None
+
+
 async def show_outline(update: Update, context: BotContext) -> None:
     """The outline as an inline keyboard (edited in place as the user taps)."""
-    outline = render.outline(context.speech, lang_of(update), info=context.current.info)
+    lang = lang_of(update)
+    outline = render.outline(context.speech, lang, info=context.current.info, glosses=english_headings(context, lang))
     await send(update, context, [with_reader(update, context, outline)])
 
 
@@ -98,8 +106,9 @@ async def show_node(update: Update, context: BotContext) -> None:
 
 async def open_outline(update: Update, context: BotContext, node_id: str) -> None:
     """Button: show the outline at a node, or at the top of its text (empty, or ``2:``), in place."""
-    top = not split_scope(node_id)[1]
-    screen = render.outline(context.speech, lang_of(update), "" if top else node_id, info=context.current.info)
+    top, lang = not split_scope(node_id)[1], lang_of(update)
+    screen = render.outline(context.speech, lang, "" if top else node_id, info=context.current.info,
+                            glosses=english_headings(context, lang))
     await edit(update, with_reader(update, context, screen) if top else screen)
 
 

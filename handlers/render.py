@@ -12,6 +12,7 @@ more in private" deep link, so the bot never floods a group.
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -171,8 +172,20 @@ def titled(node: Node) -> str:
     return f"{node.label}{title}" if node.label.endswith("、") else f"{node.label} {title}"
 
 
-def _node_button_label(node: Node) -> str:
-    return shorten(titled(node))
+ENGLISH_BUTTON_CHARS = 40
+"""Latin letters are about half as wide as Chinese characters: an English label may be longer."""
+
+
+def _node_button_label(node: Node, glosses: Glosses | None = None) -> str:
+    """A node's outline button: its label and heading; with ``glosses`` (English readers) the
+    English heading (the preface's and closing's name themselves: Preface: …)."""
+    english = glosses.heading(node.id) if glosses else None
+    if english is None:
+        return shorten(titled(node))
+    if node.kind in ("preface", "closing"):
+        return shorten(english, ENGLISH_BUTTON_CHARS)
+    return shorten(f"{node.label}{english}" if node.label.endswith("、") else f"{node.label} {english}",
+                   ENGLISH_BUTTON_CHARS)
 
 
 # --- reading -----------------------------------------------------------------------------
@@ -195,25 +208,31 @@ def _cached(kind: str, speech: Speech, lang: str, node_id: str, page: int, build
     return screen
 
 
-def outline(speech: Speech, lang: str, node_id: str = "", info: TextInfo | None = None) -> Screen:
+def outline(speech: Speech, lang: str, node_id: str = "", info: TextInfo | None = None,
+            glosses: Glosses | None = None) -> Screen:
     """The outline at the top level (headed by the text's title, speaker and date: ``info``) or
-    inside a part/section with children (cached)."""
+    inside a part/section with children (cached). With ``glosses`` (English readers of a text
+    that has them) its buttons and a part's title carry the English headings, as search hits do."""
     named = heading(info, lang, prose=True) if info is not None else speech_title(speech, lang)
-    return _cached("outline|" + named, speech, lang, node_id, 0, lambda: _outline(speech, lang, node_id, named))
+    kind = "outline|" + ("en|" if glosses else "") + named
+    return _cached(kind, speech, lang, node_id, 0, lambda: _outline(speech, lang, node_id, named, glosses))
 
 
-def _outline(speech: Speech, lang: str, node_id: str, named: str) -> Screen:
+def _outline(speech: Speech, lang: str, node_id: str, named: str, glosses: Glosses | None) -> Screen:
     if not node_id:
-        rows = [[button(_node_button_label(n), cb.Outline(n.id) if n.children else cb.Read(n.id))]
+        rows = [[button(_node_button_label(n, glosses), cb.Outline(n.id) if n.children else cb.Read(n.id))]
                 for n in speech.top]
         return Screen(text(lang, "outline_title", title=named), rows)
     node = speech.node(node_id)
     rows = [[button(text(lang, "btn_full_text"), cb.Read(node.id))]]
-    rows += [[button(_node_button_label(child), cb.Outline(child.id) if child.children else cb.Read(child.id))]
-             for child in node.children]
+    rows += [[button(_node_button_label(child, glosses), cb.Outline(child.id) if child.children
+                     else cb.Read(child.id))] for child in node.children]
     parent = speech.parent(node)
     rows.append([button(text(lang, "btn_up"), cb.Outline(parent.id if parent else cb.top(speech.text_id)))])
-    return Screen(text(lang, "outline_part", label=node.label, heading=node.title or ""), rows)
+    english = glosses.heading(node.id) if glosses else None
+    if english and not node.label.endswith("、"):
+        english = " " + english  # 四（二） Focus on…, as its button reads
+    return Screen(text(lang, "outline_part", label=node.label, heading=english or node.title or ""), rows)
 
 
 def opening(speech: Speech, node: Node) -> str:
@@ -333,9 +352,39 @@ def link_target(value: str) -> tuple[str, int, str] | None:
 # --- search, quotes, summaries, principles -----------------------------------------------
 
 
-def _echo(query: str, limit: int = 30) -> str:
+MESSAGE_CHARS = 4096
+"""Telegram's limit on a message's text, in UTF-16 units after its HTML is parsed."""
+
+
+def visible_len(value: str) -> int:
+    """How long Telegram counts the HTML ``value``: its text without tags, entities decoded."""
+    return utf16_len(html.unescape(re.sub(r"<[^>]*>", "", value)))
+
+
+def _echo(query: str, room: int | None = None) -> str:
+    """The query as the member typed it (whitespace folded), whole: cut, with …, only to fit
+    ``room`` UTF-16 units (what a message leaves for it)."""
     query = " ".join(query.split())
-    return query if len(query) <= limit else query[: limit - 1] + "…"
+    if room is None or utf16_len(query) <= room:
+        return query
+    kept, used = [], 1  # the … takes one unit
+    for character in query:
+        used += utf16_len(character)
+        if used > room:
+            break
+        kept.append(character)
+    return "".join(kept).rstrip() + "…"
+
+
+def _echoed(lines: list[Html], head: Callable[[str], Html], query: str) -> Html:
+    """``head`` (a line echoing ``query``) above ``lines``, joined by blank lines; the echo is cut
+    only when the whole would pass Telegram's 4096 characters."""
+    echo = _echo(query)
+    body = Html("\n\n".join([head(echo), *lines]))
+    over = visible_len(body) - MESSAGE_CHARS
+    if over > 0:
+        body = Html("\n\n".join([head(_echo(query, max(0, utf16_len(echo) - over))), *lines]))
+    return body
 
 
 HIT_CHARS = 300
@@ -376,20 +425,24 @@ def search_results(lang: str, query: str, hits: list[Hit], glosses: Glosses | No
     group under its own heading, the matched words in bold, a row of buttons per node. With
     ``glosses`` (English readers) each label carries the node's English heading. ``sentences``:
     where each hit's sentence stands among its node's (``content.quotes.sentence_index``), so
-    its 🖼 draws the sentence shown; a hit without one gets a quote of its node. ``sources``
+    its 🖼 draws the sentence shown and its ☆ saves it (``cb.hit_bookmark``); a hit without one
+    gets a quote of its node, and saves the node. ``sources``
     (given for a search of the whole library) labels each hit with its text's name
-    (``source_name``: 《某讲话》四（二）). ``everywhere``: a last row offers to search every text of the library."""
+    (``source_name``: 《某讲话》四（二）). ``everywhere``: a last row offers to search every text of the library.
+    The query is echoed whole, cut only to keep the message within Telegram's 4096 characters."""
     extra = [[button(text(lang, "btn_search_all"), cb.SearchAll(query))]] if everywhere else []
     if not hits:  # suggest where to look instead: the outline, the four principles
         suggestions = [button(text(lang, "btn_outline"), cb.Outline()), button(text(lang, "btn_shen"), cb.Principle())]
-        none = text(lang, "search_all_none" if sources is not None else "search_none", query=_echo(query))
-        return Screen(none, [suggestions, *extra])
+        return Screen(_echoed([], lambda echo: text(lang, "search_all_none" if sources is not None else "search_none",
+                                                    query=echo), query), [suggestions, *extra])
     claimed = any(hit.tier != "nearest" for hit in hits)
     every = sources is not None
-    if claimed:
-        lines = [text(lang, "search_results_all" if every else "search_results", query=_echo(query))]
-    else:
-        lines = [text(lang, "search_nearest_only_all" if every else "search_nearest_only", query=_echo(query))]
+
+    def head(echo: str) -> Html:
+        return text(lang, ("search_results_all" if every else "search_results") if claimed else
+                    ("search_nearest_only_all" if every else "search_nearest_only"), query=echo)
+
+    lines: list[Html] = []
     for number, hit in enumerate(hits, start=1):
         if claimed and (number == 1 or hits[number - 2].tier != hit.tier):
             lines.append(text(lang, "search_exact" if hit.tier == "exact" else
@@ -402,13 +455,14 @@ def search_results(lang: str, query: str, hits: list[Hit], glosses: Glosses | No
                           highlighted=highlighted(hit)))
     rows = []
     for number, hit in enumerate(hits):
-        card = _hit_card(hit, sentences[number] if number < len(sentences) else None)
+        index = sentences[number] if number < len(sentences) else None
+        card = _hit_card(hit, index)
         # Across texts two hits may share a label (一（三） of two texts): the button names its hit's number.
         shown = f"{number + 1}. {cite(hit.label or hit.id)}" if every else cite(hit.label or hit.id)
         rows.append([button(text(lang, "btn_read", label=shorten(shown, 16)), cb.Send(hit.id)),
                      *([button(text(lang, "btn_card"), card)] if card is not None else []),
-                     save_button(lang, cb.bookmark("n", hit.id))])
-    return Screen(Html("\n\n".join(lines)), rows + extra)
+                     save_button(lang, cb.hit_bookmark(hit.id, index))])
+    return Screen(_echoed(lines, head, query), rows + extra)
 
 
 CARD_CHARS = 280

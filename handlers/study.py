@@ -291,7 +291,8 @@ async def ranking(update: Update, context: BotContext) -> None:
 
 
 async def toggle_saved(update: Update, context: BotContext, ref: str) -> None:
-    """Button: bookmark a quote (q:N) or a section (n:ID), or remove the bookmark."""
+    """Button: bookmark a quote (q:N), a section (n:ID) or a search hit's sentence (s:ID~N), or
+    remove the bookmark."""
     query, user, study = update.callback_query, update.effective_user, context.bot_data.study
     assert query is not None
     lang = lang_of(update)
@@ -315,8 +316,9 @@ async def toggle_saved(update: Update, context: BotContext, ref: str) -> None:
 
 
 def resolve(context: BotContext, ref: str) -> Quote | Node | None:
-    """What a bookmark names: ``q:<number>`` a quote candidate, ``n:<id>`` a node; None if
-    nothing (forged, or from another speech): ``callbacks.bookmarked``, the one reader."""
+    """What a bookmark names: ``q:<number>`` a quote candidate, ``s:<id>~<n>`` a sentence (as a
+    quote), ``n:<id>`` a node; None if nothing (forged, or from another speech):
+    ``callbacks.bookmarked``, the one reader."""
     return cb.bookmarked(context.speech, ref)
 
 
@@ -334,7 +336,8 @@ async def resolve_own(context: BotContext, ref: str) -> tuple[Book, Quote | Node
 
 
 async def bookmarked_quotes(context: BotContext, user_id: int) -> list[Quote]:
-    """The member's bookmarks as quotes: a quote itself, or a bookmarked section's first quote."""
+    """The member's bookmarks as quotes: a quote or a sentence itself (verbatim, with its
+    location), or a bookmarked section's first quote."""
     study, found = context.bot_data.study, []
     for ref in await study.bookmarks(user_id) if study else []:
         own = await resolve_own(context, ref)

@@ -174,7 +174,7 @@ class AnswerRow(Base):
 
 
 class BookmarkRow(Base):
-    """A member's bookmark: ``q:<quote number>`` or ``n:<node id>``."""
+    """A member's bookmark: ``q:<quote number>``, ``n:<node id>`` or ``s:<node id>~<sentence>``."""
 
     __tablename__ = "bookmarks"
 

@@ -154,6 +154,20 @@ async def test_bookmarks_are_the_chats_own_and_each_member_sees_only_theirs(read
     assert (await chat.send("/saved")).messages[0].text.count("四（二）") == 1  # only 四（二）3 is left
 
 
+async def test_a_search_hits_sentence_bookmark_opens_the_reader_at_that_sentence(reader: Reader) -> None:
+    chat = reader.bot.private(4511)
+    hits = (await chat.send("/search 绝不能建设一个工程倒下一批干部")).messages[0]
+    await chat.press(hits, "收藏")  # the first hit's ☆: its sentence
+    status, start = await reader.call("GET", "/start", 4511)
+    assert status == 200
+    (item,) = start["saved"]
+    assert item["ref"].startswith("s:4.2.3~") and item["node"] == "4.2.3" and "倒下一批干部" in item["text"]
+    opening = next(at for node, _, _, at in start["blocks"] if node == "4.2.3")
+    assert item["at"] > opening  # at the sentence, past the point's heading
+    assert (await reader.call("DELETE", f"/bookmarks/{item['ref']}", 4511))[1]["saved"] == []
+    assert (await chat.send("/saved")).text.startswith("还没有收藏")
+
+
 async def test_the_place_is_kept_per_member(reader: Reader) -> None:
     status, first = await reader.call("GET", "/start", 4601)
     at = next(at for node, tag, _, at in first["blocks"] if node == "4.2.3" and tag == "p")

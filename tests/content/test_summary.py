@@ -8,7 +8,18 @@ import pytest
 
 from benchmarks.quality import load_references, summary_figures
 from content import Speech
-from content.summary import BOUNDS, OMITTED, budget, defects, is_term, shorten, summarize
+from content.summary import (
+    BOUNDS,
+    FILLER,
+    OMITTED,
+    budget,
+    defects,
+    is_keyword_word,
+    is_term,
+    keywords,
+    shorten,
+    summarize,
+)
 
 IDS = [None, "preface", "1", "1.1", "1.3", "2", "2.1", "3", "3.5", "4", "4.2", "4.2.3", "4.3", "closing"]
 GENERIC = ("决不能", "始终", "三年", "坚决", "进一步")
@@ -120,6 +131,48 @@ def test_keywords_are_terms_of_the_speech(speech: Speech) -> None:
     second = summarize(speech, speech.node("4.2.5")).keywords
     assert first != second and "招商" in "".join(first)
     assert all(is_term(word) for node in speech.nodes() for word in summarize(speech, node).keywords)
+
+
+def test_keywords_are_whole_words_not_pieces(speech: Speech) -> None:
+    """代代传 is cut from 代代传承, 高质 from 高质高效: jieba splits them, they are no keywords."""
+    assert "代代传" not in summarize(speech, speech.node("preface")).keywords
+    for node_id in ("3.1", "3.3"):
+        assert "高质" not in summarize(speech, speech.node(node_id)).keywords, node_id
+    assert {"协作办", "一切办法", "每季度"}.isdisjoint(  # a phrase padded with a lone character or filler
+        word for node_id in ("2.2", "2.3", "3.2") for word in summarize(speech, speech.node(node_id)).keywords)
+    assert not is_keyword_word(speech.node("preface").text, "代代传")
+    assert is_keyword_word(speech.node("preface").text, "中国共产党")  # a whole word, though 党人 follows it
+
+
+def test_keywords_carry_no_filler() -> None:
+    text = ("党员干部要常怀律己之心，常怀敬畏之心，常怀感恩之心。不能放松对自己的要求，不能忘记初心使命，"
+            "不能搞特殊化。要代代传承红色基因，高质高效推进工作，推动经济高质量发展。")
+    found = keywords(text)
+    assert {"常怀", "不能", "代代传", "高质"}.isdisjoint(found), found
+    assert {"红色基因", "初心使命"} <= set(found)
+
+
+@pytest.mark.parametrize(("node_id", "expected"), [
+    ("1", {"忠诚", "纪律"}), ("4", {"从严治党"}), ("4.2.5", {"惩治", "查处", "不正之风"}),
+    ("4.2.6", {"依法行政", "预防腐败"}), ("4.3.3", {"修身", "处事", "交友"}), ("closing", {"真抓实干"})])
+def test_keywords_of_a_node_name_its_topics(speech: Speech, node_id: str, expected: set[str]) -> None:
+    """Read against the speech: each node's keywords keep the words of its topic, and no word of
+    jieba's function classes (adverbs such as 亲自 or 从严, pronouns such as 自我, times such as
+    一年) or of ``FILLER`` (不能, 推进)."""
+    found = summarize(speech, speech.node(node_id)).keywords
+    assert expected <= set(found), found
+    assert {"亲自", "从严", "自我", "一年", "不能", "推进", "坚持", "上级"}.isdisjoint(found), found
+    assert not FILLER & set(found)
+
+
+@pytest.mark.parametrize("length", ["short", "long"])
+def test_the_preface_summary_keeps_the_four_principles(speech: Speech, length: str) -> None:
+    preface = speech.node("preface")
+    naming = next(s for s in preface.sentences if "慎初、慎微、慎独、慎友" in s)
+    result = summarize(speech, preface, length)  # type: ignore[arg-type]
+    assert naming.strip() in result.sentences  # whole and verbatim
+    assert not defects(result, preface)
+    assert "会议上……" not in result.summary  # never a bare setting (在……会议上) cut off from what it sets
 
 
 @pytest.mark.parametrize("references", ["summaries.yaml", "heldout_summaries.yaml"])

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import html
 from datetime import UTC, date, datetime
 
 from bot.fake.local import LocalBot
 from content.model import cite
 from content.quotes import candidates
+from content.search import Hit
 from content.shen import reminder
+from handlers import render
 from handlers.catalog import text
 
 
@@ -62,6 +65,27 @@ async def test_control_characters_are_not_echoed(bot: LocalBot) -> None:
         reply = await chat.send(command)
         assert reply.text and not any(c in reply.text for c in "\x00\x07\x08\x1b\u202e"), (command, reply.text)
         assert "足球" in reply.text or "9.9" in reply.text
+
+
+async def test_the_query_is_echoed_whole(bot: LocalBot) -> None:
+    long = "我在住建局管工程项目，想知道讲话对工程建设领域里的廉政风险和腐败问题到底有哪些具体要求"
+    assert len(long) > 40
+    assert f"“{long}”" in (await bot.private().send(f"/search {long}")).text
+    english = "what does the speech say about officials who accept gifts & banquets from businessmen <b>"
+    reply = await bot.private(language_code="en").send(f"/search {english}")
+    assert f"“{english}”" in reply.text and "&amp; banquets" in reply.html and "<b>\u201d" not in reply.html
+
+
+def test_the_echo_is_cut_only_to_stay_within_a_message(speech) -> None:
+    hits = [Hit(id=node.id, score=1.0, text=node.sentences[-1], label=node.label) for node in list(speech.nodes())[:5]]
+    whole = render.search_results("zh", "慎独" * 40, hits)
+    assert "“" + "慎独" * 40 + "”" in whole.text
+    for query in ("慎" * 5000, "&" * 5000, "😀" * 3000):  # a & is five characters of HTML, one on screen
+        screen = render.search_results("zh", query, hits)
+        echo = screen.text.split("“", 1)[1].split("”", 1)[0]
+        assert render.MESSAGE_CHARS - 1 <= render.visible_len(screen.text) <= render.MESSAGE_CHARS  # 😀 is two
+        assert echo.endswith("…")
+        assert html.unescape(echo).removesuffix("…") == query[: len(html.unescape(echo)) - 1]
 
 
 async def test_search_without_query_gives_usage(bot: LocalBot) -> None:
@@ -134,6 +158,14 @@ async def test_summary_of_a_node_and_of_the_speech(bot: LocalBot) -> None:
     whole = await chat.send("/summary")
     assert "一、树牢核心意识" in whole.text and whole.messages[0].buttons[0]["text"] == "📖 目录"
     assert "没有编号" in (await chat.send("/summary 7")).text
+
+
+async def test_summary_of_the_preface_names_the_four_shen_with_whole_keywords(bot: LocalBot, speech) -> None:
+    reply = (await bot.private().send("/summary 前言")).text
+    naming = next(s for s in speech.node("preface").sentences if "慎初、慎微、慎独、慎友" in s)
+    assert naming.strip() in reply  # verbatim
+    words = reply.split("关键词：", 1)[1].split("、")
+    assert "红色基因" in words and "代代传" not in words and "自我" not in words
 
 
 async def test_shen_lists_and_explains(bot: LocalBot) -> None:

@@ -7,6 +7,7 @@ from pathlib import Path
 from bot.fake.local import LocalBot
 from bot.settings import Settings
 from content import Speech, parse_text
+from content.glosses import glosses_for
 from content.model import cite
 from tests.conftest import bot_settings
 
@@ -63,6 +64,25 @@ async def test_outline_navigates_in_place(bot: LocalBot) -> None:
     await chat.press(menu, "返回")
     await chat.press(menu, "返回")
     assert menu.text.startswith("📖 目录")
+
+
+async def test_english_readers_see_english_headings_in_the_outline(bot: LocalBot, speech: Speech) -> None:
+    glosses = glosses_for(speech)
+    assert glosses is not None
+    chat = bot.private(language_code="en")
+    menu = (await chat.send("/outline")).messages[0]
+    labels = [b["text"] for b in menu.buttons][:6]
+    assert labels[0].startswith("Preface: integrity") and labels[5].startswith("Closing: forge ahead")
+    assert labels[4].startswith("四、Hold to our mission")  # the label the speech cites, then the English
+    await chat.press(menu, "四、")
+    assert f"四、{glosses.heading('4')}" in menu.text and "Choose a section" in menu.text  # the page's title
+    assert [b["text"] for b in menu.buttons][2].startswith("四（二） Focus on key links")
+    await chat.press(menu, "四（二）")
+    assert menu.text.startswith(f"📖 四（二） {glosses.heading('4.2')}")
+    point = [b["text"] for b in menu.buttons][3]
+    assert point.startswith("四（二）3 ") and (glosses.heading("4.2.3") or "-").startswith(point[6:].rstrip("…"))
+    chinese = (await bot.private().send("/outline")).messages[0]  # the same outline in Chinese stays Chinese
+    assert [b["text"] for b in chinese.buttons][4].startswith("四、坚定初心使命")
 
 
 async def test_show_accepts_the_speech_notation(bot: LocalBot) -> None:

@@ -17,6 +17,7 @@ from bot.storage.models import AnswerRow, BookmarkRow, MemberRow, QuizRow, Readi
 from content import Speech, shen
 from content.plan import max_days, plan
 from content.quiz import topic_of
+from content.quotes import sentence_quote
 from handlers import callbacks as cb
 from handlers.catalog import text
 from handlers.render import plan_labels
@@ -180,6 +181,41 @@ async def test_bookmarks_can_be_the_quote_of_the_day(bot: LocalBot, speech: Spee
     assert expected.in_quotes in (await chat.send("/today")).text
 
 
+async def test_a_search_hits_star_saves_its_sentence_which_saved_daily_quotes(bot: LocalBot, speech: Speech) -> None:
+    """☆ under a hit saves the sentence the hit shows (not its section): /saved lists it with its
+    location, and /saved daily makes it /today's quote verbatim. A section saved before stays."""
+    chat = bot.private(3611)
+    await bot.store.study.toggle_bookmark(3611, "n:1.1")  # a whole section, as ☆ under a hit used to save
+    hits = (await chat.send("/search 绝不能建设一个工程倒下一批干部")).messages[0]
+    first = next(ref for ref in bookmark_buttons(hits) if ref.startswith("s:"))
+    node_id, index = first.removeprefix("s:").rsplit("~", 1)
+    sentence = sentence_quote(speech, node_id, int(index))
+    assert sentence is not None and "倒下一批干部" in sentence.text and sentence.text != speech.node(node_id).text
+    assert sentence.text in hits.text.split("\n\n")[2]  # the first hit's line shows that very sentence
+    assert (await chat.press(hits, "收藏")).answers[0]["text"] == "已收藏。发送 /saved 查看。"
+    assert await bot.store.study.bookmarks(3611) == ["n:1.1", first]
+    listed = (await chat.send("/saved")).text
+    assert f"2. {sentence.label} {sentence.text[:39]}" in listed and "1. 一（一）" in listed  # the old one too
+    await chat.send("/saved daily")
+    quoted = set()
+    for offset in range(2):
+        travel(bot, START + timedelta(days=offset))
+        today = (await chat.send("/today")).text
+        quoted.add(sentence.text in today and f"出自 {sentence.label}" in today)
+    assert quoted == {True, False}  # the sentence, verbatim with its location, and the section's quote in turn
+
+
+def test_a_sentence_bookmark_names_one_sentence_in_one_spelling(speech: Speech) -> None:
+    ref = cb.hit_bookmark("4.2.3", 2)
+    assert ref == "s:4.2.3~2" and cb.bookmarked(speech, ref) == sentence_quote(speech, "4.2.3", 2)
+    for forged in ("s:4.2.3~02", "s:4.2.3~999", "s:4.2.3", "s:4.2.3~", "s:9.9~1", "s:2:4.2.3~2", "s:4.2.3~-1"):
+        assert cb.bookmarked(speech, forged) is None, forged
+    longest = cb.hit_bookmark("999999999:4.2.3", 12)  # a scoped id in the last text there can be
+    assert cb.parse(cb.encode(cb.Save(longest))) == cb.Save(longest) and len(cb.encode(cb.Save(longest))) <= 64
+    assert cb.hit_bookmark("4.2.3", None) == "n:4.2.3"  # no sentence index: the section, as before
+    assert cb.hit_bookmark("999999999:" + "1." * 14 + "1", 3).startswith("n:")  # longer than the database keeps
+
+
 def bookmark_buttons(message: Sent) -> dict[str, str]:
     """A message's ☆/★ buttons: bookmark reference → label."""
     found = {}
@@ -229,10 +265,12 @@ async def test_the_bookmark_button_shows_its_state_and_toggles_in_place(bot: Loc
     assert (await chat.press(menu, "收藏")).answers[0]["text"] == "已取消收藏。"
     assert bookmark_buttons(menu) == {"n:4.2.3": "☆ 收藏"} and menu.text == shown
 
-    await chat.press(section, "收藏")  # saved again, from the old /show message
+    hits = (await chat.send("/search 绝不能建设一个工程倒下一批干部")).messages[0]
+    (first, _), *_ = bookmark_buttons(hits).items()
+    await chat.press(hits, "收藏")  # the first hit's sentence
     hits = (await chat.send("/search 绝不能建设一个工程倒下一批干部")).messages[0]
     marks = bookmark_buttons(hits)
-    assert marks["n:4.2.3"] == "★ 已收藏" and all(v == "☆ 收藏" for k, v in marks.items() if k != "n:4.2.3")
+    assert marks[first] == "★ 已收藏" and all(v == "☆ 收藏" for k, v in marks.items() if k != first)
     english = bot.private(3702, language_code="en")
     quote = (await english.send("/quote discipline")).messages[0]
     assert list(bookmark_buttons(quote).values()) == ["☆ Save"]
