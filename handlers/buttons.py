@@ -82,8 +82,8 @@ async def _route(update: Update, context: BotContext) -> None:
             await reading.open_outline(update, context, node)
         case cb.Read(node_id=node, page=page):
             await reading.read_page(update, context, node, page)
-        case cb.Step(node_id=node, page=page):
-            await reading.read_page(update, context, node, page, whole=False)
+        case cb.Step(node_id=node, page=page, level=level):
+            await reading.read_page(update, context, node, page, level)
         case cb.Send(node_id=node):
             await reading.send_node(update, context, node)
         case cb.Principle(index=index):

@@ -7,7 +7,7 @@ forged data), and handlers answer those politely.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import MISSING, dataclass, fields
 from typing import ClassVar, Literal, cast, get_args, get_origin, get_type_hints
 
 from content import Node, Speech
@@ -79,12 +79,14 @@ class Read:
 
 @dataclass(frozen=True)
 class Step:
-    """Show page ``page`` of ``node_id``'s own text in place: a stop on the reading path that
-    Prev/Next follow (``content.path``), so a part's introduction is not read twice."""
+    """Show page ``page`` of the stop ``node_id`` on the path of ``level`` in place (Prev/Next,
+    ``content.path``): the node whole, or a part's introduction on a deeper level's path; level
+    0 (buttons sent before levels existed) is the node's own."""
 
     prefix: ClassVar[str] = "w"
     node_id: str
     page: int = 0
+    level: int = 0
 
 
 @dataclass(frozen=True)
@@ -295,6 +297,9 @@ def parse(data: str | None) -> Callback | None:
         return None
     specs = fields(cls)
     values = rest.split("|", len(specs) - 1) if specs else []
+    if specs and len(values) < len(specs) and all(spec.default is not MISSING for spec in specs[len(values):]):
+        # a field added at the end with a default: data sent before it existed still parses
+        values += [str(spec.default) for spec in specs[len(values):]]
     if len(values) != len(specs):
         return None
     try:
