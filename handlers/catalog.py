@@ -135,6 +135,7 @@ ZH: dict[str, str] = {
         "✅ {plan}已开始：{days} 天读完全文，每天一段。今天是第 1 天，这一段就在下面；"
         "从第 2 天起，每天的一段随每日推送发出（每天 {time}，{zone}）。"
     ),
+    "plan_shorter": "这篇文本较短，最多只能分 {days} 天（每天至少一段），所以计划是 {days} 天，而不是 {asked} 天。",
     "plan_push_on": "🔔 本聊天的每日推送已随之开启（/unsubscribe 可关闭），下一次：{next}。",
     "plan_too_long": "全文最多可分 {max} 天（每天至少一段），分不成 {asked} 天。",
     "plan_restart_ask": "本聊天的学习计划正在进行（第 {day}/{days} 天）。要按 {new} 天从头开始，还是继续当前计划？",
@@ -437,6 +438,8 @@ EN: dict[str, str] = {
         "✅ {plan} started: the whole text in {days} days, a passage a day. Today is day 1, right "
         "below; from day 2 each day's passage comes with the daily reminder (every day at {time}, {zone})."
     ),
+    "plan_shorter": "This text is short: it splits into at most {days} days (at least a passage a day), so the "
+                    "plan has {days} days, not {asked}.",
     "plan_push_on": "🔔 The daily reminder is now on in this chat (/unsubscribe turns it off). Next: {next}.",
     "plan_too_long": "The speech splits into at most {max} days (at least a passage a day), not {asked}.",
     "plan_restart_ask": "A reading plan is under way here (day {day}/{days}). Start over with {new} days, or keep it?",

@@ -103,7 +103,7 @@ async def plan_command(update: Update, context: BotContext) -> None:
     if days > top or under_way:  # never change what was asked, nor drop a plan, unasked
         await send(update, context, [_question(lang, days, top, current, today, _asker(update))])
         return
-    await _start(update, context, days, today)
+    await _start(update, context, days, today, asked=days if value else DEFAULT_DAYS)
 
 
 def _question(lang: str, asked: int, top: int, current: PlanRecord | None, today: date, asker: int) -> Screen:
@@ -122,10 +122,11 @@ def _question(lang: str, asked: int, top: int, current: PlanRecord | None, today
     return Screen(Html("\n".join(parts)), [buttons])
 
 
-async def _start(update: Update, context: BotContext, days: int, today: date) -> None:
+async def _start(update: Update, context: BotContext, days: int, today: date, asked: int = 0) -> None:
     """Start a plan of ``days`` days today on the chat's current text, turn the daily reminder on
     if it is off (the passages from day 2 ride with it), say so, and show day 1 at once (the
-    reminder never repeats it)."""
+    reminder never repeats it). A plan shorter than ``asked`` (the default 21 days of a short
+    text) says so, never silently."""
     study, chat, lang = context.bot_data.study, update.effective_chat, lang_of(update)
     assert study is not None and chat is not None
     book = context.current
@@ -134,6 +135,8 @@ async def _start(update: Update, context: BotContext, days: int, today: date) ->
     title = render.book_title(book)
     started = text(lang, "plan_started", plan=render.plan_name(lang, title), days=current.days, time=row.push_time,
                    zone=row.timezone)
+    if current.days < max(asked, days):
+        started = Html(started + "\n" + text(lang, "plan_shorter", days=current.days, asked=max(asked, days)))
     if turned_on:
         started = Html(started + "\n" + text(lang, "plan_push_on", next=next_text(lang, row, context.now())))
     if update.callback_query:

@@ -389,9 +389,9 @@ async def test_a_pace_longer_than_the_speech_offers_its_longest(bot: LocalBot, s
     top = max_days(speech)
     travel(bot, START)
     chat = bot.private(3931)
-    offer = (await chat.send("/plan 60")).messages[0]
+    offer = (await chat.send("/plan 61")).messages[0]
     assert offer.text.startswith(f"全文最多可分 {top} 天") and offer.html == text("zh", "plan_too_long", max=top,
-                                                                                   asked=60)
+                                                                                   asked=61)
     assert [b["text"] for b in offer.buttons] == [text("zh", "btn_plan_start", days=top)]
     assert await bot.store.study.plan(3931) is None  # never silently another pace
     await chat.press(offer, f"按 {top} 天开始")
@@ -404,7 +404,7 @@ async def test_a_pace_longer_than_the_speech_offers_its_longest(bot: LocalBot, s
                           + text("zh", "plan_restart_ask", day=1, days=top, new=top))
     assert len(again.buttons) == 2
     english = bot.private(3932, language_code="en")
-    assert (await english.send("/plan 60")).text.startswith(f"The speech splits into at most {top} days")
+    assert (await english.send("/plan 61")).text.startswith(f"The speech splits into at most {top} days")
 
 
 async def test_an_anonymous_administrators_question_is_any_administrators(bot: LocalBot) -> None:
@@ -426,6 +426,32 @@ async def test_an_anonymous_administrators_question_is_any_administrators(bot: L
     bot.fake.admins[-8630].add(3942)
     await bot.group(-8630, 3942).press(question, "重新开始")
     assert await bot.store.study.plan(-8630) == PlanRecord(-8630, 20, START.date())
+
+
+async def test_a_plan_on_a_short_text_says_it_is_shorter_and_never_starts_on_a_salutation(bot: LocalBot) -> None:
+    """Issue 24, item 8: /plan (21 days by default) on a text of fewer passages starts the
+    longest plan it allows and says so; day 1 is reading, not 「同志们：」 alone."""
+    from tests.library_texts import FITTING, add_text
+
+    text_id = await add_text(bot.store, FITTING, "坚守廉洁底线")
+    bot.fake.admins[-8710].add(3711)
+    admin = bot.group(-8710, 3711)
+    travel(bot, START)
+    await bot.store.chats.configure(-8710, "group", text_id=text_id)
+    started = await admin.send("/plan")
+    record = await bot.store.study.plan(-8710)
+    assert record is not None and record.days < 21
+    assert f"最多只能分 {record.days} 天" in started.messages[0].text and "而不是 21 天" in started.messages[0].text
+    day_one = started.messages[1].text.split("\n\n", 1)[1]
+    assert day_one.strip() != "同志们：" and "今天和大家谈谈" in day_one
+    english = bot.group(-8711, 3712, language_code="en")
+    bot.fake.admins[-8711].add(3712)
+    await bot.store.chats.configure(-8711, "group", text_id=text_id)
+    assert "not 21" in (await english.send("/plan")).messages[0].text
+    bot.fake.admins[-8712].add(3713)
+    await bot.store.chats.configure(-8712, "group", text_id=text_id)
+    full = await bot.group(-8712, 3713).send("/plan 5")  # asked for no more than it has: nothing to say
+    assert full.messages[0].text.startswith("✅") and "而不是" not in full.messages[0].text
 
 
 async def test_a_plan_keeps_reading_its_text_after_the_chat_switches(bot: LocalBot, speech: Speech) -> None:
