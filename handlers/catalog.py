@@ -157,7 +157,8 @@ ZH: dict[str, str] = {
     "read_marked": "已记录。连续学习 {streak} 天。",
     "read_again": "今天这段已经记过了。连续学习 {streak} 天。",
     "progress_member": (
-        "📊 <b>我的学习</b>\n已读章节：{read}\n连续学习：{streak} 天\n答题：{right}/{answered} 正确"
+        "📊 <b>我的学习</b>\n已读章节：{read}\n连续学习：{streak} 天\n答题：{right}/{answered} 正确\n\n"
+        "（已读章节和连续学习只计学习计划中点了“✅ 读完了”的段落；用 /show、目录或阅读器读的不计入。）"
     ),
     "progress_text": "{title} {read}/{total}",
     "progress_group": "📊 <b>本群学习进度</b>\n{plan}：第 {day}/{days} 天\n今天读完的成员：{today} 人",
@@ -462,7 +463,9 @@ EN: dict[str, str] = {
     "read_again": "Already noted for today. Your streak: {streak} days.",
     "progress_member": (
         "📊 <b>My progress</b>\nSections read: {read}\nStreak: "
-        "{streak} days\nQuizzes: {right}/{answered} right"
+        "{streak} days\nQuizzes: {right}/{answered} right\n\n"
+        "(Sections read and the streak count the reading plan's passages you marked “✅ Done”; what you read "
+        "with /show, the outline or the reader does not count.)"
     ),
     "progress_text": "{title} {read}/{total}",
     "progress_group": "📊 <b>This group's progress</b>\n{plan}: day {day}/{days}\nMembers done today: {today}",

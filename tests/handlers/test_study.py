@@ -55,6 +55,17 @@ async def test_a_plan_over_its_whole_length(bot: LocalBot, speech: Speech) -> No
     assert f"已读章节：{total}/{total}" in mine and "连续学习：10 天" in mine
 
 
+async def test_progress_says_what_it_counts(bot: LocalBot) -> None:
+    """Issue 24, item 9: sections read with /show or the outline are not the plan's ✅, and
+    /progress says that only the latter count."""
+    chat = bot.private(3010)
+    await chat.send("/show 4.2")
+    mine = (await chat.send("/progress")).text
+    assert "已读章节：0/" in mine and "只计学习计划中点了“✅ 读完了”的段落" in mine and "/show" in mine
+    english = (await bot.private(3011, language_code="en").send("/progress")).text
+    assert "passages you marked “✅ Done”" in english and "/show" in english
+
+
 async def test_a_day_is_the_chats_local_day(bot: LocalBot) -> None:
     bot.fake.admins[-8200].add(3101)
     admin = bot.group(-8200, 3101)
