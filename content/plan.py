@@ -166,6 +166,13 @@ def day_number(days: int, start: date, today: date) -> int:
     return min(max((today - start).days + 1, 1), days)
 
 
+def reading_key(start: date, day: int) -> int:
+    """How a member's reading of day ``day`` of the plan started on ``start`` is stored: a day of
+    *this* plan, so that a plan restarted on another day counts its readers afresh (the start's
+    ordinal × 100 + the day: days are under 100, and the key fits a 32-bit column)."""
+    return start.toordinal() * 100 + day
+
+
 def passage_on(passages: tuple[Passage, ...], start: date, today: date) -> Passage | None:
     """The passage of local day ``today`` (day 1 is ``start``), or None before or after the plan."""
     number = (today - start).days

@@ -114,8 +114,10 @@ ZH: dict[str, str] = {
     "zone_pick": "请选择时区，或发送 /timezone 城市（如 北京、柏林，或 Europe/Berlin）：",
     "bad_zone": "不认识时区“{zone}”。请用城市名（如 北京、柏林）或 IANA 名称（如 Asia/Shanghai），或从下面选择：",
     "not_admin": "只有本群管理员可以修改推送设置。",
+    "not_admin_plan": "只有本群管理员可以开始、更改或停止本群的学习计划。发送 /plan 可查看今天的一段。",
     "no_store": "推送功能暂不可用（没有配置数据库）。",
-    "settings": "⚙️ <b>每日推送设置</b>\n状态：{state}\n时间：每天 {time}\n时区：{zone}\n形式：{format}\n答题：{polls}",
+    "settings": "⚙️ <b>每日推送设置</b>\n状态：{state}\n时间：每天 {time}\n时区：{zone}\n形式：{format}{polls}",
+    "settings_polls": "\n答题：{polls}",
     "format_text": "文字",
     "format_card": "图片（附文字说明）",
     "btn_format_card": "🖼 改为图片",
@@ -168,6 +170,7 @@ ZH: dict[str, str] = {
     "rank": "🏆 <b>本周答题榜</b>（{week}）\n{lines}",
     "rank_line": "{n}. {name}：{right}/{answered}",
     "rank_none": "🏆 本周（{week}）还没有记名的答题。发送 /quiz 答题；匿名答题不计入榜单。",
+    "rank_anonymous": "本群的答题是匿名的，不计入榜单。管理员可在 /settings 中点“👥 答题改为公开”。",
     "saved": "☆ <b>我的收藏</b>\n{lines}\n\n/saved daily：让收藏轮流成为 /today 的每日金句",
     "saved_line": "{n}. {label} {text}",
     "saved_older": "（较早的 {count} 条收藏没有列出；再点一次“★ 已收藏”可取消收藏。）",
@@ -415,11 +418,14 @@ EN: dict[str, str] = {
     "zone_pick": "Choose a time zone, or send /timezone City (e.g. Beijing, Berlin or Europe/Berlin):",
     "bad_zone": "Unknown time zone “{zone}”. Send a city (Beijing, Berlin) or a zone (Asia/Shanghai), or choose:",
     "not_admin": "Only this group's administrators can change the reminder settings.",
+    "not_admin_plan": "Only this group's administrators can start, change or stop its reading plan. /plan shows "
+                      "today's passage.",
     "no_store": "The daily reminder is unavailable (no database configured).",
     "settings": (
         "⚙️ <b>Daily reminder</b>\nState: {state}\nTime: every day at "
-        "{time}\nTime zone: {zone}\nAs: {format}\nQuizzes: {polls}"
+        "{time}\nTime zone: {zone}\nAs: {format}{polls}"
     ),
+    "settings_polls": "\nQuizzes: {polls}",
     "format_text": "text",
     "format_card": "a picture with its text",
     "btn_format_card": "🖼 As a picture",
@@ -476,6 +482,8 @@ EN: dict[str, str] = {
     "rank": "🏆 <b>This week's quiz ranking</b> ({week})\n{lines}",
     "rank_line": "{n}. {name}: {right}/{answered}",
     "rank_none": "🏆 No named answers this week ({week}). /quiz starts a quiz; anonymous answers are not ranked.",
+    "rank_anonymous": "This group's quizzes are anonymous, and anonymous answers are not ranked. An administrator "
+                      "can switch them with “👥 Open quizzes” in /settings.",
     "saved": "☆ <b>My bookmarks</b>\n{lines}\n\n/saved daily: your bookmarks as /today's quote, in turn",
     "saved_line": "{n}. {label} {text}",
     "saved_older": "({count} older bookmarks are not listed; tap “★ Saved” again to remove one.)",

@@ -624,14 +624,16 @@ def week_span(lang: str, week: str) -> str:
     return f"{start} – {last.day}" if first.month == last.month else f"{start} – {end}"
 
 
-def rank(lang: str, week: str, standings: list[Standing]) -> Screen:
-    """/rank: the week's standings (``week`` as stored, ``2026-W49``, shown as its days)."""
+def rank(lang: str, week: str, standings: list[Standing], anonymous: bool = False) -> Screen:
+    """/rank: the week's standings (``week`` as stored, ``2026-W49``, shown as its days); in a
+    group whose quizzes are ``anonymous`` (nobody's answer can be ranked), where to change that."""
     span = week_span(lang, week)
+    note = Html("\n\n" + text(lang, "rank_anonymous")) if anonymous else Html("")
     if not standings:
-        return Screen(text(lang, "rank_none", week=span))
+        return Screen(Html(text(lang, "rank_none", week=span) + note))
     lines = "\n".join(text(lang, "rank_line", n=n, name=shorten(s.name, 24), right=s.correct, answered=s.answered)
                       for n, s in enumerate(standings, start=1))
-    return Screen(text(lang, "rank", week=span, lines=Html(lines)))
+    return Screen(Html(text(lang, "rank", week=span, lines=Html(lines)) + note))
 
 
 SAVED_SHOWN = 20

@@ -28,7 +28,18 @@ from telegram.ext import CommandHandler, PollAnswerHandler, filters
 from content import Node, Speech
 from content.library import Book
 from content.model import ORIGINAL, cite, split_scope
-from content.plan import DEFAULT_DAYS, MIN_DAYS, day_number, max_days, pace, passage_on, plan, running, streak
+from content.plan import (
+    DEFAULT_DAYS,
+    MIN_DAYS,
+    day_number,
+    max_days,
+    pace,
+    passage_on,
+    plan,
+    reading_key,
+    running,
+    streak,
+)
 from content.quiz import NoQuestions, question_for, repeat_window_start
 from content.quotes import Quote, candidates
 from content.timerules import iso_week
@@ -77,7 +88,7 @@ async def plan_command(update: Update, context: BotContext) -> None:
     today = await _local_today(update, context)
     current = await study.plan(chat.id)
     if value in ("stop", "停止"):
-        if await guard(update, context):
+        if await guard(update, context, plan=True):
             await study.stop_plan(chat.id)
             await say(update, context, "plan_stopped")
         return
@@ -97,7 +108,7 @@ async def plan_command(update: Update, context: BotContext) -> None:
     if days is None or days < min(MIN_DAYS, top):
         await say(update, context, "usage_plan", min=min(MIN_DAYS, top), max=top)
         return
-    if not await guard(update, context):
+    if not await guard(update, context, plan=True):
         return
     under_way = current is not None and running(current.days, current.start_date, today)
     if days > top or under_way:  # never change what was asked, nor drop a plan, unasked
@@ -162,7 +173,7 @@ async def choose_pace(update: Update, context: BotContext, days: int, asker: int
     if asker and user.id != asker:
         await query.answer(text(lang, "plan_not_yours"), show_alert=True)
         return
-    if not await guard(update, context):
+    if not await guard(update, context, plan=True):
         return
     today = await _local_today(update, context)
     current = await study.plan(chat.id)
@@ -194,7 +205,8 @@ async def mark_done(update: Update, context: BotContext, day: int) -> None:
         return
     passage = plan((await plan_book(context, current)).speech, current.days)[day - 1]
     today = await _local_today(update, context)
-    new = await study.mark_read(user.id, chat.id, day, ",".join(dict.fromkeys(passage.ids)), today)
+    new = await study.mark_read(user.id, chat.id, reading_key(current.start_date, day),
+                                ",".join(dict.fromkeys(passage.ids)), today)
     count = streak(await study.reading_dates(user.id), today)
     await query.answer(text(lang, "read_marked" if new else "read_again", streak=count))
 
@@ -212,9 +224,12 @@ async def progress(update: Update, context: BotContext) -> None:
             await say(update, context, "progress_group_none")
             return
         day = day_number(current.days, current.start_date, today)
-        title = render.book_title(await plan_book(context, current))
-        await say(update, context, "progress_group", plan=render.plan_name(lang_of(update), title), day=day,
-                  days=current.days, today=await study.readers(chat.id, day))
+        book = await plan_book(context, current)
+        passages = plan(book.speech, current.days)
+        ids = ",".join(dict.fromkeys(passages[min(day, len(passages)) - 1].ids))
+        readers = await study.readers(chat.id, reading_key(current.start_date, day), ids)
+        await say(update, context, "progress_group", plan=render.plan_name(lang_of(update), render.book_title(book)),
+                  day=day, days=current.days, today=readers)
         return
     read = await study.passages_read(user.id)
     right, answered = await study.quiz_score(user.id)
@@ -290,7 +305,9 @@ async def ranking(update: Update, context: BotContext) -> None:
         await say(update, context, "quiz_unavailable")
         return
     label = iso_week(context.now(), await chat_zone(update, context))
-    await send(update, context, [render.rank(lang_of(update), label, await study.rank(chat.id, label))])
+    row = await context.store.chat(chat.id) if context.store and in_group(update) else None
+    anonymous = in_group(update) and not (row and row.open_polls)
+    await send(update, context, [render.rank(lang_of(update), label, await study.rank(chat.id, label), anonymous)])
 
 
 async def toggle_saved(update: Update, context: BotContext, ref: str) -> None:

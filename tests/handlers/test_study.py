@@ -15,7 +15,7 @@ from bot.fake.server import Sent
 from bot.push import Pusher
 from bot.storage.models import AnswerRow, BookmarkRow, MemberRow, QuizRow, ReadingRow
 from content import Speech, shen
-from content.plan import max_days, plan
+from content.plan import max_days, plan, reading_key
 from content.quiz import topic_of
 from handlers import callbacks as cb
 from handlers.catalog import text
@@ -33,7 +33,7 @@ async def test_a_plan_over_its_whole_length(bot: LocalBot, speech: Speech) -> No
     bot.fake.admins[-8100].add(3001)
     admin, member = bot.group(-8100, 3001), bot.group(-8100, 3002)
     travel(bot, START)
-    assert (await member.send("/plan 10")).text == "只有本群管理员可以修改推送设置。"
+    assert (await member.send("/plan 10")).text == text("zh", "not_admin_plan")
     started = await admin.send("/plan 10")
     assert started.messages[0].text.startswith("✅ 学习计划已开始：10 天")
     passages = plan(speech, 10)
@@ -64,6 +64,54 @@ async def test_progress_says_what_it_counts(bot: LocalBot) -> None:
     assert "已读章节：0/" in mine and "只计学习计划中点了“✅ 读完了”的段落" in mine and "/show" in mine
     english = (await bot.private(3011, language_code="en").send("/progress")).text
     assert "passages you marked “✅ Done”" in english and "/show" in english
+
+
+async def test_a_members_plan_stop_is_told_only_admins_stop_the_plan(bot: LocalBot) -> None:
+    """Issue 24, item 16: not a sentence about push settings."""
+    bot.fake.admins[-8110].add(3021)
+    travel(bot, START)
+    await bot.group(-8110, 3021).send("/plan 10")
+    refused = (await bot.group(-8110, 3022).send("/plan stop")).text
+    assert "学习计划" in refused and "停止" in refused and "推送设置" not in refused
+    assert await bot.store.study.plan(-8110) is not None
+    english = (await bot.group(-8110, 3023, language_code="en").send("/plan stop")).text
+    assert "stop its reading plan" in english
+
+
+async def test_a_restarted_plan_counts_its_readers_afresh(bot: LocalBot) -> None:
+    """Issue 24, item 16: 「今天读完的成员」 of a new plan does not carry the old plan's ✅."""
+    bot.fake.admins[-8120].add(3031)
+    admin, member = bot.group(-8120, 3031), bot.group(-8120, 3032)
+    travel(bot, START)
+    await admin.send("/plan 10")
+    await member.press((await member.send("/plan")).messages[0], "读完了")
+    assert "今天读完的成员：1 人" in (await member.send("/progress")).text
+    travel(bot, START + timedelta(days=1))
+    await admin.send("/plan stop")
+    await admin.send("/plan 10")  # day 1 again, a day later
+    assert "今天读完的成员：0 人" in (await member.send("/progress")).text
+    await member.press((await member.send("/plan")).messages[0], "读完了")
+    assert "今天读完的成员：1 人" in (await member.send("/progress")).text
+    # a plan restarted the same day whose day 1 holds more: read again, not "already noted"
+    study, key, today = bot.store.study, reading_key(START.date() + timedelta(days=1), 1), START.date()
+    assert await study.readers(-8120, key, "preface,1.1") == 0
+    assert await study.mark_read(3032, -8120, key, "preface,1.1", today)
+    assert not await study.mark_read(3032, -8120, key, "preface", today)
+    assert await study.readers(-8120, key, "preface,1.1") == 1
+
+
+async def test_rank_with_anonymous_quizzes_points_to_settings(bot: LocalBot) -> None:
+    """Issue 24, item 16: anonymous answers are never ranked: /rank says where to change that."""
+    bot.fake.admins[-8130].add(3041)
+    admin = bot.group(-8130, 3041)
+    travel(bot, START)
+    ranking = (await admin.send("/rank")).text
+    assert "/settings" in ranking and "答题改为公开" in ranking
+    assert "/settings" in (await bot.group(-8130, 3042, language_code="en").send("/rank")).text
+    panel = (await admin.send("/settings")).messages[0]
+    await admin.press(panel, "答题改为公开")
+    assert "/settings" not in (await admin.send("/rank")).text
+    assert "/settings" not in (await bot.private(3043).send("/rank")).text  # private quizzes are named
 
 
 async def test_a_day_is_the_chats_local_day(bot: LocalBot) -> None:
@@ -329,7 +377,7 @@ async def test_a_plan_turns_the_daily_reminder_on_and_says_when_it_comes(bot: Lo
     admin, member = bot.group(-8610, 3903), bot.group(-8610, 3904)
     await admin.send("/timezone Europe/Berlin")
     travel(bot, datetime(2026, 12, 7, 19, 0, tzinfo=UTC))  # 20:00 in Berlin: past the catch-up window
-    assert (await member.send("/plan 10")).text == text("zh", "not_admin")
+    assert (await member.send("/plan 10")).text == text("zh", "not_admin_plan")
     row = await bot.store.chats.chat(-8610)
     assert row is not None and not row.subscribed and await bot.store.study.plan(-8610) is None
     started = await admin.send("/plan 10")
@@ -433,7 +481,7 @@ async def test_an_anonymous_administrators_question_is_any_administrators(bot: L
     question = (await as_group("/plan 20")).messages[0]
     assert [b["callback_data"] for b in question.buttons] == [cb.encode(cb.Pace(20, 0)), cb.encode(cb.Pace(0, 0))]
     refused = await bot.group(-8630, 3941).press(question, "重新开始")  # a member: not an administrator
-    assert refused.answers[0]["text"] == text("zh", "not_admin")
+    assert refused.answers[0]["text"] == text("zh", "not_admin_plan")
     bot.fake.admins[-8630].add(3942)
     await bot.group(-8630, 3942).press(question, "重新开始")
     assert await bot.store.study.plan(-8630) == PlanRecord(-8630, 20, START.date())
