@@ -53,7 +53,7 @@ async def _route(update: Update, context: BotContext) -> None:
         await study.toggle_saved(update, context, data.ref)
         return
     if isinstance(data, cb.Forget):
-        await study.forget(update, context, data.user_id)
+        await study.forget(update, context, data.user_id, data.answer == "yes")
         return
     if isinstance(data, cb.Pace):
         await study.choose_pace(update, context, data.days, data.asker)

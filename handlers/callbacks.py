@@ -28,6 +28,8 @@ CardKind = Literal["q", "d", "n"]
 quote from it)."""
 TextActionKind = Literal["pub", "fix", "del"]
 """What the owner does with an uploaded text: publish it, fix its metadata, discard the draft."""
+ForgetAnswer = Literal["yes", "no"]
+"""The answer to /forget's question: delete, or keep everything."""
 BookmarkKind = Literal["q", "n"]
 """What a bookmark names: a quote by its number (``quote_ref``), or a node."""
 
@@ -189,10 +191,12 @@ def bookmarked(speech: Speech, ref: str) -> Quote | Node | None:
 
 @dataclass(frozen=True)
 class Forget:
-    """The member ``user_id`` confirmed /forget (only they may: the button says whose it is)."""
+    """The member ``user_id`` answered /forget (only they may: the button says whose it is):
+    delete (``yes``) or cancel (``no``)."""
 
     prefix: ClassVar[str] = "f"
     user_id: int
+    answer: ForgetAnswer = "yes"
 
 
 @dataclass(frozen=True)

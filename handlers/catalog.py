@@ -186,6 +186,8 @@ ZH: dict[str, str] = {
         "以及这个私聊的每日提醒、学习计划、题目和推送记录。群的设置和学习计划属于群，不会删除。此操作不能撤销。"
     ),
     "btn_forget": "🗑 确认删除",
+    "btn_forget_keep": "取消",
+    "forget_kept": "好的，已取消：什么也没有删除。",
     "forget_private": "删除数据要在与我的私聊中确认，这样别人不能替你确认。点下面的按钮继续。",
     "btn_forget_private": "🔒 去私聊确认",
     "forget_not_yours": "只有发送 /forget 的人才能确认删除自己的数据。",
@@ -258,6 +260,7 @@ ZH: dict[str, str] = {
     ),
     "upload_discarded": "🗑 已放弃草稿 #{id}。",
     "upload_gone": "文本 #{id} 已不存在（草稿已放弃？）。",
+    "describe_unknown": "没有文本 #{id}。发送 /texts 查看文库里的文本。",
     "upload_not_draft": "#{id} 不是草稿（已发布或已移出），不能放弃。",
     "describe_prompt": (
         "✏️ #{id} 修改信息：回复这条消息，每行写一项，只写要改的（写 - 清空一项）。"
@@ -501,6 +504,8 @@ EN: dict[str, str] = {
         "plans belong to the groups and stay. This cannot be undone."
     ),
     "btn_forget": "🗑 Delete",
+    "btn_forget_keep": "Cancel",
+    "forget_kept": "Cancelled: nothing was deleted.",
     "forget_private": "Deleting your data is confirmed in a private chat with me, so nobody can confirm it for you. "
                       "Tap the button below.",
     "btn_forget_private": "🔒 Confirm in private",
@@ -581,6 +586,7 @@ EN: dict[str, str] = {
     ),
     "upload_discarded": "🗑 Draft #{id} discarded.",
     "upload_gone": "Text #{id} no longer exists (a discarded draft?).",
+    "describe_unknown": "There is no text #{id}. /texts lists the library's texts.",
     "upload_not_draft": "#{id} is not a draft (published or taken out): it cannot be discarded.",
     "describe_prompt": (
         "✏️ #{id} Fix the details: reply to this message, one field a line, only what changes (- clears a field). "

@@ -407,11 +407,13 @@ async def ask_forget(update: Update, context: BotContext) -> None:
         await send(update, context, [Screen(text(lang, "forget_private"), [[link]])])
         return
     await send(update, context, [Screen(text(lang, "forget_ask"),
-                                        [[button(text(lang, "btn_forget"), cb.Forget(user.id))]])])
+                                        [[button(text(lang, "btn_forget"), cb.Forget(user.id)),
+                                          button(text(lang, "btn_forget_keep"), cb.Forget(user.id, "no"))]])])
 
 
-async def forget(update: Update, context: BotContext, asker: int) -> None:
-    """Button: delete everything stored about the member who asked, if they pressed it."""
+async def forget(update: Update, context: BotContext, asker: int, confirmed: bool = True) -> None:
+    """Button: delete everything stored about the member who asked, if they pressed it; or
+    (not ``confirmed``) keep it all, the question answered in place."""
     query, user, study = update.callback_query, update.effective_user, context.bot_data.study
     assert query is not None
     lang = lang_of(update)
@@ -420,6 +422,10 @@ async def forget(update: Update, context: BotContext, asker: int) -> None:
         return
     if user.id != asker:
         await query.answer(text(lang, "forget_not_yours"), show_alert=True)
+        return
+    if not confirmed:
+        await query.answer()
+        await edit(update, Screen(text(lang, "forget_kept")))
         return
     rows = await study.forget(user.id)
     await query.answer()

@@ -312,6 +312,22 @@ async def test_in_a_group_the_bookmark_button_answers_whoever_presses_it(bot: Lo
     assert "四（二）3" in (await bot.private(3711).send("/saved")).text  # the first member's stays
 
 
+async def test_forget_can_be_cancelled_and_keeps_everything(bot: LocalBot) -> None:
+    """Issue 24, item 17: /forget's question has 取消 beside 确认删除."""
+    chat = bot.private(3061)
+    await chat.send("/subscribe")
+    ask = (await chat.send("/forget")).messages[0]
+    assert [b["text"] for b in ask.buttons] == ["🗑 确认删除", "取消"]
+    await chat.press(ask, "取消")
+    assert ask.text == "好的，已取消：什么也没有删除。" and not ask.buttons
+    assert await bot.store.chats.chat(3061) is not None
+    english = bot.private(3062, language_code="en")
+    ask = (await english.send("/forget")).messages[0]
+    await english.press(ask, "Cancel")
+    assert ask.text == "Cancelled: nothing was deleted."
+    assert cb.parse("f|3061") == cb.Forget(3061, "yes")  # a question sent before 取消 existed
+
+
 async def test_forget_in_a_group_is_confirmed_in_private_by_the_member_who_asked(bot: LocalBot) -> None:
     asker, other = bot.group(-8900, 3801), bot.group(-8900, 3802)
     mine = (await bot.private(3802).send("/quote 纪律")).messages[0]
@@ -324,7 +340,7 @@ async def test_forget_in_a_group_is_confirmed_in_private_by_the_member_who_asked
     assert await bot.store.study.bookmarks(3802)  # nothing of the presser's went
     private = bot.private(3801)
     (confirm,) = (await private.send("/start forget")).messages  # where the deep link leads: no welcome
-    assert confirm.text.startswith("确定要删除") and [b["text"] for b in confirm.buttons] == ["🗑 确认删除"]
+    assert confirm.text.startswith("确定要删除") and [b["text"] for b in confirm.buttons] == ["🗑 确认删除", "取消"]
     assert (await private.press(confirm, "确认删除")).text == text("zh", "forgotten_none")
     assert await bot.store.study.bookmarks(3802)
 
