@@ -76,6 +76,7 @@ def ui(lang: Lang) -> dict[str, str]:
         "hit_of": text(lang, "reader_hit_of", n="{n}", total="{total}"),
         "prev_hit": text(lang, "reader_prev_hit"),
         "next_hit": text(lang, "reader_next_hit"),
+        "hit_list": text(lang, "reader_hit_list"),
         "save": text(lang, "reader_save"),
         "saved": text(lang, "reader_saved"),
         "saved_list": text(lang, "reader_saved_list"),
