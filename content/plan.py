@@ -166,11 +166,15 @@ def day_number(days: int, start: date, today: date) -> int:
     return min(max((today - start).days + 1, 1), days)
 
 
-def reading_key(start: date, day: int) -> int:
-    """How a member's reading of day ``day`` of the plan started on ``start`` is stored: a day of
-    *this* plan, so that a plan restarted on another day counts its readers afresh (the start's
-    ordinal × 100 + the day: days are under 100, and the key fits a 32-bit column)."""
-    return start.toordinal() * 100 + day
+_EPOCH = date(2020, 1, 1).toordinal()
+
+
+def reading_key(start: date, days: int, day: int) -> int:
+    """How a member's reading of day ``day`` of the ``days``-day plan started on ``start`` is
+    stored: a day of *this* plan, so that a plan restarted (another day, or another pace the
+    same day) counts its readers afresh. Days and paces are under 64, and the key fits a 32-bit
+    column for any start within centuries of 2020."""
+    return (start.toordinal() - _EPOCH) * 4096 + days * 64 + day
 
 
 def passage_on(passages: tuple[Passage, ...], start: date, today: date) -> Passage | None:

@@ -170,7 +170,7 @@ ZH: dict[str, str] = {
     "rank": "🏆 <b>本周答题榜</b>（{week}）\n{lines}",
     "rank_line": "{n}. {name}：{right}/{answered}",
     "rank_none": "🏆 本周（{week}）还没有记名的答题。发送 /quiz 答题；匿名答题不计入榜单。",
-    "rank_anonymous": "本群的答题是匿名的，不计入榜单。管理员可在 /settings 中点“👥 答题改为公开”。",
+    "rank_anonymous": "本群的答题目前是匿名的：管理员可在 /settings 中点“👥 答题改为公开”，此后的答题计入榜单。",
     "saved": "☆ <b>我的收藏</b>\n{lines}\n\n/saved daily：让收藏轮流成为 /today 的每日金句",
     "saved_line": "{n}. {label} {text}",
     "saved_older": "（较早的 {count} 条收藏没有列出；再点一次“★ 已收藏”可取消收藏。）",
@@ -486,8 +486,8 @@ EN: dict[str, str] = {
     "rank": "🏆 <b>This week's quiz ranking</b> ({week})\n{lines}",
     "rank_line": "{n}. {name}: {right}/{answered}",
     "rank_none": "🏆 No named answers this week ({week}). /quiz starts a quiz; anonymous answers are not ranked.",
-    "rank_anonymous": "This group's quizzes are anonymous, and anonymous answers are not ranked. An administrator "
-                      "can switch them with “👥 Open quizzes” in /settings.",
+    "rank_anonymous": "This group's quizzes are anonymous: an administrator can tap “👥 Open quizzes” in "
+                      "/settings, and answers from then on are ranked.",
     "saved": "☆ <b>My bookmarks</b>\n{lines}\n\n/saved daily: your bookmarks as /today's quote, in turn",
     "saved_line": "{n}. {label} {text}",
     "saved_older": "({count} older bookmarks are not listed; tap “★ Saved” again to remove one.)",

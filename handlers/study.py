@@ -205,7 +205,7 @@ async def mark_done(update: Update, context: BotContext, day: int) -> None:
         return
     passage = plan((await plan_book(context, current)).speech, current.days)[day - 1]
     today = await _local_today(update, context)
-    new = await study.mark_read(user.id, chat.id, reading_key(current.start_date, day),
+    new = await study.mark_read(user.id, chat.id, reading_key(current.start_date, current.days, day),
                                 ",".join(dict.fromkeys(passage.ids)), today)
     count = streak(await study.reading_dates(user.id), today)
     await query.answer(text(lang, "read_marked" if new else "read_again", streak=count))
@@ -227,7 +227,7 @@ async def progress(update: Update, context: BotContext) -> None:
         book = await plan_book(context, current)
         passages = plan(book.speech, current.days)
         ids = ",".join(dict.fromkeys(passages[min(day, len(passages)) - 1].ids))
-        readers = await study.readers(chat.id, reading_key(current.start_date, day), ids)
+        readers = await study.readers(chat.id, reading_key(current.start_date, current.days, day), ids)
         await say(update, context, "progress_group", plan=render.plan_name(lang_of(update), render.book_title(book)),
                   day=day, days=current.days, today=readers)
         return

@@ -297,7 +297,7 @@ class Reader:
             raise NotFound("no such plan day")
         passage = plan(opened.speech, current.days)[day - 1]
         today = (await self._today(user_id)).date()
-        new = await study.mark_read(user_id, user_id, reading_key(current.start_date, day),
+        new = await study.mark_read(user_id, user_id, reading_key(current.start_date, current.days, day),
                                     ",".join(dict.fromkeys(passage.ids)), today)
         count = streak(await study.reading_dates(user_id), today)
         return {"new": new, "streak": count,

@@ -92,12 +92,13 @@ async def test_a_restarted_plan_counts_its_readers_afresh(bot: LocalBot) -> None
     assert "今天读完的成员：0 人" in (await member.send("/progress")).text
     await member.press((await member.send("/plan")).messages[0], "读完了")
     assert "今天读完的成员：1 人" in (await member.send("/progress")).text
-    # a plan restarted the same day whose day 1 holds more: read again, not "already noted"
-    study, key, today = bot.store.study, reading_key(START.date() + timedelta(days=1), 1), START.date()
-    assert await study.readers(-8120, key, "preface,1.1") == 0
-    assert await study.mark_read(3032, -8120, key, "preface,1.1", today)
-    assert not await study.mark_read(3032, -8120, key, "preface", today)
-    assert await study.readers(-8120, key, "preface,1.1") == 1
+    question = (await admin.send("/plan 20")).messages[0]  # restarted the same day at another pace
+    await admin.press(question, "重新开始")
+    assert "今天读完的成员：0 人" in (await member.send("/progress")).text
+    pressed = await member.press((await member.send("/plan")).messages[0], "读完了")
+    assert pressed.answers[0]["text"].startswith("已记录")
+    assert "今天读完的成员：1 人" in (await member.send("/progress")).text
+    assert reading_key(START.date(), 10, 1) != reading_key(START.date(), 20, 1) < 2**31
 
 
 async def test_rank_with_anonymous_quizzes_points_to_settings(bot: LocalBot) -> None:
