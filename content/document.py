@@ -6,7 +6,8 @@ every node's verbatim text is one contiguous stretch of it and a place in the sp
 number: a character offset (``at``). Blocks cut it without losing or repeating a character: a
 part's heading line is an h2; a section's (point's) heading sentence, the marker and title up
 to its full stop, an h3 (h4) and the rest of its paragraph a paragraph. The preface and the
-closing have no heading in the speech: theirs (前言, 结语) are the reader's own (``at`` -1).
+closing have no heading in the speech: theirs (前言, 结语) are the reader's own (``at`` -1); the
+salutation (同志们：) is the preface's first paragraph, under 前言.
 """
 
 from __future__ import annotations
@@ -108,9 +109,8 @@ def document(speech: Speech) -> Document:
     pieces = ([speech.salutation] if speech.salutation else []) + [node.text for node in speech.top]
     whole = "\n".join(pieces)
     blocks: list[Block] = []
-    if speech.salutation:
-        first = speech.top[0].id if speech.top else "preface"
-        blocks.append(Block(first, "p", speech.salutation, 0))
+    first = speech.top[0].id if speech.top else "preface"
+    salute = [Block(first, "p", speech.salutation, 0)] if speech.salutation else []
     starts: dict[str, int] = {}
     ends: dict[str, int] = {}
     cursor = 0
@@ -120,7 +120,11 @@ def document(speech: Speech) -> Document:
             raise ValueError(f"node {node.id} is not verbatim in the speech")
         starts[node.id] = cursor = at
         ends[node.id] = at + len(node.text)
-        blocks += _blocks(node, at)
+        own = _blocks(node, at)
+        if salute and own and own[0].at < 0:  # 同志们： opens the preface, under its heading 前言
+            own.insert(1, salute.pop())
+        blocks += salute + own  # else before the first part, whose heading the speech writes
+        salute = []
     result = Document(whole, tuple(blocks), starts, ends)
     if len(_CACHE) >= 8:
         _CACHE.clear()

@@ -5,7 +5,9 @@ own introduction (part 三 has one), each section without points, each point, th
 heading that stands alone (a part's heading line, a section's heading and lead before its
 points) goes with the unit after it, so no text is left out and no day ends on a heading. For
 a plan of more days than units, the longest units are halved at a sentence boundary ("a
-coherent part of a long subsection"). A plan of ``days`` days groups consecutive units into
+coherent part of a long subsection"), never so that a day holds only the salutation (同志们：)
+or a heading: every day has a passage to read. A text too short for the days asked gets fewer,
+and the bot says so. A plan of ``days`` days groups consecutive units into
 that many passages of about equal length (a linear partition: the longest day is as short as
 it can be), so no day ends in the middle of a point and the whole speech takes ``days`` days.
 The default, 21 days, is about three weeks.
@@ -37,10 +39,27 @@ class Passage:
     text: str
 
 
-def units(speech: Speech) -> list[tuple[str, str, str]]:
-    """``(id, label, own text)`` of every unit, in speech order; together they are the whole
-    speech, since the plan promises it."""
-    found: list[tuple[str, str, str]] = []
+@dataclass(frozen=True)
+class _Unit:
+    """A unit of reading: ``head`` is how many of the first characters of ``text`` are headings
+    (the salutation, a heading carried forward, the node's own heading sentence): no day may
+    hold only those."""
+
+    id: str
+    label: str
+    text: str
+    head: int = 0
+
+
+def _own_heading(node_title: str | None, own: str) -> int:
+    """How long the heading sentence that opens ``own`` is (（一）要慎初。), 0 when it opens with
+    reading text."""
+    first = split_sentences(own)[0] if own else ""
+    return len(first) if node_title and node_title in first else 0
+
+
+def _units(speech: Speech) -> list[_Unit]:
+    found: list[_Unit] = []
     heading = speech.salutation + "\n" if speech.salutation else ""
     for node in speech.nodes():
         own = "\n".join(node.own_paragraphs()).strip()
@@ -49,23 +68,38 @@ def units(speech: Speech) -> list[tuple[str, str, str]]:
         if node.children and "\n" not in own:  # a heading (and lead) introducing its children
             heading += own + "\n"
             continue
-        found.append((node.id, node.label, heading + own))
+        found.append(_Unit(node.id, node.label, heading + own, len(heading) + _own_heading(node.title, own)))
         heading = ""
     return found
 
 
-def _split(found: list[tuple[str, str, str]], count: int) -> list[tuple[str, str, str]]:
-    """Halve the longest units at a sentence boundary until there are ``count`` of them."""
+def units(speech: Speech) -> list[tuple[str, str, str]]:
+    """``(id, label, own text)`` of every unit, in speech order; together they are the whole
+    speech, since the plan promises it."""
+    return [(unit.id, unit.label, unit.text) for unit in _units(speech)]
+
+
+def _cut(unit: _Unit) -> int | None:
+    """Where ``unit`` is halved: the sentence boundary nearest its middle that leaves reading text
+    on both sides (never 同志们： or a heading alone); None if there is none."""
+    sentences = split_sentences(unit.text)
+    ends = list(itertools.accumulate(len(sentence) for sentence in sentences))[:-1]
+    cuts = [end for end in ends if end > unit.head and unit.text[end:].strip()]
+    return min(cuts, key=lambda end: abs(end - len(unit.text) / 2)) if cuts else None
+
+
+def _split(found: list[_Unit], count: int) -> list[_Unit]:
+    """Halve the longest units that can be halved (``_cut``) until there are ``count`` of them."""
     found = list(found)
     while len(found) < count:
-        index = max(range(len(found)), key=lambda i: len(found[i][2]))
-        unit_id, label, text = found[index]
-        sentences = split_sentences(text)
-        if len(sentences) < 2:
+        cuttable = [(len(unit.text), index, cut) for index, unit in enumerate(found)
+                    if (cut := _cut(unit)) is not None]
+        if not cuttable:
             break
-        cut = min(range(1, len(sentences)), key=lambda n: abs(len("".join(sentences[:n])) - len(text) / 2))
-        first, second = "".join(sentences[:cut]), "".join(sentences[cut:])
-        found[index:index + 1] = [(unit_id, label, first.strip()), (unit_id, label + "（续）", second.strip())]
+        _, index, cut = max(cuttable, key=lambda item: (item[0], -item[1]))
+        unit = found[index]
+        found[index:index + 1] = [_Unit(unit.id, unit.label, unit.text[:cut].strip(), unit.head),
+                                  _Unit(unit.id, unit.label + "（续）", unit.text[cut:].strip())]
     return found
 
 
@@ -97,14 +131,14 @@ def _partition(sizes: list[int], parts: int) -> list[int]:
 @lru_cache(maxsize=SPEECH_CACHE * 2)  # the default plan and a chosen pace
 def plan(speech: Speech, days: int = DEFAULT_DAYS) -> tuple[Passage, ...]:
     """The speech as ``days`` passages (fewer if it has fewer units than days)."""
-    found = _split(units(speech), days)
+    found = _split(_units(speech), days)
     days = max(1, min(days, len(found)))
-    cuts = [0, *_partition([len(text) for _, _, text in found], days), len(found)]
+    cuts = [0, *_partition([len(unit.text) for unit in found], days), len(found)]
     passages = []
     for number, (start, end) in enumerate(itertools.pairwise(cuts), start=1):
         chunk = found[start:end]
-        passages.append(Passage(number, tuple(u[0] for u in chunk), tuple(u[1] for u in chunk),
-                                "\n".join(u[2] for u in chunk)))
+        passages.append(Passage(number, tuple(u.id for u in chunk), tuple(u.label for u in chunk),
+                                "\n".join(u.text for u in chunk)))
     return tuple(passages)
 
 
@@ -130,6 +164,17 @@ def running(days: int, start: date, today: date) -> bool:
 def day_number(days: int, start: date, today: date) -> int:
     """Which day of a ``days``-day plan from ``start`` it is on ``today`` (1 before it, ``days`` after)."""
     return min(max((today - start).days + 1, 1), days)
+
+
+_EPOCH = date(2020, 1, 1).toordinal()
+
+
+def reading_key(start: date, days: int, day: int) -> int:
+    """How a member's reading of day ``day`` of the ``days``-day plan started on ``start`` is
+    stored: a day of *this* plan, so that a plan restarted (another day, or another pace the
+    same day) counts its readers afresh. Days and paces are under 64, and the key fits a 32-bit
+    column for any start within centuries of 2020."""
+    return (start.toordinal() - _EPOCH) * 4096 + days * 64 + day
 
 
 def passage_on(passages: tuple[Passage, ...], start: date, today: date) -> Passage | None:

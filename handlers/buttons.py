@@ -53,7 +53,7 @@ async def _route(update: Update, context: BotContext) -> None:
         await study.toggle_saved(update, context, data.ref)
         return
     if isinstance(data, cb.Forget):
-        await study.forget(update, context, data.user_id)
+        await study.forget(update, context, data.user_id, data.answer == "yes")
         return
     if isinstance(data, cb.Pace):
         await study.choose_pace(update, context, data.days, data.asker)
@@ -82,8 +82,8 @@ async def _route(update: Update, context: BotContext) -> None:
             await reading.open_outline(update, context, node)
         case cb.Read(node_id=node, page=page):
             await reading.read_page(update, context, node, page)
-        case cb.Step(node_id=node, page=page):
-            await reading.read_page(update, context, node, page, whole=False)
+        case cb.Step(node_id=node, page=page, level=level):
+            await reading.read_page(update, context, node, page, level)
         case cb.Send(node_id=node):
             await reading.send_node(update, context, node)
         case cb.Principle(index=index):

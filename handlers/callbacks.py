@@ -7,7 +7,7 @@ forged data), and handlers answer those politely.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import MISSING, dataclass, fields
 from typing import ClassVar, Literal, cast, get_args, get_origin, get_type_hints
 
 from content import Node, Speech
@@ -20,15 +20,17 @@ MAX_TEXT_ID = 999_999_999
 """The largest text id anything sent names (nine digits, as a scope ``2:4.2`` allows): a larger
 one is forged, and would overflow the texts' 32-bit id column on PostgreSQL."""
 
-SettingAction = Literal["on", "off", "time", "zones", "zone", "fmt", "polls", "quiz"]
+SettingAction = Literal["on", "off", "time", "zones", "zone", "fmt", "polls", "quiz", "panel"]
 """What a settings button does: reminder on/off, a time, the zone picker, a zone, the format
-(text/card), anonymous or open polls, the daily quiz."""
+(text/card), anonymous or open polls, the daily quiz, back to the settings panel."""
 CardKind = Literal["q", "d", "n"]
 """What a card button names: a quote by its number (``quote_ref``), a day (ISO date), a node (a
 quote from it)."""
 TextActionKind = Literal["pub", "fix", "del", "take"]
 """What the owner does with an uploaded text: publish it, fix its metadata, discard the draft,
 take the details a file sent again carries (``handlers.uploads.offer``)."""
+ForgetAnswer = Literal["yes", "no"]
+"""The answer to /forget's question: delete, or keep everything."""
 BookmarkKind = Literal["q", "n", "s"]
 """What a bookmark names: a quote by its number (``quote_ref``), a node, or one sentence of a
 node (``sentence_ref``: the sentence a search hit shows)."""
@@ -81,12 +83,14 @@ class Read:
 
 @dataclass(frozen=True)
 class Step:
-    """Show page ``page`` of ``node_id``'s own text in place: a stop on the reading path that
-    Prev/Next follow (``content.path``), so a part's introduction is not read twice."""
+    """Show page ``page`` of the stop ``node_id`` on the path of ``level`` in place (Prev/Next,
+    ``content.path``): the node whole, or a part's introduction on a deeper level's path; level
+    0 (buttons sent before levels existed) is the node's own."""
 
     prefix: ClassVar[str] = "w"
     node_id: str
     page: int = 0
+    level: int = 0
 
 
 @dataclass(frozen=True)
@@ -214,10 +218,12 @@ def bookmarked(speech: Speech, ref: str) -> Quote | Node | None:
 
 @dataclass(frozen=True)
 class Forget:
-    """The member ``user_id`` confirmed /forget (only they may: the button says whose it is)."""
+    """The member ``user_id`` answered /forget (only they may: the button says whose it is):
+    delete (``yes``) or cancel (``no``)."""
 
     prefix: ClassVar[str] = "f"
     user_id: int
+    answer: ForgetAnswer = "yes"
 
 
 @dataclass(frozen=True)
@@ -325,6 +331,9 @@ def parse(data: str | None) -> Callback | None:
         return None
     specs = fields(cls)
     values = rest.split("|", len(specs) - 1) if specs else []
+    if specs and len(values) < len(specs) and all(spec.default is not MISSING for spec in specs[len(values):]):
+        # a field added at the end with a default: data sent before it existed still parses
+        values += [str(spec.default) for spec in specs[len(values):]]
     if len(values) != len(specs):
         return None
     try:

@@ -55,6 +55,7 @@ ZH: dict[str, str] = {
     "outline_title": "📖 <b>目录</b>：{title}",
     "outline_part": "📖 <b>{label}{heading}</b>\n请选择小节：",
     "node_header": "<b>【{label}】</b>",
+    "node_intro_header": "<b>【{label} 导语】</b>",
     "page_marker": "（第 {page}/{pages} 页）",
     "read_more_private": "📱 在私聊中阅读全文",
     "truncated": "……（全文较长，请在私聊中阅读）",
@@ -113,8 +114,10 @@ ZH: dict[str, str] = {
     "zone_pick": "请选择时区，或发送 /timezone 城市（如 北京、柏林，或 Europe/Berlin）：",
     "bad_zone": "不认识时区“{zone}”。请用城市名（如 北京、柏林）或 IANA 名称（如 Asia/Shanghai），或从下面选择：",
     "not_admin": "只有本群管理员可以修改推送设置。",
+    "not_admin_plan": "只有本群管理员可以开始、更改或停止本群的学习计划。发送 /plan 可查看今天的一段。",
     "no_store": "推送功能暂不可用（没有配置数据库）。",
-    "settings": "⚙️ <b>每日推送设置</b>\n状态：{state}\n时间：每天 {time}\n时区：{zone}\n形式：{format}\n答题：{polls}",
+    "settings": "⚙️ <b>每日推送设置</b>\n状态：{state}\n时间：每天 {time}\n时区：{zone}\n形式：{format}{polls}",
+    "settings_polls": "\n答题：{polls}",
     "format_text": "文字",
     "format_card": "图片（附文字说明）",
     "btn_format_card": "🖼 改为图片",
@@ -134,6 +137,7 @@ ZH: dict[str, str] = {
         "✅ {plan}已开始：{days} 天读完全文，每天一段。今天是第 1 天，这一段就在下面；"
         "从第 2 天起，每天的一段随每日推送发出（每天 {time}，{zone}）。"
     ),
+    "plan_shorter": "这篇文本较短，最多只能分 {days} 天（每天至少一段），所以计划是 {days} 天，而不是 {asked} 天。",
     "plan_push_on": "🔔 本聊天的每日推送已随之开启（/unsubscribe 可关闭），下一次：{next}。",
     "plan_too_long": "全文最多可分 {max} 天（每天至少一段），分不成 {asked} 天。",
     "plan_restart_ask": "本聊天的学习计划正在进行（第 {day}/{days} 天）。要按 {new} 天从头开始，还是继续当前计划？",
@@ -155,7 +159,8 @@ ZH: dict[str, str] = {
     "read_marked": "已记录。连续学习 {streak} 天。",
     "read_again": "今天这段已经记过了。连续学习 {streak} 天。",
     "progress_member": (
-        "📊 <b>我的学习</b>\n已读章节：{read}\n连续学习：{streak} 天\n答题：{right}/{answered} 正确"
+        "📊 <b>我的学习</b>\n已读章节：{read}\n连续学习：{streak} 天\n答题：{right}/{answered} 正确\n\n"
+        "（已读章节和连续学习只计学习计划中点了“✅ 读完了”的段落；用 /show、目录或阅读器读的不计入。）"
     ),
     "progress_text": "{title} {read}/{total}",
     "progress_group": "📊 <b>本群学习进度</b>\n{plan}：第 {day}/{days} 天\n今天读完的成员：{today} 人",
@@ -165,6 +170,7 @@ ZH: dict[str, str] = {
     "rank": "🏆 <b>本周答题榜</b>（{week}）\n{lines}",
     "rank_line": "{n}. {name}：{right}/{answered}",
     "rank_none": "🏆 本周（{week}）还没有记名的答题。发送 /quiz 答题；匿名答题不计入榜单。",
+    "rank_anonymous": "本群的答题目前是匿名的：管理员可在 /settings 中点“👥 答题改为公开”，此后的答题计入榜单。",
     "saved": "☆ <b>我的收藏</b>\n{lines}\n\n/saved daily：让收藏轮流成为 /today 的每日金句",
     "saved_line": "{n}. {label} {text}",
     "saved_older": "（较早的 {count} 条收藏没有列出；再点一次“★ 已收藏”可取消收藏。）",
@@ -180,6 +186,8 @@ ZH: dict[str, str] = {
         "以及这个私聊的每日提醒、学习计划、题目和推送记录。群的设置和学习计划属于群，不会删除。此操作不能撤销。"
     ),
     "btn_forget": "🗑 确认删除",
+    "btn_forget_keep": "取消",
+    "forget_kept": "好的，已取消：什么也没有删除。",
     "forget_private": "删除数据要在与我的私聊中确认，这样别人不能替你确认。点下面的按钮继续。",
     "btn_forget_private": "🔒 去私聊确认",
     "forget_not_yours": "只有发送 /forget 的人才能确认删除自己的数据。",
@@ -287,6 +295,7 @@ ZH: dict[str, str] = {
     ),
     "upload_discarded": "🗑 已放弃草稿 #{id}。",
     "upload_gone": "文本 #{id} 已不存在（草稿已放弃？）。",
+    "describe_unknown": "没有文本 #{id}。发送 /texts 查看文库里的文本。",
     "upload_not_draft": "#{id} 不是草稿（已发布或已移出），不能放弃。",
     "describe_prompt": (
         "✏️ #{id} 修改信息：回复这条消息，每行写一项，只写要改的（写 - 清空一项）。"
@@ -322,6 +331,7 @@ ZH: dict[str, str] = {
     "reader_hit_of": "第 {n}/{total} 处",
     "reader_prev_hit": "上一处",
     "reader_next_hit": "下一处",
+    "reader_hit_list": "列表",
     "reader_save": "☆ 收藏",
     "reader_saved": "★ 已收藏",
     "reader_saved_list": "我的收藏",
@@ -392,6 +402,7 @@ EN: dict[str, str] = {
     "outline_title": "📖 <b>Contents</b>: {title}",
     "outline_part": "📖 <b>{label}{heading}</b>\nChoose a section:",
     "node_header": "<b>【{label}】</b>",
+    "node_intro_header": "<b>【{label} · introduction】</b>",
     "page_marker": "(page {page}/{pages})",
     "read_more_private": "📱 Read it all in a private chat",
     "truncated": "… (long text: read it in a private chat)",
@@ -454,11 +465,14 @@ EN: dict[str, str] = {
     "zone_pick": "Choose a time zone, or send /timezone City (e.g. Beijing, Berlin or Europe/Berlin):",
     "bad_zone": "Unknown time zone “{zone}”. Send a city (Beijing, Berlin) or a zone (Asia/Shanghai), or choose:",
     "not_admin": "Only this group's administrators can change the reminder settings.",
+    "not_admin_plan": "Only this group's administrators can start, change or stop its reading plan. /plan shows "
+                      "today's passage.",
     "no_store": "The daily reminder is unavailable (no database configured).",
     "settings": (
         "⚙️ <b>Daily reminder</b>\nState: {state}\nTime: every day at "
-        "{time}\nTime zone: {zone}\nAs: {format}\nQuizzes: {polls}"
+        "{time}\nTime zone: {zone}\nAs: {format}{polls}"
     ),
+    "settings_polls": "\nQuizzes: {polls}",
     "format_text": "text",
     "format_card": "a picture with its text",
     "btn_format_card": "🖼 As a picture",
@@ -478,6 +492,8 @@ EN: dict[str, str] = {
         "✅ {plan} started: the whole text in {days} days, a passage a day. Today is day 1, right "
         "below; from day 2 each day's passage comes with the daily reminder (every day at {time}, {zone})."
     ),
+    "plan_shorter": "This text is short: it splits into at most {days} days (at least a passage a day), so the "
+                    "plan has {days} days, not {asked}.",
     "plan_push_on": "🔔 The daily reminder is now on in this chat (/unsubscribe turns it off). Next: {next}.",
     "plan_too_long": "The speech splits into at most {max} days (at least a passage a day), not {asked}.",
     "plan_restart_ask": "A reading plan is under way here (day {day}/{days}). Start over with {new} days, or keep it?",
@@ -500,7 +516,9 @@ EN: dict[str, str] = {
     "read_again": "Already noted for today. Your streak: {streak} days.",
     "progress_member": (
         "📊 <b>My progress</b>\nSections read: {read}\nStreak: "
-        "{streak} days\nQuizzes: {right}/{answered} right"
+        "{streak} days\nQuizzes: {right}/{answered} right\n\n"
+        "(Sections read and the streak count the reading plan's passages you marked “✅ Done”; what you read "
+        "with /show, the outline or the reader does not count.)"
     ),
     "progress_text": "{title} {read}/{total}",
     "progress_group": "📊 <b>This group's progress</b>\n{plan}: day {day}/{days}\nMembers done today: {today}",
@@ -511,6 +529,8 @@ EN: dict[str, str] = {
     "rank": "🏆 <b>This week's quiz ranking</b> ({week})\n{lines}",
     "rank_line": "{n}. {name}: {right}/{answered}",
     "rank_none": "🏆 No named answers this week ({week}). /quiz starts a quiz; anonymous answers are not ranked.",
+    "rank_anonymous": "This group's quizzes are anonymous: an administrator can tap “👥 Open quizzes” in "
+                      "/settings, and answers from then on are ranked.",
     "saved": "☆ <b>My bookmarks</b>\n{lines}\n\n/saved daily: your bookmarks as /today's quote, in turn",
     "saved_line": "{n}. {label} {text}",
     "saved_older": "({count} older bookmarks are not listed; tap “★ Saved” again to remove one.)",
@@ -528,6 +548,8 @@ EN: dict[str, str] = {
         "plans belong to the groups and stay. This cannot be undone."
     ),
     "btn_forget": "🗑 Delete",
+    "btn_forget_keep": "Cancel",
+    "forget_kept": "Cancelled: nothing was deleted.",
     "forget_private": "Deleting your data is confirmed in a private chat with me, so nobody can confirm it for you. "
                       "Tap the button below.",
     "btn_forget_private": "🔒 Confirm in private",
@@ -651,6 +673,7 @@ EN: dict[str, str] = {
     ),
     "upload_discarded": "🗑 Draft #{id} discarded.",
     "upload_gone": "Text #{id} no longer exists (a discarded draft?).",
+    "describe_unknown": "There is no text #{id}. /texts lists the library's texts.",
     "upload_not_draft": "#{id} is not a draft (published or taken out): it cannot be discarded.",
     "describe_prompt": (
         "✏️ #{id} Fix the details: reply to this message, one field a line, only what changes (- clears a field). "
@@ -680,13 +703,14 @@ EN: dict[str, str] = {
     "reader_search": "Search",
     "reader_search_placeholder": "Search the speech",
     "reader_search_none": "Nothing matches. Try other words.",
-    "reader_search_clear": "Clear the search",
+    "reader_search_clear": "Clear",
     "reader_tier_exact": "📌 In the speech's words",
     "reader_tier_related": "🔗 Related (the speech says it in other words)",
     "reader_tier_nearest": "〰️ Close (not necessarily an answer)",
     "reader_hit_of": "{n} of {total}",
-    "reader_prev_hit": "Previous match",
-    "reader_next_hit": "Next match",
+    "reader_prev_hit": "Previous",
+    "reader_next_hit": "Next",
+    "reader_hit_list": "List",
     "reader_save": "☆ Save",
     "reader_saved": "★ Saved",
     "reader_saved_list": "My bookmarks",

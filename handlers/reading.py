@@ -112,9 +112,10 @@ async def open_outline(update: Update, context: BotContext, node_id: str) -> Non
     await edit(update, with_reader(update, context, screen) if top else screen)
 
 
-async def read_page(update: Update, context: BotContext, node_id: str, page: int, whole: bool = True) -> None:
-    """Button: show a page of a node, in place: all of it, or (``whole=False``, Prev/Next) its own text."""
-    screen = render.reader(context.speech, lang_of(update), node_id, page, whole)
+async def read_page(update: Update, context: BotContext, node_id: str, page: int, level: int = 0) -> None:
+    """Button: show a page of a node, in place, on the reading path of ``level`` (0: the node's
+    own; ``content.path``)."""
+    screen = render.reader(context.speech, lang_of(update), node_id, page, level)
     await edit(update, with_reader(update, context, screen, node_id))
 
 

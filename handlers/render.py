@@ -23,7 +23,7 @@ from content import Node, Speech
 from content.glosses import Glosses
 from content.library import ORIGINAL_NAME, ORIGINAL_NAME_EN, Book, TextInfo
 from content.model import ORIGINAL, cite, scoped, split_scope
-from content.path import neighbours, stop_text
+from content.path import Stop, depth, introduction, is_intro, level_of, neighbours
 from content.plan import Passage
 from content.quotes import Quote
 from content.search import Hit
@@ -240,43 +240,50 @@ def opening(speech: Speech, node: Node) -> str:
     return speech.salutation + "\n" if node.kind == "preface" and speech.salutation else ""
 
 
-def _page_text(node: Node, lang: str, page: int, pages: list[str]) -> Html:
-    parts = [text(lang, "node_header", label=cite(node.label)), html.escape(pages[page], quote=False)]
+def _page_text(node: Node, lang: str, page: int, pages: list[str], intro: bool = False) -> Html:
+    header = text(lang, "node_intro_header" if intro else "node_header", label=cite(node.label))
+    parts = [header, html.escape(pages[page], quote=False)]
     if len(pages) > 1:
         parts.append(text(lang, "page_marker", page=page + 1, pages=len(pages)))
     return Html("\n".join(parts))
 
 
-def reader(speech: Speech, lang: str, node_id: str, page: int = 0, whole: bool = True) -> Screen:
-    """One page of a node, edited in place: page or node Prev/Next, and Back (cached). Prev/Next
-    lead to stops on the reading path (``whole=False``: the node's own text)."""
+def _step(stop: Stop, level: int) -> cb.Step:
+    return cb.Step(stop.id, 0, level)
+
+
+def reader(speech: Speech, lang: str, node_id: str, page: int = 0, level: int = 0) -> Screen:
+    """One page of a node, edited in place: page or node Prev/Next, and Back (cached). The node
+    is read on the path of ``level`` (``content.path``; 0: its own): whole, or on a deeper
+    level's path a part's introduction under its own header."""
     node = speech.node(node_id)
-    kind = "reader" if whole else "stop"
-    return _cached(kind, speech, lang, node.id, page, lambda: _reader(speech, lang, node, page, whole))
+    level = level_of(speech, node.id, level)
+    return _cached(f"reader{level}", speech, lang, node.id, page, lambda: _reader(speech, lang, node, page, level))
 
 
-def _reader(speech: Speech, lang: str, node: Node, page: int, whole: bool) -> Screen:
-    pages = paginate(opening(speech, node) + (node.text if whole else stop_text(node)))
+def _reader(speech: Speech, lang: str, node: Node, page: int, level: int) -> Screen:
+    intro = is_intro(speech, node.id, level)
+    pages = paginate(opening(speech, node) + (introduction(node) if intro else node.text))
     page = min(max(page, 0), len(pages) - 1)
-    previous, following = neighbours(speech, node.id, whole)
-    here = cb.Read if whole else cb.Step
+    previous, following = neighbours(speech, node.id, level)
     row: list[InlineKeyboardButton] = []
     if page > 0:
-        row.append(button(text(lang, "btn_prev_page"), here(node.id, page - 1)))
+        row.append(button(text(lang, "btn_prev_page"), cb.Step(node.id, page - 1, level)))
     elif previous:
-        row.append(button(text(lang, "btn_prev"), cb.Step(previous)))
+        row.append(button(text(lang, "btn_prev"), _step(previous, level)))
     if page + 1 < len(pages):
-        row.append(button(text(lang, "btn_next_page"), here(node.id, page + 1)))
+        row.append(button(text(lang, "btn_next_page"), cb.Step(node.id, page + 1, level)))
     elif following:
-        row.append(button(text(lang, "btn_next"), cb.Step(following)))
+        row.append(button(text(lang, "btn_next"), _step(following, level)))
     parent = speech.parent(node)
     back = [button(text(lang, "btn_up"), cb.Outline(parent.id if parent else cb.top(speech.text_id))),
             save_button(lang, cb.bookmark("n", node.id))]
-    return Screen(_page_text(node, lang, page, pages), [row, back] if row else [back])
+    return Screen(_page_text(node, lang, page, pages, intro), [row, back] if row else [back])
 
 
 def show(speech: Speech, lang: str, node_id: str, in_group: bool, bot_username: str) -> list[Screen]:
-    """``/show``: every page as its own message in private; one concise message in groups."""
+    """``/show``: every page as its own message in private; one concise message in groups. Its
+    Prev/Next walk the node's own level (``content.path``)."""
     node = speech.node(node_id)
     full = opening(speech, node) + node.text
     if in_group and utf16_len(full) > GROUP_CHARS:
@@ -287,13 +294,14 @@ def show(speech: Speech, lang: str, node_id: str, in_group: bool, bot_username: 
         return [Screen(body, [[link]])]
     pages = paginate(full)
     screens = [Screen(_page_text(node, lang, i, pages)) for i in range(len(pages))]
-    previous, following = neighbours(speech, node.id, whole=True)
+    level = depth(node.id)
+    previous, following = neighbours(speech, node.id, level)
     row = []
     if previous:
-        row.append(button(text(lang, "btn_prev"), cb.Step(previous)))
+        row.append(button(text(lang, "btn_prev"), _step(previous, level)))
     row.append(button(text(lang, "btn_outline"), cb.Outline(cb.top(speech.text_id))))
     if following:
-        row.append(button(text(lang, "btn_next"), cb.Step(following)))
+        row.append(button(text(lang, "btn_next"), _step(following, level)))
     screens[-1].buttons = [row, [save_button(lang, cb.bookmark("n", node.id))]]
     return screens
 
@@ -677,14 +685,16 @@ def week_span(lang: str, week: str) -> str:
     return f"{start} – {last.day}" if first.month == last.month else f"{start} – {end}"
 
 
-def rank(lang: str, week: str, standings: list[Standing]) -> Screen:
-    """/rank: the week's standings (``week`` as stored, ``2026-W49``, shown as its days)."""
+def rank(lang: str, week: str, standings: list[Standing], anonymous: bool = False) -> Screen:
+    """/rank: the week's standings (``week`` as stored, ``2026-W49``, shown as its days); in a
+    group whose quizzes are ``anonymous`` (nobody's answer can be ranked), where to change that."""
     span = week_span(lang, week)
+    note = Html("\n\n" + text(lang, "rank_anonymous")) if anonymous else Html("")
     if not standings:
-        return Screen(text(lang, "rank_none", week=span))
+        return Screen(Html(text(lang, "rank_none", week=span) + note))
     lines = "\n".join(text(lang, "rank_line", n=n, name=shorten(s.name, 24), right=s.correct, answered=s.answered)
                       for n, s in enumerate(standings, start=1))
-    return Screen(text(lang, "rank", week=span, lines=Html(lines)))
+    return Screen(Html(text(lang, "rank", week=span, lines=Html(lines)) + note))
 
 
 SAVED_SHOWN = 20

@@ -28,7 +28,18 @@ from telegram.ext import CommandHandler, PollAnswerHandler, filters
 from content import Node, Speech
 from content.library import Book
 from content.model import ORIGINAL, cite, split_scope
-from content.plan import DEFAULT_DAYS, MIN_DAYS, day_number, max_days, pace, passage_on, plan, running, streak
+from content.plan import (
+    DEFAULT_DAYS,
+    MIN_DAYS,
+    day_number,
+    max_days,
+    pace,
+    passage_on,
+    plan,
+    reading_key,
+    running,
+    streak,
+)
 from content.quiz import NoQuestions, question_for, repeat_window_start
 from content.quotes import Quote, candidates
 from content.timerules import iso_week
@@ -77,7 +88,7 @@ async def plan_command(update: Update, context: BotContext) -> None:
     today = await _local_today(update, context)
     current = await study.plan(chat.id)
     if value in ("stop", "停止"):
-        if await guard(update, context):
+        if await guard(update, context, plan=True):
             await study.stop_plan(chat.id)
             await say(update, context, "plan_stopped")
         return
@@ -97,13 +108,13 @@ async def plan_command(update: Update, context: BotContext) -> None:
     if days is None or days < min(MIN_DAYS, top):
         await say(update, context, "usage_plan", min=min(MIN_DAYS, top), max=top)
         return
-    if not await guard(update, context):
+    if not await guard(update, context, plan=True):
         return
     under_way = current is not None and running(current.days, current.start_date, today)
     if days > top or under_way:  # never change what was asked, nor drop a plan, unasked
         await send(update, context, [_question(lang, days, top, current, today, _asker(update))])
         return
-    await _start(update, context, days, today)
+    await _start(update, context, days, today, asked=days if value else DEFAULT_DAYS)
 
 
 def _question(lang: str, asked: int, top: int, current: PlanRecord | None, today: date, asker: int) -> Screen:
@@ -122,10 +133,11 @@ def _question(lang: str, asked: int, top: int, current: PlanRecord | None, today
     return Screen(Html("\n".join(parts)), [buttons])
 
 
-async def _start(update: Update, context: BotContext, days: int, today: date) -> None:
+async def _start(update: Update, context: BotContext, days: int, today: date, asked: int = 0) -> None:
     """Start a plan of ``days`` days today on the chat's current text, turn the daily reminder on
     if it is off (the passages from day 2 ride with it), say so, and show day 1 at once (the
-    reminder never repeats it)."""
+    reminder never repeats it). A plan shorter than ``asked`` (the default 21 days of a short
+    text) says so, never silently."""
     study, chat, lang = context.bot_data.study, update.effective_chat, lang_of(update)
     assert study is not None and chat is not None
     book = context.current
@@ -134,6 +146,8 @@ async def _start(update: Update, context: BotContext, days: int, today: date) ->
     title = render.book_title(book)
     started = text(lang, "plan_started", plan=render.plan_name(lang, title), days=current.days, time=row.push_time,
                    zone=row.timezone)
+    if current.days < max(asked, days):
+        started = Html(started + "\n" + text(lang, "plan_shorter", days=current.days, asked=max(asked, days)))
     if turned_on:
         started = Html(started + "\n" + text(lang, "plan_push_on", next=next_text(lang, row, context.now())))
     if update.callback_query:
@@ -159,7 +173,7 @@ async def choose_pace(update: Update, context: BotContext, days: int, asker: int
     if asker and user.id != asker:
         await query.answer(text(lang, "plan_not_yours"), show_alert=True)
         return
-    if not await guard(update, context):
+    if not await guard(update, context, plan=True):
         return
     today = await _local_today(update, context)
     current = await study.plan(chat.id)
@@ -191,7 +205,8 @@ async def mark_done(update: Update, context: BotContext, day: int) -> None:
         return
     passage = plan((await plan_book(context, current)).speech, current.days)[day - 1]
     today = await _local_today(update, context)
-    new = await study.mark_read(user.id, chat.id, day, ",".join(dict.fromkeys(passage.ids)), today)
+    new = await study.mark_read(user.id, chat.id, reading_key(current.start_date, current.days, day),
+                                ",".join(dict.fromkeys(passage.ids)), today)
     count = streak(await study.reading_dates(user.id), today)
     await query.answer(text(lang, "read_marked" if new else "read_again", streak=count))
 
@@ -209,9 +224,12 @@ async def progress(update: Update, context: BotContext) -> None:
             await say(update, context, "progress_group_none")
             return
         day = day_number(current.days, current.start_date, today)
-        title = render.book_title(await plan_book(context, current))
-        await say(update, context, "progress_group", plan=render.plan_name(lang_of(update), title), day=day,
-                  days=current.days, today=await study.readers(chat.id, day))
+        book = await plan_book(context, current)
+        passages = plan(book.speech, current.days)
+        ids = ",".join(dict.fromkeys(passages[min(day, len(passages)) - 1].ids))
+        readers = await study.readers(chat.id, reading_key(current.start_date, current.days, day), ids)
+        await say(update, context, "progress_group", plan=render.plan_name(lang_of(update), render.book_title(book)),
+                  day=day, days=current.days, today=readers)
         return
     read = await study.passages_read(user.id)
     right, answered = await study.quiz_score(user.id)
@@ -287,7 +305,9 @@ async def ranking(update: Update, context: BotContext) -> None:
         await say(update, context, "quiz_unavailable")
         return
     label = iso_week(context.now(), await chat_zone(update, context))
-    await send(update, context, [render.rank(lang_of(update), label, await study.rank(chat.id, label))])
+    row = await context.store.chat(chat.id) if context.store and in_group(update) else None
+    anonymous = in_group(update) and not (row and row.open_polls)
+    await send(update, context, [render.rank(lang_of(update), label, await study.rank(chat.id, label), anonymous)])
 
 
 async def toggle_saved(update: Update, context: BotContext, ref: str) -> None:
@@ -390,11 +410,13 @@ async def ask_forget(update: Update, context: BotContext) -> None:
         await send(update, context, [Screen(text(lang, "forget_private"), [[link]])])
         return
     await send(update, context, [Screen(text(lang, "forget_ask"),
-                                        [[button(text(lang, "btn_forget"), cb.Forget(user.id))]])])
+                                        [[button(text(lang, "btn_forget"), cb.Forget(user.id)),
+                                          button(text(lang, "btn_forget_keep"), cb.Forget(user.id, "no"))]])])
 
 
-async def forget(update: Update, context: BotContext, asker: int) -> None:
-    """Button: delete everything stored about the member who asked, if they pressed it."""
+async def forget(update: Update, context: BotContext, asker: int, confirmed: bool = True) -> None:
+    """Button: delete everything stored about the member who asked, if they pressed it; or
+    (not ``confirmed``) keep it all, the question answered in place."""
     query, user, study = update.callback_query, update.effective_user, context.bot_data.study
     assert query is not None
     lang = lang_of(update)
@@ -403,6 +425,10 @@ async def forget(update: Update, context: BotContext, asker: int) -> None:
         return
     if user.id != asker:
         await query.answer(text(lang, "forget_not_yours"), show_alert=True)
+        return
+    if not confirmed:
+        await query.answer()
+        await edit(update, Screen(text(lang, "forget_kept")))
         return
     rows = await study.forget(user.id)
     await query.answer()

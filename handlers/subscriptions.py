@@ -47,13 +47,14 @@ async def is_admin(update: Update, context: BotContext) -> bool:
     return admin
 
 
-async def guard(update: Update, context: BotContext) -> bool:
-    """True when the change may go ahead; otherwise the user has been told why not."""
+async def guard(update: Update, context: BotContext, plan: bool = False) -> bool:
+    """True when the change may go ahead; otherwise the user has been told why not (for the
+    reading ``plan``: that only administrators start or stop it)."""
     if context.store is None:
         await _tell(update, context, "no_store")
         return False
     if not await is_admin(update, context):
-        await _tell(update, context, "not_admin")
+        await _tell(update, context, "not_admin_plan" if plan else "not_admin")
         return False
     return True
 
@@ -90,8 +91,10 @@ async def ensure_subscribed(update: Update, context: BotContext) -> tuple[ChatRe
     return await context.store.subscribe(chat_id, _kind(update), lang_of(update)), True
 
 
-def settings_screen(lang: str, row: ChatRecord | None, defaults: ChatDefaults) -> Screen:
-    """The current state (a chat never configured shows the defaults) with buttons to change it."""
+def settings_screen(lang: str, row: ChatRecord | None, defaults: ChatDefaults, group: bool = True) -> Screen:
+    """The current state (a chat never configured shows the defaults) with buttons to change it.
+    Anonymous or open quizzes are a group's choice: a private chat's quizzes are the member's own
+    (``handlers.study.send_quiz`` never sends them anonymous), so it is offered no such line."""
     subscribed = bool(row and row.subscribed)
     if subscribed and row and row.paused:
         state = text(lang, "state_paused")
@@ -102,7 +105,8 @@ def settings_screen(lang: str, row: ChatRecord | None, defaults: ChatDefaults) -
     body = text(lang, "settings", state=state, time=row.push_time if row else defaults.push_time,
                 zone=row.timezone if row else defaults.timezone,
                 format=text(lang, "format_card") if card else text(lang, "format_text"),
-                polls=text(lang, "state_polls_open") if open_polls else text(lang, "state_polls_anonymous"))
+                polls=text(lang, "settings_polls", polls=text(lang, "state_polls_open") if open_polls else text(
+                    lang, "state_polls_anonymous")) if group else "")
     toggle = button(text(lang, "btn_sub_off"), cb.Setting("off")) if subscribed else button(
         text(lang, "btn_sub_on"), cb.Setting("on"))
     times = [button(t, cb.Setting("time", t)) for t in COMMON_TIMES]
@@ -112,15 +116,18 @@ def settings_screen(lang: str, row: ChatRecord | None, defaults: ChatDefaults) -
              else button(text(lang, "btn_polls_open"), cb.Setting("polls", "open")))
     daily = (button(text(lang, "btn_quiz_daily_off"), cb.Setting("quiz", "off")) if quiz_daily
              else button(text(lang, "btn_quiz_daily_on"), cb.Setting("quiz", "on")))
-    rows = [[toggle, button(text(lang, "btn_zone"), cb.Setting("zones"))], times[:4], times[4:], [form], [polls, daily]]
+    rows = [[toggle, button(text(lang, "btn_zone"), cb.Setting("zones"))], times[:4], times[4:], [form],
+            [polls, daily] if group else [daily]]
     return Screen(body, rows)
 
 
 def zone_screen(lang: str, unknown: str = "") -> Screen:
-    """The zone picker; with ``unknown``, it first says that zone was not recognised."""
+    """The zone picker, with Back to the settings panel; with ``unknown``, it first says that
+    zone was not recognised."""
     rows: list[list[InlineKeyboardButton]] = []
     for i in range(0, len(COMMON_ZONES), 2):
         rows.append([button(z, cb.Setting("zone", z)) for z in COMMON_ZONES[i : i + 2]])
+    rows.append([button(text(lang, "btn_up"), cb.Setting("panel"))])
     return Screen(text(lang, "bad_zone", zone=unknown[:40]) if unknown else text(lang, "zone_pick"), rows)
 
 
@@ -193,7 +200,7 @@ async def show_settings(update: Update, context: BotContext) -> None:
         return
     assert update.effective_chat is not None
     row = await context.store.chat(update.effective_chat.id)
-    await send(update, context, [settings_screen(lang_of(update), row, context.defaults)])
+    await send(update, context, [settings_screen(lang_of(update), row, context.defaults, in_group(update))])
 
 
 async def press_setting(update: Update, context: BotContext, data: cb.Setting) -> None:
@@ -223,11 +230,11 @@ async def press_setting(update: Update, context: BotContext, data: cb.Setting) -
         await context.store.configure(chat_id, kind, quiz_daily=data.value == "on")
     elif data.action == "zone" and resolve_zone(data.value):
         await context.store.configure(chat_id, kind, zone=resolve_zone(data.value))
-    else:
+    elif data.action != "panel":
         await query.answer(text(lang, "stale_button"))
         return
     await query.answer()
-    await edit(update, settings_screen(lang, await context.store.chat(chat_id), context.defaults))
+    await edit(update, settings_screen(lang, await context.store.chat(chat_id), context.defaults, in_group(update)))
 
 
 async def follow_migration(update: Update, context: BotContext) -> None:

@@ -354,8 +354,8 @@ async def _describe(update: Update, context: BotContext, text_id: int, raw: str,
         await say(update, context, "upload_no_store")
         return
     record = await context.texts.text(text_id)
-    if record is None:
-        await say(update, context, "upload_gone", id=text_id)
+    if record is None:  # a discarded draft leaves no row either: it does not exist, whatever it was
+        await say(update, context, "describe_unknown", id=text_id)
         return
     try:
         description = describe_fields(raw)

@@ -34,7 +34,7 @@ from content.answer import Searcher
 from content.document import Document, document
 from content.library import Library
 from content.model import ORIGINAL, cite
-from content.plan import passage_on, plan, streak
+from content.plan import passage_on, plan, reading_key, streak
 from content.quotes import Quote
 from handlers import callbacks as cb
 from handlers.catalog import Lang, text
@@ -76,6 +76,7 @@ def ui(lang: Lang) -> dict[str, str]:
         "hit_of": text(lang, "reader_hit_of", n="{n}", total="{total}"),
         "prev_hit": text(lang, "reader_prev_hit"),
         "next_hit": text(lang, "reader_next_hit"),
+        "hit_list": text(lang, "reader_hit_list"),
         "save": text(lang, "reader_save"),
         "saved": text(lang, "reader_saved"),
         "saved_list": text(lang, "reader_saved_list"),
@@ -301,7 +302,8 @@ class Reader:
             raise NotFound("no such plan day")
         passage = plan(opened.speech, current.days)[day - 1]
         today = (await self._today(user_id)).date()
-        new = await study.mark_read(user_id, user_id, day, ",".join(dict.fromkeys(passage.ids)), today)
+        new = await study.mark_read(user_id, user_id, reading_key(current.start_date, current.days, day),
+                                    ",".join(dict.fromkeys(passage.ids)), today)
         count = streak(await study.reading_dates(user_id), today)
         return {"new": new, "streak": count,
                 "message": text(lang, "read_marked" if new else "read_again", streak=count)}

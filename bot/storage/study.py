@@ -29,6 +29,22 @@ def _plan(row: PlanRow) -> PlanRecord:
     return PlanRecord(row.chat_id, row.days, row.start_date, row.text_id or ORIGINAL)
 
 
+def _covers(stored: str, passage: str) -> bool:
+    """Does a stored reading (node ids, comma-separated) hold every node of ``passage``?"""
+    return set(passage.split(",")) - {""} <= set(stored.split(","))
+
+
+def _joined(ids: list[str], limit: int = 200) -> str:
+    """``ids`` once each, comma-separated, as many whole ones as fit the column's ``limit``."""
+    joined = ""
+    for node in dict.fromkeys(node for node in ids if node):
+        candidate = f"{joined},{node}" if joined else node
+        if len(candidate) > limit:
+            break
+        joined = candidate
+    return joined
+
+
 class StudyRepository:
     """Implements ``handlers.store.Study``; ``timezone`` is the default for chats without one."""
 
@@ -66,7 +82,14 @@ class StudyRepository:
         insert = self.db.insert(ReadingRow).values(user_id=user_id, chat_id=chat_id, day=day, passage=passage[:200],
                                                    read_on=read_on)
         async with self.db.sessions.begin() as session:
-            return bool(affected(await session.execute(insert.on_conflict_do_nothing())))
+            if affected(await session.execute(insert.on_conflict_do_nothing())):
+                return True
+            row = await session.get(ReadingRow, (user_id, chat_id, day), with_for_update=True)
+            if row is None or _covers(row.passage, passage):
+                return False
+            # the same day of a plan restarted the same day at another pace: its passage too
+            row.passage = _joined([*row.passage.split(","), *passage.split(",")])
+            return True
 
     async def reading_dates(self, user_id: int) -> list[date]:
         async with self.db.sessions() as session:
@@ -79,10 +102,11 @@ class StudyRepository:
             rows = await session.scalars(select(ReadingRow.passage).where(ReadingRow.user_id == user_id))
             return {node for passage in rows for node in passage.split(",") if node}
 
-    async def readers(self, chat_id: int, day: int) -> int:
+    async def readers(self, chat_id: int, day: int, passage: str = "") -> int:
         async with self.db.sessions() as session:
-            return int(await session.scalar(select(func.count()).where(ReadingRow.chat_id == chat_id,
-                                                                       ReadingRow.day == day)) or 0)
+            rows = await session.scalars(select(ReadingRow.passage).where(ReadingRow.chat_id == chat_id,
+                                                                         ReadingRow.day == day))
+            return sum(1 for row in rows if _covers(row, passage))
 
     async def remember_poll(self, poll_id: str, chat_id: int, question: str, correct: int, anonymous: bool) -> None:
         async with self.db.sessions.begin() as session:

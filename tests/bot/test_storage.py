@@ -150,3 +150,14 @@ async def test_reader_positions_are_per_member_and_text_and_forget_deletes_them(
     assert await store.study.forget(51) == 2
     assert await store.positions.position(51, "default") is None
     assert await store.positions.position(52, "default") == Position("closing", 15000)
+
+
+async def test_a_reading_of_the_same_plan_day_holding_more_is_recorded(store: Store) -> None:
+    """A plan restarted the same day at another pace: its day 1 may hold more than the old one's."""
+    day = date(2026, 12, 7)
+    assert await store.study.mark_read(7, -70, 1, "preface", day)
+    assert not await store.study.mark_read(7, -70, 1, "preface", day)
+    assert await store.study.readers(-70, 1, "preface,1.1") == 0
+    assert await store.study.mark_read(7, -70, 1, "preface,1.1", day)
+    assert await store.study.readers(-70, 1, "preface,1.1") == 1 and await store.study.readers(-70, 1) == 1
+    assert await store.study.passages_read(7) == {"preface", "1.1"}

@@ -261,15 +261,17 @@ async def test_english_interface_and_text_at_200_percent_without_horizontal_scro
     assert await page.js("return document.getElementById('text').lang") == "zh-CN"  # the speech stays Chinese
     await page.js("document.documentElement.style.fontSize = '200%'")  # the reader's text size setting
     assert await page.too_wide() == []
-    # The bar would now cover a third of the screen: it scrolls away with the page instead.
-    await page.until("return document.documentElement.classList.contains('tall-bar')")
-    assert await page.js("return getComputedStyle(document.getElementById('chrome')).position") == "static"
+    # A sticky bar never covers more than a quarter of the screen: a taller one scrolls away with the page.
+    sticky = await page.js("return getComputedStyle(document.getElementById('chrome')).position") == "sticky"
+    height = await page.js("return document.getElementById('chrome').offsetHeight / innerHeight")
+    assert (height <= 0.25) if sticky else await page.js(
+        "return document.documentElement.classList.contains('tall-bar')"), height
     for css in ("#menu", "#search button", "#larger", "button.save"):  # every control still there to press
         assert await page.js("const r = document.querySelector(arguments[0]).getBoundingClientRect();"
                              "return r.width > 0 && r.right <= innerWidth", css), css
     await page.shot("reader-200-percent.png")
     await page.js("document.documentElement.style.fontSize = ''")
-    await page.until("return !document.documentElement.classList.contains('tall-bar')")  # sticky again
+    await page.until("return !document.documentElement.classList.contains('tall-bar')")  # sticky
     before = await page.js("return parseFloat(getComputedStyle(document.getElementById('text')).fontSize)")
     for _ in range(6):
         await page.click("#larger")
@@ -277,6 +279,74 @@ async def test_english_interface_and_text_at_200_percent_without_horizontal_scro
     assert after >= 1.8 * before and await page.too_wide() == []
     for _ in range(6):
         await page.click("#smaller")
+    assert await page.console_errors() == []
+
+
+IN_VIEW = """const r = document.querySelector(arguments[0]).getBoundingClientRect();
+    return r.height > 0 && r.top >= 0 && r.bottom <= innerHeight && r.left >= 0 && r.right <= innerWidth"""
+
+
+async def test_the_hit_bar_stays_in_reach_after_scrolling_far_from_the_hit(page: Page) -> None:
+    """Issue 24, item 10: at 390×844 上一处/下一处/清除搜索 stay on screen however far the member
+    reads on, at the default size (in the sticky bar) and at 200 % (at the bottom)."""
+    await page.open(6501)
+    await page.type("#q", "纪律")
+    await page.click("#search button")
+    await page.until("return document.querySelectorAll('#hits .hit').length > 1")
+    assert await page.js("return document.getElementById('results').hidden") is False  # the list first
+    await page.click("#hits .hit:nth-of-type(1)")
+    assert await page.js("return document.getElementById('results').hidden") is True  # folded: the text's turn
+    for where in ("document.body.scrollHeight", "0", "document.body.scrollHeight / 2"):
+        await page.js(f"scrollTo(0, {where})")
+        for css in ("#hitbar", "#prev", "#next", "#clear"):
+            assert await page.js(IN_VIEW, css), (css, where)
+    await page.shot("reader-hitbar-scrolled.png")
+    await page.click("#next")
+    assert (await page.js("return document.getElementById('hitpos').textContent")).startswith("第 2/")
+    assert await page.js("const r = document.querySelector('mark.current').getBoundingClientRect();"
+                         "return r.top >= document.getElementById('chrome').getBoundingClientRect().bottom"
+                         " && r.bottom <= innerHeight")
+    await page.click("#list")  # the list again, on demand
+    assert await page.js("return document.getElementById('results').hidden") is False
+    await page.click("#hits .hit:nth-of-type(1)")
+    await page.js("document.documentElement.style.fontSize = '200%'")
+    await page.until("return document.documentElement.classList.contains('tall-bar')")
+    await page.js("scrollTo(0, document.body.scrollHeight * 0.7)")
+    for css in ("#prev", "#next", "#clear"):
+        assert await page.js(IN_VIEW, css), css
+    await page.shot("reader-hitbar-200-percent.png")
+    await page.click("#next")
+    assert (await page.js("return document.getElementById('hitpos').textContent")).startswith("第 2/")
+    await page.js("document.documentElement.style.fontSize = ''")
+    await page.until("return !document.documentElement.classList.contains('tall-bar')")
+    await page.click("#clear")
+    assert await page.js("return document.getElementById('hitbar').hidden") is True
+    assert await page.console_errors() == [] and await page.too_wide() == []
+
+
+async def test_the_english_toolbar_is_one_row_and_its_placeholder_whole(page: Page) -> None:
+    """Issue 24, item 10: no second row of buttons, and 「Search the speech」 not cut."""
+    for lang in ("en", "zh-hans"):
+        await page.open(6601, lang)
+        tops = await page.js("return [...document.querySelector('.bar').children]"
+                             ".map(e => Math.round(e.getBoundingClientRect().top))")
+        widths = await page.js("return [...document.querySelector('.bar').children]"
+                               ".map(e => e.id + ' ' + Math.round(e.getBoundingClientRect().width))")
+        assert len(set(tops)) == 1, (lang, tops, widths)
+        fits = await page.js("""
+            const q = document.getElementById('q'), style = getComputedStyle(q);
+            const ctx = document.createElement('canvas').getContext('2d');
+            ctx.font = `${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+            const room = q.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+            return [ctx.measureText(q.placeholder).width, room];""")
+        assert fits[0] <= fits[1], (lang, fits)
+    await page.open(6601, "en")
+    assert await page.js("return document.getElementById('q').placeholder") == text("en", "reader_search_placeholder")
+    await page.shot("reader-en-toolbar.png")
+    # 同志们： opens the preface, under its heading.
+    first = await page.js("return [...document.querySelectorAll('#text h2, #text p')].slice(0, 2)"
+                          ".map(e => e.textContent)")
+    assert first == ["前言", "同志们："]
     assert await page.console_errors() == []
 
 

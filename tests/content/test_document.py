@@ -45,3 +45,10 @@ def test_a_hit_sentence_is_located_in_its_node_and_a_place_in_its_block(speech: 
     block = doc.block_at(at + 1)
     assert block is not None and block.node == "4.2.3" and block.tag == "p"
     assert doc.block_at(0) is not None and doc.block_at(0).text == speech.salutation
+
+
+def test_the_salutation_stands_under_the_preface_heading(speech: Speech) -> None:
+    """Issue 24, item 10: 同志们： opens the preface, so it reads under 前言, not above it."""
+    first, second = document(speech).blocks[:2]
+    assert (first.tag, first.text, first.at) == ("h2", "前言", -1)
+    assert (second.tag, second.text, second.at) == ("p", speech.salutation, 0)

@@ -46,7 +46,9 @@ def test_a_section_lead_before_a_parts_first_points_is_kept() -> None:
 def test_the_longest_pace_is_what_the_units_allow(speech: Speech) -> None:
     top = max_days(speech)
     assert MIN_DAYS <= top <= MAX_DAYS and len(plan(speech, top)) == top
-    assert len(plan(speech, top + 1)) == top  # why a longer pace is refused rather than shortened
+    short = parse_text(SHORT)
+    top = max_days(short)
+    assert top < MAX_DAYS and len(plan(short, top + 1)) == top  # why a longer pace is refused, not shortened
 
 
 def test_paces_as_typed() -> None:
@@ -71,3 +73,36 @@ def test_streaks_count_consecutive_days_ending_today_or_yesterday() -> None:
     assert streak([day - timedelta(days=2)], day) == 0  # a missed day breaks it
     assert streak([day, day - timedelta(days=2), day - timedelta(days=3)], day) == 1
     assert streak([], day) == 0 and streak({day, day}, day) == 1  # any iterable, duplicates once
+
+
+SHORT = ("同志们：\n今天和大家谈谈廉洁自律的几点体会，说的都是老话，却句句要紧，一件一件落到实处才算数。\n"
+         "一、守住第一道关口\n（一）要慎初。党员干部要慎初，第一次伸手就是堕落的开始。思想上的防线一旦失守，就会一退再退。\n"
+         "（二）要慎微。小节不保大节难保。不以恶小而为之，不以善小而不为。\n"
+         "同志们，让我们共同守住廉洁底线，干干净净做事，清清白白做人。")
+
+
+def _headings(speech: Speech) -> set[str]:
+    """The salutation and every heading sentence: what no day may consist of alone."""
+    found = {speech.salutation or ""}
+    for node in speech.nodes():
+        for paragraph in node.own_paragraphs():
+            first = paragraph.split("。")[0]
+            if node.title and node.title in first:
+                found |= {first, first + "。", paragraph if node.children and len(node.own_paragraphs()) == 1 else ""}
+    return {"".join(item.split()) for item in found if item}
+
+
+@pytest.mark.parametrize("days", range(1, MAX_DAYS + 1))
+def test_no_day_holds_only_the_salutation_or_headings(days: int) -> None:
+    speech = parse_text(SHORT)
+    headings = _headings(speech)
+    for passage in plan(speech, days):
+        lines = ["".join(line.split()) for line in passage.text.replace("。", "。\n").splitlines()]
+        assert [line for line in lines if line and line not in headings], (days, passage)
+    assert _bare("".join(passage.text for passage in plan(speech, days))) == _bare(SHORT)
+
+
+def test_a_short_text_still_splits_as_far_as_its_sentences_allow() -> None:
+    speech = parse_text(SHORT)
+    assert max_days(speech) >= 6  # the preface, each section and the closing halved where they can be
+    assert plan(speech, 1)[0].text.startswith("同志们：")

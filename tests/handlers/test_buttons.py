@@ -39,9 +39,15 @@ def test_every_callback_fits_in_64_bytes() -> None:
     parsed = cb.parse(data)
     assert isinstance(parsed, cb.Another) and parsed.node_id == "4.2.3"
     assert len(parsed.keyword) >= 16 and long.keyword.startswith(parsed.keyword)  # cut at a character
-    for value in (cb.Outline(), cb.Read("4.2.6", 12), cb.Step("4.3", 1), cb.Send("closing"), cb.Principle(3),
+    for value in (cb.Outline(), cb.Read("4.2.6", 12), cb.Step("4.3", 1, 3), cb.Send("closing"), cb.Principle(3),
                   cb.Setting("zone", "America/Los_Angeles")):
         assert cb.parse(cb.encode(value)) == value
+
+
+def test_a_prev_next_button_sent_before_levels_still_parses() -> None:
+    """Step gained its level at the end: ``w|4.3|1`` of an older message reads 4.3 on its own level."""
+    assert cb.parse("w|4.3|1") == cb.Step("4.3", 1, 0)
+    assert cb.parse("w|4.3") == cb.Step("4.3", 0, 0)
 
 
 async def test_pressing_the_same_button_twice_is_harmless(bot: LocalBot) -> None:

@@ -8,7 +8,6 @@ from bot.fake.local import LocalBot
 from bot.settings import Settings
 from content import Speech, parse_text
 from content.glosses import glosses_for
-from content.model import cite
 from tests.conftest import bot_settings
 
 
@@ -98,31 +97,67 @@ async def test_next_from_2_3_lands_on_part_threes_introduction(bot: LocalBot) ->
     chat = bot.private()
     shown = (await chat.send("/show 2.3")).messages[-1]
     await chat.press(shown, "下一节")
-    assert shown.text.startswith("【第三部分】\n三、坚持重点突破，纵深推进攻坚行动，让发展更高效\n今年是实施“十四五”")
+    assert shown.text.startswith("【第三部分 导语】\n三、坚持重点突破，纵深推进攻坚行动，让发展更高效\n今年是")
     assert "（一）深入项目攻坚" not in shown.text  # the introduction, then 3.1 on the next press
     await chat.press(shown, "下一节")
     assert shown.text.startswith("【三（一）】\n（一）深入项目攻坚")
 
 
+async def test_a_section_is_one_text_on_every_path(bot: LocalBot) -> None:
+    """Issue 24, item 7: 【四（二）】 reached by Next from 四（一） is the whole of 四（二）, as /show and
+    📄 阅读全文 show it."""
+    chat = bot.private()
+    shown = (await chat.send("/show 4.2")).messages[-1].text
+    reader = (await chat.send("/show 4.1")).messages[-1]
+    await chat.press(reader, "下一节")
+    assert reader.text == shown and "六是规范政府权力运行" in reader.text
+    menu = (await chat.send("/mulu")).messages[0]
+    await chat.press(menu, "四、")
+    await chat.press(menu, "四（二）")
+    await chat.press(menu, "阅读全文")
+    assert menu.text == shown
+
+
+async def test_prev_and_next_are_symmetric_from_a_whole_part(bot: LocalBot) -> None:
+    chat = bot.private()
+    shown = (await chat.send("/show 3")).messages[-1]
+    part_three = shown.text
+    await chat.press(shown, "下一节")
+    assert shown.text == (await chat.send("/show 4")).messages[-1].text  # the whole of part 四
+    assert "四（一）" in shown.text or "（一）提高政治站位" in shown.text
+    await chat.press(shown, "上一节")
+    assert shown.text == part_three
+
+
 async def test_next_and_prev_walk_the_whole_speech_without_a_gap(bot: LocalBot, speech: Speech) -> None:
     chat = bot.private()
-    reader = (await chat.send("/show 前言")).messages[-1]
-    labels, bodies = [], []
-    while True:
-        header, body = reader.text.split("\n", 1)
-        labels.append(header.strip("【】"))
-        bodies.append(body)
-        if not any("下一节" in b["text"] for b in reader.buttons):
-            break
-        await chat.press(reader, "下一节")
-    assert labels == [cite(node.label) for node in speech.nodes()]
-    whole = (speech.salutation or "") + "".join(node.text for node in speech.top)  # 同志们： opens the preface
-    assert "".join("".join(bodies).split()) == "".join(whole.split())
-    back = []
-    while any("上一节" in b["text"] for b in reader.buttons):
-        await chat.press(reader, "上一节")
-        back.append(reader.text.split("\n", 1)[0].strip("【】"))
-    assert back == labels[-2::-1]
+    for start in ("前言", "一（一）", "四（二）1"):
+        reader = (await chat.send(f"/show {start}")).messages[-1]
+        while any("上一节" in b["text"] for b in reader.buttons):
+            await chat.press(reader, "上一节")
+        labels, bodies = [], []
+        while True:
+            header, body = reader.text.split("\n", 1)
+            labels.append(header.strip("【】"))
+            bodies.append(body)
+            if not any("下一节" in b["text"] for b in reader.buttons):
+                break
+            await chat.press(reader, "下一节")
+        assert labels[0] == "前言" and labels[-1] == "结语", start
+        # every passage once: all of the speech but the parts' heading lines (一、树牢核心意识…),
+        # which the next header names
+        read = "".join("".join(bodies).split())
+        whole = "".join(((speech.salutation or "") + "".join(node.text for node in speech.top)).split())
+        assert len(read) <= len(whole)
+        for node in speech.nodes():
+            for paragraph in node.own_paragraphs():
+                if paragraph not in [f"{p.label}{p.title}" for p in speech.parts]:
+                    assert "".join(paragraph.split()) in read, (start, paragraph[:20])
+        back = []
+        while any("上一节" in b["text"] for b in reader.buttons):
+            await chat.press(reader, "上一节")
+            back.append(reader.text.split("\n", 1)[0].strip("【】"))
+        assert back == labels[-2::-1], start
 
 
 async def test_show_without_id_gives_usage_and_unknown_id_lists_ids(bot: LocalBot) -> None:

@@ -15,7 +15,7 @@ from bot.fake.server import Sent
 from bot.push import Pusher
 from bot.storage.models import AnswerRow, BookmarkRow, MemberRow, QuizRow, ReadingRow
 from content import Speech, shen
-from content.plan import max_days, plan
+from content.plan import max_days, plan, reading_key
 from content.quiz import topic_of
 from content.quotes import sentence_quote
 from handlers import callbacks as cb
@@ -34,7 +34,7 @@ async def test_a_plan_over_its_whole_length(bot: LocalBot, speech: Speech) -> No
     bot.fake.admins[-8100].add(3001)
     admin, member = bot.group(-8100, 3001), bot.group(-8100, 3002)
     travel(bot, START)
-    assert (await member.send("/plan 10")).text == "只有本群管理员可以修改推送设置。"
+    assert (await member.send("/plan 10")).text == text("zh", "not_admin_plan")
     started = await admin.send("/plan 10")
     assert started.messages[0].text.startswith("✅ 学习计划已开始：10 天")
     passages = plan(speech, 10)
@@ -54,6 +54,66 @@ async def test_a_plan_over_its_whole_length(bot: LocalBot, speech: Speech) -> No
     mine = (await bot.private(3002).send("/progress")).text
     total = len({u for p in plan(speech) for u in p.ids})
     assert f"已读章节：{total}/{total}" in mine and "连续学习：10 天" in mine
+
+
+async def test_progress_says_what_it_counts(bot: LocalBot) -> None:
+    """Issue 24, item 9: sections read with /show or the outline are not the plan's ✅, and
+    /progress says that only the latter count."""
+    chat = bot.private(3010)
+    await chat.send("/show 4.2")
+    mine = (await chat.send("/progress")).text
+    assert "已读章节：0/" in mine and "只计学习计划中点了“✅ 读完了”的段落" in mine and "/show" in mine
+    english = (await bot.private(3011, language_code="en").send("/progress")).text
+    assert "passages you marked “✅ Done”" in english and "/show" in english
+
+
+async def test_a_members_plan_stop_is_told_only_admins_stop_the_plan(bot: LocalBot) -> None:
+    """Issue 24, item 16: not a sentence about push settings."""
+    bot.fake.admins[-8110].add(3021)
+    travel(bot, START)
+    await bot.group(-8110, 3021).send("/plan 10")
+    refused = (await bot.group(-8110, 3022).send("/plan stop")).text
+    assert "学习计划" in refused and "停止" in refused and "推送设置" not in refused
+    assert await bot.store.study.plan(-8110) is not None
+    english = (await bot.group(-8110, 3023, language_code="en").send("/plan stop")).text
+    assert "stop its reading plan" in english
+
+
+async def test_a_restarted_plan_counts_its_readers_afresh(bot: LocalBot) -> None:
+    """Issue 24, item 16: 「今天读完的成员」 of a new plan does not carry the old plan's ✅."""
+    bot.fake.admins[-8120].add(3031)
+    admin, member = bot.group(-8120, 3031), bot.group(-8120, 3032)
+    travel(bot, START)
+    await admin.send("/plan 10")
+    await member.press((await member.send("/plan")).messages[0], "读完了")
+    assert "今天读完的成员：1 人" in (await member.send("/progress")).text
+    travel(bot, START + timedelta(days=1))
+    await admin.send("/plan stop")
+    await admin.send("/plan 10")  # day 1 again, a day later
+    assert "今天读完的成员：0 人" in (await member.send("/progress")).text
+    await member.press((await member.send("/plan")).messages[0], "读完了")
+    assert "今天读完的成员：1 人" in (await member.send("/progress")).text
+    question = (await admin.send("/plan 20")).messages[0]  # restarted the same day at another pace
+    await admin.press(question, "重新开始")
+    assert "今天读完的成员：0 人" in (await member.send("/progress")).text
+    pressed = await member.press((await member.send("/plan")).messages[0], "读完了")
+    assert pressed.answers[0]["text"].startswith("已记录")
+    assert "今天读完的成员：1 人" in (await member.send("/progress")).text
+    assert reading_key(START.date(), 10, 1) != reading_key(START.date(), 20, 1) < 2**31
+
+
+async def test_rank_with_anonymous_quizzes_points_to_settings(bot: LocalBot) -> None:
+    """Issue 24, item 16: anonymous answers are never ranked: /rank says where to change that."""
+    bot.fake.admins[-8130].add(3041)
+    admin = bot.group(-8130, 3041)
+    travel(bot, START)
+    ranking = (await admin.send("/rank")).text
+    assert "/settings" in ranking and "答题改为公开" in ranking
+    assert "/settings" in (await bot.group(-8130, 3042, language_code="en").send("/rank")).text
+    panel = (await admin.send("/settings")).messages[0]
+    await admin.press(panel, "答题改为公开")
+    assert "/settings" not in (await admin.send("/rank")).text
+    assert "/settings" not in (await bot.private(3043).send("/rank")).text  # private quizzes are named
 
 
 async def test_a_day_is_the_chats_local_day(bot: LocalBot) -> None:
@@ -291,6 +351,22 @@ async def test_in_a_group_the_bookmark_button_answers_whoever_presses_it(bot: Lo
     assert "四（二）3" in (await bot.private(3711).send("/saved")).text  # the first member's stays
 
 
+async def test_forget_can_be_cancelled_and_keeps_everything(bot: LocalBot) -> None:
+    """Issue 24, item 17: /forget's question has 取消 beside 确认删除."""
+    chat = bot.private(3061)
+    await chat.send("/subscribe")
+    ask = (await chat.send("/forget")).messages[0]
+    assert [b["text"] for b in ask.buttons] == ["🗑 确认删除", "取消"]
+    await chat.press(ask, "取消")
+    assert ask.text == "好的，已取消：什么也没有删除。" and not ask.buttons
+    assert await bot.store.chats.chat(3061) is not None
+    english = bot.private(3062, language_code="en")
+    ask = (await english.send("/forget")).messages[0]
+    await english.press(ask, "Cancel")
+    assert ask.text == "Cancelled: nothing was deleted."
+    assert cb.parse("f|3061") == cb.Forget(3061, "yes")  # a question sent before 取消 existed
+
+
 async def test_forget_in_a_group_is_confirmed_in_private_by_the_member_who_asked(bot: LocalBot) -> None:
     asker, other = bot.group(-8900, 3801), bot.group(-8900, 3802)
     mine = (await bot.private(3802).send("/quote 纪律")).messages[0]
@@ -303,7 +379,7 @@ async def test_forget_in_a_group_is_confirmed_in_private_by_the_member_who_asked
     assert await bot.store.study.bookmarks(3802)  # nothing of the presser's went
     private = bot.private(3801)
     (confirm,) = (await private.send("/start forget")).messages  # where the deep link leads: no welcome
-    assert confirm.text.startswith("确定要删除") and [b["text"] for b in confirm.buttons] == ["🗑 确认删除"]
+    assert confirm.text.startswith("确定要删除") and [b["text"] for b in confirm.buttons] == ["🗑 确认删除", "取消"]
     assert (await private.press(confirm, "确认删除")).text == text("zh", "forgotten_none")
     assert await bot.store.study.bookmarks(3802)
 
@@ -356,7 +432,7 @@ async def test_a_plan_turns_the_daily_reminder_on_and_says_when_it_comes(bot: Lo
     admin, member = bot.group(-8610, 3903), bot.group(-8610, 3904)
     await admin.send("/timezone Europe/Berlin")
     travel(bot, datetime(2026, 12, 7, 19, 0, tzinfo=UTC))  # 20:00 in Berlin: past the catch-up window
-    assert (await member.send("/plan 10")).text == text("zh", "not_admin")
+    assert (await member.send("/plan 10")).text == text("zh", "not_admin_plan")
     row = await bot.store.chats.chat(-8610)
     assert row is not None and not row.subscribed and await bot.store.study.plan(-8610) is None
     started = await admin.send("/plan 10")
@@ -427,9 +503,9 @@ async def test_a_pace_longer_than_the_speech_offers_its_longest(bot: LocalBot, s
     top = max_days(speech)
     travel(bot, START)
     chat = bot.private(3931)
-    offer = (await chat.send("/plan 60")).messages[0]
+    offer = (await chat.send("/plan 61")).messages[0]
     assert offer.text.startswith(f"全文最多可分 {top} 天") and offer.html == text("zh", "plan_too_long", max=top,
-                                                                                   asked=60)
+                                                                                   asked=61)
     assert [b["text"] for b in offer.buttons] == [text("zh", "btn_plan_start", days=top)]
     assert await bot.store.study.plan(3931) is None  # never silently another pace
     await chat.press(offer, f"按 {top} 天开始")
@@ -442,7 +518,7 @@ async def test_a_pace_longer_than_the_speech_offers_its_longest(bot: LocalBot, s
                           + text("zh", "plan_restart_ask", day=1, days=top, new=top))
     assert len(again.buttons) == 2
     english = bot.private(3932, language_code="en")
-    assert (await english.send("/plan 60")).text.startswith(f"The speech splits into at most {top} days")
+    assert (await english.send("/plan 61")).text.startswith(f"The speech splits into at most {top} days")
 
 
 async def test_an_anonymous_administrators_question_is_any_administrators(bot: LocalBot) -> None:
@@ -460,10 +536,36 @@ async def test_an_anonymous_administrators_question_is_any_administrators(bot: L
     question = (await as_group("/plan 20")).messages[0]
     assert [b["callback_data"] for b in question.buttons] == [cb.encode(cb.Pace(20, 0)), cb.encode(cb.Pace(0, 0))]
     refused = await bot.group(-8630, 3941).press(question, "重新开始")  # a member: not an administrator
-    assert refused.answers[0]["text"] == text("zh", "not_admin")
+    assert refused.answers[0]["text"] == text("zh", "not_admin_plan")
     bot.fake.admins[-8630].add(3942)
     await bot.group(-8630, 3942).press(question, "重新开始")
     assert await bot.store.study.plan(-8630) == PlanRecord(-8630, 20, START.date())
+
+
+async def test_a_plan_on_a_short_text_says_it_is_shorter_and_never_starts_on_a_salutation(bot: LocalBot) -> None:
+    """Issue 24, item 8: /plan (21 days by default) on a text of fewer passages starts the
+    longest plan it allows and says so; day 1 is reading, not 「同志们：」 alone."""
+    from tests.library_texts import FITTING, add_text
+
+    text_id = await add_text(bot.store, FITTING, "坚守廉洁底线")
+    bot.fake.admins[-8710].add(3711)
+    admin = bot.group(-8710, 3711)
+    travel(bot, START)
+    await bot.store.chats.configure(-8710, "group", text_id=text_id)
+    started = await admin.send("/plan")
+    record = await bot.store.study.plan(-8710)
+    assert record is not None and record.days < 21
+    assert f"最多只能分 {record.days} 天" in started.messages[0].text and "而不是 21 天" in started.messages[0].text
+    day_one = started.messages[1].text.split("\n\n", 1)[1]
+    assert day_one.strip() != "同志们：" and "今天和大家谈谈" in day_one
+    english = bot.group(-8711, 3712, language_code="en")
+    bot.fake.admins[-8711].add(3712)
+    await bot.store.chats.configure(-8711, "group", text_id=text_id)
+    assert "not 21" in (await english.send("/plan")).messages[0].text
+    bot.fake.admins[-8712].add(3713)
+    await bot.store.chats.configure(-8712, "group", text_id=text_id)
+    full = await bot.group(-8712, 3713).send("/plan 5")  # asked for no more than it has: nothing to say
+    assert full.messages[0].text.startswith("✅") and "而不是" not in full.messages[0].text
 
 
 async def test_a_plan_keeps_reading_its_text_after_the_chat_switches(bot: LocalBot, speech: Speech) -> None:

@@ -58,7 +58,7 @@ async def test_unsubscribe_settime_and_timezone(bot: LocalBot) -> None:
     assert (await chat.send("/settime soon")).text.startswith("Usage: /settime")
     assert (await chat.send("/timezone berlin")).text.startswith("🌏 Time zone set to Europe/Berlin")
     bad = await chat.send("/timezone Mars/Phobos")
-    assert "Unknown time zone “Mars/Phobos”" in bad.text and len(bad.messages[0].buttons) == 10
+    assert "Unknown time zone “Mars/Phobos”" in bad.text and len(bad.messages[0].buttons) == 11  # 10 and Back
     assert (await chat.send("/unsubscribe")).text.startswith("The daily reminder is off")
 
 
@@ -75,6 +75,34 @@ async def test_settings_buttons_change_the_subscription_in_place(bot: LocalBot) 
     assert "时区：Asia/Tokyo" in panel.text
     await chat.press(panel, "关闭推送")
     assert "状态：未开启" in panel.text
+
+
+async def test_the_zone_picker_goes_back_to_the_panel(bot: LocalBot) -> None:
+    """Issue 24, item 17: the picker has ⬆ 返回, which shows the settings unchanged."""
+    chat = bot.private()
+    panel = (await chat.send("/settings")).messages[0]
+    before = panel.text
+    await chat.press(panel, "更改时区")
+    assert panel.text.startswith("请选择时区")
+    await chat.press(panel, "返回")
+    assert panel.text == before
+    english = bot.private(2099, language_code="en")
+    picker = (await english.send("/timezone")).messages[0]
+    await english.press(picker, "Back")
+    assert picker.text.startswith("⚙️ Daily reminder")
+
+
+async def test_private_settings_offer_no_anonymous_quizzes(bot: LocalBot) -> None:
+    """Issue 24, item 15: a private chat's quizzes are never anonymous, so its panel neither says
+    答题：匿名 nor offers to change it; a group's does."""
+    private = (await bot.private().send("/settings")).messages[0]
+    assert "答题" not in private.text.replace("每日答题", "")
+    assert not [b for b in private.buttons if "匿名" in b["text"] or "公开" in b["text"]]
+    english = (await bot.private(2098, language_code="en").send("/settings")).messages[0]
+    assert "Quizzes:" not in english.text
+    bot.fake.admins[-4310].add(2097)
+    group = (await bot.group(-4310, 2097).send("/settings")).messages[0]
+    assert "答题：匿名" in group.text and [b for b in group.buttons if "答题改为公开" in b["text"]]
 
 
 async def test_only_admins_change_a_groups_subscription(bot: LocalBot) -> None:

@@ -259,7 +259,7 @@ async def test_fix_metadata_by_replying_to_the_prompt_or_with_describe(bot: Loca
     assert "讲话人：李四\n日期：2026-11-28\n场合：（未找到）" in described.text
     assert (await owner.send("/describe 2 日期=明天")).text.startswith("看不懂日期“明天”")
     assert (await owner.send("/describe 2")).text.startswith("用法：/describe 编号")
-    assert (await owner.send("/describe 9 标题=x")).text == "文本 #9 已不存在（草稿已放弃？）。"
+    assert (await owner.send("/describe 9 标题=x")).text == "没有文本 #9。发送 /texts 查看文库里的文本。"
     search = await owner.send("标题=不是回复")  # not a reply to the prompt: an ordinary search
     assert "文本 #2" not in search.text
 

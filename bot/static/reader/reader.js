@@ -400,6 +400,20 @@ function markRanges(ranges) {
   });
 }
 
+// The list of hits opens with a search; going to a hit folds it, so the text has the screen and
+// the hit bar (上一处/下一处, sticky) stays in reach. 列表 opens it again.
+function showList(open) {
+  $("results").hidden = !open;
+  $("list").setAttribute("aria-expanded", open ? "true" : "false");
+  if (open && document.documentElement.classList.contains("tall-bar")) window.scrollTo({ top: 0, behavior: "instant" });
+  fitBar();
+}
+
+function goToHit(index) {
+  showList(false);
+  showHit(index);
+}
+
 function showHit(index) {
   if (!state.hits.length) return;
   state.current = (index + state.hits.length) % state.hits.length;
@@ -440,7 +454,7 @@ function renderHits(hits) {
     const label = document.createElement("b");
     label.textContent = hit.label;
     go.append(label, " ", hit.text.length > 80 ? `${hit.text.slice(0, 79)}…` : hit.text);
-    go.addEventListener("click", () => showHit(index));
+    go.addEventListener("click", () => goToHit(index));
     li.append(go);
     list.append(li);
   });
@@ -456,8 +470,8 @@ async function search(query) {
     state.current = -1;
     markRanges(answer.hits.flatMap((hit, index) => hit.marks.map(([a, b]) => [a, b, index])));
     renderHits(answer.hits);
-    $("results").hidden = false;
     $("hitbar").hidden = !answer.hits.length;
+    showList(true);
     if (answer.hits.length) showHit(0);
   } catch (error) {
     failed(error);
@@ -467,8 +481,8 @@ async function search(query) {
 function clearSearch() {
   clearMarks();
   state.hits = [];
-  $("results").hidden = true;
   $("hitbar").hidden = true;
+  showList(false);
   $("q").value = "";
 }
 
@@ -524,10 +538,13 @@ function fontSize(step) {
 
 // --- start --------------------------------------------------------------------------------------------
 
-// At large text sizes the bar would take much of a phone's screen: then it scrolls away with the page.
+// At large text sizes the bar would take much of a phone's screen: then it scrolls away with the
+// page, and the hit bar moves to the bottom of the screen. The list of hits does not count: it
+// folds as soon as a hit is chosen.
 function fitBar() {
-  const tall = $("chrome").offsetHeight > window.innerHeight * 0.25;
-  document.documentElement.classList.toggle("tall-bar", tall);
+  const hitbar = $("hitbar");
+  const height = document.querySelector(".bar").offsetHeight + (hitbar.hidden ? 0 : hitbar.offsetHeight);
+  document.documentElement.classList.toggle("tall-bar", height > window.innerHeight * 0.25);
 }
 
 function wire() {
@@ -535,8 +552,9 @@ function wire() {
   $("close").addEventListener("click", () => { closeOutline(); $("menu").focus(); });
   document.addEventListener("keydown", (event) => { if (event.key === "Escape") closeOutline(); });
   $("search").addEventListener("submit", (event) => { event.preventDefault(); search($("q").value); });
-  $("prev").addEventListener("click", () => showHit(state.current - 1));
-  $("next").addEventListener("click", () => showHit(state.current + 1));
+  $("prev").addEventListener("click", () => goToHit(state.current - 1));
+  $("next").addEventListener("click", () => goToHit(state.current + 1));
+  $("list").addEventListener("click", () => showList($("results").hidden));
   $("clear").addEventListener("click", clearSearch);
   $("smaller").addEventListener("click", () => fontSize(-1));
   $("larger").addEventListener("click", () => fontSize(1));
