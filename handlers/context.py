@@ -20,6 +20,7 @@ from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot
 
 from content import Speech
 from content.answer import Searcher
+from content.formats.limits import Limits
 from content.library import Book, Library, reminder_of
 from content.shen import Ranking, Reminder
 from content.summaries import Summaries
@@ -68,6 +69,7 @@ class BotData:
         self.clock: Callable[[], datetime] | None = None  # the bot's one clock (aware UTC), the store's too
         self.owners: frozenset[int] = frozenset()  # Telegram user ids allowed to see /stats and add texts
         self.max_upload_bytes: int = 5_000_000  # the largest document an owner may upload (Settings sets it)
+        self.import_limits: Limits = Limits()  # what importing it may cost (Settings sets them)
         self.greeted: set[int] = set()  # groups introduced to since their last addition
         # (chat, user) → is an admin: bounded, and each answer trusted for ADMIN_TTL seconds.
         self.admin_cache: BoundedCache[tuple[int, int], bool] = BoundedCache(ADMIN_CACHE_SIZE, ADMIN_TTL)

@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from content.formats.limits import check_label
 from content.numerals import to_numeral
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -212,4 +213,5 @@ class Numbering:
         # The suffix after the marker: a tab or a space reads as a space; none when the text ends in 、 or ）.
         if level.suffix in ("tab", "space") and text[-1:].isalnum():
             text += " "
+        check_label(text)  # a label of thousands of numerals would make the text millions of characters
         return text
