@@ -6,6 +6,7 @@ real speech as .docx and .pdf and a long real-looking text for comparison:
 
 - a .docx whose document.xml is 190 MB of empty paragraphs;
 - a PDF page of 2 M text operators; a PDF of 500 full pages; a PDF page inflating to 1 GB;
+  a PDF of 100 dense pages, each under the page caps (the characters add up past a text's);
 - a .docx numbering 5,000 paragraphs with labels of 480 Roman 32767s;
 - a 3 MB .txt of 「。」; a 950 KB generated speech (``benchmarks.library.speech_text``).
 
@@ -61,6 +62,8 @@ def files(small: bool) -> dict[str, tuple[str, Callable[[], bytes]]]:
         "empty20.docx": ("20 MB of empty paragraphs", lambda: hostile.empty_paragraphs_docx(20_000_000)),
         "operators.pdf": ("a page of 2 M text operators", lambda: hostile.operators_pdf(2_000_000)),
         "pages.pdf": ("500 full pages", lambda: hostile.full_pages_pdf(500)),
+        "dense.pdf": ("100 pages of 4,950 characters: under every cap but the text's",
+                      lambda: hostile.full_pages_pdf(100, lines=55)),
         "inflate.pdf": ("a page inflating to 1 GB", lambda: hostile.inflating_pdf(1_000_000_000)),
         "roman.docx": ("5,000 labels of 480 Roman 32767s", lambda: hostile.roman_numbering_docx(5_000, 480)),
         "periods.txt": ("3 MB of 。", lambda: hostile.periods_txt(3_000_000)),

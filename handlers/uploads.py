@@ -163,7 +163,8 @@ async def receive_document(update: Update, context: BotContext) -> None:
         return
     name = one_line(_file_name(message.document)) or "document"
     try:
-        imported = await import_isolated_async(data, name, context.bot_data.import_limits)
+        async with context.bot_data.import_slots:
+            imported = await import_isolated_async(data, name, context.bot_data.import_limits)
     except LimitError as error:
         await send(update, context, [Screen(refusal(lang_of(update), name, error))])
         return

@@ -150,8 +150,6 @@ HOSTILE = {
 async def test_hostile_files_are_refused_in_one_line_while_a_member_searches(tmp_path: Path) -> None:
     """Each hostile kind of file is one line naming its limit; meanwhile a member's search is
     answered, while the owner's import still runs in its child process (stopped at its wall time)."""
-    import psutil
-
     settings = bot_settings(tmp_path, admin_ids=frozenset({OWNER}), import_seconds=8,
                             import_max_characters=10_000_000)
     async with LocalBot(settings) as bot:
@@ -159,10 +157,6 @@ async def test_hostile_files_are_refused_in_one_line_while_a_member_searches(tmp
         slow = hostile.full_pages_pdf(100, lines=50)  # 450,000 characters: minutes for pdfplumber
         update = bot.fake.document(OWNER, owner.user, slow, "慢.pdf", "application/pdf", None)
         upload = asyncio.create_task(bot.process(update, timeout=60))
-
-        def importing() -> list[psutil.Process]:
-            return [child for child in psutil.Process().children(recursive=True)
-                    if "content.formats.isolated" in " ".join(child.cmdline())]
 
         children = await wait_until(importing, timeout=30, what="the import's child process")
         searched = await member.send("/search 慎独")
@@ -182,6 +176,41 @@ async def test_hostile_files_are_refused_in_one_line_while_a_member_searches(tmp
         assert english.text == ("❌ periods.txt cannot be imported: 66,666 characters: more than one text may hold "
                                 "(60,000).")
         assert [t.id for t in await bot.store.texts.texts(("draft", "live"))] == [1]  # nothing stored
+
+
+def importing() -> list[Any]:
+    """The import child processes of this test's bot (psutil.Process)."""
+    import psutil
+
+    found = []
+    for child in psutil.Process().children(recursive=True):
+        try:
+            if "content.formats.isolated" in " ".join(child.cmdline()):
+                found.append(child)
+        except psutil.Error:  # gone meanwhile
+            continue
+    return found
+
+
+async def test_at_most_two_uploads_import_at_once(tmp_path: Path) -> None:
+    """Each import's child may take SPEECHBOT_IMPORT_MEMORY_MB: with three owners uploading at
+    once (one chat's updates come one after another anyway), the third waits its turn."""
+    from handlers.context import IMPORT_SLOTS
+
+    owners = [OWNER, OWNER + 1, OWNER + 2]
+    async with LocalBot(bot_settings(tmp_path, admin_ids=frozenset(owners), import_seconds=3,
+                                     import_max_characters=10_000_000)) as bot:
+        slow = hostile.full_pages_pdf(100, lines=50)
+        uploads = [asyncio.create_task(bot.process(bot.fake.document(
+            owner, bot.private(owner).user, slow, f"慢{n}.pdf", "application/pdf", None), timeout=60))
+            for n, owner in enumerate(owners)]
+        most = 0
+        while not all(upload.done() for upload in uploads):
+            most = max(most, len(importing()))
+            await asyncio.sleep(0.05)
+        assert most == IMPORT_SLOTS == 2
+        assert sorted(upload.result().text for upload in uploads) == [
+            f"❌ 无法导入 慢{n}.pdf：读取超过 3 秒，已停止。" for n in range(3)]
 
 
 PG_URL = os.environ.get("SPEECHBOT_TEST_DATABASE_URL")
