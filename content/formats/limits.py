@@ -9,8 +9,9 @@ readers build anything large:
 
 - a .docx: the unpacked size of its parts (the zip's sizes; Python's zipfile never reads past
   them) and of its XML, then its paragraphs counted in a stream of document.xml;
-- a .pdf: its pages counted, each page's content stream inflated at most to its cap; while the
-  pages are read, the characters of each page and of the document;
+- a .pdf: its pages counted, each page's content stream inflated at most to its cap; the
+  characters each page draws, and all pages together, before any line is built; again the
+  characters read, once the lines are;
 - while numbering is rebuilt: the length of each label;
 - the blocks read: paragraphs and characters; the parsed speech: its sentences.
 
@@ -235,6 +236,20 @@ def check_pdf(data: bytes) -> None:
         raise
     except Exception:  # damaged, encrypted: the reader says it in its words
         return
+
+
+DRAWN = 1.5
+"""Characters drawn per character read: a WPS fake bold draws a heading twice."""
+
+
+def check_drawn(page: int, characters: int, so_far: int) -> None:
+    """Refuse a PDF by the characters its pages draw, before its lines are built (five times the
+    cost of drawing them): a page of more than a page of text, or more than a text in all."""
+    limits = current()
+    if characters > limits.page_characters:
+        raise TooLarge("page_characters", page=page, limit=limits.page_characters)
+    if so_far > DRAWN * limits.characters:
+        raise TooLarge("characters", count=so_far, limit=limits.characters, more=1)
 
 
 def check_page(page: int, characters: int, so_far: int) -> None:
