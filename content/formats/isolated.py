@@ -113,6 +113,10 @@ def import_isolated(data: bytes, name: str, limits: Limits | None = None) -> Imp
         process.kill()
         out, _ = process.communicate()
         timed_out = True
+    except BaseException:  # ^C: the child goes with the command
+        process.kill()
+        process.wait()
+        raise
     return _result(name, limits, process.returncode, out, timed_out)
 
 
