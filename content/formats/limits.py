@@ -175,7 +175,7 @@ def check_docx(data: bytes) -> None:
                         if characters > 2 * limits.characters:  # markup aside, the text is counted again later
                             raise TooLarge("characters", count=2 * limits.characters, limit=limits.characters,
                                            more=1)
-        except TooLarge:
+        except (TooLarge, MemoryError):
             raise
         except Exception:  # not well-formed, damaged: the reader says it in its words
             return
@@ -232,7 +232,7 @@ def check_pdf(data: bytes) -> None:
             total += drawn
             if total > limits.unpacked_bytes:
                 raise TooLarge("unpacked", size=total, limit=limits.unpacked_bytes)
-    except TooLarge:
+    except (TooLarge, MemoryError):
         raise
     except Exception:  # damaged, encrypted: the reader says it in its words
         return
