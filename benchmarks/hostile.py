@@ -4,7 +4,8 @@ member's /search while the owner uploads them.
 Each hostile file of issue 24 is built at the size measured there (``tests.hostile``), with a
 real speech as .docx and .pdf and a long real-looking text for comparison:
 
-- a .docx whose document.xml is 190 MB of empty paragraphs;
+- a .docx whose document.xml is 190 MB of empty paragraphs (and one of 20 MB); one of 20 MB of
+  formatted one-character runs, under every .docx cap;
 - a PDF page of 2 M text operators; a PDF of 500 full pages; a PDF page inflating to 1 GB;
   a PDF of 100 dense pages, each under the page caps (the characters add up past a text's);
 - a .docx numbering 5,000 paragraphs with labels of 480 Roman 32767s;
@@ -60,6 +61,8 @@ def files(small: bool) -> dict[str, tuple[str, Callable[[], bytes]]]:
         "speech.pdf": ("the original speech, PDF", lambda: documents.text_pdf(lines)),
         "empty.docx": ("190 MB of empty paragraphs", lambda: hostile.empty_paragraphs_docx(190_000_000)),
         "empty20.docx": ("20 MB of empty paragraphs", lambda: hostile.empty_paragraphs_docx(20_000_000)),
+        "markup.docx": ("20 MB of formatted one-character runs: under every .docx cap",
+                        lambda: hostile.markup_docx(19_900)),
         "operators.pdf": ("a page of 2 M text operators", lambda: hostile.operators_pdf(2_000_000)),
         "pages.pdf": ("500 full pages", lambda: hostile.full_pages_pdf(500)),
         "dense.pdf": ("100 pages of 4,950 characters: under every cap but the text's",

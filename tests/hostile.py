@@ -76,6 +76,14 @@ def empty_paragraphs_docx(unpacked: int) -> bytes:
     return _docx(_empty(count))
 
 
+def markup_docx(paragraphs: int, runs: int = 3, properties: int = 12) -> bytes:
+    """A .docx of ``paragraphs`` paragraphs of ``runs`` one-letter runs, each run carrying
+    ``properties`` formatting properties: megabytes of XML for a few characters."""
+    props = "".join(f'<w:color w:val="FF00{i % 100:02d}"/>' for i in range(properties))
+    paragraph = "<w:p>" + f"<w:r><w:rPr>{props}</w:rPr><w:t>廉</w:t></w:r>" * runs + "</w:p>"
+    return _docx(iter([*speech_paragraphs(), *([paragraph] * paragraphs)]))
+
+
 def roman_numbering_docx(paragraphs: int, placeholders: int, start: int = 32767) -> bytes:
     """A .docx whose every paragraph is numbered with a label of ``placeholders`` counters in
     upper-case Roman numerals, starting at ``start`` (32767 is 39 letters): one label of
