@@ -202,6 +202,7 @@ class Services:
         app.bot_data.defaults = ChatDefaults(timezone=settings.timezone, push_time=settings.push_time)
         app.bot_data.owners = settings.admin_ids
         app.bot_data.max_upload_bytes = settings.max_upload_bytes
+        app.bot_data.import_limits = settings.import_limits()
         app.bot_data.clock = self.clock
         if settings.webapp_url:
             app.bot_data.webapp = WebAppLinks(settings.webapp_url, settings.webapp_short_name)

@@ -15,6 +15,7 @@ subcommands that use them, so ``speechbot search`` starts about as fast as the s
 from __future__ import annotations
 
 import argparse
+import builtins
 import contextlib
 import json
 import re
@@ -28,11 +29,13 @@ from zoneinfo import ZoneInfo
 from bot.clock import system_clock
 from bot.settings import MISSING_TOKEN, Settings, SettingsError, load_settings
 from content import Node, Speech, SpeechFormatError, UnknownNodeError, load_speech
+from content.controls import strip_controls
 from content.model import ORIGINAL
 from content.sentences import gist
 
 if TYPE_CHECKING:
     from content.answer import Searcher
+    from content.formats.model import Imported
     from content.library import TextInfo
     from content.shen import Ranking, Reminder
 
@@ -42,6 +45,13 @@ DESCRIPTION = "speechbot: the study bot for a speech, its library of texts and i
 
 class CliError(Exception):
     """A user error: printed as one line, exit code 2."""
+
+
+def print(*values: object, sep: str | None = " ", end: str | None = "\n", file: Any = None,
+          flush: bool = False) -> None:
+    """``builtins.print`` without control characters (tab and newline kept): a text or a file
+    name holding an ESC sequence cannot recolour or clear the terminal it is printed on."""
+    builtins.print(*(strip_controls(str(value)) for value in values), sep=sep, end=end, file=file, flush=flush)
 
 
 def _run_async(coroutine: Any) -> Any:
@@ -142,11 +152,22 @@ def _outline_lines(speech: Speech) -> Iterator[str]:
         yield f"{'  ' * depth}{node.label} {title}  [{node.id}]"
 
 
+def _import(args: argparse.Namespace) -> Imported:
+    """``args.path`` imported as the bot imports an upload: in a child process, within the
+    settings' limits (``content.formats.isolated``)."""
+    from content.formats.isolated import import_isolated
+    from content.formats.model import DocumentError
+
+    try:
+        data = Path(args.path).read_bytes()
+    except OSError as exc:
+        raise DocumentError(str(args.path), f"cannot read file: {exc.strerror or exc}") from None
+    return import_isolated(data, str(args.path), _settings(args).import_limits())
+
+
 def cmd_import(args: argparse.Namespace) -> int:
     """Read a .docx, .pdf or .txt file: its metadata, its outline and what was left out."""
-    from content.formats import import_file
-
-    result = import_file(args.path)
+    result = _import(args)
     if args.json:
         _print_json(result.to_dict())
         return 0
@@ -574,12 +595,12 @@ def cmd_library_add(args: argparse.Namespace) -> int:
 
     from bot.library import add_text, makers, prepare, with_overrides
     from content.encoder import EncoderError
-    from content.formats import Metadata, import_file
+    from content.formats import Metadata
     from content.library import lacking
 
     settings = _settings(args)
     overrides = _overrides(args)
-    imported = import_file(args.path)
+    imported = _import(args)
     metadata = with_overrides(imported.metadata, overrides)
 
     async def add(store: Any) -> tuple[Any, str, dict[str, Any]]:

@@ -8,13 +8,16 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from content.timerules import format_time, parse_time
+
+if TYPE_CHECKING:
+    from content.formats.limits import Limits
 
 TOKEN_PATTERN = re.compile(r"^\d{1,20}:[A-Za-z0-9_-]{10,100}$")
 TELEGRAM_API = "https://api.telegram.org/bot"
@@ -47,6 +50,13 @@ class Settings(BaseSettings):
     library_books: int = Field(64, ge=1, le=10_000)
     # The largest document the owner may upload (Telegram's getFile serves at most 20 MB).
     max_upload_bytes: int = Field(5_000_000, ge=1_000, le=20_000_000)
+    # What one import may cost (an upload, `speechbot import`, `library add`; content.formats.limits):
+    # it runs in a child process with this much memory and wall time, and a text may hold at most
+    # this many characters and sentences (the original speech: 5,266 and 108).
+    import_memory_mb: int = Field(1024, ge=64, le=65_536)
+    import_seconds: float = Field(60.0, gt=0, le=3600)
+    import_max_characters: int = Field(60_000, ge=100, le=10_000_000)
+    import_max_sentences: int = Field(3_000, ge=10, le=1_000_000)
     timezone: str = "Asia/Shanghai"  # the default zone: /today, and new subscriptions
     push_time: str = "08:00"  # the default reminder time of new subscriptions (HH:MM)
     webhook_url: str | None = None
@@ -144,6 +154,13 @@ class Settings(BaseSettings):
         if value is not None and not TOKEN_PATTERN.match(value.get_secret_value().strip()):
             raise ValueError("TELEGRAM_BOT_TOKEN is malformed (expected digits:letters, as @BotFather gives it)")
         return SecretStr(value.get_secret_value().strip()) if value else None
+
+    def import_limits(self) -> Limits:
+        """The limits of one import, these settings applied to ``content.formats.limits``."""
+        from content.formats.limits import Limits
+
+        return Limits(characters=self.import_max_characters, sentences=self.import_max_sentences,
+                      memory_mb=self.import_memory_mb, seconds=self.import_seconds)
 
     def require_token(self) -> str:
         """The token, or a ``SettingsError`` that says how to get one."""

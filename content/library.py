@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Literal
 
+from content.controls import strip_controls
 from content.model import ORIGINAL, Speech, split_scope
 from content.parser import parse_text
 
@@ -84,9 +85,10 @@ def lacking(info: TextInfo, title: str | None, speaker: str | None, when: date |
 
 
 def normalise(body: str) -> str:
-    """The body as it is hashed and stored: NFC, line ends unified, each line trimmed, no blank
-    lines. Two files of the same speech (Word, PDF, .txt) normalise to the same body."""
-    text = unicodedata.normalize("NFC", body.replace("\r\n", "\n").replace("\r", "\n"))
+    """The body as it is hashed and stored: NFC, line ends unified, no control characters
+    (``content.controls``), each line trimmed, no blank lines. Two files of the same speech
+    (Word, PDF, .txt) normalise to the same body."""
+    text = unicodedata.normalize("NFC", strip_controls(body.replace("\r\n", "\n").replace("\r", "\n")))
     return "\n".join(line.strip() for line in text.split("\n") if line.strip())
 
 

@@ -10,6 +10,7 @@ Nothing here imports ``bot``: what handlers need arrives as plain values and pro
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -20,6 +21,7 @@ from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot
 
 from content import Speech
 from content.answer import Searcher
+from content.formats.limits import Limits
 from content.library import Book, Library, reminder_of
 from content.shen import Ranking, Reminder
 from content.summaries import Summaries
@@ -32,6 +34,7 @@ TEXT_CHECK_SECONDS = 30.0
 """How long a text in memory is trusted before it is compared with the database again: another
 replica's /describe or a removal from the shell shows within that, at one read per text."""
 TEXT_CHECKS = 4096  # texts whose last check is remembered at most
+IMPORT_SLOTS = 2  # uploads imported at once, each in its child process
 
 
 @dataclass(frozen=True)
@@ -68,6 +71,9 @@ class BotData:
         self.clock: Callable[[], datetime] | None = None  # the bot's one clock (aware UTC), the store's too
         self.owners: frozenset[int] = frozenset()  # Telegram user ids allowed to see /stats and add texts
         self.max_upload_bytes: int = 5_000_000  # the largest document an owner may upload (Settings sets it)
+        self.import_limits: Limits = Limits()  # what importing it may cost (Settings sets them)
+        # Imports at once: each child may take ``import_limits.memory_mb``; more uploads wait their turn.
+        self.import_slots = asyncio.Semaphore(IMPORT_SLOTS)
         self.greeted: set[int] = set()  # groups introduced to since their last addition
         # (chat, user) → is an admin: bounded, and each answer trusted for ADMIN_TTL seconds.
         self.admin_cache: BoundedCache[tuple[int, int], bool] = BoundedCache(ADMIN_CACHE_SIZE, ADMIN_TTL)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from content.formats.limits import LimitError, size
 from content.formats.model import Note
 from content.library import TextInfo
 from content.model import Node, Speech
@@ -118,6 +119,8 @@ def note_line(lang: str, note: Note) -> Html:
         return text(lang, "upload_note_encoding", encoding=encoding[1])
     if note.code == "format" and (kind := re.match(r"read as \.(\w+): .* ends in (\S+)$", note.message)):
         return text(lang, "upload_note_format", kind=kind[1], suffix=kind[2])
+    if note.code == "controls" and count is not None:
+        return text(lang, "upload_note_controls", count=count)
     return text(lang, "upload_note", detail=shorten(note.message, 200))
 
 
@@ -189,6 +192,42 @@ def _reason(lang: str, message: str) -> Html:
 def import_error(lang: str, error: SpeechFormatError) -> Html:
     """A file that cannot be imported, in the owner's language: where, then what is wrong."""
     return text(lang, "import_error", place=_place(lang, error), reason=_reason(lang, error.message))
+
+
+def refusal(lang: str, name: str, error: LimitError) -> Html:
+    """A file refused by a limit of the import (``content.formats.limits``), in one line of the
+    owner's language, with the size found and the limit."""
+    p = error.params
+
+    def number(key: str) -> str:
+        value = p.get(key, 0)
+        return f"{value:,}" if isinstance(value, int) else f"{value:g}"
+
+    code = error.code
+    if code == "unpacked":
+        reason = text(lang, "upload_limit_unpacked", size=size(p["size"]), limit=size(p["limit"]))
+    elif code == "paragraphs":
+        reason = text(lang, "upload_limit_paragraphs", limit=number("limit"))
+    elif code == "pages":
+        reason = text(lang, "upload_limit_pages", count=number("count"), limit=number("limit"))
+    elif code == "page_bytes":
+        reason = text(lang, "upload_limit_page_bytes", page=number("page"), limit=size(p["limit"]))
+    elif code == "page_characters":
+        reason = text(lang, "upload_limit_page_characters", page=number("page"), limit=number("limit"))
+    elif code == "label":
+        reason = text(lang, "upload_limit_label", limit=number("limit"))
+    elif code == "characters":
+        reason = text(lang, "upload_limit_characters_more" if p.get("more") else "upload_limit_characters",
+                      count=number("count"), limit=number("limit"))
+    elif code == "sentences":
+        reason = text(lang, "upload_limit_sentences", count=number("count"), limit=number("limit"))
+    elif code == "memory":
+        reason = text(lang, "upload_limit_memory", limit=number("limit"))
+    elif code == "time":
+        reason = text(lang, "upload_limit_time", limit=number("limit"))
+    else:
+        reason = text(lang, "upload_limit_crashed")
+    return text(lang, "upload_refused", name=name, reason=reason)
 
 
 def _value(lang: str, value: object | None) -> str | Html:

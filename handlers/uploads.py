@@ -4,7 +4,9 @@ discarded with the preview's buttons.
 
 Only the owners (``SPEECHBOT_ADMIN_IDS``) may: anyone else's document gets exactly the unknown
 command's answer, so the feature is not revealed, and documents in groups are ignored. The file
-comes through getFile (at most ``BotData.max_upload_bytes``) and is imported in a thread; a file
+comes through getFile (at most ``BotData.max_upload_bytes``) and is imported in a child process
+(``content.formats.isolated``) within ``BotData.import_limits``: a hostile file costs neither the
+bot's memory nor its members' answers, and is refused in one line (``preview.refusal``). A file
 that cannot be read is one message naming the place (``DocumentError``), never a traceback.
 
 Fixing the metadata works on a phone without typing a command: ✏️ sends a ForceReply prompt
@@ -27,7 +29,10 @@ from telegram.error import BadRequest, TelegramError
 from telegram.ext import CommandHandler, MessageHandler, filters
 
 from content import SpeechFormatError
-from content.formats import UnsupportedType, import_bytes
+from content.controls import one_line, strip_controls
+from content.formats import UnsupportedType
+from content.formats.isolated import import_isolated_async
+from content.formats.limits import LimitError
 from content.formats.model import Metadata
 from content.formats.titleblock import parse_date
 from content.library import TextInfo, lacking, node_count, parse_body
@@ -37,7 +42,7 @@ from handlers import groups, render
 from handlers.catalog import Html, text
 from handlers.common import in_group, lang_of, say, send
 from handlers.context import BotApplication, BotContext
-from handlers.preview import import_error, preview
+from handlers.preview import import_error, preview, refusal
 from handlers.render import Screen
 from handlers.store import TextRecord
 
@@ -103,7 +108,9 @@ def _str(value: str | date | None) -> str | None:
 def describe_fields(raw: str) -> Description:
     """``标题=… 讲话人=… 日期=2026-11-28 场合=…`` (one per line or on one line, Chinese or English
     names and their synonyms, = or :) as a ``Description``; raises ``BadDate`` for a date it
-    cannot read and ``UnknownField`` for a ``name=`` that names no field."""
+    cannot read and ``UnknownField`` for a ``name=`` that names no field. Control characters (a
+    NUL, an ESC) are no part of any value."""
+    raw = strip_controls(raw)
     unknown = [match[1] for match in _ANY_FIELD.finditer(raw) if match[1].lower() not in _NAMES]
     if unknown:
         raise UnknownField("、".join(dict.fromkeys(unknown)))
@@ -162,7 +169,7 @@ async def _download(update: Update, context: BotContext, document: Document) -> 
 
 
 async def receive_document(update: Update, context: BotContext) -> None:
-    """An owner's document in private: download, import (in a thread), store as a draft, preview."""
+    """An owner's document in private: download, import (in a child process), store as a draft, preview."""
     message = update.effective_message
     assert message is not None and message.document is not None
     if not _owner(update, context):
@@ -174,11 +181,15 @@ async def receive_document(update: Update, context: BotContext) -> None:
     data = await _download(update, context, message.document)
     if data is None:
         return
-    name = _file_name(message.document)
+    name = one_line(_file_name(message.document)) or "document"
     try:
-        imported = await asyncio.to_thread(import_bytes, data, name)
+        async with context.bot_data.import_slots:
+            imported = await import_isolated_async(data, name, context.bot_data.import_limits)
     except UnsupportedType:
         await say(update, context, "upload_wrong_kind", name=name)
+        return
+    except LimitError as error:
+        await send(update, context, [Screen(refusal(lang_of(update), name, error))])
         return
     except SpeechFormatError as error:  # DocumentError: one line naming the file and the place
         log.info("an upload could not be imported: %s", error)

@@ -10,6 +10,7 @@ from sqlalchemy import delete, func, select
 from bot.clock import Clock
 from bot.storage.engine import Database, affected
 from bot.storage.models import ChatRow, DeliveryRow, QuizRow, SearchMissRow
+from content.controls import one_line
 from handlers.store import StatsReport
 
 MISS_CHARS = 100
@@ -19,8 +20,9 @@ ACTIVE = ChatRow.subscribed.is_(True) & ChatRow.paused.is_(False)  # a subscript
 
 
 def miss_key(query: str) -> str:
-    """How a no-hit query is stored: whitespace folded, cut to ``MISS_CHARS``."""
-    return " ".join(query.split())[:MISS_CHARS]
+    """How a no-hit query is stored: control characters out (PostgreSQL refuses a NUL), whitespace
+    folded, cut to ``MISS_CHARS``."""
+    return " ".join(one_line(query).split())[:MISS_CHARS]
 
 
 class InsightRepository:

@@ -10,6 +10,7 @@ from sqlalchemy.orm import defer
 from bot.clock import Clock
 from bot.storage.engine import Database
 from bot.storage.models import ChatRow, TextRow
+from content.controls import one_line
 from content.formats.model import Metadata
 from content.library import TextInfo, TextStatus, digest, normalise
 from content.model import ORIGINAL
@@ -24,7 +25,8 @@ def info(row: TextRow) -> TextInfo:
 
 
 def _cut(value: str | None, length: int) -> str | None:
-    value = " ".join(value.split()) if value else None
+    """A metadata field as stored: one line, no control characters (PostgreSQL refuses a NUL)."""
+    value = " ".join(one_line(value).split()) if value else None
     return value[:length] if value else None
 
 
@@ -68,7 +70,8 @@ class TextRepository:
                     await self._reserve_original(session)
                     row = TextRow(digest=key, status=status, title=_cut(metadata.title, 200),
                                   speaker=_cut(metadata.speaker, 100), spoken_on=metadata.date,
-                                  occasion=_cut(metadata.occasion, 200), source=source[-200:], body=body,
+                                  occasion=_cut(metadata.occasion, 200),
+                                  source=(one_line(source) or "document")[-200:], body=body,
                                   nodes=nodes, added_by=added_by, added_at=now, updated_at=now)
                     session.add(row)
                     await session.flush()

@@ -9,6 +9,11 @@ is one ``DocumentError`` (a ``SpeechFormatError``) naming the file and the place
 
 The format is the file's content where its first bytes tell (a PDF, a zip, an old .doc), else
 its extension. python-docx and pdfplumber are imported by the reader that needs them.
+
+Every import is held to ``content.formats.limits`` (a file too large or too costly to be a
+speech is one ``LimitError``) and loses its control characters (``content.controls``, with a
+note). The bot and the CLI import in a child process with a memory and a time limit
+(``content.formats.isolated``).
 """
 
 from __future__ import annotations
@@ -16,12 +21,15 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path, PurePath
 
+from content.controls import count_controls, one_line, strip_controls
+from content.formats import limits
+from content.formats.limits import LimitError, TooLarge
 from content.formats.model import Block, DocumentError, Imported, Metadata, Note
 from content.formats.normalize import build
 from content.parser import SpeechFormatError
 
-__all__ = ["SUPPORTED", "Block", "DocumentError", "Imported", "Metadata", "Note", "UnsupportedType", "import_bytes",
-           "import_file"]
+__all__ = ["SUPPORTED", "Block", "DocumentError", "Imported", "LimitError", "Metadata", "Note", "UnsupportedType",
+           "import_bytes", "import_file"]
 
 SUPPORTED = (".docx", ".pdf", ".txt")
 
@@ -59,8 +67,27 @@ def _read(fmt: str, data: bytes, name: str) -> tuple[list[Block], list[Note]]:
     return read_text(data, name)
 
 
+def _check(fmt: str, data: bytes) -> None:
+    """The format's cheap checks before its reader builds anything large."""
+    if fmt == "docx":
+        limits.check_docx(data)
+    elif fmt == "pdf":
+        limits.check_pdf(data)
+
+
+def _clean(blocks: list[Block]) -> tuple[list[Block], list[Note]]:
+    """The blocks without control characters, and a note saying how many went."""
+    removed = sum(count_controls(block.text) for block in blocks)
+    if not removed:
+        return blocks, []
+    cleaned = [replace(block, text=strip_controls(block.text)) for block in blocks]
+    return [block for block in cleaned if block.text.strip()], [
+        Note("controls", f"{removed} control character(s) removed")]
+
+
 def import_bytes(data: bytes, name: str) -> Imported:
     """Read a file's bytes (``name`` gives its extension and names it in messages)."""
+    name = one_line(name) or "document"
     suffix = PurePath(name).suffix.lower()
     fmt = _format(data, suffix, name)
     if not data:
@@ -70,13 +97,21 @@ def import_bytes(data: bytes, name: str) -> Imported:
         notes.append(Note("format", f"read as .{fmt}: the file's content is a {fmt.upper()} document, "
                                     f"though its name ends in {suffix}"))
     try:
+        _check(fmt, data)
         blocks, found = _read(fmt, data, name)
+        blocks, cleaned = _clean(blocks)
+        limits.check_text(len(blocks), sum(len(block.text) for block in blocks))
+        imported = build(blocks, name, fmt, [*notes, *found, *cleaned],
+                         empty="the file is empty" if fmt == "txt" else "the document has no text")
+        limits.check_sentences(len(imported.speech.sentence_units()))
+    except TooLarge as exc:
+        raise LimitError.of(name, exc) from None
+    except MemoryError:
+        raise LimitError(name, "memory", limit=limits.current().memory_mb) from None
     except SpeechFormatError:
         raise
     except Exception as exc:  # a damage no reader foresaw: still one line naming the file, not a traceback
         raise DocumentError(name, f"cannot be read as a .{fmt} file ({type(exc).__name__}: {exc})") from exc
-    imported = build(blocks, name, fmt, [*notes, *found],
-                     empty="the file is empty" if fmt == "txt" else "the document has no text")
     return replace(imported, format=fmt)
 
 

@@ -14,6 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from content.formats.limits import check_label
+
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
 
@@ -269,4 +271,5 @@ class Numbering:
         # The suffix after the marker: a tab or a space reads as a space; none when the text ends in 、 or ）.
         if level.suffix in ("tab", "space") and text[-1:].isalnum():
             text += " "
+        check_label(text)  # a label of thousands of numerals would make the text millions of characters
         return text

@@ -38,6 +38,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from content.formats.ideographs import ideographs
+from content.formats.limits import TooLarge, check_drawn, check_page
 from content.formats.model import Block, DocumentError, Note
 
 MAX_PAGES = 500
@@ -149,8 +150,17 @@ def _open_pages(data: bytes, source: str) -> list[_Page]:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
             if len(pdf.pages) > MAX_PAGES:
                 raise DocumentError(source, f"{len(pdf.pages)} pages: too long to be a speech (at most {MAX_PAGES})")
-            return [_page_lines(page, number) for number, page in enumerate(pdf.pages, start=1)]
-    except DocumentError:
+            drawn = 0
+            for number, page in enumerate(pdf.pages, start=1):  # the characters first: lines cost 5× more
+                drawn += len(page.chars)
+                check_drawn(number, len(page.chars), drawn)
+            pages, read = [], 0
+            for number, page in enumerate(pdf.pages, start=1):
+                pages.append(_page_lines(page, number))
+                read += pages[-1].total
+                check_page(number, pages[-1].total, read)  # a page, and the document, no larger than a text
+            return pages
+    except (DocumentError, TooLarge):
         raise
     except Exception as exc:  # pdfminer's many syntax errors: one line, not a traceback
         cause = exc.__cause__ or exc.__context__ or exc

@@ -4,12 +4,13 @@ and exit 2 for a broken one."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from bot.cli import main
-from tests import documents
+from tests import documents, hostile
 
 
 @pytest.fixture
@@ -58,3 +59,44 @@ def test_a_broken_file_is_one_line_and_exit_2(capsys: pytest.CaptureFixture[str]
     code, out, err = run(capsys, "import", str(path))
     assert (code, out) == (2, "")
     assert err.startswith(f"speechbot: {path}: {message}") and err.count("\n") == 1
+
+
+@pytest.mark.parametrize(("name", "build", "message"), [
+    ("罗马.docx", lambda: hostile.roman_numbering_docx(paragraphs=20, placeholders=480),
+     "an automatic numbering label longer than 64 characters"),
+    ("算子.pdf", lambda: hostile.operators_pdf(320_000),
+     "page 1 draws more than 2 MB of instructions: not a page of text"),
+])
+def test_a_hostile_file_is_one_line_and_exit_2(capsys: pytest.CaptureFixture[str], tmp_path: Path, name: str,
+                                               build: Callable[[], bytes], message: str) -> None:
+    path = tmp_path / name
+    path.write_bytes(build())
+    code, out, err = run(capsys, "import", str(path))
+    assert (code, out, err) == (2, "", f"speechbot: {path}: {message}\n")
+
+
+def test_the_import_runs_within_the_settings_limits(capsys: pytest.CaptureFixture[str], tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """The characters a text may hold, and the child's wall time (the child is stopped)."""
+    monkeypatch.setenv("SPEECHBOT_IMPORT_MAX_CHARACTERS", "1000")
+    code, _, err = run(capsys, "import", str(documents.SEED))
+    count = len("".join(documents.SEED.read_text("utf-8").split()))
+    assert (code, err) == (2, f"speechbot: {documents.SEED}: {count:,} characters: too long for one text "
+                              "(at most 1,000)\n")
+    monkeypatch.setenv("SPEECHBOT_IMPORT_SECONDS", "0.5")
+    path = tmp_path / "慢.pdf"
+    path.write_bytes(hostile.full_pages_pdf(100, lines=50))
+    code, _, err = run(capsys, "import", str(path))
+    assert (code, err) == (2, f"speechbot: {path}: reading it takes longer than 0.5 s\n")
+
+
+def test_control_characters_are_never_printed(capsys: pytest.CaptureFixture[str], tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """An ESC sequence in a speech file (one outside the library: ``--file``) does not reach the terminal."""
+    monkeypatch.setenv("SPEECHBOT_ENCODER", "none")
+    path = tmp_path / "esc.txt"
+    path.write_text("同志们：\n一、第一部分\n正文\x1b[2J清屏\x07。\n", "utf-8")
+    code, out, _ = run(capsys, "show", "--file", str(path), "1")
+    assert code == 0 and out == "【一、】\n一、第一部分\n正文[2J清屏。\n"
+    code, out, _ = run(capsys, "search", "--file", str(path), "清屏")
+    assert code == 0 and "清屏" in out and "\x1b" not in out and "\x07" not in out

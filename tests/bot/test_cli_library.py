@@ -3,7 +3,9 @@ a temporary SQLite database; the encoder is off except where the embeddings cach
 
 from __future__ import annotations
 
+import asyncio
 import json
+import os
 from pathlib import Path
 
 import numpy as np
@@ -11,13 +13,14 @@ import pytest
 from numpy.typing import NDArray
 
 from bot.cli import main
+from bot.clock import system_clock
 from content.answer import Searcher
 from content.encoder import load_encoder
 from content.formats import import_file
 from content.library import TextInfo, node_count, parse_body
 from content.shen import rank
 from content.summaries import cache_key as summary_key
-from tests import documents
+from tests import documents, hostile
 
 SMALL = """关于新学期学习安排的讲话
 同志们：
@@ -202,6 +205,40 @@ def test_a_broken_file_is_one_line_exit_2_and_nothing_stored(capsys: pytest.Capt
     assert (code, out) == (2, "")
     assert err.startswith(f"speechbot: {path}: {message}") and err.count("\n") == 1
     assert [t["id"] for t in listing(capsys, "--all")] == [1]
+
+
+PG_URL = os.environ.get("SPEECHBOT_TEST_DATABASE_URL")
+
+
+@pytest.mark.parametrize("backend", ["sqlite", pytest.param("postgresql", marks=pytest.mark.skipif(
+    not PG_URL, reason="no PostgreSQL"))])
+def test_a_text_holding_control_characters_is_added_without_them(capsys: pytest.CaptureFixture[str],
+                                                                 monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+                                                                 backend: str) -> None:
+    """A NUL made PostgreSQL refuse the row (a 155-line traceback); an ESC sequence reached the
+    terminal through ``show`` and ``search``. Both go at the import, with a note."""
+    if backend == "postgresql" and PG_URL:
+        from bot.fake.data import reset
+        from bot.settings import Settings
+        from bot.storage import Store
+
+        async def wipe() -> None:
+            store = await Store.open(Settings(token=None, database_url=PG_URL), system_clock)  # type: ignore[arg-type]
+            await reset(store)
+            await store.close()
+
+        asyncio.run(wipe())
+        monkeypatch.setenv("SPEECHBOT_DATABASE_URL", PG_URL)
+    path = tmp_path / "控制.txt"
+    path.write_bytes(hostile.control_txt())
+    code, out, err = run(capsys, "library", "add", str(path))
+    assert (code, err) == (0, "") and out.startswith("added text ")
+    assert out.endswith("note: 6 control character(s) removed\n")
+    text_id = out.split()[2]
+    code, out, _ = run(capsys, "show", "--text", text_id, "1")
+    assert code == 0 and out == "【一、】\n一、第一部分\n正文[31m红色[0m。\n（一）小节。正文2J。\n"
+    code, out, _ = run(capsys, "search", "--text", text_id, "红色")
+    assert code == 0 and "正文[31m红色[0m。" in out and "\x1b" not in out
 
 
 class Refusing:

@@ -3,11 +3,13 @@ with getFile and a download, previewed, then published, fixed or discarded."""
 
 from __future__ import annotations
 
+import asyncio
 import html
 import io
+import os
 import re
 from collections.abc import AsyncIterator
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +21,7 @@ from content.model import Node, Speech
 from handlers.preview import LIMIT, note_line, preview
 from handlers.render import utf16_len
 from handlers.uploads import BadDate, UnknownField, describe_fields
-from tests import documents
+from tests import documents, hostile
 from tests.conftest import bot_settings
 from tests.helpers import wait_until
 
@@ -226,6 +228,119 @@ async def test_a_file_over_the_limit_is_refused_before_it_is_fetched(tmp_path: P
         reply = await bot.private(OWNER).send_document(word, "讲话.docx", DOCX)
         assert reply.text == f"文件太大（{round(len(word) / 1000)} KB），最大 20 KB。请删去图片或拆分后再发送。"
         assert [call.method for call in reply.calls] == ["sendMessage"]  # no getFile
+
+
+HOSTILE = {
+    # name: (the file, built just past one limit; the one line the owner reads)
+    "空段落.docx": (lambda: hostile.empty_paragraphs_docx(130_000), "段落超过 20,000 个，不像一篇讲话。"),
+    "罗马编号.docx": (lambda: hostile.roman_numbering_docx(paragraphs=50, placeholders=480),
+                  "有一个自动编号超过 64 个字符。"),
+    "算子.pdf": (lambda: hostile.operators_pdf(320_000), "第 1 页的绘制指令超过 2 MB，不是一页文字。"),
+    "膨胀.pdf": (lambda: hostile.inflating_pdf(3 * 1024 * 1024), "第 1 页的绘制指令超过 2 MB，不是一页文字。"),
+    "长.pdf": (lambda: hostile.full_pages_pdf(151, lines=1), "共 151 页，超出上限（150 页）。"),
+    "句号.txt": (lambda: hostile.periods_txt(200_000), "共 66,666 个字符，超出一篇文本的上限（60,000）。"),
+}
+
+
+async def test_hostile_files_are_refused_in_one_line_while_a_member_searches(tmp_path: Path) -> None:
+    """Each hostile kind of file is one line naming its limit; meanwhile a member's search is
+    answered, while the owner's import still runs in its child process (stopped at its wall time)."""
+    settings = bot_settings(tmp_path, admin_ids=frozenset({OWNER}), import_seconds=8,
+                            import_max_characters=10_000_000)
+    async with LocalBot(settings) as bot:
+        owner, member = bot.private(OWNER), bot.private(2002)
+        slow = hostile.full_pages_pdf(100, lines=50)  # 450,000 characters: minutes for pdfplumber
+        update = bot.fake.document(OWNER, owner.user, slow, "慢.pdf", "application/pdf", None)
+        upload = asyncio.create_task(bot.process(update, timeout=60))
+
+        children = await wait_until(importing, timeout=30, what="the import's child process")
+        searched = await member.send("/search 慎独")
+        assert "慎独" in searched.text and not upload.done()
+        assert all(child.is_running() for child in children) and children[0].pid != os.getpid()
+        refused = await upload
+        assert refused.text == "❌ 无法导入 慢.pdf：读取超过 8 秒，已停止。"
+        assert not importing()  # the child was killed, not left behind
+
+    async with LocalBot(bot_settings(tmp_path, admin_ids=frozenset({OWNER}))) as bot:
+        owner = bot.private(OWNER)
+        for name, (build, reason) in HOSTILE.items():
+            reply = await owner.send_document(build(), name, None)
+            assert reply.text == f"❌ 无法导入 {name}：{reason}", name
+        english = await bot.private(OWNER, language_code="en").send_document(
+            hostile.periods_txt(200_000), "periods.txt", "text/plain")
+        assert english.text == ("❌ periods.txt cannot be imported: 66,666 characters: more than one text may hold "
+                                "(60,000).")
+        assert [t.id for t in await bot.store.texts.texts(("draft", "live"))] == [1]  # nothing stored
+
+
+def importing() -> list[Any]:
+    """The import child processes of this test's bot (psutil.Process)."""
+    import psutil
+
+    found = []
+    for child in psutil.Process().children(recursive=True):
+        try:
+            if "content.formats.isolated" in " ".join(child.cmdline()):
+                found.append(child)
+        except psutil.Error:  # gone meanwhile
+            continue
+    return found
+
+
+async def test_at_most_two_uploads_import_at_once(tmp_path: Path) -> None:
+    """Each import's child may take SPEECHBOT_IMPORT_MEMORY_MB: with three owners uploading at
+    once (one chat's updates come one after another anyway), the third waits its turn."""
+    from handlers.context import IMPORT_SLOTS
+
+    owners = [OWNER, OWNER + 1, OWNER + 2]
+    async with LocalBot(bot_settings(tmp_path, admin_ids=frozenset(owners), import_seconds=3,
+                                     import_max_characters=10_000_000)) as bot:
+        slow = hostile.full_pages_pdf(100, lines=50)
+        uploads = [asyncio.create_task(bot.process(bot.fake.document(
+            owner, bot.private(owner).user, slow, f"慢{n}.pdf", "application/pdf", None), timeout=60))
+            for n, owner in enumerate(owners)]
+        most = 0
+        while not all(upload.done() for upload in uploads):
+            most = max(most, len(importing()))
+            await asyncio.sleep(0.05)
+        assert most == IMPORT_SLOTS == 2
+        assert sorted(upload.result().text for upload in uploads) == [
+            f"❌ 无法导入 慢{n}.pdf：读取超过 3 秒，已停止。" for n in range(3)]
+
+
+PG_URL = os.environ.get("SPEECHBOT_TEST_DATABASE_URL")
+
+
+@pytest.mark.parametrize("backend", ["sqlite", pytest.param("postgresql", marks=pytest.mark.skipif(
+    not PG_URL, reason="no PostgreSQL"))])
+async def test_control_characters_are_dropped_from_an_upload_its_details_and_a_search(tmp_path: Path,
+                                                                                      backend: str) -> None:
+    """A NUL is what PostgreSQL refuses (CharacterNotInRepertoireError): an upload, /describe and
+    a search without hits holding one are answered as without it, never with the apology."""
+    url = PG_URL if backend == "postgresql" and PG_URL else f"sqlite+aiosqlite:///{tmp_path}/bot.sqlite3"
+    if backend == "postgresql":
+        from bot.fake.data import reset
+        from bot.storage import Store
+
+        store = await Store.open(bot_settings(tmp_path, database_url=url), lambda: datetime.now(UTC))
+        await reset(store)
+        await store.close()
+    async with LocalBot(bot_settings(tmp_path, admin_ids=frozenset({OWNER}), database_url=url)) as bot:
+        owner = bot.private(OWNER)
+        shown = (await owner.send_document(hostile.control_txt(), "控制\x1b[2J.txt", "text/plain")).messages[0]
+        found = re.match(r"📥 文本 #(\d+)（草稿，尚未发布）\n文件：控制 \[2J.txt\n", shown.text)
+        assert found is not None, shown.text
+        text_id = int(found[1])
+        assert "• 6 个控制字符（已删除）" in shown.text
+        record = await bot.store.texts.text(text_id)
+        assert record is not None and "\x00" not in record.body and "\x1b" not in record.body
+        described = await owner.send(f"/describe {text_id} 标题=a\x00b 讲话人=李\x1b[31m四")
+        assert "标题：ab\n讲话人：李[31m四" in described.text
+        record = await bot.store.texts.text(text_id)
+        assert record is not None and (record.info.title, record.info.speaker) == ("ab", "李[31m四")
+        missed = await bot.private(2002).send("/search 没有\x00这个词xyzzy")
+        assert "抱歉，出了点问题" not in missed.text and "xyzzy" in missed.text
+        assert [q for q, _ in (await bot.store.insights.report()).misses] == ["没有 这个词xyzzy"]
 
 
 async def test_discard_removes_the_draft(bot: LocalBot, word: bytes) -> None:
