@@ -9,6 +9,7 @@ import pytest
 
 from bot.fake.local import LocalBot
 from content import Speech
+from content.quotes import in_quotes
 from content.shen import principle, principles, reminder
 from handlers.catalog import text
 from handlers.finding import COMMAND_ALIASES
@@ -37,7 +38,8 @@ async def test_quote_takes_an_id_and_another_stays_in_that_node(bot: LocalBot, s
     chat = bot.private()
     reply = await chat.send("/quote 4.2")
     text, label = reply.text.rsplit("\n出自 ", 1)
-    assert label.startswith("四（二）") and text.strip("“”") in speech.node("4.2").text
+    shown = {f"“{in_quotes(sentence.strip())}”" for node in speech.node("4.2").walk() for sentence in node.sentences}
+    assert label.startswith("四（二）") and text in shown  # verbatim, its own quotation marks one level down
     message = reply.messages[0]
     for _ in range(3):
         await chat.press(message, "换一条")
