@@ -119,3 +119,8 @@ class Caches:
         self.chat_texts: ReadCache[int, int] = ReadCache(clock)  # chat id → its text (1: the original)
         self.bookmarks: ReadCache[int, tuple[str, ...]] = ReadCache(clock)  # member → refs, oldest first
         self.live_texts: ReadCache[str, frozenset[int]] = ReadCache(clock, size=1)  # the live texts' ids
+
+    def clear(self) -> None:
+        """Every table was emptied (``bot.fake.data.reset``)."""
+        for cache in (self.chat_texts, self.bookmarks, self.live_texts):
+            cache.clear()
