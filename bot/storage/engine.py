@@ -68,7 +68,7 @@ class Database:
     for a read that needs no transaction: on PostgreSQL its connections run in autocommit, so a
     read is one round trip instead of BEGIN, the query and ROLLBACK; SQLite's driver begins no
     transaction for a SELECT, and setting autocommit there would cost a call per checkout, so
-    there it is ``sessions``. A read of several statements in ``reads`` sees each statement's
+    there ``reads`` opens plain sessions. A read of several statements in ``reads`` sees each statement's
     own snapshot (as READ COMMITTED gives inside a transaction too)."""
 
     def __init__(self, engine: AsyncEngine) -> None:
