@@ -90,6 +90,12 @@ class Texts(Protocol):
         """A text with its body, in any state; None for an id never stored (or a discarded draft)."""
         ...
 
+    async def live_ids(self) -> frozenset[int]:
+        """The ids of the live texts, on every search: may be read through a short cache (a
+        publish or removal on this replica shows at once, on another within seconds); what
+        must be exact (/texts, /use) reads ``texts`` and ``text``."""
+        ...
+
     async def add(self, body: str, metadata: Metadata, source: str, nodes: int,
                   added_by: int | None = None, status: TextStatus = "draft") -> tuple[TextInfo, bool]:
         """Store a text by the digest of its body: ``(its info, True)`` when new; an existing

@@ -314,8 +314,9 @@ async def library_books(context: BotContext) -> tuple[list[Book], int]:
 
 async def has_others(context: BotContext) -> bool:
     """Does the library hold a live text besides the one this update reads (so that a search
-    of every text can find more)?"""
-    return context.texts is not None and any(info.id != context.current.id for info in await live_texts(context))
+    of every text can find more)? Asked on every search, so from ``Texts.live_ids``' short cache:
+    a text published on another replica is offered within seconds."""
+    return context.texts is not None and bool(await context.texts.live_ids() - {context.current.id})
 
 
 async def search_all(update: Update, context: BotContext, query: str) -> None:

@@ -53,3 +53,4 @@ async def reset(store: Store) -> None:
         await session.execute(delete(DeliveryRow))
         await session.execute(delete(ChatRow))
         await session.execute(delete(TextRow))
+    store.study.caches.clear()

@@ -12,6 +12,7 @@ from datetime import timedelta
 
 from bot.clock import Clock, system_clock
 from bot.settings import Settings
+from bot.storage.cache import Caches
 from bot.storage.chats import CardFileRepository, ChatRepository
 from bot.storage.deliveries import LEASE, MAX_ATTEMPTS, RETRY_DELAY, DeliveryQueue, Due, Outcome
 from bot.storage.engine import Database
@@ -55,10 +56,11 @@ class Store:
         """Connect to ``settings.database_url`` and migrate; new chats get the settings' defaults."""
         db = await Database.open(settings.database_url)
         catch_up = timedelta(hours=settings.catch_up_hours)
-        return cls(db, ChatRepository(db, settings.timezone, settings.push_time, catch_up, clock),
+        caches = Caches(clock)  # shared: a write in one repository forgets what another reads
+        return cls(db, ChatRepository(db, settings.timezone, settings.push_time, catch_up, clock, caches),
                    DeliveryQueue(db, catch_up), InsightRepository(db, timedelta(days=settings.retention_days), clock),
-                   CardFileRepository(db, clock), StudyRepository(db, settings.timezone, clock),
-                   PositionRepository(db, clock), TextRepository(db, clock), clock)
+                   CardFileRepository(db, clock), StudyRepository(db, settings.timezone, clock, caches),
+                   PositionRepository(db, clock), TextRepository(db, clock, caches), clock)
 
     async def close(self) -> None:
         await self.db.close()

@@ -10,6 +10,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
+from bot.storage.cache import Caches
 from bot.storage.deliveries import FINAL
 from bot.storage.engine import Database
 from bot.storage.models import CardFileRow, ChatRow, DeliveryRow
@@ -27,36 +28,35 @@ def record(row: ChatRow) -> ChatRecord:
                       open_polls=bool(row.open_polls), quiz_daily=bool(row.quiz_daily), text_id=row.text_id)
 
 
-TEXT_TTL = 5.0
-"""Seconds a chat's current text is trusted before it is read again: one read per chat every few
-seconds instead of one per update; a switch on another replica shows within that."""
-
-
 class ChatRepository:
-    """Subscriptions per chat; new chats start with the configured zone and push time."""
+    """Subscriptions per chat; new chats start with the configured zone and push time. A chat's
+    current text, read on every update, comes through ``caches.chat_texts`` (``bot.storage.cache``:
+    a switch here shows at once, one on another replica within seconds)."""
 
     def __init__(self, db: Database, timezone: str, push_time: str, catch_up: timedelta,
-                 clock: Clock, cache_size: int = 10_000) -> None:
+                 clock: Clock, caches: Caches | None = None) -> None:
         self.db = db
         self.clock = clock
         self.timezone = timezone
         self.push_time = push_time
         self.catch_up = catch_up
-        self._texts: BoundedCache[int, int] = BoundedCache(cache_size, TEXT_TTL)
+        self._texts = (caches or Caches(clock)).chat_texts
 
     async def chat(self, chat_id: int) -> ChatRecord | None:
-        async with self.db.sessions() as session:
+        version = self._texts.version()
+        async with self.db.reads() as session:
             row = await session.get(ChatRow, chat_id)
-            if row is not None:
-                self._texts.put(chat_id, row.text_id or ORIGINAL)
-            return record(row) if row else None
+        if row is None:
+            return None
+        self._texts.remember(chat_id, row.text_id or ORIGINAL, version)
+        return record(row)
 
     async def text_of(self, chat_id: int) -> int | None:
-        known = self._texts.get(chat_id)
-        if known is None:
-            async with self.db.sessions() as session:
-                known = await session.scalar(select(ChatRow.text_id).where(ChatRow.chat_id == chat_id)) or ORIGINAL
-            self._texts.put(chat_id, known)
+        async def read() -> int:
+            async with self.db.reads() as session:
+                return await session.scalar(select(ChatRow.text_id).where(ChatRow.chat_id == chat_id)) or ORIGINAL
+
+        known = await self._texts.load(chat_id, read)
         return None if known == ORIGINAL else known
 
     async def _upsert(self, session: AsyncSession, chat_id: int, kind: str, **values: object) -> ChatRow:
@@ -109,7 +109,6 @@ class ChatRepository:
             values: dict[str, object] = {}
             if text_id is not None:
                 values["text_id"] = None if text_id == ORIGINAL else text_id
-                self._texts.put(chat_id, text_id)
             if push_time:
                 values["push_time"] = push_time
             if zone:
@@ -120,7 +119,10 @@ class ChatRepository:
                 values["open_polls"] = open_polls
             if quiz_daily is not None:
                 values["quiz_daily"] = quiz_daily
-            return record(await self._upsert(session, chat_id, kind, **values))
+            changed = record(await self._upsert(session, chat_id, kind, **values))
+        if text_id is not None:  # committed: this replica's next update of the chat reads it
+            self._texts.put(chat_id, text_id)
+        return changed
 
     async def set_member(self, chat_id: int, kind: str, present: bool) -> ChatRecord:
         async with self.db.sessions.begin() as session:
@@ -131,6 +133,11 @@ class ChatRepository:
         await self.set_member(chat_id, "private" if chat_id > 0 else "group", False)
 
     async def migrate(self, old_id: int, new_id: int) -> None:
+        await self._migrate(old_id, new_id)
+        self._texts.forget(old_id)
+        self._texts.forget(new_id)
+
+    async def _migrate(self, old_id: int, new_id: int) -> None:
         async with self.db.sessions.begin() as session:
             old = await session.get(ChatRow, old_id, with_for_update=True)
             if old is None or old.migrated_to == new_id:
@@ -168,7 +175,7 @@ class CardFileRepository:
         known = self._known.get(key)
         if known is not None:
             return known
-        async with self.db.sessions() as session:
+        async with self.db.reads() as session:
             row = await session.get(CardFileRow, key)
         if row is not None:
             self._known.put(key, row.file_id)

@@ -62,12 +62,21 @@ def make_engine(url: str) -> AsyncEngine:
 
 
 class Database:
-    """The engine, its session factory and the dialect's ``INSERT … ON CONFLICT``."""
+    """The engine, its session factories and the dialect's ``INSERT … ON CONFLICT``.
+
+    ``sessions`` is for work that writes (``sessions.begin()``: one transaction). ``reads`` is
+    for a read that needs no transaction: on PostgreSQL its connections run in autocommit, so a
+    read is one round trip instead of BEGIN, the query and ROLLBACK; SQLite's driver begins no
+    transaction for a SELECT, and setting autocommit there would cost a call per checkout, so
+    there ``reads`` opens plain sessions. A read of several statements in ``reads`` sees each statement's
+    own snapshot (as READ COMMITTED gives inside a transaction too)."""
 
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine
         self.sessions = async_sessionmaker(engine, expire_on_commit=False)
         self.postgresql = engine.dialect.name == "postgresql"
+        reading = engine.execution_options(isolation_level="AUTOCOMMIT") if self.postgresql else engine
+        self.reads = async_sessionmaker(reading, expire_on_commit=False)
         self.insert: Callable[..., Any] = postgresql.insert if self.postgresql else sqlite.insert
 
     @classmethod

@@ -46,7 +46,7 @@ class InsightRepository:
 
     async def report(self) -> StatsReport:
         since = (self.clock() - timedelta(days=7)).date()
-        async with self.db.sessions() as session:
+        async with self.db.reads() as session:
             chats = (await session.execute(
                 select(ChatRow.kind, func.count(), func.count().filter(ACTIVE))
                 .group_by(ChatRow.kind).order_by(ChatRow.kind))).all()
@@ -77,14 +77,14 @@ class InsightRepository:
 
     async def subscribed_by_kind(self) -> dict[str, int]:
         """Active subscriptions per chat kind (a metrics gauge)."""
-        async with self.db.sessions() as session:
+        async with self.db.reads() as session:
             rows = (await session.execute(select(ChatRow.kind, func.count()).where(ACTIVE)
                                           .group_by(ChatRow.kind))).all()
         return {kind: count for kind, count in rows}
 
     async def oldest_due_lag(self, now: datetime) -> float:
         """Seconds since the oldest reminder that is due and not sent became due (0 if none)."""
-        async with self.db.sessions() as session:
+        async with self.db.reads() as session:
             oldest = await session.scalar(select(func.min(ChatRow.next_due_at)).where(
                 ACTIVE, ChatRow.next_due_at <= now))
         if oldest is None:

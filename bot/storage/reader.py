@@ -16,7 +16,7 @@ class PositionRepository:
         self.clock = clock
 
     async def position(self, user_id: int, text_id: str) -> Position | None:
-        async with self.db.sessions() as session:
+        async with self.db.reads() as session:
             row = await session.get(PositionRow, (user_id, text_id))
             return Position(row.node_id, row.char_at) if row else None
 

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import case, delete, func, select
 
 from bot.clock import Clock
+from bot.storage.cache import Caches
 from bot.storage.engine import Database, affected
 from bot.storage.models import (
     AnswerRow,
@@ -46,22 +47,26 @@ def _joined(ids: list[str], limit: int = 200) -> str:
 
 
 class StudyRepository:
-    """Implements ``handlers.store.Study``; ``timezone`` is the default for chats without one."""
+    """Implements ``handlers.store.Study``; ``timezone`` is the default for chats without one.
+    A member's bookmarks, read for every screen with a ☆, come through ``caches.bookmarks``
+    (``bot.storage.cache``): exact after a ☆ pressed on this replica, within seconds after one
+    pressed on another (the reader on a push-only replica, a webhook's other replicas)."""
 
-    def __init__(self, db: Database, timezone: str, clock: Clock) -> None:
+    def __init__(self, db: Database, timezone: str, clock: Clock, caches: Caches | None = None) -> None:
         self.db = db
         self.clock = clock
         self.timezone = timezone
+        self.caches = caches or Caches(clock)
 
     async def plan(self, chat_id: int) -> PlanRecord | None:
-        async with self.db.sessions() as session:
+        async with self.db.reads() as session:
             row = await session.get(PlanRow, chat_id)
             return _plan(row) if row else None
 
     async def plans(self, chat_ids: list[int]) -> dict[int, PlanRecord]:
         if not chat_ids:
             return {}
-        async with self.db.sessions() as session:
+        async with self.db.reads() as session:
             rows = await session.scalars(select(PlanRow).where(PlanRow.chat_id.in_(chat_ids)))
             return {row.chat_id: _plan(row) for row in rows}
 
@@ -92,18 +97,18 @@ class StudyRepository:
             return True
 
     async def reading_dates(self, user_id: int) -> list[date]:
-        async with self.db.sessions() as session:
+        async with self.db.reads() as session:
             rows = await session.scalars(select(ReadingRow.read_on).where(ReadingRow.user_id == user_id)
                                          .distinct().order_by(ReadingRow.read_on))
             return list(rows)
 
     async def passages_read(self, user_id: int) -> set[str]:
-        async with self.db.sessions() as session:
+        async with self.db.reads() as session:
             rows = await session.scalars(select(ReadingRow.passage).where(ReadingRow.user_id == user_id))
             return {node for passage in rows for node in passage.split(",") if node}
 
     async def readers(self, chat_id: int, day: int, passage: str = "") -> int:
-        async with self.db.sessions() as session:
+        async with self.db.reads() as session:
             rows = await session.scalars(select(ReadingRow.passage).where(ReadingRow.chat_id == chat_id,
                                                                          ReadingRow.day == day))
             return sum(1 for row in rows if _covers(row, passage))
@@ -114,7 +119,7 @@ class StudyRepository:
                                 anonymous=anonymous, sent_at=self.clock()))
 
     async def asked_since(self, chat_id: int, since: datetime) -> set[str]:
-        async with self.db.sessions() as session:
+        async with self.db.reads() as session:
             return set(await session.scalars(select(QuizRow.question).where(QuizRow.chat_id == chat_id,
                                                                             QuizRow.sent_at >= since)))
 
@@ -142,33 +147,39 @@ class StudyRepository:
                  .where(AnswerRow.chat_id == chat_id, AnswerRow.week == week)
                  .group_by(AnswerRow.user_id).order_by(right.desc(), func.count().desc(), AnswerRow.user_id)
                  .limit(limit))
-        async with self.db.sessions() as session:
+        async with self.db.reads() as session:
             return [Standing(name, int(correct or 0), int(count)) for _, name, correct, count in
                     (await session.execute(query)).all()]
 
     async def quiz_score(self, user_id: int) -> tuple[int, int]:
         right = func.sum(case((AnswerRow.correct.is_(True), 1), else_=0))
-        async with self.db.sessions() as session:
+        async with self.db.reads() as session:
             correct, count = (await session.execute(select(right, func.count()).where(
                 AnswerRow.user_id == user_id))).one()
             return int(correct or 0), int(count)
 
     async def bookmarks(self, user_id: int) -> list[str]:
-        async with self.db.sessions() as session:
-            return list(await session.scalars(select(BookmarkRow.ref).where(BookmarkRow.user_id == user_id)
-                                              .order_by(BookmarkRow.created_at)))
+        async def read() -> tuple[str, ...]:
+            async with self.db.reads() as session:
+                return tuple(await session.scalars(select(BookmarkRow.ref).where(BookmarkRow.user_id == user_id)
+                                                   .order_by(BookmarkRow.created_at)))
+
+        return list(await self.caches.bookmarks.load(user_id, read))
 
     async def toggle_bookmark(self, user_id: int, ref: str) -> bool:
-        async with self.db.sessions.begin() as session:
-            existing = await session.get(BookmarkRow, (user_id, ref))
-            if existing is not None:
-                await session.delete(existing)
-                return False
-            session.add(BookmarkRow(user_id=user_id, ref=ref[:40], created_at=self.clock()))
-            return True
+        try:
+            async with self.db.sessions.begin() as session:
+                existing = await session.get(BookmarkRow, (user_id, ref))
+                if existing is not None:
+                    await session.delete(existing)
+                    return False
+                session.add(BookmarkRow(user_id=user_id, ref=ref[:40], created_at=self.clock()))
+                return True
+        finally:  # committed (or not): the next screen reads the member's bookmarks again
+            self.caches.bookmarks.forget(user_id)
 
     async def saved_as_daily(self, user_id: int) -> bool:
-        async with self.db.sessions() as session:
+        async with self.db.reads() as session:
             row = await session.get(MemberRow, user_id)
             return bool(row and row.saved_as_daily)
 
@@ -189,4 +200,6 @@ class StudyRepository:
             for chat_table in (ChatRow, PlanRow, QuizRow, DeliveryRow):
                 statement = delete(chat_table).where(chat_table.chat_id == user_id)
                 gone += affected(await session.execute(statement))
+        self.caches.bookmarks.forget(user_id)
+        self.caches.chat_texts.forget(user_id)  # their private chat's text: the original again
         return gone

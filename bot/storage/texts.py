@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import defer
 
 from bot.clock import Clock
+from bot.storage.cache import Caches
 from bot.storage.engine import Database
 from bot.storage.models import ChatRow, TextRow
 from content.controls import one_line
@@ -30,15 +31,20 @@ def _cut(value: str | None, length: int) -> str | None:
     return value[:length] if value else None
 
 
-class TextRepository:
-    """Implements ``handlers.store.Texts``."""
+LIVE = "live"  # the one key of ``caches.live_texts``
 
-    def __init__(self, db: Database, clock: Clock) -> None:
+
+class TextRepository:
+    """Implements ``handlers.store.Texts``. Every change of a text's state here forgets the
+    live ids (``caches.live_texts``), and a removal the chats' texts it changes (``chat_texts``)."""
+
+    def __init__(self, db: Database, clock: Clock, caches: Caches | None = None) -> None:
         self.db = db
         self.clock = clock
+        self.caches = caches or Caches(clock)
 
     async def texts(self, statuses: tuple[TextStatus, ...] = ("live",)) -> list[TextInfo]:
-        async with self.db.sessions() as session:
+        async with self.db.reads() as session:
             # Without the bodies: /texts and a search of every text list 200 texts of 10,000 characters.
             rows = await session.scalars(select(TextRow).options(defer(TextRow.body))
                                          .where(TextRow.status.in_(statuses))
@@ -47,13 +53,27 @@ class TextRepository:
         # Newest first, the original speech last: it is the library's first book, not its news.
         return [*(t for t in found if t.id != ORIGINAL), *(t for t in found if t.id == ORIGINAL)]
 
+    async def live_ids(self) -> frozenset[int]:
+        async def read() -> frozenset[int]:
+            async with self.db.reads() as session:
+                return frozenset(await session.scalars(select(TextRow.id).where(TextRow.status == "live")))
+
+        return await self.caches.live_texts.load(LIVE, read)
+
     async def text(self, text_id: int) -> TextRecord | None:
-        async with self.db.sessions() as session:
+        async with self.db.reads() as session:
             row = await session.get(TextRow, text_id)
             return TextRecord(info(row), row.body) if row else None
 
     async def add(self, body: str, metadata: Metadata, source: str, nodes: int,
                   added_by: int | None = None, status: TextStatus = "draft") -> tuple[TextInfo, bool]:
+        try:
+            return await self._add(body, metadata, source, nodes, added_by, status)
+        finally:  # committed (or not): a text published here is searched at once
+            self.caches.live_texts.forget(LIVE)
+
+    async def _add(self, body: str, metadata: Metadata, source: str, nodes: int,
+                   added_by: int | None, status: TextStatus) -> tuple[TextInfo, bool]:
         body = normalise(body)
         key = digest(body)
         now = self.clock()
@@ -100,7 +120,9 @@ class TextRepository:
                 row.title, row.source = row.title or _cut(title, 200), source[-200:]
                 row.updated_at = now
             await session.flush()
-            return info(row)
+            stored = info(row)
+        self.caches.live_texts.forget(LIVE)
+        return stored
 
     async def _reserve_original(self, session: AsyncSession) -> None:
         """Id 1 belongs to the speech file: a text added before the bot first started (``speechbot
@@ -139,7 +161,11 @@ class TextRepository:
             row.updated_at = self.clock()
             if status == "removed":  # chats reading it go back to the original speech
                 await session.execute(update(ChatRow).where(ChatRow.text_id == text_id).values(text_id=None))
-            return info(row)
+            changed = info(row)
+        self.caches.live_texts.forget(LIVE)
+        if status == "removed":
+            self.caches.chat_texts.clear()
+        return changed
 
     async def discard(self, text_id: int) -> bool:
         async with self.db.sessions.begin() as session:
