@@ -3,7 +3,7 @@ them. Validated on load; the search uses it to expand a query (``expansions``)."
 
 from __future__ import annotations
 
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import yaml
@@ -56,6 +56,12 @@ def _lookup() -> dict[str, tuple[str, ...]]:
 def expansions(folded: str) -> list[tuple[str, tuple[str, ...]]]:
     """``(phrase, official terms)`` for every vocabulary phrase in ``folded`` text, longest first
     and without overlaps (公款吃喝 wins over 吃喝)."""
+    return list(_expansions(folded))
+
+
+@lru_cache(maxsize=1024)
+def _expansions(folded: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """``expansions``, kept for the queries asked most (each is read by two tiers)."""
     lookup = _lookup()
     found: list[tuple[int, str]] = []
     for phrase in sorted(lookup, key=len, reverse=True):
@@ -64,4 +70,4 @@ def expansions(folded: str) -> list[tuple[str, tuple[str, ...]]]:
             if all(start >= s + len(p) or start + len(phrase) <= s for s, p in found):
                 found.append((start, phrase))
             start = folded.find(phrase, start + 1)
-    return [(phrase, lookup[phrase]) for _, phrase in sorted(found)]
+    return tuple((phrase, lookup[phrase]) for _, phrase in sorted(found))
