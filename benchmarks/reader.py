@@ -38,8 +38,8 @@ import aiohttp
 from benchmarks._report import percentile, report
 from bot.fake.local import LocalBot
 from bot.initdata import local_init_data
+from bot.reader_routes import INIT_HEADER, PAGES, STATIC
 from bot.settings import Settings
-from bot.webapp import INIT_HEADER, PAGES, STATIC
 
 QUERIES = ["慎独", "抓铁有痕", "纪律", "当官的能不能收礼", "招商引资", "how to prevent corruption", "shendu", "蝇贪"]
 NODES = ["1.1", "2.2", "3.5", "4.2", "4.2.3", "closing", "preface", "4.3.1"]

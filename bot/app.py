@@ -37,10 +37,10 @@ from bot.library import makers
 from bot.ops import Ops
 from bot.push import Pusher, PushReport, schedule_push, speech_makers
 from bot.ratelimit import SharedRateLimiter
+from bot.reader_routes import ReaderApp
 from bot.settings import Settings
 from bot.storage import Store
 from bot.transport import AiohttpRequest
-from bot.webapp import ReaderApp
 from content import Speech, load_speech
 from content.encoder import load_encoder
 from content.library import Library, body_of, node_count

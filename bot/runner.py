@@ -1,6 +1,6 @@
 """Run the bot until SIGINT or SIGTERM: long polling, or the webhook on the bot's own server.
 
-The HTTP server (``bot.web``) serves /livez, /healthz, /metrics and the reader (the Mini App,
+The HTTP server (``bot.http``) serves /livez, /healthz, /metrics and the reader (the Mini App,
 /app/ and /api/) on SPEECHBOT_HTTP_HOST:PORT when polling (off with port 0); with a webhook,
 they share the webhook's server (SPEECHBOT_WEBHOOK_LISTEN:PORT), so a reverse proxy should
 forward from the internet only the webhook path, /app/ and /api/.
@@ -27,10 +27,10 @@ from telegram import Update
 from telegram.error import InvalidToken, NetworkError
 
 from bot.app import Services
+from bot.http import make_web_app, webhook_handler
+from bot.http import runner as web_runner
 from bot.logs import Redactor
 from bot.settings import Settings
-from bot.web import make_web_app, webhook_handler
-from bot.web import runner as web_runner
 from content import Speech
 
 log = logging.getLogger(__name__)

@@ -41,7 +41,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from bot.fake.local import Chat, LocalBot
-from bot.fake.server import Call, Sent
+from bot.fake.records import Call, Sent
 from bot.settings import Settings
 from bot.terminal import terminal_text
 from content import Speech

@@ -21,7 +21,8 @@ from telegram.ext import TypeHandler
 
 from bot.app import App, Services
 from bot.clock import system_clock
-from bot.fake.server import Call, FakeBotAPI, Sent
+from bot.fake.records import Call, Sent
+from bot.fake.server import FakeBotAPI
 from bot.initdata import local_init_data
 from bot.settings import Settings
 from bot.storage import Store
@@ -194,8 +195,8 @@ class LocalBot:
     async def serve_reader(self, host: str = "127.0.0.1", port: int = 0) -> str:
         """Serve this bot's reader (the Mini App, on the bot's services and database) on
         ``host:port`` (0: a free port) until ``stop``; returns its base URL."""
-        from bot.web import make_web_app
-        from bot.web import runner as web_runner
+        from bot.http import make_web_app
+        from bot.http import runner as web_runner
 
         assert self.services is not None and self.app is not None, "start the bot first"
         runner = web_runner(make_web_app(reader=self.services.reader(self.app)))

@@ -3,7 +3,8 @@ protocol, validates what Telegram validates, and records every call.
 
 Used by the tests, ``speechbot console`` and the benchmarks. Point the bot at it with
 ``TELEGRAM_API_BASE_URL=http://127.0.0.1:PORT/bot``. Users are played by ``users`` (mixed in),
-Telegram's failures injected by ``faults``, requests checked by ``validate``.
+Telegram's failures injected by ``faults``, requests checked by ``validate``; what it records
+(``Call``, ``Sent``, ``Upload``) is in ``records``.
 
 Methods: getMe, getUpdates (long poll), sendMessage, sendPhoto, sendPoll, editMessageText,
 editMessageReplyMarkup, answerCallbackQuery, answerInlineQuery, setMyCommands, getMyCommands, deleteWebhook,
@@ -22,12 +23,12 @@ import secrets
 import time
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any, cast
 
 from aiohttp import web
 
 from bot.fake.faults import Faults, FloodLimits
+from bot.fake.records import Call, Sent, Upload
 from bot.fake.users import SimulatedUsers, chat_member
 from bot.fake.validate import ApiError, as_int, check_markup, check_text, parse_html, utf16_len
 
@@ -36,43 +37,6 @@ STRING_FIELDS = frozenset({
     "language_code", "parse_mode", "question", "description", "title", "next_offset", "switch_pm_text",
     "switch_pm_parameter", "business_connection_id", "message_effect_id", "inline_message_id",
 })
-
-
-@dataclass
-class Call:
-    """One request the bot made."""
-
-    method: str
-    params: dict[str, Any]
-    at: float
-    response: Any = None
-    error: ApiError | None = None
-
-
-@dataclass
-class Sent:
-    """A message the bot sent (and its current text after edits)."""
-
-    chat_id: int
-    message_id: int
-    html: str
-    text: str
-    reply_markup: dict[str, Any] | None
-    edits: int = 0
-    photo: str | None = None  # the file_id of a photo message (text is then its caption)
-
-    @property
-    def buttons(self) -> list[dict[str, Any]]:
-        rows = (self.reply_markup or {}).get("inline_keyboard", [])
-        return [b for row in rows for b in row]
-
-
-@dataclass(frozen=True)
-class Upload:
-    """A file the bot uploaded in a multipart request."""
-
-    filename: str
-    content: bytes
 
 
 CAPTION_LIMIT = 1024

@@ -7,12 +7,10 @@ import itertools
 import re
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from bot.fake.records import Sent
 from bot.fake.validate import utf16_len
-
-if TYPE_CHECKING:
-    from bot.fake.server import Sent
 
 COMMAND_RE = re.compile(r"(?<!\S)/[A-Za-z0-9_]{1,64}(?:@[A-Za-z0-9_]{3,32})?")
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from urllib.parse import unquote
 
 from bot.fake.console import run_console
-from bot.webapp import INIT_HEADER
+from bot.reader_routes import INIT_HEADER
 from tests.conftest import CACHE_DIR, bot_settings
 
 

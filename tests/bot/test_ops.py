@@ -16,11 +16,11 @@ from aiohttp import web
 
 from bot.fake.data import deliveries, reset
 from bot.fake.server import FakeBotAPI
+from bot.http import make_web_app
 from bot.ops import Ops
 from bot.settings import Settings
 from bot.storage import Store
 from bot.storage.models import DeliveryRow, QuizRow, SearchMissRow
-from bot.web import make_web_app
 from content import Speech
 from content.summaries import Summaries
 from tests.bot.conftest import bot_env, open_store, start_bot

@@ -17,10 +17,10 @@ import pytest
 from aiohttp import web
 
 from bot.fake.local import LocalBot
+from bot.http import MAX_BODY, SECRET_HEADER, SERVER_LOG, make_web_app, webhook_handler
+from bot.http import runner as web_runner
 from bot.initdata import local_init_data
-from bot.web import MAX_BODY, SECRET_HEADER, SERVER_LOG, make_web_app, webhook_handler
-from bot.web import runner as web_runner
-from bot.webapp import CSP, INIT_HEADER, PAGES, STATIC, RateLimiter
+from bot.reader_routes import CSP, INIT_HEADER, PAGES, STATIC, RateLimiter
 from handlers.catalog import text
 from tests.conftest import bot_settings
 

@@ -18,7 +18,7 @@ from bot.fake.local import LocalBot, Reply
 from bot.fake.server import Sent
 from bot.initdata import local_init_data
 from bot.push import Pusher
-from bot.webapp import INIT_HEADER
+from bot.reader_routes import INIT_HEADER
 from content.formats.model import Metadata
 from handlers import callbacks as cb
 from handlers.caches import BoundedCache

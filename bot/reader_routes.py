@@ -33,7 +33,7 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.clock import Clock, system_clock
+from bot.clock import Clock
 from bot.initdata import InitDataError, WebAppUser, validate
 from handlers.catalog import language
 from handlers.webapp import Invalid, NotFound, Reader, Unavailable
@@ -224,74 +224,3 @@ class ReaderApp:
             web.put(f"{api}/position", self._api(self.position)),
             web.post(f"{api}/plan/done", self._api(self.done)),
         ]
-
-
-def dev_token() -> str:
-    """A throw-away bot token for ``speechbot reader`` without TELEGRAM_BOT_TOKEN: it signs the
-    printed URL's initData and checks it; Telegram's own initData would not pass with it."""
-    import secrets
-
-    return f"{secrets.randbelow(10**9) + 10**9}:{secrets.token_urlsafe(27)}"
-
-
-def local_url(base: str, token: str, user_id: int, first_name: str, language_code: str) -> str:
-    """The reader's page as Telegram would open it for this user, with initData signed by ``token``
-    in the fragment (valid for ``SPEECHBOT_WEBAPP_MAX_AGE_SECONDS``)."""
-    from urllib.parse import quote
-
-    from bot.initdata import local_init_data
-
-    data = local_init_data(token, user_id, first_name, language_code, system_clock().timestamp())
-    return f"{base}/app/#tgWebAppData={quote(data, safe='')}"
-
-
-async def serve_alone(settings: Any, speech: Any, host: str, port: int, user_id: int, first_name: str,
-                      language_code: str, out: Any) -> None:
-    """``speechbot reader``: the reader alone (no Telegram, no polling) on the settings' database and
-    search, until SIGINT or SIGTERM; prints a local URL for one user."""
-    import asyncio
-    import signal
-    import threading
-
-    from bot.library import makers
-    from bot.storage import Store
-    from bot.web import make_web_app
-    from bot.web import runner as web_runner
-    from content.library import Library
-    from handlers.webapp import ReaderServices
-
-    token = settings.token.get_secret_value() if settings.token else None
-    if token is None:
-        token = dev_token()
-        print("speechbot reader: TELEGRAM_BOT_TOKEN is unset, so the page is signed with a local development "
-              "token (only this URL works; Telegram's own initData would not)", file=out)
-    store = await Store.open(settings)
-    library = Library.of(speech, makers(settings), capacity=settings.library_books)  # other texts: as asked
-    searcher = library.original.searcher
-    threading.Thread(target=searcher.warm, name="warm-search", daemon=True).start()
-
-    def services() -> ReaderServices:
-        return ReaderServices(speech, searcher, store.study, store.positions, store.chats, system_clock,
-                              settings.timezone, library, store.texts)
-
-    reader = ReaderApp(Reader(services), token, settings.webapp_max_age_seconds, settings.webapp_rate_per_minute,
-                       system_clock)
-    runner = web_runner(make_web_app(reader=reader))
-    await runner.setup()
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    try:
-        await web.TCPSite(runner, host, port).start()
-        bound = runner.addresses[0][1]
-        shown = "127.0.0.1" if host in ("0.0.0.0", "") else host
-        print(f"reader: {local_url(f'http://{shown}:{bound}', token, user_id, first_name, language_code)}",
-              file=out, flush=True)
-        print(f"(signed for user {user_id} {first_name}; Ctrl-C stops)", file=out, flush=True)
-        for signum in (signal.SIGINT, signal.SIGTERM):
-            loop.add_signal_handler(signum, stop.set)
-        await stop.wait()
-    finally:
-        for signum in (signal.SIGINT, signal.SIGTERM):
-            loop.remove_signal_handler(signum)
-        await runner.cleanup()
-        await store.close()
