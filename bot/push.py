@@ -33,7 +33,7 @@ from telegram.ext import Application, ContextTypes
 from bot.storage import Due, Outcome, Store, deliveries
 from bot.transport import UnknownOutcome
 from content import Speech, SpeechFormatError
-from content.library import Book, Library, Makers, reminder_of
+from content.library import Book, Library, Makers, TextStatus, reminder_of
 from content.model import ORIGINAL
 from content.plan import Passage, plan, reminder_passage
 from content.shen import Ranking, Reminder, reminder
@@ -289,7 +289,8 @@ class Pusher:
             log.exception("text %d could not be loaded for the reminder of %s", text_id, day)
             self._reminders.pop((text_id, day), None)
             book = None
-        if book is None or book.info.status in ("removed", "draft"):  # a draft: removed, then uploaded again
+        # A draft here was removed, then uploaded again.
+        if book is None or book.info.status in (TextStatus.REMOVED, TextStatus.DRAFT):
             book = original
         today, fell_back = await asyncio.to_thread(reminder_of, book, original, day)
         return book, today, fell_back
@@ -374,7 +375,7 @@ class Pusher:
         book, screen = await self._screen(due)
         if planned is not None and current is not None and due.reminder_format != "card":
             screen = render.with_plan(screen, due.lang, planned[1], current.days, render.book_title(planned[0]),
-                                      removed=planned[0].info.status == "removed")
+                                      removed=planned[0].info.status == TextStatus.REMOVED)
         error = ""
         for attempt in range(SEND_ATTEMPTS):
             if self._late(recorder):
@@ -474,7 +475,7 @@ class Pusher:
         except Exception:  # the database failed us: the reminder goes without the passage
             log.exception("the plan's text %d could not be loaded for chat %s", current.text_id, current.chat_id)
             return None
-        if book is None or book.info.status == "draft":
+        if book is None or book.info.status == TextStatus.DRAFT:
             return None
         passage = reminder_passage(plan(book.speech, current.days), current.start_date, day)
         return (book, passage) if passage is not None else None
@@ -498,7 +499,7 @@ class Pusher:
         try:
             if due.reminder_format == "card" and current is not None and planned is not None:
                 day = render.plan_day(due.lang, planned[1], current.days, render.book_title(planned[0]),
-                                      removed=planned[0].info.status == "removed")
+                                      removed=planned[0].info.status == TextStatus.REMOVED)
                 await self.bot.send_message(chat_id, day.text, reply_markup=day.markup)
             if due.quiz_daily:
                 await study.send_quiz(self.bot, self.store.study, book.speech, chat_id, chat_id < 0,  # type: ignore[arg-type]

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 from content.formats.limits import LimitError, size
 from content.formats.model import Note
-from content.library import TextInfo
+from content.library import TextInfo, TextStatus
 from content.model import Node, Speech
 from content.parser import SpeechFormatError
 from handlers import callbacks as cb
@@ -237,7 +237,8 @@ def _value(lang: str, value: object | None) -> str | Html:
 def preview(lang: str, info: TextInfo, speech: Speech, notes: Sequence[Note] = (), again: bool = False) -> Screen:
     """The preview of text ``info`` (its stored metadata, ``speech`` its parsed outline), with the
     owner's buttons: publish, fix the metadata, discard (a published text: fix only)."""
-    state = {"live": text(lang, "upload_state_live"), "removed": text(lang, "upload_state_removed")}.get(
+    state = {TextStatus.LIVE: text(lang, "upload_state_live"),
+             TextStatus.REMOVED: text(lang, "upload_state_removed")}.get(
         info.status, text(lang, "upload_state_again") if again else text(lang, "upload_state_draft"))
     head = text(lang, "upload_preview", id=info.id, state=state, source=info.source or "—",
                 title=_value(lang, info.title), speaker=_value(lang, info.speaker),
@@ -247,7 +248,7 @@ def preview(lang: str, info: TextInfo, speech: Speech, notes: Sequence[Note] = (
     budget = LIMIT - utf16_len(head) - utf16_len(tail) - 2
     body = Html(f"{head}\n\n{outline(lang, speech, budget)}{tail}")
     fix = button(text(lang, "btn_text_fix"), cb.TextAction("fix", info.id))
-    if info.status != "draft":
+    if info.status != TextStatus.DRAFT:
         return Screen(body, [[fix]])
     return Screen(body, [[button(text(lang, "btn_text_publish"), cb.TextAction("pub", info.id)), fix,
                           button(text(lang, "btn_text_discard"), cb.TextAction("del", info.id))]])

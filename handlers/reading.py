@@ -7,6 +7,7 @@ from telegram.ext import CommandHandler, filters
 
 from content import UnknownNodeError
 from content.glosses import Glosses
+from content.library import TextStatus
 from content.model import ORIGINAL, split_scope
 from content.quotes import pick
 from handlers import render
@@ -54,7 +55,7 @@ async def _open_link(update: Update, context: BotContext, payload: str) -> bool:
         return False
     kind, text_id, ref = target
     book = await refreshed(context, text_id)
-    node = book.speech.find(ref) if book is not None and book.info.status != "draft" else None
+    node = book.speech.find(ref) if book is not None and book.info.status != TextStatus.DRAFT else None
     if book is None or node is None:
         return False
     context.book = book

@@ -82,7 +82,7 @@ class TextRecord:
 class Texts(Protocol):
     """The library's texts, in the database so that every replica sees a new one at once."""
 
-    async def texts(self, statuses: tuple[TextStatus, ...] = ("live",)) -> list[TextInfo]:
+    async def texts(self, statuses: tuple[TextStatus, ...] = (TextStatus.LIVE,)) -> list[TextInfo]:
         """The texts in those states, newest first (the original speech last)."""
         ...
 
@@ -91,7 +91,7 @@ class Texts(Protocol):
         ...
 
     async def add(self, body: str, metadata: Metadata, source: str, nodes: int,
-                  added_by: int | None = None, status: TextStatus = "draft") -> tuple[TextInfo, bool]:
+                  added_by: int | None = None, status: TextStatus = TextStatus.DRAFT) -> tuple[TextInfo, bool]:
         """Store a text by the digest of its body: ``(its info, True)`` when new; an existing
         text's info and False when the same body is stored already (a removed one comes back
         as ``status``, a draft is published by ``status="live"``)."""

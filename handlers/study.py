@@ -26,7 +26,7 @@ from telegram.error import BadRequest
 from telegram.ext import CommandHandler, PollAnswerHandler, filters
 
 from content import Node, Speech
-from content.library import Book
+from content.library import Book, TextStatus
 from content.model import ORIGINAL, cite, split_scope
 from content.plan import (
     DEFAULT_DAYS,
@@ -97,7 +97,7 @@ async def plan_command(update: Update, context: BotContext) -> None:
         passage = passage_on(plan(book.speech, current.days), current.start_date, today)
         if passage is not None:
             await send(update, context, [render.plan_day(lang, passage, current.days, render.book_title(book),
-                                                         removed=book.info.status == "removed")])
+                                                         removed=book.info.status == TextStatus.REMOVED)])
         elif today < current.start_date:
             await say(update, context, "plan_not_yet", date=current.start_date.isoformat())
         else:

@@ -31,7 +31,7 @@ from telegram import Chat, Update
 from telegram.ext import CommandHandler, TypeHandler, filters
 
 from content import SpeechFormatError
-from content.library import Book, TextInfo, search_books
+from content.library import Book, TextInfo, TextStatus, search_books
 from content.model import ORIGINAL
 from content.quotes import sentence_index
 from handlers import callbacks as cb
@@ -77,7 +77,7 @@ def shown(context: BotContext, info: TextInfo) -> bool:
     preview, and what a button naming it opens there): to anyone else, and in a group, it does
     not exist, whatever names it (a forged button, a bookmark, a chat whose text went back to a
     draft)."""
-    return info.status != "draft" or context.sees_drafts
+    return info.status != TextStatus.DRAFT or context.sees_drafts
 
 
 async def refreshed(context: BotContext, text_id: int) -> Book | None:
@@ -122,7 +122,7 @@ async def choose_book(update: object, context: BotContext) -> None:
     text_id = await context.store.text_of(chat_id)
     if text_id is not None:
         book = await book_of(context, text_id)
-        context.book = book if book is not None and book.info.status != "removed" else None
+        context.book = book if book is not None and book.info.status != TextStatus.REMOVED else None
 
 
 async def _check_original(context: BotContext) -> None:
@@ -152,7 +152,7 @@ async def live_texts(context: BotContext) -> list[TextInfo]:
     original alone)."""
     if context.texts is None:
         return [context.library.original.info]
-    return await context.texts.texts(("live",))
+    return await context.texts.texts((TextStatus.LIVE,))
 
 
 def texts_screen(lang: str, infos: list[TextInfo], current: int, page: int = 0) -> Screen:
@@ -223,7 +223,7 @@ async def usable(context: BotContext, text_id: int | None) -> Book | None:
     if text_id == ORIGINAL:
         return context.library.original
     book = await refreshed(context, text_id)
-    return book if book is not None and book.info.status == "live" else None
+    return book if book is not None and book.info.status == TextStatus.LIVE else None
 
 
 def switched(lang: str, book: Book) -> Screen:
