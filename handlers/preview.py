@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from content.formats.limits import LimitError, size
-from content.formats.model import Note
+from content.formats.limits import LimitCode, LimitError, size
+from content.formats.model import Note, NoteCode
 from content.library import TextInfo, TextStatus
 from content.model import Node, Speech
 from content.parser import SpeechFormatError
@@ -103,23 +103,23 @@ def note_line(lang: str, note: Note) -> Html:
     count and, for tables, where they stood); an unknown code shows the importer's English."""
     found = _COUNT.match(note.message)
     count = int(found[1]) if found else None
-    if note.code == "tables" and count is not None:
+    if note.code == NoteCode.TABLES and count is not None:
         paragraphs = _PARAGRAPHS.findall(note.message)
         shown = ("、" if lang == "zh" else ", ").join(paragraphs[:NOTED] + (["…"] if len(paragraphs) > NOTED else []))
         if shown:
             return text(lang, "upload_note_tables", count=count, paragraphs=shown)
-    if note.code in ("footnotes", "endnotes") and count is not None:
-        return text(lang, "upload_note_footnotes" if note.code == "footnotes" else "upload_note_endnotes",
+    if note.code in (NoteCode.FOOTNOTES, NoteCode.ENDNOTES) and count is not None:
+        return text(lang, "upload_note_footnotes" if note.code == NoteCode.FOOTNOTES else "upload_note_endnotes",
                     count=count)
-    if note.code == "text_boxes" and count is not None:
+    if note.code == NoteCode.TEXT_BOXES and count is not None:
         return text(lang, "upload_note_text_boxes", count=count)
-    if note.code == "page_furniture" and count is not None:
+    if note.code == NoteCode.PAGE_FURNITURE and count is not None:
         return text(lang, "upload_note_page_furniture", count=count)
-    if note.code == "encoding" and (encoding := re.match(r"read as (.+?) text", note.message)):
+    if note.code == NoteCode.ENCODING and (encoding := re.match(r"read as (.+?) text", note.message)):
         return text(lang, "upload_note_encoding", encoding=encoding[1])
-    if note.code == "format" and (kind := re.match(r"read as \.(\w+): .* ends in (\S+)$", note.message)):
+    if note.code == NoteCode.FORMAT and (kind := re.match(r"read as \.(\w+): .* ends in (\S+)$", note.message)):
         return text(lang, "upload_note_format", kind=kind[1], suffix=kind[2])
-    if note.code == "controls" and count is not None:
+    if note.code == NoteCode.CONTROLS and count is not None:
         return text(lang, "upload_note_controls", count=count)
     return text(lang, "upload_note", detail=shorten(note.message, 200))
 
@@ -204,26 +204,26 @@ def refusal(lang: str, name: str, error: LimitError) -> Html:
         return f"{value:,}" if isinstance(value, int) else f"{value:g}"
 
     code = error.code
-    if code == "unpacked":
+    if code == LimitCode.UNPACKED:
         reason = text(lang, "upload_limit_unpacked", size=size(p["size"]), limit=size(p["limit"]))
-    elif code == "paragraphs":
+    elif code == LimitCode.PARAGRAPHS:
         reason = text(lang, "upload_limit_paragraphs", limit=number("limit"))
-    elif code == "pages":
+    elif code == LimitCode.PAGES:
         reason = text(lang, "upload_limit_pages", count=number("count"), limit=number("limit"))
-    elif code == "page_bytes":
+    elif code == LimitCode.PAGE_BYTES:
         reason = text(lang, "upload_limit_page_bytes", page=number("page"), limit=size(p["limit"]))
-    elif code == "page_characters":
+    elif code == LimitCode.PAGE_CHARACTERS:
         reason = text(lang, "upload_limit_page_characters", page=number("page"), limit=number("limit"))
-    elif code == "label":
+    elif code == LimitCode.LABEL:
         reason = text(lang, "upload_limit_label", limit=number("limit"))
-    elif code == "characters":
+    elif code == LimitCode.CHARACTERS:
         reason = text(lang, "upload_limit_characters_more" if p.get("more") else "upload_limit_characters",
                       count=number("count"), limit=number("limit"))
-    elif code == "sentences":
+    elif code == LimitCode.SENTENCES:
         reason = text(lang, "upload_limit_sentences", count=number("count"), limit=number("limit"))
-    elif code == "memory":
+    elif code == LimitCode.MEMORY:
         reason = text(lang, "upload_limit_memory", limit=number("limit"))
-    elif code == "time":
+    elif code == LimitCode.TIME:
         reason = text(lang, "upload_limit_time", limit=number("limit"))
     else:
         reason = text(lang, "upload_limit_crashed")
