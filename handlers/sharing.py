@@ -15,7 +15,7 @@ import hashlib
 import weakref
 from datetime import date
 
-from telegram import InputFile, Message, Update
+from telegram import Bot, InlineKeyboardMarkup, InputFile, Message, Update
 from telegram.error import BadRequest
 from telegram.ext import CommandHandler, filters
 
@@ -30,7 +30,7 @@ from handlers.cards import CardSpec, daily_card, quote_card
 from handlers.cards import render as draw
 from handlers.catalog import Html, text
 from handlers.common import argument, argument_too_long, chat_today, lang_of, say
-from handlers.context import Bot, BotApplication, BotContext
+from handlers.context import BotApplication, BotContext
 from handlers.render import Screen, utf16_len
 from handlers.store import CardFiles
 from handlers.texts import book_of
@@ -93,10 +93,10 @@ async def send_card(bot: Bot, chat_id: int, spec: CardSpec, caption: str, files:
 
 
 async def _upload(bot: Bot, chat_id: int, key: str, spec: CardSpec, caption: str, files: CardFiles | None,
-                  markup: object) -> Message:
+                  markup: InlineKeyboardMarkup | None) -> Message:
     picture = await asyncio.to_thread(png, spec)
     message = await bot.send_photo(chat_id, InputFile(picture, filename="card.png"), caption=caption,
-                                   reply_markup=markup)  # type: ignore[arg-type]
+                                   reply_markup=markup)
     if message.photo and files is not None:
         await files.remember(key, message.photo[-1].file_id)
     return message

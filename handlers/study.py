@@ -21,7 +21,7 @@ from __future__ import annotations
 from datetime import date, tzinfo
 from zoneinfo import ZoneInfo
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Poll, Update
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message, Poll, Update
 from telegram.error import BadRequest
 from telegram.ext import CommandHandler, PollAnswerHandler, filters
 
@@ -47,7 +47,7 @@ from handlers import callbacks as cb
 from handlers import render
 from handlers.catalog import Html, text
 from handlers.common import argument, chat_zone, edit, in_group, lang_of, not_modified, say, send
-from handlers.context import Bot, BotApplication, BotContext
+from handlers.context import BotApplication, BotContext
 from handlers.render import Screen, button
 from handlers.store import PlanRecord, Study
 from handlers.subscriptions import ensure_subscribed, guard, next_text
