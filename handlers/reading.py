@@ -11,7 +11,7 @@ from content.library import TextStatus
 from content.model import ORIGINAL, split_scope
 from content.quotes import pick
 from handlers import render
-from handlers.catalog import text
+from handlers.catalog import Lang, text
 from handlers.common import argument, argument_too_long, chat_today, edit, in_group, lang_of, quote_number, say, send
 from handlers.context import BotApplication, BotContext
 from handlers.render import Screen
@@ -76,7 +76,7 @@ async def show_help(update: Update, context: BotContext) -> None:
     await say(update, context, "help", bot=context.bot.username)
 
 
-def english_headings(context: BotContext, lang: str) -> Glosses | None:
+def english_headings(context: BotContext, lang: Lang) -> Glosses | None:
     """The current text's English headings for an English reader (the search's glosses: only a
     text ``content/glosses.yaml`` describes has them); None for a Chinese one."""
     return context.searcher.glosses if lang == "en" else None

@@ -45,7 +45,7 @@ from content.quotes import Quote, candidates
 from content.timerules import iso_week
 from handlers import callbacks as cb
 from handlers import render
-from handlers.catalog import Html, text
+from handlers.catalog import Html, Lang, text
 from handlers.common import argument, chat_zone, edit, in_group, lang_of, not_modified, say, send
 from handlers.context import BotApplication, BotContext
 from handlers.render import Screen, button
@@ -117,7 +117,7 @@ async def plan_command(update: Update, context: BotContext) -> None:
     await _start(update, context, days, today, asked=days if value else DEFAULT_DAYS)
 
 
-def _question(lang: str, asked: int, top: int, current: PlanRecord | None, today: date, asker: int) -> Screen:
+def _question(lang: Lang, asked: int, top: int, current: PlanRecord | None, today: date, asker: int) -> Screen:
     """The pace asked for is longer than the speech allows (offer the longest), or a plan is
     under way (restart it or keep it): buttons that only ``asker`` may press."""
     days = min(asked, top)
@@ -237,7 +237,7 @@ async def progress(update: Update, context: BotContext) -> None:
               streak=streak(await study.reading_dates(user.id), today), right=right, answered=answered)
 
 
-async def _read_per_text(context: BotContext, lang: str, read: set[str]) -> Html:
+async def _read_per_text(context: BotContext, lang: Lang, read: set[str]) -> Html:
     """How much of each text the member read (the units of its plan they marked done): the
     current text first, then every other they read in, by id; each named (《标题》 3/21), except
     the untitled original alone (3/21, as before the library)."""

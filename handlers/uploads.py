@@ -39,7 +39,7 @@ from content.library import TextInfo, TextStatus, lacking, node_count, parse_bod
 from content.model import ORIGINAL
 from handlers import callbacks as cb
 from handlers import groups, render
-from handlers.catalog import Html, text
+from handlers.catalog import Html, Lang, text
 from handlers.common import in_group, lang_of, say, send
 from handlers.context import BotApplication, BotContext
 from handlers.preview import import_error, preview, refusal
@@ -215,7 +215,7 @@ def missing(info: TextInfo, metadata: Metadata) -> dict[str, str]:
     return {name: value.isoformat() if isinstance(value, date) else value for name, value in found.items()}
 
 
-def offer(lang: str, info: TextInfo, metadata: Metadata) -> Screen | None:
+def offer(lang: Lang, info: TextInfo, metadata: Metadata) -> Screen | None:
     """The same body sent again in a file with a title block: offer the details the text lacks.
     The offered values are the message's own ``name=value`` lines, read back when the button is
     pressed, so the offer keeps no state (it survives a restart and works on any replica)."""
