@@ -69,7 +69,7 @@ log = logging.getLogger(__name__)
 App = BotApplication
 
 
-class InstrumentedApplication(Application):  # type: ignore[type-arg]
+class InstrumentedApplication(BotApplication):
     """PTB's Application, counting every update by type and command and timing its handling
     from the first handler to the last (errors included): the one place that sees all of it."""
 

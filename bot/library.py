@@ -72,12 +72,12 @@ class Stored:
 
 
 async def add_text(texts: Texts, imported: Imported, metadata: Metadata | None = None, *,
-                added_by: int | None = None, status: TextStatus = "live") -> Stored:
+                added_by: int | None = None, status: TextStatus = TextStatus.LIVE) -> Stored:
     """Keep an imported file as a text, content-addressed: the same body again is the text
     already stored (a removed one comes back as ``status``, a draft is published by ``live``;
     its metadata stays as it is)."""
     key = digest(imported.body)
-    known = {text.digest: text.status for text in await texts.texts(("draft", "live", "removed"))}
+    known = {text.digest: text.status for text in await texts.texts(tuple(TextStatus))}
     info, new = await texts.add(imported.body, metadata or imported.metadata, PurePath(imported.speech.source).name,
                                 node_count(imported.speech), added_by=added_by, status=status)
     return Stored(info, None if new else known.get(key, info.status))

@@ -15,6 +15,7 @@ from importlib import metadata
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 from telegram import Update
+from telegram.constants import ChatType
 
 REGISTRY = CollectorRegistry()
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
@@ -38,7 +39,7 @@ BUILD = Gauge("speechbot_build_info", "The running version.", ["version", "pytho
 PUSH_KINDS = ("sent", "paused", "migrated", "failed", "gave_up", "uncertain", "retried_after_429", "released")
 ERROR_KINDS = ("bad_request", "forbidden", "not_found", "conflict", "retry_after", "server_error", "http_other",
                "timeout", "unknown_outcome", "network")
-CHAT_KINDS = ("private", "group", "supergroup", "channel")
+CHAT_KINDS = (ChatType.PRIVATE, ChatType.GROUP, ChatType.SUPERGROUP, ChatType.CHANNEL)
 _METHOD = re.compile(r"^[A-Za-z]{1,40}$")
 
 

@@ -28,18 +28,19 @@ from zoneinfo import ZoneInfo
 
 from telegram import Bot
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TelegramError
-from telegram.ext import Application, ContextTypes
 
-from bot.storage import Due, Outcome, Store, deliveries
+from bot.storage import DeliveryStatus, Due, Outcome, Store, deliveries
 from bot.transport import UnknownOutcome
 from content import Speech, SpeechFormatError
-from content.library import Book, Library, Makers, reminder_of
+from content.library import Book, Library, Makers, TextStatus, reminder_of
 from content.model import ORIGINAL
 from content.plan import Passage, plan, reminder_passage
 from content.shen import Ranking, Reminder, reminder
 from handlers import render, sharing, study
 from handlers.cards import CardSpec
-from handlers.store import PlanRecord
+from handlers.catalog import Lang
+from handlers.context import BotApplication, BotContext
+from handlers.store import PlanRecord, ReminderFormat
 
 log = logging.getLogger(__name__)
 
@@ -59,7 +60,7 @@ CACHED_DAYS = 256  # (text, day) reminders and (text, language, day) screens and
 TEXT_CHECK_SECONDS = 30.0  # a text in memory is read again after this long (``handlers.context``'s too)
 
 
-def push_screen(speech: Speech, lang: str, day: date, ranking: Ranking | None = None) -> render.Screen:
+def push_screen(speech: Speech, lang: Lang, day: date, ranking: Ranking | None = None) -> render.Screen:
     """The original speech's reminder message for ``day`` (the same as /today in a chat reading
     it, given the bot's ``ranking``)."""
     today = reminder(speech, day, ranking)
@@ -122,11 +123,11 @@ class GroupCommit:
         self.worker = worker
         self.deadline = deadline
         self.retry_waits = retry_waits
-        self.pending: list[tuple[Outcome, asyncio.Future[str]]] = []
+        self.pending: list[tuple[Outcome, asyncio.Future[DeliveryStatus]]] = []
         self.task: asyncio.Task[None] | None = None
 
-    async def record(self, outcome: Outcome) -> str:
-        future: asyncio.Future[str] = asyncio.get_running_loop().create_future()
+    async def record(self, outcome: Outcome) -> DeliveryStatus:
+        future: asyncio.Future[DeliveryStatus] = asyncio.get_running_loop().create_future()
         self.pending.append((outcome, future))
         if self.task is None or self.task.done():
             self.task = asyncio.create_task(self._flush())
@@ -149,7 +150,7 @@ class GroupCommit:
             for (_, future), status in zip(batch, statuses, strict=True):
                 future.set_result(status)
 
-    async def _write(self, outcomes: list[Outcome]) -> list[str]:
+    async def _write(self, outcomes: list[Outcome]) -> list[DeliveryStatus]:
         for wait in (*self.retry_waits, None):
             try:
                 return await self.store.deliveries.finish_many(outcomes, self.now, self.worker)
@@ -289,7 +290,8 @@ class Pusher:
             log.exception("text %d could not be loaded for the reminder of %s", text_id, day)
             self._reminders.pop((text_id, day), None)
             book = None
-        if book is None or book.info.status in ("removed", "draft"):  # a draft: removed, then uploaded again
+        # A draft here was removed, then uploaded again.
+        if book is None or book.info.status in (TextStatus.REMOVED, TextStatus.DRAFT):
             book = original
         today, fell_back = await asyncio.to_thread(reminder_of, book, original, day)
         return book, today, fell_back
@@ -372,18 +374,18 @@ class Pusher:
         chat_id = due.chat_id
         planned = await self._passage(current, due.local_date)
         book, screen = await self._screen(due)
-        if planned is not None and current is not None and due.reminder_format != "card":
+        if planned is not None and current is not None and due.reminder_format != ReminderFormat.CARD:
             screen = render.with_plan(screen, due.lang, planned[1], current.days, render.book_title(planned[0]),
-                                      removed=planned[0].info.status == "removed")
+                                      removed=planned[0].info.status == TextStatus.REMOVED)
         error = ""
         for attempt in range(SEND_ATTEMPTS):
             if self._late(recorder):
                 await self._give_back(due, report)
                 return
             try:
-                if due.reminder_format == "card":  # uploaded once, then sent by file_id
+                if due.reminder_format == ReminderFormat.CARD:  # uploaded once, then sent by file_id
                     spec, caption = await self._card(due)
-                    await sharing.send_card(self.bot, chat_id, spec, caption, self.store.cards, screen)  # type: ignore[arg-type]
+                    await sharing.send_card(self.bot, chat_id, spec, caption, self.store.cards, screen)
                 else:
                     await self.bot.send_message(chat_id, screen.text, api_kwargs=self._keyboard(screen))
             except RetryAfter as exc:
@@ -410,7 +412,7 @@ class Pusher:
             except NetworkError as exc:  # includes TimedOut
                 if isinstance(exc, UnknownOutcome) and not self.at_least_once:
                     # It may have arrived: at most once means not sending it again.
-                    await recorder.record(Outcome(due, "uncertain", exc.message, chat_id=chat_id))
+                    await recorder.record(Outcome(due, DeliveryStatus.UNCERTAIN, exc.message, chat_id=chat_id))
                     report.uncertain += 1
                     log.warning("reminder to chat %s for %s may not have arrived: %s", chat_id, due.local_date,
                                 exc.message)
@@ -423,13 +425,14 @@ class Pusher:
             except TelegramError as exc:
                 error = exc.message
                 break
-            await recorder.record(Outcome(due, "sent", chat_id=chat_id))
+            await recorder.record(Outcome(due, DeliveryStatus.SENT, chat_id=chat_id))
             report.sent += 1
             report.chats.append(chat_id)
             await self._extras(due, chat_id, current, planned, book)
             return
-        status = await recorder.record(Outcome(due, "failed", error or "retries exhausted", chat_id=chat_id))
-        if status == "gave_up":
+        status = await recorder.record(Outcome(due, DeliveryStatus.FAILED, error or "retries exhausted",
+                                               chat_id=chat_id))
+        if status == DeliveryStatus.GAVE_UP:
             report.gave_up += 1
         else:
             report.failed += 1
@@ -474,7 +477,7 @@ class Pusher:
         except Exception:  # the database failed us: the reminder goes without the passage
             log.exception("the plan's text %d could not be loaded for chat %s", current.text_id, current.chat_id)
             return None
-        if book is None or book.info.status == "draft":
+        if book is None or book.info.status == TextStatus.DRAFT:
             return None
         passage = reminder_passage(plan(book.speech, current.days), current.start_date, day)
         return (book, passage) if passage is not None else None
@@ -496,12 +499,12 @@ class Pusher:
         text, ``book``) where chosen. Best effort: the reminder is what the delivery protocol
         guarantees."""
         try:
-            if due.reminder_format == "card" and current is not None and planned is not None:
+            if due.reminder_format == ReminderFormat.CARD and current is not None and planned is not None:
                 day = render.plan_day(due.lang, planned[1], current.days, render.book_title(planned[0]),
-                                      removed=planned[0].info.status == "removed")
+                                      removed=planned[0].info.status == TextStatus.REMOVED)
                 await self.bot.send_message(chat_id, day.text, reply_markup=day.markup)
             if due.quiz_daily:
-                await study.send_quiz(self.bot, self.store.study, book.speech, chat_id, chat_id < 0,  # type: ignore[arg-type]
+                await study.send_quiz(self.bot, self.store.study, book.speech, chat_id, chat_id < 0,
                                       due.open_polls, f"{chat_id}|{due.local_date}", due.local_date, ZoneInfo(due.zone))
         except TelegramError as exc:
             log.warning("extras for chat %s on %s not sent: %s", chat_id, due.local_date, exc.message)
@@ -509,21 +512,18 @@ class Pusher:
     async def _pause(self, due: Due, chat_id: int, report: PushReport, recorder: GroupCommit,
                      exc: TelegramError) -> None:
         await self.store.chats.pause(chat_id)
-        await recorder.record(Outcome(due, "paused", exc.message, chat_id=chat_id))
+        await recorder.record(Outcome(due, DeliveryStatus.PAUSED, exc.message, chat_id=chat_id))
         report.paused += 1
 
 
-PushContext = ContextTypes.DEFAULT_TYPE
-
-
-def schedule_push(app: Application, pusher: Pusher, interval: float,  # type: ignore[type-arg]
+def schedule_push(app: BotApplication, pusher: Pusher, interval: float,
                   after_pass: Callable[[PushReport], Awaitable[None]] | None = None) -> None:
     """Register the one repeating push job (not one job per chat); ``pusher`` does the passes,
     ``after_pass`` (metrics, health, retention) runs after each."""
     if app.job_queue is None:
         raise RuntimeError("the push needs PTB's JobQueue (python-telegram-bot[job-queue])")
 
-    async def push_job(context: PushContext) -> None:
+    async def push_job(context: BotContext) -> None:
         """JobQueue callback: one delivery pass."""
         report = await pusher.run_due()
         if any(report.to_dict().values()):

@@ -59,6 +59,17 @@ RETRY_REDIS_AFTER = 5.0  # seconds of local pacing after a Redis error, before t
 WARN_EVERY = 60.0
 
 
+def _group(chat_id: object) -> int | str | None:
+    """Where a request goes when that is a group, whose messages share the group's limit: a
+    negative chat id (a number or its digits) or a channel's @username; None otherwise."""
+    if isinstance(chat_id, str):
+        try:
+            chat_id = int(chat_id)
+        except ValueError:
+            return chat_id
+    return chat_id if isinstance(chat_id, int) and chat_id < 0 else None
+
+
 def retry_after_seconds(error: RetryAfter) -> float:
     """Telegram's wait, in seconds, whatever type this PTB version gives it."""
     value: Any = error.retry_after
@@ -117,9 +128,7 @@ class SharedRateLimiter(BaseRateLimiter[int]):
         whole bot as Telegram says and try again (``rate_limit_args`` or ``max_retries`` times)."""
         retries = rate_limit_args or self.max_retries
         chat_id = data.get("chat_id")
-        with contextlib.suppress(ValueError, TypeError):
-            chat_id = int(chat_id)  # type: ignore[arg-type]
-        group = chat_id if (isinstance(chat_id, int) and chat_id < 0) or isinstance(chat_id, str) else None
+        group = _group(chat_id)
         for attempt in range(retries + 1):
             if group is not None and self.group_interval:
                 await self.take(f"group:{group}", self.group_interval)

@@ -21,7 +21,8 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Literal
+from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from content.controls import strip_controls
 from content.model import ORIGINAL, Speech, split_scope
@@ -33,9 +34,15 @@ if TYPE_CHECKING:
     from content.shen import Ranking, Reminder
     from content.summaries import Summaries
 
-TextStatus = Literal["draft", "live", "removed"]
-"""A text uploaded but not yet published, one members can choose, one taken out of the library
-(still readable through what members saved and old buttons, never offered)."""
+class TextStatus(StrEnum):
+    """Where a text stands in the library; the value is what storage keeps."""
+
+    DRAFT = "draft"
+    """Uploaded, not yet published: only its uploader sees it."""
+    LIVE = "live"
+    """Published: members can choose it."""
+    REMOVED = "removed"
+    """Taken out of the library: still readable through what members saved and old buttons, never offered."""
 
 SHORT = 10
 """How many characters of a title a hit's label shows: enough to tell texts apart on a phone."""
@@ -60,7 +67,7 @@ class TextInfo:
     occasion: str | None = None
     digest: str = ""
     nodes: int = 0  # parts, sections and points, as ``library list`` shows
-    status: TextStatus = "live"
+    status: TextStatus = TextStatus.LIVE
     added_at: datetime | None = None
     source: str = ""  # the file it came from (its name only)
 

@@ -21,6 +21,7 @@ import re
 import unicodedata
 from functools import cache
 from pathlib import Path
+from typing import Protocol
 
 _NOT_WORD = re.compile(r"[\W_]+")
 _PINYIN_QUERY = re.compile(r"^[a-z' ]+$")
@@ -28,11 +29,18 @@ _SYLLABLE_BASE = 0xE000  # BMP private-use area: 6,400 code points, ~1,400 sylla
 _syllable_codes: dict[str, str] = {}
 
 
+class _Converter(Protocol):
+    """What this module calls of an ``opencc.OpenCC``."""
+
+    def convert(self, text: str) -> str: ...
+
+
 @cache
-def _t2s():  # type: ignore[no-untyped-def]
+def _t2s() -> _Converter:
     import opencc
 
-    return opencc.OpenCC("t2s")
+    converter: _Converter = opencc.OpenCC("t2s")  # opencc ships no types: its one method we call, typed
+    return converter
 
 
 def to_simplified(text: str) -> str:

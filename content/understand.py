@@ -81,7 +81,7 @@ class Term:
             return True
         if any(alternative in folded for alternative in self.alternatives):
             return True
-        return bool(self.spelled) and self.spelled in spelled  # type: ignore[operator]
+        return bool(self.spelled and self.spelled in spelled)
 
 
 class Lexicon:

@@ -8,7 +8,7 @@ forged data), and handlers answer those politely.
 from __future__ import annotations
 
 from dataclasses import MISSING, dataclass, fields
-from typing import ClassVar, Literal, cast, get_args, get_origin, get_type_hints
+from typing import Any, ClassVar, Literal, cast, get_args, get_origin, get_type_hints
 
 from content import Node, Speech
 from content.model import ORIGINAL, scoped, split_scope
@@ -337,7 +337,9 @@ def parse(data: str | None) -> Callback | None:
     if len(values) != len(specs):
         return None
     try:
-        kwargs = {
+        # Any: mypy cannot follow a field's type through ``fields(cls)``. Each value has it: an int
+        # field's is parsed here, a Literal field's is checked among its choices below.
+        kwargs: dict[str, Any] = {
             spec.name: int(value) if spec.type in ("int", int) else value
             for spec, value in zip(specs, values, strict=True)
         }
@@ -347,4 +349,4 @@ def parse(data: str | None) -> Callback | None:
         return None  # an action or kind this version does not know
     if "text_id" in kwargs and not 0 < cast(int, kwargs["text_id"]) <= MAX_TEXT_ID:
         return None  # no text has that number
-    return cls(**kwargs)  # type: ignore[arg-type]
+    return cls(**kwargs)

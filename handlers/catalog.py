@@ -800,7 +800,7 @@ def printable(value: str) -> str:
     return _CONTROLS.sub("", value)
 
 
-def text(lang: str, key: str, **args: object) -> Html:
+def text(lang: Lang, key: str, **args: object) -> Html:
     """Render ``key`` in ``lang``; arguments are cleaned of controls and HTML-escaped unless they
     are ``Html``."""
     template = CATALOGS.get(lang, ZH).get(key) or ZH[key]

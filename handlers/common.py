@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from telegram import Chat, Update
 from telegram.error import BadRequest
 
+from content.library import TextStatus
 from content.quotes import Quote, candidates
 from handlers.catalog import Html, Lang, language, text
 from handlers.context import BotContext
@@ -72,7 +73,7 @@ def noted(update: Update, context: BotContext, screens: list[Screen]) -> list[Sc
     """``screens`` with one line under the last when they show a text taken out of the library
     (reached through an old button, a bookmark or a link: still readable, said so)."""
     book = context.book
-    if book is None or book.info.status != "removed" or not screens:
+    if book is None or book.info.status != TextStatus.REMOVED or not screens:
         return screens
     last = screens[-1]
     return [*screens[:-1], Screen(Html(last.text + "\n\n" + text(lang_of(update), "text_removed")), last.buttons)]

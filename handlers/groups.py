@@ -12,6 +12,7 @@ from telegram.ext import ChatMemberHandler, MessageHandler, filters
 
 from handlers.common import in_group, say
 from handlers.context import BotApplication, BotContext
+from handlers.store import chat_type
 
 PRESENT = (ChatMember.MEMBER, ChatMember.ADMINISTRATOR, ChatMember.OWNER, ChatMember.RESTRICTED)
 
@@ -33,7 +34,7 @@ async def track_membership(update: Update, context: BotContext) -> None:
     if state is None:
         return
     chat = change.chat
-    row = await context.store.set_member(chat.id, chat.type, state) if context.store is not None else None
+    row = await context.store.set_member(chat.id, chat_type(chat.type), state) if context.store is not None else None
     if state and in_group(update):
         if chat.id in context.bot_data.greeted:
             return

@@ -11,13 +11,13 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from content.formats.limits import LimitError, size
-from content.formats.model import Note
-from content.library import TextInfo
+from content.formats.limits import LimitCode, LimitError, size
+from content.formats.model import Note, NoteCode
+from content.library import TextInfo, TextStatus
 from content.model import Node, Speech
 from content.parser import SpeechFormatError
 from handlers import callbacks as cb
-from handlers.catalog import Html, text
+from handlers.catalog import Html, Lang, text
 from handlers.render import Screen, button, shorten, utf16_len
 
 LIMIT = 3900
@@ -33,7 +33,7 @@ def _points(node: Node) -> int:
     return sum(1 for child in node.children if child.kind == "point")
 
 
-def _part_line(lang: str, part: Node, counts: bool) -> Html:
+def _part_line(lang: Lang, part: Node, counts: bool) -> Html:
     title = shorten(part.title or "", HEADING)
     if not counts:
         return text(lang, "upload_part", label=part.label, title=title)
@@ -42,7 +42,7 @@ def _part_line(lang: str, part: Node, counts: bool) -> Html:
                 points=points)
 
 
-def _section_line(lang: str, part: Node, section: Node) -> Html:
+def _section_line(lang: Lang, part: Node, section: Node) -> Html:
     """``（一）title (3 points)`` under its part: the part's numeral is on the line above."""
     label = section.label.removeprefix(part.label.rstrip("、")) or section.label
     title = shorten(section.title or "", HEADING)
@@ -52,7 +52,7 @@ def _section_line(lang: str, part: Node, section: Node) -> Html:
     return text(lang, "upload_section", label=label, title=title)
 
 
-def _outline(lang: str, speech: Speech, sections: bool) -> list[Html]:
+def _outline(lang: Lang, speech: Speech, sections: bool) -> list[Html]:
     lines: list[Html] = []
     for node in speech.top:
         if node.kind != "part":  # the preface and the closing: their label says all
@@ -64,13 +64,13 @@ def _outline(lang: str, speech: Speech, sections: bool) -> list[Html]:
     return lines
 
 
-def _fit(lang: str, lines: list[Html], budget: int) -> str | None:
+def _fit(lang: Lang, lines: list[Html], budget: int) -> str | None:
     """The lines joined if they fit ``budget``; None if they do not."""
     joined = "\n".join(lines)
     return joined if utf16_len(joined) <= budget else None
 
 
-def outline(lang: str, speech: Speech, budget: int = LIMIT) -> Html:
+def outline(lang: Lang, speech: Speech, budget: int = LIMIT) -> Html:
     """The outline head (how many parts, sections, points) and its lines within ``budget``."""
     nodes = list(speech.nodes())
     head = text(lang, "upload_outline", parts=sum(n.kind == "part" for n in nodes),
@@ -98,28 +98,28 @@ _COUNT = re.compile(r"^(\d+)\b")
 _PARAGRAPHS = re.compile(r"paragraph (\d+)")
 
 
-def note_line(lang: str, note: Note) -> Html:
+def note_line(lang: Lang, note: Note) -> Html:
     """One note in the owner's language: the import's codes have their own wording (with the
     count and, for tables, where they stood); an unknown code shows the importer's English."""
     found = _COUNT.match(note.message)
     count = int(found[1]) if found else None
-    if note.code == "tables" and count is not None:
+    if note.code == NoteCode.TABLES and count is not None:
         paragraphs = _PARAGRAPHS.findall(note.message)
         shown = ("、" if lang == "zh" else ", ").join(paragraphs[:NOTED] + (["…"] if len(paragraphs) > NOTED else []))
         if shown:
             return text(lang, "upload_note_tables", count=count, paragraphs=shown)
-    if note.code in ("footnotes", "endnotes") and count is not None:
-        return text(lang, "upload_note_footnotes" if note.code == "footnotes" else "upload_note_endnotes",
+    if note.code in (NoteCode.FOOTNOTES, NoteCode.ENDNOTES) and count is not None:
+        return text(lang, "upload_note_footnotes" if note.code == NoteCode.FOOTNOTES else "upload_note_endnotes",
                     count=count)
-    if note.code == "text_boxes" and count is not None:
+    if note.code == NoteCode.TEXT_BOXES and count is not None:
         return text(lang, "upload_note_text_boxes", count=count)
-    if note.code == "page_furniture" and count is not None:
+    if note.code == NoteCode.PAGE_FURNITURE and count is not None:
         return text(lang, "upload_note_page_furniture", count=count)
-    if note.code == "encoding" and (encoding := re.match(r"read as (.+?) text", note.message)):
+    if note.code == NoteCode.ENCODING and (encoding := re.match(r"read as (.+?) text", note.message)):
         return text(lang, "upload_note_encoding", encoding=encoding[1])
-    if note.code == "format" and (kind := re.match(r"read as \.(\w+): .* ends in (\S+)$", note.message)):
+    if note.code == NoteCode.FORMAT and (kind := re.match(r"read as \.(\w+): .* ends in (\S+)$", note.message)):
         return text(lang, "upload_note_format", kind=kind[1], suffix=kind[2])
-    if note.code == "controls" and count is not None:
+    if note.code == NoteCode.CONTROLS and count is not None:
         return text(lang, "upload_note_controls", count=count)
     return text(lang, "upload_note", detail=shorten(note.message, 200))
 
@@ -128,7 +128,7 @@ _PLACE = re.compile(r"^(?:paragraph (?P<paragraph>\d+)|page (?P<page>\d+), line 
                     r"(?P<excerpt>.*)$", re.DOTALL)
 
 
-def _place(lang: str, error: SpeechFormatError) -> Html:
+def _place(lang: Lang, error: SpeechFormatError) -> Html:
     """Where the error is: the file and its line (.txt), paragraph (Word) or page and line (PDF)."""
     source = error.source
     where = getattr(error, "where", None)
@@ -148,7 +148,7 @@ def _place(lang: str, error: SpeechFormatError) -> Html:
     return text(lang, "import_place_file", source=source)
 
 
-def _reason(lang: str, message: str) -> Html:
+def _reason(lang: Lang, message: str) -> Html:
     """What is wrong, in the owner's language: each message the importer and the parser write has
     its own wording; one they may add later shows the importer's English."""
     if found := re.fullmatch(r"part (\S+)、 out of order \(expected (\S+)、\)", message):
@@ -189,12 +189,12 @@ def _reason(lang: str, message: str) -> Html:
     return text(lang, "import_reason_other", detail=message)
 
 
-def import_error(lang: str, error: SpeechFormatError) -> Html:
+def import_error(lang: Lang, error: SpeechFormatError) -> Html:
     """A file that cannot be imported, in the owner's language: where, then what is wrong."""
     return text(lang, "import_error", place=_place(lang, error), reason=_reason(lang, error.message))
 
 
-def refusal(lang: str, name: str, error: LimitError) -> Html:
+def refusal(lang: Lang, name: str, error: LimitError) -> Html:
     """A file refused by a limit of the import (``content.formats.limits``), in one line of the
     owner's language, with the size found and the limit."""
     p = error.params
@@ -204,40 +204,41 @@ def refusal(lang: str, name: str, error: LimitError) -> Html:
         return f"{value:,}" if isinstance(value, int) else f"{value:g}"
 
     code = error.code
-    if code == "unpacked":
+    if code == LimitCode.UNPACKED:
         reason = text(lang, "upload_limit_unpacked", size=size(p["size"]), limit=size(p["limit"]))
-    elif code == "paragraphs":
+    elif code == LimitCode.PARAGRAPHS:
         reason = text(lang, "upload_limit_paragraphs", limit=number("limit"))
-    elif code == "pages":
+    elif code == LimitCode.PAGES:
         reason = text(lang, "upload_limit_pages", count=number("count"), limit=number("limit"))
-    elif code == "page_bytes":
+    elif code == LimitCode.PAGE_BYTES:
         reason = text(lang, "upload_limit_page_bytes", page=number("page"), limit=size(p["limit"]))
-    elif code == "page_characters":
+    elif code == LimitCode.PAGE_CHARACTERS:
         reason = text(lang, "upload_limit_page_characters", page=number("page"), limit=number("limit"))
-    elif code == "label":
+    elif code == LimitCode.LABEL:
         reason = text(lang, "upload_limit_label", limit=number("limit"))
-    elif code == "characters":
+    elif code == LimitCode.CHARACTERS:
         reason = text(lang, "upload_limit_characters_more" if p.get("more") else "upload_limit_characters",
                       count=number("count"), limit=number("limit"))
-    elif code == "sentences":
+    elif code == LimitCode.SENTENCES:
         reason = text(lang, "upload_limit_sentences", count=number("count"), limit=number("limit"))
-    elif code == "memory":
+    elif code == LimitCode.MEMORY:
         reason = text(lang, "upload_limit_memory", limit=number("limit"))
-    elif code == "time":
+    elif code == LimitCode.TIME:
         reason = text(lang, "upload_limit_time", limit=number("limit"))
     else:
         reason = text(lang, "upload_limit_crashed")
     return text(lang, "upload_refused", name=name, reason=reason)
 
 
-def _value(lang: str, value: object | None) -> str | Html:
+def _value(lang: Lang, value: object | None) -> str | Html:
     return str(value) if value else text(lang, "upload_missing")
 
 
-def preview(lang: str, info: TextInfo, speech: Speech, notes: Sequence[Note] = (), again: bool = False) -> Screen:
+def preview(lang: Lang, info: TextInfo, speech: Speech, notes: Sequence[Note] = (), again: bool = False) -> Screen:
     """The preview of text ``info`` (its stored metadata, ``speech`` its parsed outline), with the
     owner's buttons: publish, fix the metadata, discard (a published text: fix only)."""
-    state = {"live": text(lang, "upload_state_live"), "removed": text(lang, "upload_state_removed")}.get(
+    state = {TextStatus.LIVE: text(lang, "upload_state_live"),
+             TextStatus.REMOVED: text(lang, "upload_state_removed")}.get(
         info.status, text(lang, "upload_state_again") if again else text(lang, "upload_state_draft"))
     head = text(lang, "upload_preview", id=info.id, state=state, source=info.source or "—",
                 title=_value(lang, info.title), speaker=_value(lang, info.speaker),
@@ -247,7 +248,7 @@ def preview(lang: str, info: TextInfo, speech: Speech, notes: Sequence[Note] = (
     budget = LIMIT - utf16_len(head) - utf16_len(tail) - 2
     body = Html(f"{head}\n\n{outline(lang, speech, budget)}{tail}")
     fix = button(text(lang, "btn_text_fix"), cb.TextAction("fix", info.id))
-    if info.status != "draft":
+    if info.status != TextStatus.DRAFT:
         return Screen(body, [[fix]])
     return Screen(body, [[button(text(lang, "btn_text_publish"), cb.TextAction("pub", info.id)), fix,
                           button(text(lang, "btn_text_discard"), cb.TextAction("del", info.id))]])

@@ -7,10 +7,11 @@ from telegram.ext import CommandHandler, filters
 
 from content import UnknownNodeError
 from content.glosses import Glosses
+from content.library import TextStatus
 from content.model import ORIGINAL, split_scope
 from content.quotes import pick
 from handlers import render
-from handlers.catalog import text
+from handlers.catalog import Lang, text
 from handlers.common import argument, argument_too_long, chat_today, edit, in_group, lang_of, quote_number, say, send
 from handlers.context import BotApplication, BotContext
 from handlers.render import Screen
@@ -54,7 +55,7 @@ async def _open_link(update: Update, context: BotContext, payload: str) -> bool:
         return False
     kind, text_id, ref = target
     book = await refreshed(context, text_id)
-    node = book.speech.find(ref) if book is not None and book.info.status != "draft" else None
+    node = book.speech.find(ref) if book is not None and book.info.status != TextStatus.DRAFT else None
     if book is None or node is None:
         return False
     context.book = book
@@ -75,7 +76,7 @@ async def show_help(update: Update, context: BotContext) -> None:
     await say(update, context, "help", bot=context.bot.username)
 
 
-def english_headings(context: BotContext, lang: str) -> Glosses | None:
+def english_headings(context: BotContext, lang: Lang) -> Glosses | None:
     """The current text's English headings for an English reader (the search's glosses: only a
     text ``content/glosses.yaml`` describes has them); None for a Chinese one."""
     return context.searcher.glosses if lang == "en" else None

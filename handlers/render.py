@@ -33,7 +33,7 @@ from content.shen import Reminder, principles
 from content.summary import Summary
 from handlers import callbacks as cb
 from handlers.caches import BoundedCache
-from handlers.catalog import Html, text
+from handlers.catalog import Html, Lang, text
 from handlers.context import WebAppLinks
 from handlers.store import Standing, StatsReport
 
@@ -69,7 +69,7 @@ def shorten(value: str, limit: int = BUTTON_CHARS) -> str:
     return value if len(value) <= limit else value[: limit - 1] + "…"
 
 
-def speech_title(speech: Speech, lang: str) -> str:
+def speech_title(speech: Speech, lang: Lang) -> str:
     """The speech's name as ``text_title`` gives it: 《Title》 from its title line, 《原讲话》 for
     the untitled original (a speech file outside the library is read as the original)."""
     return text_title(TextInfo(id=speech.text_id, title=speech.title), lang)
@@ -80,14 +80,14 @@ def speech_title(speech: Speech, lang: str) -> str:
 CARD_TITLE = 30  # characters of a title on a card's line (and its caption)
 
 
-def spoken_on(day: date, lang: str) -> str:
+def spoken_on(day: date, lang: Lang) -> str:
     """The date a text was given, as a reader writes it: 2023年5月10日, 10 May 2023."""
     if lang == "en":
         return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
     return f"{day.year}年{day.month}月{day.day}日"
 
 
-def own_name(info: TextInfo, lang: str) -> str | None:
+def own_name(info: TextInfo, lang: Lang) -> str | None:
     """A text's name: its title; for the untitled original ``ORIGINAL_NAME`` (原讲话; Original
     speech in English), the one name it has wherever it is shown; None for another untitled text."""
     title = (info.title or "").strip()
@@ -98,7 +98,7 @@ def own_name(info: TextInfo, lang: str) -> str | None:
     return None
 
 
-def text_title(info: TextInfo, lang: str, prose: bool = False) -> str:
+def text_title(info: TextInfo, lang: Lang, prose: bool = False) -> str:
     """A text's name in a list, a heading or a sentence (``prose``: the same name, there is one):
     《title》 (“title” in English), the untitled original 《原讲话》 (``own_name``), any other
     untitled text 文本 N."""
@@ -108,7 +108,7 @@ def text_title(info: TextInfo, lang: str, prose: bool = False) -> str:
     return f"文本 {info.id}" if lang == "zh" else f"Text {info.id}"
 
 
-def short_name(info: TextInfo, lang: str) -> str:
+def short_name(info: TextInfo, lang: Lang) -> str:
     """A text's short name in the reader's language (``TextInfo.short``: the title cut, or 原讲话 /
     文本3 untitled, which English readers read as Original speech / Text 3)."""
     if lang == "zh" or (info.title or "").strip():
@@ -116,26 +116,26 @@ def short_name(info: TextInfo, lang: str) -> str:
     return ORIGINAL_NAME_EN if info.id == ORIGINAL else f"Text {info.id}"
 
 
-def source_name(info: TextInfo, lang: str) -> str:
+def source_name(info: TextInfo, lang: Lang) -> str:
     """What a search hit or a bookmark of a text is prefixed with, before its label: its short
     name as 《…》 in Chinese (《原讲话》四（二）), as “…” and a space in English
     (“Original speech” 四（二）)."""
     return f"《{info.short}》" if lang == "zh" else f"“{short_name(info, lang)}” "
 
 
-def byline(info: TextInfo, lang: str) -> str:
+def byline(info: TextInfo, lang: Lang) -> str:
     """Who gave a text and when (张三 · 2023年5月10日), as far as it is known; empty if not at all."""
     return " · ".join(part for part in (info.speaker, spoken_on(info.date, lang) if info.date else None) if part)
 
 
-def heading(info: TextInfo, lang: str, prose: bool = False) -> str:
+def heading(info: TextInfo, lang: Lang, prose: bool = False) -> str:
     """A text's title (``text_title``) with its speaker and date: 《title》（张三 · 2023年5月10日）."""
     known = byline(info, lang)
     name = text_title(info, lang, prose)
     return f"{name}（{known}）" if known and lang == "zh" else f"{name} ({known})" if known else name
 
 
-def card_source(info: TextInfo, lang: str = "zh") -> str:
+def card_source(info: TextInfo, lang: Lang = "zh") -> str:
     """The line under a card's label: the text's name (``own_name``: the untitled original's too,
     so a forwarded card says where it is from; cut to ``CARD_TITLE``) and speaker; empty when
     it has neither."""
@@ -196,7 +196,7 @@ def _node_button_label(node: Node, glosses: Glosses | None = None) -> str:
 _SCREENS: BoundedCache[tuple[int, str, str, str, int], tuple[Speech, Screen]] = BoundedCache(4096)
 
 
-def _cached(kind: str, speech: Speech, lang: str, node_id: str, page: int, build: Callable[[], Screen]) -> Screen:
+def _cached(kind: str, speech: Speech, lang: Lang, node_id: str, page: int, build: Callable[[], Screen]) -> Screen:
     """Outline and reader screens depend only on their arguments: build each once (LRU).
     (Callers must not mutate the returned screen.)"""
     key = (id(speech), kind, lang, node_id, page)
@@ -208,7 +208,7 @@ def _cached(kind: str, speech: Speech, lang: str, node_id: str, page: int, build
     return screen
 
 
-def outline(speech: Speech, lang: str, node_id: str = "", info: TextInfo | None = None,
+def outline(speech: Speech, lang: Lang, node_id: str = "", info: TextInfo | None = None,
             glosses: Glosses | None = None) -> Screen:
     """The outline at the top level (headed by the text's title, speaker and date: ``info``) or
     inside a part/section with children (cached). With ``glosses`` (English readers of a text
@@ -218,7 +218,7 @@ def outline(speech: Speech, lang: str, node_id: str = "", info: TextInfo | None 
     return _cached(kind, speech, lang, node_id, 0, lambda: _outline(speech, lang, node_id, named, glosses))
 
 
-def _outline(speech: Speech, lang: str, node_id: str, named: str, glosses: Glosses | None) -> Screen:
+def _outline(speech: Speech, lang: Lang, node_id: str, named: str, glosses: Glosses | None) -> Screen:
     if not node_id:
         rows = [[button(_node_button_label(n, glosses), cb.Outline(n.id) if n.children else cb.Read(n.id))]
                 for n in speech.top]
@@ -240,7 +240,7 @@ def opening(speech: Speech, node: Node) -> str:
     return speech.salutation + "\n" if node.kind == "preface" and speech.salutation else ""
 
 
-def _page_text(node: Node, lang: str, page: int, pages: list[str], intro: bool = False) -> Html:
+def _page_text(node: Node, lang: Lang, page: int, pages: list[str], intro: bool = False) -> Html:
     header = text(lang, "node_intro_header" if intro else "node_header", label=cite(node.label))
     parts = [header, html.escape(pages[page], quote=False)]
     if len(pages) > 1:
@@ -252,7 +252,7 @@ def _step(stop: Stop, level: int) -> cb.Step:
     return cb.Step(stop.id, 0, level)
 
 
-def reader(speech: Speech, lang: str, node_id: str, page: int = 0, level: int = 0) -> Screen:
+def reader(speech: Speech, lang: Lang, node_id: str, page: int = 0, level: int = 0) -> Screen:
     """One page of a node, edited in place: page or node Prev/Next, and Back (cached). The node
     is read on the path of ``level`` (``content.path``; 0: its own): whole, or on a deeper
     level's path a part's introduction under its own header."""
@@ -261,7 +261,7 @@ def reader(speech: Speech, lang: str, node_id: str, page: int = 0, level: int = 
     return _cached(f"reader{level}", speech, lang, node.id, page, lambda: _reader(speech, lang, node, page, level))
 
 
-def _reader(speech: Speech, lang: str, node: Node, page: int, level: int) -> Screen:
+def _reader(speech: Speech, lang: Lang, node: Node, page: int, level: int) -> Screen:
     intro = is_intro(speech, node.id, level)
     pages = paginate(opening(speech, node) + (introduction(node) if intro else node.text))
     page = min(max(page, 0), len(pages) - 1)
@@ -281,7 +281,7 @@ def _reader(speech: Speech, lang: str, node: Node, page: int, level: int) -> Scr
     return Screen(_page_text(node, lang, page, pages, intro), [row, back] if row else [back])
 
 
-def show(speech: Speech, lang: str, node_id: str, in_group: bool, bot_username: str) -> list[Screen]:
+def show(speech: Speech, lang: Lang, node_id: str, in_group: bool, bot_username: str) -> list[Screen]:
     """``/show``: every page as its own message in private; one concise message in groups. Its
     Prev/Next walk the node's own level (``content.path``)."""
     node = speech.node(node_id)
@@ -306,7 +306,7 @@ def show(speech: Speech, lang: str, node_id: str, in_group: bool, bot_username: 
     return screens
 
 
-def reader_button(lang: str, links: WebAppLinks | None, bot_username: str, in_group: bool,
+def reader_button(lang: Lang, links: WebAppLinks | None, bot_username: str, in_group: bool,
                   node_id: str = "", text_id: int | None = None) -> InlineKeyboardButton | None:
     """"📖 阅读器": the reader (Mini App) on the text of ``node_id`` (its scope) or ``text_id``, at
     ``node_id`` if given. A ``web_app`` button in private chats (``?text=2&node=4.2``; the
@@ -426,7 +426,7 @@ def highlighted(hit: Hit, limit: int = HIT_CHARS) -> Html:
     return Html(("…" if start else "") + shown + ("…" if end < len(hit.text) else ""))
 
 
-def search_results(lang: str, query: str, hits: list[Hit], glosses: Glosses | None = None,
+def search_results(lang: Lang, query: str, hits: list[Hit], glosses: Glosses | None = None,
                    sentences: Sequence[int | None] = (), sources: Sequence[str] | None = None,
                    everywhere: bool = False) -> Screen:
     """Hits grouped by how sure the answer is (原文, 相关, 最接近: ``content.answer``), each
@@ -487,7 +487,7 @@ def _hit_card(hit: Hit, sentence: int | None) -> cb.Callback | None:
     return cb.SentenceCard(hit.id, sentence) if sentence is not None else cb.Card("n", hit.id)
 
 
-def quote(lang: str, item: Quote, keyword: str = "", node_id: str = "", number: int | None = None) -> Screen:
+def quote(lang: Lang, item: Quote, keyword: str = "", node_id: str = "", number: int | None = None) -> Screen:
     """A quote with "another one", a button to read its section and (given the quote's
     ``number`` among the candidates) one for its card."""
     # "Another one" keeps to the quote's text (``2:`` is all of text 2) after the chat switched.
@@ -500,7 +500,7 @@ def quote(lang: str, item: Quote, keyword: str = "", node_id: str = "", number: 
     return Screen(text(lang, "quote", text=item.in_quotes, label=item.label), rows)
 
 
-def today(lang: str, day: date, reminder: Reminder, quote_of_day: Quote, text_id: int = ORIGINAL,
+def today(lang: Lang, day: date, reminder: Reminder, quote_of_day: Quote, text_id: int = ORIGINAL,
           fell_back: bool = False) -> Screen:
     """Today's 慎 principle and the quote of the day (the same message as the daily push) from
     text ``text_id``; ``fell_back``: no quote of that text fits the principle, so the quote is
@@ -526,7 +526,7 @@ def without_card_button(screen: Screen) -> Screen:
     return Screen(screen.text, [row for row in rows if row])
 
 
-def fallback_note(lang: str, reminder: Reminder, fell_back: bool) -> Html:
+def fallback_note(lang: Lang, reminder: Reminder, fell_back: bool) -> Html:
     """The line before a reminder's quote when it is the original speech's, because no quote of
     the chat's text fits the day's principle (empty otherwise)."""
     return Html(text(lang, "today_fallback", principle=reminder.principle.name) + "\n") if fell_back else Html("")
@@ -547,7 +547,7 @@ def day_of_ref(value: str) -> tuple[int, date] | None:
         return None
 
 
-def summary(lang: str, result: Summary) -> Screen:
+def summary(lang: Lang, result: Summary) -> Screen:
     """A summary with its keywords and a button to the full text (or the outline); a summary too
     long for one message (run-on sentences of an uploaded text) is cut at a sentence end (……)."""
     shown = result.summary
@@ -559,7 +559,7 @@ def summary(lang: str, result: Summary) -> Screen:
     return Screen(body, [[button(label, target)]])
 
 
-def principle_list(lang: str) -> Screen:
+def principle_list(lang: Lang) -> Screen:
     """The four principles, one button each."""
     items = principles()
     lines = "\n".join(text(lang, "shen_item", name=p.name, meaning=p.meaning if lang == "zh" else p.english)
@@ -568,7 +568,7 @@ def principle_list(lang: str) -> Screen:
                                                                  enumerate(items)]])
 
 
-def principle_detail(speech: Speech, lang: str, item: PrincipleModel) -> Screen:
+def principle_detail(speech: Speech, lang: Lang, item: PrincipleModel) -> Screen:
     """One principle: meaning, explanation, source and its passages as buttons."""
     passages = [speech.node(p) for p in item.passages]
     listing = "\n".join(text(lang, "shen_passage", label=cite(n.label), title=n.title or gist(n.sentences[0]))
@@ -589,11 +589,11 @@ def principle_detail(speech: Speech, lang: str, item: PrincipleModel) -> Screen:
 STATS_ROWS = 10  # with the cuts below, the report stays far under 4,096 characters
 
 
-def _lines(lang: str, items: list[Html]) -> Html:
+def _lines(lang: Lang, items: list[Html]) -> Html:
     return Html("\n".join(items[:STATS_ROWS])) if items else text(lang, "stats_none")
 
 
-def stats(lang: str, report: StatsReport) -> list[Screen]:
+def stats(lang: Lang, report: StatsReport) -> list[Screen]:
     """/stats: counts only; each list capped at ``STATS_ROWS`` lines."""
     body = text(
         lang, "stats",
@@ -618,12 +618,12 @@ def book_title(book: Book) -> str | None:
     return book.info.title or book.speech.title
 
 
-def plan_name(lang: str, title: str | None) -> Html:
+def plan_name(lang: Lang, title: str | None) -> Html:
     """What a plan is called: 《标题》的学习计划, the text it reads named (学习计划 for an untitled one)."""
     return text(lang, "plan_name", title=title) if title else text(lang, "plan_name_plain")
 
 
-def plan_day(lang: str, passage: Passage, days: int, title: str | None = None, removed: bool = False) -> Screen:
+def plan_day(lang: Lang, passage: Passage, days: int, title: str | None = None, removed: bool = False) -> Screen:
     """A plan day of the text titled ``title``: the passage (cut at a sentence end past
     ``PLAN_CHARS``), "done", "continue"; ``removed``: the text was taken out of the library since
     the plan started (the plan goes on reading it, and says so)."""
@@ -652,7 +652,7 @@ def plan_labels(passage: Passage) -> str:
     return "、".join(shown.values())
 
 
-def with_plan(reminder_screen: Screen, lang: str, passage: Passage, days: int, title: str | None = None,
+def with_plan(reminder_screen: Screen, lang: Lang, passage: Passage, days: int, title: str | None = None,
               removed: bool = False) -> Screen:
     """The daily reminder and the plan's passage as one message (under Telegram's limit)."""
     day = plan_day(lang, passage, days, title, removed)
@@ -665,7 +665,7 @@ def with_plan(reminder_screen: Screen, lang: str, passage: Passage, days: int, t
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
-def week_span(lang: str, week: str) -> str:
+def week_span(lang: Lang, week: str) -> str:
     """An ISO week (``2026-W49``, how rankings are kept) as the days it spans: 11月30日–12月6日,
     Nov 30 – Dec 6; the month once within a month, the years across a new year."""
     year, _, number = week.partition("-W")
@@ -685,7 +685,7 @@ def week_span(lang: str, week: str) -> str:
     return f"{start} – {last.day}" if first.month == last.month else f"{start} – {end}"
 
 
-def rank(lang: str, week: str, standings: list[Standing], anonymous: bool = False) -> Screen:
+def rank(lang: Lang, week: str, standings: list[Standing], anonymous: bool = False) -> Screen:
     """/rank: the week's standings (``week`` as stored, ``2026-W49``, shown as its days); in a
     group whose quizzes are ``anonymous`` (nobody's answer can be ranked), where to change that."""
     span = week_span(lang, week)
@@ -702,7 +702,7 @@ SAVED_SHOWN = 20
 more than a message of buttons holds), numbered as saved; the older are counted."""
 
 
-def saved(lang: str, items: list[tuple[str, str, str, cb.Callback]]) -> Screen:
+def saved(lang: Lang, items: list[tuple[str, str, str, cb.Callback]]) -> Screen:
     """Bookmarks: ``(label, text, ref, open button data)`` each, oldest first: the newest
     ``SAVED_SHOWN`` listed, each with a button to open it, and how many older ones are not."""
     if not items:
@@ -717,7 +717,7 @@ def saved(lang: str, items: list[tuple[str, str, str, cb.Callback]]) -> Screen:
     return Screen(text(lang, "saved", lines=Html("\n".join(lines))), rows)
 
 
-def save_button(lang: str, ref: str, saved: bool = False) -> InlineKeyboardButton:
+def save_button(lang: Lang, ref: str, saved: bool = False) -> InlineKeyboardButton:
     """☆ (not saved) or ★ (saved); screens are built with ☆ and marked for the member by
     ``with_bookmarks`` (the cached screens are shared by everyone)."""
     return button(text(lang, "btn_saved" if saved else "btn_save"), cb.Save(ref))
@@ -729,7 +729,7 @@ def bookmark_refs(keyboard: Sequence[Sequence[InlineKeyboardButton]]) -> list[st
             if isinstance(data := cb.parse(_data(item)), cb.Save)]
 
 
-def with_bookmarks(lang: str, keyboard: Sequence[Sequence[InlineKeyboardButton]],
+def with_bookmarks(lang: Lang, keyboard: Sequence[Sequence[InlineKeyboardButton]],
                    saved: Collection[str]) -> list[list[InlineKeyboardButton]]:
     """``keyboard`` with each bookmark button showing whether its reference is in ``saved``
     (a new keyboard; the other buttons are kept as they are)."""

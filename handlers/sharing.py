@@ -15,7 +15,7 @@ import hashlib
 import weakref
 from datetime import date
 
-from telegram import InputFile, Message, Update
+from telegram import Bot, InlineKeyboardMarkup, InputFile, Message, Update
 from telegram.error import BadRequest
 from telegram.ext import CommandHandler, filters
 
@@ -28,9 +28,9 @@ from handlers import render
 from handlers.caches import BoundedCache
 from handlers.cards import CardSpec, daily_card, quote_card
 from handlers.cards import render as draw
-from handlers.catalog import Html, text
+from handlers.catalog import Html, Lang, text
 from handlers.common import argument, argument_too_long, chat_today, lang_of, say
-from handlers.context import Bot, BotApplication, BotContext
+from handlers.context import BotApplication, BotContext
 from handlers.render import Screen, utf16_len
 from handlers.store import CardFiles
 from handlers.texts import book_of
@@ -93,10 +93,10 @@ async def send_card(bot: Bot, chat_id: int, spec: CardSpec, caption: str, files:
 
 
 async def _upload(bot: Bot, chat_id: int, key: str, spec: CardSpec, caption: str, files: CardFiles | None,
-                  markup: object) -> Message:
+                  markup: InlineKeyboardMarkup | None) -> Message:
     picture = await asyncio.to_thread(png, spec)
     message = await bot.send_photo(chat_id, InputFile(picture, filename="card.png"), caption=caption,
-                                   reply_markup=markup)  # type: ignore[arg-type]
+                                   reply_markup=markup)
     if message.photo and files is not None:
         await files.remember(key, message.photo[-1].file_id)
     return message
@@ -121,13 +121,13 @@ def info_of(context: BotContext, quote: Quote) -> TextInfo:
     return book.info
 
 
-def captioned(lang: str, caption: Html, info: TextInfo) -> Html:
+def captioned(lang: Lang, caption: Html, info: TextInfo) -> Html:
     """A card's caption with the title and speaker line the picture has under its label."""
     source = render.card_source(info, lang)
     return Html(caption + "\n" + text(lang, "card_source", source=source)) if source else caption
 
 
-def daily_caption(lang: str, day: Reminder, fell_back: bool = False) -> Html:
+def daily_caption(lang: Lang, day: Reminder, fell_back: bool = False) -> Html:
     """The daily reminder's text as a caption: the /today message, or when that is longer than a
     caption may be, the principle, its meaning and the quote (``fell_back``: with the line that
     says the quote is the original speech's, no quote of the chat's text fitting the principle)."""
@@ -149,7 +149,7 @@ async def send_quote_card(update: Update, context: BotContext, quote: Quote) -> 
                     context.bot_data.cards)
 
 
-def today_card(lang: str, day: Reminder, info: TextInfo, fell_back: bool = False) -> tuple[CardSpec, Html]:
+def today_card(lang: Lang, day: Reminder, info: TextInfo, fell_back: bool = False) -> tuple[CardSpec, Html]:
     """The daily card and its caption as /card, 🖼 and the push send them; ``info``: the text the
     quote is from (the original's when the reminder fell back to it, ``fell_back``)."""
     return today_spec(day, render.card_source(info)), captioned(lang, daily_caption(lang, day, fell_back), info)

@@ -9,11 +9,40 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from enum import StrEnum
 from typing import Protocol
+
+from telegram.constants import ChatType
 
 from content.formats.model import Metadata
 from content.library import TextInfo, TextStatus
 from content.model import ORIGINAL
+from handlers.catalog import Lang
+
+
+def chat_type(value: str) -> ChatType:
+    """A chat's type as Telegram (``Chat.type``) or the database gives it; a type this PTB does
+    not know counts as a group (it is not a private chat: settings stay with its admins)."""
+    try:
+        return ChatType(value)
+    except ValueError:
+        return ChatType.GROUP
+
+
+class ReminderFormat(StrEnum):
+    """How a chat gets its daily reminder; the value is what the database keeps."""
+
+    TEXT = "text"
+    CARD = "card"
+    """A picture with the reminder as its caption."""
+
+    @classmethod
+    def stored(cls, value: str | None) -> ReminderFormat:
+        """The format a row holds: none, or a value this code does not know, is text."""
+        try:
+            return cls(value or cls.TEXT)
+        except ValueError:
+            return cls.TEXT
 
 
 @dataclass(frozen=True)
@@ -21,14 +50,14 @@ class ChatRecord:
     """A chat's daily-reminder settings as handlers see them."""
 
     chat_id: int
-    kind: str
-    lang: str
+    kind: ChatType
+    lang: Lang
     subscribed: bool
     paused: bool
     push_time: str  # HH:MM, local to ``timezone``
     timezone: str  # IANA name
     next_due_at: datetime | None  # UTC; None unless subscribed and not paused
-    reminder_format: str = "text"  # the daily reminder as "text" or as a "card" (picture + caption)
+    reminder_format: ReminderFormat = ReminderFormat.TEXT
     open_polls: bool = False  # quizzes in this group show who answered (and feed /rank)
     quiz_daily: bool = False  # the daily reminder comes with the day's quiz
     text_id: int | None = None  # the chat's current text in the library (None: the original speech)
@@ -46,7 +75,7 @@ class ChatStore(Protocol):
         short cache (a switch on another replica shows within seconds; on this one at once)."""
         ...
 
-    async def subscribe(self, chat_id: int, kind: str, lang: str, push_time: str | None = None) -> ChatRecord:
+    async def subscribe(self, chat_id: int, kind: ChatType, lang: Lang, push_time: str | None = None) -> ChatRecord:
         """Turn the daily reminder on (resuming a paused chat); optionally at ``push_time``."""
         ...
 
@@ -54,15 +83,15 @@ class ChatStore(Protocol):
         """Turn it off; True if it was on."""
         ...
 
-    async def configure(self, chat_id: int, kind: str, push_time: str | None = None,
-                        zone: str | None = None, reminder_format: str | None = None,
+    async def configure(self, chat_id: int, kind: ChatType, push_time: str | None = None,
+                        zone: str | None = None, reminder_format: ReminderFormat | None = None,
                         open_polls: bool | None = None, quiz_daily: bool | None = None,
                         text_id: int | None = None) -> ChatRecord:
         """Change the time, the zone, the reminder's format or the current text (``/use``; 1 is
         the original speech), also before subscribing; None leaves a setting as it is."""
         ...
 
-    async def set_member(self, chat_id: int, kind: str, present: bool) -> ChatRecord:
+    async def set_member(self, chat_id: int, kind: ChatType, present: bool) -> ChatRecord:
         """The bot was added (resume) or removed/blocked (pause)."""
         ...
 
@@ -82,7 +111,7 @@ class TextRecord:
 class Texts(Protocol):
     """The library's texts, in the database so that every replica sees a new one at once."""
 
-    async def texts(self, statuses: tuple[TextStatus, ...] = ("live",)) -> list[TextInfo]:
+    async def texts(self, statuses: tuple[TextStatus, ...] = (TextStatus.LIVE,)) -> list[TextInfo]:
         """The texts in those states, newest first (the original speech last)."""
         ...
 
@@ -97,7 +126,7 @@ class Texts(Protocol):
         ...
 
     async def add(self, body: str, metadata: Metadata, source: str, nodes: int,
-                  added_by: int | None = None, status: TextStatus = "draft") -> tuple[TextInfo, bool]:
+                  added_by: int | None = None, status: TextStatus = TextStatus.DRAFT) -> tuple[TextInfo, bool]:
         """Store a text by the digest of its body: ``(its info, True)`` when new; an existing
         text's info and False when the same body is stored already (a removed one comes back
         as ``status``, a draft is published by ``status="live"``)."""

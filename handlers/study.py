@@ -21,12 +21,12 @@ from __future__ import annotations
 from datetime import date, tzinfo
 from zoneinfo import ZoneInfo
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Poll, Update
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message, Poll, Update
 from telegram.error import BadRequest
 from telegram.ext import CommandHandler, PollAnswerHandler, filters
 
 from content import Node, Speech
-from content.library import Book
+from content.library import Book, TextStatus
 from content.model import ORIGINAL, cite, split_scope
 from content.plan import (
     DEFAULT_DAYS,
@@ -45,9 +45,9 @@ from content.quotes import Quote, candidates
 from content.timerules import iso_week
 from handlers import callbacks as cb
 from handlers import render
-from handlers.catalog import Html, text
+from handlers.catalog import Html, Lang, text
 from handlers.common import argument, chat_zone, edit, in_group, lang_of, not_modified, say, send
-from handlers.context import Bot, BotApplication, BotContext
+from handlers.context import BotApplication, BotContext
 from handlers.render import Screen, button
 from handlers.store import PlanRecord, Study
 from handlers.subscriptions import ensure_subscribed, guard, next_text
@@ -97,7 +97,7 @@ async def plan_command(update: Update, context: BotContext) -> None:
         passage = passage_on(plan(book.speech, current.days), current.start_date, today)
         if passage is not None:
             await send(update, context, [render.plan_day(lang, passage, current.days, render.book_title(book),
-                                                         removed=book.info.status == "removed")])
+                                                         removed=book.info.status == TextStatus.REMOVED)])
         elif today < current.start_date:
             await say(update, context, "plan_not_yet", date=current.start_date.isoformat())
         else:
@@ -117,7 +117,7 @@ async def plan_command(update: Update, context: BotContext) -> None:
     await _start(update, context, days, today, asked=days if value else DEFAULT_DAYS)
 
 
-def _question(lang: str, asked: int, top: int, current: PlanRecord | None, today: date, asker: int) -> Screen:
+def _question(lang: Lang, asked: int, top: int, current: PlanRecord | None, today: date, asker: int) -> Screen:
     """The pace asked for is longer than the speech allows (offer the longest), or a plan is
     under way (restart it or keep it): buttons that only ``asker`` may press."""
     days = min(asked, top)
@@ -237,7 +237,7 @@ async def progress(update: Update, context: BotContext) -> None:
               streak=streak(await study.reading_dates(user.id), today), right=right, answered=answered)
 
 
-async def _read_per_text(context: BotContext, lang: str, read: set[str]) -> Html:
+async def _read_per_text(context: BotContext, lang: Lang, read: set[str]) -> Html:
     """How much of each text the member read (the units of its plan they marked done): the
     current text first, then every other they read in, by id; each named (《标题》 3/21), except
     the untitled original alone (3/21, as before the library)."""

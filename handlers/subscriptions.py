@@ -12,15 +12,16 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from telegram import ChatMember, InlineKeyboardButton, Update
+from telegram.constants import ChatType
 from telegram.ext import CommandHandler, MessageHandler, filters
 
 from content.timerules import format_time, parse_time, resolve_zone
 from handlers import callbacks as cb
-from handlers.catalog import text
+from handlers.catalog import Lang, text
 from handlers.common import argument, edit, in_group, lang_of, say, send
 from handlers.context import BotApplication, BotContext, ChatDefaults
 from handlers.render import Screen, button
-from handlers.store import ChatRecord
+from handlers.store import ChatRecord, ReminderFormat, chat_type
 
 ONLY_NEW = filters.UpdateType.MESSAGE
 COMMON_ZONES = ("Asia/Shanghai", "Asia/Hong_Kong", "Asia/Taipei", "Asia/Singapore", "Asia/Tokyo",
@@ -66,7 +67,7 @@ async def _tell(update: Update, context: BotContext, key: str) -> None:
         await say(update, context, key)
 
 
-def next_text(lang: str, row: ChatRecord, now: datetime) -> str:
+def next_text(lang: Lang, row: ChatRecord, now: datetime) -> str:
     """When the next reminder comes, never in the past: a due one (inside the catch-up window,
     and not yet sent today: the store moves a sent day on) goes out with the next push pass, so
     it is "now"; else its date and time in the chat's zone, today or tomorrow."""
@@ -91,7 +92,7 @@ async def ensure_subscribed(update: Update, context: BotContext) -> tuple[ChatRe
     return await context.store.subscribe(chat_id, _kind(update), lang_of(update)), True
 
 
-def settings_screen(lang: str, row: ChatRecord | None, defaults: ChatDefaults, group: bool = True) -> Screen:
+def settings_screen(lang: Lang, row: ChatRecord | None, defaults: ChatDefaults, group: bool = True) -> Screen:
     """The current state (a chat never configured shows the defaults) with buttons to change it.
     Anonymous or open quizzes are a group's choice: a private chat's quizzes are the member's own
     (``handlers.study.send_quiz`` never sends them anonymous), so it is offered no such line."""
@@ -100,7 +101,7 @@ def settings_screen(lang: str, row: ChatRecord | None, defaults: ChatDefaults, g
         state = text(lang, "state_paused")
     else:
         state = text(lang, "state_on") if subscribed else text(lang, "state_off")
-    card = bool(row and row.reminder_format == "card")
+    card = bool(row and row.reminder_format == ReminderFormat.CARD)
     open_polls, quiz_daily = bool(row and row.open_polls), bool(row and row.quiz_daily)
     body = text(lang, "settings", state=state, time=row.push_time if row else defaults.push_time,
                 zone=row.timezone if row else defaults.timezone,
@@ -110,8 +111,8 @@ def settings_screen(lang: str, row: ChatRecord | None, defaults: ChatDefaults, g
     toggle = button(text(lang, "btn_sub_off"), cb.Setting("off")) if subscribed else button(
         text(lang, "btn_sub_on"), cb.Setting("on"))
     times = [button(t, cb.Setting("time", t)) for t in COMMON_TIMES]
-    form = (button(text(lang, "btn_format_text"), cb.Setting("fmt", "text")) if card
-            else button(text(lang, "btn_format_card"), cb.Setting("fmt", "card")))
+    form = (button(text(lang, "btn_format_text"), cb.Setting("fmt", ReminderFormat.TEXT)) if card
+            else button(text(lang, "btn_format_card"), cb.Setting("fmt", ReminderFormat.CARD)))
     polls = (button(text(lang, "btn_polls_anonymous"), cb.Setting("polls", "anonymous")) if open_polls
              else button(text(lang, "btn_polls_open"), cb.Setting("polls", "open")))
     daily = (button(text(lang, "btn_quiz_daily_off"), cb.Setting("quiz", "off")) if quiz_daily
@@ -121,7 +122,7 @@ def settings_screen(lang: str, row: ChatRecord | None, defaults: ChatDefaults, g
     return Screen(body, rows)
 
 
-def zone_screen(lang: str, unknown: str = "") -> Screen:
+def zone_screen(lang: Lang, unknown: str = "") -> Screen:
     """The zone picker, with Back to the settings panel; with ``unknown``, it first says that
     zone was not recognised."""
     rows: list[list[InlineKeyboardButton]] = []
@@ -131,9 +132,9 @@ def zone_screen(lang: str, unknown: str = "") -> Screen:
     return Screen(text(lang, "bad_zone", zone=unknown[:40]) if unknown else text(lang, "zone_pick"), rows)
 
 
-def _kind(update: Update) -> str:
+def _kind(update: Update) -> ChatType:
     chat = update.effective_chat
-    return chat.type if chat else "private"
+    return chat_type(chat.type) if chat else ChatType.PRIVATE
 
 
 async def subscribe(update: Update, context: BotContext) -> None:
@@ -222,8 +223,8 @@ async def press_setting(update: Update, context: BotContext, data: cb.Setting) -
         await context.store.unsubscribe(chat_id)
     elif data.action == "time" and parse_time(data.value):
         await context.store.configure(chat_id, kind, push_time=data.value)
-    elif data.action == "fmt" and data.value in ("text", "card"):
-        await context.store.configure(chat_id, kind, reminder_format=data.value)
+    elif data.action == "fmt" and data.value in tuple(ReminderFormat):
+        await context.store.configure(chat_id, kind, reminder_format=ReminderFormat(data.value))
     elif data.action == "polls" and data.value in ("open", "anonymous"):
         await context.store.configure(chat_id, kind, open_polls=data.value == "open")
     elif data.action == "quiz" and data.value in ("on", "off"):

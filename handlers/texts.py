@@ -31,15 +31,16 @@ from telegram import Chat, Update
 from telegram.ext import CommandHandler, TypeHandler, filters
 
 from content import SpeechFormatError
-from content.library import Book, TextInfo, search_books
+from content.library import Book, TextInfo, TextStatus, search_books
 from content.model import ORIGINAL
 from content.quotes import sentence_index
 from handlers import callbacks as cb
 from handlers import render
-from handlers.catalog import Html, text
+from handlers.catalog import Html, Lang, text
 from handlers.common import argument, argument_too_long, edit, in_group, lang_of, say, send
 from handlers.context import BotApplication, BotContext
 from handlers.render import Screen, button
+from handlers.store import chat_type
 from handlers.subscriptions import is_admin
 
 log = logging.getLogger(__name__)
@@ -77,7 +78,7 @@ def shown(context: BotContext, info: TextInfo) -> bool:
     preview, and what a button naming it opens there): to anyone else, and in a group, it does
     not exist, whatever names it (a forged button, a bookmark, a chat whose text went back to a
     draft)."""
-    return info.status != "draft" or context.sees_drafts
+    return info.status != TextStatus.DRAFT or context.sees_drafts
 
 
 async def refreshed(context: BotContext, text_id: int) -> Book | None:
@@ -122,7 +123,7 @@ async def choose_book(update: object, context: BotContext) -> None:
     text_id = await context.store.text_of(chat_id)
     if text_id is not None:
         book = await book_of(context, text_id)
-        context.book = book if book is not None and book.info.status != "removed" else None
+        context.book = book if book is not None and book.info.status != TextStatus.REMOVED else None
 
 
 async def _check_original(context: BotContext) -> None:
@@ -152,10 +153,10 @@ async def live_texts(context: BotContext) -> list[TextInfo]:
     original alone)."""
     if context.texts is None:
         return [context.library.original.info]
-    return await context.texts.texts(("live",))
+    return await context.texts.texts((TextStatus.LIVE,))
 
 
-def texts_screen(lang: str, infos: list[TextInfo], current: int, page: int = 0) -> Screen:
+def texts_screen(lang: Lang, infos: list[TextInfo], current: int, page: int = 0) -> Screen:
     """One page of the library: each text's number, title, speaker and date (the chat's current
     text marked ✅), a button to switch to each, and ◀ ▶ between pages."""
     pages = max(1, -(-len(infos) // PAGE))
@@ -223,10 +224,10 @@ async def usable(context: BotContext, text_id: int | None) -> Book | None:
     if text_id == ORIGINAL:
         return context.library.original
     book = await refreshed(context, text_id)
-    return book if book is not None and book.info.status == "live" else None
+    return book if book is not None and book.info.status == TextStatus.LIVE else None
 
 
-def switched(lang: str, book: Book) -> Screen:
+def switched(lang: Lang, book: Book) -> Screen:
     """What a switch answers: the text's title, speaker and date, and its outline's entry."""
     return Screen(text(lang, "use_done", title=render.heading(book.info, lang)),
                   [[button(text(lang, "btn_outline"), cb.Outline(cb.top(book.id)))]])
@@ -235,7 +236,7 @@ def switched(lang: str, book: Book) -> Screen:
 async def _switch(update: Update, context: BotContext, book: Book) -> None:
     chat = update.effective_chat
     assert chat is not None and context.store is not None
-    await context.store.configure(chat.id, chat.type or Chat.PRIVATE, text_id=book.id)
+    await context.store.configure(chat.id, chat_type(chat.type or Chat.PRIVATE), text_id=book.id)
     context.book = None if book.id == ORIGINAL else book
     await send(update, context, [switched(lang_of(update), book)])
 

@@ -35,11 +35,11 @@ from content.formats.isolated import import_isolated_async
 from content.formats.limits import LimitError
 from content.formats.model import Metadata
 from content.formats.titleblock import parse_date
-from content.library import TextInfo, lacking, node_count, parse_body
+from content.library import TextInfo, TextStatus, lacking, node_count, parse_body
 from content.model import ORIGINAL
 from handlers import callbacks as cb
 from handlers import groups, render
-from handlers.catalog import Html, text
+from handlers.catalog import Html, Lang, text
 from handlers.common import in_group, lang_of, say, send
 from handlers.context import BotApplication, BotContext
 from handlers.preview import import_error, preview, refusal
@@ -197,11 +197,11 @@ async def receive_document(update: Update, context: BotContext) -> None:
         return
     user = update.effective_user
     info, new = await context.texts.add(imported.body, imported.metadata, name, node_count(imported.speech),
-                                        added_by=user.id if user else None, status="draft")
+                                        added_by=user.id if user else None, status=TextStatus.DRAFT)
     log.info("text %d uploaded (%s, %s)", info.id, imported.format, "new" if new else "known")
     lang = lang_of(update)
     screens = [] if new else [screen for screen in [offer(lang, info, imported.metadata)] if screen]
-    if info.status == "live":
+    if info.status == TextStatus.LIVE:
         await say(update, context, "upload_exists_live", id=info.id, title=info.title or render.short_name(info, lang))
         await send(update, context, screens)
         return
@@ -215,7 +215,7 @@ def missing(info: TextInfo, metadata: Metadata) -> dict[str, str]:
     return {name: value.isoformat() if isinstance(value, date) else value for name, value in found.items()}
 
 
-def offer(lang: str, info: TextInfo, metadata: Metadata) -> Screen | None:
+def offer(lang: Lang, info: TextInfo, metadata: Metadata) -> Screen | None:
     """The same body sent again in a file with a title block: offer the details the text lacks.
     The offered values are the message's own ``name=value`` lines, read back when the button is
     pressed, so the offer keeps no state (it survives a restart and works on any replica)."""
@@ -316,7 +316,7 @@ async def _publish(update: Update, context: BotContext, text_id: int) -> None:
     query = update.callback_query
     assert query is not None and context.texts is not None
     lang = lang_of(update)
-    info = await context.texts.set_status(text_id, "live")
+    info = await context.texts.set_status(text_id, TextStatus.LIVE)
     record = await context.texts.text(text_id) if info is not None else None
     if info is None or record is None:
         await query.answer(text(lang, "upload_gone", id=text_id), show_alert=True)

@@ -32,7 +32,7 @@ from zoneinfo import ZoneInfo
 from content import Node, Speech, SpeechFormatError
 from content.answer import Searcher
 from content.document import Document, document
-from content.library import Library
+from content.library import Library, TextStatus
 from content.model import ORIGINAL, cite
 from content.plan import passage_on, plan, reading_key, streak
 from content.quotes import Quote
@@ -137,7 +137,7 @@ class Reader:
         # A text held in memory may have become a draft since (removed, then uploaded again): the
         # database says, in one small read of the drafts' ids (no bodies).
         if book is not None and services.texts is not None and text_id in {
-                info.id for info in await services.texts.texts(("draft",))}:
+                info.id for info in await services.texts.texts((TextStatus.DRAFT,))}:
             raise NotFound(f"no text {which!r}")
         if book is None:
             record = await services.texts.text(text_id) if services.texts and services.library else None
@@ -147,7 +147,7 @@ class Reader:
                 book = await asyncio.to_thread(services.library.add, record.info, record.body)
             except SpeechFormatError:
                 raise NotFound(f"text {text_id} does not parse") from None
-        if book.info.status == "draft":  # not published: only its owner's preview shows it
+        if book.info.status == TextStatus.DRAFT:  # not published: only its owner's preview shows it
             raise NotFound(f"no text {which!r}")
         return Opened(str(text_id), book.speech, book.searcher, document(book.speech))
 

@@ -40,6 +40,8 @@ import tempfile
 from pathlib import Path
 from typing import Any, TextIO
 
+from telegram.constants import ChatMemberStatus
+
 from bot.fake.local import Chat, LocalBot
 from bot.fake.records import Call, Sent
 from bot.settings import Settings
@@ -164,7 +166,8 @@ class Console:
             self.bot.fake.admins[chat_id].add(self.user["id"])
             self._say(f"({self.user['first_name']} adds the bot to group {chat_id} and is its administrator; "
                       "/as NAME speaks as another member)")
-            await self.bot.process(self.bot.fake.membership(chat_id, self.user, "left", "member"))
+            joined = self.bot.fake.membership(chat_id, self.user, ChatMemberStatus.LEFT, ChatMemberStatus.MEMBER)
+            await self.bot.process(joined)
         else:
             self._say(f"(you are {self.user['first_name']}, id {self.user['id']}, in group {chat_id})")
 

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 
 from sqlalchemy import delete, select
+from telegram.constants import ChatType
 
 from bot.storage import Store
 from bot.storage.models import (
@@ -22,15 +23,16 @@ from bot.storage.models import (
     SearchMissRow,
     TextRow,
 )
+from handlers.catalog import Lang
 
 
-async def seed_chats(store: Store, chat_ids: Iterable[int], due_at: datetime, lang: str = "zh") -> None:
+async def seed_chats(store: Store, chat_ids: Iterable[int], due_at: datetime, lang: Lang = "zh") -> None:
     """Insert subscribed chats due at ``due_at`` with the store's default time and zone, in one
     transaction (``subscribe`` one by one is slow)."""
     now = datetime.now(UTC)
     push_time, zone = store.chats.push_time, store.chats.timezone
     async with store.db.sessions.begin() as session:
-        session.add_all(ChatRow(chat_id=chat_id, kind="private" if chat_id > 0 else "group", lang=lang,
+        session.add_all(ChatRow(chat_id=chat_id, kind=ChatType.PRIVATE if chat_id > 0 else ChatType.GROUP, lang=lang,
                                 subscribed=True, paused=False, push_time=push_time, timezone=zone,
                                 next_due_at=due_at, updated_at=now) for chat_id in chat_ids)
 

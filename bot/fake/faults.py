@@ -9,16 +9,40 @@ from __future__ import annotations
 import time
 from collections import defaultdict, deque
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
 
 from bot.fake.validate import ApiError, as_int
+
+
+class FaultKind(StrEnum):
+    """A failure the fake can inject; ``Rule.value`` is its parameter where it takes one."""
+
+    RETRY_AFTER = "retry_after"
+    """429 Too Many Requests, retry after ``value`` seconds."""
+    FORBIDDEN = "forbidden"
+    """403: the user blocked the bot."""
+    KICKED = "kicked"
+    """403: the bot was kicked from the group."""
+    NOT_FOUND = "not_found"
+    """400: chat not found."""
+    MIGRATED = "migrated"
+    """400: the group became the supergroup ``value``."""
+    SERVER_ERROR = "server_error"
+    """502 Bad Gateway."""
+    SLOW_REPLY = "slow_reply"
+    """Acted on, answered ``value`` seconds late."""
+    HANG_UP = "hang_up"
+    """Acted on, then the connection closed with no answer."""
+    BAD_FILE = "bad_file"
+    """400 for a photo sent by file_id: Telegram no longer knows it."""
 
 
 @dataclass
 class Rule:
     """A failure to inject for requests to ``chat_id`` (or every chat when None)."""
 
-    kind: str  # retry_after, forbidden, kicked, not_found, migrated, server_error, slow_reply, hang_up, bad_file
+    kind: FaultKind
     chat_id: int | None = None
     value: float | int = 0
     times: int = 1  # how many requests it applies to; -1 forever
@@ -43,9 +67,10 @@ class Faults:
         self._global_window: deque[float] = deque()
         self._group_windows: dict[int, deque[float]] = defaultdict(deque)
 
-    def fail(self, kind: str, chat_id: int | None = None, value: float = 0, times: int = 1) -> Rule:
-        """Make the next ``times`` sends to ``chat_id`` fail as ``kind``; see ``Rule``."""
-        rule = Rule(kind, chat_id, value, times)
+    def fail(self, kind: FaultKind, chat_id: int | None = None, value: float = 0, times: int = 1) -> Rule:
+        """Make the next ``times`` sends to ``chat_id`` fail as ``kind``; see ``Rule``. A kind
+        may come by its name (``"hang_up"``); an unknown name is a ValueError."""
+        rule = Rule(FaultKind(kind), chat_id, value, times)
         self.rules.append(rule)
         return rule
 
@@ -63,30 +88,30 @@ class Faults:
                 continue
             if rule.times > 0:
                 rule.times -= 1
-            if rule.kind == "bad_file":  # Telegram no longer knows a file_id
+            if rule.kind == FaultKind.BAD_FILE:  # Telegram no longer knows a file_id
                 if isinstance(params.get("photo"), str):
                     raise ApiError(400, "Bad Request: wrong file identifier/HTTP URL specified")
                 continue
-            if rule.kind == "slow_reply":
+            if rule.kind == FaultKind.SLOW_REPLY:
                 hold = max(hold, float(rule.value))
                 continue
-            if rule.kind == "hang_up":
+            if rule.kind == FaultKind.HANG_UP:
                 hold = float("inf")
                 continue
-            if rule.kind == "retry_after":
+            if rule.kind == FaultKind.RETRY_AFTER:
                 self.http_429 += 1
                 raise ApiError(429, f"Too Many Requests: retry after {int(rule.value)}",
                                {"retry_after": int(rule.value)})
-            if rule.kind == "forbidden":
+            if rule.kind == FaultKind.FORBIDDEN:
                 raise ApiError(403, "Forbidden: bot was blocked by the user")
-            if rule.kind == "kicked":
+            if rule.kind == FaultKind.KICKED:
                 raise ApiError(403, "Forbidden: bot was kicked from the group chat")
-            if rule.kind == "not_found":
+            if rule.kind == FaultKind.NOT_FOUND:
                 raise ApiError(400, "Bad Request: chat not found")
-            if rule.kind == "migrated":
+            if rule.kind == FaultKind.MIGRATED:
                 raise ApiError(400, "Bad Request: group chat was upgraded to a supergroup chat",
                                {"migrate_to_chat_id": int(rule.value)})
-            if rule.kind == "server_error":
+            if rule.kind == FaultKind.SERVER_ERROR:
                 raise ApiError(502, "Bad Gateway")
         if self.flood and method in ("sendMessage", "sendPhoto"):
             self._check_flood(chat_id)

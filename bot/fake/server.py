@@ -26,6 +26,7 @@ from collections.abc import Callable
 from typing import Any, cast
 
 from aiohttp import web
+from telegram.constants import ChatMemberStatus, ChatType
 
 from bot.fake.faults import Faults, FloodLimits
 from bot.fake.records import Call, Sent, Upload
@@ -228,9 +229,10 @@ class FakeBotAPI(Faults, SimulatedUsers):
         return self.commands.get(f"{scope}|{params.get('language_code') or ''}", [])
 
     def _chat(self, chat_id: int) -> dict[str, Any]:
-        kind = "private" if chat_id > 0 else ("supergroup" if chat_id < -1_000_000_000_000 else "group")
-        chat: dict[str, Any] = {"id": chat_id, "type": kind}
-        if kind == "private":
+        kind = (ChatType.PRIVATE if chat_id > 0
+                else ChatType.SUPERGROUP if chat_id < -1_000_000_000_000 else ChatType.GROUP)
+        chat: dict[str, Any] = {"id": chat_id, "type": kind.value}
+        if kind == ChatType.PRIVATE:
             chat["first_name"] = "User"
         else:
             chat["title"] = f"Group {chat_id}"
@@ -393,7 +395,8 @@ class FakeBotAPI(Faults, SimulatedUsers):
         chat_id = as_int(params.get("chat_id")) or 0
         user_id = as_int(params.get("user_id")) or 0
         user = {"id": user_id, "is_bot": False, "first_name": f"U{user_id}"}
-        return chat_member("administrator" if user_id in self.admins[chat_id] else "member", user)
+        return chat_member(ChatMemberStatus.ADMINISTRATOR if user_id in self.admins[chat_id]
+                           else ChatMemberStatus.MEMBER, user)
 
     def push(self, update: dict[str, Any]) -> dict[str, Any]:
         """Queue an update (an ``update_id`` is added) for the bot's next getUpdates."""

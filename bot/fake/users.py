@@ -9,6 +9,8 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from telegram.constants import ChatMemberStatus
+
 from bot.fake.records import Sent
 from bot.fake.validate import utf16_len
 
@@ -93,7 +95,8 @@ class SimulatedUsers:
         return self.push({"inline_query": {"id": str(next(self._query_ids)), "from": user, "query": query,
                                            "offset": "", "chat_type": "sender"}})
 
-    def membership(self, chat_id: int, by: dict[str, Any], old: str, new: str) -> dict[str, Any]:
+    def membership(self, chat_id: int, by: dict[str, Any], old: ChatMemberStatus,
+                   new: ChatMemberStatus) -> dict[str, Any]:
         """The bot's own status in ``chat_id`` changing from ``old`` to ``new`` (my_chat_member)."""
         return self.push({"my_chat_member": {
             "chat": self._chat(chat_id), "from": by, "date": int(time.time()),
@@ -108,22 +111,22 @@ class SimulatedUsers:
                                       "migrate_to_chat_id": new_chat_id}})
 
 
-def chat_member(status: str, user: dict[str, Any]) -> dict[str, Any]:
+def chat_member(status: ChatMemberStatus, user: dict[str, Any]) -> dict[str, Any]:
     """A ChatMember object with the fields Telegram sends for ``status``."""
     member: dict[str, Any] = {"status": status, "user": user}
-    if status == "administrator":
+    if status == ChatMemberStatus.ADMINISTRATOR:
         member.update({"can_be_edited": False, "is_anonymous": False, "can_manage_chat": True,
                        "can_delete_messages": True, "can_manage_video_chats": True, "can_restrict_members": True,
                        "can_promote_members": False, "can_change_info": True, "can_invite_users": True,
                        "can_post_stories": False, "can_edit_stories": False, "can_delete_stories": False})
-    elif status == "kicked":
+    elif status == ChatMemberStatus.BANNED:
         member["until_date"] = 0
-    elif status == "restricted":
+    elif status == ChatMemberStatus.RESTRICTED:
         member.update({"is_member": True, "until_date": 0, **{k: True for k in (
             "can_send_messages", "can_send_audios", "can_send_documents", "can_send_photos", "can_send_videos",
             "can_send_video_notes", "can_send_voice_notes", "can_send_polls", "can_send_other_messages",
             "can_add_web_page_previews", "can_change_info", "can_invite_users", "can_pin_messages",
             "can_manage_topics")}})
-    elif status == "creator":
+    elif status == ChatMemberStatus.OWNER:
         member["is_anonymous"] = False
     return member

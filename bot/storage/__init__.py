@@ -14,7 +14,7 @@ from bot.clock import Clock, system_clock
 from bot.settings import Settings
 from bot.storage.cache import Caches
 from bot.storage.chats import CardFileRepository, ChatRepository
-from bot.storage.deliveries import LEASE, MAX_ATTEMPTS, RETRY_DELAY, DeliveryQueue, Due, Outcome
+from bot.storage.deliveries import LEASE, MAX_ATTEMPTS, RETRY_DELAY, DeliveryQueue, DeliveryStatus, Due, Outcome
 from bot.storage.engine import Database
 from bot.storage.insights import InsightRepository
 from bot.storage.reader import PositionRepository
@@ -28,6 +28,7 @@ __all__ = [
     "ChatRepository",
     "Database",
     "DeliveryQueue",
+    "DeliveryStatus",
     "Due",
     "InsightRepository",
     "Outcome",

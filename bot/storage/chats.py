@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from telegram.constants import ChatType
 
 from bot.clock import Clock
 from bot.storage.cache import Caches
@@ -17,14 +18,15 @@ from bot.storage.models import CardFileRow, ChatRow, DeliveryRow
 from content.model import ORIGINAL
 from content.timerules import due_on, local_date, next_due
 from handlers.caches import BoundedCache
-from handlers.store import ChatRecord
+from handlers.catalog import Lang, language
+from handlers.store import ChatRecord, ReminderFormat, chat_type
 
 
 def record(row: ChatRow) -> ChatRecord:
     """The plain, frozen view of a row that handlers get."""
-    return ChatRecord(chat_id=row.chat_id, kind=row.kind, lang=row.lang, subscribed=row.subscribed,
+    return ChatRecord(chat_id=row.chat_id, kind=chat_type(row.kind), lang=language(row.lang), subscribed=row.subscribed,
                       paused=row.paused, push_time=row.push_time, timezone=row.timezone,
-                      next_due_at=row.next_due_at, reminder_format=row.reminder_format or "text",
+                      next_due_at=row.next_due_at, reminder_format=ReminderFormat.stored(row.reminder_format),
                       open_polls=bool(row.open_polls), quiz_daily=bool(row.quiz_daily), text_id=row.text_id)
 
 
@@ -59,13 +61,13 @@ class ChatRepository:
         known = await self._texts.load(chat_id, read)
         return None if known == ORIGINAL else known
 
-    async def _upsert(self, session: AsyncSession, chat_id: int, kind: str, **values: object) -> ChatRow:
+    async def _upsert(self, session: AsyncSession, chat_id: int, kind: ChatType, **values: object) -> ChatRow:
         row = await session.get(ChatRow, chat_id, with_for_update=True)
         now = self.clock()
         if row is None:
             row = ChatRow(chat_id=chat_id, kind=kind, lang="zh", subscribed=False, paused=False,
-                          push_time=self.push_time, timezone=self.timezone, updated_at=now, reminder_format="text",
-                          open_polls=False, quiz_daily=False)
+                          push_time=self.push_time, timezone=self.timezone, updated_at=now,
+                          reminder_format=ReminderFormat.TEXT, open_polls=False, quiz_daily=False)
             session.add(row)
         for key, value in values.items():
             setattr(row, key, value)
@@ -84,7 +86,7 @@ class ChatRepository:
                                                                        DeliveryRow.local_date == day))
         return due_on(day + timedelta(days=1), row.push_time, row.timezone) if status in FINAL else due
 
-    async def subscribe(self, chat_id: int, kind: str, lang: str, push_time: str | None = None) -> ChatRecord:
+    async def subscribe(self, chat_id: int, kind: ChatType, lang: Lang, push_time: str | None = None) -> ChatRecord:
         async with self.db.sessions.begin() as session:
             values: dict[str, object] = {"subscribed": True, "paused": False, "lang": lang}
             if push_time:
@@ -101,8 +103,8 @@ class ChatRepository:
             row.updated_at = self.clock()
             return True
 
-    async def configure(self, chat_id: int, kind: str, push_time: str | None = None,
-                        zone: str | None = None, reminder_format: str | None = None,
+    async def configure(self, chat_id: int, kind: ChatType, push_time: str | None = None,
+                        zone: str | None = None, reminder_format: ReminderFormat | None = None,
                         open_polls: bool | None = None, quiz_daily: bool | None = None,
                         text_id: int | None = None) -> ChatRecord:
         async with self.db.sessions.begin() as session:
@@ -113,8 +115,8 @@ class ChatRepository:
                 values["push_time"] = push_time
             if zone:
                 values["timezone"] = zone
-            if reminder_format in ("text", "card"):
-                values["reminder_format"] = reminder_format
+            if reminder_format is not None:
+                values["reminder_format"] = ReminderFormat(reminder_format)
             if open_polls is not None:
                 values["open_polls"] = open_polls
             if quiz_daily is not None:
@@ -124,13 +126,13 @@ class ChatRepository:
             self._texts.put(chat_id, text_id)
         return changed
 
-    async def set_member(self, chat_id: int, kind: str, present: bool) -> ChatRecord:
+    async def set_member(self, chat_id: int, kind: ChatType, present: bool) -> ChatRecord:
         async with self.db.sessions.begin() as session:
             return record(await self._upsert(session, chat_id, kind, paused=not present))
 
     async def pause(self, chat_id: int) -> None:
         """Telegram refused the chat (blocked, kicked, gone): no reminders until it comes back."""
-        await self.set_member(chat_id, "private" if chat_id > 0 else "group", False)
+        await self.set_member(chat_id, ChatType.PRIVATE if chat_id > 0 else ChatType.GROUP, False)
 
     async def migrate(self, old_id: int, new_id: int) -> None:
         await self._migrate(old_id, new_id)
@@ -144,7 +146,7 @@ class ChatRepository:
                 return
             existing = await session.get(ChatRow, new_id, with_for_update=True)
             if existing is None:
-                session.add(ChatRow(chat_id=new_id, kind="supergroup", lang=old.lang, subscribed=old.subscribed,
+                session.add(ChatRow(chat_id=new_id, kind=ChatType.SUPERGROUP, lang=old.lang, subscribed=old.subscribed,
                                     paused=old.paused, push_time=old.push_time, timezone=old.timezone,
                                     next_due_at=old.next_due_at, updated_at=self.clock(),
                                     reminder_format=old.reminder_format, open_polls=old.open_polls,

@@ -29,19 +29,44 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from enum import StrEnum
 from typing import Any, cast
 
 from sqlalchemy import Table, Update, and_, bindparam, case, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from telegram.constants import ChatType
 
 from bot.storage.engine import Database
 from bot.storage.models import ChatRow, DeliveryRow, UTCDateTime
 from content.timerules import due_on, local_date, next_due
+from handlers.catalog import Lang, language
+from handlers.store import ReminderFormat, chat_type
 
 LEASE = timedelta(minutes=5)
 RETRY_DELAY = timedelta(seconds=60)
 MAX_ATTEMPTS = 5
-FINAL = ("sent", "paused", "gave_up", "uncertain")  # never sent again; "failed" is retried
+
+
+class DeliveryStatus(StrEnum):
+    """A ``deliveries`` row's state (the value is the stored string); see the protocol above."""
+
+    CLAIMED = "claimed"
+    """A worker is sending it, until its lease expires."""
+    RELEASED = "released"
+    """A stopping worker gave it back unsent."""
+    SENT = "sent"
+    PAUSED = "paused"
+    """The chat cannot be reached (blocked the bot, gone): its subscription is paused."""
+    FAILED = "failed"
+    """Not sent; retried after ``RETRY_DELAY``."""
+    GAVE_UP = "gave_up"
+    """Failed ``MAX_ATTEMPTS`` times."""
+    UNCERTAIN = "uncertain"
+    """No answer in time: it may have arrived, so (at most once) it is not sent again."""
+
+
+FINAL = (DeliveryStatus.SENT, DeliveryStatus.PAUSED, DeliveryStatus.GAVE_UP, DeliveryStatus.UNCERTAIN)
+"""Never sent again; a failed or released delivery is retried."""
 
 _deliveries = cast(Table, DeliveryRow.__table__)
 _chats = cast(Table, ChatRow.__table__)
@@ -57,8 +82,9 @@ def _record(chat: Any, *only: Any) -> Update:
 
 # (IN would be an "expanding" parameter, which executemany cannot take: one comparison each.)
 _RECORD_FINAL = _record(bindparam("b_chat"), and_(*(_deliveries.c.status != s for s in FINAL)))  # what Telegram did
-_RECORD_FAILED = _record(bindparam("b_chat"), _deliveries.c.status == "claimed")  # only over a live claim
-_RECORD_FAILED_BY = _record(bindparam("b_chat"), _deliveries.c.status == "claimed",
+_CLAIMED = _deliveries.c.status == DeliveryStatus.CLAIMED
+_RECORD_FAILED = _record(bindparam("b_chat"), _CLAIMED)  # only over a live claim
+_RECORD_FAILED_BY = _record(bindparam("b_chat"), _CLAIMED,
                             _deliveries.c.worker == bindparam("b_worker"))  # and only the claimant's
 _NEXT = bindparam("b_next", type_=UTCDateTime())
 _ADVANCE = (
@@ -74,11 +100,11 @@ _ADVANCE = (
 # Both are equality lookups on (chat_id, local_date), the unique index: an OR of the two made
 # PostgreSQL scan the whole day's deliveries instead, 20k rows per statement at 20k sends.
 _MIGRATED_TO = select(_chats.c.migrated_to).where(_chats.c.chat_id == bindparam("b_chat")).scalar_subquery()
-_PROPAGATE = _record(_MIGRATED_TO, _deliveries.c.status == "claimed")
-_RECORD_TARGET = _record(bindparam("b_target"), _deliveries.c.status == "claimed")
+_PROPAGATE = _record(_MIGRATED_TO, _CLAIMED)
+_RECORD_TARGET = _record(bindparam("b_target"), _CLAIMED)
 _RELEASE_ROW = update(_deliveries).where(
     _deliveries.c.chat_id == bindparam("b_chat"), _deliveries.c.local_date == bindparam("b_date"),
-    _deliveries.c.status == "claimed", _deliveries.c.worker == bindparam("b_worker")).values(status="released")
+    _CLAIMED, _deliveries.c.worker == bindparam("b_worker")).values(status=DeliveryStatus.RELEASED.value)
 _RELEASE_CHAT = update(_chats).where(_chats.c.chat_id == bindparam("b_chat"),
                                      _chats.c.lease_owner == bindparam("b_worker")).values(lease_until=None,
                                                                                            lease_owner=None)
@@ -92,11 +118,11 @@ class Due:
 
     chat_id: int
     local_date: date
-    lang: str
-    kind: str
+    lang: Lang
+    kind: ChatType
     zone: str
     push_time: str
-    reminder_format: str = "text"  # or "card": a picture with the reminder as its caption
+    reminder_format: ReminderFormat = ReminderFormat.TEXT
     quiz_daily: bool = False  # the day's quiz follows the reminder
     open_polls: bool = False  # that quiz shows who answered
     text_id: int | None = None  # the chat's current text (None: the original speech): the reminder quotes it
@@ -107,7 +133,7 @@ class Outcome:
     """What happened to one due reminder; ``chat_id`` is where it went (after a migration)."""
 
     due: Due
-    status: str  # sent, paused, failed
+    status: DeliveryStatus  # what the push saw: sent, paused, failed or uncertain
     error: str | None = None
     chat_id: int | None = None
 
@@ -152,8 +178,8 @@ class DeliveryQueue:
                         await session.execute(update(ChatRow).where(ChatRow.chat_id == chat_id).values(
                             next_due_at=next_due(push_time, zone, now, self.catch_up), lease_until=None))
                         continue
-                    dues.append(Due(chat_id, local_date(due_at, zone), lang, kind, zone, push_time, form or "text",
-                                    bool(quiz_daily), bool(open_polls), text_id))
+                    dues.append(Due(chat_id, local_date(due_at, zone), language(lang), chat_type(kind), zone, push_time,
+                                    ReminderFormat.stored(form), bool(quiz_daily), bool(open_polls), text_id))
                 ours = await self._claim_deliveries(session, dues, worker, now)
                 if ours:
                     return ours
@@ -165,8 +191,8 @@ class DeliveryQueue:
         if not wanted:
             return []
         ours: list[Due] = []
-        rows = [{"chat_id": c, "local_date": day, "status": "claimed", "worker": worker, "claimed_at": now,
-                 "attempts": 1} for c, day in sorted(wanted)]  # in chat order, as finish_many locks
+        rows = [{"chat_id": c, "local_date": day, "status": DeliveryStatus.CLAIMED.value, "worker": worker,
+                 "claimed_at": now, "attempts": 1} for c, day in sorted(wanted)]  # in chat order, as finish_many locks
         inserted = await session.execute(self._claim, rows)
         for chat_id, day in inserted.all():
             ours.append(wanted.pop((chat_id, day)))
@@ -174,9 +200,10 @@ class DeliveryQueue:
             taken = await session.execute(
                 update(DeliveryRow)
                 .where(DeliveryRow.chat_id == chat_id, DeliveryRow.local_date == day,
-                       or_(DeliveryRow.status.in_(("failed", "released")),
-                           and_(DeliveryRow.status == "claimed", DeliveryRow.claimed_at < now - LEASE)))
-                .values(status="claimed", worker=worker, claimed_at=now, attempts=DeliveryRow.attempts + 1)
+                       or_(DeliveryRow.status.in_((DeliveryStatus.FAILED, DeliveryStatus.RELEASED)),
+                           and_(DeliveryRow.status == DeliveryStatus.CLAIMED, DeliveryRow.claimed_at < now - LEASE)))
+                .values(status=DeliveryStatus.CLAIMED.value, worker=worker, claimed_at=now,
+                        attempts=DeliveryRow.attempts + 1)
                 .returning(DeliveryRow.chat_id)
             )
             if taken.first() is not None:
@@ -200,12 +227,13 @@ class DeliveryQueue:
             await session.execute(_RELEASE_CHAT, [{k: r[k] for k in ("b_chat", "b_worker")} for r in rows])
             await session.execute(_RELEASE_ROW, rows)
 
-    async def finish(self, due: Due, status: str, now: datetime, error: str | None = None,
-                     chat_id: int | None = None, worker: str | None = None) -> str:
+    async def finish(self, due: Due, status: DeliveryStatus, now: datetime, error: str | None = None,
+                     chat_id: int | None = None, worker: str | None = None) -> DeliveryStatus:
         """Record one outcome; see ``finish_many``."""
         return (await self.finish_many([Outcome(due, status, error, chat_id)], now, worker))[0]
 
-    async def finish_many(self, outcomes: list[Outcome], now: datetime, worker: str | None = None) -> list[str]:
+    async def finish_many(self, outcomes: list[Outcome], now: datetime,
+                          worker: str | None = None) -> list[DeliveryStatus]:
         """Record outcomes in one transaction (group commit); a final one schedules the next day,
         a failure holds the chat off for ``RETRY_DELAY``. Returns the statuses as sent to the
         database. A failure is written only over a claim (``worker``'s, when given), a final
@@ -213,16 +241,16 @@ class DeliveryQueue:
 
         The common case (sent/paused in the same chat) is three executemany statements; failures
         (which may become gave_up) and migrations are rare and handled row by row."""
-        statuses = [o.status for o in outcomes]
+        statuses = [DeliveryStatus(o.status) for o in outcomes]
         async with self.db.sessions.begin() as session:
-            failed = [(i, o) for i, o in enumerate(outcomes) if o.status == "failed"]
+            failed = [(i, o) for i, o in enumerate(outcomes) if o.status == DeliveryStatus.FAILED]
             for i, outcome in failed:
                 attempts = await session.scalar(select(DeliveryRow.attempts).where(
                     DeliveryRow.chat_id == outcome.due.chat_id, DeliveryRow.local_date == outcome.due.local_date))
                 if attempts is not None and attempts >= MAX_ATTEMPTS:
-                    statuses[i] = "gave_up"
+                    statuses[i] = DeliveryStatus.GAVE_UP
             records = [{"b_chat": o.due.chat_id, "b_target": o.chat_id or o.due.chat_id, "b_date": o.due.local_date,
-                        "b_status": status, "b_now": now, "b_error": (o.error or "")[:200] or None}
+                        "b_status": status.value, "b_now": now, "b_error": (o.error or "")[:200] or None}
                        for o, status in zip(outcomes, statuses, strict=True)]
             # Chats first, then deliveries, each in chat order: the order claim_due locks them in
             # (it leases chats, then inserts deliveries). In the other order, a late outcome for a

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import delete, func, select
 
 from bot.clock import Clock
+from bot.storage.deliveries import DeliveryStatus
 from bot.storage.engine import Database, affected
 from bot.storage.models import ChatRow, DeliveryRow, QuizRow, SearchMissRow
 from content.controls import one_line
@@ -15,7 +16,7 @@ from handlers.store import StatsReport
 
 MISS_CHARS = 100
 TOP_MISSES = 15
-PROBLEMS = ("failed", "gave_up", "uncertain")
+PROBLEMS = (DeliveryStatus.FAILED, DeliveryStatus.GAVE_UP, DeliveryStatus.UNCERTAIN)
 ACTIVE = ChatRow.subscribed.is_(True) & ChatRow.paused.is_(False)  # a subscription that is sent
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from sqlalchemy import delete, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -18,9 +20,17 @@ from content.model import ORIGINAL
 from handlers.store import TextRecord
 
 
+def _status(value: str) -> TextStatus:
+    """A stored status; a value this code does not know reads as removed (never offered)."""
+    try:
+        return TextStatus(value)
+    except ValueError:
+        return TextStatus.REMOVED
+
+
 def info(row: TextRow) -> TextInfo:
     """The plain view of a row."""
-    status: TextStatus = row.status if row.status in ("draft", "live", "removed") else "removed"  # type: ignore[assignment]
+    status = _status(row.status)
     return TextInfo(id=row.id, title=row.title, speaker=row.speaker, date=row.spoken_on, occasion=row.occasion,
                     digest=row.digest, nodes=row.nodes, status=status, added_at=row.added_at, source=row.source)
 
@@ -43,11 +53,13 @@ class TextRepository:
         self.clock = clock
         self.caches = caches or Caches(clock)
 
-    async def texts(self, statuses: tuple[TextStatus, ...] = ("live",)) -> list[TextInfo]:
+    async def texts(self, statuses: Iterable[TextStatus | str] = (TextStatus.LIVE,)) -> list[TextInfo]:
+        """``handlers.store.Texts.texts``; a status may come by its name (the command line's)."""
+        wanted = [TextStatus(status) for status in statuses]
         async with self.db.reads() as session:
             # Without the bodies: /texts and a search of every text list 200 texts of 10,000 characters.
             rows = await session.scalars(select(TextRow).options(defer(TextRow.body))
-                                         .where(TextRow.status.in_(statuses))
+                                         .where(TextRow.status.in_(wanted))
                                          .order_by(TextRow.added_at.desc(), TextRow.id.desc()))
             found = [info(row) for row in rows]
         # Newest first, the original speech last: it is the library's first book, not its news.
@@ -56,7 +68,7 @@ class TextRepository:
     async def live_ids(self) -> frozenset[int]:
         async def read() -> frozenset[int]:
             async with self.db.reads() as session:
-                return frozenset(await session.scalars(select(TextRow.id).where(TextRow.status == "live")))
+                return frozenset(await session.scalars(select(TextRow.id).where(TextRow.status == TextStatus.LIVE)))
 
         return await self.caches.live_texts.load(LIVE, read)
 
@@ -66,7 +78,7 @@ class TextRepository:
             return TextRecord(info(row), row.body) if row else None
 
     async def add(self, body: str, metadata: Metadata, source: str, nodes: int,
-                  added_by: int | None = None, status: TextStatus = "draft") -> tuple[TextInfo, bool]:
+                  added_by: int | None = None, status: TextStatus = TextStatus.DRAFT) -> tuple[TextInfo, bool]:
         try:
             return await self._add(body, metadata, source, nodes, added_by, status)
         finally:  # committed (or not): a text published here is searched at once
@@ -81,7 +93,8 @@ class TextRepository:
             async with self.db.sessions.begin() as session:
                 row = await session.scalar(select(TextRow).where(TextRow.digest == key).with_for_update())
                 if row is not None:
-                    if row.status == "removed" or (row.status == "draft" and status == "live"):
+                    published = row.status == TextStatus.DRAFT and status == TextStatus.LIVE
+                    if row.status == TextStatus.REMOVED or published:
                         row.status = status
                         row.updated_at = now
                     return info(row), False
@@ -116,7 +129,7 @@ class TextRepository:
                 if twin is not None:
                     twin.digest = f"superseded:{twin.id}"
                     await session.flush()
-                row.digest, row.body, row.nodes, row.status = key, body, nodes, "live"
+                row.digest, row.body, row.nodes, row.status = key, body, nodes, TextStatus.LIVE
                 row.title, row.source = row.title or _cut(title, 200), source[-200:]
                 row.updated_at = now
             await session.flush()
@@ -133,8 +146,8 @@ class TextRepository:
         now = self.clock()
         # ON CONFLICT DO NOTHING: replicas starting together reserve it once.
         await session.execute(self.db.insert(TextRow).values(
-            id=ORIGINAL, digest=f"pending:{ORIGINAL}", status="removed", title=None, speaker=None, spoken_on=None,
-            occasion=None, source="", body="", nodes=0, added_by=None, added_at=now, updated_at=now,
+            id=ORIGINAL, digest=f"pending:{ORIGINAL}", status=TextStatus.REMOVED.value, title=None, speaker=None,
+            spoken_on=None, occasion=None, source="", body="", nodes=0, added_by=None, added_at=now, updated_at=now,
         ).on_conflict_do_nothing(index_elements=["id"]))
         if self.db.postgresql:  # an explicit id leaves the sequence behind: the next text is 2
             await session.execute(text("SELECT setval(pg_get_serial_sequence('texts', 'id'), "
@@ -150,8 +163,10 @@ class TextRepository:
             row.updated_at = self.clock()
             return info(row)
 
-    async def set_status(self, text_id: int, status: TextStatus) -> TextInfo | None:
-        if text_id == ORIGINAL and status != "live":
+    async def set_status(self, text_id: int, status: TextStatus | str) -> TextInfo | None:
+        """``handlers.store.Texts.set_status``; the status may come by its name (the command line's)."""
+        status = TextStatus(status)
+        if text_id == ORIGINAL and status != TextStatus.LIVE:
             return None
         async with self.db.sessions.begin() as session:
             row = await session.get(TextRow, text_id, with_for_update=True)
@@ -159,15 +174,16 @@ class TextRepository:
                 return None
             row.status = status
             row.updated_at = self.clock()
-            if status == "removed":  # chats reading it go back to the original speech
+            if status == TextStatus.REMOVED:  # chats reading it go back to the original speech
                 await session.execute(update(ChatRow).where(ChatRow.text_id == text_id).values(text_id=None))
             changed = info(row)
         self.caches.live_texts.forget(LIVE)
-        if status == "removed":
+        if status == TextStatus.REMOVED:
             self.caches.chat_texts.clear()
         return changed
 
     async def discard(self, text_id: int) -> bool:
         async with self.db.sessions.begin() as session:
-            result = await session.execute(delete(TextRow).where(TextRow.id == text_id, TextRow.status == "draft"))
+            result = await session.execute(delete(TextRow).where(TextRow.id == text_id,
+                                                                 TextRow.status == TextStatus.DRAFT))
             return bool(getattr(result, "rowcount", 0))

@@ -23,8 +23,8 @@ from pathlib import Path, PurePath
 
 from content.controls import count_controls, one_line, strip_controls
 from content.formats import limits
-from content.formats.limits import LimitError, TooLarge
-from content.formats.model import Block, DocumentError, Imported, Metadata, Note
+from content.formats.limits import LimitCode, LimitError, TooLarge
+from content.formats.model import Block, DocumentError, Imported, Metadata, Note, NoteCode
 from content.formats.normalize import build
 from content.parser import SpeechFormatError
 
@@ -82,7 +82,7 @@ def _clean(blocks: list[Block]) -> tuple[list[Block], list[Note]]:
         return blocks, []
     cleaned = [replace(block, text=strip_controls(block.text)) for block in blocks]
     return [block for block in cleaned if block.text.strip()], [
-        Note("controls", f"{removed} control character(s) removed")]
+        Note(NoteCode.CONTROLS, f"{removed} control character(s) removed")]
 
 
 def import_bytes(data: bytes, name: str) -> Imported:
@@ -94,7 +94,7 @@ def import_bytes(data: bytes, name: str) -> Imported:
         raise DocumentError(name, "the file is empty", line=1 if fmt == "txt" else 0)
     notes: list[Note] = []
     if suffix in SUPPORTED and fmt != suffix.removeprefix("."):
-        notes.append(Note("format", f"read as .{fmt}: the file's content is a {fmt.upper()} document, "
+        notes.append(Note(NoteCode.FORMAT, f"read as .{fmt}: the file's content is a {fmt.upper()} document, "
                                     f"though its name ends in {suffix}"))
     try:
         _check(fmt, data)
@@ -107,7 +107,7 @@ def import_bytes(data: bytes, name: str) -> Imported:
     except TooLarge as exc:
         raise LimitError.of(name, exc) from None
     except MemoryError:
-        raise LimitError(name, "memory", limit=limits.current().memory_mb) from None
+        raise LimitError(name, LimitCode.MEMORY, limit=limits.current().memory_mb) from None
     except SpeechFormatError:
         raise
     except Exception as exc:  # a damage no reader foresaw: still one line naming the file, not a traceback

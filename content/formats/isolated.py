@@ -31,8 +31,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from content.formats.limits import LimitError, Limits
-from content.formats.model import DocumentError, Imported, Metadata, Note
+from content.formats.limits import LimitCode, LimitError, Limits
+from content.formats.model import DocumentError, Imported, Metadata, Note, NoteCode
 from content.model import Speech
 from content.parser import SpeechFormatError, parse_text
 
@@ -63,15 +63,15 @@ def _request(data: bytes, name: str, limits: Limits) -> bytes:
 def _result(name: str, limits: Limits, returncode: int | None, out: bytes, timed_out: bool) -> Imported:
     """The child's answer as ``import_bytes`` gives it: an ``Imported``, or its error raised."""
     if timed_out:
-        raise LimitError(name, "time", limit=limits.seconds)
+        raise LimitError(name, LimitCode.TIME, limit=limits.seconds)
     try:
         answer = json.loads(out.decode("utf-8")) if out else None
     except (UnicodeDecodeError, json.JSONDecodeError):
         answer = None
     if not isinstance(answer, dict):  # killed (by RLIMIT_CPU, or an allocation that could not fail cleanly)
         if returncode in (-signal.SIGXCPU, -signal.SIGKILL):
-            raise LimitError(name, "time", limit=limits.seconds)
-        raise LimitError(name, "crashed")
+            raise LimitError(name, LimitCode.TIME, limit=limits.seconds)
+        raise LimitError(name, LimitCode.CRASHED)
     if "error" in answer:
         raise _error(answer["error"], name)
     return _imported(answer["imported"], name)
@@ -81,7 +81,7 @@ def _error(error: dict[str, Any], name: str) -> SpeechFormatError:
     """The child's error again, of its class, with its fields (its message is its one line)."""
     kind = error.get("type")
     if kind == "LimitError":
-        return LimitError(name, error["code"], **error.get("params", {}))
+        return LimitError(name, LimitCode(error["code"]), **error.get("params", {}))
     from content.formats import UnsupportedType
 
     classes: dict[str, type[SpeechFormatError]] = {"DocumentError": DocumentError, "UnsupportedType": UnsupportedType}
@@ -100,8 +100,8 @@ def _imported(data: dict[str, Any], name: str) -> Imported:
     speech = parse_text(body, source=name)
     if metadata.title:
         speech = Speech(title=metadata.title, salutation=speech.salutation, top=speech.top, source=name)
-    return Imported(speech=speech, metadata=metadata, notes=tuple(Note(n["code"], n["message"]) for n in data["notes"]),
-                    format=data["format"], body=body)
+    notes = tuple(Note(NoteCode(n["code"]), n["message"]) for n in data["notes"])
+    return Imported(speech=speech, metadata=metadata, notes=notes, format=data["format"], body=body)
 
 
 def import_isolated(data: bytes, name: str, limits: Limits | None = None) -> Imported:
@@ -201,7 +201,7 @@ def _answer(header: dict[str, Any], data: bytes) -> dict[str, Any]:
         return {"error": {"type": "LimitError", "code": error.code, "params": error.params}}
     except SpeechFormatError as error:
         if _out_of_memory(error, limits):  # a reader that said "damaged" of an allocation the limit refused
-            return {"error": {"type": "LimitError", "code": "memory", "params": {"limit": limits.memory_mb}}}
+            return {"error": {"type": "LimitError", "code": LimitCode.MEMORY, "params": {"limit": limits.memory_mb}}}
         fields = {k: v for k, v in vars(error).items() if isinstance(v, str | int | float | bool | None)}
         return {"error": {"type": type(error).__name__ if isinstance(error, DocumentError) else "SpeechFormatError",
                           "text": str(error), "fields": fields}}
@@ -219,7 +219,7 @@ def main() -> int:
         answer = _answer(header, data)
     except MemoryError:
         del data
-        answer = {"error": {"type": "LimitError", "code": "memory",
+        answer = {"error": {"type": "LimitError", "code": LimitCode.MEMORY,
                             "params": {"limit": Limits.from_dict(header["limits"]).memory_mb}}}
     sys.stdout.write(json.dumps(answer, ensure_ascii=True))
     sys.stdout.flush()

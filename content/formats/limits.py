@@ -30,6 +30,7 @@ import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, fields
+from enum import StrEnum
 from typing import Any
 
 from content.formats.model import DocumentError
@@ -79,11 +80,27 @@ def using(limits: Limits) -> Iterator[Limits]:
         _current = before
 
 
+class LimitCode(StrEnum):
+    """Which limit refused a file; the error's ``params`` carry the figures its message needs."""
+
+    UNPACKED = "unpacked"
+    PARAGRAPHS = "paragraphs"
+    PAGES = "pages"
+    PAGE_BYTES = "page_bytes"
+    PAGE_CHARACTERS = "page_characters"
+    LABEL = "label"
+    CHARACTERS = "characters"
+    SENTENCES = "sentences"
+    MEMORY = "memory"
+    TIME = "time"
+    CRASHED = "crashed"
+
+
 class TooLarge(Exception):
     """A limit reached deep inside a reader, which does not know the file's name;
     ``import_bytes`` turns it into a ``LimitError``."""
 
-    def __init__(self, code: str, **params: int | float) -> None:
+    def __init__(self, code: LimitCode, **params: int | float) -> None:
         super().__init__(code)
         self.code = code
         self.params = params
@@ -100,19 +117,22 @@ def _n(value: float) -> str:
     return f"{value:,}" if isinstance(value, int) else f"{value:g}"
 
 
-_MESSAGES: dict[str, Callable[[dict[str, Any]], str]] = {
-    "unpacked": lambda p: f"{size(p['size'])} when unpacked: too large to be a speech (at most {size(p['limit'])})",
-    "paragraphs": lambda p: f"more than {_n(p['limit'])} paragraphs: too many for a speech",
-    "pages": lambda p: f"{_n(p['count'])} pages: too long to be a speech (at most {_n(p['limit'])})",
-    "page_bytes": lambda p: f"page {p['page']} draws more than {size(p['limit'])} of instructions: not a page of text",
-    "page_characters": lambda p: f"page {p['page']} has more than {_n(p['limit'])} characters: not a page of text",
-    "label": lambda p: f"an automatic numbering label longer than {_n(p['limit'])} characters",
-    "characters": lambda p: (f"{'more than ' if p.get('more') else ''}{_n(p['count'])} characters: too long for one "
-                             f"text (at most {_n(p['limit'])})"),
-    "sentences": lambda p: f"{_n(p['count'])} sentences: too many for one text (at most {_n(p['limit'])})",
-    "memory": lambda p: f"reading it needs more than {_n(p['limit'])} MB of memory",
-    "time": lambda p: f"reading it takes longer than {_n(p['limit'])} s",
-    "crashed": lambda p: "the reader stopped on it (out of memory, or a damaged file)",
+_MESSAGES: dict[LimitCode, Callable[[dict[str, Any]], str]] = {
+    LimitCode.UNPACKED: lambda p: (f"{size(p['size'])} when unpacked: too large to be a speech "
+                                   f"(at most {size(p['limit'])})"),
+    LimitCode.PARAGRAPHS: lambda p: f"more than {_n(p['limit'])} paragraphs: too many for a speech",
+    LimitCode.PAGES: lambda p: f"{_n(p['count'])} pages: too long to be a speech (at most {_n(p['limit'])})",
+    LimitCode.PAGE_BYTES: lambda p: (f"page {p['page']} draws more than {size(p['limit'])} of instructions: "
+                                     "not a page of text"),
+    LimitCode.PAGE_CHARACTERS: lambda p: (f"page {p['page']} has more than {_n(p['limit'])} characters: "
+                                          "not a page of text"),
+    LimitCode.LABEL: lambda p: f"an automatic numbering label longer than {_n(p['limit'])} characters",
+    LimitCode.CHARACTERS: lambda p: (f"{'more than ' if p.get('more') else ''}{_n(p['count'])} characters: "
+                                     f"too long for one text (at most {_n(p['limit'])})"),
+    LimitCode.SENTENCES: lambda p: f"{_n(p['count'])} sentences: too many for one text (at most {_n(p['limit'])})",
+    LimitCode.MEMORY: lambda p: f"reading it needs more than {_n(p['limit'])} MB of memory",
+    LimitCode.TIME: lambda p: f"reading it takes longer than {_n(p['limit'])} s",
+    LimitCode.CRASHED: lambda p: "the reader stopped on it (out of memory, or a damaged file)",
 }
 CODES = frozenset(_MESSAGES)
 
@@ -120,7 +140,7 @@ CODES = frozenset(_MESSAGES)
 class LimitError(DocumentError):
     """A file refused for its size or its cost: one line, ``code`` and ``params`` for the chat."""
 
-    def __init__(self, source: str, code: str, **params: int | float) -> None:
+    def __init__(self, source: str, code: LimitCode, **params: int | float) -> None:
         super().__init__(source, _MESSAGES[code](params))
         self.code = code
         self.params = params
@@ -148,10 +168,10 @@ def check_docx(data: bytes) -> None:
         infos = archive.infolist()
         unpacked = sum(info.file_size for info in infos)
         if unpacked > limits.unpacked_bytes:
-            raise TooLarge("unpacked", size=unpacked, limit=limits.unpacked_bytes)
+            raise TooLarge(LimitCode.UNPACKED, size=unpacked, limit=limits.unpacked_bytes)
         xml = sum(info.file_size for info in infos if info.filename.endswith((".xml", ".rels")))
         if xml > limits.xml_bytes:
-            raise TooLarge("unpacked", size=xml, limit=limits.xml_bytes)
+            raise TooLarge(LimitCode.UNPACKED, size=xml, limit=limits.xml_bytes)
         main = next((info for info in infos if re.fullmatch(r"word/document\d*\.xml", info.filename)), None)
         if main is None:
             return
@@ -165,7 +185,7 @@ def check_docx(data: bytes) -> None:
                     if element.tag == _W_P:
                         paragraphs += 1
                         if paragraphs > limits.paragraphs:
-                            raise TooLarge("paragraphs", limit=limits.paragraphs)
+                            raise TooLarge(LimitCode.PARAGRAPHS, limit=limits.paragraphs)
                         element.clear(keep_tail=False)
                         parent = element.getparent()
                         while parent is not None and element.getprevious() is not None:
@@ -173,7 +193,7 @@ def check_docx(data: bytes) -> None:
                     else:
                         characters += len(element.text or "")
                         if characters > 2 * limits.characters:  # markup aside, the text is counted again later
-                            raise TooLarge("characters", count=2 * limits.characters, limit=limits.characters,
+                            raise TooLarge(LimitCode.CHARACTERS, count=2 * limits.characters, limit=limits.characters,
                                            more=1)
         except (TooLarge, MemoryError):
             raise
@@ -213,7 +233,7 @@ def check_pdf(data: bytes) -> None:
         for number, page in enumerate(pages, start=1):
             if number > limits.pages:
                 count = number + sum(1 for _ in itertools.islice(pages, 100_000))
-                raise TooLarge("pages", count=count, limit=limits.pages)
+                raise TooLarge(LimitCode.PAGES, count=count, limit=limits.pages)
             contents = resolve1(page.attrs.get("Contents"))
             streams = contents if isinstance(contents, list) else [contents]
             drawn = 0
@@ -228,10 +248,10 @@ def check_pdf(data: bytes) -> None:
                     found = len(stream.get_data() or b"")
                 drawn += found
                 if drawn > limits.page_bytes:
-                    raise TooLarge("page_bytes", page=number, limit=limits.page_bytes)
+                    raise TooLarge(LimitCode.PAGE_BYTES, page=number, limit=limits.page_bytes)
             total += drawn
             if total > limits.unpacked_bytes:
-                raise TooLarge("unpacked", size=total, limit=limits.unpacked_bytes)
+                raise TooLarge(LimitCode.UNPACKED, size=total, limit=limits.unpacked_bytes)
     except (TooLarge, MemoryError):
         raise
     except Exception:  # damaged, encrypted: the reader says it in its words
@@ -247,18 +267,18 @@ def check_drawn(page: int, characters: int, so_far: int) -> None:
     cost of drawing them): a page of more than a page of text, or more than a text in all."""
     limits = current()
     if characters > limits.page_characters:
-        raise TooLarge("page_characters", page=page, limit=limits.page_characters)
+        raise TooLarge(LimitCode.PAGE_CHARACTERS, page=page, limit=limits.page_characters)
     if so_far > DRAWN * limits.characters:
-        raise TooLarge("characters", count=so_far, limit=limits.characters, more=1)
+        raise TooLarge(LimitCode.CHARACTERS, count=so_far, limit=limits.characters, more=1)
 
 
 def check_page(page: int, characters: int, so_far: int) -> None:
     """Refuse a PDF page of more characters than a page of text, or a document of more than a text."""
     limits = current()
     if characters > limits.page_characters:
-        raise TooLarge("page_characters", page=page, limit=limits.page_characters)
+        raise TooLarge(LimitCode.PAGE_CHARACTERS, page=page, limit=limits.page_characters)
     if so_far > limits.characters:
-        raise TooLarge("characters", count=so_far, limit=limits.characters, more=1)
+        raise TooLarge(LimitCode.CHARACTERS, count=so_far, limit=limits.characters, more=1)
 
 
 # --- every format --------------------------------------------------------------------------
@@ -266,18 +286,18 @@ def check_page(page: int, characters: int, so_far: int) -> None:
 def check_label(text: str) -> None:
     """Refuse an automatic-numbering label longer than any real one."""
     if len(text) > current().label:
-        raise TooLarge("label", limit=current().label)
+        raise TooLarge(LimitCode.LABEL, limit=current().label)
 
 
 def check_text(paragraphs: int, characters: int) -> None:
     """Refuse what the reader read when it is more than one text."""
     limits = current()
     if characters > limits.characters:
-        raise TooLarge("characters", count=characters, limit=limits.characters)
+        raise TooLarge(LimitCode.CHARACTERS, count=characters, limit=limits.characters)
     if paragraphs > limits.paragraphs:
-        raise TooLarge("paragraphs", limit=limits.paragraphs)
+        raise TooLarge(LimitCode.PARAGRAPHS, limit=limits.paragraphs)
 
 
 def check_sentences(count: int) -> None:
     if count > current().sentences:
-        raise TooLarge("sentences", count=count, limit=current().sentences)
+        raise TooLarge(LimitCode.SENTENCES, count=count, limit=current().sentences)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from datetime import date
+from enum import StrEnum
 from typing import Any
 
 from content.model import Speech
@@ -58,6 +59,22 @@ class Block:
     title_style: bool = False  # Word's Title/Subtitle style
 
 
+class NoteCode(StrEnum):
+    """What an import note is about; the note's English message carries its figures."""
+
+    TABLES = "tables"
+    FOOTNOTES = "footnotes"
+    ENDNOTES = "endnotes"
+    TEXT_BOXES = "text_boxes"
+    PAGE_FURNITURE = "page_furniture"
+    """Running headers, footers and page numbers of a PDF."""
+    ENCODING = "encoding"
+    """A .txt not in UTF-8, read in the encoding it has."""
+    FORMAT = "format"
+    """A file whose content is another format than its name says."""
+    CONTROLS = "controls"
+
+
 @dataclass(frozen=True)
 class Note:
     """Something the import left out or guessed, for the person who added the file.
@@ -65,7 +82,7 @@ class Note:
     ``code`` is stable (a handler can word it in the reader's language); ``message`` is the
     English default."""
 
-    code: str
+    code: NoteCode
     message: str
 
 

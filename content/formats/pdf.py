@@ -39,7 +39,7 @@ from typing import Any
 
 from content.formats.ideographs import ideographs
 from content.formats.limits import TooLarge, check_drawn, check_page
-from content.formats.model import Block, DocumentError, Note
+from content.formats.model import Block, DocumentError, Note, NoteCode
 
 MAX_PAGES = 500
 """A speech is tens of pages; reading a book-length PDF would hold the importer for minutes."""
@@ -283,6 +283,6 @@ def read_pdf(data: bytes, source: str) -> tuple[list[Block], list[Note]]:
     page_lines = [page.lines for page in pages]
     drop = _furniture(page_lines)
     body = [line for lines in page_lines for line in lines if (line.page, line.number) not in drop]
-    notes = [Note("page_furniture", f"{len(drop)} running header, footer or page-number line(s) left out")
+    notes = [Note(NoteCode.PAGE_FURNITURE, f"{len(drop)} running header, footer or page-number line(s) left out")
              ] if drop else []
     return _paragraphs(body), notes

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from content.formats.model import Block, DocumentError, Note
+from content.formats.model import Block, DocumentError, Note, NoteCode
 from content.parser import SpeechFormatError, parse_bytes
 
 WHITESPACE = " \t\r\n\f\v\u3000\u00a0\ufeff\u200b\u2002\u2003"
@@ -25,7 +25,7 @@ def decode(data: bytes, source: str) -> tuple[str, list[Note]]:
         pass
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
-            return data.decode("utf-16"), [Note("encoding", "read as UTF-16 text (not UTF-8)")]
+            return data.decode("utf-16"), [Note(NoteCode.ENCODING, "read as UTF-16 text (not UTF-8)")]
         except UnicodeDecodeError:
             pass
     try:
@@ -33,7 +33,7 @@ def decode(data: bytes, source: str) -> tuple[str, list[Note]]:
     except UnicodeDecodeError:
         text = ""
     if text and _CJK.search(text) and not _CONTROL.search(text):
-        return text, [Note("encoding", "read as GB18030 (GBK) text (not UTF-8)")]
+        return text, [Note(NoteCode.ENCODING, "read as GB18030 (GBK) text (not UTF-8)")]
     try:
         parse_bytes(data, source)
     except SpeechFormatError as exc:  # the parser's own words: not valid UTF-8 text, at its line

@@ -58,11 +58,11 @@ def _find_date(text: str) -> tuple[date, re.Match[str]] | None:
             year, month, day = match.groups()
             if not year.isdigit():
                 year = "".join(str(_CHINESE_DIGITS[c]) for c in year)
-            numbers = [int(v) if v.isdigit() else to_int(v) for v in (year, month, day)]
-            if None in numbers:
+            y, m, d = (int(v) if v.isdigit() else to_int(v) for v in (year, month, day))
+            if y is None or m is None or d is None:
                 continue
             try:
-                return date(*numbers), match  # type: ignore[arg-type]
+                return date(y, m, d), match
             except ValueError:
                 continue
     return None

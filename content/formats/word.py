@@ -27,7 +27,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from typing import Any
 
-from content.formats.model import Block, DocumentError, Note
+from content.formats.model import Block, DocumentError, Note, NoteCode
 from content.formats.numbering import Numbering, number, val, w
 
 MAX_UNPACKED = 200 * 1024 * 1024
@@ -262,13 +262,14 @@ def _title_heading(blocks: list[Block]) -> list[Block]:
 def _notes(body: Any, tables: list[str]) -> list[Note]:
     notes = []
     if tables:
-        notes.append(Note("tables", f"{len(tables)} table(s) left out ({', '.join(tables)})"))
-    for tag, what in (("footnoteReference", "footnote"), ("endnoteReference", "endnote")):
+        notes.append(Note(NoteCode.TABLES, f"{len(tables)} table(s) left out ({', '.join(tables)})"))
+    for tag, what, code in (("footnoteReference", "footnote", NoteCode.FOOTNOTES),
+                            ("endnoteReference", "endnote", NoteCode.ENDNOTES)):
         count = sum(1 for _ in body.iter(w(tag)))
         if count:
-            notes.append(Note(f"{what}s", f"{count} {what}(s) left out"))
+            notes.append(Note(code, f"{count} {what}(s) left out"))
     boxes = [box for box in body.iter(w("txbxContent"))
              if not any(a.tag == f"{{{_MC}}}Fallback" for a in box.iterancestors()) and paragraph_text(box).strip()]
     if boxes:
-        notes.append(Note("text_boxes", f"{len(boxes)} text box(es) left out"))
+        notes.append(Note(NoteCode.TEXT_BOXES, f"{len(boxes)} text box(es) left out"))
     return notes
