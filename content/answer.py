@@ -78,13 +78,13 @@ FEATURES = ("bias", "exact", "exact_score", "related", "literal", "covered", "co
             # evidence differently (a translation's words, the margin over the next passage).
             "en_translated", "en_margin", "en_gap", "en_sentence_cosine", "en_bm25", "long_cosine", "long_margin",
             "long_covered", "fact_cosine", "unseen_margin")
-WEIGHTS = (-4.705, 1.330, 1.410, -0.319, -0.322, 2.335, 0.887, 0.316,
-           0.733, 1.015, 2.147, 0.939, -0.373, 0.436, 0.404, 0.831,
-           2.839, -0.873, -1.219, 0.507, 1.533, 2.903, 1.151, 0.286,
-           -0.734, -1.242, 0.922, 1.009, -0.028, 0.621, 0.946)
+WEIGHTS = (-4.804, 1.298, 1.365, -0.002, -0.383, 2.270, 1.031, 0.261,
+           0.814, 1.083, 2.029, 1.034, -0.285, 0.503, 0.521, 0.864,
+           2.902, -0.687, -1.253, 0.578, 1.468, 3.148, 1.259, 0.362,
+           -0.784, -1.285, 0.412, 0.950, 0.811, 0.677, 1.048)
 BM25_K1, BM25_B = 1.2, 0.75
 RELATED_P = 0.37  # probability at or above which a passage is said to answer (相关)
-NEAREST_P = 0.04  # below it, a passage is not shown at all
+NEAREST_P = 0.05  # below it, a passage is not shown at all
 NEAREST_MAX = 3
 DENSE_CANDIDATES = 8
 VECTOR_CACHE = 512
