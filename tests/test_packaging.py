@@ -1,7 +1,7 @@
 """Packaging: a plain (non-editable) install works anywhere. The default speech is package data
 (``content/data/speech.txt``, read with ``importlib.resources``), equal to the project's copy in
 ``seeds/``; a wheel built from the project and installed into a fresh environment runs
-``speechbot outline`` from a directory that is not the project."""
+``speechbot outline`` from a directory that is not the project, and finds its messages."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 from content import DEFAULT_SPEECH, load_speech
+from handlers.catalog import EN, ZH
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -59,3 +60,7 @@ def test_a_wheel_installed_elsewhere_finds_its_speech(tmp_path: Path) -> None:
     pages = _run(venv / "bin" / "python", "-c", "import bot.reader_routes as w; print(sorted(p.name for p in "
                  "w.STATIC.iterdir() if p.name in w.PAGES), w.STATIC)", cwd=elsewhere, env=env)
     assert pages.startswith("['index.html', 'reader.css', 'reader.js']") and str(packages) in pages
+    # So do the messages (gettext catalogs): the installed bot reads every one of them.
+    messages = _run(venv / "bin" / "python", "-c", "import handlers.catalog as c; print(len(c.ZH), len(c.EN), "
+                    "c.text('en', 'not_admin') == c.EN['not_admin'], c.LOCALE)", cwd=elsewhere, env=env)
+    assert messages.split()[:3] == [str(len(ZH)), str(len(EN)), "True"] and str(packages) in messages

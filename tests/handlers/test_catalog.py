@@ -5,18 +5,21 @@ Callers are found by reading the source: every ``text(lang, "key", a=…)`` and
 catalogs and pass exactly the placeholders the key's templates use. A key the scan cannot
 read (a variable, a computed string) fails the test, except inside the pass-through wrappers
 themselves (``say``, ``_tell``), whose own callers are scanned; ``"a" if c else "b"`` counts as
-both keys.
+both keys. The messages themselves are gettext catalogs (``handlers/locale``): the files must
+parse strictly and hold the same keys, each translated, with the same placeholders.
 """
 
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
+from babel.messages.pofile import PoFileError, read_po
 
 from bot.fake.validate import parse_html
-from handlers.catalog import CATALOGS, EN, MENU, ZH, Html, placeholders, text
+from handlers.catalog import CATALOGS, DOMAIN, EN, LOCALE, MENU, ZH, Html, load, placeholders, text
 
 HANDLERS = Path(__file__).resolve().parents[2] / "handlers"
 
@@ -78,6 +81,64 @@ def test_both_catalogs_have_the_same_keys_and_placeholders() -> None:
     for key in ZH:
         assert placeholders(ZH[key]) == placeholders(EN[key]), key
     assert [c for c, _ in MENU["zh"]] == [c for c, _ in MENU["en"]]
+
+
+def po(lang: str) -> Path:
+    return LOCALE / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+def entries(lang: str) -> list[tuple[str, set[str]]]:
+    """(msgid, flags) of each entry, read from the file as written (Babel recomputes some flags)."""
+    found = []
+    for block in po(lang).read_text("utf-8").split("\n\n"):
+        msgid = re.search(r'^msgid "(.*)"$', block, re.M)
+        flags = re.search(r"^#, (.*)$", block, re.M)
+        if msgid and msgid[1]:
+            found.append((msgid[1], {f.strip() for f in flags[1].split(",")} if flags else set()))
+    return found
+
+
+@pytest.mark.parametrize("lang", list(CATALOGS))
+def test_each_po_file_parses_strictly_and_translates_every_key(lang: str) -> None:
+    with po(lang).open("rb") as file:
+        catalog = read_po(file, locale=lang, domain=DOMAIN, abort_invalid=True)
+    assert str(catalog.locale) == lang and not catalog.fuzzy and not catalog.obsolete
+    messages = [m for m in catalog if m.id]
+    keys = [key for key, _ in entries(lang)]
+    assert len(keys) == len(set(keys)) == len(messages)  # no duplicate msgid
+    untranslated = [m.id for m in messages if not m.string or m.fuzzy or m.context or m.pluralizable]
+    assert not untranslated, f"{lang}: empty, fuzzy, with a context or plural: {untranslated}"
+    assert CATALOGS[lang] == {m.id: m.string for m in messages}
+
+
+def test_both_po_files_list_the_keys_in_the_same_order() -> None:
+    """Related messages sit together, in the same place in both files: a diff of one reads like the other."""
+    assert [key for key, _ in entries("zh")] == [key for key, _ in entries("en")] == list(ZH)
+
+
+@pytest.mark.parametrize("lang", list(CATALOGS))
+def test_entries_with_placeholders_are_flagged_python_brace_format(lang: str) -> None:
+    """The flag tells editors (and ``msgfmt --check``) to keep each ``{name}`` in a translation."""
+    flagged = {key for key, flags in entries(lang) if "python-brace-format" in flags}
+    assert flagged == {key for key, template in CATALOGS[lang].items() if placeholders(template)}
+
+
+def test_an_empty_or_fuzzy_translation_falls_back_to_chinese(tmp_path: Path) -> None:
+    """gettext treats both as untranslated: ``load`` leaves them out, so ``text`` shows the Chinese."""
+    catalog = tmp_path / "en" / "LC_MESSAGES" / f"{DOMAIN}.po"
+    catalog.parent.mkdir(parents=True)
+    catalog.write_text('msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=utf-8\\n"\n\n'
+                       'msgid "btn_prev"\nmsgstr ""\n\n#, fuzzy\nmsgid "btn_next"\nmsgstr "Next ▶"\n\n'
+                       '#, python-brace-format\nmsgid "outline_title"\nmsgstr "📖 {title}"\n', "utf-8")
+    assert load("en", tmp_path) == {"outline_title": "📖 {title}"}
+
+
+def test_a_malformed_po_file_fails_at_load(tmp_path: Path) -> None:
+    catalog = tmp_path / "zh" / "LC_MESSAGES" / f"{DOMAIN}.po"
+    catalog.parent.mkdir(parents=True)
+    catalog.write_text('msgid "btn_prev"\nmsgstr "◀ 上一节"\nmsgid\n', "utf-8")
+    with pytest.raises(PoFileError):
+        load("zh", tmp_path)
 
 
 def test_the_source_scan_found_the_callers() -> None:
