@@ -104,6 +104,7 @@ def test_reminder_of_a_given_date(capsys: pytest.CaptureFixture[str]) -> None:
     assert run(capsys, "reminder", "--date", "27.11.2026")[0] == 2
 
 
+@pytest.mark.slow
 def test_console_talks_to_the_real_bot(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(sys, "stdin", io.StringIO("/start\n/outline\n#5\n/search 慎獨\n/card\n/quiz\n/quit\n"))
     code, out, _ = run(capsys, "console")

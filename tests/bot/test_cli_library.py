@@ -72,6 +72,7 @@ def test_a_new_database_lists_the_original_speech_as_text_1(capsys: pytest.Captu
     assert code == 0 and out.startswith("   1  —")
 
 
+@pytest.mark.slow
 def test_add_stores_the_text_with_its_metadata_once(capsys: pytest.CaptureFixture[str], docx_file: Path) -> None:
     code, out, err = run(capsys, "library", "add", str(docx_file))
     assert (code, err) == (0, "")

@@ -41,6 +41,7 @@ async def last_pass(base: str) -> float:
     return float(found.group(1)) if found else 0.0
 
 
+@pytest.mark.slow
 async def test_a_running_bot_serves_health_metrics_and_json_logs_without_the_token(tmp_path: Path,
                                                                                    speech: Speech) -> None:
     fake = FakeBotAPI()
@@ -161,6 +162,7 @@ def test_bad_retention_is_a_settings_error(retention: str, monkeypatch: pytest.M
         load_settings()
 
 
+@pytest.mark.slow
 async def test_a_push_only_replica_sends_reminders_but_takes_no_updates(tmp_path: Path) -> None:
     from bot.fake.data import seed_chats
 

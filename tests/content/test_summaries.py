@@ -41,6 +41,7 @@ print(json.dumps({"before": before, "after": after, "summary": got, "control": "
 """
 
 
+@pytest.mark.slow
 def test_the_child_process_computes_them_and_jieba_stays_out(speech: Speech, tmp_path: Path) -> None:
     done = subprocess.run([sys.executable, "-c", CHILD_CHECK, str(tmp_path)], capture_output=True, text=True,
                           timeout=120, check=False)

@@ -88,6 +88,7 @@ def rendered(speech: Speech, searcher: Searcher) -> list[tuple[CardSpec, str, by
     return [(spec, text, render(spec)) for spec, text in cards(speech, ranking)]
 
 
+@pytest.mark.slow
 def test_every_card_renders_at_4_to_5(rendered: list[tuple[CardSpec, str, bytes]]) -> None:
     assert len(rendered) >= 90
     for _, _, png in rendered:
@@ -118,6 +119,7 @@ def has_chinese_ocr() -> bool:
     return "chi_sim" in langs.split()
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not has_chinese_ocr(), reason="tesseract with chi_sim is not installed (.ci/run installs it)")
 def test_every_card_reads_back_as_its_passage(rendered: list[tuple[CardSpec, str, bytes]]) -> None:
     with ThreadPoolExecutor(max_workers=2) as pool:
