@@ -85,7 +85,11 @@ def cards(speech: Speech, ranking: Ranking | None) -> list[tuple[CardSpec, str]]
 @pytest.fixture(scope="module")
 def rendered(speech: Speech, searcher: Searcher) -> list[tuple[CardSpec, str, bytes]]:
     ranking = rank(speech, searcher.encoder, CACHE_DIR)  # the bot's, so these are the cards it sends
-    return [(spec, text, render(spec)) for spec, text in cards(speech, ranking)]
+    made = cards(speech, ranking)
+    # On every core, as the bot renders them (in threads, concurrent updates at once).
+    with ThreadPoolExecutor(os.cpu_count() or 2) as pool:
+        pngs = list(pool.map(render, [spec for spec, _ in made]))
+    return [(spec, text, png) for (spec, text), png in zip(made, pngs, strict=True)]
 
 
 @pytest.mark.slow
