@@ -118,6 +118,8 @@ async def test_health_is_503_with_a_reason(tmp_path: Path) -> None:
         assert body.count("\n") == 1
     finally:
         await runner.cleanup()
+        if ops.store is not None:  # its connections closed on this test's loop, not collected on the next one's
+            await ops.store.close()
 
 
 async def test_retention_deletes_old_rows_in_batches(store: Store) -> None:
