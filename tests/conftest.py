@@ -1,11 +1,16 @@
-"""Shared fixtures: the default speech, and the real bot running against the fake Bot API."""
+"""Shared fixtures: the default speech, and the real bot running against the fake Bot API;
+and the markers each test gets from what it uses (see ``pytest_collection_modifyitems``)."""
 
 from __future__ import annotations
 
 import asyncio
+import atexit
+import inspect
+import shutil
 import tempfile
 import threading
 from collections.abc import AsyncIterator, Coroutine, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -13,6 +18,7 @@ import pytest
 
 from bot.fake.local import LocalBot
 from bot.settings import Settings
+from bot.storage.engine import Database
 from content import Speech, load_speech
 from content.answer import Searcher
 from content.encoder import load_encoder
@@ -34,17 +40,58 @@ def searcher(speech: Speech) -> Searcher:
     return Searcher(speech, load_encoder("use"), CACHE_DIR, glosses_for(speech))
 
 
+_template: Path | None = None
+_template_lock = threading.Lock()
+
+
+def migrated_template() -> Path:
+    """An SQLite database migrated to the head revision, built once per test process (so once
+    per worker under a parallel runner) by the bot's own ``Database.open``. Tests copy it
+    instead of running every Alembic migration on a new file; opening the copy finds it at head."""
+    global _template
+    with _template_lock:
+        if _template is None:
+            folder = Path(tempfile.mkdtemp(prefix="speechbot-template-"))
+            atexit.register(shutil.rmtree, folder, True)
+            path = folder / "migrated.sqlite3"
+
+            async def migrate() -> None:
+                database = await Database.open(f"sqlite+aiosqlite:///{path}")
+                await database.close()  # the last connection checkpoints the WAL into the file
+
+            # A thread of its own: the caller may be inside a running event loop.
+            with ThreadPoolExecutor(1) as pool:
+                pool.submit(asyncio.run, migrate()).result(120)
+            assert not path.with_name(path.name + "-wal").exists(), "the template must be one file"
+            _template = path
+        return _template
+
+
+def migrated_sqlite(path: Path) -> str:
+    """The URL of an SQLite database at ``path``: a copy of the migrated template, unless the
+    file exists (a test that restarts its bot on the same file keeps its data)."""
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(migrated_template(), path)
+    return f"sqlite+aiosqlite:///{path}"
+
+
 def bot_settings(tmp_path: Path, **overrides: Any) -> Settings:
-    values: dict[str, Any] = {"database_url": f"sqlite+aiosqlite:///{tmp_path}/bot.sqlite3", "push_enabled": False,
+    """Settings for a test bot; its database is a copy of the migrated template in ``tmp_path``
+    unless ``database_url`` is given."""
+    values: dict[str, Any] = {"push_enabled": False,
                               "rate_limit": False, "token": None, "cache_dir": CACHE_DIR}
     values.update(overrides)
+    if "database_url" not in values:
+        values["database_url"] = migrated_sqlite(tmp_path / "bot.sqlite3")
     return Settings(**values)
 
 
 @pytest.fixture
-async def bot(tmp_path: Path) -> AsyncIterator[LocalBot]:
-    """The real Application over HTTP on 127.0.0.1, with a fresh SQLite database."""
-    async with LocalBot(bot_settings(tmp_path)) as running:
+async def bot(tmp_path: Path, speech: Speech) -> AsyncIterator[LocalBot]:
+    """The real Application over HTTP on 127.0.0.1, with a fresh SQLite database (a copy of the
+    migrated template) and the session's parsed speech, the one the bot would load itself."""
+    async with LocalBot(bot_settings(tmp_path), speech=speech) as running:
         yield running
 
 
@@ -73,3 +120,39 @@ def bot_thread(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BotThread]:
     runner = BotThread(bot_settings(tmp_path_factory.mktemp("botthread")))
     yield runner
     runner.close()
+
+
+# What makes a test end-to-end: the real Application over the fake Bot API, in this process
+# (LocalBot, BotThread) or as ``python -m bot run`` (start_bot), in the test or in a fixture.
+E2E_SIGNS = ("LocalBot(", "BotThread(", "start_bot(")
+_sources: dict[object, str] = {}
+
+
+def _source(function: object) -> str:
+    if function not in _sources:
+        try:
+            _sources[function] = inspect.getsource(function)  # type: ignore[arg-type]
+        except (OSError, TypeError):
+            _sources[function] = ""
+    return _sources[function]
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark each test by what it uses, so no test file has to: ``browser`` (tests/browser),
+    ``e2e`` (a real Application: the ``bot`` fixture or any of ``E2E_SIGNS`` in the test or its
+    fixtures), ``pg`` (a ``postgresql`` parameter: the ``store`` fixture or ``BACKENDS``).
+    ``slow`` is set by hand on the tests that take seconds."""
+    for item in items:
+        if not isinstance(item, pytest.Function):
+            continue
+        if "browser" in item.path.parts:
+            item.add_marker(pytest.mark.browser)
+        fixtures = getattr(item, "_fixtureinfo", None)
+        defined = fixtures.name2fixturedefs.values() if fixtures is not None else ()
+        functions = [item.function, *(defs[-1].func for defs in defined if defs)]
+        if {"bot", "bot_thread"} & set(item.fixturenames) or any(
+                sign in _source(function) for function in functions for sign in E2E_SIGNS):
+            item.add_marker(pytest.mark.e2e)
+        callspec = getattr(item, "callspec", None)
+        if callspec is not None and "postgresql" in callspec.params.values():
+            item.add_marker(pytest.mark.pg)

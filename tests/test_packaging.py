@@ -12,6 +12,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from content import DEFAULT_SPEECH, load_speech
 from handlers.catalog import EN, ZH
 
@@ -30,6 +32,7 @@ def _run(*command: str | Path, cwd: Path | None = None, env: dict[str, str] | No
     return done.stdout
 
 
+@pytest.mark.slow
 def test_a_wheel_installed_elsewhere_finds_its_speech(tmp_path: Path) -> None:
     source = tmp_path / "src"  # a clean copy: nothing of an earlier build/ can slip into the wheel
     source.mkdir()

@@ -16,14 +16,18 @@ from bot.fake.local import TravelClock
 from bot.fake.server import FakeBotAPI
 from bot.settings import Settings
 from bot.storage import Store
+from tests.conftest import CACHE_DIR, migrated_sqlite
 
 PG_URL = os.environ.get("SPEECHBOT_TEST_DATABASE_URL")
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.skipif(not PG_URL, reason="no PostgreSQL"))]
 
 
 def bot_env(fake: FakeBotAPI, **settings: str) -> dict[str, str]:
-    """The environment of a bot process that talks to ``fake``, plus ``settings`` (env names)."""
-    return {**os.environ, "TELEGRAM_BOT_TOKEN": fake.token, "TELEGRAM_API_BASE_URL": fake.base_url, **settings}
+    """The environment of a bot process that talks to ``fake``, plus ``settings`` (env names).
+    Its cache folder is the tests' shared one unless ``settings`` names another: a deployed bot
+    starts with the embeddings, ranking and summaries its first start left there."""
+    return {**os.environ, "TELEGRAM_BOT_TOKEN": fake.token, "TELEGRAM_API_BASE_URL": fake.base_url,
+            "SPEECHBOT_CACHE_DIR": str(CACHE_DIR), **settings}
 
 
 async def start_bot(env: dict[str, str], cwd: Path) -> asyncio.subprocess.Process:
@@ -33,6 +37,8 @@ async def start_bot(env: dict[str, str], cwd: Path) -> asyncio.subprocess.Proces
 
 
 def database_url(backend: str, tmp_path: Path) -> str:
+    """PostgreSQL's test database, or a new SQLite file in ``tmp_path`` (migrated by whoever
+    opens it first: a test may migrate it step by step)."""
     return PG_URL if backend == "postgresql" and PG_URL else f"sqlite+aiosqlite:///{tmp_path}/store.sqlite3"
 
 
@@ -49,7 +55,9 @@ def clock() -> TravelClock:
 
 @pytest.fixture(params=BACKENDS)
 async def store(request: pytest.FixtureRequest, tmp_path: Path, clock: TravelClock) -> AsyncIterator[Store]:
-    opened = await open_store(database_url(request.param, tmp_path), clock)
+    """A store on each backend; SQLite's is a copy of the migrated template."""
+    url = PG_URL if request.param == "postgresql" and PG_URL else migrated_sqlite(tmp_path / "store.sqlite3")
+    opened = await open_store(url, clock)
     await reset(opened)
     yield opened
     await reset(opened)

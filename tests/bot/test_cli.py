@@ -134,6 +134,7 @@ def test_help_is_plain_text_and_names_the_summarys_default(capsys: pytest.Captur
     assert short == default and len(long) > len(short)
 
 
+@pytest.mark.slow
 def test_console_talks_to_the_real_bot(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(sys, "stdin", io.StringIO("/start\n/outline\n#5\n/search 慎獨\n/card\n/quiz\n/quit\n"))
     code, out, _ = run(capsys, "console")

@@ -76,6 +76,7 @@ def test_a_new_database_lists_the_original_speech_as_text_1(capsys: pytest.Captu
     assert out.rstrip().endswith("原讲话") and "(untitled)" not in out  # its one name, as the bot shows it
 
 
+@pytest.mark.slow
 def test_add_stores_the_text_with_its_metadata_once(capsys: pytest.CaptureFixture[str], docx_file: Path) -> None:
     code, out, err = run(capsys, "library", "add", str(docx_file))
     assert (code, err) == (0, "")

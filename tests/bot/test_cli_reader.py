@@ -14,6 +14,8 @@ import urllib.request
 from pathlib import Path
 from urllib.parse import unquote
 
+import pytest
+
 from bot.fake.console import run_console
 from bot.reader_routes import INIT_HEADER
 from tests.conftest import CACHE_DIR, bot_settings
@@ -63,6 +65,7 @@ async def test_the_console_prints_a_reader_url_on_the_same_bot_and_database(tmp_
     assert "☆ 我的收藏" in out.getvalue() and "[1] 1. 四（二）" in out.getvalue()  # /saved in the console
 
 
+@pytest.mark.slow
 async def test_speechbot_reader_serves_the_reader_alone_and_stops_on_sigterm(tmp_path: Path) -> None:
     env = {key: value for key, value in os.environ.items() if not key.startswith(("SPEECHBOT_", "TELEGRAM_"))}
     env.update(SPEECHBOT_DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path}/reader.sqlite3",

@@ -41,6 +41,7 @@ async def last_pass(base: str) -> float:
     return float(found.group(1)) if found else 0.0
 
 
+@pytest.mark.slow
 async def test_a_running_bot_serves_health_metrics_and_json_logs_without_the_token(tmp_path: Path,
                                                                                    speech: Speech) -> None:
     fake = FakeBotAPI()
@@ -117,6 +118,8 @@ async def test_health_is_503_with_a_reason(tmp_path: Path) -> None:
         assert body.count("\n") == 1
     finally:
         await runner.cleanup()
+        if ops.store is not None:  # its connections closed on this test's loop, not collected on the next one's
+            await ops.store.close()
 
 
 async def test_retention_deletes_old_rows_in_batches(store: Store) -> None:
@@ -161,6 +164,7 @@ def test_bad_retention_is_a_settings_error(retention: str, monkeypatch: pytest.M
         load_settings()
 
 
+@pytest.mark.slow
 async def test_a_push_only_replica_sends_reminders_but_takes_no_updates(tmp_path: Path) -> None:
     from bot.fake.data import seed_chats
 

@@ -84,6 +84,7 @@ async def send_all(limiters: list[SharedRateLimiter], chat_ids: list[int], each:
     return sent
 
 
+@pytest.mark.slow
 async def test_three_replicas_share_one_budget(prefix: str) -> None:
     limiters = await replicas(prefix, 3, per_second=20, group_per_minute=19)
     started = time.monotonic()
@@ -154,6 +155,7 @@ async def test_without_redis_each_process_paces_itself_at_a_share(caplog: pytest
     await limiter.shutdown()
 
 
+@pytest.mark.slow
 async def test_three_replicas_push_within_the_bots_limit(prefix: str, tmp_path: Path, speech: Speech,
                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     """Three push workers, each with the bot's whole rate (25/s), against a fake that enforces

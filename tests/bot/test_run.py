@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 import aiohttp
+import pytest
 
 from bot.fake.server import FakeBotAPI
 from tests.bot.conftest import bot_env, start_bot
@@ -34,6 +35,7 @@ def test_malformed_token_is_one_line_and_exit_2(tmp_path: Path) -> None:
     assert "not-a-token" not in result.stderr
 
 
+@pytest.mark.slow
 async def test_webhook_mode_checks_the_secret_on_every_request(tmp_path: Path) -> None:
     fake = FakeBotAPI()
     await fake.start()
@@ -88,6 +90,7 @@ def run_bot(env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
                           stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=60)
 
 
+@pytest.mark.slow
 async def test_a_rejected_token_is_one_line_exit_2_and_never_printed(tmp_path: Path) -> None:
     fake = FakeBotAPI()
     await fake.start()
@@ -104,6 +107,7 @@ async def test_a_rejected_token_is_one_line_exit_2_and_never_printed(tmp_path: P
         await fake.stop()
 
 
+@pytest.mark.slow
 def test_an_unreachable_bot_api_is_one_line_exit_2(tmp_path: Path) -> None:
     result = run_bot({"TELEGRAM_BOT_TOKEN": "123456:TEST-TOKEN-fake-bot-api",
                       "TELEGRAM_API_BASE_URL": f"http://127.0.0.1:{free_port()}/bot",

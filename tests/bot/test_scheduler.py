@@ -154,6 +154,7 @@ async def test_two_workers_in_parallel_send_each_chat_exactly_once(backend: str,
         await two.close()
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not PG_URL and sys.platform != "linux", reason="needs a POSIX kill")
 async def test_killed_worker_is_taken_over_without_skipping_anyone(tmp_path: Path, fake: FakeBotAPI) -> None:
     url = f"sqlite+aiosqlite:///{tmp_path}/kill.sqlite3"
@@ -167,14 +168,14 @@ async def test_killed_worker_is_taken_over_without_skipping_anyone(tmp_path: Pat
     worker = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     await wait_until(lambda: len(fake.calls_to("sendMessage")) >= 30, timeout=60, what="30 sends before the kill")
     worker.send_signal(signal.SIGKILL)
-    worker.wait()
+    worker.wait(30)
     sent_before = len(fake.calls_to("sendMessage"))
     assert sent_before < len(ids)  # killed mid-broadcast
     fake.delay = 0
     later = at + LEASE + timedelta(minutes=1)  # the dead worker's claims have expired
     restart = await asyncio.create_subprocess_exec(*[*command[:-1], later.isoformat()], env=env,
                                                    stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
-    _, err = await restart.communicate()
+    _, err = await asyncio.wait_for(restart.communicate(), 60)
     assert restart.returncode == 0, err.decode()
     counts = Counter(int(c.params["chat_id"]) for c in fake.calls_to("sendMessage"))
     assert set(counts) == set(ids)  # no chat skipped
@@ -263,6 +264,7 @@ async def test_at_least_once_resends_what_may_not_have_arrived(store: Store, fak
     await bot.shutdown()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("backend", BACKENDS)
 async def test_sigterm_mid_pass_gives_back_what_it_did_not_send(backend: str, tmp_path: Path, fake: FakeBotAPI,
                                                                 speech: Speech) -> None:

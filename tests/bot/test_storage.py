@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
+import pytest
 from sqlalchemy import select
 
 from bot.fake.data import deliveries
@@ -102,6 +103,7 @@ async def test_migration_moves_the_subscription_and_todays_delivery(store: Store
     assert old is not None and not old.subscribed and old.next_due_at is None
 
 
+@pytest.mark.slow
 async def test_time_travel_over_days_and_dst(store: Store, clock: TravelClock) -> None:
     """Passes every 20 minutes for 12 days around a DST change: one reminder a local day, on time."""
     chats = {1: ("America/New_York", "02:30"), 2: ("Europe/Berlin", "08:00"), 3: ("Asia/Shanghai", "23:50"),

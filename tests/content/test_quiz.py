@@ -108,6 +108,7 @@ def test_which_part_offers_the_parts_and_which_shen_the_four(speech: Speech) -> 
             assert q.options == NAMES, q.key
 
 
+@pytest.mark.slow
 def test_the_draw_weighs_the_integrity_themes(speech: Speech) -> None:
     """At most one question in five from parts 二/三 and the closing (property market, land
     sales, city renewal); the 慎 about one in ten."""

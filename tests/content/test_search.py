@@ -83,6 +83,7 @@ def test_index_over_arbitrary_units() -> None:
     assert [(h.id, h.text, h.score) for h in hits] == [("b", "慎独是修养。", 100.0)]
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=timedelta(milliseconds=250))
 @given(st.text(max_size=300))
 def test_any_unicode_query_is_answered(speech: Speech, query: str) -> None:

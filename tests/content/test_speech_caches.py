@@ -8,6 +8,8 @@ from __future__ import annotations
 import gc
 import weakref
 
+import pytest
+
 from content import Speech
 from content.library import TextInfo, body_of, parse_body
 from content.model import SPEECH_CACHE
@@ -30,6 +32,7 @@ def _use(speech: Speech) -> None:
         fitting(speech, item, None)
 
 
+@pytest.mark.slow
 def test_a_text_no_longer_read_leaves_the_derived_caches(speech: Speech) -> None:
     body = body_of(speech)
     first = parse_body(TextInfo(id=2, title="第一篇"), body)

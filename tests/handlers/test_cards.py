@@ -85,9 +85,14 @@ def cards(speech: Speech, ranking: Ranking | None) -> list[tuple[CardSpec, str]]
 @pytest.fixture(scope="module")
 def rendered(speech: Speech, searcher: Searcher) -> list[tuple[CardSpec, str, bytes]]:
     ranking = rank(speech, searcher.encoder, CACHE_DIR)  # the bot's, so these are the cards it sends
-    return [(spec, text, render(spec)) for spec, text in cards(speech, ranking)]
+    made = cards(speech, ranking)
+    # On every core, as the bot renders them (in threads, concurrent updates at once).
+    with ThreadPoolExecutor(os.cpu_count() or 2) as pool:
+        pngs = list(pool.map(render, [spec for spec, _ in made]))
+    return [(spec, text, png) for (spec, text), png in zip(made, pngs, strict=True)]
 
 
+@pytest.mark.slow
 def test_every_card_renders_at_4_to_5(rendered: list[tuple[CardSpec, str, bytes]]) -> None:
     assert len(rendered) >= 90
     for _, _, png in rendered:
@@ -118,6 +123,7 @@ def has_chinese_ocr() -> bool:
     return "chi_sim" in langs.split()
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not has_chinese_ocr(), reason="tesseract with chi_sim is not installed (.ci/run installs it)")
 def test_every_card_reads_back_as_its_passage(rendered: list[tuple[CardSpec, str, bytes]]) -> None:
     with ThreadPoolExecutor(max_workers=2) as pool:

@@ -32,6 +32,7 @@ def _principle_and_quote(shown: str) -> tuple[str, str]:
     return name, quote
 
 
+@pytest.mark.slow
 async def test_one_reminder_everywhere_for_a_year(bot: LocalBot, speech: Speech, capsys: pytest.CaptureFixture[str],
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     """For every day of a year, /today, the push (the text the bot's pusher sends; a real pass
