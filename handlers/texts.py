@@ -32,7 +32,7 @@ from telegram.ext import CommandHandler, TypeHandler, filters
 
 from content import SpeechFormatError
 from content.library import Book, TextInfo, search_books
-from content.model import ORIGINAL
+from content.model import ORIGINAL, text_number
 from content.quotes import sentence_index
 from handlers import callbacks as cb
 from handlers import render
@@ -206,13 +206,12 @@ async def turn_page(update: Update, context: BotContext, page: int) -> None:
 
 
 def wanted(value: str) -> int | None:
-    """The text id ``/use`` was given: a number (full-width digits, a leading #, 第2篇 too), or
+    """The text id ``/use`` was given: a number (``content.model.text_number``; 第2篇 too), or
     原文 / original for the original speech; None for anything else."""
     plain = unicodedata.normalize("NFKC", "".join(value.split())).lower().removeprefix("#")
     if plain in ORIGINAL_WORDS:
         return ORIGINAL
-    plain = plain.removeprefix("第").removesuffix("篇")
-    return int(plain) if plain.isascii() and plain.isdigit() and len(plain) <= 9 else None
+    return text_number(plain.removeprefix("第").removesuffix("篇"))
 
 
 async def usable(context: BotContext, text_id: int | None) -> Book | None:

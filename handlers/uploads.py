@@ -36,7 +36,7 @@ from content.formats.limits import LimitError
 from content.formats.model import Metadata
 from content.formats.titleblock import parse_date
 from content.library import TextInfo, lacking, node_count, parse_body
-from content.model import ORIGINAL
+from content.model import ORIGINAL, text_number
 from handlers import callbacks as cb
 from handlers import groups, render
 from handlers.catalog import Html, text
@@ -405,14 +405,14 @@ async def describe_command(update: Update, context: BotContext) -> None:
         await groups.unknown_command(update, context)
         return
     args = context.args or []
-    number = args[0].lstrip("#") if args else ""
-    if not (number.isascii() and number.isdigit() and 0 < int(number) <= cb.MAX_TEXT_ID) or len(args) < 2:
+    number = text_number(args[0]) if args else None
+    if number is None or len(args) < 2:
         await say(update, context, "usage_describe")
         return
     message = update.effective_message
     assert message is not None and message.text is not None
     raw = message.text.split(None, 2)[2] if len(message.text.split(None, 2)) > 2 else ""
-    await _describe(update, context, int(number), raw)
+    await _describe(update, context, number, raw)
 
 
 async def describe_reply(update: Update, context: BotContext) -> None:

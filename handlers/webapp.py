@@ -33,7 +33,7 @@ from content import Node, Speech, SpeechFormatError
 from content.answer import Searcher
 from content.document import Document, document
 from content.library import Library
-from content.model import ORIGINAL, cite
+from content.model import ORIGINAL, cite, text_number
 from content.plan import passage_on, plan, reading_key, streak
 from content.quotes import Quote
 from handlers import callbacks as cb
@@ -126,8 +126,8 @@ class Reader:
             text_id = row.text_id or ORIGINAL if row else ORIGINAL
         elif which == LEGACY:
             text_id = ORIGINAL
-        elif which.isascii() and which.isdigit() and len(which) <= 9:
-            text_id = int(which)
+        elif (number := text_number(which)) is not None:
+            text_id = number
         else:
             raise NotFound(f"no text {which!r}")
         if text_id == ORIGINAL:
