@@ -35,6 +35,7 @@ from bot.transport import UnknownOutcome
 from content import Speech, SpeechFormatError
 from content.library import Book, Library, Makers, reminder_of
 from content.model import ORIGINAL
+from content.naming import TextName
 from content.plan import Passage, plan, reminder_passage
 from content.shen import Ranking, Reminder, reminder
 from handlers import render, sharing, study
@@ -373,7 +374,7 @@ class Pusher:
         planned = await self._passage(current, due.local_date)
         book, screen = await self._screen(due)
         if planned is not None and current is not None and due.reminder_format != "card":
-            screen = render.with_plan(screen, due.lang, planned[1], current.days, render.book_title(planned[0]),
+            screen = render.with_plan(screen, due.lang, planned[1], current.days, TextName.of_book(planned[0]).given,
                                       removed=planned[0].info.status == "removed")
         error = ""
         for attempt in range(SEND_ATTEMPTS):
@@ -497,7 +498,7 @@ class Pusher:
         guarantees."""
         try:
             if due.reminder_format == "card" and current is not None and planned is not None:
-                day = render.plan_day(due.lang, planned[1], current.days, render.book_title(planned[0]),
+                day = render.plan_day(due.lang, planned[1], current.days, TextName.of_book(planned[0]).given,
                                       removed=planned[0].info.status == "removed")
                 await self.bot.send_message(chat_id, day.text, reply_markup=day.markup)
             if due.quiz_daily:

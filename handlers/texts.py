@@ -33,6 +33,7 @@ from telegram.ext import CommandHandler, TypeHandler, filters
 from content import SpeechFormatError
 from content.library import Book, TextInfo, search_books
 from content.model import ORIGINAL, text_number
+from content.naming import TextName
 from content.quotes import sentence_index
 from handlers import callbacks as cb
 from handlers import render
@@ -165,13 +166,13 @@ def texts_screen(lang: str, infos: list[TextInfo], current: int, page: int = 0) 
     rows = []
     for info in shown:
         mark = text(lang, "texts_current") if info.id == current else ""
-        lines.append(text(lang, "texts_line", mark=mark, id=info.id,
-                          title=render.shorten(render.text_title(info, lang), TITLE_CHARS)))
-        if render.byline(info, lang):
-            lines.append(text(lang, "texts_byline", byline=render.byline(info, lang)))
+        name = TextName(info, lang)
+        lines.append(text(lang, "texts_line", mark=mark, id=info.id, title=render.shorten(name.title, TITLE_CHARS)))
+        if name.byline:
+            lines.append(text(lang, "texts_byline", byline=name.byline))
         # A button's text is plain, not HTML: the title as written (R&D, not R&amp;D).
         label = html.unescape(text(lang, "btn_use_text", mark=mark, id=info.id,
-                                   title=render.shorten(render.text_title(info, lang), BUTTON_TITLE)))
+                                   title=render.shorten(name.title, BUTTON_TITLE)))
         rows.append([button(label, cb.UseText(info.id))])
     body = text(lang, "texts", count=len(infos), lines=Html("\n".join(lines)))
     if pages > 1:
@@ -189,7 +190,7 @@ async def list_texts(update: Update, context: BotContext) -> None:
     """/texts: the library, newest first, with a button to switch to each text."""
     lang = lang_of(update)
     if context.texts is None:
-        await say(update, context, "texts_only_original", title=render.text_title(context.library.original.info, lang))
+        await say(update, context, "texts_only_original", title=TextName(context.library.original.info, lang).title)
         return
     await send(update, context, [texts_screen(lang, await live_texts(context), context.current.id)])
 
@@ -227,7 +228,7 @@ async def usable(context: BotContext, text_id: int | None) -> Book | None:
 
 def switched(lang: str, book: Book) -> Screen:
     """What a switch answers: the text's title, speaker and date, and its outline's entry."""
-    return Screen(text(lang, "use_done", title=render.heading(book.info, lang)),
+    return Screen(text(lang, "use_done", title=TextName(book.info, lang).heading),
                   [[button(text(lang, "btn_outline"), cb.Outline(cb.top(book.id)))]])
 
 
@@ -244,7 +245,7 @@ async def use_text(update: Update, context: BotContext) -> None:
     goes back to the original; /use alone says which text the chat studies."""
     value, lang = argument(context), lang_of(update)
     if not value:
-        await say(update, context, "use_usage", title=render.heading(context.current.info, lang))
+        await say(update, context, "use_usage", title=TextName(context.current.info, lang).heading)
         return
     if await argument_too_long(update, context, value):
         return
@@ -333,7 +334,7 @@ async def search_all(update: Update, context: BotContext, query: str) -> None:
     hits = [hit for _, hit in found]
     glosses = context.library.original.searcher.glosses if lang == "en" else None  # the original's: unscoped ids
     sentences = [sentence_index(book.speech, hit.id, hit.text) for book, hit in found]
-    sources = [render.source_name(book.info, lang) for book, _ in found]
+    sources = [TextName(book.info, lang).source for book, _ in found]
     screen = render.search_results(lang, query, hits, glosses, sentences, sources)
     if total > len(books):  # the newest only: said, not silently
         screen = Screen(Html(screen.text + "\n\n" + text(lang, "search_all_partial", searched=len(books), total=total)),

@@ -37,6 +37,7 @@ from content.formats.model import Metadata
 from content.formats.titleblock import parse_date
 from content.library import TextInfo, lacking, node_count, parse_body
 from content.model import ORIGINAL, text_number
+from content.naming import TextName
 from handlers import callbacks as cb
 from handlers import groups, render
 from handlers.catalog import Html, text
@@ -202,7 +203,7 @@ async def receive_document(update: Update, context: BotContext) -> None:
     lang = lang_of(update)
     screens = [] if new else [screen for screen in [offer(lang, info, imported.metadata)] if screen]
     if info.status == "live":
-        await say(update, context, "upload_exists_live", id=info.id, title=info.title or render.short_name(info, lang))
+        await say(update, context, "upload_exists_live", id=info.id, title=info.title or TextName(info, lang).short)
         await send(update, context, screens)
         return
     await send(update, context, [preview(lang, info, imported.speech, imported.notes, again=not new), *screens])
@@ -342,7 +343,7 @@ async def _build(update: Update, context: BotContext, record: TextRecord) -> Non
     except Exception:  # the text is live: its services are built on first use instead
         log.exception("text %d is live but its services could not be built now", info.id)
     await say(update, context, "upload_published", id=info.id,
-              title=info.title or render.short_name(info, lang_of(update)))
+              title=info.title or TextName(info, lang_of(update)).short)
 
 
 async def _prompt(update: Update, context: BotContext, info: TextInfo) -> None:

@@ -34,11 +34,12 @@ from content.answer import Searcher
 from content.document import Document, document
 from content.library import Library
 from content.model import ORIGINAL, cite, text_number
+from content.naming import TextName
 from content.plan import passage_on, plan, reading_key, streak
 from content.quotes import Quote
 from handlers import callbacks as cb
 from handlers.catalog import Lang, text
-from handlers.render import plan_labels, speech_title, titled
+from handlers.render import plan_labels, titled
 from handlers.store import ChatStore, Position, Positions, Study, Texts
 
 CURRENT = "current"  # the member's current text (their private chat's), as the page asks without ?text=
@@ -165,7 +166,7 @@ class Reader:
         return {
             "text": opened.key,
             "lang": lang,
-            "title": _capital(speech_title(speech, lang)),  # a heading: "The speech", not "the speech"
+            "title": _capital(TextName.of_speech(speech, lang).title),  # a heading: "The speech", not "the speech"
             "ui": ui(lang),
             "outline": [self._outline(opened, node, lang) for node in speech.top],
             "blocks": [[block.node, block.tag, block.text, block.at] for block in opened.doc.blocks],

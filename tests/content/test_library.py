@@ -14,7 +14,6 @@ from content import Speech, parse_text
 from content.answer import Searcher
 from content.encoder import load_encoder
 from content.library import (
-    SHORT,
     Book,
     Library,
     Makers,
@@ -28,6 +27,7 @@ from content.library import (
     search_books,
 )
 from content.model import ORIGINAL, UnknownNodeError, scoped, split_scope, text_number
+from content.naming import SHORT
 from content.search import Hit, Tier
 from content.shen import rank, reminder
 from content.summaries import Summaries
