@@ -258,6 +258,7 @@ async def serve_alone(settings: Any, speech: Any, host: str, port: int, user_id:
     from bot.web import make_web_app
     from bot.web import runner as web_runner
     from content.library import Library
+    from handlers.shelf import Shelf
     from handlers.webapp import ReaderServices
 
     token = settings.token.get_secret_value() if settings.token else None
@@ -268,11 +269,13 @@ async def serve_alone(settings: Any, speech: Any, host: str, port: int, user_id:
     store = await Store.open(settings)
     library = Library.of(speech, makers(settings), capacity=settings.library_books)  # other texts: as asked
     searcher = library.original.searcher
+    shelf = Shelf(library, store.texts)
     threading.Thread(target=searcher.warm, name="warm-search", daemon=True).start()
 
     def services() -> ReaderServices:
-        return ReaderServices(speech, searcher, store.study, store.positions, store.chats, system_clock,
-                              settings.timezone, library, store.texts)
+        return ReaderServices(speech=speech, searcher=searcher, shelf=shelf, study=store.study,
+                              positions=store.positions, chats=store.chats, clock=system_clock,
+                              timezone=settings.timezone)
 
     reader = ReaderApp(Reader(services), token, settings.webapp_max_age_seconds, settings.webapp_rate_per_minute,
                        system_clock)

@@ -26,14 +26,11 @@ from content.library import Book, Library, reminder_of
 from content.shen import Ranking, Reminder
 from content.summaries import Summaries
 from handlers.caches import BoundedCache
+from handlers.shelf import Shelf
 from handlers.store import CardFiles, ChatStore, Insights, Positions, Study, Texts
 
 ADMIN_TTL = 60.0  # seconds a group member's admin status is trusted before asking Telegram again
 ADMIN_CACHE_SIZE = 10_000  # (chat, user) pairs remembered at most
-TEXT_CHECK_SECONDS = 30.0
-"""How long a text in memory is trusted before it is compared with the database again: another
-replica's /describe or a removal from the shell shows within that, at one read per text."""
-TEXT_CHECKS = 4096  # texts whose last check is remembered at most
 IMPORT_SLOTS = 2  # uploads imported at once, each in its child process
 
 
@@ -59,6 +56,7 @@ class BotData:
 
     def __init__(self) -> None:
         self.library: Library | None = None  # every text in memory; its original is the speech file
+        self.shelf: Shelf | None = None  # the library's texts, fresh across replicas (``handlers.shelf``)
         self.texts: Texts | None = None  # the library's texts in the database (None without one)
         self.defaults: ChatDefaults | None = None
         self.store: ChatStore | None = None
@@ -77,8 +75,6 @@ class BotData:
         self.greeted: set[int] = set()  # groups introduced to since their last addition
         # (chat, user) → is an admin: bounded, and each answer trusted for ADMIN_TTL seconds.
         self.admin_cache: BoundedCache[tuple[int, int], bool] = BoundedCache(ADMIN_CACHE_SIZE, ADMIN_TTL)
-        # Texts of the library checked against the database lately (``handlers.texts.book_of``).
-        self.text_checks: BoundedCache[int, bool] = BoundedCache(TEXT_CHECKS, TEXT_CHECK_SECONDS)
 
 
 # The bot as handlers see it: its rate limiter's argument type is the composition root's choice.
@@ -105,6 +101,12 @@ class BotContext(CallbackContext[Bot, dict[Any, Any], dict[Any, Any], BotData]):
     def library(self) -> Library:
         assert self.bot_data.library is not None, "bot.app sets the library before handlers run"
         return self.bot_data.library
+
+    @property
+    def shelf(self) -> Shelf:
+        """The texts a chat reads, fresh across replicas: every book a handler shows comes from here."""
+        assert self.bot_data.shelf is not None, "bot.app sets the shelf before handlers run"
+        return self.bot_data.shelf
 
     @property
     def texts(self) -> Texts | None:

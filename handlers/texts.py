@@ -30,7 +30,6 @@ import unicodedata
 from telegram import Chat, Update
 from telegram.ext import CommandHandler, TypeHandler, filters
 
-from content import SpeechFormatError
 from content.library import Book, TextInfo, search_books
 from content.model import ORIGINAL, text_number
 from content.naming import TextName
@@ -58,19 +57,11 @@ ORIGINAL_WORDS = ("原文", "原讲话", "original")
 
 
 async def book_of(context: BotContext, text_id: int | None) -> Book | None:
-    """The book of ``text_id`` (None or 1: the original), from memory or the database; None for
-    a text that does not exist, a draft the sender may not see (``shown``), or a body that no
-    longer parses (logged). Every text a user reaches is loaded here or by ``refreshed``. A book
-    in memory is checked against the database every ``TEXT_CHECK_SECONDS``
-    (``BotData.text_checks``): a title fixed or a text removed on another replica or from the
-    shell shows here too."""
-    library = context.library
-    if text_id is None or text_id == ORIGINAL:
-        return library.original
-    book = library.get(text_id)
-    if context.texts is None or (book is not None and context.bot_data.text_checks.get(text_id)):
-        return book if book is None or shown(context, book.info) else None
-    return await _load(context, text_id)
+    """The book of ``text_id`` (None or 1: the original) from the shelf (``handlers.shelf``:
+    fresh within ``TEXT_CHECK_SECONDS``); None for a text that does not exist, a draft the
+    sender may not see (``shown``), or a body that no longer parses (logged)."""
+    book = await context.shelf.book(text_id)
+    return book if book is None or shown(context, book.info) else None
 
 
 def shown(context: BotContext, info: TextInfo) -> bool:
@@ -83,30 +74,12 @@ def shown(context: BotContext, info: TextInfo) -> bool:
 
 async def refreshed(context: BotContext, text_id: int) -> Book | None:
     """The book of ``text_id`` with its state as the database has it now (a text removed or
-    described from the shell or another replica since it was loaded); from memory without a
-    database. For what a button or a link names: the reply must say if the text was removed."""
-    if text_id == ORIGINAL or context.texts is None:
+    described from the shell or another replica since it was loaded). For what a button or a
+    link names: the reply must say if the text was removed."""
+    if text_id == ORIGINAL:
         return await book_of(context, text_id)
-    return await _load(context, text_id)
-
-
-async def _load(context: BotContext, text_id: int) -> Book | None:
-    """Read text ``text_id`` from the database into the library (a kept book's metadata brought
-    up to date, a retitled one parsed anew) and note when it was checked."""
-    assert context.texts is not None
-    record = await context.texts.text(text_id)
-    if record is None:  # a draft discarded since
-        context.library.drop(text_id)
-        return None
-    if not shown(context, record.info):
-        return None
-    try:  # parsing a text is milliseconds of CPU: off the event loop (a search of all texts loads many)
-        book = await asyncio.to_thread(context.library.add, record.info, record.body)
-    except SpeechFormatError:
-        log.exception("text %d is stored but does not parse", text_id)
-        return None
-    context.bot_data.text_checks.put(text_id, True)
-    return book
+    book = await context.shelf.fresh(text_id)
+    return book if book is None or shown(context, book.info) else None
 
 
 async def choose_book(update: object, context: BotContext) -> None:
@@ -114,7 +87,7 @@ async def choose_book(update: object, context: BotContext) -> None:
     private chat's). A text removed since falls back to the original."""
     if not isinstance(update, Update) or context.store is None:
         return
-    await _check_original(context)
+    await context.shelf.book(ORIGINAL)  # text 1's metadata (``/describe 1`` on another replica), now and then
     chat = update.effective_chat
     user = update.effective_user
     chat_id = chat.id if chat is not None else user.id if user is not None and update.inline_query else None
@@ -124,20 +97,6 @@ async def choose_book(update: object, context: BotContext) -> None:
     if text_id is not None:
         book = await book_of(context, text_id)
         context.book = book if book is not None and book.info.status != "removed" else None
-
-
-async def _check_original(context: BotContext) -> None:
-    """Text 1's metadata as the database has it, every ``TEXT_CHECK_SECONDS``: the original is
-    always in memory, and ``/describe 1`` on another replica names it there (it is the one text
-    whose book ``book_of`` never reads again)."""
-    if context.texts is None or context.bot_data.text_checks.get(ORIGINAL):
-        return
-    context.bot_data.text_checks.put(ORIGINAL, True)  # before the read: one at a time
-    record = await context.texts.text(ORIGINAL)
-    # The same speech file's row (not an empty one, text 1's id reserved, nor another replica's
-    # file): its metadata; the speech stays the file's.
-    if record is not None and record.body and record.info.digest == context.library.original.info.digest:
-        context.library.add(record.info, record.body)
 
 
 def register_middleware(app: BotApplication) -> None:
