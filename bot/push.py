@@ -258,13 +258,13 @@ class Pusher:
 
     async def _screen(self, due: Due) -> tuple[Book, render.Screen]:
         """The chat's reminder message: its text's, built once per text, language and day."""
-        book, today, fell_back = await self._reminder(due.text_id, due.local_date)
-        key = (book.id, due.lang, due.local_date)
+        book, today, fell_back = await self._reminder(due.chat.text_id, due.local_date)
+        key = (book.id, due.chat.lang, due.local_date)
         screen = self._screens.get(key)
         if screen is None:
             if len(self._screens) >= CACHED_DAYS:
                 self._screens.clear()
-            screen = self._screens[key] = render.today(due.lang, due.local_date, today, today.quote, book.id,
+            screen = self._screens[key] = render.today(due.chat.lang, due.local_date, today, today.quote, book.id,
                                                        fell_back)
         return book, screen
 
@@ -334,16 +334,16 @@ class Pusher:
         chat_id = due.chat_id
         planned = await self._passage(current, due.local_date)
         book, screen = await self._screen(due)
-        if planned is not None and current is not None and due.reminder_format != "card":
-            screen = render.with_plan(screen, due.lang, planned[1], current.days, TextName.of_book(planned[0]).given,
-                                      removed=planned[0].info.status == "removed")
+        if planned is not None and current is not None and due.chat.reminder_format != "card":
+            screen = render.with_plan(screen, due.chat.lang, planned[1], current.days,
+                                      TextName.of_book(planned[0]).given, removed=planned[0].info.status == "removed")
         error = ""
         for attempt in range(SEND_ATTEMPTS):
             if self._late(recorder):
                 await self._give_back(due, report)
                 return
             try:
-                if due.reminder_format == "card":  # uploaded once, then sent by file_id
+                if due.chat.reminder_format == "card":  # uploaded once, then sent by file_id
                     spec, caption = await self._card(due)
                     await sharing.send_card(self.bot, chat_id, spec, caption, self.store.cards, screen)  # type: ignore[arg-type]
                 else:
@@ -443,13 +443,13 @@ class Pusher:
 
     async def _card(self, due: Due) -> tuple[CardSpec, str]:
         """The daily card of the chat's text and its caption, built once per text, language and day."""
-        book, today, fell_back = await self._reminder(due.text_id, due.local_date)
-        key = (book.id, due.lang, due.local_date)
+        book, today, fell_back = await self._reminder(due.chat.text_id, due.local_date)
+        key = (book.id, due.chat.lang, due.local_date)
         if key not in self._cards:
             if len(self._cards) >= CACHED_DAYS:
                 self._cards.clear()
             info = self.library.original.info if fell_back else book.info  # the text the quote is from
-            self._cards[key] = sharing.today_card(due.lang, today, info, fell_back)
+            self._cards[key] = sharing.today_card(due.chat.lang, today, info, fell_back)
         return self._cards[key]
 
     async def _extras(self, due: Due, chat_id: int, current: PlanRecord | None,
@@ -458,13 +458,14 @@ class Pusher:
         text, ``book``) where chosen. Best effort: the reminder is what the delivery protocol
         guarantees."""
         try:
-            if due.reminder_format == "card" and current is not None and planned is not None:
-                day = render.plan_day(due.lang, planned[1], current.days, TextName.of_book(planned[0]).given,
+            if due.chat.reminder_format == "card" and current is not None and planned is not None:
+                day = render.plan_day(due.chat.lang, planned[1], current.days, TextName.of_book(planned[0]).given,
                                       removed=planned[0].info.status == "removed")
                 await self.bot.send_message(chat_id, day.text, reply_markup=day.markup)
-            if due.quiz_daily:
+            if due.chat.quiz_daily:
                 await study.send_quiz(self.bot, self.store.study, book.speech, chat_id, chat_id < 0,  # type: ignore[arg-type]
-                                      due.open_polls, f"{chat_id}|{due.local_date}", due.local_date, ZoneInfo(due.zone))
+                                      due.chat.open_polls, f"{chat_id}|{due.local_date}", due.local_date,
+                                      ZoneInfo(due.chat.timezone))
         except TelegramError as exc:
             log.warning("extras for chat %s on %s not sent: %s", chat_id, due.local_date, exc.message)
 

@@ -37,6 +37,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.storage.engine import Database
 from bot.storage.models import ChatRow, DeliveryRow, UTCDateTime
 from content.timerules import due_on, local_date, next_due
+from handlers.store import ChatRecord
 
 LEASE = timedelta(minutes=5)
 RETRY_DELAY = timedelta(seconds=60)
@@ -88,18 +89,15 @@ _HOLD = update(_chats).where(_chats.c.chat_id == bindparam("b_chat")).values(
 
 @dataclass(frozen=True)
 class Due:
-    """A reminder to send: to ``chat_id`` for its ``local_date``."""
+    """A reminder to send for its ``local_date``: to ``chat``, whose settings (language, format,
+    quiz, current text) are as they were when it was leased."""
 
-    chat_id: int
+    chat: ChatRecord
     local_date: date
-    lang: str
-    kind: str
-    zone: str
-    push_time: str
-    reminder_format: str = "text"  # or "card": a picture with the reminder as its caption
-    quiz_daily: bool = False  # the day's quiz follows the reminder
-    open_polls: bool = False  # that quiz shows who answered
-    text_id: int | None = None  # the chat's current text (None: the original speech): the reminder quotes it
+
+    @property
+    def chat_id(self) -> int:
+        return self.chat.chat_id
 
 
 @dataclass(frozen=True)
@@ -152,8 +150,11 @@ class DeliveryQueue:
                         await session.execute(update(ChatRow).where(ChatRow.chat_id == chat_id).values(
                             next_due_at=next_due(push_time, zone, now, self.catch_up), lease_until=None))
                         continue
-                    dues.append(Due(chat_id, local_date(due_at, zone), lang, kind, zone, push_time, form or "text",
-                                    bool(quiz_daily), bool(open_polls), text_id))
+                    chat = ChatRecord(chat_id=chat_id, kind=kind, lang=lang, subscribed=True, paused=False,
+                                      push_time=push_time, timezone=zone, next_due_at=due_at,
+                                      reminder_format=form or "text", open_polls=bool(open_polls),
+                                      quiz_daily=bool(quiz_daily), text_id=text_id)
+                    dues.append(Due(chat, local_date(due_at, zone)))
                 ours = await self._claim_deliveries(session, dues, worker, now)
                 if ours:
                     return ours
@@ -235,7 +236,7 @@ class DeliveryQueue:
                 elif target == outcome.due.chat_id:
                     due = outcome.due
                     advance.append({"b_chat": target, "b_next": due_on(due.local_date + timedelta(days=1),
-                                                                       due.push_time, due.zone)})
+                                                                       due.chat.push_time, due.chat.timezone)})
                 else:  # migrated: the new chat's own settings decide its next day
                     await self._advance(session, target, outcome.due.local_date)
             if advance:
