@@ -220,12 +220,8 @@ class Services:
         settings = self.settings
         if settings.database_url and self.store is None:
             self.store = await Store.open(settings, self.clock)
-            app.bot_data.store = self.store.chats
-            app.bot_data.insights = self.store.insights
-            app.bot_data.cards = self.store.cards
-            app.bot_data.study = self.store.study
-            app.bot_data.positions = self.store.positions
-            app.bot_data.texts = self.shelf.texts = self.store.texts
+            app.bot_data.stored = self.store
+            self.shelf.texts = self.store.texts
             self.ops.store = self.store
             # Text 1 is the speech file: stored on first start, kept up to date with the file.
             self.library.original.info = await self.store.texts.ensure_original(
@@ -271,8 +267,7 @@ class Services:
     async def post_shutdown(self, app: App) -> None:
         """Close what post_init opened."""
         if self.store is not None:
-            app.bot_data.store = app.bot_data.insights = app.bot_data.cards = app.bot_data.study = None
-            app.bot_data.positions = app.bot_data.texts = self.shelf.texts = None
+            app.bot_data.stored = self.shelf.texts = None
             self.ops.store = None
             await self.store.close()
             self.store = None

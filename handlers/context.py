@@ -27,7 +27,7 @@ from content.shen import Ranking, Reminder
 from content.summaries import Summaries
 from handlers.caches import BoundedCache
 from handlers.shelf import Shelf
-from handlers.store import CardFiles, ChatStore, Insights, Positions, Study, Texts
+from handlers.store import CardFiles, ChatStore, Insights, Positions, Stored, Study, Texts
 
 ADMIN_TTL = 60.0  # seconds a group member's admin status is trusted before asking Telegram again
 ADMIN_CACHE_SIZE = 10_000  # (chat, user) pairs remembered at most
@@ -57,13 +57,8 @@ class BotData:
     def __init__(self) -> None:
         self.library: Library | None = None  # every text in memory; its original is the speech file
         self.shelf: Shelf | None = None  # the library's texts, fresh across replicas (``handlers.shelf``)
-        self.texts: Texts | None = None  # the library's texts in the database (None without one)
         self.defaults: ChatDefaults | None = None
-        self.store: ChatStore | None = None
-        self.insights: Insights | None = None
-        self.cards: CardFiles | None = None  # file_ids of uploaded cards (None: upload every time)
-        self.study: Study | None = None  # plans, quizzes, bookmarks (None without a database)
-        self.positions: Positions | None = None  # the reader's place per member (None without a database)
+        self.stored: Stored | None = None  # the database's repositories (None: the bot runs without one)
         self.webapp: WebAppLinks | None = None  # the reader (Mini App): None hides its buttons
         self.ranking: Ranking | None = None  # the original's quotes against each 慎 (None: no encoder)
         self.clock: Callable[[], datetime] | None = None  # the bot's one clock (aware UTC), the store's too
@@ -75,6 +70,35 @@ class BotData:
         self.greeted: set[int] = set()  # groups introduced to since their last addition
         # (chat, user) → is an admin: bounded, and each answer trusted for ADMIN_TTL seconds.
         self.admin_cache: BoundedCache[tuple[int, int], bool] = BoundedCache(ADMIN_CACHE_SIZE, ADMIN_TTL)
+
+
+    @property
+    def store(self) -> ChatStore | None:
+        return self.stored.chats if self.stored else None
+
+    @property
+    def insights(self) -> Insights | None:
+        return self.stored.insights if self.stored else None
+
+    @property
+    def cards(self) -> CardFiles | None:
+        """File_ids of uploaded cards (None: upload every time)."""
+        return self.stored.cards if self.stored else None
+
+    @property
+    def study(self) -> Study | None:
+        """Plans, quizzes, bookmarks."""
+        return self.stored.study if self.stored else None
+
+    @property
+    def positions(self) -> Positions | None:
+        """The reader's place per member."""
+        return self.stored.positions if self.stored else None
+
+    @property
+    def texts(self) -> Texts | None:
+        """The library's texts in the database."""
+        return self.stored.texts if self.stored else None
 
 
 # The bot as handlers see it: its rate limiter's argument type is the composition root's choice.
