@@ -79,6 +79,21 @@ async def test_a_text_described_on_another_replica_shows_its_new_title(bot: Loca
     assert "《学习讲话（修订）》二（二）" in found.text, found.text
 
 
+async def test_the_chat_and_the_push_read_one_shelf(tmp_path: Path) -> None:
+    """The bot's handlers and its daily push get their books from one ``Shelf``: a text read
+    again for a chat is the push's too, checked once for both, with one freshness."""
+    async with LocalBot(bot_settings(tmp_path, push_enabled=True, push_interval_seconds=3600)) as bot:
+        second = await add_text(bot)
+        assert bot.app is not None and bot.services is not None and bot.services.pusher is not None
+        shelf = bot.app.bot_data.shelf
+        assert bot.services.pusher.shelf is shelf
+        await bot.store.texts.describe(second.id, Metadata(title="学习讲话（修订）"))
+        shelf.checks = BoundedCache(16)  # (the check's age passing)
+        await bot.private().send(f"/use {second.id}")  # the chat reads it again
+        book = await bot.services.pusher.shelf.book(second.id)
+        assert book is not None and book.info.title == "学习讲话（修订）"
+
+
 async def test_the_original_named_on_another_replica_is_named_here_too(bot: LocalBot) -> None:
     chat = bot.private()
     assert (await chat.send("/outline")).text.startswith("📖 目录：《原讲话》")
