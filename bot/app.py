@@ -62,6 +62,7 @@ from handlers import (
 from handlers.cards import card_font
 from handlers.catalog import MENU
 from handlers.context import CONTEXT_TYPES, Bot, BotApplication, ChatDefaults, WebAppLinks
+from handlers.shelf import Shelf
 from handlers.webapp import Reader, ReaderServices
 
 log = logging.getLogger(__name__)
@@ -138,7 +139,7 @@ def reminder_ranking(speech: Speech, settings: Settings) -> Ranking | None:
     return rank(speech, load_encoder(settings.encoder), settings.cache_dir)
 
 
-def make_pusher(bot: Any, store: Store, source: Speech | Library, settings: Settings,
+def make_pusher(bot: Any, store: Store, source: Speech | Library | Shelf, settings: Settings,
                 ranking: Ranking | None = None) -> Pusher:
     """The push worker as the settings configure it, over the bot's library (each chat's
     reminder quotes its current text), or a library of ``source`` alone (tools: the others are
@@ -162,6 +163,7 @@ class Services:
         self.speech = speech or load_speech(settings.speech_file)
         # Summaries in a child process: jieba's ~110 MB dictionary never stays in the bot.
         self.library = Library.of(self.speech, makers(settings, isolate=True), capacity=settings.library_books)
+        self.shelf = Shelf(self.library)  # its texts in the database: once post_init opens it
         self.searcher = self.library.original.searcher
         self.summaries = self.library.original.summaries
         self.store: Store | None = None
@@ -199,6 +201,7 @@ class Services:
             builder = builder.rate_limiter(rate_limiter(settings, token))
         app: App = builder.build()
         app.bot_data.library = self.library
+        app.bot_data.shelf = self.shelf
         app.bot_data.defaults = ChatDefaults(timezone=settings.timezone, push_time=settings.push_time)
         app.bot_data.owners = settings.admin_ids
         app.bot_data.max_upload_bytes = settings.max_upload_bytes
@@ -217,12 +220,8 @@ class Services:
         settings = self.settings
         if settings.database_url and self.store is None:
             self.store = await Store.open(settings, self.clock)
-            app.bot_data.store = self.store.chats
-            app.bot_data.insights = self.store.insights
-            app.bot_data.cards = self.store.cards
-            app.bot_data.study = self.store.study
-            app.bot_data.positions = self.store.positions
-            app.bot_data.texts = self.store.texts
+            app.bot_data.stored = self.store
+            self.shelf.texts = self.store.texts
             self.ops.store = self.store
             # Text 1 is the speech file: stored on first start, kept up to date with the file.
             self.library.original.info = await self.store.texts.ensure_original(
@@ -235,7 +234,7 @@ class Services:
         # Before any update or push: /today, the push and `speechbot reminder` use one ranking.
         app.bot_data.ranking = await asyncio.to_thread(reminder_ranking, self.speech, settings)
         if self.store is not None and settings.push_enabled:
-            self.pusher = make_pusher(app.bot, self.store, self.library, settings)
+            self.pusher = make_pusher(app.bot, self.store, self.shelf, settings)
             schedule_push(app, self.pusher, settings.push_interval_seconds, self.after_pass)
         # The summaries (from the cache, or ~3 s in a child process) and the encoder (~1.5 s) with
         # the embeddings (from the cache, or ~2 s): in daemon threads, so start-up does not wait;
@@ -249,8 +248,9 @@ class Services:
         data = app.bot_data
 
         def services() -> ReaderServices:
-            return ReaderServices(self.speech, self.searcher, data.study, data.positions, data.store, self.clock,
-                                  self.settings.timezone, self.library, data.texts)
+            return ReaderServices(speech=self.speech, searcher=self.searcher, shelf=self.shelf, study=data.study,
+                                  positions=data.positions, chats=data.store, clock=self.clock,
+                                  timezone=self.settings.timezone)
 
         return ReaderApp(Reader(services), app.bot.token, self.settings.webapp_max_age_seconds,
                          self.settings.webapp_rate_per_minute, self.clock)
@@ -267,8 +267,7 @@ class Services:
     async def post_shutdown(self, app: App) -> None:
         """Close what post_init opened."""
         if self.store is not None:
-            app.bot_data.store = app.bot_data.insights = app.bot_data.cards = app.bot_data.study = None
-            app.bot_data.positions = app.bot_data.texts = None
+            app.bot_data.stored = self.shelf.texts = None
             self.ops.store = None
             await self.store.close()
             self.store = None

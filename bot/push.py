@@ -19,7 +19,6 @@ import logging
 import math
 import os
 import socket
-import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -31,15 +30,17 @@ from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, Re
 
 from bot.storage import DeliveryStatus, Due, Outcome, Store, deliveries
 from bot.transport import UnknownOutcome
-from content import Speech, SpeechFormatError
+from content import Speech
 from content.library import Book, Library, Makers, TextStatus, reminder_of
 from content.model import ORIGINAL
+from content.naming import TextName
 from content.plan import Passage, plan, reminder_passage
 from content.shen import Ranking, Reminder, reminder
 from handlers import render, sharing, study
 from handlers.cards import CardSpec
 from handlers.catalog import Lang
 from handlers.context import BotApplication, BotContext
+from handlers.shelf import Shelf
 from handlers.store import PlanRecord, ReminderFormat
 
 log = logging.getLogger(__name__)
@@ -57,7 +58,6 @@ def worker_name() -> str:
 
 
 CACHED_DAYS = 256  # (text, day) reminders and (text, language, day) screens and cards kept at most
-TEXT_CHECK_SECONDS = 30.0  # a text in memory is read again after this long (``handlers.context``'s too)
 
 
 def push_screen(speech: Speech, lang: Lang, day: date, ranking: Ranking | None = None) -> render.Screen:
@@ -165,21 +165,23 @@ class GroupCommit:
 class Pusher:
     """Runs delivery passes for one worker.
 
-    Each chat's reminder quotes its current text (``Due.text_id``): the library's book, loaded
-    from ``store.texts`` the first time a pass needs it; a text removed or gone is the original.
+    Each chat's reminder quotes its current text (``Due.text_id``): its book from the shelf
+    (``handlers.shelf``: fresh within ``TEXT_CHECK_SECONDS``); a text removed or gone is the original.
     A text's reminder of a day (``content.library.reminder_of``: the text's quotes ranked against
     the principle, else the original's, said so) is made once, and so is each language's
     message and card of it: a pass to 10,000 chats reading three texts builds three reminders."""
 
-    def __init__(self, bot: Bot, store: Store, library: Library | Speech, concurrency: int = 16, batch: int = 200,
-                 worker: str | None = None, backoff: float = BACKOFF_SECONDS,
+    def __init__(self, bot: Bot, store: Store, library: Shelf | Library | Speech, concurrency: int = 16,
+                 batch: int = 200, worker: str | None = None, backoff: float = BACKOFF_SECONDS,
                  sleep: Callable[[float], Awaitable[None]] = asyncio.sleep, at_least_once: bool = False,
                  ranking: Ranking | None = None) -> None:
         self.bot = bot
         self.store = store
         if isinstance(library, Speech):  # one speech (tools, tests): its ranking as given
             library = Library.of(library, speech_makers(library, ranking))
-        self.library = library
+        # The bot's shelf, shared with its handlers; a library alone gets a shelf of its own.
+        self.shelf = library if isinstance(library, Shelf) else Shelf(library, store.texts)
+        self.library = self.shelf.library
         self.speech = library.original.speech
         self.concurrency = concurrency
         self.batch = batch
@@ -187,8 +189,6 @@ class Pusher:
         self.backoff = backoff  # seconds before the second attempt; doubles each time
         self.sleep = sleep  # every wait (429s, back-off) goes through here: tests record instead of waiting
         self.at_least_once = at_least_once  # resend when the outcome is unknown (may double-send)
-        self._loading: dict[int, asyncio.Task[Book | None]] = {}  # texts being read from the database
-        self._checked: dict[int, float] = {}  # text → when it was last read (time.monotonic)
         self._reminders: dict[tuple[int, date], asyncio.Task[tuple[Book, Reminder, bool]]] = {}
         self._screens: dict[tuple[int, str, date], render.Screen] = {}  # (text, language, day)
         self._keyboards: dict[int, tuple[render.Screen, dict[str, str]]] = {}  # id(screen) → its markup as JSON
@@ -230,44 +230,6 @@ class Pusher:
         """The original speech's 慎 ranking (the bot's, ``content.shen.rank``): what /today uses."""
         return self.library.original.ranking
 
-    async def _book(self, text_id: int | None) -> Book | None:
-        """The book of ``text_id`` (None: the original), from memory or the database, loaded once
-        however many senders ask at once; None for a text never stored, or one whose body no
-        longer parses (logged). A book in memory is read again every ``TEXT_CHECK_SECONDS``: a
-        push-only replica handles no update that would, and a title fixed or a text removed
-        elsewhere must show in its reminders too."""
-        text_id = text_id or ORIGINAL
-        book = self.library.original if text_id == ORIGINAL else self.library.get(text_id)
-        if book is not None and time.monotonic() - self._checked.get(text_id, -math.inf) < TEXT_CHECK_SECONDS:
-            return book
-        task = self._loading.get(text_id)
-        if task is None:
-            task = self._loading[text_id] = asyncio.ensure_future(self._load(text_id))
-            task.add_done_callback(lambda _: self._loading.pop(text_id, None))
-        try:
-            return await asyncio.shield(task)
-        except Exception:
-            if book is None:
-                raise
-            log.exception("text %d could not be read again: its reminders use what is in memory", text_id)
-            return book
-
-    async def _load(self, text_id: int) -> Book | None:
-        record = await self.store.texts.text(text_id)
-        self._checked[text_id] = time.monotonic()
-        if text_id == ORIGINAL:  # always in memory: its metadata (``/describe 1``), never its body
-            original = self.library.original
-            if record is not None and record.body and record.info.digest == original.info.digest:
-                self.library.add(record.info, record.body)  # (a pusher of another speech file: not its text 1)
-            return original
-        if record is None:
-            return None
-        try:
-            return await asyncio.to_thread(self.library.add, record.info, record.body)  # parsing: ms of CPU
-        except SpeechFormatError:
-            log.exception("text %d is stored but does not parse: its chats get the original's reminder", text_id)
-            return None
-
     async def _reminder(self, text_id: int | None, day: date) -> tuple[Book, Reminder, bool]:
         """The reminder of ``day`` from text ``text_id`` as ``(its book, reminder, fell back)``,
         made once per text and day however many senders ask at once (the first ranking of a
@@ -285,7 +247,7 @@ class Pusher:
     async def _make_reminder(self, text_id: int, day: date) -> tuple[Book, Reminder, bool]:
         original = self.library.original
         try:
-            book = await self._book(text_id)
+            book = await self.shelf.book(text_id)
         except Exception:  # the database failed us: this pass says the original's, the next tries again
             log.exception("text %d could not be loaded for the reminder of %s", text_id, day)
             self._reminders.pop((text_id, day), None)
@@ -298,13 +260,13 @@ class Pusher:
 
     async def _screen(self, due: Due) -> tuple[Book, render.Screen]:
         """The chat's reminder message: its text's, built once per text, language and day."""
-        book, today, fell_back = await self._reminder(due.text_id, due.local_date)
-        key = (book.id, due.lang, due.local_date)
+        book, today, fell_back = await self._reminder(due.chat.text_id, due.local_date)
+        key = (book.id, due.chat.lang, due.local_date)
         screen = self._screens.get(key)
         if screen is None:
             if len(self._screens) >= CACHED_DAYS:
                 self._screens.clear()
-            screen = self._screens[key] = render.today(due.lang, due.local_date, today, today.quote, book.id,
+            screen = self._screens[key] = render.today(due.chat.lang, due.local_date, today, today.quote, book.id,
                                                        fell_back)
         return book, screen
 
@@ -374,8 +336,9 @@ class Pusher:
         chat_id = due.chat_id
         planned = await self._passage(current, due.local_date)
         book, screen = await self._screen(due)
-        if planned is not None and current is not None and due.reminder_format != ReminderFormat.CARD:
-            screen = render.with_plan(screen, due.lang, planned[1], current.days, render.book_title(planned[0]),
+        if planned is not None and current is not None and due.chat.reminder_format != ReminderFormat.CARD:
+            screen = render.with_plan(screen, due.chat.lang, planned[1], current.days,
+                                      TextName.of_book(planned[0]).given,
                                       removed=planned[0].info.status == TextStatus.REMOVED)
         error = ""
         for attempt in range(SEND_ATTEMPTS):
@@ -383,7 +346,7 @@ class Pusher:
                 await self._give_back(due, report)
                 return
             try:
-                if due.reminder_format == ReminderFormat.CARD:  # uploaded once, then sent by file_id
+                if due.chat.reminder_format == ReminderFormat.CARD:  # uploaded once, then sent by file_id
                     spec, caption = await self._card(due)
                     await sharing.send_card(self.bot, chat_id, spec, caption, self.store.cards, screen)
                 else:
@@ -473,7 +436,7 @@ class Pusher:
         if current is None:
             return None
         try:
-            book = await self._book(current.text_id)
+            book = await self.shelf.book(current.text_id)
         except Exception:  # the database failed us: the reminder goes without the passage
             log.exception("the plan's text %d could not be loaded for chat %s", current.text_id, current.chat_id)
             return None
@@ -484,13 +447,13 @@ class Pusher:
 
     async def _card(self, due: Due) -> tuple[CardSpec, str]:
         """The daily card of the chat's text and its caption, built once per text, language and day."""
-        book, today, fell_back = await self._reminder(due.text_id, due.local_date)
-        key = (book.id, due.lang, due.local_date)
+        book, today, fell_back = await self._reminder(due.chat.text_id, due.local_date)
+        key = (book.id, due.chat.lang, due.local_date)
         if key not in self._cards:
             if len(self._cards) >= CACHED_DAYS:
                 self._cards.clear()
             info = self.library.original.info if fell_back else book.info  # the text the quote is from
-            self._cards[key] = sharing.today_card(due.lang, today, info, fell_back)
+            self._cards[key] = sharing.today_card(due.chat.lang, today, info, fell_back)
         return self._cards[key]
 
     async def _extras(self, due: Due, chat_id: int, current: PlanRecord | None,
@@ -499,13 +462,14 @@ class Pusher:
         text, ``book``) where chosen. Best effort: the reminder is what the delivery protocol
         guarantees."""
         try:
-            if due.reminder_format == ReminderFormat.CARD and current is not None and planned is not None:
-                day = render.plan_day(due.lang, planned[1], current.days, render.book_title(planned[0]),
+            if due.chat.reminder_format == ReminderFormat.CARD and current is not None and planned is not None:
+                day = render.plan_day(due.chat.lang, planned[1], current.days, TextName.of_book(planned[0]).given,
                                       removed=planned[0].info.status == TextStatus.REMOVED)
                 await self.bot.send_message(chat_id, day.text, reply_markup=day.markup)
-            if due.quiz_daily:
+            if due.chat.quiz_daily:
                 await study.send_quiz(self.bot, self.store.study, book.speech, chat_id, chat_id < 0,
-                                      due.open_polls, f"{chat_id}|{due.local_date}", due.local_date, ZoneInfo(due.zone))
+                                      due.chat.open_polls, f"{chat_id}|{due.local_date}", due.local_date,
+                                      ZoneInfo(due.chat.timezone))
         except TelegramError as exc:
             log.warning("extras for chat %s on %s not sent: %s", chat_id, due.local_date, exc.message)
 

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING
 
 from content.controls import strip_controls
 from content.model import ORIGINAL, Speech, split_scope
+from content.naming import TextName
 from content.parser import parse_text
 
 if TYPE_CHECKING:
@@ -44,16 +45,6 @@ class TextStatus(StrEnum):
     REMOVED = "removed"
     """Taken out of the library: still readable through what members saved and old buttons, never offered."""
 
-SHORT = 10
-"""How many characters of a title a hit's label shows: enough to tell texts apart on a phone."""
-
-
-ORIGINAL_NAME = "原讲话"
-"""The name of the original speech while it has no title of its own: the one name it has wherever
-it is shown (lists, headings, the welcome, search hits, cards, the reader), as 《原讲话》 where a
-title would stand. Not 原文: that names the exact-words tier of search (📌 原文)."""
-ORIGINAL_NAME_EN = "Original speech"
-"""``ORIGINAL_NAME`` for English readers."""
 
 
 @dataclass(frozen=True)
@@ -73,12 +64,8 @@ class TextInfo:
 
     @property
     def short(self) -> str:
-        """The text's short name on search hits and cards: its title, cut at ``SHORT``
-        characters (…); ``ORIGINAL_NAME`` for the untitled original, 文本N for another untitled one."""
-        title = (self.title or "").strip()
-        if not title:
-            return ORIGINAL_NAME if self.id == ORIGINAL else f"文本{self.id}"
-        return title if len(title) <= SHORT else title[:SHORT] + "…"
+        """Its short name on search hits and cards, in Chinese (``TextName.short``)."""
+        return TextName(self).short
 
 
 def lacking(info: TextInfo, title: str | None, speaker: str | None, when: date | None,

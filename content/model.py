@@ -39,6 +39,8 @@ _ORDINAL = rf"({_NUM}|\d{{1,2}})"
 _SCOPE = re.compile(r"^(\d{1,9})[:：]")
 ORIGINAL = 1
 """The original speech's text id: its node ids carry no scope."""
+MAX_TEXT_ID = 999_999_999
+"""The largest text id anything accepts (nine digits: a button's data, a URL, a command)."""
 SPEECH_CACHE = 128
 """How many speeches what is derived from a speech (its quotes, plans, quiz questions…) is kept
 for in a process: twice the texts the library keeps in memory by default
@@ -55,11 +57,22 @@ def scoped(text_id: int, node_id: str) -> str:
     return node_id if text_id == ORIGINAL else f"{text_id}:{node_id}"
 
 
+def text_number(value: str) -> int | None:
+    """The one reading of a text id, wherever one is written (``/use``, ``/describe``, a button's
+    data, a reference's scope, the reader's URL): digits, full-width too, spaces ignored, one
+    leading ``#`` allowed; None for anything else and for a number outside 1..``MAX_TEXT_ID``."""
+    plain = unicodedata.normalize("NFKC", "".join(value.split())).removeprefix("#")
+    if not (plain.isascii() and plain.isdigit() and len(plain) <= len(str(MAX_TEXT_ID))):
+        return None
+    return int(plain) if 0 < int(plain) <= MAX_TEXT_ID else None
+
+
 def split_scope(ref: str) -> tuple[int | None, str]:
     """``(text id, the rest)`` of a reference: ``2:4.2`` → ``(2, "4.2")``, ``4.2`` → ``(None, "4.2")``
     (no scope: the reader's current text). Full-width ``：`` counts, as members type it."""
     match = _SCOPE.match(ref.strip())
-    return (int(match[1]), ref.strip()[match.end():]) if match else (None, ref)
+    number = text_number(match[1]) if match else None
+    return (number, ref.strip()[match.end():]) if match and number is not None else (None, ref)
 
 
 def cite(label: str) -> str:

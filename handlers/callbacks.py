@@ -11,12 +11,11 @@ from dataclasses import MISSING, dataclass, fields
 from typing import Any, ClassVar, Literal, cast, get_args, get_origin, get_type_hints
 
 from content import Node, Speech
-from content.model import ORIGINAL, scoped, split_scope
+from content.model import ORIGINAL, scoped, split_scope, text_number
 from content.quotes import Quote, candidates, sentence_quote
 
 MAX_BYTES = 64
 MAX_REF = 40  # the longest bookmark reference the database keeps
-MAX_TEXT_ID = 999_999_999
 """The largest text id anything sent names (nine digits, as a scope ``2:4.2`` allows): a larger
 one is forged, and would overflow the texts' 32-bit id column on PostgreSQL."""
 
@@ -321,6 +320,13 @@ def _choices(cls: type[Callback]) -> dict[str, tuple[str, ...]]:
 _CHOICES = {prefix: _choices(cls) for prefix, cls in _TYPES.items()}
 
 
+def _text_id(value: str) -> int:
+    number = text_number(value)
+    if number is None:
+        raise ValueError(f"no text {value!r}")
+    return number
+
+
 def parse(data: str | None) -> Callback | None:
     """The callback encoded in ``data``, or None for stale or forged data."""
     if not data or len(data.encode()) > MAX_BYTES:
@@ -340,13 +346,11 @@ def parse(data: str | None) -> Callback | None:
         # Any: mypy cannot follow a field's type through ``fields(cls)``. Each value has it: an int
         # field's is parsed here, a Literal field's is checked among its choices below.
         kwargs: dict[str, Any] = {
-            spec.name: int(value) if spec.type in ("int", int) else value
+            spec.name: _text_id(value) if spec.name == "text_id" else int(value) if spec.type in ("int", int) else value
             for spec, value in zip(specs, values, strict=True)
         }
     except ValueError:
-        return None
+        return None  # not a number, or no text has that number
     if any(kwargs[name] not in allowed for name, allowed in _CHOICES[prefix].items()):
         return None  # an action or kind this version does not know
-    if "text_id" in kwargs and not 0 < cast(int, kwargs["text_id"]) <= MAX_TEXT_ID:
-        return None  # no text has that number
     return cls(**kwargs)

@@ -26,14 +26,11 @@ from content.library import Book, Library, reminder_of
 from content.shen import Ranking, Reminder
 from content.summaries import Summaries
 from handlers.caches import BoundedCache
-from handlers.store import CardFiles, ChatStore, Insights, Positions, Study, Texts
+from handlers.shelf import Shelf
+from handlers.store import CardFiles, ChatStore, Insights, Positions, Stored, Study, Texts
 
 ADMIN_TTL = 60.0  # seconds a group member's admin status is trusted before asking Telegram again
 ADMIN_CACHE_SIZE = 10_000  # (chat, user) pairs remembered at most
-TEXT_CHECK_SECONDS = 30.0
-"""How long a text in memory is trusted before it is compared with the database again: another
-replica's /describe or a removal from the shell shows within that, at one read per text."""
-TEXT_CHECKS = 4096  # texts whose last check is remembered at most
 IMPORT_SLOTS = 2  # uploads imported at once, each in its child process
 
 
@@ -59,13 +56,9 @@ class BotData:
 
     def __init__(self) -> None:
         self.library: Library | None = None  # every text in memory; its original is the speech file
-        self.texts: Texts | None = None  # the library's texts in the database (None without one)
+        self.shelf: Shelf | None = None  # the library's texts, fresh across replicas (``handlers.shelf``)
         self.defaults: ChatDefaults | None = None
-        self.store: ChatStore | None = None
-        self.insights: Insights | None = None
-        self.cards: CardFiles | None = None  # file_ids of uploaded cards (None: upload every time)
-        self.study: Study | None = None  # plans, quizzes, bookmarks (None without a database)
-        self.positions: Positions | None = None  # the reader's place per member (None without a database)
+        self.stored: Stored | None = None  # the database's repositories (None: the bot runs without one)
         self.webapp: WebAppLinks | None = None  # the reader (Mini App): None hides its buttons
         self.ranking: Ranking | None = None  # the original's quotes against each 慎 (None: no encoder)
         self.clock: Callable[[], datetime] | None = None  # the bot's one clock (aware UTC), the store's too
@@ -77,8 +70,35 @@ class BotData:
         self.greeted: set[int] = set()  # groups introduced to since their last addition
         # (chat, user) → is an admin: bounded, and each answer trusted for ADMIN_TTL seconds.
         self.admin_cache: BoundedCache[tuple[int, int], bool] = BoundedCache(ADMIN_CACHE_SIZE, ADMIN_TTL)
-        # Texts of the library checked against the database lately (``handlers.texts.book_of``).
-        self.text_checks: BoundedCache[int, bool] = BoundedCache(TEXT_CHECKS, TEXT_CHECK_SECONDS)
+
+
+    @property
+    def store(self) -> ChatStore | None:
+        return self.stored.chats if self.stored else None
+
+    @property
+    def insights(self) -> Insights | None:
+        return self.stored.insights if self.stored else None
+
+    @property
+    def cards(self) -> CardFiles | None:
+        """File_ids of uploaded cards (None: upload every time)."""
+        return self.stored.cards if self.stored else None
+
+    @property
+    def study(self) -> Study | None:
+        """Plans, quizzes, bookmarks."""
+        return self.stored.study if self.stored else None
+
+    @property
+    def positions(self) -> Positions | None:
+        """The reader's place per member."""
+        return self.stored.positions if self.stored else None
+
+    @property
+    def texts(self) -> Texts | None:
+        """The library's texts in the database."""
+        return self.stored.texts if self.stored else None
 
 
 # The bot as handlers see it: its rate limiter's argument type is the composition root's choice.
@@ -105,6 +125,12 @@ class BotContext(CallbackContext[Bot, dict[Any, Any], dict[Any, Any], BotData]):
     def library(self) -> Library:
         assert self.bot_data.library is not None, "bot.app sets the library before handlers run"
         return self.bot_data.library
+
+    @property
+    def shelf(self) -> Shelf:
+        """The texts a chat reads, fresh across replicas: every book a handler shows comes from here."""
+        assert self.bot_data.shelf is not None, "bot.app sets the shelf before handlers run"
+        return self.bot_data.shelf
 
     @property
     def texts(self) -> Texts | None:

@@ -20,6 +20,7 @@ from telegram import (
 )
 from telegram.ext import InlineQueryHandler
 
+from content.naming import TextName
 from content.quotes import in_quotes, pick
 from content.shen import principles
 from handlers import render, sharing
@@ -55,7 +56,7 @@ async def answer_inline(update: Update, context: BotContext) -> None:
         # The bot's default zone; the asker's current text (its quote, or the original's, said so).
         reminder, fell_back = await asyncio.to_thread(context.reminder, day)
         origin = sharing.info_of(context, reminder.quote)  # the card as /today's 🖼 sends it
-        await _card_result(context, results, sharing.today_spec(reminder, render.card_source(origin)),
+        await _card_result(context, results, sharing.today_spec(reminder, TextName(origin).card),
                            sharing.captioned(lang, sharing.daily_caption(lang, reminder, fell_back), origin))
         today = render.today(lang, day, reminder, reminder.quote, context.current.id, fell_back)
         item = reminder.principle
@@ -72,7 +73,7 @@ async def answer_inline(update: Update, context: BotContext) -> None:
         found = await asyncio.to_thread(context.searcher.answer, words, MAX_RESULTS)
         claimed = [hit for hit in found if hit.tier != "nearest"]
         info = context.current.info  # each result names its text: in the list, and in the chat it is posted to
-        named = render.text_title(info, lang)
+        named = TextName(info, lang).title
         for hit in claimed:
             label = hit.label or hit.id
             gap = "" if lang == "zh" else " "  # 《标题》二（二）, “Title” 二（二）
@@ -85,7 +86,7 @@ async def answer_inline(update: Update, context: BotContext) -> None:
             best = pick(speech, node_id=claimed[0].id, day=day)
             if best is not None:
                 caption = sharing.captioned(lang, text(lang, "quote", text=best.in_quotes, label=best.label), info)
-                await _card_result(context, results, sharing.quote_spec(best, render.card_source(info)), caption)
+                await _card_result(context, results, sharing.quote_spec(best, TextName(info).card), caption)
     await query.answer(results[:MAX_RESULTS + 1], cache_time=CACHE_SECONDS, is_personal=True)
 
 

@@ -9,6 +9,7 @@ from content import UnknownNodeError
 from content.glosses import Glosses
 from content.library import TextStatus
 from content.model import ORIGINAL, split_scope
+from content.naming import TextName
 from content.quotes import pick
 from handlers import render
 from handlers.catalog import Lang, text
@@ -41,8 +42,8 @@ async def start(update: Update, context: BotContext) -> None:
     user = update.effective_user
     name = user.first_name if user else ""
     info = context.current.info
-    title = render.heading(info, lang, prose=True) if info.id != ORIGINAL or info.title else render.speech_title(
-        context.speech, lang)
+    named = TextName(info, lang) if info.id != ORIGINAL or info.title else TextName.of_speech(context.speech, lang)
+    title = named.heading if info.id != ORIGINAL or info.title else named.title
     welcome = Screen(text(lang, "welcome", name=name, title=title))
     await send(update, context, [with_reader(update, context, welcome)])
 

@@ -21,8 +21,9 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, WebAppInfo
 
 from content import Node, Speech
 from content.glosses import Glosses
-from content.library import ORIGINAL_NAME, ORIGINAL_NAME_EN, Book, TextInfo
+from content.library import TextInfo
 from content.model import ORIGINAL, cite, scoped, split_scope
+from content.naming import MONTHS, TextName
 from content.path import Stop, depth, introduction, is_intro, level_of, neighbours
 from content.plan import Passage
 from content.quotes import Quote
@@ -67,82 +68,6 @@ def shorten(value: str, limit: int = BUTTON_CHARS) -> str:
     """``value`` cut to ``limit`` characters with an ellipsis (button texts, titles)."""
     value = value.strip()
     return value if len(value) <= limit else value[: limit - 1] + "…"
-
-
-def speech_title(speech: Speech, lang: Lang) -> str:
-    """The speech's name as ``text_title`` gives it: 《Title》 from its title line, 《原讲话》 for
-    the untitled original (a speech file outside the library is read as the original)."""
-    return text_title(TextInfo(id=speech.text_id, title=speech.title), lang)
-
-
-# --- the library's texts: how a text is named ------------------------------------------------
-
-CARD_TITLE = 30  # characters of a title on a card's line (and its caption)
-
-
-def spoken_on(day: date, lang: Lang) -> str:
-    """The date a text was given, as a reader writes it: 2023年5月10日, 10 May 2023."""
-    if lang == "en":
-        return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
-    return f"{day.year}年{day.month}月{day.day}日"
-
-
-def own_name(info: TextInfo, lang: Lang) -> str | None:
-    """A text's name: its title; for the untitled original ``ORIGINAL_NAME`` (原讲话; Original
-    speech in English), the one name it has wherever it is shown; None for another untitled text."""
-    title = (info.title or "").strip()
-    if title:
-        return title
-    if info.id == ORIGINAL:
-        return ORIGINAL_NAME if lang == "zh" else ORIGINAL_NAME_EN
-    return None
-
-
-def text_title(info: TextInfo, lang: Lang, prose: bool = False) -> str:
-    """A text's name in a list, a heading or a sentence (``prose``: the same name, there is one):
-    《title》 (“title” in English), the untitled original 《原讲话》 (``own_name``), any other
-    untitled text 文本 N."""
-    name = own_name(info, lang)
-    if name:
-        return f"《{name}》" if lang == "zh" else f"“{name}”"
-    return f"文本 {info.id}" if lang == "zh" else f"Text {info.id}"
-
-
-def short_name(info: TextInfo, lang: Lang) -> str:
-    """A text's short name in the reader's language (``TextInfo.short``: the title cut, or 原讲话 /
-    文本3 untitled, which English readers read as Original speech / Text 3)."""
-    if lang == "zh" or (info.title or "").strip():
-        return info.short
-    return ORIGINAL_NAME_EN if info.id == ORIGINAL else f"Text {info.id}"
-
-
-def source_name(info: TextInfo, lang: Lang) -> str:
-    """What a search hit or a bookmark of a text is prefixed with, before its label: its short
-    name as 《…》 in Chinese (《原讲话》四（二）), as “…” and a space in English
-    (“Original speech” 四（二）)."""
-    return f"《{info.short}》" if lang == "zh" else f"“{short_name(info, lang)}” "
-
-
-def byline(info: TextInfo, lang: Lang) -> str:
-    """Who gave a text and when (张三 · 2023年5月10日), as far as it is known; empty if not at all."""
-    return " · ".join(part for part in (info.speaker, spoken_on(info.date, lang) if info.date else None) if part)
-
-
-def heading(info: TextInfo, lang: Lang, prose: bool = False) -> str:
-    """A text's title (``text_title``) with its speaker and date: 《title》（张三 · 2023年5月10日）."""
-    known = byline(info, lang)
-    name = text_title(info, lang, prose)
-    return f"{name}（{known}）" if known and lang == "zh" else f"{name} ({known})" if known else name
-
-
-def card_source(info: TextInfo, lang: Lang = "zh") -> str:
-    """The line under a card's label: the text's name (``own_name``: the untitled original's too,
-    so a forwarded card says where it is from; cut to ``CARD_TITLE``) and speaker; empty when
-    it has neither."""
-    name = own_name(info, lang)
-    title = shorten(name, CARD_TITLE) if name else ""
-    quoted = (f"《{title}》" if lang == "zh" else f"“{title}”") if title else ""
-    return " ".join(part for part in (quoted, info.speaker) if part)
 
 
 def paginate(body: str, limit: int = PAGE_CHARS) -> list[str]:
@@ -213,7 +138,7 @@ def outline(speech: Speech, lang: Lang, node_id: str = "", info: TextInfo | None
     """The outline at the top level (headed by the text's title, speaker and date: ``info``) or
     inside a part/section with children (cached). With ``glosses`` (English readers of a text
     that has them) its buttons and a part's title carry the English headings, as search hits do."""
-    named = heading(info, lang, prose=True) if info is not None else speech_title(speech, lang)
+    named = TextName(info, lang).heading if info is not None else TextName.of_speech(speech, lang).title
     kind = "outline|" + ("en|" if glosses else "") + named
     return _cached(kind, speech, lang, node_id, 0, lambda: _outline(speech, lang, node_id, named, glosses))
 
@@ -613,11 +538,6 @@ def stats(lang: Lang, report: StatsReport) -> list[Screen]:
 PLAN_CHARS = 1500  # a plan day's text inline; the rest behind "continue"
 
 
-def book_title(book: Book) -> str | None:
-    """A text's title: the library's (its metadata), else its speech's own title line."""
-    return book.info.title or book.speech.title
-
-
 def plan_name(lang: Lang, title: str | None) -> Html:
     """What a plan is called: 《标题》的学习计划, the text it reads named (学习计划 for an untitled one)."""
     return text(lang, "plan_name", title=title) if title else text(lang, "plan_name_plain")
@@ -662,7 +582,6 @@ def with_plan(reminder_screen: Screen, lang: Lang, passage: Passage, days: int, 
     return Screen(body, reminder_screen.buttons + day.buttons)
 
 
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 def week_span(lang: Lang, week: str) -> str:
@@ -679,7 +598,7 @@ def week_span(lang: Lang, week: str) -> str:
             return f"{first.year}年{first.month}月{first.day}日–{last.year}年{last.month}月{last.day}日"
         tail = f"{last.day}日" if first.month == last.month else f"{last.month}月{last.day}日"
         return f"{first.month}月{first.day}日–{tail}"
-    start, end = f"{_MONTHS[first.month - 1]} {first.day}", f"{_MONTHS[last.month - 1]} {last.day}"
+    start, end = f"{MONTHS[first.month - 1]} {first.day}", f"{MONTHS[last.month - 1]} {last.day}"
     if first.year != last.year:
         return f"{start}, {first.year} – {end}, {last.year}"
     return f"{start} – {last.day}" if first.month == last.month else f"{start} – {end}"

@@ -21,6 +21,7 @@ from telegram.ext import CommandHandler, filters
 
 from content import Speech, UnknownNodeError
 from content.library import TextInfo
+from content.naming import TextName
 from content.quotes import Quote, candidates, pick, sentence_quote
 from content.shen import Reminder
 from handlers import callbacks as cb
@@ -123,7 +124,7 @@ def info_of(context: BotContext, quote: Quote) -> TextInfo:
 
 def captioned(lang: Lang, caption: Html, info: TextInfo) -> Html:
     """A card's caption with the title and speaker line the picture has under its label."""
-    source = render.card_source(info, lang)
+    source = TextName(info, lang).card
     return Html(caption + "\n" + text(lang, "card_source", source=source)) if source else caption
 
 
@@ -145,14 +146,14 @@ async def send_quote_card(update: Update, context: BotContext, quote: Quote) -> 
     assert chat is not None
     lang, info = lang_of(update), info_of(context, quote)
     caption = captioned(lang, text(lang, "quote", text=quote.in_quotes, label=quote.label), info)
-    await send_card(context.bot, chat.id, quote_spec(quote, render.card_source(info)), caption,
+    await send_card(context.bot, chat.id, quote_spec(quote, TextName(info).card), caption,
                     context.bot_data.cards)
 
 
 def today_card(lang: Lang, day: Reminder, info: TextInfo, fell_back: bool = False) -> tuple[CardSpec, Html]:
     """The daily card and its caption as /card, 🖼 and the push send them; ``info``: the text the
     quote is from (the original's when the reminder fell back to it, ``fell_back``)."""
-    return today_spec(day, render.card_source(info)), captioned(lang, daily_caption(lang, day, fell_back), info)
+    return today_spec(day, TextName(info).card), captioned(lang, daily_caption(lang, day, fell_back), info)
 
 
 async def send_today_card(update: Update, context: BotContext, day: date) -> None:

@@ -284,3 +284,26 @@ class Positions(Protocol):
     async def position(self, user_id: int, text_id: str) -> Position | None: ...
 
     async def set_position(self, user_id: int, text_id: str, position: Position) -> None: ...
+
+
+class Stored(Protocol):
+    """The database's repositories as handlers use them: there together, or (a bot without a
+    database) not at all. ``bot.storage.Store`` is one."""
+
+    @property
+    def chats(self) -> ChatStore: ...
+
+    @property
+    def insights(self) -> Insights: ...
+
+    @property
+    def cards(self) -> CardFiles: ...
+
+    @property
+    def study(self) -> Study: ...
+
+    @property
+    def positions(self) -> Positions: ...
+
+    @property
+    def texts(self) -> Texts: ...

@@ -28,6 +28,7 @@ from telegram.ext import CommandHandler, PollAnswerHandler, filters
 from content import Node, Speech
 from content.library import Book, TextStatus
 from content.model import ORIGINAL, cite, split_scope
+from content.naming import TextName
 from content.plan import (
     DEFAULT_DAYS,
     MIN_DAYS,
@@ -96,7 +97,7 @@ async def plan_command(update: Update, context: BotContext) -> None:
         book = await plan_book(context, current)
         passage = passage_on(plan(book.speech, current.days), current.start_date, today)
         if passage is not None:
-            await send(update, context, [render.plan_day(lang, passage, current.days, render.book_title(book),
+            await send(update, context, [render.plan_day(lang, passage, current.days, TextName.of_book(book).given,
                                                          removed=book.info.status == TextStatus.REMOVED)])
         elif today < current.start_date:
             await say(update, context, "plan_not_yet", date=current.start_date.isoformat())
@@ -143,7 +144,7 @@ async def _start(update: Update, context: BotContext, days: int, today: date, as
     book = context.current
     current = await study.start_plan(chat.id, len(plan(book.speech, days)), today, book.id)
     row, turned_on = await ensure_subscribed(update, context)
-    title = render.book_title(book)
+    title = TextName.of_book(book).given
     started = text(lang, "plan_started", plan=render.plan_name(lang, title), days=current.days, time=row.push_time,
                    zone=row.timezone)
     if current.days < max(asked, days):
@@ -228,7 +229,8 @@ async def progress(update: Update, context: BotContext) -> None:
         passages = plan(book.speech, current.days)
         ids = ",".join(dict.fromkeys(passages[min(day, len(passages)) - 1].ids))
         readers = await study.readers(chat.id, reading_key(current.start_date, current.days, day), ids)
-        await say(update, context, "progress_group", plan=render.plan_name(lang_of(update), render.book_title(book)),
+        plan_name = render.plan_name(lang_of(update), TextName.of_book(book).given)
+        await say(update, context, "progress_group", plan=plan_name,
                   day=day, days=current.days, today=readers)
         return
     read = await study.passages_read(user.id)
@@ -247,9 +249,9 @@ async def _read_per_text(context: BotContext, lang: Lang, read: set[str]) -> Htm
     parts = []
     for book in books:
         units = {unit for passage in plan(book.speech) for unit in passage.ids}
-        if len(books) == 1 and render.book_title(book) is None:
+        if len(books) == 1 and TextName.of_book(book).given is None:
             return Html(f"{len(read & units)}/{len(units)}")
-        name = render.text_title(book.info, lang, prose=True)
+        name = TextName(book.info, lang).title
         parts.append(text(lang, "progress_text", title=name, read=len(read & units), total=len(units)))
     return Html(("；" if lang == "zh" else "; ").join(parts))
 
@@ -286,7 +288,7 @@ async def quiz(update: Update, context: BotContext) -> None:
                            bool(row and row.open_polls), seed, context.now().astimezone(zone).date(), zone)
     if not sent:
         lang = lang_of(update)
-        await say(update, context, "quiz_none", title=render.text_title(context.current.info, lang, prose=True))
+        await say(update, context, "quiz_none", title=TextName(context.current.info, lang).title)
 
 
 async def record_answer(update: Update, context: BotContext) -> None:
@@ -391,7 +393,7 @@ async def show_saved(update: Update, context: BotContext) -> None:
             continue
         book, target = own
         # Another text's bookmark names it: 《某讲话》四（二）.
-        label = cite(target.label) if book.id == ORIGINAL else render.source_name(book.info, lang) + cite(target.label)
+        label = cite(target.label) if book.id == ORIGINAL else TextName(book.info, lang).source + cite(target.label)
         if isinstance(target, Quote):
             items.append((label, target.text, ref, cb.Send(target.id)))
         else:

@@ -30,9 +30,9 @@ import unicodedata
 from telegram import Chat, Update
 from telegram.ext import CommandHandler, TypeHandler, filters
 
-from content import SpeechFormatError
 from content.library import Book, TextInfo, TextStatus, search_books
-from content.model import ORIGINAL
+from content.model import ORIGINAL, text_number
+from content.naming import TextName
 from content.quotes import sentence_index
 from handlers import callbacks as cb
 from handlers import render
@@ -58,19 +58,11 @@ ORIGINAL_WORDS = ("原文", "原讲话", "original")
 
 
 async def book_of(context: BotContext, text_id: int | None) -> Book | None:
-    """The book of ``text_id`` (None or 1: the original), from memory or the database; None for
-    a text that does not exist, a draft the sender may not see (``shown``), or a body that no
-    longer parses (logged). Every text a user reaches is loaded here or by ``refreshed``. A book
-    in memory is checked against the database every ``TEXT_CHECK_SECONDS``
-    (``BotData.text_checks``): a title fixed or a text removed on another replica or from the
-    shell shows here too."""
-    library = context.library
-    if text_id is None or text_id == ORIGINAL:
-        return library.original
-    book = library.get(text_id)
-    if context.texts is None or (book is not None and context.bot_data.text_checks.get(text_id)):
-        return book if book is None or shown(context, book.info) else None
-    return await _load(context, text_id)
+    """The book of ``text_id`` (None or 1: the original) from the shelf (``handlers.shelf``:
+    fresh within ``TEXT_CHECK_SECONDS``); None for a text that does not exist, a draft the
+    sender may not see (``shown``), or a body that no longer parses (logged)."""
+    book = await context.shelf.book(text_id)
+    return book if book is None or shown(context, book.info) else None
 
 
 def shown(context: BotContext, info: TextInfo) -> bool:
@@ -83,30 +75,12 @@ def shown(context: BotContext, info: TextInfo) -> bool:
 
 async def refreshed(context: BotContext, text_id: int) -> Book | None:
     """The book of ``text_id`` with its state as the database has it now (a text removed or
-    described from the shell or another replica since it was loaded); from memory without a
-    database. For what a button or a link names: the reply must say if the text was removed."""
-    if text_id == ORIGINAL or context.texts is None:
+    described from the shell or another replica since it was loaded). For what a button or a
+    link names: the reply must say if the text was removed."""
+    if text_id == ORIGINAL:
         return await book_of(context, text_id)
-    return await _load(context, text_id)
-
-
-async def _load(context: BotContext, text_id: int) -> Book | None:
-    """Read text ``text_id`` from the database into the library (a kept book's metadata brought
-    up to date, a retitled one parsed anew) and note when it was checked."""
-    assert context.texts is not None
-    record = await context.texts.text(text_id)
-    if record is None:  # a draft discarded since
-        context.library.drop(text_id)
-        return None
-    if not shown(context, record.info):
-        return None
-    try:  # parsing a text is milliseconds of CPU: off the event loop (a search of all texts loads many)
-        book = await asyncio.to_thread(context.library.add, record.info, record.body)
-    except SpeechFormatError:
-        log.exception("text %d is stored but does not parse", text_id)
-        return None
-    context.bot_data.text_checks.put(text_id, True)
-    return book
+    book = await context.shelf.fresh(text_id)
+    return book if book is None or shown(context, book.info) else None
 
 
 async def choose_book(update: object, context: BotContext) -> None:
@@ -114,7 +88,7 @@ async def choose_book(update: object, context: BotContext) -> None:
     private chat's). A text removed since falls back to the original."""
     if not isinstance(update, Update) or context.store is None:
         return
-    await _check_original(context)
+    await context.shelf.book(ORIGINAL)  # text 1's metadata (``/describe 1`` on another replica), now and then
     chat = update.effective_chat
     user = update.effective_user
     chat_id = chat.id if chat is not None else user.id if user is not None and update.inline_query else None
@@ -124,20 +98,6 @@ async def choose_book(update: object, context: BotContext) -> None:
     if text_id is not None:
         book = await book_of(context, text_id)
         context.book = book if book is not None and book.info.status != TextStatus.REMOVED else None
-
-
-async def _check_original(context: BotContext) -> None:
-    """Text 1's metadata as the database has it, every ``TEXT_CHECK_SECONDS``: the original is
-    always in memory, and ``/describe 1`` on another replica names it there (it is the one text
-    whose book ``book_of`` never reads again)."""
-    if context.texts is None or context.bot_data.text_checks.get(ORIGINAL):
-        return
-    context.bot_data.text_checks.put(ORIGINAL, True)  # before the read: one at a time
-    record = await context.texts.text(ORIGINAL)
-    # The same speech file's row (not an empty one, text 1's id reserved, nor another replica's
-    # file): its metadata; the speech stays the file's.
-    if record is not None and record.body and record.info.digest == context.library.original.info.digest:
-        context.library.add(record.info, record.body)
 
 
 def register_middleware(app: BotApplication) -> None:
@@ -166,13 +126,13 @@ def texts_screen(lang: Lang, infos: list[TextInfo], current: int, page: int = 0)
     rows = []
     for info in shown:
         mark = text(lang, "texts_current") if info.id == current else ""
-        lines.append(text(lang, "texts_line", mark=mark, id=info.id,
-                          title=render.shorten(render.text_title(info, lang), TITLE_CHARS)))
-        if render.byline(info, lang):
-            lines.append(text(lang, "texts_byline", byline=render.byline(info, lang)))
+        name = TextName(info, lang)
+        lines.append(text(lang, "texts_line", mark=mark, id=info.id, title=render.shorten(name.title, TITLE_CHARS)))
+        if name.byline:
+            lines.append(text(lang, "texts_byline", byline=name.byline))
         # A button's text is plain, not HTML: the title as written (R&D, not R&amp;D).
         label = html.unescape(text(lang, "btn_use_text", mark=mark, id=info.id,
-                                   title=render.shorten(render.text_title(info, lang), BUTTON_TITLE)))
+                                   title=render.shorten(name.title, BUTTON_TITLE)))
         rows.append([button(label, cb.UseText(info.id))])
     body = text(lang, "texts", count=len(infos), lines=Html("\n".join(lines)))
     if pages > 1:
@@ -190,7 +150,7 @@ async def list_texts(update: Update, context: BotContext) -> None:
     """/texts: the library, newest first, with a button to switch to each text."""
     lang = lang_of(update)
     if context.texts is None:
-        await say(update, context, "texts_only_original", title=render.text_title(context.library.original.info, lang))
+        await say(update, context, "texts_only_original", title=TextName(context.library.original.info, lang).title)
         return
     await send(update, context, [texts_screen(lang, await live_texts(context), context.current.id)])
 
@@ -207,13 +167,12 @@ async def turn_page(update: Update, context: BotContext, page: int) -> None:
 
 
 def wanted(value: str) -> int | None:
-    """The text id ``/use`` was given: a number (full-width digits, a leading #, 第2篇 too), or
+    """The text id ``/use`` was given: a number (``content.model.text_number``; 第2篇 too), or
     原文 / original for the original speech; None for anything else."""
     plain = unicodedata.normalize("NFKC", "".join(value.split())).lower().removeprefix("#")
     if plain in ORIGINAL_WORDS:
         return ORIGINAL
-    plain = plain.removeprefix("第").removesuffix("篇")
-    return int(plain) if plain.isascii() and plain.isdigit() and len(plain) <= 9 else None
+    return text_number(plain.removeprefix("第").removesuffix("篇"))
 
 
 async def usable(context: BotContext, text_id: int | None) -> Book | None:
@@ -229,7 +188,7 @@ async def usable(context: BotContext, text_id: int | None) -> Book | None:
 
 def switched(lang: Lang, book: Book) -> Screen:
     """What a switch answers: the text's title, speaker and date, and its outline's entry."""
-    return Screen(text(lang, "use_done", title=render.heading(book.info, lang)),
+    return Screen(text(lang, "use_done", title=TextName(book.info, lang).heading),
                   [[button(text(lang, "btn_outline"), cb.Outline(cb.top(book.id)))]])
 
 
@@ -246,7 +205,7 @@ async def use_text(update: Update, context: BotContext) -> None:
     goes back to the original; /use alone says which text the chat studies."""
     value, lang = argument(context), lang_of(update)
     if not value:
-        await say(update, context, "use_usage", title=render.heading(context.current.info, lang))
+        await say(update, context, "use_usage", title=TextName(context.current.info, lang).heading)
         return
     if await argument_too_long(update, context, value):
         return
@@ -335,7 +294,7 @@ async def search_all(update: Update, context: BotContext, query: str) -> None:
     hits = [hit for _, hit in found]
     glosses = context.library.original.searcher.glosses if lang == "en" else None  # the original's: unscoped ids
     sentences = [sentence_index(book.speech, hit.id, hit.text) for book, hit in found]
-    sources = [render.source_name(book.info, lang) for book, _ in found]
+    sources = [TextName(book.info, lang).source for book, _ in found]
     screen = render.search_results(lang, query, hits, glosses, sentences, sources)
     if total > len(books):  # the newest only: said, not silently
         screen = Screen(Html(screen.text + "\n\n" + text(lang, "search_all_partial", searched=len(books), total=total)),

@@ -36,7 +36,8 @@ from content.formats.limits import LimitError
 from content.formats.model import Metadata
 from content.formats.titleblock import parse_date
 from content.library import TextInfo, TextStatus, lacking, node_count, parse_body
-from content.model import ORIGINAL
+from content.model import ORIGINAL, text_number
+from content.naming import TextName
 from handlers import callbacks as cb
 from handlers import groups, render
 from handlers.catalog import Html, Lang, text
@@ -202,7 +203,7 @@ async def receive_document(update: Update, context: BotContext) -> None:
     lang = lang_of(update)
     screens = [] if new else [screen for screen in [offer(lang, info, imported.metadata)] if screen]
     if info.status == TextStatus.LIVE:
-        await say(update, context, "upload_exists_live", id=info.id, title=info.title or render.short_name(info, lang))
+        await say(update, context, "upload_exists_live", id=info.id, title=info.title or TextName(info, lang).short)
         await send(update, context, screens)
         return
     await send(update, context, [preview(lang, info, imported.speech, imported.notes, again=not new), *screens])
@@ -342,7 +343,7 @@ async def _build(update: Update, context: BotContext, record: TextRecord) -> Non
     except Exception:  # the text is live: its services are built on first use instead
         log.exception("text %d is live but its services could not be built now", info.id)
     await say(update, context, "upload_published", id=info.id,
-              title=info.title or render.short_name(info, lang_of(update)))
+              title=info.title or TextName(info, lang_of(update)).short)
 
 
 async def _prompt(update: Update, context: BotContext, info: TextInfo) -> None:
@@ -405,14 +406,14 @@ async def describe_command(update: Update, context: BotContext) -> None:
         await groups.unknown_command(update, context)
         return
     args = context.args or []
-    number = args[0].lstrip("#") if args else ""
-    if not (number.isascii() and number.isdigit() and 0 < int(number) <= cb.MAX_TEXT_ID) or len(args) < 2:
+    number = text_number(args[0]) if args else None
+    if number is None or len(args) < 2:
         await say(update, context, "usage_describe")
         return
     message = update.effective_message
     assert message is not None and message.text is not None
     raw = message.text.split(None, 2)[2] if len(message.text.split(None, 2)) > 2 else ""
-    await _describe(update, context, int(number), raw)
+    await _describe(update, context, number, raw)
 
 
 async def describe_reply(update: Update, context: BotContext) -> None:

@@ -29,17 +29,19 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from content import Node, Speech, SpeechFormatError
+from content import Node, Speech
 from content.answer import Searcher
 from content.document import Document, document
-from content.library import Library, TextStatus
-from content.model import ORIGINAL, cite
+from content.library import TextStatus
+from content.model import ORIGINAL, cite, text_number
+from content.naming import TextName
 from content.plan import passage_on, plan, reading_key, streak
 from content.quotes import Quote
 from handlers import callbacks as cb
 from handlers.catalog import Lang, text
-from handlers.render import plan_labels, speech_title, titled
-from handlers.store import ChatStore, Position, Positions, Study, Texts
+from handlers.render import plan_labels, titled
+from handlers.shelf import Shelf
+from handlers.store import ChatStore, Position, Positions, Study
 
 CURRENT = "current"  # the member's current text (their private chat's), as the page asks without ?text=
 LEGACY = "default"  # the original speech's name before the library
@@ -126,27 +128,20 @@ class Reader:
             text_id = row.text_id or ORIGINAL if row else ORIGINAL
         elif which == LEGACY:
             text_id = ORIGINAL
-        elif which.isascii() and which.isdigit() and len(which) <= 9:
-            text_id = int(which)
+        elif (number := text_number(which)) is not None:
+            text_id = number
         else:
             raise NotFound(f"no text {which!r}")
         if text_id == ORIGINAL:
             speech = services.speech
             return Opened(str(ORIGINAL), speech, services.searcher, document(speech))
-        book = services.library.get(text_id) if services.library else None
+        book = await services.shelf.book(text_id)  # fresh within TEXT_CHECK_SECONDS, as in the chat
         # A text held in memory may have become a draft since (removed, then uploaded again): the
-        # database says, in one small read of the drafts' ids (no bodies).
-        if book is not None and services.texts is not None and text_id in {
-                info.id for info in await services.texts.texts((TextStatus.DRAFT,))}:
+        # database says at once, in one small read of the drafts' ids (no bodies).
+        texts = services.shelf.texts
+        if book is None or (texts is not None and text_id in {
+                info.id for info in await texts.texts((TextStatus.DRAFT,))}):
             raise NotFound(f"no text {which!r}")
-        if book is None:
-            record = await services.texts.text(text_id) if services.texts and services.library else None
-            if record is None or services.library is None:
-                raise NotFound(f"no text {which!r}")
-            try:
-                book = await asyncio.to_thread(services.library.add, record.info, record.body)
-            except SpeechFormatError:
-                raise NotFound(f"text {text_id} does not parse") from None
         if book.info.status == TextStatus.DRAFT:  # not published: only its owner's preview shows it
             raise NotFound(f"no text {which!r}")
         return Opened(str(text_id), book.speech, book.searcher, document(book.speech))
@@ -165,7 +160,7 @@ class Reader:
         return {
             "text": opened.key,
             "lang": lang,
-            "title": _capital(speech_title(speech, lang)),  # a heading: "The speech", not "the speech"
+            "title": _capital(TextName.of_speech(speech, lang).title),  # a heading: "The speech", not "the speech"
             "ui": ui(lang),
             "outline": [self._outline(opened, node, lang) for node in speech.top],
             "blocks": [[block.node, block.tag, block.text, block.at] for block in opened.doc.blocks],
@@ -309,19 +304,18 @@ class Reader:
                 "message": text(lang, "read_marked" if new else "read_again", streak=count)}
 
 
-@dataclass
+@dataclass(frozen=True, kw_only=True)
 class ReaderServices:
     """What the reader reads and writes: the bot's own services (None: no database)."""
 
     speech: Speech  # the original's
     searcher: Searcher | None  # the original's
+    shelf: Shelf  # the library's texts, fresh across replicas: the same books the chat reads
     study: Study | None
     positions: Positions | None
     chats: ChatStore | None
     clock: Callable[[], datetime]
     timezone: str  # the bot's default zone, for a chat without settings
-    library: Library | None = None  # the other texts in memory (None: the original only)
-    texts: Texts | None = None  # where the library loads a text it does not hold yet
 
 
 def _capital(title: str) -> str:

@@ -62,6 +62,7 @@ async def serve_alone(settings: Any, speech: Any, host: str, port: int, user_id:
     from bot.reader_routes import ReaderApp
     from bot.storage import Store
     from content.library import Library
+    from handlers.shelf import Shelf
     from handlers.webapp import Reader, ReaderServices
 
     token = settings.token.get_secret_value() if settings.token else None
@@ -72,11 +73,13 @@ async def serve_alone(settings: Any, speech: Any, host: str, port: int, user_id:
     store = await Store.open(settings)
     library = Library.of(speech, makers(settings), capacity=settings.library_books)  # other texts: as asked
     searcher = library.original.searcher
+    shelf = Shelf(library, store.texts)
     threading.Thread(target=searcher.warm, name="warm-search", daemon=True).start()
 
     def services() -> ReaderServices:
-        return ReaderServices(speech, searcher, store.study, store.positions, store.chats, system_clock,
-                              settings.timezone, library, store.texts)
+        return ReaderServices(speech=speech, searcher=searcher, shelf=shelf, study=store.study,
+                              positions=store.positions, chats=store.chats, clock=system_clock,
+                              timezone=settings.timezone)
 
     reader = ReaderApp(Reader(services), token, settings.webapp_max_age_seconds, settings.webapp_rate_per_minute,
                        system_clock)

@@ -34,13 +34,12 @@ from typing import Any, cast
 
 from sqlalchemy import Table, Update, and_, bindparam, case, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
-from telegram.constants import ChatType
 
 from bot.storage.engine import Database
 from bot.storage.models import ChatRow, DeliveryRow, UTCDateTime
 from content.timerules import due_on, local_date, next_due
-from handlers.catalog import Lang, language
-from handlers.store import ReminderFormat, chat_type
+from handlers.catalog import language
+from handlers.store import ChatRecord, ReminderFormat, chat_type
 
 LEASE = timedelta(minutes=5)
 RETRY_DELAY = timedelta(seconds=60)
@@ -114,18 +113,15 @@ _HOLD = update(_chats).where(_chats.c.chat_id == bindparam("b_chat")).values(
 
 @dataclass(frozen=True)
 class Due:
-    """A reminder to send: to ``chat_id`` for its ``local_date``."""
+    """A reminder to send for its ``local_date``: to ``chat``, whose settings (language, format,
+    quiz, current text) are as they were when it was leased."""
 
-    chat_id: int
+    chat: ChatRecord
     local_date: date
-    lang: Lang
-    kind: ChatType
-    zone: str
-    push_time: str
-    reminder_format: ReminderFormat = ReminderFormat.TEXT
-    quiz_daily: bool = False  # the day's quiz follows the reminder
-    open_polls: bool = False  # that quiz shows who answered
-    text_id: int | None = None  # the chat's current text (None: the original speech): the reminder quotes it
+
+    @property
+    def chat_id(self) -> int:
+        return self.chat.chat_id
 
 
 @dataclass(frozen=True)
@@ -178,8 +174,11 @@ class DeliveryQueue:
                         await session.execute(update(ChatRow).where(ChatRow.chat_id == chat_id).values(
                             next_due_at=next_due(push_time, zone, now, self.catch_up), lease_until=None))
                         continue
-                    dues.append(Due(chat_id, local_date(due_at, zone), language(lang), chat_type(kind), zone, push_time,
-                                    ReminderFormat.stored(form), bool(quiz_daily), bool(open_polls), text_id))
+                    chat = ChatRecord(chat_id=chat_id, kind=chat_type(kind), lang=language(lang), subscribed=True,
+                                      paused=False, push_time=push_time, timezone=zone, next_due_at=due_at,
+                                      reminder_format=ReminderFormat.stored(form), open_polls=bool(open_polls),
+                                      quiz_daily=bool(quiz_daily), text_id=text_id)
+                    dues.append(Due(chat, local_date(due_at, zone)))
                 ours = await self._claim_deliveries(session, dues, worker, now)
                 if ours:
                     return ours
@@ -263,7 +262,7 @@ class DeliveryQueue:
                 elif target == outcome.due.chat_id:
                     due = outcome.due
                     advance.append({"b_chat": target, "b_next": due_on(due.local_date + timedelta(days=1),
-                                                                       due.push_time, due.zone)})
+                                                                       due.chat.push_time, due.chat.timezone)})
                 else:  # migrated: the new chat's own settings decide its next day
                     await self._advance(session, target, outcome.due.local_date)
             if advance:

@@ -14,7 +14,6 @@ from content import Speech, parse_text
 from content.answer import Searcher
 from content.encoder import load_encoder
 from content.library import (
-    SHORT,
     Book,
     Library,
     Makers,
@@ -27,7 +26,8 @@ from content.library import (
     reminder_of,
     search_books,
 )
-from content.model import ORIGINAL, UnknownNodeError, scoped, split_scope
+from content.model import ORIGINAL, UnknownNodeError, scoped, split_scope, text_number
+from content.naming import SHORT
 from content.search import Hit, Tier
 from content.shen import rank, reminder
 from content.summaries import Summaries
@@ -284,3 +284,20 @@ def test_reminder_falls_back_with_the_encoders_ranking_too(speech: Speech) -> No
         day = date(2024, 3, 5 + offset)
         found, fell_back = reminder_of(book, library.original, day)
         assert fell_back and found == reminder(speech, day, library.original.ranking)
+
+
+@pytest.mark.parametrize(("written", "number"), [
+    ("2", 2), ("#2", 2), ("２", 2), (" 12 ", 12), ("999999999", 999_999_999),
+    ("0", None), ("1000000000", None), ("-2", None), ("2a", None), ("²", 2), ("", None), ("##2", None),
+])
+def test_one_reading_of_a_text_id(written: str, number: int | None) -> None:
+    """/use, /describe, a button's data, a reference's scope and the reader's URL read a text id
+    by the same rules (``text_number``)."""
+    assert text_number(written) == number
+
+
+def test_a_scope_is_read_as_a_text_id() -> None:
+    assert split_scope("2:4.2") == (2, "4.2")
+    assert split_scope("２：4.2") == (2, "4.2")
+    assert split_scope("0:4.2") == (None, "0:4.2")
+    assert split_scope("4.2") == (None, "4.2")

@@ -146,7 +146,7 @@ async def test_a_plans_text_back_to_a_draft_is_not_pushed(bot: LocalBot) -> None
     again, new = await bot.store.texts.add(DRAFT, Metadata(title=TITLE), "second.txt", record.info.nodes)
     assert (again.id, again.status, new) == (second.id, "draft", False)
     assert bot.app is not None
-    bot.app.bot_data.text_checks = BoundedCache(16)  # (the check's age passing)
+    bot.app.bot_data.shelf.checks = BoundedCache(16)  # (the check's age passing)
     bot.store.chats._texts.pop(-4902)  # (the chat's text cache's too)
     for command in ("/plan", "/today", "/outline", "/quote"):
         assert not leaked(await group.send(command)), command

@@ -71,7 +71,7 @@ async def test_a_text_described_on_another_replica_shows_its_new_title(bot: Loca
     # Another replica's /describe: the database changes, this process's memory does not.
     await bot.store.texts.describe(second.id, Metadata(title="学习讲话（修订）", speaker="王五", date=date(2024, 3, 2)))
     assert bot.app is not None
-    bot.app.bot_data.text_checks = BoundedCache(16)  # (the check's age passing)
+    bot.app.bot_data.shelf.checks = BoundedCache(16)  # (the check's age passing)
     welcome = await chat.send("/start")
     assert "《学习讲话（修订）》（王五 · 2024年3月2日）" in welcome.text, welcome.text
     assert (await chat.send("/outline")).text.startswith("📖 目录：《学习讲话（修订）》")
@@ -79,12 +79,27 @@ async def test_a_text_described_on_another_replica_shows_its_new_title(bot: Loca
     assert "《学习讲话（修订）》二（二）" in found.text, found.text
 
 
+async def test_the_chat_and_the_push_read_one_shelf(tmp_path: Path) -> None:
+    """The bot's handlers and its daily push get their books from one ``Shelf``: a text read
+    again for a chat is the push's too, checked once for both, with one freshness."""
+    async with LocalBot(bot_settings(tmp_path, push_enabled=True, push_interval_seconds=3600)) as bot:
+        second = await add_text(bot)
+        assert bot.app is not None and bot.services is not None and bot.services.pusher is not None
+        shelf = bot.app.bot_data.shelf
+        assert bot.services.pusher.shelf is shelf
+        await bot.store.texts.describe(second.id, Metadata(title="学习讲话（修订）"))
+        shelf.checks = BoundedCache(16)  # (the check's age passing)
+        await bot.private().send(f"/use {second.id}")  # the chat reads it again
+        book = await bot.services.pusher.shelf.book(second.id)
+        assert book is not None and book.info.title == "学习讲话（修订）"
+
+
 async def test_the_original_named_on_another_replica_is_named_here_too(bot: LocalBot) -> None:
     chat = bot.private()
     assert (await chat.send("/outline")).text.startswith("📖 目录：《原讲话》")
     await bot.store.texts.describe(1, Metadata(title="坚持慎字当头", speaker="张三"))  # /describe 1 elsewhere
     assert bot.app is not None
-    bot.app.bot_data.text_checks = BoundedCache(16)  # (the check's age passing)
+    bot.app.bot_data.shelf.checks = BoundedCache(16)  # (the check's age passing)
     assert (await chat.send("/outline")).text.startswith("📖 目录：《坚持慎字当头》（张三）")
     assert "1. 《坚持慎字当头》" in (await chat.send("/texts")).text
 
@@ -182,7 +197,7 @@ async def test_a_plan_whose_text_was_removed_says_so(bot: LocalBot) -> None:
     assert removed not in started.text
     await bot.store.texts.set_status(second.id, "removed")  # `speechbot library remove`, another process
     assert bot.app is not None
-    bot.app.bot_data.text_checks = BoundedCache(16)  # (the check's age passing)
+    bot.app.bot_data.shelf.checks = BoundedCache(16)  # (the check's age passing)
     bot.store.chats._texts.pop(-4901)  # (the chat's text cache's too)
     day = await group.send("/plan")
     assert "《关于加强学习的讲话》的学习计划 第 1/" in day.text and day.text.endswith(removed), day.text
@@ -214,7 +229,7 @@ async def test_a_push_only_replica_sees_a_removal_and_a_new_title(bot: LocalBot)
     await bot.store.texts.describe(second.id, Metadata(title="学习讲话（修订）"))  # elsewhere
     await bot.store.texts.set_status(second.id, "removed")
     await bot.store.texts.describe(1, Metadata(title="坚持慎字当头", speaker="张三"))
-    pusher._checked.clear()  # (the check's age passing)
+    pusher.shelf.checks = BoundedCache(16)  # (the check's age passing)
     moment = start + timedelta(days=1)
     bot.travel(moment)
     await pusher.run_due(moment)

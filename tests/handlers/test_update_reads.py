@@ -31,7 +31,7 @@ async def frozen(bot: LocalBot) -> LocalBot:
     """The bot with its clock standing still (the store's caches age on it) and its texts'
     30-second check remembered until a test moves on, so only a write makes it read again."""
     bot.clock.at = datetime.now(UTC)
-    bot.app.bot_data.text_checks = BoundedCache(16)  # type: ignore[union-attr]
+    bot.app.bot_data.shelf.checks = BoundedCache(16)  # type: ignore[union-attr]
     return bot
 
 
