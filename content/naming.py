@@ -6,13 +6,41 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import Protocol
 
-from content.model import ORIGINAL
+from content.model import ORIGINAL, Speech
 
-if TYPE_CHECKING:
-    from content.library import Book, TextInfo
-    from content.model import Speech
+
+class Named(Protocol):
+    """What naming reads of a text (``content.library.TextInfo`` has it): naming needs no library."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def title(self) -> str | None: ...
+    @property
+    def speaker(self) -> str | None: ...
+    @property
+    def date(self) -> date | None: ...
+
+
+class Shelved(Protocol):
+    """A text in memory with its details (``content.library.Book``)."""
+
+    @property
+    def info(self) -> Named: ...
+    @property
+    def speech(self) -> Speech: ...
+
+
+@dataclass(frozen=True)
+class _Name:
+    """The details of a text known only by its speech (a file outside the library)."""
+
+    id: int
+    title: str | None
+    speaker: str | None = None
+    date: date | None = None
 
 SHORT = 10
 """How many characters of a title a hit's label shows: enough to tell texts apart on a phone."""
@@ -44,18 +72,16 @@ def _cut(value: str, limit: int) -> str:
 class TextName:
     """Text ``info``'s names in ``lang`` ("zh" or "en")."""
 
-    info: TextInfo
+    info: Named
     lang: str = "zh"
 
     @classmethod
     def of_speech(cls, speech: Speech, lang: str) -> TextName:
         """A speech's names by its title line (a speech file outside the library is the original)."""
-        from content.library import TextInfo
-
-        return cls(TextInfo(id=speech.text_id, title=speech.title), lang)
+        return cls(_Name(speech.text_id, speech.title), lang)
 
     @classmethod
-    def of_book(cls, book: Book, lang: str = "zh") -> TextName:
+    def of_book(cls, book: Shelved, lang: str = "zh") -> TextName:
         """A book's names: the library's title, else its speech's own title line."""
         return cls(book.info if book.info.title else _retitled(book), lang)
 
@@ -123,7 +149,6 @@ class TextName:
         return " ".join(part for part in (quoted, self.info.speaker) if part)
 
 
-def _retitled(book: Book) -> TextInfo:
-    from dataclasses import replace
-
-    return replace(book.info, title=book.speech.title)
+def _retitled(book: Shelved) -> Named:
+    info = book.info
+    return _Name(info.id, book.speech.title, info.speaker, info.date)
