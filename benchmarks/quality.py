@@ -11,7 +11,7 @@ Sets (``benchmarks/data``), all written by reading the speech, never from the pr
 - held-out: ``heldout_trust.yaml``, written by a helper who saw only the speech (never the program
   or the development sets), same categories; nothing was fitted to it. Its figures are the result.
 
-Per answerable category: ``top1`` and ``top3`` count any hit the bot shows (原文, 相关 or 最接近);
+Per answerable category: ``top1`` and ``top3`` count any hit the bot shows (原文, 相关 or 相近);
 ``answered`` counts what the member is told is an answer: a right passage in the first three
 shown as 原文 or 相关; ``first_claim`` is the share of questions with a claim whose first claimed
 hit is right. For questions the speech does not answer (a category whose items name no

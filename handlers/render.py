@@ -354,7 +354,7 @@ def highlighted(hit: Hit, limit: int = HIT_CHARS) -> Html:
 def search_results(lang: Lang, query: str, hits: list[Hit], glosses: Glosses | None = None,
                    sentences: Sequence[int | None] = (), sources: Sequence[str] | None = None,
                    everywhere: bool = False) -> Screen:
-    """Hits grouped by how sure the answer is (原文, 相关, 最接近: ``content.answer``), each
+    """Hits grouped by how sure the answer is (原文, 相关, 相近: ``content.answer``), each
     group under its own heading, the matched words in bold, a row of buttons per node. With
     ``glosses`` (English readers) each label carries the node's English heading. ``sentences``:
     where each hit's sentence stands among its node's (``content.quotes.sentence_index``), so
