@@ -2,8 +2,8 @@
 
 Ids are dotted and stable across layout changes: ``preface``, ``1``, ``1.2``, ``4.2.3``,
 ``closing``. In a library (``content.library``) a node id is scoped by its text: ``2:4.2`` is
-4.2 of text 2; the original speech is text 1 and its ids stay unscoped (``4.2``), so every id
-stored or sent before the library existed still names the same passage.
+4.2 of text 2; the original speech is text 1 and its ids stay unscoped (``4.2``), so an unscoped
+id always names a passage of the original.
 Labels are the speech's own notation: 一、 / 四（二） / 四（二）3 / 前言 / 结语.
 ``Node.text`` is the node's verbatim text as it stands in the speech (markers such as （一）
 and 一是 included, paragraphs joined by a newline); ``title`` drops the markers.

@@ -37,13 +37,13 @@ node (``sentence_ref``: the sentence a search hit shows)."""
 
 def text_of(ref: str) -> int:
     """The library text a node id or quote reference names: its scope (``2:4.2``, ``2:3``), and
-    the original speech for an unscoped one (every id sent before the library existed)."""
+    the original speech for an unscoped one (so every unscoped id names the original)."""
     return split_scope(ref)[0] or ORIGINAL
 
 
 def top(text_id: int) -> str:
     """The outline's top level of a text as an ``Outline`` carries it: empty for the original
-    (and for buttons from before the library: the chat's current text), ``2:`` for text 2."""
+    (an unscoped ``Outline`` opens the chat's current text), ``2:`` for text 2."""
     return scoped(text_id, "") if text_id != ORIGINAL else ""
 
 
@@ -279,7 +279,7 @@ _TYPES: dict[str, type[Callback]] = {cls.prefix: cls for cls in (Outline, Read, 
 def scope_of(data: Callback) -> int | None:
     """The library text a callback names: the scope of its node id, bookmark or card (``2:4.2``,
     ``q:2:3``, ``2:2026-11-28``, ``2:`` for text 2's outline) or the text it switches to, the
-    original speech for an unscoped one (``4.2``: buttons from before the library keep opening
+    original speech for an unscoped one (``4.2``: an unscoped button keeps opening
     the original after the chat switched); None for one that names no text (the chat's current
     text is meant) and for the owner's preview buttons, which load nothing to show."""
     if isinstance(data, UseText):

@@ -237,7 +237,7 @@ def reader_button(lang: Lang, links: WebAppLinks | None, bot_username: str, in_g
     ``node_id`` if given. A ``web_app`` button in private chats (``?text=2&node=4.2``; the
     original's ``?node=4.2``, and without a text the reader opens the member's current one, this
     chat's); in groups, where Telegram allows no ``web_app`` buttons, the Mini App's direct link
-    (``t.me/<bot>/<short name>?startapp=t2s4-2``; the original's ``s4-2`` as before the library,
+    (``t.me/<bot>/<short name>?startapp=t2s4-2``; the original's unscoped ``s4-2``,
     ``t1`` for its top). None without a reader, or in a group without its short name."""
     if links is None:
         return None
@@ -263,7 +263,7 @@ def deep_link(bot_username: str, payload: str) -> str:
 
 def payload(kind: str, node_id: str) -> str:
     """The ``/start`` payload that opens a node (``s``) or a quote from it (``q``): ``s-4-2`` for
-    the original's 4.2 (as before the library), ``s-t2-4-2`` for text 2's (Telegram allows
+    the original's 4.2 (unscoped), ``s-t2-4-2`` for text 2's (Telegram allows
     only [A-Za-z0-9_-] there, at most 64 characters)."""
     scope, local = split_scope(node_id)
     within = f"t{scope}-" if scope is not None and scope != ORIGINAL else ""
@@ -459,7 +459,7 @@ def fallback_note(lang: Lang, reminder: Reminder, fell_back: bool) -> Html:
 
 def day_ref(text_id: int, day: date) -> str:
     """A daily card's value on its button: the date, scoped by the text whose reminder it is
-    (``2:2026-11-28``; the original's stays ``2026-11-28``, as buttons from before the library)."""
+    (``2:2026-11-28``; the original's is unscoped, ``2026-11-28``, so older buttons keep their meaning)."""
     return scoped(text_id, day.isoformat())
 
 

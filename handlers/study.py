@@ -242,7 +242,7 @@ async def progress(update: Update, context: BotContext) -> None:
 async def _read_per_text(context: BotContext, lang: Lang, read: set[str]) -> Html:
     """How much of each text the member read (the units of its plan they marked done): the
     current text first, then every other they read in, by id; each named (《标题》 3/21), except
-    the untitled original alone (3/21, as before the library)."""
+    the untitled original alone (3/21, unnamed)."""
     scopes = {split_scope(node)[0] or ORIGINAL for node in read}
     ids = [context.current.id, *sorted(scopes - {context.current.id})][:PROGRESS_TEXTS]
     books = [book for book in [await book_of(context, text_id) for text_id in ids] if book is not None]

@@ -4,7 +4,7 @@ same services as the chat: the search service with its tiers, the bookmarks of `
 reading plan and its streak, and the reader's own place in the text.
 
 Texts are addressed by their library id (``/api/texts/2/…``; 1 is the original speech, which
-``default``, the one text before the library, still names), or ``current``: the text the member
+``default`` also names), or ``current``: the text the member
 reads in their private chat with the bot (``/use``), the original when they never chose. A draft
 is not readable; a removed text is (what members saved keeps working). The place in a text is
 kept under its id as a string (migration 0008 moved the places kept under ``default`` to ``1``).
@@ -44,7 +44,7 @@ from handlers.shelf import Shelf
 from handlers.store import ChatStore, Position, Positions, Study
 
 CURRENT = "current"  # the member's current text (their private chat's), as the page asks without ?text=
-LEGACY = "default"  # the original speech's name before the library
+LEGACY = "default"  # another name of the original speech, which older links use
 SEARCH_LIMIT = 8
 MAX_QUERY = 200
 

@@ -12,7 +12,7 @@ The block is the run of leading lines before the salutation, the first heading o
 sentence. It is taken as metadata (and not as preface text) only when something marks it as a
 title block: a date line, an "在…上的讲话" line, or (in Word or a PDF) centred lines or the
 Title style. Without such a mark the lines are left to the ``.txt`` parser, which keeps its own
-rule for a title line, so a plain ``.txt`` reads exactly as before.
+rule for a title line, so a plain ``.txt`` reads as that parser reads it.
 """
 
 from __future__ import annotations
