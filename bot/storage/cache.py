@@ -19,11 +19,11 @@ read them through a ``ReadCache``:
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Hashable
-from typing import Generic, TypeVar
+from typing import TypeVar
 
 from bot.clock import Clock
+from handlers.caches import BoundedCache
 
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
@@ -34,34 +34,16 @@ CACHE_SIZE = 10_000
 """Chats (or members) remembered at most per cache, the least recently used forgotten first."""
 
 
-class ReadCache(Generic[K, V]):
-    """A bounded read-through cache whose entries live ``ttl`` seconds by ``clock`` (the store's
-    clock: a test moves it to let an entry age). An entry whose time lies ahead of the clock
-    (the clock was set back) counts as expired."""
+class ReadCache(BoundedCache[K, V]):
+    """A bounded read-through cache (``handlers.caches.BoundedCache``) whose entries live ``ttl``
+    seconds by ``clock`` (the store's clock: a test moves it to let an entry age; an entry read
+    at a time ahead of the clock, which was set back, counts as expired), and which counts the
+    writes it hears of, so that a read overlapping one is not kept."""
 
     def __init__(self, clock: Clock, ttl: float = REPLICA_LAG, size: int = CACHE_SIZE) -> None:
-        if size < 1:
-            raise ValueError("a cache holds at least one entry")
+        super().__init__(size, ttl, lambda: clock().timestamp())
         self.clock = clock
-        self.ttl = ttl
-        self.size = size
-        self._items: OrderedDict[K, tuple[float, V]] = OrderedDict()
         self._writes = 0  # changes so far: a read that saw a change happen meanwhile is not kept
-
-    def _now(self) -> float:
-        return self.clock().timestamp()
-
-    def get(self, key: K) -> V | None:
-        """The value if it is fresh, else None."""
-        item = self._items.get(key)
-        if item is None:
-            return None
-        read_at, value = item
-        if not read_at <= self._now() < read_at + self.ttl:
-            del self._items[key]
-            return None
-        self._items.move_to_end(key)
-        return value
 
     def version(self) -> int:
         """Taken before a read, given back to ``remember`` after it."""
@@ -70,43 +52,34 @@ class ReadCache(Generic[K, V]):
     def remember(self, key: K, value: V, version: int, read_at: float | None = None) -> None:
         """Keep what a read found, unless something changed since ``version`` was taken."""
         if version == self._writes:
-            self._store(key, value, self._now() if read_at is None else read_at)
+            super().put(key, value, read_at)
 
     async def load(self, key: K, read: Callable[[], Awaitable[V]]) -> V:
         """The fresh value of ``key``, or what ``read`` finds (then remembered)."""
         known = self.get(key)
         if known is not None:
             return known
-        version, read_at = self._writes, self._now()
+        version, read_at = self._writes, self._clock()
         value = await read()
         self.remember(key, value, version, read_at)
         return value
 
-    def put(self, key: K, value: V) -> None:
+    def put(self, key: K, value: V, at: float | None = None) -> None:
         """A committed write that knows the new value."""
         self._writes += 1
-        self._store(key, value, self._now())
+        super().put(key, value, at)
 
     def forget(self, key: K) -> None:
         """A committed write changed ``key``: the next read goes to the database."""
         self._writes += 1
-        self._items.pop(key, None)
+        super().pop(key)
 
     pop = forget
 
     def clear(self) -> None:
         """A committed write changed keys it cannot name."""
         self._writes += 1
-        self._items.clear()
-
-    def _store(self, key: K, value: V, read_at: float) -> None:
-        self._items[key] = (read_at, value)
-        self._items.move_to_end(key)
-        while len(self._items) > self.size:
-            self._items.popitem(last=False)
-
-    def __len__(self) -> int:
-        return len(self._items)
+        super().clear()
 
 
 class Caches:
