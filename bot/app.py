@@ -1,8 +1,9 @@
 """The composition root: build the ``Application`` and everything it owns.
 
-``Services`` opens the database and the push in ``post_init`` and closes them in
-``post_shutdown``; handlers get what they need through ``BotData`` (the speech, the
-``ChatStore``, the defaults), never by importing this module. Handlers are registered in one
+``Services`` makes the store (its repositories over the database, not yet connected), migrates
+the database and starts the push in ``post_init`` and closes them in ``post_shutdown``; handlers
+get what they need through ``BotData`` (the speech, the ``ChatStore``, the defaults), set before
+any of them runs, never by importing this module. Handlers are registered in one
 commented order. Updates are handled concurrently (``SPEECHBOT_CONCURRENT_UPDATES``) so one
 slow chat never holds up the others; replies within one chat may then interleave when a user
 sends several commands at once, which is harmless for this bot's stateless commands.
@@ -163,10 +164,11 @@ class Services:
         self.speech = speech or load_speech(settings.speech_file)
         # Summaries in a child process: jieba's ~110 MB dictionary never stays in the bot.
         self.library = Library.of(self.speech, makers(settings, isolate=True), capacity=settings.library_books)
-        self.shelf = Shelf(self.library)  # its texts in the database: once post_init opens it
+        # Connected and migrated in post_init; no database configured: one in memory, nothing kept.
+        self.store = Store.of(settings, clock)
+        self.shelf = Shelf(self.library, self.store.texts)
         self.searcher = self.library.original.searcher
         self.summaries = self.library.original.summaries
-        self.store: Store | None = None
         self.pusher: Pusher | None = None
         self.ops = Ops(settings.push_interval_seconds if settings.push_enabled else None, clock)
         self.requests = (AiohttpRequest(connection_pool_size=256), AiohttpRequest(connection_pool_size=1))
@@ -202,6 +204,8 @@ class Services:
         app: App = builder.build()
         app.bot_data.library = self.library
         app.bot_data.shelf = self.shelf
+        app.bot_data.stored = self.store
+        app.bot_data.persistent = bool(settings.database_url)
         app.bot_data.defaults = ChatDefaults(timezone=settings.timezone, push_time=settings.push_time)
         app.bot_data.owners = settings.admin_ids
         app.bot_data.max_upload_bytes = settings.max_upload_bytes
@@ -216,16 +220,13 @@ class Services:
         return app
 
     async def post_init(self, app: App) -> None:
-        """Open the database, start the push job, and tell Telegram our command menu."""
+        """Migrate the database, start the push job, and tell Telegram our command menu."""
         settings = self.settings
-        if settings.database_url and self.store is None:
-            self.store = await Store.open(settings, self.clock)
-            app.bot_data.stored = self.store
-            self.shelf.texts = self.store.texts
-            self.ops.store = self.store
-            # Text 1 is the speech file: stored on first start, kept up to date with the file.
-            self.library.original.info = await self.store.texts.ensure_original(
-                body_of(self.speech), self.speech.title, Path(self.speech.source).name, node_count(self.speech))
+        await self.store.db.migrate()
+        self.ops.store = self.store
+        # Text 1 is the speech file: stored on first start, kept up to date with the file.
+        self.library.original.info = await self.store.texts.ensure_original(
+            body_of(self.speech), self.speech.title, Path(self.speech.source).name, node_count(self.speech))
         for lang, entries in MENU.items():
             commands = [BotCommand(name, description) for name, description in entries]
             code = None if lang == "zh" else lang
@@ -233,7 +234,7 @@ class Services:
                 await app.bot.set_my_commands(commands, scope=scope, language_code=code)
         # Before any update or push: /today, the push and `speechbot reminder` use one ranking.
         app.bot_data.ranking = await asyncio.to_thread(reminder_ranking, self.speech, settings)
-        if self.store is not None and settings.push_enabled:
+        if settings.push_enabled:
             self.pusher = make_pusher(app.bot, self.store, self.shelf, settings)
             schedule_push(app, self.pusher, settings.push_interval_seconds, self.after_pass)
         # The summaries (from the cache, or ~3 s in a child process) and the encoder (~1.5 s) with
@@ -259,18 +260,14 @@ class Services:
         """After each push pass: count its outcomes, mark the push alive, prune one batch."""
         metrics.count_push(report.to_dict())
         self.ops.push_passed()
-        if self.store is not None:
-            pruned = await self.store.insights.prune(self.clock())
-            if pruned:
-                log.info("retention: deleted %d old rows", pruned)
+        pruned = await self.store.insights.prune(self.clock())
+        if pruned:
+            log.info("retention: deleted %d old rows", pruned)
 
     async def post_shutdown(self, app: App) -> None:
-        """Close what post_init opened."""
-        if self.store is not None:
-            app.bot_data.stored = self.shelf.texts = None
-            self.ops.store = None
-            await self.store.close()
-            self.store = None
+        """Close what post_init opened (a database in memory goes with it)."""
+        self.ops.store = None
+        await self.store.close()
 
 
 def _warm(load: Callable[[], object]) -> None:

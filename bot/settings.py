@@ -73,6 +73,10 @@ class Settings(BaseSettings):
     concurrent_updates: int = Field(32, ge=1, le=1024)
     log_level: str = "INFO"
     database_url: str = "sqlite+aiosqlite:///data/speechbot.sqlite3"
+    """SQLAlchemy async URL (``sqlite+aiosqlite:///…``, ``postgresql+asyncpg://…``). Empty: the bot
+    runs on an SQLite database in memory (``bot.storage.engine.MEMORY``), migrated at start like
+    any other: every feature works with real repositories, nothing outlives the process, and the
+    library keeps to the original speech (no uploads, ``/use`` says a database is needed)."""
     push_enabled: bool = True
     receive_updates: bool = True  # false: a push-only replica (no polling, no webhook)
     push_interval_seconds: float = Field(30.0, gt=0)

@@ -35,7 +35,7 @@ def quote_number(context: BotContext, found: Quote) -> int | None:
 async def chat_zone(update: Update, context: BotContext) -> ZoneInfo:
     """The chat's own time zone if it has settings, else the bot's default."""
     chat = update.effective_chat
-    row = await context.store.chat(chat.id) if context.store and chat else None
+    row = await context.store.chat(chat.id) if chat else None
     return ZoneInfo(row.timezone) if row else context.zone
 
 
@@ -58,11 +58,11 @@ def argument(context: BotContext) -> str:
 async def marked(update: Update, context: BotContext, screens: list[Screen]) -> list[Screen]:
     """``screens`` with their bookmark buttons showing the member's own state: ★ for what they
     saved, ☆ otherwise (screens are built with ☆, and cached ones are shared by everyone)."""
-    study, user = context.bot_data.study, update.effective_user
+    user = update.effective_user
     refs = {ref for screen in screens for ref in bookmark_refs(screen.buttons)}
-    if not refs or study is None or user is None:
+    if not refs or user is None:
         return screens
-    saved = refs.intersection(await study.bookmarks(user.id))
+    saved = refs.intersection(await context.study.bookmarks(user.id))
     if not saved:
         return screens
     lang = lang_of(update)

@@ -52,16 +52,22 @@ class WebAppLinks:
 
 
 class BotData:
-    """Process-wide state, set by ``bot.app.build_application`` and ``post_init``."""
+    """Process-wide state. PTB makes it without arguments; ``bot.app`` sets the services declared
+    here without a value (the library, the shelf, the defaults, the repositories, the clock) when
+    it builds the Application, before any handler runs: handlers never find one missing."""
+
+    library: Library  # every text in memory; its original is the speech file
+    shelf: Shelf  # the library's texts, fresh across replicas (``handlers.shelf``)
+    defaults: ChatDefaults
+    stored: Stored  # the database's repositories
+    clock: Callable[[], datetime]  # the bot's one clock (aware UTC), the store's too
 
     def __init__(self) -> None:
-        self.library: Library | None = None  # every text in memory; its original is the speech file
-        self.shelf: Shelf | None = None  # the library's texts, fresh across replicas (``handlers.shelf``)
-        self.defaults: ChatDefaults | None = None
-        self.stored: Stored | None = None  # the database's repositories (None: the bot runs without one)
+        # False: the database lives in memory (``SPEECHBOT_DATABASE_URL`` empty) and goes with the
+        # process: the library keeps to the original (no uploads, nothing to switch to).
+        self.persistent = True
         self.webapp: WebAppLinks | None = None  # the reader (Mini App): None hides its buttons
         self.ranking: Ranking | None = None  # the original's quotes against each 慎 (None: no encoder)
-        self.clock: Callable[[], datetime] | None = None  # the bot's one clock (aware UTC), the store's too
         self.owners: frozenset[int] = frozenset()  # Telegram user ids allowed to see /stats and add texts
         self.max_upload_bytes: int = 5_000_000  # the largest document an owner may upload (Settings sets it)
         self.import_limits: Limits = Limits()  # what importing it may cost (Settings sets them)
@@ -71,34 +77,33 @@ class BotData:
         # (chat, user) → is an admin: bounded, and each answer trusted for ADMIN_TTL seconds.
         self.admin_cache: BoundedCache[tuple[int, int], bool] = BoundedCache(ADMIN_CACHE_SIZE, ADMIN_TTL)
 
+    @property
+    def store(self) -> ChatStore:
+        return self.stored.chats
 
     @property
-    def store(self) -> ChatStore | None:
-        return self.stored.chats if self.stored else None
+    def insights(self) -> Insights:
+        return self.stored.insights
 
     @property
-    def insights(self) -> Insights | None:
-        return self.stored.insights if self.stored else None
+    def cards(self) -> CardFiles:
+        """File_ids of uploaded cards."""
+        return self.stored.cards
 
     @property
-    def cards(self) -> CardFiles | None:
-        """File_ids of uploaded cards (None: upload every time)."""
-        return self.stored.cards if self.stored else None
-
-    @property
-    def study(self) -> Study | None:
+    def study(self) -> Study:
         """Plans, quizzes, bookmarks."""
-        return self.stored.study if self.stored else None
+        return self.stored.study
 
     @property
-    def positions(self) -> Positions | None:
+    def positions(self) -> Positions:
         """The reader's place per member."""
-        return self.stored.positions if self.stored else None
+        return self.stored.positions
 
     @property
-    def texts(self) -> Texts | None:
+    def texts(self) -> Texts:
         """The library's texts in the database."""
-        return self.stored.texts if self.stored else None
+        return self.stored.texts
 
 
 # The bot as handlers see it: its rate limiter's argument type is the composition root's choice.
@@ -123,18 +128,16 @@ class BotContext(CallbackContext[Bot, dict[Any, Any], dict[Any, Any], BotData]):
 
     @property
     def library(self) -> Library:
-        assert self.bot_data.library is not None, "bot.app sets the library before handlers run"
         return self.bot_data.library
 
     @property
     def shelf(self) -> Shelf:
         """The texts a chat reads, fresh across replicas: every book a handler shows comes from here."""
-        assert self.bot_data.shelf is not None, "bot.app sets the shelf before handlers run"
         return self.bot_data.shelf
 
     @property
-    def texts(self) -> Texts | None:
-        """The library's texts in the database, or None when the bot runs without one."""
+    def texts(self) -> Texts:
+        """The library's texts in the database."""
         return self.bot_data.texts
 
     @property
@@ -160,22 +163,25 @@ class BotContext(CallbackContext[Bot, dict[Any, Any], dict[Any, Any], BotData]):
 
     @property
     def defaults(self) -> ChatDefaults:
-        assert self.bot_data.defaults is not None, "bot.app sets the defaults before handlers run"
         return self.bot_data.defaults
 
     @property
-    def store(self) -> ChatStore | None:
-        """The subscriptions, or None when the bot runs without a database."""
+    def store(self) -> ChatStore:
+        """The subscriptions."""
         return self.bot_data.store
 
     @property
-    def insights(self) -> Insights | None:
-        """The owner's report and the no-hit query counts, or None without a database."""
+    def insights(self) -> Insights:
+        """The owner's report and the no-hit query counts."""
         return self.bot_data.insights
+
+    @property
+    def study(self) -> Study:
+        """Plans, quizzes, bookmarks."""
+        return self.bot_data.study
 
     def now(self) -> datetime:
         """The current instant (from ``BotData.clock``): handlers never read the system clock."""
-        assert self.bot_data.clock is not None, "bot.app sets the clock before handlers run"
         return self.bot_data.clock()
 
     def today(self, zone: ZoneInfo | None = None) -> date:

@@ -88,8 +88,7 @@ async def _search(update: Update, context: BotContext, query: str) -> None:
 
 async def record_miss(context: BotContext, query: str) -> None:
     """Count a search that found nothing, for the owner's /stats (the text only, never who)."""
-    if context.insights is not None:
-        await context.insights.record_miss(query)
+    await context.insights.record_miss(query)
 
 
 async def quote(update: Update, context: BotContext) -> None:
@@ -130,8 +129,8 @@ async def today(update: Update, context: BotContext) -> None:
     day = await chat_today(update, context)
     today_, fell_back = await asyncio.to_thread(context.reminder, day)
     quote = today_.quote
-    user, study_ = update.effective_user, context.bot_data.study
-    if not in_group(update) and user and study_ and await study_.saved_as_daily(user.id):
+    user = update.effective_user
+    if not in_group(update) and user and await context.study.saved_as_daily(user.id):
         saved = await study.bookmarked_quotes(context, user.id)  # the member's own, in turn
         quote = saved[day.toordinal() % len(saved)] if saved else quote
     await send(update, context, [render.today(lang_of(update), day, today_, quote, context.current.id,

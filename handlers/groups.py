@@ -34,12 +34,12 @@ async def track_membership(update: Update, context: BotContext) -> None:
     if state is None:
         return
     chat = change.chat
-    row = await context.store.set_member(chat.id, chat_type(chat.type), state) if context.store is not None else None
+    row = await context.store.set_member(chat.id, chat_type(chat.type), state)
     if state and in_group(update):
         if chat.id in context.bot_data.greeted:
             return
         context.bot_data.greeted.add(chat.id)
-        if row is not None and row.subscribed:
+        if row.subscribed:
             await say(update, context, "group_hello_again", time=row.push_time, zone=row.timezone)
         else:
             await say(update, context, "group_hello")

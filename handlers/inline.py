@@ -93,8 +93,7 @@ async def answer_inline(update: Update, context: BotContext) -> None:
 async def _card_result(context: BotContext, results: list[InlineQueryResult], spec: CardSpec, caption: str) -> None:
     """The card as a photo result, when Telegram already has it (inline results can only point
     at a file_id: a card is uploaded the first time someone sends it with /card or a button)."""
-    files = context.bot_data.cards
-    file_id = await files.file_id(sharing.card_key(spec)) if files else None
+    file_id = await context.bot_data.cards.file_id(sharing.card_key(spec))
     if file_id:
         results.insert(0, InlineQueryResultCachedPhoto(id=f"card-{sharing.card_key(spec)}", photo_file_id=file_id,
                                                        caption=caption))

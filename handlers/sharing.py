@@ -66,23 +66,23 @@ def _refused(error: BadRequest) -> bool:
     return "file" in message and ("wrong" in message or "invalid" in message or "reference" in message)
 
 
-async def send_card(bot: Bot, chat_id: int, spec: CardSpec, caption: str, files: CardFiles | None,
+async def send_card(bot: Bot, chat_id: int, spec: CardSpec, caption: str, files: CardFiles,
                     screen: Screen | None = None) -> Message:
     """Send the card: by its file_id if Telegram has it, else uploaded (and remembered). Only
     the upload is serialised per card; sends by file_id run in parallel. ``screen``'s buttons go
     under it, but its 🖼 one: a card needs no card button (the daily push sends the reminder's)."""
     key = card_key(spec)
     markup = render.without_card_button(screen).markup if screen else None
-    known = await files.file_id(key) if files else None
+    known = await files.file_id(key)
     if known is None:
         async with _LOCKS.setdefault(key, asyncio.Lock()):
-            known = await files.file_id(key) if files else None  # uploaded while we waited?
+            known = await files.file_id(key)  # uploaded while we waited?
             if known is None:
                 return await _upload(bot, chat_id, key, spec, caption, files, markup)
     try:
         return await bot.send_photo(chat_id, known, caption=caption, reply_markup=markup)
     except BadRequest as exc:
-        if not _refused(exc) or files is None:
+        if not _refused(exc):
             raise
     async with _LOCKS.setdefault(key, asyncio.Lock()):  # Telegram refused it: forget, upload anew
         fresh = await files.file_id(key)
@@ -93,12 +93,12 @@ async def send_card(bot: Bot, chat_id: int, spec: CardSpec, caption: str, files:
     return await bot.send_photo(chat_id, fresh, caption=caption, reply_markup=markup)
 
 
-async def _upload(bot: Bot, chat_id: int, key: str, spec: CardSpec, caption: str, files: CardFiles | None,
+async def _upload(bot: Bot, chat_id: int, key: str, spec: CardSpec, caption: str, files: CardFiles,
                   markup: InlineKeyboardMarkup | None) -> Message:
     picture = await asyncio.to_thread(png, spec)
     message = await bot.send_photo(chat_id, InputFile(picture, filename="card.png"), caption=caption,
                                    reply_markup=markup)
-    if message.photo and files is not None:
+    if message.photo:
         await files.remember(key, message.photo[-1].file_id)
     return message
 

@@ -30,9 +30,9 @@ class Shelf:
     """The library's books (``Library``, in memory) kept in step with its texts in the database
     (``Texts``). A text is read at most once at a time however many callers ask for it."""
 
-    def __init__(self, library: Library, texts: Texts | None = None, seconds: float = TEXT_CHECK_SECONDS) -> None:
+    def __init__(self, library: Library, texts: Texts, seconds: float = TEXT_CHECK_SECONDS) -> None:
         self.library = library
-        self.texts = texts  # None: the bot runs without a database, and memory is all there is
+        self.texts = texts
         self.checks: BoundedCache[int, bool] = BoundedCache(TEXT_CHECKS, seconds)  # text → read lately
         self._loading: dict[int, asyncio.Task[Book | None]] = {}
 
@@ -47,7 +47,7 @@ class Shelf:
         A read that fails leaves the book in memory in use (logged); with none, it raises."""
         text_id = text_id or ORIGINAL
         book = self.library.original if text_id == ORIGINAL else self.library.get(text_id)
-        if self.texts is None or (book is not None and self.checks.get(text_id)):
+        if book is not None and self.checks.get(text_id):
             return book
         try:
             return await self._read(text_id)
@@ -60,8 +60,6 @@ class Shelf:
     async def fresh(self, text_id: int) -> Book | None:
         """The book of ``text_id`` as the database has it now: for what a button or a link names,
         whose answer must say if the text was removed."""
-        if self.texts is None:
-            return await self.book(text_id)
         return await self._read(text_id)
 
     async def _read(self, text_id: int) -> Book | None:
@@ -75,7 +73,6 @@ class Shelf:
         """Read text ``text_id`` into the library (a kept book's metadata brought up to date, a
         retitled one parsed anew) and note when it was checked. The original is always in memory:
         only its metadata is read (``/describe 1``), from the same speech file's row."""
-        assert self.texts is not None, "read only with a database"
         record = await self.texts.text(text_id)
         self.checks.put(text_id, True)
         if text_id == ORIGINAL:

@@ -10,7 +10,7 @@ from telegram import Update
 from telegram.ext import CommandHandler, filters
 
 from handlers import groups, render
-from handlers.common import lang_of, say, send
+from handlers.common import lang_of, send
 from handlers.context import BotApplication, BotContext
 
 
@@ -19,9 +19,6 @@ async def show_stats(update: Update, context: BotContext) -> None:
     user = update.effective_user
     if user is None or user.id not in context.bot_data.owners:
         await groups.unknown_command(update, context)
-        return
-    if context.insights is None:
-        await say(update, context, "no_store")
         return
     report = await context.insights.report()
     await send(update, context, render.stats(lang_of(update), report))

@@ -287,8 +287,8 @@ class Positions(Protocol):
 
 
 class Stored(Protocol):
-    """The database's repositories as handlers use them: there together, or (a bot without a
-    database) not at all. ``bot.storage.Store`` is one."""
+    """The database's repositories as handlers use them, always there (with no database
+    configured, over one in memory). ``bot.storage.Store`` is one."""
 
     @property
     def chats(self) -> ChatStore: ...

@@ -81,10 +81,8 @@ def _asker(update: Update) -> int:
 async def plan_command(update: Update, context: BotContext) -> None:
     """/plan [DAYS|stop]: start the chat's reading plan (asking first if one is under way), stop
     it, or show today's passage."""
-    study, chat = context.bot_data.study, update.effective_chat
-    if study is None or chat is None:
-        await say(update, context, "quiz_unavailable")
-        return
+    study, chat = context.study, update.effective_chat
+    assert chat is not None
     value, lang = argument(context).lower(), lang_of(update)
     today = await _local_today(update, context)
     current = await study.plan(chat.id)
@@ -139,8 +137,8 @@ async def _start(update: Update, context: BotContext, days: int, today: date, as
     if it is off (the passages from day 2 ride with it), say so, and show day 1 at once (the
     reminder never repeats it). A plan shorter than ``asked`` (the default 21 days of a short
     text) says so, never silently."""
-    study, chat, lang = context.bot_data.study, update.effective_chat, lang_of(update)
-    assert study is not None and chat is not None
+    study, chat, lang = context.study, update.effective_chat, lang_of(update)
+    assert chat is not None
     book = context.current
     current = await study.start_plan(chat.id, len(plan(book.speech, days)), today, book.id)
     row, turned_on = await ensure_subscribed(update, context)
@@ -164,11 +162,11 @@ async def choose_pace(update: Update, context: BotContext, days: int, asker: int
     """Button under /plan's question: start (or restart) a plan of ``days`` days, or keep the one
     under way (``days`` 0). Only the member who asked may answer, and only while an administrator."""
     query, chat, user = update.callback_query, update.effective_chat, update.effective_user
-    study = context.bot_data.study
+    study = context.study
     assert query is not None
     lang = lang_of(update)
     top = max_days(context.speech)
-    if study is None or chat is None or user is None or (days and not min(MIN_DAYS, top) <= days <= top):
+    if chat is None or user is None or (days and not min(MIN_DAYS, top) <= days <= top):
         await query.answer(text(lang, "stale_button"))
         return
     if asker and user.id != asker:
@@ -197,11 +195,11 @@ async def choose_pace(update: Update, context: BotContext, days: int, asker: int
 async def mark_done(update: Update, context: BotContext, day: int) -> None:
     """Button: the member read the plan's passage of ``day``."""
     query, chat, user = update.callback_query, update.effective_chat, update.effective_user
-    study = context.bot_data.study
+    study = context.study
     assert query is not None
     lang = lang_of(update)
-    current = await study.plan(chat.id) if study and chat else None
-    if study is None or chat is None or user is None or current is None or not 1 <= day <= current.days:
+    current = await study.plan(chat.id) if chat else None
+    if chat is None or user is None or current is None or not 1 <= day <= current.days:
         await query.answer(text(lang, "stale_button"))
         return
     passage = plan((await plan_book(context, current)).speech, current.days)[day - 1]
@@ -214,10 +212,8 @@ async def mark_done(update: Update, context: BotContext, day: int) -> None:
 
 async def progress(update: Update, context: BotContext) -> None:
     """/progress: a member's own in private; the group's counts in a group."""
-    study, chat, user = context.bot_data.study, update.effective_chat, update.effective_user
-    if study is None or chat is None or user is None:
-        await say(update, context, "quiz_unavailable")
-        return
+    study, chat, user = context.study, update.effective_chat, update.effective_user
+    assert chat is not None and user is not None
     today = await _local_today(update, context)
     if in_group(update):
         current = await study.plan(chat.id)
@@ -256,13 +252,13 @@ async def _read_per_text(context: BotContext, lang: Lang, read: set[str]) -> Htm
     return Html(("；" if lang == "zh" else "; ").join(parts))
 
 
-async def send_quiz(bot: Bot, study: Study | None, speech: Speech, chat_id: int, group: bool,
+async def send_quiz(bot: Bot, study: Study, speech: Speech, chat_id: int, group: bool,
                     open_polls: bool, seed: str, today: date, zone: tzinfo) -> bool:
     """Send a quiz poll on ``speech`` (the chat's text) and remember which chat it belongs to
     (poll answers carry no chat) and what it asked: the chat gets none of the questions of its
     last week (``today`` and ``zone`` are the chat's) again. False, and nothing sent, for a text
     that supports no question (``content.quiz.NoQuestions``)."""
-    asked = await study.asked_since(chat_id, repeat_window_start(today, zone)) if study else set()
+    asked = await study.asked_since(chat_id, repeat_window_start(today, zone))
     try:
         question = question_for(speech, seed, asked)
     except NoQuestions:
@@ -272,7 +268,7 @@ async def send_quiz(bot: Bot, study: Study | None, speech: Speech, chat_id: int,
     message = await bot.send_poll(chat_id, question.text, list(question.options), is_anonymous=anonymous,
                                   type=Poll.QUIZ, correct_option_ids=[question.correct],
                                   explanation=question.explanation)
-    if study is not None and message.poll is not None:
+    if message.poll is not None:
         await study.remember_poll(message.poll.id, chat_id, question.key, question.correct, anonymous)
     return True
 
@@ -281,10 +277,10 @@ async def quiz(update: Update, context: BotContext) -> None:
     """/quiz: a quiz poll from the speech."""
     chat = update.effective_chat
     assert chat is not None
-    row = await context.store.chat(chat.id) if context.store else None
+    row = await context.store.chat(chat.id)
     seed = f"{chat.id}|{context.now().isoformat()}"
     zone = ZoneInfo(row.timezone) if row else context.zone
-    sent = await send_quiz(context.bot, context.bot_data.study, context.speech, chat.id, in_group(update),
+    sent = await send_quiz(context.bot, context.study, context.speech, chat.id, in_group(update),
                            bool(row and row.open_polls), seed, context.now().astimezone(zone).date(), zone)
     if not sent:
         lang = lang_of(update)
@@ -294,20 +290,18 @@ async def quiz(update: Update, context: BotContext) -> None:
 async def record_answer(update: Update, context: BotContext) -> None:
     """A poll answer: counted for the member's progress and the chat's weekly ranking."""
     answer = update.poll_answer
-    if answer is None or answer.user is None or context.bot_data.study is None:
+    if answer is None or answer.user is None:
         return
-    await context.bot_data.study.record_answer(answer.poll_id, answer.user.id, answer.user.first_name,
+    await context.study.record_answer(answer.poll_id, answer.user.id, answer.user.first_name,
                                                tuple(answer.option_ids), context.now())
 
 
 async def ranking(update: Update, context: BotContext) -> None:
     """/rank: this ISO week's quiz ranking in this chat (in its time zone)."""
-    study, chat = context.bot_data.study, update.effective_chat
-    if study is None or chat is None:
-        await say(update, context, "quiz_unavailable")
-        return
+    study, chat = context.study, update.effective_chat
+    assert chat is not None
     label = iso_week(context.now(), await chat_zone(update, context))
-    row = await context.store.chat(chat.id) if context.store and in_group(update) else None
+    row = await context.store.chat(chat.id) if in_group(update) else None
     anonymous = in_group(update) and not (row and row.open_polls)
     await send(update, context, [render.rank(lang_of(update), label, await study.rank(chat.id, label), anonymous)])
 
@@ -315,10 +309,10 @@ async def ranking(update: Update, context: BotContext) -> None:
 async def toggle_saved(update: Update, context: BotContext, ref: str) -> None:
     """Button: bookmark a quote (q:N), a section (n:ID) or a search hit's sentence (s:ID~N), or
     remove the bookmark."""
-    query, user, study = update.callback_query, update.effective_user, context.bot_data.study
+    query, user, study = update.callback_query, update.effective_user, context.study
     assert query is not None
     lang = lang_of(update)
-    if study is None or user is None or not _valid_ref(context, ref):
+    if user is None or not _valid_ref(context, ref):
         await query.answer(text(lang, "stale_button"))
         return
     saved_now = await study.toggle_bookmark(user.id, ref)
@@ -360,8 +354,8 @@ async def resolve_own(context: BotContext, ref: str) -> tuple[Book, Quote | Node
 async def bookmarked_quotes(context: BotContext, user_id: int) -> list[Quote]:
     """The member's bookmarks as quotes: a quote or a sentence itself (verbatim, with its
     location), or a bookmarked section's first quote."""
-    study, found = context.bot_data.study, []
-    for ref in await study.bookmarks(user_id) if study else []:
+    found = []
+    for ref in await context.study.bookmarks(user_id):
         own = await resolve_own(context, ref)
         if own is None:
             continue
@@ -376,10 +370,8 @@ async def bookmarked_quotes(context: BotContext, user_id: int) -> list[Quote]:
 async def show_saved(update: Update, context: BotContext) -> None:
     """/saved: the member's bookmarks, each with a button to open it; /saved daily (or off)
     makes a bookmark the member's quote of the day in /today, in turn."""
-    study, user = context.bot_data.study, update.effective_user
-    if study is None or user is None:
-        await say(update, context, "quiz_unavailable")
-        return
+    study, user = context.study, update.effective_user
+    assert user is not None
     choice = argument(context).lower()
     if choice in ("daily", "off", "每日", "关闭"):
         await study.set_saved_as_daily(user.id, choice in ("daily", "每日"))
@@ -419,10 +411,10 @@ async def ask_forget(update: Update, context: BotContext) -> None:
 async def forget(update: Update, context: BotContext, asker: int, confirmed: bool = True) -> None:
     """Button: delete everything stored about the member who asked, if they pressed it; or
     (not ``confirmed``) keep it all, the question answered in place."""
-    query, user, study = update.callback_query, update.effective_user, context.bot_data.study
+    query, user, study = update.callback_query, update.effective_user, context.study
     assert query is not None
     lang = lang_of(update)
-    if study is None or user is None:
+    if user is None:
         await query.answer(text(lang, "stale_button"))
         return
     if user.id != asker:

@@ -51,9 +51,6 @@ async def is_admin(update: Update, context: BotContext) -> bool:
 async def guard(update: Update, context: BotContext, plan: bool = False) -> bool:
     """True when the change may go ahead; otherwise the user has been told why not (for the
     reading ``plan``: that only administrators start or stop it)."""
-    if context.store is None:
-        await _tell(update, context, "no_store")
-        return False
     if not await is_admin(update, context):
         await _tell(update, context, "not_admin_plan" if plan else "not_admin")
         return False
@@ -84,7 +81,7 @@ def next_text(lang: Lang, row: ChatRecord, now: datetime) -> str:
 async def ensure_subscribed(update: Update, context: BotContext) -> tuple[ChatRecord, bool]:
     """The chat's daily reminder, turned on if it is off or paused (a reading plan rides with
     it); True when it was turned on just now. Callers have passed ``guard``."""
-    assert context.store is not None and update.effective_chat is not None
+    assert update.effective_chat is not None
     chat_id = update.effective_chat.id
     row = await context.store.chat(chat_id)
     if row is not None and row.subscribed and not row.paused:
@@ -146,7 +143,7 @@ async def subscribe(update: Update, context: BotContext) -> None:
         return
     if not await guard(update, context):
         return
-    assert context.store is not None and update.effective_chat is not None
+    assert update.effective_chat is not None
     row = await context.store.subscribe(update.effective_chat.id, _kind(update), lang_of(update),
                                         format_time(at) if at else None)
     await say(update, context, "sub_done", time=row.push_time, zone=row.timezone,
@@ -157,7 +154,7 @@ async def unsubscribe(update: Update, context: BotContext) -> None:
     """/unsubscribe: stop the daily reminder."""
     if not await guard(update, context):
         return
-    assert context.store is not None and update.effective_chat is not None
+    assert update.effective_chat is not None
     changed = await context.store.unsubscribe(update.effective_chat.id)
     await say(update, context, "sub_off" if changed else "sub_none")
 
@@ -170,7 +167,7 @@ async def settime(update: Update, context: BotContext) -> None:
         return
     if not await guard(update, context):
         return
-    assert context.store is not None and update.effective_chat is not None
+    assert update.effective_chat is not None
     row = await context.store.configure(update.effective_chat.id, _kind(update), push_time=format_time(at))
     await say(update, context, "time_set", time=row.push_time, zone=row.timezone)
 
@@ -188,7 +185,7 @@ async def timezone(update: Update, context: BotContext) -> None:
         return
     if not await guard(update, context):
         return
-    assert context.store is not None and update.effective_chat is not None
+    assert update.effective_chat is not None
     await context.store.configure(update.effective_chat.id, _kind(update), zone=zone)
     local = context.now().astimezone(ZoneInfo(zone)).strftime("%H:%M")
     await say(update, context, "zone_set", zone=zone, local=local)
@@ -196,9 +193,6 @@ async def timezone(update: Update, context: BotContext) -> None:
 
 async def show_settings(update: Update, context: BotContext) -> None:
     """/settings: the current state with buttons."""
-    if context.store is None:
-        await say(update, context, "no_store")
-        return
     assert update.effective_chat is not None
     row = await context.store.chat(update.effective_chat.id)
     await send(update, context, [settings_screen(lang_of(update), row, context.defaults, in_group(update))])
@@ -215,7 +209,6 @@ async def press_setting(update: Update, context: BotContext, data: cb.Setting) -
         await query.answer()
         await edit(update, zone_screen(lang))
         return
-    assert context.store is not None
     chat_id, kind = update.effective_chat.id, _kind(update)
     if data.action == "on":
         await context.store.subscribe(chat_id, kind, lang)
@@ -241,7 +234,7 @@ async def press_setting(update: Update, context: BotContext, data: cb.Setting) -
 async def follow_migration(update: Update, context: BotContext) -> None:
     """Group -1: a group that became a supergroup keeps its subscription under the new id."""
     message = update.message
-    if message is None or context.store is None:
+    if message is None:
         return
     if message.migrate_to_chat_id:
         await context.store.migrate(message.chat.id, message.migrate_to_chat_id)

@@ -7,7 +7,8 @@ runs): the chat's current text (``/use``, stored with the chat) is loaded from t
 into the library if it is not in memory yet (so a text another replica just published is seen
 at once) and set as ``context.book``. A button names its own text (its node id is scoped), and
 ``handlers.buttons`` sets that book instead: a button from yesterday's text keeps working after
-the chat switched. Without a database there is only the original speech.
+the chat switched. With the database in memory (none configured: ``BotData.persistent`` is
+False) there is only the original speech.
 
 Decisions where the issue was silent:
 - /use in a group is the administrators' (like every setting of the group); anyone may list
@@ -86,7 +87,7 @@ async def refreshed(context: BotContext, text_id: int) -> Book | None:
 async def choose_book(update: object, context: BotContext) -> None:
     """Group -2: set ``context.book`` to the chat's current text (inline queries: the asker's
     private chat's). A text removed since falls back to the original."""
-    if not isinstance(update, Update) or context.store is None:
+    if not isinstance(update, Update):
         return
     await context.shelf.book(ORIGINAL)  # text 1's metadata (``/describe 1`` on another replica), now and then
     chat = update.effective_chat
@@ -109,10 +110,7 @@ def register_middleware(app: BotApplication) -> None:
 
 
 async def live_texts(context: BotContext) -> list[TextInfo]:
-    """The texts members may choose, newest first, the original last (without a database: the
-    original alone)."""
-    if context.texts is None:
-        return [context.library.original.info]
+    """The texts members may choose, newest first, the original last."""
     return await context.texts.texts((TextStatus.LIVE,))
 
 
@@ -149,7 +147,7 @@ def texts_screen(lang: Lang, infos: list[TextInfo], current: int, page: int = 0)
 async def list_texts(update: Update, context: BotContext) -> None:
     """/texts: the library, newest first, with a button to switch to each text."""
     lang = lang_of(update)
-    if context.texts is None:
+    if not context.bot_data.persistent:
         await say(update, context, "texts_only_original", title=TextName(context.library.original.info, lang).title)
         return
     await send(update, context, [texts_screen(lang, await live_texts(context), context.current.id)])
@@ -194,7 +192,7 @@ def switched(lang: Lang, book: Book) -> Screen:
 
 async def _switch(update: Update, context: BotContext, book: Book) -> None:
     chat = update.effective_chat
-    assert chat is not None and context.store is not None
+    assert chat is not None
     await context.store.configure(chat.id, chat_type(chat.type or Chat.PRIVATE), text_id=book.id)
     context.book = None if book.id == ORIGINAL else book
     await send(update, context, [switched(lang_of(update), book)])
@@ -209,7 +207,7 @@ async def use_text(update: Update, context: BotContext) -> None:
         return
     if await argument_too_long(update, context, value):
         return
-    if context.store is None or context.texts is None:
+    if not context.bot_data.persistent:
         await say(update, context, "use_no_store")
         return
     if not await is_admin(update, context):
@@ -228,7 +226,7 @@ async def press_use(update: Update, context: BotContext, text_id: int) -> None:
     query = update.callback_query
     assert query is not None
     lang = lang_of(update)
-    if context.store is None or context.texts is None:
+    if not context.bot_data.persistent:
         await query.answer(text(lang, "use_no_store"), show_alert=True)
         return
     if not await is_admin(update, context):
@@ -276,7 +274,7 @@ async def has_others(context: BotContext) -> bool:
     """Does the library hold a live text besides the one this update reads (so that a search
     of every text can find more)? Asked on every search, so from ``Texts.live_ids``' short cache:
     a text published on another replica is offered within seconds."""
-    return context.texts is not None and bool(await context.texts.live_ids() - {context.current.id})
+    return bool(await context.texts.live_ids() - {context.current.id})
 
 
 async def search_all(update: Update, context: BotContext, query: str) -> None:
@@ -289,7 +287,7 @@ async def search_all(update: Update, context: BotContext, query: str) -> None:
     limit = GROUP_HITS if in_group(update) else PRIVATE_HITS
     # Off the event loop: every text's search may encode the query.
     found = await asyncio.to_thread(search_books, books, query, limit)
-    if not any(hit.tier != "nearest" for _, hit in found) and context.insights is not None:
+    if not any(hit.tier != "nearest" for _, hit in found):
         await context.insights.record_miss(query)  # nothing any text says answers it
     hits = [hit for _, hit in found]
     glosses = context.library.original.searcher.glosses if lang == "en" else None  # the original's: unscoped ids

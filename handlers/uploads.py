@@ -176,7 +176,7 @@ async def receive_document(update: Update, context: BotContext) -> None:
     if not _owner(update, context):
         await say(update, context, "unknown_command")  # exactly what an unknown command gets in private
         return
-    if context.texts is None:
+    if not context.bot_data.persistent:
         await say(update, context, "upload_no_store")
         return
     data = await _download(update, context, message.document)
@@ -234,7 +234,7 @@ def offer(lang: Lang, info: TextInfo, metadata: Metadata) -> Screen | None:
 async def _take(update: Update, context: BotContext, text_id: int) -> None:
     """The offer's button: the details its message shows, into the fields the text still lacks."""
     query = update.callback_query
-    assert query is not None and context.texts is not None
+    assert query is not None
     lang = lang_of(update)
     record = await context.texts.text(text_id)
     message = query.message if isinstance(query.message, Message) else None
@@ -273,7 +273,7 @@ async def press(update: Update, context: BotContext, data: cb.TextAction) -> Non
     assert query is not None
     lang = lang_of(update)
     texts = context.texts
-    if not _owner(update, context) or texts is None:
+    if not _owner(update, context):
         await query.answer(text(lang, "stale_button"))
         return
     if data.action == "pub":
@@ -315,7 +315,7 @@ async def _publish(update: Update, context: BotContext, text_id: int) -> None:
     """Live at once (every replica sees it); its services are then built in the background
     (``_build``) and the owner told when they are ready."""
     query = update.callback_query
-    assert query is not None and context.texts is not None
+    assert query is not None
     lang = lang_of(update)
     info = await context.texts.set_status(text_id, TextStatus.LIVE)
     record = await context.texts.text(text_id) if info is not None else None
@@ -362,7 +362,7 @@ async def _describe(update: Update, context: BotContext, text_id: int, raw: str,
     """Apply an owner's description to text ``text_id`` and show its preview again. A reply to
     the ✏️ prompt that cannot be read is answered and then prompted again, so the next reply
     still lands (a reply to the answer would be a search)."""
-    if context.texts is None:
+    if not context.bot_data.persistent:
         await say(update, context, "upload_no_store")
         return
     record = await context.texts.text(text_id)

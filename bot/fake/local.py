@@ -221,8 +221,8 @@ class LocalBot:
 
     @property
     def store(self) -> Store:
-        """The running bot's database (after start, when it has one)."""
-        assert self.services is not None and self.services.store is not None, "the bot has no database"
+        """The running bot's database (after start; in memory when none is configured)."""
+        assert self.services is not None, "start the bot first"
         return self.services.store
 
     async def _mark_done(self, update: Update, context: Any) -> None:

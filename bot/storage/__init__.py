@@ -15,7 +15,7 @@ from bot.settings import Settings
 from bot.storage.cache import Caches
 from bot.storage.chats import CardFileRepository, ChatRepository
 from bot.storage.deliveries import LEASE, MAX_ATTEMPTS, RETRY_DELAY, DeliveryQueue, DeliveryStatus, Due, Outcome
-from bot.storage.engine import Database
+from bot.storage.engine import MEMORY, Database
 from bot.storage.insights import InsightRepository
 from bot.storage.reader import PositionRepository
 from bot.storage.study import StudyRepository
@@ -55,7 +55,15 @@ class Store:
     @classmethod
     async def open(cls, settings: Settings, clock: Clock = system_clock) -> Store:
         """Connect to ``settings.database_url`` and migrate; new chats get the settings' defaults."""
-        db = await Database.open(settings.database_url)
+        store = cls.of(settings, clock)
+        await store.db.migrate()
+        return store
+
+    @classmethod
+    def of(cls, settings: Settings, clock: Clock = system_clock) -> Store:
+        """The repositories over ``settings.database_url`` (empty: a database in memory, ``MEMORY``),
+        not yet connected nor migrated (``db.migrate``, as ``open`` does)."""
+        db = Database.of(settings.database_url or MEMORY)
         catch_up = timedelta(hours=settings.catch_up_hours)
         caches = Caches(clock)  # shared: a write in one repository forgets what another reads
         return cls(db, ChatRepository(db, settings.timezone, settings.push_time, catch_up, clock, caches),

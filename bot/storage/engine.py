@@ -7,15 +7,17 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, cast
 
-from sqlalchemy import event, text
+from sqlalchemy import event, make_url, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, CursorResult, Result
 from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
-from sqlalchemy.pool import ConnectionPoolEntry
+from sqlalchemy.pool import ConnectionPoolEntry, StaticPool
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 MIGRATION_LOCK = 727365
+MEMORY = "sqlite+aiosqlite://"
+"""An SQLite database in memory: gone with the process (``SPEECHBOT_DATABASE_URL`` empty)."""
 
 
 async def upgrade(engine: AsyncEngine, revision: str = "head") -> None:
@@ -41,14 +43,23 @@ def affected(result: Result[Any]) -> int:
     return cast(CursorResult[Any], result).rowcount or 0
 
 
+def in_memory(url: str) -> bool:
+    """Is ``url`` an SQLite database in memory (``MEMORY``, or ``:memory:``)?"""
+    parsed = make_url(url)
+    return parsed.get_backend_name() == "sqlite" and parsed.database in (None, "", ":memory:")
+
+
 def make_engine(url: str) -> AsyncEngine:
-    """An engine for ``url``; SQLite gets its folder created, WAL and a busy timeout."""
+    """An engine for ``url``; SQLite gets its folder created, WAL and a busy timeout. A database
+    in memory lives in one connection (``StaticPool``), so every session sees the same one."""
     if not url.startswith("sqlite"):
         return create_async_engine(url, pool_size=10, max_overflow=10)
-    path = url.split("///", 1)[-1]
-    if path and path != ":memory:":
+    if in_memory(url):
+        engine = create_async_engine(url, poolclass=StaticPool)
+    else:
+        path = url.split("///", 1)[-1]
         Path(path).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_async_engine(url, connect_args={"timeout": 30})
+        engine = create_async_engine(url, connect_args={"timeout": 30})
 
     @event.listens_for(engine.sync_engine, "connect")
     def _pragmas(dbapi_connection: DBAPIConnection, _record: ConnectionPoolEntry) -> None:
@@ -82,11 +93,20 @@ class Database:
         self.insert: Callable[..., Any] = postgresql.insert if self.postgresql else sqlite.insert
 
     @classmethod
+    def of(cls, url: str) -> Database:
+        """The database at ``url``, not yet connected (the engine connects on first use)."""
+        return cls(make_engine(url))
+
+    @classmethod
     async def open(cls, url: str) -> Database:
         """Connect and migrate to the latest revision."""
-        engine = make_engine(url)
-        await upgrade(engine)
-        return cls(engine)
+        database = cls.of(url)
+        await database.migrate()
+        return database
+
+    async def migrate(self) -> None:
+        """Migrate to the latest revision (``upgrade``)."""
+        await upgrade(self.engine)
 
     async def close(self) -> None:
         await self.engine.dispose()

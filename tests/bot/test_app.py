@@ -35,6 +35,25 @@ async def test_errors_are_logged_and_the_user_is_told(tmp_path: Path, monkeypatc
     assert "index exploded" in caplog.text
 
 
+async def test_without_a_database_the_bot_runs_on_one_in_memory(tmp_path: Path) -> None:
+    """``SPEECHBOT_DATABASE_URL`` empty: the repositories are real (SQLite in memory, migrated at
+    start), so subscriptions, plans and the owner's report work; nothing reaches the disk, and a
+    restart starts empty."""
+    settings = bot_settings(tmp_path, database_url="", admin_ids=frozenset({1001}))
+    async with LocalBot(settings) as bot:
+        chat = bot.private()
+        assert (await chat.send("/subscribe 07:30")).text.startswith("✅ 已订阅：每天 07:30（Asia/Shanghai）")
+        assert "07:30" in (await chat.send("/settings")).text
+        assert "21" in (await chat.send("/plan")).text
+        await chat.send("/search 足球足球足球")
+        assert "足球足球足球" in (await chat.send("/stats")).text
+        row = await bot.store.chats.chat(chat.chat_id)
+        assert row is not None and row.subscribed and row.push_time == "07:30"
+    assert list(tmp_path.iterdir()) == []
+    async with LocalBot(settings) as bot:
+        assert await bot.store.chats.chat(chat.chat_id) is None
+
+
 def test_secrets_are_redacted_from_every_part_of_a_log_record() -> None:
     token, secret = "123:ABCSECRETTOKEN", "webhook-s3cret"
     try:

@@ -5,13 +5,15 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from bot.fake.data import deliveries
 from bot.fake.local import TravelClock
+from bot.settings import Settings
 from bot.storage import LEASE, RETRY_DELAY, Store
 from bot.storage.chats import CardFileRepository
-from bot.storage.models import CardFileRow, PlanRow, QuizRow, SearchMissRow
+from bot.storage.engine import MEMORY, in_memory
+from bot.storage.models import CardFileRow, ChatRow, PlanRow, QuizRow, SearchMissRow
 from content.timerules import due_on, next_due
 
 
@@ -163,3 +165,26 @@ async def test_a_reading_of_the_same_plan_day_holding_more_is_recorded(store: St
     assert await store.study.mark_read(7, -70, 1, "preface,1.1", day)
     assert await store.study.readers(-70, 1, "preface,1.1") == 1 and await store.study.readers(-70, 1) == 1
     assert await store.study.passages_read(7) == {"preface", "1.1"}
+
+
+async def test_an_empty_database_url_is_one_database_in_memory_for_every_session() -> None:
+    """``SPEECHBOT_DATABASE_URL`` empty: SQLite in memory behind one connection, so what one
+    session writes another reads; closing it drops everything."""
+    assert in_memory(MEMORY) and in_memory("sqlite+aiosqlite:///:memory:")
+    assert not in_memory("sqlite+aiosqlite:///data/speechbot.sqlite3")
+    assert not in_memory("postgresql+asyncpg://postgres@127.0.0.1:5432/x")
+    settings = Settings(token=None, database_url="")
+    store = await Store.open(settings)
+    try:
+        assert store.db.engine.url.render_as_string() == MEMORY
+        await store.chats.subscribe(55, "private", "zh", "08:00")
+        async with store.db.reads() as one, store.db.reads() as other:  # two sessions at once
+            assert await one.scalar(select(func.count()).select_from(ChatRow)) == 1
+            assert await other.scalar(select(func.count()).select_from(ChatRow)) == 1
+    finally:
+        await store.close()
+    again = await Store.open(settings)
+    try:
+        assert await again.chats.chat(55) is None  # nothing outlives the database
+    finally:
+        await again.close()
