@@ -293,7 +293,7 @@ async def record_answer(update: Update, context: BotContext) -> None:
     if answer is None or answer.user is None:
         return
     await context.study.record_answer(answer.poll_id, answer.user.id, answer.user.first_name,
-                                               tuple(answer.option_ids), context.now())
+                                      tuple(answer.option_ids), context.now())
 
 
 async def ranking(update: Update, context: BotContext) -> None:
