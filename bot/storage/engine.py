@@ -12,7 +12,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, CursorResult, Result
 from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
-from sqlalchemy.pool import ConnectionPoolEntry, StaticPool
+from sqlalchemy.pool import AsyncAdaptedQueuePool, ConnectionPoolEntry
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 MIGRATION_LOCK = 727365
@@ -51,11 +51,13 @@ def in_memory(url: str) -> bool:
 
 def make_engine(url: str) -> AsyncEngine:
     """An engine for ``url``; SQLite gets its folder created, WAL and a busy timeout. A database
-    in memory lives in one connection (``StaticPool``), so every session sees the same one."""
+    in memory lives in its one connection, kept for the engine's life, so every session sees the
+    same one: a pool of one, where sessions take turns (``StaticPool`` would hand the connection
+    to concurrent sessions, whose closing rollbacks then undo each other's writes)."""
     if not url.startswith("sqlite"):
         return create_async_engine(url, pool_size=10, max_overflow=10)
     if in_memory(url):
-        engine = create_async_engine(url, poolclass=StaticPool)
+        engine = create_async_engine(url, poolclass=AsyncAdaptedQueuePool, pool_size=1, max_overflow=0)
     else:
         path = url.split("///", 1)[-1]
         Path(path).parent.mkdir(parents=True, exist_ok=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -177,10 +178,23 @@ async def test_an_empty_database_url_is_one_database_in_memory_for_every_session
     store = await Store.open(settings)
     try:
         assert store.db.engine.url.render_as_string() == MEMORY
-        await store.chats.subscribe(55, "private", "zh", "08:00")
-        async with store.db.reads() as one, store.db.reads() as other:  # two sessions at once
-            assert await one.scalar(select(func.count()).select_from(ChatRow)) == 1
-            assert await other.scalar(select(func.count()).select_from(ChatRow)) == 1
+        await store.chats.subscribe(55, "private", "zh", "08:00")  # one session writes, others read
+        async with store.db.reads() as session:
+            assert await session.scalar(select(func.count()).select_from(ChatRow)) == 1
+
+        async def write() -> None:
+            async with store.db.sessions.begin() as session:
+                session.add(SearchMissRow(query="足球", count=1, last_at=store.clock()))
+                await session.flush()  # written, not yet committed
+                await asyncio.sleep(0.05)  # a read starts and ends meanwhile
+                session.add(SearchMissRow(query="篮球", count=1, last_at=store.clock()))
+
+        async def read() -> None:
+            await asyncio.sleep(0.01)
+            assert await store.chats.chat(55) is not None
+
+        await asyncio.gather(write(), read())  # sessions take turns: the read's rollback undoes nothing
+        assert (await store.insights.report()).misses == (("篮球", 1), ("足球", 1))
     finally:
         await store.close()
     again = await Store.open(settings)
