@@ -76,48 +76,15 @@ def text(lang: Lang, key: str, **args: object) -> Html:
     return Html(template.format(**safe))
 
 
-# The command menu (set_my_commands), per language; the same commands in both.
-MENU: dict[str, list[tuple[str, str]]] = {
-    "zh": [
-        ("today", "今日一慎与每日金句"),
-        ("outline", "目录，逐节阅读"),
-        ("search", "搜索原文：/search 慎独"),
-        ("quote", "一句原文金句"),
-        ("card", "金句图片：/card 纪律"),
-        ("summary", "摘要与关键词"),
-        ("shen", "慎初、慎微、慎独、慎友"),
-        ("show", "阅读一节：/show 4.2"),
-        ("texts", "文本库：选择学习的讲话"),
-        ("use", "切换本聊天的文本：/use 2"),
-        ("subscribe", "开启每日推送：/subscribe 08:00"),
-        ("settings", "推送设置"),
-        ("plan", "学习计划：每天一段"),
-        ("quiz", "答题"),
-        ("progress", "学习进度"),
-        ("rank", "本周答题榜"),
-        ("saved", "我的收藏"),
-        ("privacy", "隐私说明"),
-        ("help", "全部命令"),
-    ],
-    "en": [
-        ("today", "Today's 慎 principle and quote"),
-        ("outline", "Table of contents"),
-        ("search", "Search the speech: /search 慎独"),
-        ("quote", "A verbatim quote"),
-        ("card", "A quote as a picture: /card 纪律"),
-        ("summary", "Summary and keywords"),
-        ("shen", "The four 慎 principles"),
-        ("show", "Read a section: /show 4.2"),
-        ("texts", "The library: choose a text"),
-        ("use", "Switch this chat's text: /use 2"),
-        ("subscribe", "Daily reminder: /subscribe 08:00"),
-        ("settings", "Reminder settings"),
-        ("plan", "Reading plan: a passage a day"),
-        ("quiz", "A quiz"),
-        ("progress", "My progress"),
-        ("rank", "This week's quiz ranking"),
-        ("saved", "My bookmarks"),
-        ("privacy", "Privacy"),
-        ("help", "All commands"),
-    ],
-}
+# The command menu (set_my_commands): these commands, in this order, each described by the
+# catalog's ``menu_<command>``.
+MENU_COMMANDS = ("today", "outline", "search", "quote", "card", "summary", "shen", "show", "texts", "use",
+                 "subscribe", "settings", "plan", "quiz", "progress", "rank", "saved", "privacy", "help")
+
+
+def menu(lang: Lang) -> list[tuple[str, str]]:
+    """(command, description) pairs of ``lang``'s command menu."""
+    return [(command, CATALOGS[lang][f"menu_{command}"]) for command in MENU_COMMANDS]
+
+
+MENU: dict[Lang, list[tuple[str, str]]] = {"zh": menu("zh"), "en": menu("en")}
