@@ -9,6 +9,9 @@ found → pause; errors where the request provably did not reach Telegram (conne
 request went out: ``bot.transport.UnknownOutcome``) is recorded ``uncertain`` and not sent
 again, unless ``SPEECHBOT_PUSH_DELIVERY=at-least-once`` makes it a retryable failure. See
 ``bot.storage.deliveries`` for why no chat is sent twice or skipped.
+
+In a group with topics the reminder, the plan's day and the daily quiz go to the chat's topic
+(``ChatRecord.thread_id``); a topic closed or deleted sends them to General, which is told so once.
 """
 
 from __future__ import annotations
