@@ -58,6 +58,7 @@ from handlers import (
     study,
     subscriptions,
     texts,
+    topics,
     uploads,
 )
 from handlers.cards import card_font
@@ -89,6 +90,7 @@ class InstrumentedApplication(BotApplication):
 
 def register_handlers(app: App) -> None:
     """Every handler, in the order PTB tries them (first match in a group wins)."""
+    topics.register_middleware(app)  # group -3: the names of forum topics the bot sees
     texts.register_middleware(app)  # group -2: the update's text (the chat's, or the button's)
     subscriptions.register_middleware(app)  # group -1: migrations, chat bookkeeping
     study.register_links(app)  # /start forget (deep link from a group's /forget): before /start

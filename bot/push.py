@@ -9,6 +9,9 @@ found → pause; errors where the request provably did not reach Telegram (conne
 request went out: ``bot.transport.UnknownOutcome``) is recorded ``uncertain`` and not sent
 again, unless ``SPEECHBOT_PUSH_DELIVERY=at-least-once`` makes it a retryable failure. See
 ``bot.storage.deliveries`` for why no chat is sent twice or skipped.
+
+In a group with topics the reminder, the plan's day and the daily quiz go to the chat's topic
+(``ChatRecord.thread_id``); a topic closed or deleted sends them to General, which is told so once.
 """
 
 from __future__ import annotations
@@ -36,7 +39,7 @@ from content.model import ORIGINAL
 from content.naming import TextName
 from content.plan import Passage, plan, reminder_passage
 from content.shen import Ranking, Reminder, reminder
-from handlers import render, sharing, study
+from handlers import render, sharing, study, topics
 from handlers.cards import CardSpec
 from handlers.catalog import Lang
 from handlers.context import BotApplication, BotContext
@@ -334,6 +337,7 @@ class Pusher:
 
     async def _deliver(self, due: Due, report: PushReport, recorder: GroupCommit, current: PlanRecord | None) -> None:
         chat_id = due.chat_id
+        thread = due.chat.thread_id  # the forum topic it goes to (None: General)
         planned = await self._passage(current, due.local_date)
         book, screen = await self._screen(due)
         if planned is not None and current is not None and due.chat.reminder_format != ReminderFormat.CARD:
@@ -348,9 +352,10 @@ class Pusher:
             try:
                 if due.chat.reminder_format == ReminderFormat.CARD:  # uploaded once, then sent by file_id
                     spec, caption = await self._card(due)
-                    await sharing.send_card(self.bot, chat_id, spec, caption, self.store.cards, screen)
+                    await sharing.send_card(self.bot, chat_id, spec, caption, self.store.cards, screen, thread)
                 else:
-                    await self.bot.send_message(chat_id, screen.text, api_kwargs=self._keyboard(screen))
+                    await self.bot.send_message(chat_id, screen.text, api_kwargs=self._keyboard(screen),
+                                                message_thread_id=thread)
             except RetryAfter as exc:
                 report.retried_after_429 += 1
                 if self._late(recorder, retry_seconds(exc)):  # the wait would outlast the claim
@@ -362,6 +367,7 @@ class Pusher:
                 await self.store.chats.migrate(chat_id, exc.new_chat_id)
                 report.migrated += 1
                 chat_id = exc.new_chat_id
+                thread = None  # a supergroup's topics are chosen anew
                 continue
             except Forbidden as exc:
                 await self._pause(due, chat_id, report, recorder, exc)
@@ -370,6 +376,10 @@ class Pusher:
                 if "chat not found" in exc.message.lower():
                     await self._pause(due, chat_id, report, recorder, exc)
                     return
+                if thread is not None and topics.topic_unavailable(exc):  # closed or deleted: General
+                    await self._leave_topic(due, chat_id, thread)
+                    thread = None
+                    continue
                 error = exc.message
                 break
             except NetworkError as exc:  # includes TimedOut
@@ -391,7 +401,7 @@ class Pusher:
             await recorder.record(Outcome(due, DeliveryStatus.SENT, chat_id=chat_id))
             report.sent += 1
             report.chats.append(chat_id)
-            await self._extras(due, chat_id, current, planned, book)
+            await self._extras(due, chat_id, current, planned, book, thread)
             return
         status = await recorder.record(Outcome(due, DeliveryStatus.FAILED, error or "retries exhausted",
                                                chat_id=chat_id))
@@ -456,20 +466,31 @@ class Pusher:
             self._cards[key] = sharing.today_card(due.chat.lang, today, info, fell_back)
         return self._cards[key]
 
+    async def _leave_topic(self, due: Due, chat_id: int, thread: int) -> None:
+        """The chat's push topic was closed or deleted: from now on its push goes to General,
+        which is told so once (the chat's first delivery that finds it gone clears it)."""
+        if not await self.store.chats.forget_topic(chat_id, thread):
+            return
+        log.info("chat %s: push topic %s closed or deleted, General from now on", chat_id, thread)
+        try:
+            await self.bot.send_message(chat_id, topics.topic_gone(due.chat.lang))
+        except TelegramError as exc:  # the reminder itself is what counts
+            log.warning("chat %s not told its topic is gone: %s", chat_id, exc.message)
+
     async def _extras(self, due: Due, chat_id: int, current: PlanRecord | None,
-                      planned: tuple[Book, Passage] | None, book: Book) -> None:
-        """After the reminder: a card chat's plan passage, and the day's quiz (from the chat's
-        text, ``book``) where chosen. Best effort: the reminder is what the delivery protocol
-        guarantees."""
+                      planned: tuple[Book, Passage] | None, book: Book, thread: int | None = None) -> None:
+        """After the reminder, in its topic (``thread``): a card chat's plan passage, and the
+        day's quiz (from the chat's text, ``book``) where chosen. Best effort: the reminder is
+        what the delivery protocol guarantees."""
         try:
             if due.chat.reminder_format == ReminderFormat.CARD and current is not None and planned is not None:
                 day = render.plan_day(due.chat.lang, planned[1], current.days, TextName.of_book(planned[0]).given,
                                       removed=planned[0].info.status == TextStatus.REMOVED)
-                await self.bot.send_message(chat_id, day.text, reply_markup=day.markup)
+                await self.bot.send_message(chat_id, day.text, reply_markup=day.markup, message_thread_id=thread)
             if due.chat.quiz_daily:
                 await study.send_quiz(self.bot, self.store.study, book.speech, chat_id, chat_id < 0,
                                       due.chat.open_polls, f"{chat_id}|{due.local_date}", due.local_date,
-                                      ZoneInfo(due.chat.timezone))
+                                      ZoneInfo(due.chat.timezone), thread)
         except TelegramError as exc:
             log.warning("extras for chat %s on %s not sent: %s", chat_id, due.local_date, exc.message)
 

@@ -19,9 +19,10 @@ MAX_REF = 40  # the longest bookmark reference the database keeps
 """The largest text id anything sent names (nine digits, as a scope ``2:4.2`` allows): a larger
 one is forged, and would overflow the texts' 32-bit id column on PostgreSQL."""
 
-SettingAction = Literal["on", "off", "time", "zones", "zone", "fmt", "polls", "quiz", "panel"]
+SettingAction = Literal["on", "off", "time", "zones", "zone", "fmt", "polls", "quiz", "panel", "topic"]
 """What a settings button does: reminder on/off, a time, the zone picker, a zone, the format
-(text/card), anonymous or open polls, the daily quiz, back to the settings panel."""
+(text/card), anonymous or open polls, the daily quiz, back to the settings panel, the forum
+topic the push goes to (``here``: the panel's topic; ``general``)."""
 CardKind = Literal["q", "d", "n"]
 """What a card button names: a quote by its number (``quote_ref``), a day (ISO date), a node (a
 quote from it)."""

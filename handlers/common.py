@@ -16,6 +16,7 @@ from content.quotes import Quote, candidates
 from handlers.catalog import Html, Lang, language, text
 from handlers.context import BotContext
 from handlers.render import Screen, bookmark_refs, with_bookmarks
+from handlers.topics import thread_of
 
 MAX_ARGUMENT = 200
 
@@ -94,12 +95,14 @@ def pressing(context: BotContext) -> Iterator[None]:
 
 
 async def send(update: Update, context: BotContext, screens: list[Screen]) -> None:
-    """Send screens to the update's chat, in order."""
+    """Send screens to the update's chat, in order, in the forum topic of the update's message
+    (``handlers.topics.thread_of``: ``bot.send_*`` would send them to General)."""
     chat = update.effective_chat
     assert chat is not None
     screens = noted(update, context, await marked(update, context, screens))
+    thread = thread_of(update)
     for screen in screens:
-        await context.bot.send_message(chat.id, screen.text, reply_markup=screen.markup)
+        await context.bot.send_message(chat.id, screen.text, reply_markup=screen.markup, message_thread_id=thread)
 
 
 async def say(update: Update, context: BotContext, key: str, **args: object) -> None:

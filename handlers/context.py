@@ -32,6 +32,7 @@ from handlers.store import CardFiles, ChatStore, Insights, Positions, Stored, St
 ADMIN_TTL = 60.0  # seconds a group member's admin status is trusted before asking Telegram again
 ADMIN_CACHE_SIZE = 10_000  # (chat, user) pairs remembered at most
 IMPORT_SLOTS = 2  # uploads imported at once, each in its child process
+TOPIC_NAMES = 10_000  # (chat, thread) → a forum topic's name, remembered at most
 
 
 @dataclass(frozen=True)
@@ -76,6 +77,8 @@ class BotData:
         self.greeted: set[int] = set()  # groups introduced to since their last addition
         # (chat, user) → is an admin: bounded, and each answer trusted for ADMIN_TTL seconds.
         self.admin_cache: BoundedCache[tuple[int, int], bool] = BoundedCache(ADMIN_CACHE_SIZE, ADMIN_TTL)
+        # (chat, thread) → the name of a forum topic, learned from the messages the bot sees (``handlers.topics``).
+        self.topic_names: BoundedCache[tuple[int, int], str] = BoundedCache(TOPIC_NAMES)
 
     @property
     def store(self) -> ChatStore:

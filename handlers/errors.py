@@ -10,6 +10,7 @@ from telegram.error import TelegramError
 
 from handlers.catalog import language, text
 from handlers.context import BotApplication, BotContext
+from handlers.topics import thread_of
 
 log = logging.getLogger(__name__)
 
@@ -24,7 +25,8 @@ async def report_error(update: object, context: BotContext) -> None:
         if update.callback_query:
             await update.callback_query.answer(text(lang, "error"))
         elif update.effective_chat and update.effective_message:
-            await context.bot.send_message(update.effective_chat.id, text(lang, "error"))
+            await context.bot.send_message(update.effective_chat.id, text(lang, "error"),
+                                           message_thread_id=thread_of(update))
 
 
 def register(app: BotApplication) -> None:

@@ -35,6 +35,7 @@ from handlers.context import BotApplication, BotContext
 from handlers.render import Screen, utf16_len
 from handlers.store import CardFiles
 from handlers.texts import book_of
+from handlers.topics import thread_of
 
 STYLE = "v2"  # bump when the design changes: every card is then drawn and uploaded anew (v2: 出自 …)
 CAPTION_LIMIT = 1024
@@ -67,10 +68,11 @@ def _refused(error: BadRequest) -> bool:
 
 
 async def send_card(bot: Bot, chat_id: int, spec: CardSpec, caption: str, files: CardFiles,
-                    screen: Screen | None = None) -> Message:
-    """Send the card: by its file_id if Telegram has it, else uploaded (and remembered). Only
-    the upload is serialised per card; sends by file_id run in parallel. ``screen``'s buttons go
-    under it, but its 🖼 one: a card needs no card button (the daily push sends the reminder's)."""
+                    screen: Screen | None = None, thread: int | None = None) -> Message:
+    """Send the card (to forum topic ``thread``, else General): by its file_id if Telegram has
+    it, else uploaded (and remembered). Only the upload is serialised per card; sends by file_id
+    run in parallel. ``screen``'s buttons go under it, but its 🖼 one: a card needs no card
+    button (the daily push sends the reminder's)."""
     key = card_key(spec)
     markup = render.without_card_button(screen).markup if screen else None
     known = await files.file_id(key)
@@ -78,9 +80,9 @@ async def send_card(bot: Bot, chat_id: int, spec: CardSpec, caption: str, files:
         async with _LOCKS.setdefault(key, asyncio.Lock()):
             known = await files.file_id(key)  # uploaded while we waited?
             if known is None:
-                return await _upload(bot, chat_id, key, spec, caption, files, markup)
+                return await _upload(bot, chat_id, key, spec, caption, files, markup, thread)
     try:
-        return await bot.send_photo(chat_id, known, caption=caption, reply_markup=markup)
+        return await bot.send_photo(chat_id, known, caption=caption, reply_markup=markup, message_thread_id=thread)
     except BadRequest as exc:
         if not _refused(exc):
             raise
@@ -88,16 +90,16 @@ async def send_card(bot: Bot, chat_id: int, spec: CardSpec, caption: str, files:
         fresh = await files.file_id(key)
         if fresh == known:
             await files.forget(key)
-            return await _upload(bot, chat_id, key, spec, caption, files, markup)
+            return await _upload(bot, chat_id, key, spec, caption, files, markup, thread)
     assert fresh is not None
-    return await bot.send_photo(chat_id, fresh, caption=caption, reply_markup=markup)
+    return await bot.send_photo(chat_id, fresh, caption=caption, reply_markup=markup, message_thread_id=thread)
 
 
 async def _upload(bot: Bot, chat_id: int, key: str, spec: CardSpec, caption: str, files: CardFiles,
-                  markup: InlineKeyboardMarkup | None) -> Message:
+                  markup: InlineKeyboardMarkup | None, thread: int | None = None) -> Message:
     picture = await asyncio.to_thread(png, spec)
     message = await bot.send_photo(chat_id, InputFile(picture, filename="card.png"), caption=caption,
-                                   reply_markup=markup)
+                                   reply_markup=markup, message_thread_id=thread)
     if message.photo:
         await files.remember(key, message.photo[-1].file_id)
     return message
@@ -147,7 +149,7 @@ async def send_quote_card(update: Update, context: BotContext, quote: Quote) -> 
     lang, info = lang_of(update), info_of(context, quote)
     caption = captioned(lang, text(lang, "quote", text=quote.in_quotes, label=quote.label), info)
     await send_card(context.bot, chat.id, quote_spec(quote, TextName(info).card), caption,
-                    context.bot_data.cards)
+                    context.bot_data.cards, thread=thread_of(update))
 
 
 def today_card(lang: Lang, day: Reminder, info: TextInfo, fell_back: bool = False) -> tuple[CardSpec, Html]:
@@ -162,7 +164,7 @@ async def send_today_card(update: Update, context: BotContext, day: date) -> Non
     assert chat is not None
     today, fell_back = await asyncio.to_thread(context.reminder, day)
     spec, caption = today_card(lang_of(update), today, info_of(context, today.quote), fell_back)
-    await send_card(context.bot, chat.id, spec, caption, context.bot_data.cards)
+    await send_card(context.bot, chat.id, spec, caption, context.bot_data.cards, thread=thread_of(update))
 
 
 async def card(update: Update, context: BotContext) -> None:

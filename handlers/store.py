@@ -61,6 +61,8 @@ class ChatRecord:
     open_polls: bool = False  # quizzes in this group show who answered (and feed /rank)
     quiz_daily: bool = False  # the daily reminder comes with the day's quiz
     text_id: int | None = None  # the chat's current text in the library (None: the original speech)
+    thread_id: int | None = None  # the forum topic its push goes to (None: General, or a chat without topics)
+    topic_name: str | None = None  # that topic's name, when the bot learned it
 
 
 class ChatStore(Protocol):
@@ -89,6 +91,16 @@ class ChatStore(Protocol):
                         text_id: int | None = None) -> ChatRecord:
         """Change the time, the zone, the reminder's format or the current text (``/use``; 1 is
         the original speech), also before subscribing; None leaves a setting as it is."""
+        ...
+
+    async def set_topic(self, chat_id: int, kind: ChatType, thread_id: int | None,
+                        name: str | None = None) -> ChatRecord:
+        """Where the push, the plan's days and the daily quiz go: forum topic ``thread_id`` (named
+        ``name`` when known), or None: General (a chat without topics has nothing else)."""
+        ...
+
+    async def rename_topic(self, chat_id: int, thread_id: int, name: str) -> None:
+        """Topic ``thread_id`` is now called ``name``: the chat's push topic keeps its name up to date."""
         ...
 
     async def set_member(self, chat_id: int, kind: ChatType, present: bool) -> ChatRecord:

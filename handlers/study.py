@@ -53,6 +53,7 @@ from handlers.render import Screen, button
 from handlers.store import PlanRecord, Study
 from handlers.subscriptions import ensure_subscribed, guard, next_text
 from handlers.texts import book_of
+from handlers.topics import follow_here, thread_of
 
 ONLY_NEW = filters.UpdateType.MESSAGE
 FORGET_PAYLOAD = "forget"  # t.me/<bot>?start=forget: /forget's confirmation, in private
@@ -142,6 +143,7 @@ async def _start(update: Update, context: BotContext, days: int, today: date, as
     book = context.current
     current = await study.start_plan(chat.id, len(plan(book.speech, days)), today, book.id)
     row, turned_on = await ensure_subscribed(update, context)
+    await follow_here(update, context)
     title = TextName.of_book(book).given
     started = text(lang, "plan_started", plan=render.plan_name(lang, title), days=current.days, time=row.push_time,
                    zone=row.timezone)
@@ -253,8 +255,9 @@ async def _read_per_text(context: BotContext, lang: Lang, read: set[str]) -> Htm
 
 
 async def send_quiz(bot: Bot, study: Study, speech: Speech, chat_id: int, group: bool,
-                    open_polls: bool, seed: str, today: date, zone: tzinfo) -> bool:
-    """Send a quiz poll on ``speech`` (the chat's text) and remember which chat it belongs to
+                    open_polls: bool, seed: str, today: date, zone: tzinfo, thread: int | None = None) -> bool:
+    """Send a quiz poll on ``speech`` (the chat's text), to forum topic ``thread`` (else General),
+    and remember which chat it belongs to
     (poll answers carry no chat) and what it asked: the chat gets none of the questions of its
     last week (``today`` and ``zone`` are the chat's) again. False, and nothing sent, for a text
     that supports no question (``content.quiz.NoQuestions``)."""
@@ -267,7 +270,7 @@ async def send_quiz(bot: Bot, study: Study, speech: Speech, chat_id: int, group:
     # Bot API 9.6 (PTB 22.8) deprecates correct_option_id for correct_option_ids.
     message = await bot.send_poll(chat_id, question.text, list(question.options), is_anonymous=anonymous,
                                   type=Poll.QUIZ, correct_option_ids=[question.correct],
-                                  explanation=question.explanation)
+                                  explanation=question.explanation, message_thread_id=thread)
     if message.poll is not None:
         await study.remember_poll(message.poll.id, chat_id, question.key, question.correct, anonymous)
     return True
@@ -281,7 +284,8 @@ async def quiz(update: Update, context: BotContext) -> None:
     seed = f"{chat.id}|{context.now().isoformat()}"
     zone = ZoneInfo(row.timezone) if row else context.zone
     sent = await send_quiz(context.bot, context.study, context.speech, chat.id, in_group(update),
-                           bool(row and row.open_polls), seed, context.now().astimezone(zone).date(), zone)
+                           bool(row and row.open_polls), seed, context.now().astimezone(zone).date(), zone,
+                           thread_of(update))
     if not sent:
         lang = lang_of(update)
         await say(update, context, "quiz_none", title=TextName(context.current.info, lang).title)

@@ -17,11 +17,12 @@ from telegram.ext import CommandHandler, MessageHandler, filters
 
 from content.timerules import format_time, parse_time, resolve_zone
 from handlers import callbacks as cb
-from handlers.catalog import Lang, text
+from handlers.catalog import Html, Lang, text
 from handlers.common import argument, edit, in_group, lang_of, say, send
 from handlers.context import BotApplication, BotContext, ChatDefaults
 from handlers.render import Screen, button
 from handlers.store import ChatRecord, ReminderFormat, chat_type
+from handlers.topics import follow_here, thread_of, topic_label, topic_name
 
 ONLY_NEW = filters.UpdateType.MESSAGE
 COMMON_ZONES = ("Asia/Shanghai", "Asia/Hong_Kong", "Asia/Taipei", "Asia/Singapore", "Asia/Tokyo",
@@ -89,10 +90,13 @@ async def ensure_subscribed(update: Update, context: BotContext) -> tuple[ChatRe
     return await context.store.subscribe(chat_id, _kind(update), lang_of(update)), True
 
 
-def settings_screen(lang: Lang, row: ChatRecord | None, defaults: ChatDefaults, group: bool = True) -> Screen:
+def settings_screen(lang: Lang, row: ChatRecord | None, defaults: ChatDefaults, group: bool = True,
+                    forum: bool = False, here: int | None = None) -> Screen:
     """The current state (a chat never configured shows the defaults) with buttons to change it.
     Anonymous or open quizzes are a group's choice: a private chat's quizzes are the member's own
-    (``handlers.study.send_quiz`` never sends them anonymous), so it is offered no such line."""
+    (``handlers.study.send_quiz`` never sends them anonymous), so it is offered no such line.
+    A ``forum`` (a supergroup with topics) sees the topic its push goes to, a button to send it
+    to the topic the panel is in (``here``) when that is another, and one back to General."""
     subscribed = bool(row and row.subscribed)
     if subscribed and row and row.paused:
         state = text(lang, "state_paused")
@@ -105,6 +109,9 @@ def settings_screen(lang: Lang, row: ChatRecord | None, defaults: ChatDefaults, 
                 format=text(lang, "format_card") if card else text(lang, "format_text"),
                 polls=text(lang, "settings_polls", polls=text(lang, "state_polls_open") if open_polls else text(
                     lang, "state_polls_anonymous")) if group else "")
+    thread = row.thread_id if row else None
+    if forum or thread is not None:
+        body = Html(body + text(lang, "settings_topic", topic=topic_label(lang, row)))
     toggle = button(text(lang, "btn_sub_off"), cb.Setting("off")) if subscribed else button(
         text(lang, "btn_sub_on"), cb.Setting("on"))
     times = [button(t, cb.Setting("time", t)) for t in COMMON_TIMES]
@@ -116,7 +123,21 @@ def settings_screen(lang: Lang, row: ChatRecord | None, defaults: ChatDefaults, 
              else button(text(lang, "btn_quiz_daily_on"), cb.Setting("quiz", "on")))
     rows = [[toggle, button(text(lang, "btn_zone"), cb.Setting("zones"))], times[:4], times[4:], [form],
             [polls, daily] if group else [daily]]
+    topics = []
+    if forum and here is not None and here != thread:
+        topics.append(button(text(lang, "btn_topic_here"), cb.Setting("topic", "here")))
+    if forum and thread is not None:
+        topics.append(button(text(lang, "btn_topic_general"), cb.Setting("topic", "general")))
+    if topics:
+        rows.append(topics)
     return Screen(body, rows)
+
+
+def _settings_of(update: Update, context: BotContext, row: ChatRecord | None) -> Screen:
+    """The settings panel as this update's chat and topic show it."""
+    chat = update.effective_chat
+    return settings_screen(lang_of(update), row, context.defaults, in_group(update), bool(chat and chat.is_forum),
+                           thread_of(update))
 
 
 def zone_screen(lang: Lang, unknown: str = "") -> Screen:
@@ -146,6 +167,7 @@ async def subscribe(update: Update, context: BotContext) -> None:
     assert update.effective_chat is not None
     row = await context.store.subscribe(update.effective_chat.id, _kind(update), lang_of(update),
                                         format_time(at) if at else None)
+    await follow_here(update, context)
     await say(update, context, "sub_done", time=row.push_time, zone=row.timezone,
               next=next_text(lang_of(update), row, context.now()))
 
@@ -195,7 +217,7 @@ async def show_settings(update: Update, context: BotContext) -> None:
     """/settings: the current state with buttons."""
     assert update.effective_chat is not None
     row = await context.store.chat(update.effective_chat.id)
-    await send(update, context, [settings_screen(lang_of(update), row, context.defaults, in_group(update))])
+    await send(update, context, [_settings_of(update, context, row)])
 
 
 async def press_setting(update: Update, context: BotContext, data: cb.Setting) -> None:
@@ -224,11 +246,16 @@ async def press_setting(update: Update, context: BotContext, data: cb.Setting) -
         await context.store.configure(chat_id, kind, quiz_daily=data.value == "on")
     elif data.action == "zone" and resolve_zone(data.value):
         await context.store.configure(chat_id, kind, zone=resolve_zone(data.value))
+    elif data.action == "topic" and data.value == "here" and update.effective_chat.is_forum \
+            and thread_of(update) is not None:
+        await context.store.set_topic(chat_id, kind, thread_of(update), topic_name(update, context))
+    elif data.action == "topic" and data.value == "general":
+        await context.store.set_topic(chat_id, kind, None)
     elif data.action != "panel":
         await query.answer(text(lang, "stale_button"))
         return
     await query.answer()
-    await edit(update, settings_screen(lang, await context.store.chat(chat_id), context.defaults, in_group(update)))
+    await edit(update, _settings_of(update, context, await context.store.chat(chat_id)))
 
 
 async def follow_migration(update: Update, context: BotContext) -> None:

@@ -18,6 +18,9 @@ Console commands (everything else goes to the bot as a message):
   it moves to that user's private chat;
 - ``/group [ID]`` goes to a group chat (-1001 unless given); whoever opens a group adds the bot to
   it and is its administrator; ``/private`` goes back to the current user's private chat;
+- ``/topic NAME`` goes to topic NAME of a supergroup with topics (a forum, opened on first use as
+  ``/group`` opens a group; the topic too), ``/topic`` alone to its General; the bot's messages
+  in a topic other than General print with the topic's name first (``[#学习]``);
 - ``/file PATH`` sends a file as a document: the console's first user is an owner
   (``SPEECHBOT_ADMIN_IDS``), so a ``.docx``, ``.pdf`` or ``.txt`` is previewed for the library;
   when the bot asks for a reply (a ForceReply: ✏️ 修改信息), the next line that is not a command
@@ -50,6 +53,7 @@ from content import Speech
 
 USER_ID = 1001
 GROUP_ID = -1001
+FORUM_ID = -1_000_000_001_001
 DATABASE = Path("data") / "console.sqlite3"
 """The console's own database (under the working directory's ``data/``, as the bot's): kept
 between sessions, apart from a bot's (``data/speechbot.sqlite3``)."""
@@ -57,6 +61,7 @@ BANNER = (
     "speechbot console — you are chatting with the real bot through a local fake Telegram.\n"
     "Type /start or /help. #N presses button N; @words is an inline query; /vote N answers a quiz;\n"
     "/as NAME (or ID) speaks as another user; /group [ID] goes to a group, /private back; /quit leaves.\n"
+    "/topic NAME goes to a topic of a group with topics (/topic alone: its General).\n"
     "/file PATH sends a document (you are the bot's owner: a .docx, .pdf or .txt joins the library).\n"
 )
 _VOTE = re.compile(r"[/#]vote\s+(\d+)")
@@ -130,7 +135,9 @@ class Console:
 
     def prompt(self) -> str:
         assert self.chat is not None
-        return f"{self.user['first_name']} ({self.user['id']}) · {self.where(self.chat.chat_id)}> "
+        topic = self.bot.fake.forums.get(self.chat.chat_id, {}).get(self.chat.thread or 0) if self.bot else None
+        here = f" #{topic.name}" if topic else ""
+        return f"{self.user['first_name']} ({self.user['id']}) · {self.where(self.chat.chat_id)}{here}> "
 
     def _say(self, line: str) -> None:
         self.out.write(line + "\n")
@@ -148,7 +155,7 @@ class Console:
             known = next((u for u in self.users.values() if u["first_name"] == who), None)
             user = known or self._user(max(self.users) + 1, who)
         chat_id = self.chat.chat_id if self.chat.chat_id < 0 else user["id"]
-        self.chat = Chat(self.bot, chat_id, user)
+        self.chat = Chat(self.bot, chat_id, user, thread=self.chat.thread if chat_id < 0 else None)
         self._say(f"(you are {user['first_name']}, id {user['id']}, in {self.where(chat_id)})")
 
     async def to_group(self, number: str) -> None:
@@ -170,6 +177,21 @@ class Console:
             await self.bot.process(joined)
         else:
             self._say(f"(you are {self.user['first_name']}, id {self.user['id']}, in group {chat_id})")
+
+    async def to_topic(self, name: str) -> None:
+        """``/topic [NAME]``: the forum's topic NAME (opened by the current user if new), or its
+        General; the first visit adds the bot to the forum as ``/group`` does."""
+        assert self.bot is not None
+        fake = self.bot.fake
+        if FORUM_ID not in fake.forums:
+            fake.forum(FORUM_ID)
+        await self.to_group(str(FORUM_ID))
+        if not name:
+            return
+        assert self.chat is not None
+        known = next((t for t in fake.forums[FORUM_ID].values() if t.name == name and not t.deleted), None)
+        self.chat = self.chat.in_topic(known.thread) if known else await self.chat.open_topic(name[:128])
+        self._say(f"(in topic {name})")
 
     def to_private(self) -> None:
         assert self.bot is not None
@@ -197,6 +219,8 @@ class Console:
             await self.to_group(rest)
         elif command == "/private":
             self.to_private()
+        elif command == "/topic":
+            await self.to_topic(rest)
         elif command == "/file":
             await self.send_file(rest)
         else:
@@ -285,6 +309,10 @@ class Console:
             return
         chat_id = int(call.response["chat"]["id"])
         there = "" if chat_id == self.chat.chat_id else f"→ {self.where(chat_id)} "
+        thread = call.response.get("message_thread_id") if call.response.get("is_topic_message") else None
+        if thread is not None:  # a forum topic other than General: its name first
+            topic = self.bot.fake.forums.get(chat_id, {}).get(int(thread))
+            there += f"[#{topic.name if topic else thread}] "
         if call.method == "sendPoll":  # a quiz: the question and numbered options
             poll = call.response["poll"]
             self.polls[chat_id] = poll

@@ -83,22 +83,41 @@ class Reply:
 
 @dataclass
 class Chat:
-    """A chat with the bot, seen from one user's side."""
+    """A chat with the bot, seen from one user's side; in a forum, from one of its topics
+    (``thread``; None: General)."""
 
     bot: LocalBot
     chat_id: int
     user: dict[str, Any]
     last: Reply | None = field(default=None)
+    thread: int | None = None
 
     async def send(self, text: str, user: dict[str, Any] | None = None) -> Reply:
         """The user sends ``text``; returns the bot's complete answer."""
-        self.last = await self.bot.process(self.bot.fake.message(self.chat_id, user or self.user, text))
+        self.last = await self.bot.process(self.bot.fake.message(self.chat_id, user or self.user, text,
+                                                                 thread=self.thread))
         return self.last
 
     async def reply(self, message: Sent, text: str, user: dict[str, Any] | None = None) -> Reply:
         """The user answers the bot's ``message`` (a ForceReply) with ``text``."""
-        self.last = await self.bot.process(self.bot.fake.message(self.chat_id, user or self.user, text, message))
+        self.last = await self.bot.process(self.bot.fake.message(self.chat_id, user or self.user, text, message,
+                                                                 thread=self.thread))
         return self.last
+
+    def in_topic(self, thread: int | None) -> Chat:
+        """The same member in topic ``thread`` of this forum (None: General)."""
+        return Chat(self.bot, self.chat_id, self.user, thread=thread)
+
+    async def open_topic(self, name: str) -> Chat:
+        """The member opens a topic ``name`` (the bot sees its service message); the member in it."""
+        topic, update = self.bot.fake.open_topic(self.chat_id, self.user, name)
+        await self.bot.process(update)
+        return self.in_topic(topic.thread)
+
+    async def close_topic(self) -> Reply:
+        """The member (an administrator) closes this topic."""
+        assert self.thread is not None, "General is closed by other means"
+        return await self.bot.process(self.bot.fake.close_topic(self.chat_id, self.user, self.thread))
 
     async def send_document(self, content: bytes, file_name: str | None, mime_type: str | None = None,
                             caption: str | None = None, user: dict[str, Any] | None = None) -> Reply:
@@ -247,6 +266,12 @@ class LocalBot:
               language_code: str = "zh-hans") -> Chat:
         """A group chat, seen from one member."""
         return Chat(self, chat_id, self.fake.user(user_id, first_name, language_code))
+
+    def forum(self, chat_id: int = -1_000_000_004_001, user_id: int = 2001, first_name: str = "王芳",
+              language_code: str = "zh-hans") -> Chat:
+        """A supergroup with topics, seen from one member in its General topic."""
+        self.fake.forum(chat_id)
+        return self.group(chat_id, user_id, first_name, language_code)
 
 
 def _chat_of(update: dict[str, Any]) -> int | None:

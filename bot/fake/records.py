@@ -32,11 +32,23 @@ class Sent:
     reply_markup: dict[str, Any] | None
     edits: int = 0
     photo: str | None = None  # the file_id of a photo message (text is then its caption)
+    thread: int | None = None  # the forum topic it was sent to (None: General, or a chat without topics)
 
     @property
     def buttons(self) -> list[dict[str, Any]]:
         rows = (self.reply_markup or {}).get("inline_keyboard", [])
         return [b for row in rows for b in row]
+
+
+@dataclass
+class Topic:
+    """A forum topic of a supergroup with topics: its thread id is the message id of the
+    ``forum_topic_created`` service message that opened it."""
+
+    thread: int
+    name: str
+    closed: bool = False
+    deleted: bool = False
 
 
 @dataclass(frozen=True)

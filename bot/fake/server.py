@@ -8,7 +8,13 @@ Telegram's failures injected by ``faults``, requests checked by ``validate``; wh
 
 Methods: getMe, getUpdates (long poll), sendMessage, sendPhoto, sendPoll, editMessageText,
 editMessageReplyMarkup, answerCallbackQuery, answerInlineQuery, setMyCommands, getMyCommands, deleteWebhook,
-setWebhook, getChatMember, getFile, close, logOut; any other method is a 404 "method not found", as Telegram answers.
+setWebhook, getChatMember, getFile, createForumTopic, closeForumTopic, reopenForumTopic, deleteForumTopic, close,
+logOut; any other method is a 404 "method not found", as Telegram answers.
+
+Forums (supergroups with topics, ``forum``): their chat object says ``is_forum``; a message sent
+with ``message_thread_id`` lands in that topic and comes back with it and ``is_topic_message``; a
+send to a closed topic is "Bad Request: TOPIC_CLOSED", to a deleted or unknown one, to General
+by id (1) or to a chat without topics "Bad Request: message thread not found", as Telegram answers.
 Files (a document a user sent, a photo the bot uploaded) download from ``/file/bot<token>/<file_path>``.
 """
 
@@ -29,14 +35,15 @@ from aiohttp import web
 from telegram.constants import ChatMemberStatus, ChatType
 
 from bot.fake.faults import Faults, FloodLimits
-from bot.fake.records import Call, Sent, Upload
+from bot.fake.records import Call, Sent, Topic, Upload
 from bot.fake.users import SimulatedUsers, chat_member
 from bot.fake.validate import ApiError, as_int, check_markup, check_text, parse_html, utf16_len
 
 STRING_FIELDS = frozenset({
     "text", "caption", "query", "inline_query_id", "callback_query_id", "secret_token", "url",
     "language_code", "parse_mode", "question", "description", "title", "next_offset", "switch_pm_text",
-    "switch_pm_parameter", "business_connection_id", "message_effect_id", "inline_message_id",
+    "switch_pm_parameter", "business_connection_id", "message_effect_id", "inline_message_id", "name",
+    "icon_custom_emoji_id",
 })
 
 
@@ -67,6 +74,7 @@ class FakeBotAPI(Faults, SimulatedUsers):
         self.by_chat: dict[int, list[Sent]] = defaultdict(list)
         self.commands: dict[str, list[dict[str, Any]]] = {}
         self.admins: dict[int, set[int]] = defaultdict(set)
+        self.forums: dict[int, dict[int, Topic]] = {}  # supergroups with topics → their topics by thread id
         Faults.__init__(self, flood)
         self._updates: list[dict[str, Any]] = []
         self._update_ids = itertools.count(1)
@@ -236,7 +244,45 @@ class FakeBotAPI(Faults, SimulatedUsers):
             chat["first_name"] = "User"
         else:
             chat["title"] = f"Group {chat_id}"
+        if chat_id in self.forums:
+            chat["is_forum"] = True
         return chat
+
+    def forum(self, chat_id: int) -> None:
+        """Make ``chat_id`` (a supergroup) a forum: topics may be opened in it. Its General topic
+        takes message id 1, so no topic has thread id 1 (sent to by id, General is "not found")."""
+        assert chat_id < -1_000_000_000_000, "only supergroups have topics"
+        if chat_id not in self.forums:
+            self.forums[chat_id] = {}
+            if chat_id not in self._message_ids:
+                next(self._message_ids[chat_id])
+
+    def _topic(self, chat_id: int, thread: int | None) -> Topic:
+        """The topic ``thread`` of forum ``chat_id`` (closed or not), or Telegram's error."""
+        topic = self.forums.get(chat_id, {}).get(thread or 0)
+        if topic is None or topic.deleted:
+            raise ApiError(400, "Bad Request: message thread not found")
+        return topic
+
+    def _thread(self, params: dict[str, Any], chat_id: int) -> int | None:
+        """The topic a send goes to (None: General, or a chat without topics), or Telegram's error:
+        a thread id names a live, open topic of a forum."""
+        thread = as_int(params.get("message_thread_id"))
+        if thread is None:
+            return None
+        if self._topic(chat_id, thread).closed:
+            raise ApiError(400, "Bad Request: TOPIC_CLOSED")
+        return thread
+
+    def open_topic_by(self, chat_id: int, name: str) -> Topic:
+        """A new topic in forum ``chat_id``: its thread id is the id its service message takes."""
+        if chat_id not in self.forums:
+            raise ApiError(400, "Bad Request: the chat is not a forum")
+        if not 1 <= len(name) <= 128:
+            raise ApiError(400, "Bad Request: TOPIC_TITLE_EMPTY" if not name else "Bad Request: TOPIC_TITLE_INVALID")
+        topic = Topic(next(self._message_ids[chat_id]), name)
+        self.forums[chat_id][topic.thread] = topic
+        return topic
 
     async def _api_sendmessage(self, params: dict[str, Any]) -> dict[str, Any]:
         chat_id = as_int(params.get("chat_id"))
@@ -244,8 +290,9 @@ class FakeBotAPI(Faults, SimulatedUsers):
             raise ApiError(400, "Bad Request: chat_id is empty")
         raw, plain = check_text(params)
         markup = check_markup(params.get("reply_markup"), chat_id)
+        thread = self._thread(params, chat_id)
         message_id = next(self._message_ids[chat_id])
-        sent = Sent(chat_id, message_id, raw, plain, markup)
+        sent = Sent(chat_id, message_id, raw, plain, markup, thread=thread)
         if self.record:
             self.sent[(chat_id, message_id)] = sent
             self.by_chat[chat_id].append(sent)
@@ -271,6 +318,7 @@ class FakeBotAPI(Faults, SimulatedUsers):
         if kind == "quiz" and (not isinstance(correct, int) or not 0 <= correct < len(options)):
             raise ApiError(400, "Bad Request: wrong correct option ID specified")
         anonymous = params.get("is_anonymous") not in (False, "false", "False")
+        thread = self._thread(params, chat_id)
         message_id = next(self._message_ids[chat_id])
         poll = {"id": f"poll-{self.run}-{chat_id}-{message_id}", "question": question,
                 "options": [{"text": o, "voter_count": 0, "persistent_id": str(n)} for n, o in enumerate(options)],
@@ -281,8 +329,11 @@ class FakeBotAPI(Faults, SimulatedUsers):
             poll["correct_option_ids"] = [correct]
             poll["explanation"] = explanation
         self.polls[str(poll["id"])] = poll
-        return {"message_id": message_id, "from": self.bot_user, "chat": self._chat(chat_id), "date": int(time.time()),
-                "poll": poll}
+        message = {"message_id": message_id, "from": self.bot_user, "chat": self._chat(chat_id),
+                   "date": int(time.time()), "poll": poll}
+        if thread is not None:
+            message.update(message_thread_id=thread, is_topic_message=True)
+        return message
 
     async def _api_sendphoto(self, params: dict[str, Any]) -> dict[str, Any]:
         """A photo by upload (counted in ``uploads``, stored under a new file_id) or by the
@@ -306,8 +357,9 @@ class FakeBotAPI(Faults, SimulatedUsers):
         if utf16_len(plain) > CAPTION_LIMIT:
             raise ApiError(400, "Bad Request: message caption is too long")
         markup = check_markup(params.get("reply_markup"), chat_id)
+        thread = self._thread(params, chat_id)
         message_id = next(self._message_ids[chat_id])
-        sent = Sent(chat_id, message_id, raw, plain, markup, photo=file_id)
+        sent = Sent(chat_id, message_id, raw, plain, markup, photo=file_id, thread=thread)
         if self.record:
             self.sent[(chat_id, message_id)] = sent
             self.by_chat[chat_id].append(sent)
@@ -325,6 +377,8 @@ class FakeBotAPI(Faults, SimulatedUsers):
             message["text"] = sent.text
         if sent.reply_markup and "inline_keyboard" in sent.reply_markup:  # a ForceReply is no part of a message
             message["reply_markup"] = sent.reply_markup
+        if sent.thread is not None:
+            message.update(message_thread_id=sent.thread, is_topic_message=True)
         return message
 
     async def _api_editmessagetext(self, params: dict[str, Any]) -> dict[str, Any]:
@@ -390,6 +444,24 @@ class FakeBotAPI(Faults, SimulatedUsers):
             raise ApiError(400, "Bad Request: file is too big")
         path = self.file_paths.setdefault(file_id, f"files/file_{len(self.file_paths)}")
         return {"file_id": file_id, "file_unique_id": file_id[-12:], "file_size": size, "file_path": path}
+
+    async def _api_createforumtopic(self, params: dict[str, Any]) -> dict[str, Any]:
+        """A topic opened by the bot: the ForumTopic object (its service message is the bot's own,
+        which Telegram does not deliver back to it)."""
+        topic = self.open_topic_by(as_int(params.get("chat_id")) or 0, str(params.get("name") or ""))
+        return {"message_thread_id": topic.thread, "name": topic.name, "icon_color": 7322096}
+
+    async def _api_closeforumtopic(self, params: dict[str, Any]) -> bool:
+        self._topic(as_int(params.get("chat_id")) or 0, as_int(params.get("message_thread_id"))).closed = True
+        return True
+
+    async def _api_reopenforumtopic(self, params: dict[str, Any]) -> bool:
+        self._topic(as_int(params.get("chat_id")) or 0, as_int(params.get("message_thread_id"))).closed = False
+        return True
+
+    async def _api_deleteforumtopic(self, params: dict[str, Any]) -> bool:
+        self._topic(as_int(params.get("chat_id")) or 0, as_int(params.get("message_thread_id"))).deleted = True
+        return True
 
     async def _api_getchatmember(self, params: dict[str, Any]) -> dict[str, Any]:
         chat_id = as_int(params.get("chat_id")) or 0

@@ -1,5 +1,6 @@
 """Playing users: the updates Telegram would deliver when people message the bot, press its
-buttons, send it documents, use inline mode, add or remove it, or upgrade their group to a supergroup."""
+buttons, send it documents, use inline mode, add or remove it, upgrade their group to a supergroup,
+or open, close and delete the topics of a forum and talk in them."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from typing import Any
 
 from telegram.constants import ChatMemberStatus
 
-from bot.fake.records import Sent
+from bot.fake.records import Sent, Topic
 from bot.fake.validate import utf16_len
 
 COMMAND_RE = re.compile(r"(?<!\S)/[A-Za-z0-9_]{1,64}(?:@[A-Za-z0-9_]{3,32})?")
@@ -28,15 +29,21 @@ class SimulatedUsers:
     _message: Callable[[Any], dict[str, Any]]
     files: dict[str, bytes]
     file_paths: dict[str, str]
+    forums: dict[int, dict[int, Topic]]
+    open_topic_by: Callable[[int, str], Topic]
+    _topic: Callable[[int, int | None], Topic]
 
     @staticmethod
     def user(user_id: int = 1001, first_name: str = "李明", language_code: str = "zh-hans") -> dict[str, Any]:
         """A Telegram user object."""
         return {"id": user_id, "is_bot": False, "first_name": first_name, "language_code": language_code}
 
-    def message(self, chat_id: int, user: dict[str, Any], text: str, reply_to: Sent | None = None) -> dict[str, Any]:
+    def message(self, chat_id: int, user: dict[str, Any], text: str, reply_to: Sent | None = None,
+                thread: int | None = None) -> dict[str, Any]:
         """A user's text message as Telegram delivers it (bot_command entities included), in
-        reply to the bot's message ``reply_to`` if given (answering a ForceReply)."""
+        reply to the bot's message ``reply_to`` if given (answering a ForceReply), in the forum
+        topic ``thread`` if given (then, not replying, it replies to the topic's service message,
+        which names the topic, as Telegram delivers it)."""
         chat = self._chat(chat_id) if chat_id < 0 else {"id": chat_id, "type": "private",
                                                          "first_name": user["first_name"]}
         entities = []
@@ -49,7 +56,34 @@ class SimulatedUsers:
             message["entities"] = entities
         if reply_to is not None:
             message["reply_to_message"] = self._message(reply_to)
+        if thread is not None:
+            topic = self._topic(chat_id, thread)
+            message.update(message_thread_id=thread, is_topic_message=True)
+            message.setdefault("reply_to_message", self._topic_created(chat_id, user, topic))
         return self.push({"message": message})
+
+    def _topic_created(self, chat_id: int, user: dict[str, Any], topic: Topic) -> dict[str, Any]:
+        """The service message that opened ``topic`` (its message id is the thread id)."""
+        return {"message_id": topic.thread, "from": user, "chat": self._chat(chat_id), "date": int(time.time()),
+                "message_thread_id": topic.thread, "is_topic_message": True,
+                "forum_topic_created": {"name": topic.name, "icon_color": 7322096}}
+
+    def open_topic(self, chat_id: int, user: dict[str, Any], name: str) -> tuple[Topic, dict[str, Any]]:
+        """A member opens a topic in forum ``chat_id``: the topic and the service message's update."""
+        topic = self.open_topic_by(chat_id, name)
+        return topic, self.push({"message": self._topic_created(chat_id, user, topic)})
+
+    def close_topic(self, chat_id: int, user: dict[str, Any], thread: int) -> dict[str, Any]:
+        """An administrator closes a topic: only administrators may post there now (the bot's sends fail)."""
+        self._topic(chat_id, thread).closed = True
+        return self.push({"message": {"message_id": next(self._message_ids[chat_id]), "from": user,
+                                      "chat": self._chat(chat_id), "date": int(time.time()),
+                                      "message_thread_id": thread, "is_topic_message": True,
+                                      "forum_topic_closed": {}}})
+
+    def delete_topic(self, chat_id: int, thread: int) -> None:
+        """An administrator deletes a topic with its messages: Telegram sends no update for it."""
+        self._topic(chat_id, thread).deleted = True
 
     def document(self, chat_id: int, user: dict[str, Any], content: bytes, file_name: str | None,
                  mime_type: str | None = None, caption: str | None = None) -> dict[str, Any]:

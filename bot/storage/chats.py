@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram.constants import ChatType
 
@@ -27,7 +27,8 @@ def record(row: ChatRow) -> ChatRecord:
     return ChatRecord(chat_id=row.chat_id, kind=chat_type(row.kind), lang=language(row.lang), subscribed=row.subscribed,
                       paused=row.paused, push_time=row.push_time, timezone=row.timezone,
                       next_due_at=row.next_due_at, reminder_format=ReminderFormat.stored(row.reminder_format),
-                      open_polls=bool(row.open_polls), quiz_daily=bool(row.quiz_daily), text_id=row.text_id)
+                      open_polls=bool(row.open_polls), quiz_daily=bool(row.quiz_daily), text_id=row.text_id,
+                      thread_id=row.thread_id, topic_name=row.topic_name)
 
 
 class ChatRepository:
@@ -126,6 +127,26 @@ class ChatRepository:
             self._texts.put(chat_id, text_id)
         return changed
 
+    async def set_topic(self, chat_id: int, kind: ChatType, thread_id: int | None,
+                        name: str | None = None) -> ChatRecord:
+        async with self.db.sessions.begin() as session:
+            return record(await self._upsert(session, chat_id, kind, thread_id=thread_id,
+                                             topic_name=name[:128] if thread_id is not None and name else None))
+
+    async def rename_topic(self, chat_id: int, thread_id: int, name: str) -> None:
+        async with self.db.sessions.begin() as session:
+            await session.execute(update(ChatRow).where(ChatRow.chat_id == chat_id, ChatRow.thread_id == thread_id)
+                                  .values(topic_name=name[:128]))
+
+    async def forget_topic(self, chat_id: int, thread_id: int) -> bool:
+        """The push found topic ``thread_id`` closed or deleted: the chat's push goes to General
+        from now on. True if the chat still pointed there (so it is told once)."""
+        async with self.db.sessions.begin() as session:
+            cleared = await session.execute(
+                update(ChatRow).where(ChatRow.chat_id == chat_id, ChatRow.thread_id == thread_id)
+                .values(thread_id=None, topic_name=None).returning(ChatRow.chat_id))
+            return cleared.first() is not None
+
     async def set_member(self, chat_id: int, kind: ChatType, present: bool) -> ChatRecord:
         async with self.db.sessions.begin() as session:
             return record(await self._upsert(session, chat_id, kind, paused=not present))
@@ -150,7 +171,7 @@ class ChatRepository:
                                     paused=old.paused, push_time=old.push_time, timezone=old.timezone,
                                     next_due_at=old.next_due_at, updated_at=self.clock(),
                                     reminder_format=old.reminder_format, open_polls=old.open_polls,
-                                    quiz_daily=old.quiz_daily, text_id=old.text_id))
+                                    quiz_daily=old.quiz_daily, text_id=old.text_id))  # no topic: none chosen yet
             old.migrated_to = new_id
             old.subscribed = False
             old.next_due_at = None

@@ -162,13 +162,14 @@ class DeliveryQueue:
             .values(lease_until=now + LEASE, lease_owner=worker)
             .returning(ChatRow.chat_id, ChatRow.lang, ChatRow.kind, ChatRow.timezone, ChatRow.push_time,
                        ChatRow.next_due_at, ChatRow.reminder_format, ChatRow.quiz_daily, ChatRow.open_polls,
-                       ChatRow.text_id)
+                       ChatRow.text_id, ChatRow.thread_id)
             .execution_options(synchronize_session=False)
         )
         async with self.db.sessions.begin() as session:
             while leased := (await session.execute(lease)).all():
                 dues: list[Due] = []
-                for chat_id, lang, kind, zone, push_time, due_at, form, quiz_daily, open_polls, text_id in leased:
+                for (chat_id, lang, kind, zone, push_time, due_at, form, quiz_daily, open_polls, text_id,
+                     thread_id) in leased:
                     assert due_at is not None, "a leased chat is due: next_due_at <= now"
                     if now - due_at > self.catch_up:  # roll on to the next reminder, which may be due now
                         await session.execute(update(ChatRow).where(ChatRow.chat_id == chat_id).values(
@@ -177,7 +178,7 @@ class DeliveryQueue:
                     chat = ChatRecord(chat_id=chat_id, kind=chat_type(kind), lang=language(lang), subscribed=True,
                                       paused=False, push_time=push_time, timezone=zone, next_due_at=due_at,
                                       reminder_format=ReminderFormat.stored(form), open_polls=bool(open_polls),
-                                      quiz_daily=bool(quiz_daily), text_id=text_id)
+                                      quiz_daily=bool(quiz_daily), text_id=text_id, thread_id=thread_id)
                     dues.append(Due(chat, local_date(due_at, zone)))
                 ours = await self._claim_deliveries(session, dues, worker, now)
                 if ours:

@@ -70,6 +70,9 @@ class ChatRow(Base):
     open_polls: Mapped[bool] = mapped_column(Boolean, server_default=false())  # group quizzes show who answered
     quiz_daily: Mapped[bool] = mapped_column(Boolean, server_default=false())  # the push adds the day's quiz
     text_id: Mapped[int | None] = mapped_column(Integer, nullable=True)  # the chat's current text (None: the original)
+    # The forum topic the push, plan days and daily quizzes go to (None: General, or no topics) and its name.
+    thread_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    topic_name: Mapped[str | None] = mapped_column(String(128), nullable=True)
 
     __table_args__ = (Index("ix_chats_due", "subscribed", "paused", "next_due_at"),)
 

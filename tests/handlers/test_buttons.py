@@ -6,11 +6,13 @@ import logging
 from typing import get_args
 
 import pytest
+from telegram.constants import ChatType
 
 from bot.fake.local import LocalBot
 from handlers import callbacks as cb
 from handlers.catalog import text
 from handlers.context import ChatDefaults
+from handlers.store import ChatRecord
 from handlers.subscriptions import settings_screen, zone_screen
 
 
@@ -78,7 +80,12 @@ def test_protocol_fields_take_only_the_values_this_version_knows() -> None:
     unknown one is stale data (answered politely), never a value handlers must second-guess."""
     assert cb.parse("c|menu|") is None and cb.parse("k|z|1") is None
     assert cb.parse("c|on|") == cb.Setting("on") and cb.parse("k|d|2026-11-27") == cb.Card("d", "2026-11-27")
-    screens = [settings_screen("zh", None, ChatDefaults("Asia/Shanghai", "08:00")), zone_screen("zh")]
+    pushed_to_a_topic = ChatRecord(chat_id=-1_000_000_000_001, kind=ChatType.SUPERGROUP, lang="zh", subscribed=True,
+                                   paused=False, push_time="08:00", timezone="Asia/Shanghai", next_due_at=None,
+                                   thread_id=5)
+    screens = [settings_screen("zh", None, ChatDefaults("Asia/Shanghai", "08:00")), zone_screen("zh"),
+               settings_screen("zh", pushed_to_a_topic, ChatDefaults("Asia/Shanghai", "08:00"), forum=True, here=9)]
+    assert {"c|topic|here", "c|topic|general"} <= {str(i.callback_data) for i in screens[-1].buttons[-1]}
     parsed = [cb.parse(str(item.callback_data)) for screen in screens for row in screen.buttons for item in row]
     assert all(isinstance(data, cb.Setting) for data in parsed)  # every button of the panel parses
     assert {data.action for data in parsed if isinstance(data, cb.Setting)} <= set(get_args(cb.SettingAction))
