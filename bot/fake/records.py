@@ -5,9 +5,11 @@ press the buttons of the messages sent)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from bot.fake.validate import ApiError
+from bot.fake.wire import InlineKeyboardButton, Message, Params, ReplyMarkup, Result, Upload
+
+__all__ = ["Call", "Sent", "Upload"]
 
 
 @dataclass
@@ -15,10 +17,18 @@ class Call:
     """One request the bot made."""
 
     method: str
-    params: dict[str, Any]
+    params: Params
     at: float
-    response: Any = None
+    response: Result | None = None
     error: ApiError | None = None
+
+    @property
+    def message(self) -> Message | None:
+        """The message a send or an edit answered with; None for any other answer, or none."""
+        response = self.response
+        if response is None or isinstance(response, (bool, list)) or "message_id" not in response:
+            return None
+        return response
 
 
 @dataclass
@@ -29,19 +39,11 @@ class Sent:
     message_id: int
     html: str
     text: str
-    reply_markup: dict[str, Any] | None
+    reply_markup: ReplyMarkup | None
     edits: int = 0
     photo: str | None = None  # the file_id of a photo message (text is then its caption)
 
     @property
-    def buttons(self) -> list[dict[str, Any]]:
+    def buttons(self) -> list[InlineKeyboardButton]:
         rows = (self.reply_markup or {}).get("inline_keyboard", [])
         return [b for row in rows for b in row]
-
-
-@dataclass(frozen=True)
-class Upload:
-    """A file the bot uploaded in a multipart request."""
-
-    filename: str
-    content: bytes
