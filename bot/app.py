@@ -17,14 +17,12 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from telegram import BotCommand, BotCommandScopeAllGroupChats, BotCommandScopeAllPrivateChats
 from telegram.constants import ParseMode
 from telegram.ext import (
     AIORateLimiter,
     Application,
-    ApplicationBuilder,
     BaseRateLimiter,
     CommandHandler,
     Defaults,
@@ -142,7 +140,7 @@ def reminder_ranking(speech: Speech, settings: Settings) -> Ranking | None:
     return rank(speech, load_encoder(settings.encoder), settings.cache_dir)
 
 
-def make_pusher(bot: Any, store: Store, source: Speech | Library | Shelf, settings: Settings,
+def make_pusher(bot: Bot, store: Store, source: Speech | Library | Shelf, settings: Settings,
                 ranking: Ranking | None = None) -> Pusher:
     """The push worker as the settings configure it, over the bot's library (each chat's
     reminder quotes its current text), or a library of ``source`` alone (tools: the others are
@@ -185,7 +183,7 @@ class Services:
         settings = self.settings
         card_font(40)  # a missing card font is a start-up error (CardFontMissing), not tofu later
         token = token or settings.require_token()
-        builder: ApplicationBuilder[Any, Any, Any, Any, Any, Any] = (  # its generics are PTB's bookkeeping
+        builder = (
             Application.builder()
             .token(token)
             .request(self.requests[0])
@@ -201,9 +199,9 @@ class Services:
             .post_shutdown(self.post_shutdown)
             .application_class(InstrumentedApplication)
         )
-        if settings.rate_limit:
-            builder = builder.rate_limiter(rate_limiter(settings, token))
-        app: App = builder.build()
+        # The rate limiter changes the builder's type (its bot's): each branch builds its own.
+        app: App = (builder.rate_limiter(rate_limiter(settings, token)).build() if settings.rate_limit
+                    else builder.build())
         app.bot_data.library = self.library
         app.bot_data.shelf = self.shelf
         app.bot_data.stored = self.store

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable
-from typing import Any
 
 from telegram import Update
 from telegram.ext import BaseUpdateProcessor
@@ -39,7 +38,7 @@ class FairUpdateProcessor(BaseUpdateProcessor):
         self._running = asyncio.BoundedSemaphore(max_running)
         self._lanes: dict[int, tuple[asyncio.Lock, int]] = {}  # chat → (its lock, updates waiting or running)
 
-    async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+    async def do_process_update(self, update: object, coroutine: Awaitable[object]) -> None:
         lane = lane_of(update)
         if lane is None:
             async with self._running:

@@ -23,16 +23,15 @@ from __future__ import annotations
 import hmac
 import json
 import logging
-from typing import Any
 
 from aiohttp import web
 from aiohttp.http_exceptions import HttpProcessingError
 from aiohttp.typedefs import Handler
 from telegram import Update
-from telegram.ext import Application
 
 from bot.ops import Ops
 from bot.reader_routes import SECURITY_HEADERS, ReaderApp
+from handlers.context import BotApplication
 
 log = logging.getLogger(__name__)
 
@@ -73,7 +72,7 @@ async def _secure(_request: web.Request, response: web.StreamResponse) -> None:
         response.headers.setdefault(name, value)
 
 
-def webhook_handler(app: Application[Any, Any, Any, Any, Any, Any], secret: str) -> Handler:
+def webhook_handler(app: BotApplication, secret: str) -> Handler:
     """The request handler for Telegram's POSTs to the webhook URL."""
 
     async def receive(request: web.Request) -> web.Response:

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import PurePath
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, TypeVar
 
 from bot.settings import Settings
 from content.formats.model import Imported, Metadata
@@ -55,8 +55,25 @@ def with_overrides(metadata: Metadata, overrides: Mapping[str, str | date | None
     unknown = set(overrides) - set(FIELDS)
     if unknown:
         raise ValueError(f"not a metadata field: {', '.join(sorted(unknown))}")
-    given: dict[str, Any] = {name: value or None for name, value in overrides.items()}
-    return replace(metadata, **given)
+    return replace(metadata, title=_given(overrides, "title", str, metadata.title),
+                   speaker=_given(overrides, "speaker", str, metadata.speaker),
+                   date=_given(overrides, "date", date, metadata.date),
+                   occasion=_given(overrides, "occasion", str, metadata.occasion))
+
+
+_Field = TypeVar("_Field", str, date)
+
+
+def _given(overrides: Mapping[str, str | date | None], name: str, kind: type[_Field],
+           kept: _Field | None) -> _Field | None:
+    """``overrides[name]`` if given (an empty value: None), else ``kept``; a ValueError if it is
+    not a ``kind``."""
+    if name not in overrides:
+        return kept
+    value = overrides[name] or None
+    if value is not None and not isinstance(value, kind):
+        raise ValueError(f"{name}: not a {kind.__name__}")
+    return value
 
 
 @dataclass(frozen=True)

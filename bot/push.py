@@ -25,7 +25,6 @@ import socket
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from telegram import Bot
@@ -83,7 +82,7 @@ def speech_makers(speech: Speech, ranking: Ranking | None, makers: Makers | None
 
 
 def retry_seconds(error: RetryAfter) -> float:
-    value: Any = error.retry_after
+    value = error.retry_after
     seconds = value.total_seconds() if isinstance(value, timedelta) else float(value)
     return min(max(seconds, 0.0), MAX_RETRY_AFTER)
 

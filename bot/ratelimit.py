@@ -24,13 +24,21 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Callable, Coroutine
-from typing import Any
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from telegram.error import RetryAfter
 from telegram.ext import BaseRateLimiter
 
+if TYPE_CHECKING:
+    from redis.asyncio import Redis
+    from redis.commands.core import AsyncScript
+
 log = logging.getLogger(__name__)
+
+ApiResult = bool | dict[str, object] | list[dict[str, object]]
+"""What a Bot API request answers (PTB's ``bool | JSONDict | list[JSONDict]``)."""
 
 # KEYS[1]: the bucket; KEYS[2]: the bot's pause. ARGV[1]: the interval in microseconds.
 # Returns the wait in microseconds. Times are integers printed with %.0f (Lua's tostring would
@@ -72,8 +80,8 @@ def _group(chat_id: object) -> int | str | None:
 
 def retry_after_seconds(error: RetryAfter) -> float:
     """Telegram's wait, in seconds, whatever type this PTB version gives it."""
-    value: Any = error.retry_after
-    return float(value.total_seconds() if hasattr(value, "total_seconds") else value)
+    value = error.retry_after
+    return float(value.total_seconds() if isinstance(value, timedelta) else value)
 
 
 class SharedRateLimiter(BaseRateLimiter[int]):
@@ -84,17 +92,17 @@ class SharedRateLimiter(BaseRateLimiter[int]):
     or string ``chat_id`` is a group, and a RetryAfter is retried ``max_retries`` times."""
 
     def __init__(self, url: str, per_second: float, group_per_minute: float, prefix: str = "speechbot",
-                 max_retries: int = 2, fallback_share: float = 0.25, client: Any = None) -> None:
+                 max_retries: int = 2, fallback_share: float = 0.25, client: Redis | None = None) -> None:
         self.url = url
         self.interval = 1.0 / per_second
         self.group_interval = 60.0 / group_per_minute if group_per_minute else 0.0
         self.prefix = prefix
         self.max_retries = max_retries
         self.fallback_share = fallback_share
-        self._client = client
+        self._client: Redis | None = client
         self._owns_client = client is None
-        self._reserve: Any = None
-        self._pause: Any = None
+        self._reserve: AsyncScript | None = None
+        self._pause: AsyncScript | None = None
         self._local: dict[str, float] = {}  # the fallback's own reservations (event-loop time)
         self._local_pause = 0.0
         self._redis_again = 0.0  # event-loop time before which Redis is not tried (it just failed)
@@ -108,7 +116,9 @@ class SharedRateLimiter(BaseRateLimiter[int]):
         self._reserve = self._client.register_script(RESERVE)
         self._pause = self._client.register_script(PAUSE)
         with contextlib.suppress(Exception):  # unreachable now: the first reservation says so and falls back
-            await self._client.ping()
+            pong = self._client.ping()  # typed for redis's sync and async clients alike
+            if isinstance(pong, Awaitable):
+                await pong
 
     async def shutdown(self) -> None:
         if self._client is not None and self._owns_client:
@@ -117,13 +127,13 @@ class SharedRateLimiter(BaseRateLimiter[int]):
 
     async def process_request(
         self,
-        callback: Callable[..., Coroutine[Any, Any, bool | dict[str, Any] | list[dict[str, Any]]]],
-        args: Any,
-        kwargs: dict[str, Any],
+        callback: Callable[..., Awaitable[ApiResult]],
+        args: Sequence[object],
+        kwargs: Mapping[str, object],
         endpoint: str,
-        data: dict[str, Any],
+        data: Mapping[str, object],
         rate_limit_args: int | None,
-    ) -> bool | dict[str, Any] | list[dict[str, Any]]:
+    ) -> ApiResult:
         """Wait for the group's slot (if any), then the bot's, then send; on a 429, pause the
         whole bot as Telegram says and try again (``rate_limit_args`` or ``max_retries`` times)."""
         retries = rate_limit_args or self.max_retries
@@ -161,6 +171,7 @@ class SharedRateLimiter(BaseRateLimiter[int]):
         loop = asyncio.get_running_loop()
         if loop.time() >= self._redis_again:
             try:
+                assert self._reserve is not None, "initialize() registers the scripts"
                 waited = await self._reserve(keys=[self._key(bucket), self._key("pause")],
                                              args=[round(interval * 1_000_000)])
                 return max(int(waited), 0) / 1_000_000
@@ -179,6 +190,7 @@ class SharedRateLimiter(BaseRateLimiter[int]):
         self._local_pause = max(self._local_pause, loop.time() + seconds)
         if loop.time() >= self._redis_again:
             try:
+                assert self._pause is not None, "initialize() registers the scripts"
                 await self._pause(keys=[self._key("pause")], args=[round(seconds * 1_000_000)])
             except Exception as exc:
                 self._failed(exc)

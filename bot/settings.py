@@ -173,7 +173,7 @@ class Settings(BaseSettings):
         return self.token.get_secret_value()
 
 
-def load_settings(**overrides: Any) -> Settings:
+def load_settings(**overrides: Any) -> Settings:  # Any: BaseSettings.__init__ types its own options
     """Read the settings; a bad value becomes one ``SettingsError`` line (never the secret)."""
     try:
         return Settings(**overrides)

@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import json
 from types import SimpleNamespace
-from typing import Any
 
 import aiohttp
 from telegram.error import NetworkError, TimedOut
@@ -150,7 +149,7 @@ class AiohttpRequest(BaseRequest):
         timeout = aiohttp.ClientTimeout(total=None, connect=total_connect, sock_connect=connect, sock_read=read)
         retries = STALE_RETRIES if repeatable(url) else 0
         for attempt in range(retries + 1):
-            used: dict[str, Any] = {"reused": False}
+            used: dict[str, bool] = {"reused": False}
             try:
                 data, headers = _body(request_data)
                 async with self._session.request(method, url, data=data, headers=headers, timeout=timeout,

@@ -10,11 +10,11 @@ from __future__ import annotations
 import argparse
 import builtins
 import json
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, TextIO, TypeAlias, TypeVar
 from zoneinfo import ZoneInfo
 
 from bot.clock import system_clock
@@ -24,36 +24,41 @@ from content.controls import strip_controls
 from content.model import ORIGINAL
 
 if TYPE_CHECKING:
+    from bot.storage import Store
     from content.library import TextInfo
+
+    Subcommands: TypeAlias = argparse._SubParsersAction[argparse.ArgumentParser]
+    """What ``add_subparsers`` returns: where a subcommand registers."""
 
 EXIT_USAGE = 2
 
 Command = Callable[[argparse.Namespace], int]
+T = TypeVar("T")
 
 
 class CliError(Exception):
     """A user error: printed as one line, exit code 2."""
 
 
-def print(*values: object, sep: str | None = " ", end: str | None = "\n", file: Any = None,
+def print(*values: object, sep: str | None = " ", end: str | None = "\n", file: TextIO | None = None,
           flush: bool = False) -> None:
     """``builtins.print`` without control characters (tab and newline kept): a text or a file
     name holding an ESC sequence cannot recolour or clear the terminal it is printed on."""
     builtins.print(*(strip_controls(str(value)) for value in values), sep=sep, end=end, file=file, flush=flush)
 
 
-def run_async(coroutine: Any) -> Any:
+def run_async(coroutine: Coroutine[object, object, T]) -> T:
     """``asyncio.run``, imported only by the subcommands that need an event loop (~40 ms)."""
     import asyncio
 
     return asyncio.run(coroutine)
 
 
-def print_json(data: Any) -> None:
+def print_json(data: object) -> None:
     print(json.dumps(data, ensure_ascii=False, indent=2))
 
 
-def emit(args: argparse.Namespace, data: Any, text: str) -> int:
+def emit(args: argparse.Namespace, data: object, text: str) -> int:
     """Print ``data`` as JSON with --json, else ``text``; exit code 0."""
     if args.json:
         print_json(data)
@@ -65,19 +70,20 @@ def emit(args: argparse.Namespace, data: Any, text: str) -> int:
 def settings_of(args: argparse.Namespace) -> Settings:
     """The settings, with ``--file`` taking the place of ``SPEECHBOT_SPEECH_FILE``; read once
     per command (a command may need the speech file and the time zone)."""
-    if getattr(args, "settings", None) is None:
+    settings: Settings | None = getattr(args, "settings", None)
+    if settings is None:
         settings = load_settings()
         if getattr(args, "file", None):
             settings = settings.model_copy(update={"speech_file": Path(args.file)})
         args.settings = settings
-    return args.settings  # type: ignore[no-any-return]
+    return settings
 
 
-def with_store(settings: Settings, work: Callable[[Any], Any]) -> Any:
+def with_store(settings: Settings, work: Callable[[Store], Awaitable[T]]) -> T:
     """Open the store, await ``work(store)``, close the store; return what ``work`` returned."""
     from bot.storage import Store
 
-    async def run() -> Any:
+    async def run() -> T:
         store = await Store.open(settings)
         try:
             return await work(store)
@@ -97,24 +103,27 @@ def speech_of(args: argparse.Namespace) -> Speech:
 def text_of(args: argparse.Namespace) -> tuple[TextInfo, Speech]:
     """``--text ID``: the text's metadata and its speech, parsed from the stored body as the bot
     parses it (ids scoped). Text 1 is the speech file, as the bot serves it. Read once per command."""
-    if getattr(args, "text_loaded", None) is None:
+    loaded: tuple[TextInfo, Speech] | None = getattr(args, "text_loaded", None)
+    if loaded is None:
         from content.library import TextInfo, node_count, parse_body
 
         settings = settings_of(args)
         text_id = args.text
         if text_id == ORIGINAL:
             speech = load_speech(settings.speech_file)
-            args.text_loaded = (TextInfo(id=ORIGINAL, title=speech.title, nodes=node_count(speech),
-                                         source=Path(speech.source).name), speech)
-            return args.text_loaded  # type: ignore[no-any-return]
+            loaded = (TextInfo(id=ORIGINAL, title=speech.title, nodes=node_count(speech),
+                               source=Path(speech.source).name), speech)
+            args.text_loaded = loaded
+            return loaded
         if not settings.database_url:
             raise CliError(f"--text {text_id}: no database (SPEECHBOT_DATABASE_URL is empty); "
                            "only the speech file is there")
         record = with_store(settings, lambda store: store.texts.text(text_id)) if text_id > 0 else None
         if record is None or not record.body:
             raise CliError(f"unknown text {text_id}; `speechbot library list --all` shows every text's id")
-        args.text_loaded = (record.info, parse_body(record.info, record.body))
-    return args.text_loaded  # type: ignore[no-any-return]
+        loaded = (record.info, parse_body(record.info, record.body))
+        args.text_loaded = loaded
+    return loaded
 
 
 def text_id_of(args: argparse.Namespace) -> int | None:
@@ -145,11 +154,11 @@ def date_of(args: argparse.Namespace) -> date:
         raise CliError(f"invalid date {value!r}; use YYYY-MM-DD") from None
 
 
-def add_command(sub: Any, name: str, func: Command, help_text: str, parent: argparse.ArgumentParser,
+def add_command(sub: Subcommands, name: str, func: Command, help_text: str, parent: argparse.ArgumentParser,
                 json_flag: bool = True) -> argparse.ArgumentParser:
     """A subcommand ``name`` that runs ``func``, with ``parent``'s options and, unless told
     otherwise, --json."""
-    cmd: argparse.ArgumentParser = sub.add_parser(name, parents=[parent], help=help_text, description=help_text)
+    cmd = sub.add_parser(name, parents=[parent], help=help_text, description=help_text)
     if json_flag:
         cmd.add_argument("--json", action="store_true", help="print JSON")
     cmd.set_defaults(func=func)

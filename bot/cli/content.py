@@ -13,7 +13,7 @@ import sys
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from bot.cli.common import (
     CliError,
@@ -34,7 +34,9 @@ from content.model import ORIGINAL
 from content.sentences import gist
 
 if TYPE_CHECKING:
+    from bot.cli.common import Subcommands
     from content.answer import Searcher
+    from content.search import Hit
     from content.shen import Ranking, Reminder
 
 TIER_TITLES = {"exact": "in the speech's words:", "related": "related (the speech says it in other words):",
@@ -130,26 +132,27 @@ def cmd_search(args: argparse.Namespace) -> int:
     searcher = _searcher(args, speech)
     if args.query == "-":
         for line in sys.stdin:
-            found = [hit.to_dict() for hit in searcher.answer(line.strip(), args.limit)]
-            print(json.dumps(found, ensure_ascii=False) if args.json else _hits_text(line.strip(), found), flush=True)
+            found = searcher.answer(line.strip(), args.limit)
+            print(json.dumps([hit.to_dict() for hit in found], ensure_ascii=False) if args.json
+                  else _hits_text(line.strip(), found), flush=True)
         return 0
     hits = searcher.answer(args.query, limit=args.limit)
     if args.json:
         print_json([hit.to_dict() for hit in hits])
     else:
-        print(_hits_text(args.query, [hit.to_dict() for hit in hits]))
+        print(_hits_text(args.query, hits))
     return 0
 
 
-def _hits_text(query: str, hits: list[dict[str, Any]]) -> str:
+def _hits_text(query: str, hits: list[Hit]) -> str:
     """Hits as lines, under a title per tier."""
     if not hits:
         return f"no matches for {query!r}; try `speechbot outline`"
     lines: list[str] = []
     for number, hit in enumerate(hits):
-        if number == 0 or hits[number - 1]["tier"] != hit["tier"]:
-            lines.append(TIER_TITLES[hit["tier"]])
-        lines.append(f"  {hit['label']} [{hit['id']}] ({hit['score']:g})  {hit['text']}")
+        if number == 0 or hits[number - 1].tier != hit.tier:
+            lines.append(TIER_TITLES[hit.tier])
+        lines.append(f"  {hit.label} [{hit.id}] ({hit.score:g})  {hit.text}")
     return "\n".join(lines)
 
 
@@ -222,7 +225,7 @@ def cmd_reminder(args: argparse.Namespace) -> int:
     return emit(args, result.to_dict(), result.text)
 
 
-def register(sub: Any, parents: Parents) -> None:
+def register(sub: Subcommands, parents: Parents) -> None:
     """``speechbot outline|show|search|quote|card|summary|reminder``."""
     texts = parents.texts
     add_command(sub, "outline", cmd_outline, "print the speech's outline: ids, labels, titles", texts)

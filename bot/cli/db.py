@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import argparse
 import re
-from typing import Any
+from typing import TYPE_CHECKING
 
 from bot.cli.common import Parents, print, run_async, settings_of, with_store
+
+if TYPE_CHECKING:
+    from bot.cli.common import Subcommands
+    from bot.storage import Store
 
 
 def safe_url(url: str) -> str:
@@ -33,7 +37,7 @@ def cmd_db_prune(args: argparse.Namespace) -> int:
     """Delete delivery rows (and no-hit search counts) older than SPEECHBOT_RETENTION_DAYS."""
     settings = settings_of(args)
 
-    async def prune(store: Any) -> int:
+    async def prune(store: Store) -> int:
         total = 0
         while batch := await store.insights.prune(store.clock()):
             total += batch
@@ -44,7 +48,7 @@ def cmd_db_prune(args: argparse.Namespace) -> int:
     return 0
 
 
-def register(sub: Any, parents: Parents) -> None:
+def register(sub: Subcommands, parents: Parents) -> None:
     """``speechbot db upgrade|prune``."""
     db = sub.add_parser("db", help="database maintenance").add_subparsers(dest="db_command", required=True)
     db.add_parser("upgrade", parents=[parents.file], help="apply migrations").set_defaults(func=cmd_db_upgrade)

@@ -4,10 +4,10 @@ and ``library add|list|remove`` (the texts the bot holds, in the database)."""
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, TypeVar
 
 from bot.cli.common import CliError, emit, print, print_json, settings_of, with_store
 from bot.cli.content import outline_lines
@@ -16,8 +16,13 @@ from content import load_speech
 from content.model import ORIGINAL
 
 if TYPE_CHECKING:
+    from bot.cli.common import Subcommands
+    from bot.library import Stored
+    from bot.storage import Store
     from content.formats.model import Imported
     from content.library import TextInfo
+
+T = TypeVar("T")
 
 
 def _import(args: argparse.Namespace) -> Imported:
@@ -54,7 +59,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     return 0
 
 
-def _text_dict(info: TextInfo) -> dict[str, Any]:
+def _text_dict(info: TextInfo) -> dict[str, str | int | None]:
     """A text of the library as ``library list --json`` shows it."""
     return {"id": info.id, "title": info.title, "speaker": info.speaker,
             "date": info.date.isoformat() if info.date else None, "occasion": info.occasion, "nodes": info.nodes,
@@ -69,7 +74,7 @@ def _text_line(info: TextInfo) -> str:
     return f"{info.id:>4}  {spoken:10}  {info.nodes:>4} nodes  {info.status:7}  {info.title or info.short}{who}"
 
 
-def _with_library(settings: Settings, work: Callable[[Any], Any]) -> Any:
+def _with_library(settings: Settings, work: Callable[[Store], Awaitable[T]]) -> T:
     """``with_store`` for the library commands: text 1 (the speech file) is stored first when
     the database is new, so the library is never without its first book."""
     from bot.library import ensure_original
@@ -77,7 +82,7 @@ def _with_library(settings: Settings, work: Callable[[Any], Any]) -> Any:
     if not settings.database_url:
         raise CliError("the library lives in the database: SPEECHBOT_DATABASE_URL is empty")
 
-    async def run(store: Any) -> Any:
+    async def run(store: Store) -> T:
         await ensure_original(store.texts, load_speech(settings.speech_file))
         return await work(store)
 
@@ -111,10 +116,11 @@ def cmd_library_add(args: argparse.Namespace) -> int:
     imported = _import(args)
     metadata = with_overrides(imported.metadata, overrides)
 
-    async def add(store: Any) -> tuple[Any, str, dict[str, Any]]:
+    async def add(store: Store) -> tuple[Stored, str, dict[str, str | date]]:
         stored = await add_text(store.texts, imported, metadata)
         record = await store.texts.text(stored.info.id)
-        taken: dict[str, Any] = {}
+        assert record is not None, "the text was just stored"
+        taken: dict[str, str | date] = {}
         if not stored.new:  # the same body again: its title block fills the details the text lacks
             taken = lacking(stored.info, metadata.title, metadata.speaker, metadata.date, metadata.occasion)
             if taken:
@@ -160,13 +166,14 @@ def cmd_library_remove(args: argparse.Namespace) -> int:
     if text_id == ORIGINAL:
         raise CliError("text 1 is the original speech (SPEECHBOT_SPEECH_FILE): it cannot be removed")
 
-    async def remove(store: Any) -> Any:
+    async def remove(store: Store) -> tuple[TextInfo, bool] | None:
         record = await store.texts.text(text_id) if text_id > 0 else None
         if record is None:
             return None
         if record.info.status == "removed":
             return record.info, False
-        return await store.texts.set_status(text_id, "removed"), True
+        removed = await store.texts.set_status(text_id, "removed")
+        return (removed, True) if removed is not None else None
 
     done = _with_library(settings_of(args), remove)
     if done is None:
@@ -177,7 +184,7 @@ def cmd_library_remove(args: argparse.Namespace) -> int:
     return emit(args, {**_text_dict(info), "changed": changed}, f"{said}\n{_text_line(info)}")
 
 
-def register_import(sub: Any) -> None:
+def register_import(sub: Subcommands) -> None:
     """``speechbot import FILE``."""
     importing = sub.add_parser("import", help="read a .docx, .pdf or .txt speech: metadata, outline, notes",
                                description="read a .docx, .pdf or .txt speech: metadata, outline, notes")
@@ -186,7 +193,7 @@ def register_import(sub: Any) -> None:
     importing.set_defaults(func=cmd_import)
 
 
-def register_library(sub: Any) -> None:
+def register_library(sub: Subcommands) -> None:
     """``speechbot library add|list|remove``."""
     library = sub.add_parser("library", help="the texts the bot holds: add a file, list, remove",
                              description="the texts the bot holds: add a file, list, remove")

@@ -8,13 +8,16 @@ import contextlib
 import json
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from bot.cli.common import CliError, Parents, date_of, print, run_async, settings_of, speech_of
 from bot.cli.content import ranking
 from bot.clock import system_clock
 from content import load_speech
+
+if TYPE_CHECKING:
+    from bot.cli.common import Subcommands
 
 
 def cmd_push_preview(args: argparse.Namespace) -> int:
@@ -88,7 +91,7 @@ def _stop_on_signals(stop: Callable[[], None]) -> Iterator[None]:
             loop.remove_signal_handler(signum)
 
 
-def register(sub: Any, parents: Parents) -> None:
+def register(sub: Subcommands, parents: Parents) -> None:
     """``speechbot push run-due|preview``."""
     push = sub.add_parser("push", help="the daily reminder").add_subparsers(dest="push_command", required=True)
     due = push.add_parser("run-due", parents=[parents.file], help="run one delivery pass now and print what it did")

@@ -6,11 +6,16 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, TextIO
 
 from bot.cli.common import CliError, Parents, add_command, run_async, settings_of
 from bot.clock import system_clock
 from content import load_speech
+
+if TYPE_CHECKING:
+    from bot.cli.common import Subcommands
+    from bot.settings import Settings
+    from content import Speech
 
 
 def cmd_reader(args: argparse.Namespace) -> int:
@@ -46,8 +51,8 @@ def local_url(base: str, token: str, user_id: int, first_name: str, language_cod
     return f"{base}/app/#tgWebAppData={quote(data, safe='')}"
 
 
-async def serve_alone(settings: Any, speech: Any, host: str, port: int, user_id: int, first_name: str,
-                      language_code: str, out: Any) -> None:
+async def serve_alone(settings: Settings, speech: Speech, host: str, port: int, user_id: int, first_name: str,
+                      language_code: str, out: TextIO) -> None:
     """``speechbot reader``: the reader alone (no Telegram, no polling) on the settings' database and
     search, until SIGINT or SIGTERM; prints a local URL for one user."""
     import asyncio
@@ -104,7 +109,7 @@ async def serve_alone(settings: Any, speech: Any, host: str, port: int, user_id:
         await store.close()
 
 
-def register(sub: Any, parents: Parents) -> None:
+def register(sub: Subcommands, parents: Parents) -> None:
     """``speechbot reader``."""
     reader = add_command(sub, "reader", cmd_reader,
                          "serve the reader (Mini App) alone and print a local URL to open it", parents.file,

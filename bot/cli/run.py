@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Any
+from typing import TYPE_CHECKING
 
 from bot.cli.common import EXIT_USAGE, CliError, Parents, add_command, print, run_async, settings_of
 from bot.settings import MISSING_TOKEN
 from content import load_speech
+
+if TYPE_CHECKING:
+    from bot.cli.common import Subcommands
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -50,7 +53,7 @@ def cmd_console(args: argparse.Namespace) -> int:
     return int(run_async(run_console(settings, speech, language_code=args.lang)))
 
 
-def register(sub: Any, parents: Parents) -> None:
+def register(sub: Subcommands, parents: Parents) -> None:
     """``speechbot run`` and ``speechbot console``."""
     add_command(sub, "run", cmd_run, "start the bot (polling; webhook when SPEECHBOT_WEBHOOK_URL is set)",
                 parents.file, json_flag=False)

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import argparse
-from typing import Any
+from typing import TYPE_CHECKING
 
 from bot.cli.common import Parents, add_command, emit, settings_of, with_store
+
+if TYPE_CHECKING:
+    from bot.cli.common import Subcommands
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
@@ -20,7 +23,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
                 "\n".join(terminal_text(screen.text, bold=False) for screen in render.stats(args.lang, result)))
 
 
-def register(sub: Any, parents: Parents) -> None:
+def register(sub: Subcommands, parents: Parents) -> None:
     """``speechbot stats``."""
     add_command(sub, "stats", cmd_stats,
                 "the owner's report: chats, schedules, deliveries, failures, searches without hits",

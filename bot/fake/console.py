@@ -41,10 +41,11 @@ import re
 import sys
 import tempfile
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TextIO
 
 from telegram.constants import ChatMemberStatus
 
+from bot.fake import wire
 from bot.fake.local import Chat, LocalBot
 from bot.fake.records import Call, Sent
 from bot.settings import Settings
@@ -69,7 +70,7 @@ _SHOWN = ("sendMessage", "editMessageText", "sendPhoto", "sendPoll", "editMessag
           "answerCallbackQuery")
 
 
-def _result_line(result: dict[str, Any]) -> str:
+def _result_line(result: wire.InlineQueryResult) -> str:
     """An inline result as a list shows it: an article's title; a card (a cached photo, which has
     no title) as 🖼 and its caption's first line."""
     if result.get("title"):
@@ -85,7 +86,7 @@ def _one_line(error: Exception) -> str:
     return f"{type(error).__name__}: {message[0]}" if message else type(error).__name__
 
 
-def _true(value: Any) -> bool:
+def _true(value: object) -> bool:
     """A boolean parameter as the Bot API receives it (JSON true, or "true" in a form)."""
     return value is True or str(value).lower() == "true"
 
@@ -98,11 +99,11 @@ class Console:
         self.out = out
         self.language_code = language_code
         self.bot: LocalBot | None = None
-        self.users: dict[int, dict[str, Any]] = {}
+        self.users: dict[int, wire.User] = {}
         self.groups: set[int] = set()
         self.chat: Chat | None = None
         self.keyboards: dict[int, Sent] = {}  # chat id → the last message with buttons there
-        self.polls: dict[int, dict[str, Any]] = {}  # chat id → the last quiz sent there
+        self.polls: dict[int, wire.Poll] = {}  # chat id → the last quiz sent there
         self.prompts: dict[int, Sent] = {}  # chat id → the bot's ForceReply waiting for an answer there
         self.voted: set[tuple[str, int]] = set()  # (poll id, user id): a quiz is answered once
         self.reader = ""  # the local reader's URL for the console's first user
@@ -115,11 +116,11 @@ class Console:
         self.chat = Chat(bot, user["id"], user)
 
     @property
-    def user(self) -> dict[str, Any]:
+    def user(self) -> wire.User:
         assert self.chat is not None
         return self.chat.user
 
-    def _user(self, user_id: int, first_name: str) -> dict[str, Any]:
+    def _user(self, user_id: int, first_name: str) -> wire.User:
         assert self.bot is not None
         if user_id not in self.users:
             self.users[user_id] = self.bot.fake.user(user_id, first_name, self.language_code)
@@ -307,19 +308,22 @@ class Console:
             if note:
                 self._say(f"\n⚠ {note}" if _true(call.params.get("show_alert")) else f"\n💬 {note}")
             return
-        chat_id = int(call.response["chat"]["id"])
+        message = call.message
+        if message is None:
+            return
+        chat_id = int(message["chat"]["id"])
         there = "" if chat_id == self.chat.chat_id else f"→ {self.where(chat_id)} "
-        thread = call.response.get("message_thread_id") if call.response.get("is_topic_message") else None
+        thread = message.get("message_thread_id") if message.get("is_topic_message") else None
         if thread is not None:  # a forum topic other than General: its name first
             topic = self.bot.fake.forums.get(chat_id, {}).get(int(thread))
             there += f"[#{topic.name if topic else thread}] "
         if call.method == "sendPoll":  # a quiz: the question and numbered options
-            poll = call.response["poll"]
+            poll = message["poll"]
             self.polls[chat_id] = poll
             options = "".join(f"\n   ({n}) {o['text']}" for n, o in enumerate(poll["options"], start=1))
             self._say(f"\n🤖 {there}❓ {poll['question']}{options}\n   (/vote N answers)")
             return
-        sent = self.bot.fake.sent[(chat_id, call.response["message_id"])]
+        sent = self.bot.fake.sent[(chat_id, message["message_id"])]
         if call.method == "editMessageReplyMarkup":
             self._say(f"\n🤖 {there}(buttons changed)")
         else:

@@ -10,9 +10,9 @@ import time
 from collections import defaultdict, deque
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
 
 from bot.fake.validate import ApiError, as_int
+from bot.fake.wire import Params
 
 
 class FaultKind(StrEnum):
@@ -74,7 +74,7 @@ class Faults:
         self.rules.append(rule)
         return rule
 
-    def inject(self, method: str, params: dict[str, Any]) -> float:
+    def inject(self, method: str, params: Params) -> float:
         """Raise the ApiError a rule or the flood limits call for this request, if any; else
         return how long to hold the reply after acting on the request (``slow_reply``: the
         message is sent, but the answer comes late, as when Telegram is slow to respond;

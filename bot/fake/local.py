@@ -12,7 +12,6 @@ import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 from urllib.parse import quote
 
 from aiohttp import web
@@ -21,12 +20,14 @@ from telegram.ext import TypeHandler
 
 from bot.app import App, Services
 from bot.clock import system_clock
+from bot.fake import wire
 from bot.fake.records import Call, Sent
 from bot.fake.server import FakeBotAPI
 from bot.initdata import local_init_data
 from bot.settings import Settings
 from bot.storage import Store
 from content import Speech
+from handlers.context import BotContext
 
 DONE_GROUP = 10_000
 
@@ -39,8 +40,8 @@ class Reply:
     fake: FakeBotAPI
 
     def _messages(self, method: str) -> list[Sent]:
-        return [self.fake.sent[(c.response["chat"]["id"], c.response["message_id"])]
-                for c in self.calls if c.method == method and c.response]
+        return [self.fake.sent[(m["chat"]["id"], m["message_id"])]
+                for c in self.calls if c.method == method and (m := c.message) is not None]
 
     @property
     def messages(self) -> list[Sent]:
@@ -48,9 +49,9 @@ class Reply:
         return self._messages("sendMessage")
 
     @property
-    def polls(self) -> list[dict[str, Any]]:
+    def polls(self) -> list[wire.Poll]:
         """Polls sent, as the fake answered them."""
-        return [c.response["poll"] for c in self.calls if c.method == "sendPoll" and c.response]
+        return [m["poll"] for c in self.calls if c.method == "sendPoll" and (m := c.message) is not None]
 
     @property
     def photos(self) -> list[Sent]:
@@ -72,7 +73,7 @@ class Reply:
         return "\n".join(m.html for m in (self.messages or self.edited))
 
     @property
-    def answers(self) -> list[dict[str, Any]]:
+    def answers(self) -> list[wire.Params]:
         """answerCallbackQuery / answerInlineQuery parameters."""
         return [c.params for c in self.calls if c.method in ("answerCallbackQuery", "answerInlineQuery")]
 
@@ -88,17 +89,17 @@ class Chat:
 
     bot: LocalBot
     chat_id: int
-    user: dict[str, Any]
+    user: wire.User
     last: Reply | None = field(default=None)
     thread: int | None = None
 
-    async def send(self, text: str, user: dict[str, Any] | None = None) -> Reply:
+    async def send(self, text: str, user: wire.User | None = None) -> Reply:
         """The user sends ``text``; returns the bot's complete answer."""
         self.last = await self.bot.process(self.bot.fake.message(self.chat_id, user or self.user, text,
                                                                  thread=self.thread))
         return self.last
 
-    async def reply(self, message: Sent, text: str, user: dict[str, Any] | None = None) -> Reply:
+    async def reply(self, message: Sent, text: str, user: wire.User | None = None) -> Reply:
         """The user answers the bot's ``message`` (a ForceReply) with ``text``."""
         self.last = await self.bot.process(self.bot.fake.message(self.chat_id, user or self.user, text, message,
                                                                  thread=self.thread))
@@ -120,20 +121,20 @@ class Chat:
         return await self.bot.process(self.bot.fake.close_topic(self.chat_id, self.user, self.thread))
 
     async def send_document(self, content: bytes, file_name: str | None, mime_type: str | None = None,
-                            caption: str | None = None, user: dict[str, Any] | None = None) -> Reply:
+                            caption: str | None = None, user: wire.User | None = None) -> Reply:
         """The user sends a file: the fake keeps its bytes for getFile and the download, as
         Telegram does, and delivers the document message; returns the bot's complete answer."""
         update = self.bot.fake.document(self.chat_id, user or self.user, content, file_name, mime_type, caption)
         self.last = await self.bot.process(update)
         return self.last
 
-    async def press(self, message: Sent, label: str | int, user: dict[str, Any] | None = None) -> Reply:
+    async def press(self, message: Sent, label: str | int, user: wire.User | None = None) -> Reply:
         """Press the button whose text contains ``label`` (or the index) on ``message``."""
         buttons = message.buttons
         chosen = buttons[label] if isinstance(label, int) else next(b for b in buttons if label in b["text"])
         return await self.press_data(message, chosen["callback_data"], user)
 
-    async def press_data(self, message: Sent, data: str, user: dict[str, Any] | None = None) -> Reply:
+    async def press_data(self, message: Sent, data: str, user: wire.User | None = None) -> Reply:
         """Press a button with arbitrary (possibly forged) callback data."""
         self.last = await self.bot.process(self.bot.fake.press(message, data, user or self.user))
         return self.last
@@ -244,10 +245,10 @@ class LocalBot:
         assert self.services is not None, "start the bot first"
         return self.services.store
 
-    async def _mark_done(self, update: Update, context: Any) -> None:
+    async def _mark_done(self, update: Update, context: BotContext) -> None:
         self._processed.setdefault(update.update_id, asyncio.Event()).set()
 
-    async def process(self, update: dict[str, Any], timeout: float = 15.0) -> Reply:
+    async def process(self, update: wire.Update, timeout: float = 15.0) -> Reply:
         """Wait until the bot has fully handled ``update``; return what it did."""
         start = len(self.fake.calls)
         event = self._processed.setdefault(update["update_id"], asyncio.Event())
@@ -274,13 +275,12 @@ class LocalBot:
         return self.group(chat_id, user_id, first_name, language_code)
 
 
-def _chat_of(update: dict[str, Any]) -> int | None:
-    for key in ("message", "my_chat_member"):
-        if key in update:
-            return int(update[key]["chat"]["id"])
-    if "message" in update.get("callback_query", {}):
-        return int(update["callback_query"]["message"]["chat"]["id"])
-    return None
+def _chat_of(update: wire.Update) -> int | None:
+    about = update.get("message") or update.get("my_chat_member")
+    if about is not None:
+        return about["chat"]["id"]
+    message = update.get("callback_query", {}).get("message")
+    return message["chat"]["id"] if message is not None else None
 
 
 def _call_chat(call: Call) -> int | None:

@@ -5,9 +5,11 @@ press the buttons of the messages sent)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from bot.fake.validate import ApiError
+from bot.fake.wire import InlineKeyboardButton, Message, Params, ReplyMarkup, Result, Upload
+
+__all__ = ["Call", "Sent", "Upload"]
 
 
 @dataclass
@@ -15,10 +17,18 @@ class Call:
     """One request the bot made."""
 
     method: str
-    params: dict[str, Any]
+    params: Params
     at: float
-    response: Any = None
+    response: Result | None = None
     error: ApiError | None = None
+
+    @property
+    def message(self) -> Message | None:
+        """The message a send or an edit answered with; None for any other answer, or none."""
+        response = self.response
+        if response is None or isinstance(response, (bool, list)) or "message_id" not in response:
+            return None
+        return response
 
 
 @dataclass
@@ -29,13 +39,13 @@ class Sent:
     message_id: int
     html: str
     text: str
-    reply_markup: dict[str, Any] | None
+    reply_markup: ReplyMarkup | None
     edits: int = 0
     photo: str | None = None  # the file_id of a photo message (text is then its caption)
     thread: int | None = None  # the forum topic it was sent to (None: General, or a chat without topics)
 
     @property
-    def buttons(self) -> list[dict[str, Any]]:
+    def buttons(self) -> list[InlineKeyboardButton]:
         rows = (self.reply_markup or {}).get("inline_keyboard", [])
         return [b for row in rows for b in row]
 
@@ -49,11 +59,3 @@ class Topic:
     name: str
     closed: bool = False
     deleted: bool = False
-
-
-@dataclass(frozen=True)
-class Upload:
-    """A file the bot uploaded in a multipart request."""
-
-    filename: str
-    content: bytes

@@ -28,8 +28,8 @@ import re
 import secrets
 import time
 from collections import defaultdict
-from collections.abc import Callable
-from typing import Any, cast
+from collections.abc import Awaitable, Callable
+from typing import cast
 
 from aiohttp import web
 from telegram.constants import ChatMemberStatus, ChatType
@@ -38,6 +38,20 @@ from bot.fake.faults import Faults, FloodLimits
 from bot.fake.records import Call, Sent, Topic, Upload
 from bot.fake.users import SimulatedUsers, chat_member
 from bot.fake.validate import ApiError, as_int, check_markup, check_text, parse_html, utf16_len
+from bot.fake.wire import (
+    JSON,
+    BotCommand,
+    Chat,
+    ChatMember,
+    File,
+    Message,
+    Params,
+    Poll,
+    Response,
+    Result,
+    Update,
+    User,
+)
 
 STRING_FIELDS = frozenset({
     "text", "caption", "query", "inline_query_id", "callback_query_id", "secret_token", "url",
@@ -62,7 +76,7 @@ class FakeBotAPI(Faults, SimulatedUsers):
         self.uploads = 0  # photos uploaded (sendPhoto with a file, not a file_id)
         self.files: dict[str, bytes] = {}  # file_id → the uploaded bytes (the bot's photos, users' documents)
         self.file_paths: dict[str, str] = {}  # file_id → its file_path, once getFile named it
-        self.polls: dict[str, dict[str, Any]] = {}  # poll id → the poll as sent
+        self.polls: dict[str, Poll] = {}  # poll id → the poll as sent
         # In the ids the bot may store (polls, photos' file_ids): unique to this fake, as Telegram's
         # are, so a database kept from an earlier run (the console's) never meets one it holds.
         self.run = secrets.token_hex(4)
@@ -72,11 +86,11 @@ class FakeBotAPI(Faults, SimulatedUsers):
         self.calls: list[Call] = []
         self.sent: dict[tuple[int, int], Sent] = {}
         self.by_chat: dict[int, list[Sent]] = defaultdict(list)
-        self.commands: dict[str, list[dict[str, Any]]] = {}
+        self.commands: dict[str, list[BotCommand]] = {}
         self.admins: dict[int, set[int]] = defaultdict(set)
         self.forums: dict[int, dict[int, Topic]] = {}  # supergroups with topics → their topics by thread id
         Faults.__init__(self, flood)
-        self._updates: list[dict[str, Any]] = []
+        self._updates: list[Update] = []
         self._update_ids = itertools.count(1)
         self._message_ids: dict[int, itertools.count[int]] = defaultdict(lambda: itertools.count(1))
         self._query_ids = itertools.count(1)
@@ -115,8 +129,8 @@ class FakeBotAPI(Faults, SimulatedUsers):
         """Call ``callback`` after every recorded call (the console prints from here)."""
         self._listeners.append(callback)
 
-    async def _params(self, request: web.Request) -> dict[str, Any]:
-        params: dict[str, Any] = dict(request.query)
+    async def _params(self, request: web.Request) -> dict[str, object]:
+        params: dict[str, object] = dict(request.query)
         if request.content_type == "application/json":  # as a form: string values may hold JSON
             body = await request.json()
             for key, value in (body or {}).items():
@@ -144,9 +158,10 @@ class FakeBotAPI(Faults, SimulatedUsers):
         if request.match_info["token"] != self.token:
             return web.json_response({"ok": False, "error_code": 401, "description": "Unauthorized"}, status=401)
         method = request.match_info["method"]
-        params = await self._params(request)
+        # The bot's parameters, taken at the Bot API's types as Telegram would have checked them.
+        params = cast(Params, await self._params(request))
         call = Call(method, params, time.monotonic())
-        handler = getattr(self, "_api_" + method.lower(), None)
+        handler: Callable[[Params], Awaitable[Result]] | None = getattr(self, "_api_" + method.lower(), None)
         try:
             if handler is None:
                 raise ApiError(404, "Not Found: method not found")
@@ -162,7 +177,7 @@ class FakeBotAPI(Faults, SimulatedUsers):
                 raise web.HTTPInternalServerError()  # never reaches the client: the socket is gone
             if hold:
                 await asyncio.sleep(hold)
-            body: dict[str, Any] = {"ok": True, "result": result}
+            body: Response = {"ok": True, "result": result}
             status = 200
         except ApiError as exc:
             call.error = exc
@@ -193,22 +208,22 @@ class FakeBotAPI(Faults, SimulatedUsers):
 
     # --- API methods -------------------------------------------------------------------------
 
-    async def _api_getme(self, params: dict[str, Any]) -> dict[str, Any]:
+    async def _api_getme(self, params: Params) -> User:
         return self.bot_user
 
-    async def _api_deletewebhook(self, params: dict[str, Any]) -> bool:
+    async def _api_deletewebhook(self, params: Params) -> bool:
         return True
 
-    async def _api_setwebhook(self, params: dict[str, Any]) -> bool:
+    async def _api_setwebhook(self, params: Params) -> bool:
         return True
 
-    async def _api_close(self, params: dict[str, Any]) -> bool:
+    async def _api_close(self, params: Params) -> bool:
         return True
 
-    async def _api_logout(self, params: dict[str, Any]) -> bool:
+    async def _api_logout(self, params: Params) -> bool:
         return True
 
-    async def _api_getupdates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
+    async def _api_getupdates(self, params: Params) -> list[Update]:
         offset = as_int(params.get("offset")) or 0
         timeout = min(float(params.get("timeout") or 0), 1.0)  # short polls keep shutdown quick
         self._updates = [u for u in self._updates if u["update_id"] >= offset]
@@ -219,7 +234,7 @@ class FakeBotAPI(Faults, SimulatedUsers):
         limit = as_int(params.get("limit")) or 100
         return self._updates[:limit]
 
-    async def _api_setmycommands(self, params: dict[str, Any]) -> bool:
+    async def _api_setmycommands(self, params: Params) -> bool:
         commands = params.get("commands") or []
         if not 1 <= len(commands) <= 100:
             raise ApiError(400, "Bad Request: too many commands")
@@ -232,14 +247,14 @@ class FakeBotAPI(Faults, SimulatedUsers):
         self.commands[f"{scope}|{params.get('language_code') or ''}"] = commands
         return True
 
-    async def _api_getmycommands(self, params: dict[str, Any]) -> list[dict[str, Any]]:
+    async def _api_getmycommands(self, params: Params) -> list[BotCommand]:
         scope = json.dumps(params.get("scope") or {"type": "default"}, sort_keys=True)
         return self.commands.get(f"{scope}|{params.get('language_code') or ''}", [])
 
-    def _chat(self, chat_id: int) -> dict[str, Any]:
+    def _chat(self, chat_id: int) -> Chat:
         kind = (ChatType.PRIVATE if chat_id > 0
                 else ChatType.SUPERGROUP if chat_id < -1_000_000_000_000 else ChatType.GROUP)
-        chat: dict[str, Any] = {"id": chat_id, "type": kind.value}
+        chat: Chat = {"id": chat_id, "type": kind.value}
         if kind == ChatType.PRIVATE:
             chat["first_name"] = "User"
         else:
@@ -264,7 +279,7 @@ class FakeBotAPI(Faults, SimulatedUsers):
             raise ApiError(400, "Bad Request: message thread not found")
         return topic
 
-    def _thread(self, params: dict[str, Any], chat_id: int) -> int | None:
+    def _thread(self, params: Params, chat_id: int) -> int | None:
         """The topic a send goes to (None: General, or a chat without topics), or Telegram's error:
         a thread id names a live, open topic of a forum."""
         thread = as_int(params.get("message_thread_id"))
@@ -284,7 +299,7 @@ class FakeBotAPI(Faults, SimulatedUsers):
         self.forums[chat_id][topic.thread] = topic
         return topic
 
-    async def _api_sendmessage(self, params: dict[str, Any]) -> dict[str, Any]:
+    async def _api_sendmessage(self, params: Params) -> Message:
         chat_id = as_int(params.get("chat_id"))
         if chat_id is None:
             raise ApiError(400, "Bad Request: chat_id is empty")
@@ -298,7 +313,7 @@ class FakeBotAPI(Faults, SimulatedUsers):
             self.by_chat[chat_id].append(sent)
         return self._message(sent)
 
-    async def _api_sendpoll(self, params: dict[str, Any]) -> dict[str, Any]:
+    async def _api_sendpoll(self, params: Params) -> Message:
         """A poll, checked against the Bot API's limits (a quiz needs its correct option)."""
         chat_id = as_int(params.get("chat_id"))
         if chat_id is None:
@@ -320,22 +335,23 @@ class FakeBotAPI(Faults, SimulatedUsers):
         anonymous = params.get("is_anonymous") not in (False, "false", "False")
         thread = self._thread(params, chat_id)
         message_id = next(self._message_ids[chat_id])
-        poll = {"id": f"poll-{self.run}-{chat_id}-{message_id}", "question": question,
+        poll: Poll = {"id": f"poll-{self.run}-{chat_id}-{message_id}", "question": question,
                 "options": [{"text": o, "voter_count": 0, "persistent_id": str(n)} for n, o in enumerate(options)],
                 "total_voter_count": 0,
                 "is_closed": False, "is_anonymous": anonymous, "type": kind, "allows_multiple_answers": False,
                 "allows_revoting": False, "members_only": False}  # required since Bot API 9.6 / 10.0
-        if kind == "quiz":
+        if kind == "quiz" and correct is not None:
             poll["correct_option_ids"] = [correct]
             poll["explanation"] = explanation
         self.polls[str(poll["id"])] = poll
-        message = {"message_id": message_id, "from": self.bot_user, "chat": self._chat(chat_id),
-                   "date": int(time.time()), "poll": poll}
+        message: Message = {"message_id": message_id, "from": self.bot_user, "chat": self._chat(chat_id),
+                            "date": int(time.time()), "poll": poll}
         if thread is not None:
-            message.update(message_thread_id=thread, is_topic_message=True)
+            message["message_thread_id"] = thread
+            message["is_topic_message"] = True
         return message
 
-    async def _api_sendphoto(self, params: dict[str, Any]) -> dict[str, Any]:
+    async def _api_sendphoto(self, params: Params) -> Message:
         """A photo by upload (counted in ``uploads``, stored under a new file_id) or by the
         file_id of an earlier upload; the caption is checked like a message text."""
         chat_id = as_int(params.get("chat_id"))
@@ -365,8 +381,8 @@ class FakeBotAPI(Faults, SimulatedUsers):
             self.by_chat[chat_id].append(sent)
         return self._message(sent)
 
-    def _message(self, sent: Sent) -> dict[str, Any]:
-        message: dict[str, Any] = {"message_id": sent.message_id, "from": self.bot_user, "chat": self._chat(
+    def _message(self, sent: Sent) -> Message:
+        message: Message = {"message_id": sent.message_id, "from": self.bot_user, "chat": self._chat(
             sent.chat_id), "date": int(time.time())}
         if sent.photo:
             message["photo"] = [{"file_id": sent.photo, "file_unique_id": sent.photo[-12:], "width": 1080,
@@ -378,10 +394,11 @@ class FakeBotAPI(Faults, SimulatedUsers):
         if sent.reply_markup and "inline_keyboard" in sent.reply_markup:  # a ForceReply is no part of a message
             message["reply_markup"] = sent.reply_markup
         if sent.thread is not None:
-            message.update(message_thread_id=sent.thread, is_topic_message=True)
+            message["message_thread_id"] = sent.thread
+            message["is_topic_message"] = True
         return message
 
-    async def _api_editmessagetext(self, params: dict[str, Any]) -> dict[str, Any]:
+    async def _api_editmessagetext(self, params: Params) -> Message:
         chat_id = as_int(params.get("chat_id"))
         message_id = as_int(params.get("message_id"))
         sent = self.sent.get((chat_id or 0, message_id or 0))
@@ -397,7 +414,7 @@ class FakeBotAPI(Faults, SimulatedUsers):
         sent.edits += 1
         return self._message(sent)
 
-    async def _api_editmessagereplymarkup(self, params: dict[str, Any]) -> dict[str, Any]:
+    async def _api_editmessagereplymarkup(self, params: Params) -> Message:
         """Only the keyboard changes (a ☆ that became ★); the same keyboard is "not modified"."""
         sent = self.sent.get((as_int(params.get("chat_id")) or 0, as_int(params.get("message_id")) or 0))
         if sent is None:
@@ -411,12 +428,12 @@ class FakeBotAPI(Faults, SimulatedUsers):
         sent.edits += 1
         return self._message(sent)
 
-    async def _api_answercallbackquery(self, params: dict[str, Any]) -> bool:
+    async def _api_answercallbackquery(self, params: Params) -> bool:
         if len(params.get("text") or "") > 200:
             raise ApiError(400, "Bad Request: MESSAGE_TOO_LONG")
         return True
 
-    async def _api_answerinlinequery(self, params: dict[str, Any]) -> bool:
+    async def _api_answerinlinequery(self, params: Params) -> bool:
         results = params.get("results") or []
         if isinstance(results, str):
             results = json.loads(results)
@@ -434,7 +451,7 @@ class FakeBotAPI(Faults, SimulatedUsers):
             check_text({"text": content.get("message_text"), "parse_mode": content.get("parse_mode")})
         return True
 
-    async def _api_getfile(self, params: dict[str, Any]) -> dict[str, Any]:
+    async def _api_getfile(self, params: Params) -> File:
         """A file's ``file_path`` for the download; like Telegram, none for a file over 20 MB."""
         file_id = params.get("file_id")
         if not isinstance(file_id, str) or file_id not in self.files:
@@ -445,32 +462,32 @@ class FakeBotAPI(Faults, SimulatedUsers):
         path = self.file_paths.setdefault(file_id, f"files/file_{len(self.file_paths)}")
         return {"file_id": file_id, "file_unique_id": file_id[-12:], "file_size": size, "file_path": path}
 
-    async def _api_createforumtopic(self, params: dict[str, Any]) -> dict[str, Any]:
+    async def _api_createforumtopic(self, params: Params) -> JSON:
         """A topic opened by the bot: the ForumTopic object (its service message is the bot's own,
         which Telegram does not deliver back to it)."""
         topic = self.open_topic_by(as_int(params.get("chat_id")) or 0, str(params.get("name") or ""))
         return {"message_thread_id": topic.thread, "name": topic.name, "icon_color": 7322096}
 
-    async def _api_closeforumtopic(self, params: dict[str, Any]) -> bool:
+    async def _api_closeforumtopic(self, params: Params) -> bool:
         self._topic(as_int(params.get("chat_id")) or 0, as_int(params.get("message_thread_id"))).closed = True
         return True
 
-    async def _api_reopenforumtopic(self, params: dict[str, Any]) -> bool:
+    async def _api_reopenforumtopic(self, params: Params) -> bool:
         self._topic(as_int(params.get("chat_id")) or 0, as_int(params.get("message_thread_id"))).closed = False
         return True
 
-    async def _api_deleteforumtopic(self, params: dict[str, Any]) -> bool:
+    async def _api_deleteforumtopic(self, params: Params) -> bool:
         self._topic(as_int(params.get("chat_id")) or 0, as_int(params.get("message_thread_id"))).deleted = True
         return True
 
-    async def _api_getchatmember(self, params: dict[str, Any]) -> dict[str, Any]:
+    async def _api_getchatmember(self, params: Params) -> ChatMember:
         chat_id = as_int(params.get("chat_id")) or 0
         user_id = as_int(params.get("user_id")) or 0
-        user = {"id": user_id, "is_bot": False, "first_name": f"U{user_id}"}
+        user: User = {"id": user_id, "is_bot": False, "first_name": f"U{user_id}"}
         return chat_member(ChatMemberStatus.ADMINISTRATOR if user_id in self.admins[chat_id]
                            else ChatMemberStatus.MEMBER, user)
 
-    def push(self, update: dict[str, Any]) -> dict[str, Any]:
+    def push(self, update: Update) -> Update:
         """Queue an update (an ``update_id`` is added) for the bot's next getUpdates."""
         update = {"update_id": next(self._update_ids), **update}
         self._updates.append(update)

@@ -8,12 +8,12 @@ import itertools
 import re
 import time
 from collections.abc import Callable
-from typing import Any
 
 from telegram.constants import ChatMemberStatus
 
 from bot.fake.records import Sent, Topic
 from bot.fake.validate import utf16_len
+from bot.fake.wire import Chat, ChatMember, Document, Message, MessageEntity, Update, User
 
 COMMAND_RE = re.compile(r"(?<!\S)/[A-Za-z0-9_]{1,64}(?:@[A-Za-z0-9_]{3,32})?")
 
@@ -21,12 +21,12 @@ COMMAND_RE = re.compile(r"(?<!\S)/[A-Za-z0-9_]{1,64}(?:@[A-Za-z0-9_]{3,32})?")
 class SimulatedUsers:
     """Update builders, mixed into ``FakeBotAPI``; each queues its update and returns it."""
 
-    bot_user: dict[str, Any]
+    bot_user: User
     _message_ids: dict[int, itertools.count[int]]
     _query_ids: itertools.count[int]
-    push: Callable[[dict[str, Any]], dict[str, Any]]
-    _chat: Callable[[int], dict[str, Any]]
-    _message: Callable[[Any], dict[str, Any]]
+    push: Callable[[Update], Update]
+    _chat: Callable[[int], Chat]
+    _message: Callable[[Sent], Message]
     files: dict[str, bytes]
     file_paths: dict[str, str]
     forums: dict[int, dict[int, Topic]]
@@ -34,23 +34,23 @@ class SimulatedUsers:
     _topic: Callable[[int, int | None], Topic]
 
     @staticmethod
-    def user(user_id: int = 1001, first_name: str = "李明", language_code: str = "zh-hans") -> dict[str, Any]:
+    def user(user_id: int = 1001, first_name: str = "李明", language_code: str = "zh-hans") -> User:
         """A Telegram user object."""
         return {"id": user_id, "is_bot": False, "first_name": first_name, "language_code": language_code}
 
-    def message(self, chat_id: int, user: dict[str, Any], text: str, reply_to: Sent | None = None,
-                thread: int | None = None) -> dict[str, Any]:
+    def message(self, chat_id: int, user: User, text: str, reply_to: Sent | None = None,
+                thread: int | None = None) -> Update:
         """A user's text message as Telegram delivers it (bot_command entities included), in
         reply to the bot's message ``reply_to`` if given (answering a ForceReply), in the forum
         topic ``thread`` if given (then, not replying, it replies to the topic's service message,
         which names the topic, as Telegram delivers it)."""
-        chat = self._chat(chat_id) if chat_id < 0 else {"id": chat_id, "type": "private",
+        chat: Chat = self._chat(chat_id) if chat_id < 0 else {"id": chat_id, "type": "private",
                                                          "first_name": user["first_name"]}
-        entities = []
+        entities: list[MessageEntity] = []
         for match in COMMAND_RE.finditer(text):
             offset = utf16_len(text[: match.start()])
             entities.append({"type": "bot_command", "offset": offset, "length": utf16_len(match.group())})
-        message: dict[str, Any] = {"message_id": next(self._message_ids[chat_id]), "from": user, "chat": chat,
+        message: Message = {"message_id": next(self._message_ids[chat_id]), "from": user, "chat": chat,
                                    "date": int(time.time()), "text": text}
         if entities:
             message["entities"] = entities
@@ -58,22 +58,23 @@ class SimulatedUsers:
             message["reply_to_message"] = self._message(reply_to)
         if thread is not None:
             topic = self._topic(chat_id, thread)
-            message.update(message_thread_id=thread, is_topic_message=True)
+            message["message_thread_id"] = thread
+            message["is_topic_message"] = True
             message.setdefault("reply_to_message", self._topic_created(chat_id, user, topic))
         return self.push({"message": message})
 
-    def _topic_created(self, chat_id: int, user: dict[str, Any], topic: Topic) -> dict[str, Any]:
+    def _topic_created(self, chat_id: int, user: User, topic: Topic) -> Message:
         """The service message that opened ``topic`` (its message id is the thread id)."""
         return {"message_id": topic.thread, "from": user, "chat": self._chat(chat_id), "date": int(time.time()),
                 "message_thread_id": topic.thread, "is_topic_message": True,
                 "forum_topic_created": {"name": topic.name, "icon_color": 7322096}}
 
-    def open_topic(self, chat_id: int, user: dict[str, Any], name: str) -> tuple[Topic, dict[str, Any]]:
+    def open_topic(self, chat_id: int, user: User, name: str) -> tuple[Topic, Update]:
         """A member opens a topic in forum ``chat_id``: the topic and the service message's update."""
         topic = self.open_topic_by(chat_id, name)
         return topic, self.push({"message": self._topic_created(chat_id, user, topic)})
 
-    def close_topic(self, chat_id: int, user: dict[str, Any], thread: int) -> dict[str, Any]:
+    def close_topic(self, chat_id: int, user: User, thread: int) -> Update:
         """An administrator closes a topic: only administrators may post there now (the bot's sends fail)."""
         self._topic(chat_id, thread).closed = True
         return self.push({"message": {"message_id": next(self._message_ids[chat_id]), "from": user,
@@ -85,52 +86,52 @@ class SimulatedUsers:
         """An administrator deletes a topic with its messages: Telegram sends no update for it."""
         self._topic(chat_id, thread).deleted = True
 
-    def document(self, chat_id: int, user: dict[str, Any], content: bytes, file_name: str | None,
-                 mime_type: str | None = None, caption: str | None = None) -> dict[str, Any]:
+    def document(self, chat_id: int, user: User, content: bytes, file_name: str | None,
+                 mime_type: str | None = None, caption: str | None = None) -> Update:
         """A user's document message: its bytes are kept under a new file_id (``files``), for the
         bot to fetch with getFile and a download, as from Telegram."""
-        chat = self._chat(chat_id) if chat_id < 0 else {"id": chat_id, "type": "private",
+        chat: Chat = self._chat(chat_id) if chat_id < 0 else {"id": chat_id, "type": "private",
                                                          "first_name": user["first_name"]}
         number = len(self.files) + 1
         file_id = f"BQACAgFAKE-doc-{number}-{len(content)}"
         self.files[file_id] = content
         suffix = file_name[file_name.rfind("."):] if file_name and "." in file_name else ""
         self.file_paths[file_id] = f"documents/file_{number}{suffix}"
-        document: dict[str, Any] = {"file_id": file_id, "file_unique_id": f"AgADdoc{number}", "file_size": len(content)}
+        document: Document = {"file_id": file_id, "file_unique_id": f"AgADdoc{number}", "file_size": len(content)}
         if file_name is not None:
             document["file_name"] = file_name
         if mime_type is not None:
             document["mime_type"] = mime_type
-        message: dict[str, Any] = {"message_id": next(self._message_ids[chat_id]), "from": user, "chat": chat,
+        message: Message = {"message_id": next(self._message_ids[chat_id]), "from": user, "chat": chat,
                                    "date": int(time.time()), "document": document}
         if caption:
             message["caption"] = caption
         return self.push({"message": message})
 
-    def press(self, sent: Sent, data: str, user: dict[str, Any]) -> dict[str, Any]:
+    def press(self, sent: Sent, data: str, user: User) -> Update:
         """A user pressing an inline button with ``data`` on the bot's message ``sent``."""
         return self.push({"callback_query": {"id": str(next(self._query_ids)), "from": user,
                                              "message": self._message(sent), "chat_instance": str(sent.chat_id),
                                              "data": data}})
 
-    def press_inline(self, data: str, user: dict[str, Any]) -> dict[str, Any]:
+    def press_inline(self, data: str, user: User) -> Update:
         """A button press on a message posted through inline mode: no message, no chat."""
         return self.push({"callback_query": {"id": str(next(self._query_ids)), "from": user,
                                              "inline_message_id": "AAAA-inline", "chat_instance": "1",
                                              "data": data}})
 
-    def poll_answer(self, poll_id: str, user: dict[str, Any], options: list[int]) -> dict[str, Any]:
+    def poll_answer(self, poll_id: str, user: User, options: list[int]) -> Update:
         """A member answering a non-anonymous poll: Telegram sends no chat with it."""
         return self.push({"poll_answer": {"poll_id": poll_id, "user": user, "option_ids": options,
                                           "option_persistent_ids": [str(o) for o in options]}})
 
-    def inline_query(self, query: str, user: dict[str, Any]) -> dict[str, Any]:
+    def inline_query(self, query: str, user: User) -> Update:
         """A user typing ``@bot query`` in some chat."""
         return self.push({"inline_query": {"id": str(next(self._query_ids)), "from": user, "query": query,
                                            "offset": "", "chat_type": "sender"}})
 
-    def membership(self, chat_id: int, by: dict[str, Any], old: ChatMemberStatus,
-                   new: ChatMemberStatus) -> dict[str, Any]:
+    def membership(self, chat_id: int, by: User, old: ChatMemberStatus,
+                   new: ChatMemberStatus) -> Update:
         """The bot's own status in ``chat_id`` changing from ``old`` to ``new`` (my_chat_member)."""
         return self.push({"my_chat_member": {
             "chat": self._chat(chat_id), "from": by, "date": int(time.time()),
@@ -138,16 +139,16 @@ class SimulatedUsers:
             "new_chat_member": chat_member(new, self.bot_user),
         }})
 
-    def migrate(self, old_chat_id: int, new_chat_id: int, by: dict[str, Any]) -> dict[str, Any]:
+    def migrate(self, old_chat_id: int, new_chat_id: int, by: User) -> Update:
         """A group upgraded to a supergroup: the service message in the old chat."""
         return self.push({"message": {"message_id": next(self._message_ids[old_chat_id]), "from": by,
                                       "chat": self._chat(old_chat_id), "date": int(time.time()),
                                       "migrate_to_chat_id": new_chat_id}})
 
 
-def chat_member(status: ChatMemberStatus, user: dict[str, Any]) -> dict[str, Any]:
+def chat_member(status: ChatMemberStatus, user: User) -> ChatMember:
     """A ChatMember object with the fields Telegram sends for ``status``."""
-    member: dict[str, Any] = {"status": status, "user": user}
+    member: ChatMember = {"status": status, "user": user}
     if status == ChatMemberStatus.ADMINISTRATOR:
         member.update({"can_be_edited": False, "is_anonymous": False, "can_manage_chat": True,
                        "can_delete_messages": True, "can_manage_video_chats": True, "can_restrict_members": True,
@@ -156,11 +157,11 @@ def chat_member(status: ChatMemberStatus, user: dict[str, Any]) -> dict[str, Any
     elif status == ChatMemberStatus.BANNED:
         member["until_date"] = 0
     elif status == ChatMemberStatus.RESTRICTED:
-        member.update({"is_member": True, "until_date": 0, **{k: True for k in (
-            "can_send_messages", "can_send_audios", "can_send_documents", "can_send_photos", "can_send_videos",
-            "can_send_video_notes", "can_send_voice_notes", "can_send_polls", "can_send_other_messages",
-            "can_add_web_page_previews", "can_change_info", "can_invite_users", "can_pin_messages",
-            "can_manage_topics")}})
+        member.update({"is_member": True, "until_date": 0, "can_send_messages": True, "can_send_audios": True,
+                       "can_send_documents": True, "can_send_photos": True, "can_send_videos": True,
+                       "can_send_video_notes": True, "can_send_voice_notes": True, "can_send_polls": True,
+                       "can_send_other_messages": True, "can_add_web_page_previews": True, "can_change_info": True,
+                       "can_invite_users": True, "can_pin_messages": True, "can_manage_topics": True})
     elif status == ChatMemberStatus.OWNER:
         member["is_anonymous"] = False
     return member

@@ -5,7 +5,10 @@ from __future__ import annotations
 import json
 import re
 from html import unescape
-from typing import Any, cast
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from bot.fake.wire import Params, ReplyMarkup, ResponseParameters
 
 TEXT_LIMIT = 4096
 CALLBACK_LIMIT = 64
@@ -17,7 +20,7 @@ ALLOWED_TAGS = {"b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "a",
 class ApiError(Exception):
     """A Bot API error response."""
 
-    def __init__(self, code: int, description: str, parameters: dict[str, Any] | None = None) -> None:
+    def __init__(self, code: int, description: str, parameters: ResponseParameters | None = None) -> None:
         super().__init__(description)
         self.code = code
         self.description = description
@@ -62,15 +65,17 @@ def utf16_len(text: str) -> int:
     return len(text.encode("utf-16-le")) // 2
 
 
-def as_int(value: Any) -> int | None:
+def as_int(value: object) -> int | None:
     """A numeric parameter as Telegram reads it (``"-100"`` or ``-100``), or None."""
+    if not isinstance(value, str | int | float):
+        return None
     try:
         return int(value)
-    except (TypeError, ValueError):
+    except ValueError:
         return None
 
 
-def check_text(params: dict[str, Any]) -> tuple[str, str]:
+def check_text(params: Params) -> tuple[str, str]:
     """The message text as sent and as shown, or ApiError as Telegram would answer."""
     raw = params.get("text")
     if not isinstance(raw, str) or not raw.strip():
@@ -83,18 +88,17 @@ def check_text(params: dict[str, Any]) -> tuple[str, str]:
     return raw, plain
 
 
-def check_markup(markup: Any, chat_id: int | None = None) -> dict[str, Any] | None:
+def check_markup(markup: ReplyMarkup | str | None, chat_id: int | None = None) -> ReplyMarkup | None:
     """The reply markup (an inline keyboard or a ForceReply), or ApiError for callback data over
     64 bytes, a button without text, a ForceReply placeholder over 64 characters, or a ``web_app``
     button that is not an HTTPS URL or is sent to a group (``chat_id`` < 0): Telegram allows Mini
     App buttons only in private chats."""
     if not markup:
         return None
-    if isinstance(markup, str):
-        markup = json.loads(markup)
-    if markup.get("force_reply") and len(markup.get("input_field_placeholder") or "") > PLACEHOLDER_LIMIT:
+    parsed: ReplyMarkup = json.loads(markup) if isinstance(markup, str) else markup
+    if parsed.get("force_reply") and len(parsed.get("input_field_placeholder") or "") > PLACEHOLDER_LIMIT:
         raise ApiError(400, "Bad Request: input field placeholder is too long")
-    for row in markup.get("inline_keyboard", []):
+    for row in parsed.get("inline_keyboard", []):
         for btn in row:
             if "web_app" in btn:
                 if chat_id is not None and chat_id < 0:
@@ -106,4 +110,4 @@ def check_markup(markup: Any, chat_id: int | None = None) -> dict[str, Any] | No
                 raise ApiError(400, "Bad Request: BUTTON_DATA_INVALID")
             if not btn.get("text"):
                 raise ApiError(400, "Bad Request: text buttons are unallowed in the inline keyboard")
-    return cast(dict[str, Any], markup)
+    return parsed

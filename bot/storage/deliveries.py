@@ -30,9 +30,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
-from typing import Any, cast
+from typing import cast
 
-from sqlalchemy import Table, Update, and_, bindparam, case, or_, select, update
+from sqlalchemy import ColumnElement, Table, Update, and_, bindparam, case, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.storage.engine import Database
@@ -71,7 +71,7 @@ _deliveries = cast(Table, DeliveryRow.__table__)
 _chats = cast(Table, ChatRow.__table__)
 
 
-def _record(chat: Any, *only: Any) -> Update:
+def _record(chat: ColumnElement[int], *only: ColumnElement[bool]) -> Update:
     """``UPDATE deliveries SET status, finished_at, error`` for the row of ``chat`` on ``b_date``."""
     return (update(_deliveries).where(_deliveries.c.chat_id == chat, _deliveries.c.local_date == bindparam("b_date"),
                                       *only)

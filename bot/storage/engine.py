@@ -5,14 +5,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, cast
+from typing import cast
 
-from sqlalchemy import event, make_url, text
+from sqlalchemy import Table, event, make_url, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, CursorResult, Result
 from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlalchemy.pool import AsyncAdaptedQueuePool, ConnectionPoolEntry
+
+from bot.storage.models import Base
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 MIGRATION_LOCK = 727365
@@ -38,9 +40,9 @@ async def upgrade(engine: AsyncEngine, revision: str = "head") -> None:
         await connection.run_sync(run)
 
 
-def affected(result: Result[Any]) -> int:
+def affected(result: Result[tuple[object, ...]]) -> int:
     """How many rows an INSERT, UPDATE or DELETE touched (0 when the driver cannot tell)."""
-    return cast(CursorResult[Any], result).rowcount or 0
+    return cast(CursorResult[tuple[object, ...]], result).rowcount or 0
 
 
 def in_memory(url: str) -> bool:
@@ -92,7 +94,8 @@ class Database:
         self.postgresql = engine.dialect.name == "postgresql"
         reading = engine.execution_options(isolation_level="AUTOCOMMIT") if self.postgresql else engine
         self.reads = async_sessionmaker(reading, expire_on_commit=False)
-        self.insert: Callable[..., Any] = postgresql.insert if self.postgresql else sqlite.insert
+        self.insert: Callable[[Table | type[Base]], postgresql.Insert | sqlite.Insert] = (
+            postgresql.insert if self.postgresql else sqlite.insert)
 
     @classmethod
     def of(cls, url: str) -> Database:

@@ -7,7 +7,6 @@ reminder a day" true across restarts and replicas: a delivery is claimed by inse
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from typing import Any
 
 from sqlalchemy import (
     BigInteger,
@@ -32,7 +31,7 @@ class UTCDateTime(TypeDecorator[datetime]):
     impl = DateTime(timezone=True)
     cache_ok = True
 
-    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> Any:
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
         if value is None:
             return None
         value = value if value.tzinfo else value.replace(tzinfo=UTC)
