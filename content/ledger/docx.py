@@ -13,7 +13,6 @@ from collections.abc import Sequence
 
 from docx import Document
 from docx.document import Document as DocumentObject
-from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.opc.constants import RELATIONSHIP_TYPE
 from docx.oxml import parse_xml
@@ -38,6 +37,7 @@ from content.ledger.labels import (
     title,
 )
 from content.ledger.record import Ledger, Reflection
+from content.ledger.wordml import Body, Run
 
 BODY_FONT, HEADING_FONT = "宋体", "黑体"
 ALTERNATES = {"宋体": "SimSun", "黑体": "SimHei"}  # the fonts' Latin names, for the font table
@@ -49,76 +49,60 @@ def to_docx(ledger: Ledger, lang: FileLang = "zh") -> bytes:
     """The ledger as .docx bytes, labelled in ``lang``."""
     document = Document()
     _page_and_fonts(document, lang)
+    styles = {name: document.styles[name].style_id for name in ("Title", "Heading 1", "Heading 2", "Table Grid")}
+    body = Body(document)
     document.core_properties.title = clean(title(ledger, lang))
-    heading = document.add_paragraph(clean(title(ledger, lang)), style="Title")
-    heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    body.paragraph(clean(title(ledger, lang)), styles["Title"])
+
+    def heading(key: str) -> None:
+        body.paragraph(label(lang, key), styles["Heading 1"], keep_with_next=True)
+
+    def table(columns: tuple[str, ...], rows: list[list[str]], widths: list[int]) -> None:
+        body.table(headers(lang, columns), [[clean(value) for value in row] for row in rows], widths,
+                   styles["Table Grid"])
+
     if not ledger.has_plan:
-        document.add_paragraph(no_plan(ledger, lang))
+        body.paragraph(no_plan(ledger, lang))
     else:
-        document.add_paragraph(summary(ledger, lang))
-        document.add_heading(label(lang, "sessions"), level=1)
-        _table(document, headers(lang, SESSION_COLUMNS),
-               [[day_text(s.day, lang), f"{passage(s.label, s.title)} {s.text_name}", str(s.readers),
-                 "—" if s.expected is None else str(s.expected), percent(s.rate)] for s in ledger.sessions],
-               widths=[32, 78, 20, 20, 20])
+        body.paragraph(summary(ledger, lang))
+        heading("sessions")
+        table(SESSION_COLUMNS, [[day_text(s.day, lang), f"{passage(s.label, s.title)} {s.text_name}", str(s.readers),
+                                 "—" if s.expected is None else str(s.expected), percent(s.rate)]
+                                for s in ledger.sessions], [28, 72, 20, 20, 20])
     if ledger.has_plan or ledger.members:
-        document.add_heading(label(lang, "members"), level=1)
+        heading("members")
         if ledger.members:
-            _table(document, headers(lang, MEMBER_COLUMNS),
-                   [[m.name, str(m.days_read), str(m.quizzes_answered), str(m.quizzes_right), str(m.reflections)]
-                    for m in ledger.members], widths=[70, 25, 25, 25, 25])
+            table(MEMBER_COLUMNS, [[m.name, str(m.days_read), str(m.quizzes_answered), str(m.quizzes_right),
+                                    str(m.reflections)] for m in ledger.members], [60, 25, 25, 25, 25])
         else:
-            document.add_paragraph(label(lang, "no_members"))
-        document.add_paragraph(label(lang, "others", others=ledger.others))
+            body.paragraph(label(lang, "no_members"))
+        body.paragraph(label(lang, "others", others=ledger.others))
     if ledger.quizzes:
-        document.add_heading(label(lang, "quizzes"), level=1)
-        _table(document, headers(lang, QUIZ_COLUMNS),
-               [[day_text(q.day, lang), q.question, q.label, str(q.answered), str(q.right)] for q in ledger.quizzes],
-               widths=[32, 78, 20, 20, 20])
+        heading("quizzes")
+        table(QUIZ_COLUMNS, [[day_text(q.day, lang), q.question, q.label, str(q.answered), str(q.right)]
+                             for q in ledger.quizzes], [28, 72, 20, 20, 20])
     if ledger.reflections:
-        document.add_heading(label(lang, "reflections"), level=1)
-        _reflections(document, ledger.reflections, lang)
-    signature = document.add_paragraph(label(lang, "signature"))
-    signature.paragraph_format.space_before = Pt(36)
-    signature.paragraph_format.keep_together = True
+        heading("reflections")
+        for where, group in _by_passage(ledger.reflections).items():
+            body.paragraph(clean(where), styles["Heading 2"], keep_with_next=True)
+            for reflection in group:
+                body.paragraph([Run(clean(reflection.name), bold=True), Run(f"　{day_text(reflection.day, lang)}")],
+                               keep_with_next=True)
+                body.paragraph(clean(reflection.text))
+    body.paragraph(label(lang, "signature"), space_before_pt=36)
+    body.close()
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
 
 
-def _reflections(document: DocumentObject, reflections: Sequence[Reflection], lang: FileLang) -> None:
-    """Each passage's heading once, then its reflections (name and date, then the text), passages
-    in the order their first reflection was written."""
-    by_passage: dict[tuple[str, str], list[Reflection]] = {}
+def _by_passage(reflections: Sequence[Reflection]) -> dict[str, list[Reflection]]:
+    """Reflections under their passage (label and title), by day; passages in the order their
+    first reflection was written."""
+    grouped: dict[str, list[Reflection]] = {}
     for reflection in sorted(reflections, key=lambda r: r.day):
-        by_passage.setdefault((reflection.label, reflection.title), []).append(reflection)
-    for (where, heading), group in by_passage.items():
-        document.add_heading(clean(passage(where, heading)), level=2)
-        for reflection in group:
-            byline = document.add_paragraph()
-            byline.paragraph_format.keep_with_next = True
-            byline.add_run(clean(reflection.name)).bold = True
-            byline.add_run(f"　{day_text(reflection.day, lang)}")
-            document.add_paragraph(clean(reflection.text))
-
-
-def _table(document: DocumentObject, headers: Sequence[str], rows: Sequence[Sequence[str]],
-           widths: Sequence[int]) -> None:
-    """A grid table with a bold header row that repeats on every page; ``widths`` in mm."""
-    table = document.add_table(rows=1 + len(rows), cols=len(headers))
-    table.style = document.styles["Table Grid"]
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    for column, width in zip(table.columns, widths, strict=True):
-        column.width = Mm(width)
-    header = table.rows[0]
-    header._tr.get_or_add_trPr().append(parse_xml(f'<w:tblHeader {nsdecls("w")} w:val="true"/>'))
-    for cell, text in zip(header.cells, headers, strict=True):
-        cell.paragraphs[0].add_run(text).bold = True
-    for row, values in zip(table.rows[1:], rows, strict=True):
-        row._tr.get_or_add_trPr().append(parse_xml(f'<w:cantSplit {nsdecls("w")} w:val="true"/>'))
-        for cell, value, width in zip(row.cells, values, widths, strict=True):
-            cell.width = Mm(width)
-            cell.paragraphs[0].add_run(clean(value))
+        grouped.setdefault(passage(reflection.label, reflection.title), []).append(reflection)
+    return grouped
 
 
 def _page_and_fonts(document: DocumentObject, lang: FileLang) -> None:
@@ -130,6 +114,7 @@ def _page_and_fonts(document: DocumentObject, lang: FileLang) -> None:
     normal = document.styles["Normal"]
     _fonts(normal, BODY_FONT, lang)
     normal.font.size = Pt(10.5)
+    document.styles["Title"].paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
     for name, size in (("Title", 18), ("Heading 1", 14), ("Heading 2", 12)):
         style = document.styles[name]
         _fonts(style, HEADING_FONT, lang)

@@ -145,7 +145,8 @@ def span(ledger: Ledger) -> Span:
 
 def day_text(day: date, lang: FileLang) -> str:
     """``day`` in words: 2026年12月7日, 7 Dec 2026."""
-    return label(lang, "day", year=day.year, month=day.month, day=day.day, month_abbr=calendar.month_abbr[day.month])
+    abbr = calendar.month_abbr[day.month] if lang == "en" else ""
+    return label(lang, "day", year=day.year, month=day.month, day=day.day, month_abbr=abbr)
 
 
 def period_text(ledger: Ledger, lang: FileLang) -> str:

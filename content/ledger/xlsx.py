@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import unicodedata
+import zipfile
 from collections.abc import Iterable, Sequence
 from datetime import date
 
@@ -18,6 +19,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.writer.excel import ExcelWriter
 
 from content.ledger.clean import clean, formula_like
 from content.ledger.labels import (
@@ -57,7 +59,9 @@ def to_xlsx(ledger: Ledger, lang: FileLang = "zh") -> bytes:
     for sheet in book.worksheets:
         _print_setup(sheet, ledger, lang)
     out = io.BytesIO()
-    book.save(out)
+    # Deflate level 1: a year's workbook builds in half the CPU of the default level, ~40% larger.
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, allowZip64=True, compresslevel=1) as archive:
+        ExcelWriter(book, archive).save()
     return out.getvalue()
 
 
