@@ -37,6 +37,7 @@ from content.ledger.labels import (
 from content.ledger.record import Ledger
 
 CELL_LIMIT = 32_767  # Excel's longest cell text
+HEADER_LIMIT = 120  # of a printed page header's 255 characters, leaving room for escaped &
 DATE_FORMAT = "yyyy-mm-dd"
 RATE_FORMAT = "0%"
 WIDEST = 60  # characters: a wider column wraps
@@ -207,5 +208,5 @@ def _print_setup(sheet: Worksheet, ledger: Ledger, lang: FileLang) -> None:
     sheet.page_setup.fitToHeight = 0
     sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
     if sheet.oddHeader is not None and sheet.oddFooter is not None:  # a new sheet has both
-        sheet.oddHeader.center.text = clean(title(ledger, lang)).replace("&", "&&")
+        sheet.oddHeader.center.text = clean(title(ledger, lang))[:HEADER_LIMIT].replace("&", "&&")
         sheet.oddFooter.center.text = "&P / &N"

@@ -19,6 +19,7 @@ from PIL import Image
 
 from content.ledger import chart
 from content.ledger.chart import week_picture
+from content.ledger.clean import clean, formula_like
 from content.ledger.docx import to_docx
 from content.ledger.labels import LABELS, FileLang
 from content.ledger.record import Ledger, MemberRow, QuizSession, Reflection, Session
@@ -167,6 +168,20 @@ def test_the_workbook_in_english() -> None:
     assert book.sheetnames == ["Sessions", "Members", "Reflections", "Quizzes"]
     assert [cell.value for cell in book["Sessions"][1]] == ["Date", "Studied", "Read", "Expected", "Rate"]
     assert rows(workbook(EMPTY, "en")["Sessions"])[1][0] == "No study plan was recorded this month."
+
+
+def test_cleaning_removes_what_xml_forbids_and_keeps_the_rest() -> None:
+    assert clean("a\x00b\x08c\x0bd\x1fe\ud800f\uffffg\th\ni\rj😀") == "abcdefg\th\ni\rj😀"
+    assert [formula_like(text) for text in ("=1", "+1", "-1", "@a", "\ta", "\ra", "1=1", "，=")] == [
+        True, True, True, True, True, True, False, False]
+
+
+def test_a_long_group_name_and_an_ampersand_fit_the_printed_header() -> None:
+    ledger = replace(LEDGER, group="A&B" + "组" * 300)
+    book = workbook(ledger)
+    item = book["学习记录"].oddHeader
+    header = item.center.text if item is not None else None
+    assert header is not None and header.startswith("A&&B组") and len(header) <= 121  # && prints one &
 
 
 # The document
