@@ -68,7 +68,7 @@ def to_docx(ledger: Ledger, lang: FileLang = "zh") -> bytes:
         heading("sessions")
         table(SESSION_COLUMNS, [[day_text(s.day, lang), f"{passage(s.label, s.title)} {s.text_name}", str(s.readers),
                                  "—" if s.expected is None else str(s.expected), percent(s.rate)]
-                                for s in ledger.sessions], [28, 72, 20, 20, 20])
+                                for s in ledger.sessions], [34, 66, 20, 20, 20])
     if ledger.has_plan or ledger.members:
         heading("members")
         if ledger.members:
@@ -80,7 +80,7 @@ def to_docx(ledger: Ledger, lang: FileLang = "zh") -> bytes:
     if ledger.quizzes:
         heading("quizzes")
         table(QUIZ_COLUMNS, [[day_text(q.day, lang), q.question, q.label, str(q.answered), str(q.right)]
-                             for q in ledger.quizzes], [28, 72, 20, 20, 20])
+                             for q in ledger.quizzes], [34, 66, 20, 20, 20])
     if ledger.reflections:
         heading("reflections")
         for where, group in _by_passage(ledger.reflections).items():

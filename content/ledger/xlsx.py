@@ -81,6 +81,7 @@ def _sessions(sheet: Worksheet, ledger: Ledger, lang: FileLang) -> None:
         _put(sheet, row, 5, session.rate, number_format=RATE_FORMAT)
     _widths(sheet, [12, _width(sheet, 2), 10, 10, 10])
     _chart(sheet, ledger, lang)
+    sheet.print_area = f"A1:E{len(ledger.sessions) + 1}"  # the chart beside the table is for the screen
 
 
 def _chart(sheet: Worksheet, ledger: Ledger, lang: FileLang) -> None:
@@ -101,6 +102,8 @@ def _chart(sheet: Worksheet, ledger: Ledger, lang: FileLang) -> None:
     line.y_axis.scaling.min = 0
     line.y_axis.scaling.max = 1
     line.y_axis.crosses = "max"
+    for series in line.series:
+        series.smooth = False  # a rate between two days is not a curve
     bars += line
     bars.width = min(60, max(18, len(ledger.sessions) * 3 // 5))  # cm
     bars.height = 9

@@ -105,6 +105,7 @@ def test_sessions_count_readers_and_rates_as_percentages() -> None:
     assert sheet["E2"].number_format == "0%"  # 12/20 shows as 60%
     assert sheet["A2"].is_date
     assert sheet.column_dimensions["B"].width >= 20  # CJK text counts two columns a character
+    assert sheet.print_area == "'学习记录'!$A$1:$E$4"  # the table prints, the chart is for the screen
 
 
 def test_the_sessions_sheet_carries_a_native_chart_of_readers_and_rate() -> None:
@@ -114,6 +115,7 @@ def test_the_sessions_sheet_carries_a_native_chart_of_readers_and_rate() -> None
     xml = archive.read(charts[0]).decode()
     assert "<barChart>" in xml and "<lineChart>" in xml
     assert "'学习记录'!$C$2:$C$4" in xml and "'学习记录'!$E$2:$E$4" in xml
+    assert '<smooth val="1"' not in xml
 
 
 def test_members_are_named_and_the_others_counted() -> None:
