@@ -27,7 +27,8 @@ WORDS = "坚持严的基调严的措施严的氛围慎独慎初慎微慎友以�
 
 
 def synthetic(members: int, reflections: int, seed: int = 7) -> Ledger:
-    """A group's year: a session every day, a quiz every day, ``reflections`` spread over it."""
+    """A group's year: a session and a quiz every day over 28 passages, ``reflections`` spread
+    over the year's days and passages."""
     rng = random.Random(seed)
     first = date(YEAR, 1, 1)
     days = [first + timedelta(days=n) for n in range(365)]
@@ -36,12 +37,13 @@ def synthetic(members: int, reflections: int, seed: int = 7) -> Ledger:
     def text(length: int) -> str:
         return "".join(rng.choice(WORDS) for _ in range(length)) + "。"
 
-    sessions = tuple(Session(day, f"{n % 4 + 1}（{n % 7 + 1}）", text(12), "《原讲话》",
-                             rng.randint(members // 3, members), members) for n, day in enumerate(days))
-    quizzes = tuple(QuizSession(day, text(40), f"{n % 4 + 1}（{n % 7 + 1}）", rng.randint(10, members // 2),
+    passages = [(f"{part}（{point}）", text(12)) for part in "一二三四" for point in "一二三四五六七"]
+    sessions = tuple(Session(day, *passages[n % len(passages)], "《原讲话》", rng.randint(members // 3, members),
+                             members) for n, day in enumerate(days))
+    quizzes = tuple(QuizSession(day, text(40), passages[n % len(passages)][0], rng.randint(10, members // 2),
                                 rng.randint(5, members // 4)) for n, day in enumerate(days))
-    notes = tuple(sorted((Reflection(rng.choice(days), rng.choice(names), f"{n % 4 + 1}（{n % 7 + 1}）", text(12),
-                                     text(rng.randint(80, 600))) for n in range(reflections)), key=lambda r: r.day))
+    notes = tuple(sorted((Reflection(rng.choice(days), rng.choice(names), *rng.choice(passages),
+                                     text(rng.randint(80, 600))) for _ in range(reflections)), key=lambda r: r.day))
     rows = tuple(MemberRow(name, rng.randint(0, 365), rng.randint(0, 365), rng.randint(0, 200), rng.randint(0, 20))
                  for name in names)
     return Ledger("第三党支部学习小组", first, date(YEAR, 12, 31), "Asia/Shanghai", sessions, rows, members // 10,
