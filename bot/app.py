@@ -42,6 +42,7 @@ from bot.settings import Settings
 from bot.storage import Store
 from bot.transport import AiohttpRequest
 from content import Speech, load_speech
+from content.cards import card_font
 from content.encoder import load_encoder
 from content.library import Library, body_of, node_count
 from content.shen import Ranking, rank
@@ -59,7 +60,6 @@ from handlers import (
     texts,
     uploads,
 )
-from handlers.cards import card_font
 from handlers.catalog import MENU
 from handlers.context import CONTEXT_TYPES, Bot, BotApplication, ChatDefaults, WebAppLinks
 from handlers.shelf import Shelf
