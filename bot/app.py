@@ -37,7 +37,8 @@ from bot.library import makers
 from bot.ops import Ops
 from bot.push import Pusher, PushReport, schedule_push, speech_makers
 from bot.ratelimit import SharedRateLimiter
-from bot.reader_routes import ReaderApp
+from bot.reader.api import Reader, ReaderServices
+from bot.reader.routes import ReaderApp
 from bot.settings import Settings
 from bot.storage import Store
 from bot.transport import AiohttpRequest
@@ -63,7 +64,6 @@ from handlers import (
 from handlers.catalog import MENU
 from handlers.context import CONTEXT_TYPES, Bot, BotApplication, ChatDefaults, WebAppLinks
 from handlers.shelf import Shelf
-from handlers.webapp import Reader, ReaderServices
 
 log = logging.getLogger(__name__)
 

@@ -1,11 +1,11 @@
 """The reader (Telegram Mini App) over HTTP, on the bot's own aiohttp server: the page under
 ``/app/`` (plain HTML, CSS and one JS module, packaged in ``bot/static/reader``) and its JSON API
-under ``/api/texts/<text>/…`` (``handlers.webapp`` answers; ``<text>`` is a library id, 1 the
+under ``/api/texts/<text>/…`` (``bot.reader.api`` answers; ``<text>`` is a library id, 1 the
 original speech, or ``current``: the member's current text; the page reads ``?text=N``).
 
 Security, as the issue asks:
 - every API call carries Telegram's signed ``initData`` in ``X-Telegram-Init-Data``; it is
-  checked with the bot's token and its age (``bot.initdata``), else 401. The user id comes from
+  checked with the bot's token and its age (``bot.reader.initdata``), else 401. The user id comes from
   it and nowhere else, so a member reads and changes only their own bookmarks, place and plan.
 - the API answers only same-origin requests in practice: the custom header makes any other
   origin's request a CORS preflight, which gets no CORS headers here.
@@ -34,13 +34,13 @@ from typing import Any
 from aiohttp import web
 
 from bot.clock import Clock
-from bot.initdata import InitDataError, WebAppUser, validate
+from bot.reader.api import Invalid, NotFound, Reader, Unavailable
+from bot.reader.initdata import InitDataError, WebAppUser, validate
 from handlers.catalog import language
-from handlers.webapp import Invalid, NotFound, Reader, Unavailable
 
 log = logging.getLogger(__name__)
 
-STATIC = Path(__file__).resolve().parent / "static" / "reader"
+STATIC = Path(__file__).resolve().parents[1] / "static" / "reader"
 PAGES = {"index.html": "text/html", "reader.js": "text/javascript", "reader.css": "text/css"}
 INIT_HEADER = "X-Telegram-Init-Data"
 TELEGRAM_SCRIPT = "https://telegram.org/js/telegram-web-app.js"

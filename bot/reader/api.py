@@ -1,15 +1,16 @@
-"""The reader (a Telegram Mini App): what its JSON API answers, for a user ``bot.webapp`` has
-already identified from Telegram's signed initData. No HTTP here (that is ``bot.webapp``); the
-same services as the chat: the search service with its tiers, the bookmarks of ``/saved``, the
-reading plan and its streak, and the reader's own place in the text.
+"""The reader (a Telegram Mini App): what its JSON API answers, for a user ``bot.reader.routes``
+has already identified from Telegram's signed initData. No HTTP here (that is
+``bot.reader.routes``); the same services as the chat: the search service with its tiers, the
+bookmarks of ``/saved``, the reading plan and its streak, and the reader's own place in the
+text.
 
 Texts are addressed by their library id (``/api/texts/2/…``; 1 is the original speech, which
-``default`` also names), or ``current``: the text the member
-reads in their private chat with the bot (``/use``), the original when they never chose. A draft
-is not readable; a removed text is (what members saved keeps working). The place in a text is
-kept under its id as a string (migration 0008 moved the places kept under ``default`` to ``1``).
-A member sees and changes only their own bookmarks, place and readings: every function takes
-the user id from the caller, never from the request's body.
+``default`` also names), or ``current``: the text the member reads in their private chat with
+the bot (``/use``), the original when they never chose. A draft is not readable; a removed text
+is (what members saved keeps working). The place in a text is kept under its id as a string
+(migration 0008 moved the places kept under ``default`` to ``1``). A member sees and changes
+only their own bookmarks, place and readings: every function takes the user id from the caller,
+never from the request's body.
 
 Decisions where the issue was silent:
 - the plan shown is the member's private chat's (the chat the Mini App is opened from in
