@@ -1,8 +1,8 @@
-"""The reader (a Telegram Mini App): what its JSON API answers, for a user ``bot.reader.routes``
-has already identified from Telegram's signed initData. No HTTP here (that is
-``bot.reader.routes``); the same services as the chat: the search service with its tiers, the
-bookmarks of ``/saved``, the reading plan and its streak, and the reader's own place in the
-text.
+"""The reader (a Telegram Mini App): what its JSON API answers (the shapes in
+``bot.reader.schema``), for a user ``bot.reader.routes`` has already identified from Telegram's
+signed initData. No HTTP here (that is ``bot.reader.routes``); the same services as the chat:
+the search service with its tiers, the bookmarks of ``/saved``, the reading plan and its streak,
+and the reader's own place in the text.
 
 Texts are addressed by their library id (``/api/texts/2/…``; 1 is the original speech, which
 ``default`` also names), or ``current``: the text the member reads in their private chat with
@@ -27,9 +27,22 @@ import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot.reader.schema import (
+    Bookmark,
+    Found,
+    Hit,
+    Kept,
+    Marked,
+    NodeText,
+    OutlineEntry,
+    Place,
+    Plan,
+    Saved,
+    Start,
+    UiStrings,
+)
 from content import Node, Speech
 from content.answer import Searcher
 from content.document import Document, document
@@ -62,7 +75,7 @@ class Unavailable(RuntimeError):
     """The bot runs without a database: bookmarks, places and plans are off (503)."""
 
 
-def ui(lang: Lang) -> dict[str, str]:
+def ui(lang: Lang) -> UiStrings:
     """The reader's interface words in ``lang`` (plain text: the page sets them as text, never as
     markup). ``{day}`` and the like are filled in by the page."""
     return {
@@ -149,7 +162,7 @@ class Reader:
 
     # --- reading ---------------------------------------------------------------------------
 
-    async def start(self, which: str, user_id: int, lang: Lang) -> dict[str, Any]:
+    async def start(self, which: str, user_id: int, lang: Lang) -> Start:
         """Everything the first screen needs, in one answer: the text's id and title, the
         words, the outline, the text, the member's place, bookmarks and the plan's passage of
         the day (when the plan reads this text)."""
@@ -164,38 +177,38 @@ class Reader:
             "title": _capital(TextName.of_speech(speech, lang).title),  # a heading: "The speech", not "the speech"
             "ui": ui(lang),
             "outline": [self._outline(opened, node, lang) for node in speech.top],
-            "blocks": [[block.node, block.tag, block.text, block.at] for block in opened.doc.blocks],
-            "position": {"node": place.node_id, "at": place.char_at} if place else None,
+            "blocks": [(block.node, block.tag, block.text, block.at) for block in opened.doc.blocks],
+            "position": Place(node=place.node_id, at=place.char_at) if place else None,
             "saved": saved,
             "plan": today,
             "stored": services.study is not None,
         }
 
-    def _outline(self, opened: Opened, node: Node, lang: Lang) -> dict[str, Any]:
+    def _outline(self, opened: Opened, node: Node, lang: Lang) -> OutlineEntry:
         glosses = opened.searcher.glosses if opened.searcher else None
-        entry: dict[str, Any] = {"id": node.id, "title": titled(node)}
-        if lang == "en" and glosses is not None and glosses.heading(node.id):
-            entry["gloss"] = glosses.heading(node.id)
+        entry = OutlineEntry(id=node.id, title=titled(node))
+        if lang == "en" and glosses is not None and (gloss := glosses.heading(node.id)):
+            entry["gloss"] = gloss
         if node.children:
             entry["children"] = [self._outline(opened, child, lang) for child in node.children]
         return entry
 
-    async def outline(self, which: str, user_id: int, lang: Lang) -> list[dict[str, Any]]:
+    async def outline(self, which: str, user_id: int, lang: Lang) -> list[OutlineEntry]:
         opened = await self._text(which, user_id)
         return [self._outline(opened, node, lang) for node in opened.speech.top]
 
-    async def node(self, which: str, user_id: int, node_id: str) -> dict[str, Any]:
+    async def node(self, which: str, user_id: int, node_id: str) -> NodeText:
         """One node: its label, heading, verbatim text and where it starts in the document."""
         opened = await self._text(which, user_id)
         node = opened.speech.find(node_id)
         if node is None:
             raise NotFound(f"no node {node_id!r}")
-        return {"id": node.id, "label": cite(node.label), "title": titled(node), "text": node.text,
-                "at": opened.doc.starts[node.id]}
+        return NodeText(id=node.id, label=cite(node.label), title=titled(node), text=node.text,
+                        at=opened.doc.starts[node.id])
 
     # --- search ------------------------------------------------------------------------------
 
-    async def search(self, which: str, user_id: int, query: str) -> dict[str, Any]:
+    async def search(self, which: str, user_id: int, query: str) -> Found:
         """The bot's own search (``Searcher.answer``, in a thread: it may encode the query), each
         hit with its tier and its matches as places in the document."""
         opened = await self._text(which, user_id)
@@ -205,15 +218,15 @@ class Reader:
             raise Invalid("empty query")
         searcher = opened.searcher
         hits = await asyncio.to_thread(searcher.answer, query, SEARCH_LIMIT) if searcher else []
-        found = []
+        found: list[Hit] = []
         for hit in hits:
             at = doc.locate(hit.id, hit.text)
             start = doc.starts.get(hit.id, 0)
-            marks = [[at + a, at + b] for a, b in sorted(hit.spans)] if at is not None else []
-            where = [at, at + len(hit.text)] if at is not None else [start, start]
-            found.append({"id": hit.id, "label": cite(hit.label or hit.id), "tier": hit.tier, "text": hit.text,
-                          "range": where, "marks": marks or ([where] if at is not None else [])})
-        return {"query": query, "hits": found}
+            marks = [(at + a, at + b) for a, b in sorted(hit.spans)] if at is not None else []
+            where = (at, at + len(hit.text)) if at is not None else (start, start)
+            found.append(Hit(id=hit.id, label=cite(hit.label or hit.id), tier=hit.tier, text=hit.text,
+                             range=where, marks=marks or ([where] if at is not None else [])))
+        return Found(query=query, hits=found)
 
     # --- the member's own ----------------------------------------------------------------------
 
@@ -223,25 +236,25 @@ class Reader:
             raise Unavailable("no database")
         return study
 
-    async def _saved(self, opened: Opened, user_id: int, refs: list[str] | None = None) -> list[dict[str, Any]]:
+    async def _saved(self, opened: Opened, user_id: int, refs: list[str] | None = None) -> list[Bookmark]:
         """The member's bookmarks in this text as the page lists them (``refs``: already read, in
         order); another text's are not this page's."""
         study, doc = self.services.study, opened.doc
         if refs is None:
             refs = await study.bookmarks(user_id) if study else []
-        items = []
+        items: list[Bookmark] = []
         for ref in refs:
             target = resolve(opened.speech, ref)
             if isinstance(target, Quote):
                 at = doc.locate(target.id, target.text)
-                items.append({"ref": ref, "node": target.id, "label": target.label, "text": target.text,
-                              "at": at if at is not None else doc.starts[target.id]})
+                items.append(Bookmark(ref=ref, node=target.id, label=target.label, text=target.text,
+                                      at=at if at is not None else doc.starts[target.id]))
             elif target is not None:
-                items.append({"ref": ref, "node": target.id, "label": cite(target.label), "text": titled(target),
-                              "at": doc.starts[target.id]})
+                items.append(Bookmark(ref=ref, node=target.id, label=cite(target.label), text=titled(target),
+                                      at=doc.starts[target.id]))
         return items
 
-    async def bookmark(self, which: str, user_id: int, ref: str, on: bool) -> dict[str, Any]:
+    async def bookmark(self, which: str, user_id: int, ref: str, on: bool) -> Saved:
         """Save (``on``) or remove the bookmark ``ref``: the same bookmarks as ``/saved``; setting
         what is already so changes nothing (two taps, two devices)."""
         opened = await self._text(which, user_id)
@@ -253,9 +266,9 @@ class Reader:
         if (ref in refs) != on:
             await study.toggle_bookmark(user_id, ref)
             refs = [*refs, ref] if on else [item for item in refs if item != ref]  # newest last, as stored
-        return {"saved": await self._saved(opened, user_id, refs)}
+        return Saved(saved=await self._saved(opened, user_id, refs))
 
-    async def place(self, which: str, user_id: int, at: int) -> dict[str, Any]:
+    async def place(self, which: str, user_id: int, at: int) -> Kept:
         """Remember where the member is reading: the block holding character ``at``."""
         opened = await self._text(which, user_id)
         if not 0 <= at <= len(opened.doc.text):
@@ -266,7 +279,7 @@ class Reader:
             raise Unavailable("no database")
         if block is not None:
             await positions.set_position(user_id, opened.key, Position(block.node, block.at))
-        return {"node": block.node if block else None, "at": block.at if block else 0}
+        return Kept(node=block.node if block else None, at=block.at if block else 0)
 
     # --- the reading plan ---------------------------------------------------------------------
 
@@ -275,7 +288,7 @@ class Reader:
         row = await services.chats.chat(chat_id) if services.chats else None
         return services.clock().astimezone(ZoneInfo(row.timezone if row else services.timezone))
 
-    async def _plan(self, opened: Opened, user_id: int, lang: Lang) -> dict[str, Any] | None:
+    async def _plan(self, opened: Opened, user_id: int, lang: Lang) -> Plan | None:
         study = self.services.study
         current = await study.plan(user_id) if study else None
         if study is None or current is None or current.text_id != opened.text_id:
@@ -284,11 +297,11 @@ class Reader:
         passage = passage_on(plan(opened.speech, current.days), current.start_date, now.date())
         if passage is None:
             return None
-        return {"day": passage.day, "days": current.days, "labels": plan_labels(passage),
-                "ids": list(dict.fromkeys(passage.ids)), "at": opened.doc.starts[passage.ids[0]],
-                "done": set(passage.ids) <= read}
+        return Plan(day=passage.day, days=current.days, labels=plan_labels(passage),
+                    ids=list(dict.fromkeys(passage.ids)), at=opened.doc.starts[passage.ids[0]],
+                    done=set(passage.ids) <= read)
 
-    async def done(self, which: str, user_id: int, lang: Lang, day: int) -> dict[str, Any]:
+    async def done(self, which: str, user_id: int, lang: Lang, day: int) -> Marked:
         """"✅ 读完了" for day ``day`` of the member's private chat's plan, when it reads this text:
         the same record and streak as the button in the chat."""
         opened = await self._text(which, user_id)
@@ -301,8 +314,7 @@ class Reader:
         new = await study.mark_read(user_id, user_id, reading_key(current.start_date, current.days, day),
                                     ",".join(dict.fromkeys(passage.ids)), today)
         count = streak(await study.reading_dates(user_id), today)
-        return {"new": new, "streak": count,
-                "message": text(lang, "read_marked" if new else "read_again", streak=count)}
+        return Marked(new=new, streak=count, message=text(lang, "read_marked" if new else "read_again", streak=count))
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -29,13 +29,13 @@ import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Any
 
 from aiohttp import web
 
 from bot.clock import Clock
 from bot.reader.api import Invalid, NotFound, Reader, Unavailable
 from bot.reader.initdata import InitDataError, WebAppUser, validate
+from bot.reader.schema import Answer, DoneBody, PositionBody, Refused
 from handlers.catalog import language
 
 log = logging.getLogger(__name__)
@@ -88,14 +88,14 @@ class RateLimiter:
         return len(self._buckets)
 
 
-def _json(data: Any, status: int = 200, **headers: str) -> web.Response:
+def _json(data: Answer, status: int = 200, **headers: str) -> web.Response:
     body = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     return web.Response(text=body, status=status, content_type="application/json",
                         headers={**SECURITY_HEADERS, "Cache-Control": "no-store", **headers})
 
 
 def _error(status: int, error: str, **headers: str) -> web.Response:
-    return _json({"ok": False, "error": error}, status, **headers)
+    return _json(Refused(ok=False, error=error), status, **headers)
 
 
 Handler = Callable[[web.Request, WebAppUser], Awaitable[web.Response]]
@@ -159,7 +159,7 @@ class ReaderApp:
         return guarded
 
     @staticmethod
-    async def _body(request: web.Request) -> dict[str, Any]:
+    async def _body(request: web.Request) -> dict[str, object]:
         if request.content_type != "application/json":
             raise Invalid("expected application/json")
         raw = b""
@@ -171,7 +171,7 @@ class ReaderApp:
         if len(raw) > MAX_JSON:
             raise Invalid("body too large")
         try:
-            data = json.loads(raw)
+            data: object = json.loads(raw)
         except (ValueError, RecursionError):  # RecursionError: thousands of nested brackets
             raise Invalid("malformed JSON") from None
         if not isinstance(data, dict):
@@ -179,7 +179,7 @@ class ReaderApp:
         return data
 
     @staticmethod
-    def _int(data: dict[str, Any], key: str) -> int:
+    def _int(data: dict[str, object], key: str) -> int:
         value = data.get(key)
         if not isinstance(value, int) or isinstance(value, bool):
             raise Invalid(f"{key} must be an integer")
@@ -202,12 +202,13 @@ class ReaderApp:
         return _json(await self.reader.bookmark(request.match_info["text"], user.id, request.match_info["ref"], on))
 
     async def position(self, request: web.Request, user: WebAppUser) -> web.Response:
-        at = self._int(await self._body(request), "at")
-        return _json(await self.reader.place(request.match_info["text"], user.id, at))
+        body = PositionBody(at=self._int(await self._body(request), "at"))
+        return _json(await self.reader.place(request.match_info["text"], user.id, body["at"]))
 
     async def done(self, request: web.Request, user: WebAppUser) -> web.Response:
-        day = self._int(await self._body(request), "day")
-        return _json(await self.reader.done(request.match_info["text"], user.id, language(user.language_code), day))
+        body = DoneBody(day=self._int(await self._body(request), "day"))
+        lang = language(user.language_code)
+        return _json(await self.reader.done(request.match_info["text"], user.id, lang, body["day"]))
 
     def routes(self) -> list[web.RouteDef]:
         api = "/api/texts/{text}"
