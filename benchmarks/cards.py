@@ -23,10 +23,10 @@ from bot.settings import Settings
 from bot.storage import Store
 from bot.storage.models import ChatRow
 from content import load_speech
+from content.cards import quote_card, render
 from content.quotes import candidates
 from content.shen import reminder
 from handlers import sharing
-from handlers.cards import quote_card, render
 
 
 def render_times() -> dict[str, Any]:

@@ -37,8 +37,8 @@ import aiohttp
 
 from benchmarks._report import percentile, report
 from bot.fake.local import LocalBot
-from bot.initdata import local_init_data
-from bot.reader_routes import INIT_HEADER, PAGES, STATIC
+from bot.reader.initdata import local_init_data
+from bot.reader.routes import INIT_HEADER, PAGES, STATIC
 from bot.settings import Settings
 
 QUERIES = ["慎独", "抓铁有痕", "纪律", "当官的能不能收礼", "招商引资", "how to prevent corruption", "shendu", "蝇贪"]

@@ -36,11 +36,13 @@ from bot.library import makers
 from bot.ops import Ops
 from bot.push import Pusher, PushReport, schedule_push, speech_makers
 from bot.ratelimit import SharedRateLimiter
-from bot.reader_routes import ReaderApp
+from bot.reader.api import Reader, ReaderServices
+from bot.reader.routes import ReaderApp
 from bot.settings import Settings
 from bot.storage import Store
 from bot.transport import AiohttpRequest
 from content import Speech, load_speech
+from content.cards import card_font
 from content.encoder import load_encoder
 from content.library import Library, body_of, node_count
 from content.shen import Ranking, rank
@@ -59,11 +61,9 @@ from handlers import (
     topics,
     uploads,
 )
-from handlers.cards import card_font
 from handlers.catalog import MENU
 from handlers.context import CONTEXT_TYPES, Bot, BotApplication, ChatDefaults, WebAppLinks
 from handlers.shelf import Shelf
-from handlers.webapp import Reader, ReaderServices
 
 log = logging.getLogger(__name__)
 

@@ -1,5 +1,5 @@
 """The bot's own HTTP server (aiohttp): the Telegram webhook when one is configured, the
-operator's endpoints (``bot.ops``: /livez, /healthz, /metrics) and the reader (``bot.reader_routes``,
+operator's endpoints (``bot.ops``: /livez, /healthz, /metrics) and the reader (``bot.reader.routes``,
 the Mini App under /app/ and /api/) on the same server.
 
 Why not PTB's built-in webhook server: it cannot cap the request body (tornado's default is
@@ -13,7 +13,7 @@ updates are put on ``application.update_queue`` directly:
 - it must be a JSON object with an integer ``update_id`` that PTB reads as an ``Update``:
   else 400.
 
-Every answer carries the security headers (``bot.reader_routes.SECURITY_HEADERS``: CSP, nosniff, …),
+Every answer carries the security headers (``bot.reader.routes.SECURITY_HEADERS``: CSP, nosniff, …),
 aiohttp's own 404, 405 and 413 too; a request the HTTP parser refuses (a header over 8 KB) is
 one line in the log, not a traceback: it is the client's fault (``runner``).
 """
@@ -30,7 +30,7 @@ from aiohttp.typedefs import Handler
 from telegram import Update
 
 from bot.ops import Ops
-from bot.reader_routes import SECURITY_HEADERS, ReaderApp
+from bot.reader.routes import SECURITY_HEADERS, ReaderApp
 from handlers.context import BotApplication
 
 log = logging.getLogger(__name__)

@@ -33,13 +33,13 @@ from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, Re
 from bot.storage import DeliveryStatus, Due, Outcome, Store, deliveries
 from bot.transport import UnknownOutcome
 from content import Speech
+from content.cards import CardSpec
 from content.library import Book, Library, Makers, TextStatus, reminder_of
 from content.model import ORIGINAL
 from content.naming import TextName
 from content.plan import Passage, plan, reminder_passage
 from content.shen import Ranking, Reminder, reminder
 from handlers import render, sharing, study, topics
-from handlers.cards import CardSpec
 from handlers.catalog import Lang
 from handlers.context import BotApplication, BotContext
 from handlers.shelf import Shelf

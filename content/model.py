@@ -15,7 +15,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Iterator
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Literal, TypedDict
 
 from pydantic import BaseModel, ConfigDict
 
@@ -26,6 +26,17 @@ if TYPE_CHECKING:
     from content.search import Hit, SearchIndex
 
 NodeKind = Literal["preface", "part", "section", "point", "closing"]
+
+
+class NodeDict(TypedDict):
+    """A node as ``speechbot outline --json`` and ``speechbot import --json`` print it."""
+
+    id: str
+    kind: NodeKind
+    label: str
+    title: str | None
+    text: str
+    children: list[NodeDict]
 
 _ALIASES = {
     "preface": "preface", "前言": "preface", "开篇": "preface", "0": "preface",
@@ -130,7 +141,7 @@ class Node(BaseModel):
         for child in self.children:
             yield from child.walk()
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> NodeDict:
         """The JSON shape of ``speechbot outline --json``."""
         return {
             "id": self.id,

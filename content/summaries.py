@@ -17,7 +17,6 @@ import multiprocessing
 import threading
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
-from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 
@@ -35,11 +34,11 @@ def _key(node_id: str, length: Length) -> str:
     return f"{node_id}|{length}"
 
 
-def compute_all(data: dict[str, Any]) -> dict[str, dict[str, Any]]:
+def compute_all(data: dict[str, object]) -> dict[str, dict[str, object]]:
     """Every summary of the speech ``data`` (``Speech.model_dump()``), as plain dicts; runs in
     the child process."""
     speech = Speech.model_validate(data)
-    found: dict[str, dict[str, Any]] = {}
+    found: dict[str, dict[str, object]] = {}
     for node in [None, *speech.nodes()]:
         for length in LENGTHS:
             result = summariser.summarize(speech, node, length)

@@ -20,11 +20,11 @@ from telegram import (
 )
 from telegram.ext import InlineQueryHandler
 
+from content.cards import CardSpec
 from content.naming import TextName
 from content.quotes import in_quotes, pick
 from content.shen import principles
 from handlers import render, sharing
-from handlers.cards import CardSpec
 from handlers.catalog import language, text
 from handlers.context import BotApplication, BotContext
 

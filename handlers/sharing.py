@@ -20,6 +20,8 @@ from telegram.error import BadRequest
 from telegram.ext import CommandHandler, filters
 
 from content import Speech, UnknownNodeError
+from content.cards import CardSpec, daily_card, quote_card
+from content.cards import render as draw
 from content.library import TextInfo
 from content.naming import TextName
 from content.quotes import Quote, candidates, pick, sentence_quote
@@ -27,8 +29,6 @@ from content.shen import Reminder
 from handlers import callbacks as cb
 from handlers import render
 from handlers.caches import BoundedCache
-from handlers.cards import CardSpec, daily_card, quote_card
-from handlers.cards import render as draw
 from handlers.catalog import Html, Lang, text
 from handlers.common import argument, argument_too_long, chat_today, lang_of, say
 from handlers.context import BotApplication, BotContext

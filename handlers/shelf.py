@@ -1,6 +1,6 @@
 """The text a chat, a reminder or the reader reads, fresh across replicas: the one home of "text N
 of the library" (``Shelf``). Handlers (``handlers.texts``), the daily push (``bot.push``) and the
-reader (``handlers.webapp``) all get their books here, so a title fixed or a text removed on
+reader (``bot.reader.api``) all get their books here, so a title fixed or a text removed on
 another replica, or from the shell, shows in all three within ``TEXT_CHECK_SECONDS``.
 
 Who may see a text (a draft is the owners') is the caller's business: the shelf answers what the

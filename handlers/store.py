@@ -284,7 +284,7 @@ class Study(Protocol):
 @dataclass(frozen=True)
 class Position:
     """Where a member stopped reading a text: the node of the block at the top of the screen and
-    that block's first character in the whole text (``handlers.webapp.document``)."""
+    that block's first character in the whole text (``content.document``)."""
 
     node_id: str
     char_at: int

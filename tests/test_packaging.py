@@ -60,7 +60,7 @@ def test_a_wheel_installed_elsewhere_finds_its_speech(tmp_path: Path) -> None:
     assert [line.rsplit("[", 1)[-1].rstrip("]") for line in outline.splitlines() if not line.startswith(" ")] == [
         node.id for node in speech.top]
     # The reader's page (Mini App) ships as package data too: the installed bot serves it.
-    pages = _run(venv / "bin" / "python", "-c", "import bot.reader_routes as w; print(sorted(p.name for p in "
+    pages = _run(venv / "bin" / "python", "-c", "import bot.reader.routes as w; print(sorted(p.name for p in "
                  "w.STATIC.iterdir() if p.name in w.PAGES), w.STATIC)", cwd=elsewhere, env=env)
     assert pages.startswith("['index.html', 'reader.css', 'reader.js']") and str(packages) in pages
     # So do the messages (gettext catalogs): the installed bot reads every one of them.

@@ -178,7 +178,7 @@ def cmd_card(args: argparse.Namespace) -> int:
     """Render the quote that `speechbot quote` gives for the same arguments as a PNG card; with
     only --date, the daily card (the quote of the day with its 慎 principle)."""
     from content import quotes
-    from handlers.cards import CardFontMissing, daily_card, quote_card, render
+    from content.cards import CardFontMissing, daily_card, quote_card, render
 
     speech = speech_of(args)
     node = node_of(speech, args.id) if args.id else None

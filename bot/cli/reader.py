@@ -45,7 +45,7 @@ def local_url(base: str, token: str, user_id: int, first_name: str, language_cod
     in the fragment (valid for ``SPEECHBOT_WEBAPP_MAX_AGE_SECONDS``)."""
     from urllib.parse import quote
 
-    from bot.initdata import local_init_data
+    from bot.reader.initdata import local_init_data
 
     data = local_init_data(token, user_id, first_name, language_code, system_clock().timestamp())
     return f"{base}/app/#tgWebAppData={quote(data, safe='')}"
@@ -64,11 +64,11 @@ async def serve_alone(settings: Settings, speech: Speech, host: str, port: int, 
     from bot.http import make_web_app
     from bot.http import runner as web_runner
     from bot.library import makers
-    from bot.reader_routes import ReaderApp
+    from bot.reader.api import Reader, ReaderServices
+    from bot.reader.routes import ReaderApp
     from bot.storage import Store
     from content.library import Library
     from handlers.shelf import Shelf
-    from handlers.webapp import Reader, ReaderServices
 
     token = settings.token.get_secret_value() if settings.token else None
     if token is None:

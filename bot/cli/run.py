@@ -35,7 +35,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     token = settings.require_token()
     secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else secrets.token_urlsafe(32)
     redact = configure_logging(settings.log_level, settings.log_format, token, secret)
-    from handlers.cards import CardFontMissing
+    from content.cards import CardFontMissing
 
     try:
         run_async(serve(settings, speech, secret, redact))

@@ -23,7 +23,7 @@ from bot.clock import system_clock
 from bot.fake import wire
 from bot.fake.records import Call, Sent
 from bot.fake.server import FakeBotAPI
-from bot.initdata import local_init_data
+from bot.reader.initdata import local_init_data
 from bot.settings import Settings
 from bot.storage import Store
 from content import Speech

@@ -29,10 +29,10 @@ import subprocess
 import sys
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import NotRequired, TypedDict
 
 from content.formats.limits import LimitCode, LimitError, Limits
-from content.formats.model import DocumentError, Imported, Metadata, Note, NoteCode
+from content.formats.model import DocumentError, Imported, Metadata, MetadataDict, Note, NoteCode, NoteDict
 from content.model import Speech
 from content.parser import SpeechFormatError, parse_text
 
@@ -41,6 +41,40 @@ _ENVIRONMENT = ("PATH", "LANG", "LC_ALL", "LC_CTYPE", "HOME", "TMPDIR", "PYTHONH
 """What the child inherits of the environment: nothing the bot keeps secret."""
 _GRACE = 1.0
 """Seconds of CPU the child gets beyond the wall limit (RLIMIT_CPU: it dies alone if the parent is gone)."""
+
+
+class _Failure(TypedDict):
+    """The child's error: a ``LimitError``'s code and figures, or another error's class name,
+    message and fields."""
+
+    type: str
+    code: NotRequired[LimitCode]
+    params: NotRequired[dict[str, int | float]]
+    text: NotRequired[str]
+    fields: NotRequired[dict[str, str | int | float | bool | None]]
+
+
+class _Read(TypedDict):
+    """What the child read: the body the parser reads, the metadata, the format and the notes."""
+
+    body: str
+    metadata: MetadataDict
+    format: str
+    notes: list[NoteDict]
+
+
+class _Answer(TypedDict, total=False):
+    """The child's one line of JSON: ``error`` or ``imported``."""
+
+    error: _Failure
+    imported: _Read
+
+
+class _Header(TypedDict):
+    """The request's first line: the file's name and the limits (``Limits.to_dict``)."""
+
+    name: str
+    limits: dict[str, int | float]
 
 
 def _command() -> list[str]:
@@ -56,7 +90,7 @@ def _environment() -> dict[str, str]:
 
 
 def _request(data: bytes, name: str, limits: Limits) -> bytes:
-    header = json.dumps({"name": name, "limits": limits.to_dict()}, ensure_ascii=True).encode()
+    header = json.dumps(_Header(name=name, limits=limits.to_dict()), ensure_ascii=True).encode()
     return header + b"\n" + data
 
 
@@ -77,7 +111,7 @@ def _result(name: str, limits: Limits, returncode: int | None, out: bytes, timed
     return _imported(answer["imported"], name)
 
 
-def _error(error: dict[str, Any], name: str) -> SpeechFormatError:
+def _error(error: _Failure, name: str) -> SpeechFormatError:
     """The child's error again, of its class, with its fields (its message is its one line)."""
     kind = error.get("type")
     if kind == "LimitError":
@@ -92,7 +126,7 @@ def _error(error: dict[str, Any], name: str) -> SpeechFormatError:
     return made
 
 
-def _imported(data: dict[str, Any], name: str) -> Imported:
+def _imported(data: _Read, name: str) -> Imported:
     meta = data["metadata"]
     metadata = Metadata(title=meta["title"], speaker=meta["speaker"],
                         date=date.fromisoformat(meta["date"]) if meta["date"] else None, occasion=meta["occasion"])
@@ -188,7 +222,7 @@ def _out_of_memory(error: BaseException, limits: Limits) -> bool:
     return False
 
 
-def _answer(header: dict[str, Any], data: bytes) -> dict[str, Any]:
+def _answer(header: _Header, data: bytes) -> _Answer:
     from content.formats import import_bytes
     from content.formats.limits import using
 
@@ -212,9 +246,10 @@ def _answer(header: dict[str, Any], data: bytes) -> dict[str, Any]:
 def main() -> int:
     """Read the request on stdin, import, write the JSON answer on stdout."""
     stdin = sys.stdin.buffer
-    header = json.loads(stdin.readline())
+    header: _Header = json.loads(stdin.readline())
     _limit_self(Limits.from_dict(header["limits"]))
     data = stdin.read()
+    answer: _Answer
     try:
         answer = _answer(header, data)
     except MemoryError:

@@ -52,7 +52,7 @@ class Limits:
     page_characters: int = 6_000  # characters drawn on one PDF page (a dense A4 page: ~2,500)
     label: int = 64  # characters of one automatic-numbering label (第一部分、 1.2.3.)
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> dict[str, int | float]:
         return asdict(self)
 
     @classmethod
@@ -117,7 +117,7 @@ def _n(value: float) -> str:
     return f"{value:,}" if isinstance(value, int) else f"{value:g}"
 
 
-_MESSAGES: dict[LimitCode, Callable[[dict[str, Any]], str]] = {
+_MESSAGES: dict[LimitCode, Callable[[dict[str, int | float]], str]] = {
     LimitCode.UNPACKED: lambda p: (f"{size(p['size'])} when unpacked: too large to be a speech "
                                    f"(at most {size(p['limit'])})"),
     LimitCode.PARAGRAPHS: lambda p: f"more than {_n(p['limit'])} paragraphs: too many for a speech",

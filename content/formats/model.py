@@ -10,12 +10,12 @@ so everything that already reports a broken speech file reports these the same w
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
-from typing import Any
+from typing import TypedDict
 
-from content.model import Speech
+from content.model import NodeDict, Speech
 from content.parser import SpeechFormatError
 
 EXCERPT = 12
@@ -95,10 +95,36 @@ class Metadata:
     date: date | None = None
     occasion: str | None = None
 
-    def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
-        data["date"] = self.date.isoformat() if self.date else None
-        return data
+    def to_dict(self) -> MetadataDict:
+        return MetadataDict(title=self.title, speaker=self.speaker, date=self.date.isoformat() if self.date else None,
+                            occasion=self.occasion)
+
+
+class MetadataDict(TypedDict):
+    """``Metadata`` as JSON: the date as ISO 8601 (2026-11-30)."""
+
+    title: str | None
+    speaker: str | None
+    date: str | None
+    occasion: str | None
+
+
+class NoteDict(TypedDict):
+    """A ``Note`` as JSON."""
+
+    code: NoteCode
+    message: str
+
+
+class ImportedDict(TypedDict):
+    """``Imported`` as ``speechbot import --json`` prints it."""
+
+    file: str
+    format: str
+    metadata: MetadataDict
+    salutation: str | None
+    nodes: list[NodeDict]
+    notes: list[NoteDict]
 
 
 @dataclass(frozen=True)
@@ -111,7 +137,7 @@ class Imported:
     format: str = "txt"
     body: str = ""  # the text the parser read (title block removed): what the library stores and hashes
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> ImportedDict:
         """The JSON shape of ``speechbot import --json``."""
         return {
             "file": self.speech.source,
@@ -119,5 +145,5 @@ class Imported:
             "metadata": self.metadata.to_dict(),
             "salutation": self.speech.salutation,
             "nodes": [node.to_dict() for node in self.speech.top],
-            "notes": [asdict(note) for note in self.notes],
+            "notes": [NoteDict(code=note.code, message=note.message) for note in self.notes],
         }

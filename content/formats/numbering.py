@@ -11,12 +11,36 @@ share an abstract definition share its counters unless a list restarts a level
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Protocol
 
 from content.formats.limits import check_label
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+
+class Element(Protocol):
+    """An XML element as lxml (and python-docx over it) gives it: the part of its API the Word
+    reader uses (lxml ships no types)."""
+
+    @property
+    def tag(self) -> object: ...  # a Clark name (str); a function for comments and processing instructions
+
+    @property
+    def text(self) -> str | None: ...
+
+    def get(self, key: str) -> str | None: ...
+
+    def find(self, path: str) -> Element | None: ...
+
+    def findall(self, path: str) -> list[Element]: ...
+
+    def iter(self, tag: str) -> Iterator[Element]: ...
+
+    def iterancestors(self) -> Iterator[Element]: ...
+
+    def __iter__(self) -> Iterator[Element]: ...
 
 
 def w(tag: str) -> str:
@@ -24,7 +48,7 @@ def w(tag: str) -> str:
     return f"{{{W}}}{tag}"
 
 
-def val(element: Any | None, default: str | None = None) -> str | None:
+def val(element: Element | None, default: str | None = None) -> str | None:
     """The ``w:val`` of ``element``, or ``default``."""
     if element is None:
         return default
@@ -182,7 +206,7 @@ class _List:
     used: bool = False
 
 
-def _level(element: Any) -> _Level:
+def _level(element: Element) -> _Level:
     restart = val(element.find(w("lvlRestart")))
     lvl_text = element.find(w("lvlText"))
     return _Level(
@@ -198,10 +222,11 @@ def _level(element: Any) -> _Level:
 class Numbering:
     """The numbering definitions of one document and the counters as its paragraphs advance them."""
 
-    def __init__(self, numbering: Any | None, styles: dict[str, Any] | None = None) -> None:
-        self._abstract: dict[str, dict[int, _Level]] = {}
-        self._style_links: dict[str, str] = {}  # abstractNumId → style whose numPr names the real list
-        self._lists: dict[str, _List] = {}
+    def __init__(self, numbering: Element | None, styles: Mapping[str | None, Element] | None = None) -> None:
+        # Keyed by the documents' ids as given: None for a definition or list without one.
+        self._abstract: dict[str | None, dict[int, _Level]] = {}
+        self._style_links: dict[str | None, str] = {}  # abstractNumId → style whose numPr names the real list
+        self._lists: dict[str | None, _List] = {}
         self._counters: dict[str, dict[int, int]] = {}
         self._styles = styles or {}
         if numbering is None:

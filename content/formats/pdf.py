@@ -35,11 +35,14 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, NotRequired, TypedDict
 
 from content.formats.ideographs import ideographs
 from content.formats.limits import TooLarge, check_drawn, check_page
 from content.formats.model import Block, DocumentError, Note, NoteCode
+
+if TYPE_CHECKING:
+    from pdfplumber.page import Page
 
 MAX_PAGES = 500
 """A speech is tens of pages; reading a book-length PDF would hold the importer for minutes."""
@@ -53,6 +56,17 @@ _PAGE_NUMBER = re.compile(
 _HEADING = re.compile(r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)])")
 _SENTENCE_END = "。！？；!?;：:”」』"
 _CID = re.compile(r"^\(cid:\d+\)$")
+
+
+class _Char(TypedDict):
+    """A character as pdfplumber gives it (the keys read here; it has more): its text (a ligature
+    several), its box's left and right edge, its font size, and whether it stands upright."""
+
+    text: str
+    x0: float
+    x1: float
+    size: float
+    upright: NotRequired[bool]
 
 
 @dataclass
@@ -81,11 +95,11 @@ def _ascii_word(char: str) -> bool:
     return char.isascii() and (char.isalnum() or char in ".,;:%)")
 
 
-def _compose(chars: Sequence[dict[str, Any]]) -> tuple[str, float, float] | None:
+def _compose(chars: Sequence[_Char]) -> tuple[str, float, float] | None:
     """A line's text from its characters, with where its first and last visible characters stand."""
     out: list[str] = []
     x0 = x1 = 0.0
-    previous: dict[str, Any] | None = None
+    previous: _Char | None = None
     spaced = False
     seen: set[int] = set()
     for char in sorted(chars, key=lambda c: c["x0"]):
@@ -117,7 +131,7 @@ class _Page:
     fonts: bool  # the page uses fonts (text drawn), whatever could be extracted
 
 
-def _page_lines(page: Any, number: int) -> _Page:
+def _page_lines(page: Page, number: int) -> _Page:
     """The page's lines and how readable its characters are."""
     resources = getattr(page.page_obj, "resources", None) or {}
     fonts = bool(resources.get("Font")) if isinstance(resources, dict) else False
@@ -125,7 +139,7 @@ def _page_lines(page: Any, number: int) -> _Page:
     lines = []
     unreadable = total = 0
     for index, line in enumerate(page.extract_text_lines(return_chars=True, strip=False), start=1):
-        chars = [c for c in line["chars"] if c.get("upright", True)]
+        chars: list[_Char] = [c for c in line["chars"] if c.get("upright", True)]
         total += len(chars)
         unreadable += sum(1 for c in chars if _CID.match(c["text"]) or
                           any(0xE000 <= ord(ch) <= 0xF8FF for ch in c["text"]))

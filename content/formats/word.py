@@ -25,10 +25,13 @@ import re
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING
 
 from content.formats.model import Block, DocumentError, Note, NoteCode
-from content.formats.numbering import Numbering, number, val, w
+from content.formats.numbering import Element, Numbering, number, val, w
+
+if TYPE_CHECKING:
+    from docx.document import Document
 
 MAX_UNPACKED = 200 * 1024 * 1024
 """A .docx unpacks every part into memory: more than this is not a speech (or a zip bomb)."""
@@ -43,19 +46,19 @@ _PART_TEXT = re.compile(r"^[一二三四五六七八九十]+、.*[^。！？；!
 _TITLE_NAMES = frozenset({"title", "subtitle", "标题", "副标题"})
 
 
-def _on(element: Any | None) -> bool:
+def _on(element: Element | None) -> bool:
     """A Word toggle property (``<w:vanish/>``, ``w:val="0"`` for off)."""
     return element is not None and val(element, "true") not in ("0", "false", "off")
 
 
-def paragraph_text(paragraph: Any) -> str:
+def paragraph_text(paragraph: Element) -> str:
     """The text Word shows for a ``w:p``: runs anywhere inside it, tabs as spaces, breaks as newlines."""
     out: list[str] = []
     _collect(paragraph, out)
     return "".join(out)
 
 
-def _collect(element: Any, out: list[str]) -> None:
+def _collect(element: Element, out: list[str]) -> None:
     for child in element:
         tag = child.tag
         if not isinstance(tag, str) or tag in _SKIP:
@@ -76,7 +79,7 @@ def _collect(element: Any, out: list[str]) -> None:
             _collect(child, out)
 
 
-def _walk(container: Any) -> Iterator[Any]:
+def _walk(container: Element) -> Iterator[Element]:
     """Body-level paragraphs and tables in order, looking inside content controls."""
     for child in container:
         if child.tag in (w("p"), w("tbl")):
@@ -89,7 +92,7 @@ def _walk(container: Any) -> Iterator[Any]:
             yield from _walk(child)
 
 
-def _open(data: bytes, source: str) -> Any:
+def _open(data: bytes, source: str) -> Document:
     """The python-docx document, or one clear error for a file that is not a readable .docx."""
     if data.startswith(_OLE):
         raise DocumentError(source, "an old Word .doc file (or a password-protected one): save it as .docx")
@@ -133,12 +136,12 @@ def _broken_part(archive: zipfile.ZipFile, names: set[str]) -> str | None:
 
 @dataclass
 class _Styles:
-    by_id: dict[str, Any]
-    default: Any | None
+    by_id: dict[str | None, Element]  # None: a style without an id
+    default: Element | None
 
-    def chain(self, style_id: str | None) -> list[Any]:
+    def chain(self, style_id: str | None) -> list[Element]:
         """The paragraph's style and the styles it is based on (the default style without one)."""
-        result: list[Any] = []
+        result: list[Element] = []
         style = self.by_id.get(style_id or "") if style_id else self.default
         while style is not None and len(result) < 12 and style not in result:
             result.append(style)
@@ -146,8 +149,8 @@ class _Styles:
         return result
 
 
-def _styles(document: Any) -> _Styles:
-    by_id: dict[str, Any] = {}
+def _styles(document: Document) -> _Styles:
+    by_id: dict[str | None, Element] = {}
     default = None
     for style in document.styles.element.findall(w("style")):
         by_id[style.get(w("styleId"))] = style
@@ -160,13 +163,13 @@ def _on_attr(value: str | None) -> bool:
     return value in ("1", "true", "on")
 
 
-def _properties(paragraph: Any, chain: list[Any]) -> list[Any]:
+def _properties(paragraph: Element, chain: list[Element]) -> list[Element]:
     """The paragraph's own properties first, then its styles' (the first that says something wins)."""
     own = paragraph.find(w("pPr"))
     return [p for p in [own, *(style.find(w("pPr")) for style in chain)] if p is not None]
 
 
-def _level(properties: list[Any], chain: list[Any]) -> int | None:
+def _level(properties: list[Element], chain: list[Element]) -> int | None:
     for props in properties:
         outline = props.find(w("outlineLvl"))
         if outline is not None:
@@ -179,7 +182,7 @@ def _level(properties: list[Any], chain: list[Any]) -> int | None:
     return None
 
 
-def _numbered(properties: list[Any]) -> tuple[str, int] | None:
+def _numbered(properties: list[Element]) -> tuple[str, int] | None:
     num_id = ilvl = None
     for props in properties:
         num = props.find(w("numPr"))
@@ -192,7 +195,7 @@ def _numbered(properties: list[Any]) -> tuple[str, int] | None:
     return num_id, number(ilvl, 0)
 
 
-def _centred(properties: list[Any]) -> bool:
+def _centred(properties: list[Element]) -> bool:
     for props in properties:
         jc = props.find(w("jc"))
         if jc is not None:
@@ -200,13 +203,18 @@ def _centred(properties: list[Any]) -> bool:
     return False
 
 
-def _numbering_element(document: Any) -> Any | None:
+def _numbering_element(document: Document) -> Element | None:
     from docx.opc.constants import RELATIONSHIP_TYPE as RT
+    from docx.opc.part import XmlPart
 
     try:
-        return document.part.part_related_by(RT.NUMBERING).element
+        part = document.part.part_related_by(RT.NUMBERING)
     except (KeyError, AttributeError):
         return None
+    if not isinstance(part, XmlPart):  # a numbering part python-docx did not parse as XML
+        return None
+    element: Element = part.element
+    return element
 
 
 def read_docx(data: bytes, source: str) -> tuple[list[Block], list[Note]]:
@@ -259,7 +267,7 @@ def _title_heading(blocks: list[Block]) -> list[Block]:
     return blocks
 
 
-def _notes(body: Any, tables: list[str]) -> list[Note]:
+def _notes(body: Element, tables: list[str]) -> list[Note]:
     notes = []
     if tables:
         notes.append(Note(NoteCode.TABLES, f"{len(tables)} table(s) left out ({', '.join(tables)})"))

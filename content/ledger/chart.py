@@ -13,8 +13,8 @@ from datetime import date, timedelta
 
 from PIL import Image, ImageDraw, ImageFont
 
+from content.cards import card_font
 from content.ledger.clean import clean
-from content.ledger.font import card_font
 from content.ledger.labels import FileLang, day_text, label, percent, weekday
 from content.ledger.record import Ledger, Session
 

@@ -17,7 +17,7 @@ from urllib.parse import unquote
 import pytest
 
 from bot.fake.console import run_console
-from bot.reader_routes import INIT_HEADER
+from bot.reader.routes import INIT_HEADER
 from tests.conftest import CACHE_DIR, bot_settings
 
 

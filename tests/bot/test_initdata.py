@@ -9,7 +9,7 @@ from urllib.parse import parse_qsl, quote, urlencode
 
 import pytest
 
-from bot.initdata import InitDataError, local_init_data, sign, validate
+from bot.reader.initdata import InitDataError, local_init_data, sign, validate
 
 TOKEN = "123456:TEST-TOKEN-fake-bot-api"
 NOW = 1_800_000_000.0
@@ -26,7 +26,7 @@ def test_a_fresh_signed_init_data_names_its_user() -> None:
 
 
 def test_the_hash_is_the_documented_hmac_over_the_sorted_fields() -> None:
-    """Computed here by the documentation's recipe, independently of ``bot.initdata``."""
+    """Computed here by the documentation's recipe, independently of ``bot.reader.initdata``."""
     fields = {"user": '{"id":7,"first_name":"A"}', "auth_date": str(int(NOW)), "query_id": "AAE"}
     check = "\n".join(f"{k}={fields[k]}" for k in sorted(fields))
     secret = hmac.new(b"WebAppData", TOKEN.encode(), hashlib.sha256).digest()

@@ -19,8 +19,8 @@ from aiohttp import web
 from bot.fake.local import LocalBot
 from bot.http import MAX_BODY, SECRET_HEADER, SERVER_LOG, make_web_app, webhook_handler
 from bot.http import runner as web_runner
-from bot.initdata import local_init_data
-from bot.reader_routes import CSP, INIT_HEADER, PAGES, STATIC, RateLimiter
+from bot.reader.initdata import local_init_data
+from bot.reader.routes import CSP, INIT_HEADER, PAGES, STATIC, RateLimiter
 from handlers.catalog import text
 from tests.conftest import bot_settings
 

@@ -1,7 +1,8 @@
 """Catalogs: every message renders in both languages with exactly the arguments its callers pass.
 
 Callers are found by reading the source: every ``text(lang, "key", a=…)`` and
-``say(update, context, "key", a=…)`` call in ``handlers/`` must name a key that exists in both
+``say(update, context, "key", a=…)`` call in ``handlers/`` and in the reader's API
+(``bot/reader/``, the Mini App's words) must name a key that exists in both
 catalogs and pass exactly the placeholders the key's templates use. A key the scan cannot
 read (a variable, a computed string) fails the test, except inside the pass-through wrappers
 themselves (``say``, ``_tell``), whose own callers are scanned; ``"a" if c else "b"`` counts as
@@ -21,7 +22,8 @@ from babel.messages.pofile import PoFileError, read_po
 from bot.fake.validate import parse_html
 from handlers.catalog import CATALOGS, DOMAIN, EN, LOCALE, MENU, MENU_COMMANDS, ZH, Html, load, placeholders, text
 
-HANDLERS = Path(__file__).resolve().parents[2] / "handlers"
+ROOT = Path(__file__).resolve().parents[2]
+SOURCES = (ROOT / "handlers", ROOT / "bot" / "reader")  # every module that calls the catalogs
 
 
 KEY_POSITION = {"text": 1, "say": 2, "_tell": 2}  # the catalog functions and the key's argument
@@ -41,7 +43,7 @@ def literal_keys(node: ast.expr) -> list[str] | None:
 def scan() -> tuple[list[tuple[str, str, frozenset[str]]], list[str]]:
     """(where, key, argument names) for every catalog call, and the calls whose key is unreadable."""
     found, unreadable = [], []
-    for path in sorted(HANDLERS.glob("*.py")):
+    for path in sorted(path for folder in SOURCES for path in folder.glob("*.py")):
         tree = ast.parse(path.read_text("utf-8"))
         for function in [n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)]:
             for node in ast.walk(function):

@@ -16,9 +16,9 @@ import pytest
 
 from bot.fake.local import LocalBot, Reply
 from bot.fake.server import Sent
-from bot.initdata import local_init_data
 from bot.push import Pusher
-from bot.reader_routes import INIT_HEADER
+from bot.reader.initdata import local_init_data
+from bot.reader.routes import INIT_HEADER
 from content.formats.model import Metadata
 from handlers import callbacks as cb
 from handlers.caches import BoundedCache

@@ -8,13 +8,13 @@ from datetime import date
 
 from bot.fake.local import LocalBot
 from content import Speech
+from content.cards import quote_card, signature
 from content.model import attribution, cite
 from content.plan import MAX_DAYS, MIN_DAYS, plan
 from content.quiz import all_questions
 from content.quotes import candidates
 from content.shen import reminder
 from handlers import render
-from handlers.cards import quote_card, signature
 
 # A label that reads badly: a part's bare 三、 standing alone (before a closing bracket, a space
 # or the end), 出自 glued to a numeral, a dash run into the numeral 一, stacked continuations.

@@ -9,11 +9,11 @@ from pathlib import Path
 
 from bot.fake.local import LocalBot
 from bot.fake.server import Sent
+from content.cards import MARGIN, SOURCE_SIZE, WIDTH, CardSpec, card_font, fitted
+from content.cards import render as draw
 from content.formats.model import Metadata
 from content.library import TextInfo, parse_body
 from handlers import callbacks as cb
-from handlers.cards import MARGIN, SOURCE_SIZE, WIDTH, CardSpec, card_font, fitted
-from handlers.cards import render as draw
 from handlers.render import utf16_len
 from handlers.sharing import card_key
 from tests.conftest import bot_settings

@@ -1,4 +1,4 @@
-"""Quote cards: a passage set as a 1080×1350 PNG worth forwarding (presentation: not content/).
+"""Quote cards: a passage set as a 1080×1350 PNG worth forwarding; pure (text in, PNG bytes out).
 
 Typesetting for Chinese: lines break between any two characters, except that no line starts
 with closing punctuation (，。、；：！？”’）》 …: it hangs at the end of the line before) and no

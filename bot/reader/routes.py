@@ -1,11 +1,11 @@
 """The reader (Telegram Mini App) over HTTP, on the bot's own aiohttp server: the page under
 ``/app/`` (plain HTML, CSS and one JS module, packaged in ``bot/static/reader``) and its JSON API
-under ``/api/texts/<text>/…`` (``handlers.webapp`` answers; ``<text>`` is a library id, 1 the
+under ``/api/texts/<text>/…`` (``bot.reader.api`` answers; ``<text>`` is a library id, 1 the
 original speech, or ``current``: the member's current text; the page reads ``?text=N``).
 
 Security, as the issue asks:
 - every API call carries Telegram's signed ``initData`` in ``X-Telegram-Init-Data``; it is
-  checked with the bot's token and its age (``bot.initdata``), else 401. The user id comes from
+  checked with the bot's token and its age (``bot.reader.initdata``), else 401. The user id comes from
   it and nowhere else, so a member reads and changes only their own bookmarks, place and plan.
 - the API answers only same-origin requests in practice: the custom header makes any other
   origin's request a CORS preflight, which gets no CORS headers here.
@@ -29,18 +29,18 @@ import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Any
 
 from aiohttp import web
 
 from bot.clock import Clock
-from bot.initdata import InitDataError, WebAppUser, validate
+from bot.reader.api import Invalid, NotFound, Reader
+from bot.reader.initdata import InitDataError, WebAppUser, validate
+from bot.reader.schema import Answer, DoneBody, PositionBody, Refused
 from handlers.catalog import language
-from handlers.webapp import Invalid, NotFound, Reader, Unavailable
 
 log = logging.getLogger(__name__)
 
-STATIC = Path(__file__).resolve().parent / "static" / "reader"
+STATIC = Path(__file__).resolve().parents[1] / "static" / "reader"
 PAGES = {"index.html": "text/html", "reader.js": "text/javascript", "reader.css": "text/css"}
 INIT_HEADER = "X-Telegram-Init-Data"
 TELEGRAM_SCRIPT = "https://telegram.org/js/telegram-web-app.js"
@@ -88,14 +88,14 @@ class RateLimiter:
         return len(self._buckets)
 
 
-def _json(data: Any, status: int = 200, **headers: str) -> web.Response:
+def _json(data: Answer, status: int = 200, **headers: str) -> web.Response:
     body = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     return web.Response(text=body, status=status, content_type="application/json",
                         headers={**SECURITY_HEADERS, "Cache-Control": "no-store", **headers})
 
 
 def _error(status: int, error: str, **headers: str) -> web.Response:
-    return _json({"ok": False, "error": error}, status, **headers)
+    return _json(Refused(ok=False, error=error), status, **headers)
 
 
 Handler = Callable[[web.Request, WebAppUser], Awaitable[web.Response]]
@@ -153,13 +153,11 @@ class ReaderApp:
                 return _error(404, "not found")
             except Invalid as exc:
                 return _error(400, str(exc))
-            except Unavailable:
-                return _error(503, "unavailable")
 
         return guarded
 
     @staticmethod
-    async def _body(request: web.Request) -> dict[str, Any]:
+    async def _body(request: web.Request) -> dict[str, object]:
         if request.content_type != "application/json":
             raise Invalid("expected application/json")
         raw = b""
@@ -171,7 +169,7 @@ class ReaderApp:
         if len(raw) > MAX_JSON:
             raise Invalid("body too large")
         try:
-            data = json.loads(raw)
+            data: object = json.loads(raw)
         except (ValueError, RecursionError):  # RecursionError: thousands of nested brackets
             raise Invalid("malformed JSON") from None
         if not isinstance(data, dict):
@@ -179,7 +177,7 @@ class ReaderApp:
         return data
 
     @staticmethod
-    def _int(data: dict[str, Any], key: str) -> int:
+    def _int(data: dict[str, object], key: str) -> int:
         value = data.get(key)
         if not isinstance(value, int) or isinstance(value, bool):
             raise Invalid(f"{key} must be an integer")
@@ -202,12 +200,13 @@ class ReaderApp:
         return _json(await self.reader.bookmark(request.match_info["text"], user.id, request.match_info["ref"], on))
 
     async def position(self, request: web.Request, user: WebAppUser) -> web.Response:
-        at = self._int(await self._body(request), "at")
-        return _json(await self.reader.place(request.match_info["text"], user.id, at))
+        body = PositionBody(at=self._int(await self._body(request), "at"))
+        return _json(await self.reader.place(request.match_info["text"], user.id, body["at"]))
 
     async def done(self, request: web.Request, user: WebAppUser) -> web.Response:
-        day = self._int(await self._body(request), "day")
-        return _json(await self.reader.done(request.match_info["text"], user.id, language(user.language_code), day))
+        body = DoneBody(day=self._int(await self._body(request), "day"))
+        lang = language(user.language_code)
+        return _json(await self.reader.done(request.match_info["text"], user.id, lang, body["day"]))
 
     def routes(self) -> list[web.RouteDef]:
         api = "/api/texts/{text}"

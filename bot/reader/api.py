@@ -1,15 +1,16 @@
-"""The reader (a Telegram Mini App): what its JSON API answers, for a user ``bot.webapp`` has
-already identified from Telegram's signed initData. No HTTP here (that is ``bot.webapp``); the
-same services as the chat: the search service with its tiers, the bookmarks of ``/saved``, the
-reading plan and its streak, and the reader's own place in the text.
+"""The reader (a Telegram Mini App): what its JSON API answers (the shapes in
+``bot.reader.schema``), for a user ``bot.reader.routes`` has already identified from Telegram's
+signed initData. No HTTP here (that is ``bot.reader.routes``); the same services as the chat:
+the search service with its tiers, the bookmarks of ``/saved``, the reading plan and its streak,
+and the reader's own place in the text.
 
 Texts are addressed by their library id (``/api/texts/2/…``; 1 is the original speech, which
-``default`` also names), or ``current``: the text the member
-reads in their private chat with the bot (``/use``), the original when they never chose. A draft
-is not readable; a removed text is (what members saved keeps working). The place in a text is
-kept under its id as a string (migration 0008 moved the places kept under ``default`` to ``1``).
-A member sees and changes only their own bookmarks, place and readings: every function takes
-the user id from the caller, never from the request's body.
+``default`` also names), or ``current``: the text the member reads in their private chat with
+the bot (``/use``), the original when they never chose. A draft is not readable; a removed text
+is (what members saved keeps working). The place in a text is kept under its id as a string
+(migration 0008 moved the places kept under ``default`` to ``1``). A member sees and changes
+only their own bookmarks, place and readings: every function takes the user id from the caller,
+never from the request's body.
 
 Decisions where the issue was silent:
 - the plan shown is the member's private chat's (the chat the Mini App is opened from in
@@ -26,9 +27,22 @@ import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot.reader.schema import (
+    Bookmark,
+    Found,
+    Hit,
+    Kept,
+    Marked,
+    NodeText,
+    OutlineEntry,
+    Place,
+    Plan,
+    Saved,
+    Start,
+    UiStrings,
+)
 from content import Node, Speech
 from content.answer import Searcher
 from content.document import Document, document
@@ -57,11 +71,7 @@ class Invalid(ValueError):
     """A malformed request (an empty query, a position outside the text): the API answers 400."""
 
 
-class Unavailable(RuntimeError):
-    """The bot runs without a database: bookmarks, places and plans are off (503)."""
-
-
-def ui(lang: Lang) -> dict[str, str]:
+def ui(lang: Lang) -> UiStrings:
     """The reader's interface words in ``lang`` (plain text: the page sets them as text, never as
     markup). ``{day}`` and the like are filled in by the page."""
     return {
@@ -124,7 +134,7 @@ class Reader:
         """The text ``which`` names (an id, ``current`` or ``default``), or NotFound."""
         services = self.services
         if which == CURRENT:
-            row = await services.chats.chat(user_id) if services.chats else None
+            row = await services.chats.chat(user_id)
             text_id = row.text_id or ORIGINAL if row else ORIGINAL
         elif which == LEGACY:
             text_id = ORIGINAL
@@ -148,14 +158,14 @@ class Reader:
 
     # --- reading ---------------------------------------------------------------------------
 
-    async def start(self, which: str, user_id: int, lang: Lang) -> dict[str, Any]:
+    async def start(self, which: str, user_id: int, lang: Lang) -> Start:
         """Everything the first screen needs, in one answer: the text's id and title, the
         words, the outline, the text, the member's place, bookmarks and the plan's passage of
         the day (when the plan reads this text)."""
         opened = await self._text(which, user_id)
         speech, services = opened.speech, self.services
         place, saved, today = await asyncio.gather(  # independent reads: on the pool's connections at once
-            services.positions.position(user_id, opened.key) if services.positions else _none(),
+            services.positions.position(user_id, opened.key),
             self._saved(opened, user_id), self._plan(opened, user_id, lang))
         return {
             "text": opened.key,
@@ -163,38 +173,38 @@ class Reader:
             "title": _capital(TextName.of_speech(speech, lang).title),  # a heading: "The speech", not "the speech"
             "ui": ui(lang),
             "outline": [self._outline(opened, node, lang) for node in speech.top],
-            "blocks": [[block.node, block.tag, block.text, block.at] for block in opened.doc.blocks],
-            "position": {"node": place.node_id, "at": place.char_at} if place else None,
+            "blocks": [(block.node, block.tag, block.text, block.at) for block in opened.doc.blocks],
+            "position": Place(node=place.node_id, at=place.char_at) if place else None,
             "saved": saved,
             "plan": today,
-            "stored": services.study is not None,
+            "stored": True,
         }
 
-    def _outline(self, opened: Opened, node: Node, lang: Lang) -> dict[str, Any]:
+    def _outline(self, opened: Opened, node: Node, lang: Lang) -> OutlineEntry:
         glosses = opened.searcher.glosses if opened.searcher else None
-        entry: dict[str, Any] = {"id": node.id, "title": titled(node)}
-        if lang == "en" and glosses is not None and glosses.heading(node.id):
-            entry["gloss"] = glosses.heading(node.id)
+        entry = OutlineEntry(id=node.id, title=titled(node))
+        if lang == "en" and glosses is not None and (gloss := glosses.heading(node.id)):
+            entry["gloss"] = gloss
         if node.children:
             entry["children"] = [self._outline(opened, child, lang) for child in node.children]
         return entry
 
-    async def outline(self, which: str, user_id: int, lang: Lang) -> list[dict[str, Any]]:
+    async def outline(self, which: str, user_id: int, lang: Lang) -> list[OutlineEntry]:
         opened = await self._text(which, user_id)
         return [self._outline(opened, node, lang) for node in opened.speech.top]
 
-    async def node(self, which: str, user_id: int, node_id: str) -> dict[str, Any]:
+    async def node(self, which: str, user_id: int, node_id: str) -> NodeText:
         """One node: its label, heading, verbatim text and where it starts in the document."""
         opened = await self._text(which, user_id)
         node = opened.speech.find(node_id)
         if node is None:
             raise NotFound(f"no node {node_id!r}")
-        return {"id": node.id, "label": cite(node.label), "title": titled(node), "text": node.text,
-                "at": opened.doc.starts[node.id]}
+        return NodeText(id=node.id, label=cite(node.label), title=titled(node), text=node.text,
+                        at=opened.doc.starts[node.id])
 
     # --- search ------------------------------------------------------------------------------
 
-    async def search(self, which: str, user_id: int, query: str) -> dict[str, Any]:
+    async def search(self, which: str, user_id: int, query: str) -> Found:
         """The bot's own search (``Searcher.answer``, in a thread: it may encode the query), each
         hit with its tier and its matches as places in the document."""
         opened = await self._text(which, user_id)
@@ -204,94 +214,86 @@ class Reader:
             raise Invalid("empty query")
         searcher = opened.searcher
         hits = await asyncio.to_thread(searcher.answer, query, SEARCH_LIMIT) if searcher else []
-        found = []
+        found: list[Hit] = []
         for hit in hits:
             at = doc.locate(hit.id, hit.text)
             start = doc.starts.get(hit.id, 0)
-            marks = [[at + a, at + b] for a, b in sorted(hit.spans)] if at is not None else []
-            where = [at, at + len(hit.text)] if at is not None else [start, start]
-            found.append({"id": hit.id, "label": cite(hit.label or hit.id), "tier": hit.tier, "text": hit.text,
-                          "range": where, "marks": marks or ([where] if at is not None else [])})
-        return {"query": query, "hits": found}
+            marks = [(at + a, at + b) for a, b in sorted(hit.spans)] if at is not None else []
+            where = (at, at + len(hit.text)) if at is not None else (start, start)
+            found.append(Hit(id=hit.id, label=cite(hit.label or hit.id), tier=hit.tier, text=hit.text,
+                             range=where, marks=marks or ([where] if at is not None else [])))
+        return Found(query=query, hits=found)
 
     # --- the member's own ----------------------------------------------------------------------
 
-    def _study(self) -> Study:
-        study = self.services.study
-        if study is None:
-            raise Unavailable("no database")
-        return study
-
-    async def _saved(self, opened: Opened, user_id: int, refs: list[str] | None = None) -> list[dict[str, Any]]:
+    async def _saved(self, opened: Opened, user_id: int, refs: list[str] | None = None) -> list[Bookmark]:
         """The member's bookmarks in this text as the page lists them (``refs``: already read, in
         order); another text's are not this page's."""
         study, doc = self.services.study, opened.doc
         if refs is None:
-            refs = await study.bookmarks(user_id) if study else []
-        items = []
+            refs = await study.bookmarks(user_id)
+        items: list[Bookmark] = []
         for ref in refs:
             target = resolve(opened.speech, ref)
             if isinstance(target, Quote):
                 at = doc.locate(target.id, target.text)
-                items.append({"ref": ref, "node": target.id, "label": target.label, "text": target.text,
-                              "at": at if at is not None else doc.starts[target.id]})
+                items.append(Bookmark(ref=ref, node=target.id, label=target.label, text=target.text,
+                                      at=at if at is not None else doc.starts[target.id]))
             elif target is not None:
-                items.append({"ref": ref, "node": target.id, "label": cite(target.label), "text": titled(target),
-                              "at": doc.starts[target.id]})
+                items.append(Bookmark(ref=ref, node=target.id, label=cite(target.label), text=titled(target),
+                                      at=doc.starts[target.id]))
         return items
 
-    async def bookmark(self, which: str, user_id: int, ref: str, on: bool) -> dict[str, Any]:
+    async def bookmark(self, which: str, user_id: int, ref: str, on: bool) -> Saved:
         """Save (``on``) or remove the bookmark ``ref``: the same bookmarks as ``/saved``; setting
         what is already so changes nothing (two taps, two devices)."""
         opened = await self._text(which, user_id)
         target = resolve(opened.speech, ref)
         if target is None or (isinstance(target, Node) and ref != cb.bookmark("n", target.id)):  # one spelling
             raise NotFound(f"no bookmark target {ref!r}")
-        study = self._study()
+        study = self.services.study
         refs = await study.bookmarks(user_id)
         if (ref in refs) != on:
             await study.toggle_bookmark(user_id, ref)
             refs = [*refs, ref] if on else [item for item in refs if item != ref]  # newest last, as stored
-        return {"saved": await self._saved(opened, user_id, refs)}
+        return Saved(saved=await self._saved(opened, user_id, refs))
 
-    async def place(self, which: str, user_id: int, at: int) -> dict[str, Any]:
+    async def place(self, which: str, user_id: int, at: int) -> Kept:
         """Remember where the member is reading: the block holding character ``at``."""
         opened = await self._text(which, user_id)
         if not 0 <= at <= len(opened.doc.text):
             raise Invalid("outside the text")
         block = opened.doc.block_at(at)
         positions = self.services.positions
-        if positions is None:
-            raise Unavailable("no database")
         if block is not None:
             await positions.set_position(user_id, opened.key, Position(block.node, block.at))
-        return {"node": block.node if block else None, "at": block.at if block else 0}
+        return Kept(node=block.node if block else None, at=block.at if block else 0)
 
     # --- the reading plan ---------------------------------------------------------------------
 
     async def _today(self, chat_id: int) -> datetime:
         services = self.services
-        row = await services.chats.chat(chat_id) if services.chats else None
+        row = await services.chats.chat(chat_id)
         return services.clock().astimezone(ZoneInfo(row.timezone if row else services.timezone))
 
-    async def _plan(self, opened: Opened, user_id: int, lang: Lang) -> dict[str, Any] | None:
+    async def _plan(self, opened: Opened, user_id: int, lang: Lang) -> Plan | None:
         study = self.services.study
-        current = await study.plan(user_id) if study else None
-        if study is None or current is None or current.text_id != opened.text_id:
+        current = await study.plan(user_id)
+        if current is None or current.text_id != opened.text_id:
             return None
         now, read = await asyncio.gather(self._today(user_id), study.passages_read(user_id))
         passage = passage_on(plan(opened.speech, current.days), current.start_date, now.date())
         if passage is None:
             return None
-        return {"day": passage.day, "days": current.days, "labels": plan_labels(passage),
-                "ids": list(dict.fromkeys(passage.ids)), "at": opened.doc.starts[passage.ids[0]],
-                "done": set(passage.ids) <= read}
+        return Plan(day=passage.day, days=current.days, labels=plan_labels(passage),
+                    ids=list(dict.fromkeys(passage.ids)), at=opened.doc.starts[passage.ids[0]],
+                    done=set(passage.ids) <= read)
 
-    async def done(self, which: str, user_id: int, lang: Lang, day: int) -> dict[str, Any]:
+    async def done(self, which: str, user_id: int, lang: Lang, day: int) -> Marked:
         """"✅ 读完了" for day ``day`` of the member's private chat's plan, when it reads this text:
         the same record and streak as the button in the chat."""
         opened = await self._text(which, user_id)
-        study = self._study()
+        study = self.services.study
         current = await study.plan(user_id)
         if current is None or current.text_id != opened.text_id or not 1 <= day <= current.days:
             raise NotFound("no such plan day")
@@ -300,30 +302,25 @@ class Reader:
         new = await study.mark_read(user_id, user_id, reading_key(current.start_date, current.days, day),
                                     ",".join(dict.fromkeys(passage.ids)), today)
         count = streak(await study.reading_dates(user_id), today)
-        return {"new": new, "streak": count,
-                "message": text(lang, "read_marked" if new else "read_again", streak=count)}
+        return Marked(new=new, streak=count, message=text(lang, "read_marked" if new else "read_again", streak=count))
 
 
 @dataclass(frozen=True, kw_only=True)
 class ReaderServices:
-    """What the reader reads and writes: the bot's own services (None: no database)."""
+    """What the reader reads and writes: the bot's own services."""
 
     speech: Speech  # the original's
     searcher: Searcher | None  # the original's
     shelf: Shelf  # the library's texts, fresh across replicas: the same books the chat reads
-    study: Study | None
-    positions: Positions | None
-    chats: ChatStore | None
+    study: Study
+    positions: Positions
+    chats: ChatStore
     clock: Callable[[], datetime]
     timezone: str  # the bot's default zone, for a chat without settings
 
 
 def _capital(title: str) -> str:
     return title[:1].upper() + title[1:]
-
-
-async def _none() -> None:
-    return None
 
 
 def resolve(speech: Speech, ref: str) -> Quote | Node | None:
