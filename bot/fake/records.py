@@ -32,6 +32,8 @@ class Sent:
     reply_markup: dict[str, Any] | None
     edits: int = 0
     photo: str | None = None  # the file_id of a photo message (text is then its caption)
+    document: str | None = None  # the file_id of a document message (text is then its caption)
+    file_name: str = ""  # a document's name as sent
 
     @property
     def buttons(self) -> list[dict[str, Any]]:

@@ -27,6 +27,7 @@ class SimulatedUsers:
     _chat: Callable[[int], dict[str, Any]]
     _message: Callable[[Any], dict[str, Any]]
     files: dict[str, bytes]
+    chat_users: dict[int, set[int]]
     file_paths: dict[str, str]
 
     @staticmethod
@@ -45,6 +46,7 @@ class SimulatedUsers:
             entities.append({"type": "bot_command", "offset": offset, "length": utf16_len(match.group())})
         message: dict[str, Any] = {"message_id": next(self._message_ids[chat_id]), "from": user, "chat": chat,
                                    "date": int(time.time()), "text": text}
+        self.chat_users[chat_id].add(int(user["id"]))
         if entities:
             message["entities"] = entities
         if reply_to is not None:
