@@ -13,20 +13,22 @@ import unicodedata
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from telegram import Bot
 from telegram.error import TelegramError
 
+from content import Speech
 from content.ledger.record import Ledger, MemberRow, QuizSession, Reflection, Session
 from content.library import Book
-from content.model import cite, split_scope
+from content.model import SPEECH_CACHE, cite, split_scope
 from content.naming import TextName
 from content.plan import Passage, plan, reading_key
 from content.quiz import all_questions, topic_of
 from content.quotes import candidates
 from handlers.render import plan_labels
-from handlers.store import LedgerActivity, Ledgers, NoteRecord, PlanDayRecord, PlanRecord, Study
+from handlers.store import LedgerActivity, Ledgers, MemberTally, NoteRecord, PlanDayRecord, PlanRecord, Study
 
 TITLE_CHARS = 24  # a passage without a heading is named by its first words, this many characters
 _MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
@@ -92,6 +94,12 @@ def note_place(book: Book | None, node_id: str) -> tuple[str, str]:
     return cite(node.label), title if len(title) <= TITLE_CHARS else title[:TITLE_CHARS] + "…"
 
 
+@lru_cache(maxsize=SPEECH_CACHE)
+def _questions(speech: Speech) -> dict[str, str]:
+    """Every question of ``speech`` by its key: the text it was asked with."""
+    return {q.key: q.text for q in all_questions(speech)}
+
+
 def _quiz_place(books: dict[int, Book], key: str) -> tuple[str, str]:
     """(question text, label) of a quiz by its key: the question as asked, and the quote's place."""
     topic = topic_of(key)
@@ -99,7 +107,7 @@ def _quiz_place(books: dict[int, Book], key: str) -> tuple[str, str]:
     book = books.get(scope or 1)
     if book is None:
         return key, ""
-    question = next((q.text for q in all_questions(book.speech) if q.key == key), key)
+    question = _questions(book.speech).get(key, key)
     number = local[1:] if local.startswith("q") else ""
     pool = candidates(book.speech)
     label = cite(pool[int(number)].label) if number.isdigit() and int(number) < len(pool) else local
@@ -120,21 +128,15 @@ def build_ledger(group: str, period: Period, zone: str, days: list[PlanDayRecord
                                 TextName(book.info, lang).title, readers.get(day.local_date, 0), day.members))
     local = ZoneInfo(zone)
     names = dict(activity.joined)
-    read_days: dict[int, set[int]] = {}
-    for mark in activity.readings:
-        read_days.setdefault(mark.user_id, set()).add(mark.day)
-    answered: dict[int, list[bool]] = {}
-    per_poll: dict[str, list[bool]] = {}
-    for answer in activity.answers:
-        answered.setdefault(answer.user_id, []).append(answer.correct)
-        per_poll.setdefault(answer.poll_id, []).append(answer.correct)
+    tallies = {tally.user_id: tally for tally in activity.tallies}
     written: dict[int, list[NoteRecord]] = {}
     for note in activity.notes:
         written.setdefault(note.user_id, []).append(note)
-    members = tuple(sorted((MemberRow(name, len(read_days.get(user, ())), len(answered.get(user, [])),
-                                      sum(answered.get(user, [])), len(written.get(user, [])))
+    members = tuple(sorted((MemberRow(name, tallies.get(user, MemberTally(user)).days_read,
+                                      tallies.get(user, MemberTally(user)).answered,
+                                      tallies.get(user, MemberTally(user)).right, len(written.get(user, [])))
                             for user, name in names.items()), key=lambda row: row.name))
-    took_part = set(read_days) | set(answered) | set(written)
+    took_part = set(tallies) | set(written)
     reflections = []
     for note in activity.notes:
         if note.user_id in names:
@@ -144,8 +146,7 @@ def build_ledger(group: str, period: Period, zone: str, days: list[PlanDayRecord
     quizzes = []
     for quiz in activity.quizzes:
         question, label = _quiz_place(books, quiz.question)
-        results = per_poll.get(quiz.poll_id, [])
-        quizzes.append(QuizSession(quiz.sent_at.astimezone(local).date(), question, label, len(results), sum(results)))
+        quizzes.append(QuizSession(quiz.sent_at.astimezone(local).date(), question, label, quiz.answered, quiz.right))
     return Ledger(group=group, start=period.start, end=period.end, zone=zone, sessions=tuple(sessions),
                   members=members, others=len(took_part - set(names)), reflections=tuple(reflections),
                   quizzes=tuple(quizzes))
@@ -197,12 +198,17 @@ async def collect(ledgers: Ledgers, study: Study, book_of: BookOf, chat_id: int,
         book = await book_of(text_id)
         if book is not None:
             books[text_id] = book
+    keys: dict[int, str] = {}
     for day in posted:
         book = books.get(day.text_id)
         passage = passage_of(book, day) if book is not None else None
         if passage is not None:
-            key = reading_key(day.start_date, day.days, day.day)
-            readers[day.local_date] = await study.readers(chat_id, key, ",".join(dict.fromkeys(passage.ids)))
+            keys[reading_key(day.start_date, day.days, day.day)] = ",".join(dict.fromkeys(passage.ids))
+    counts = await study.readers_by_day(chat_id, keys)  # what /progress counts (``Study.readers``), at once
+    for day in posted:
+        key = reading_key(day.start_date, day.days, day.day)
+        if key in counts:
+            readers[day.local_date] = counts[key]
     return build_ledger(group, period, zone, posted, readers, books, activity, lang)
 
 

@@ -233,6 +233,10 @@ class Study(Protocol):
         holding every node of ``passage`` (comma-separated ids; empty: any)."""
         ...
 
+    async def readers_by_day(self, chat_id: int, passages: dict[int, str]) -> dict[int, int]:
+        """``readers`` of many days at once (``{day: passage}``): the same count, in few queries."""
+        ...
+
     async def remember_poll(self, poll_id: str, chat_id: int, question: str, correct: int, anonymous: bool) -> None: ...
 
     async def asked_since(self, chat_id: int, since: datetime) -> set[str]:
@@ -329,30 +333,24 @@ class PlanDayRecord:
 
 @dataclass(frozen=True)
 class QuizSent:
-    """A quiz poll sent in a chat: its question's key (``content.quiz.Question.key``)."""
+    """A quiz poll sent in a chat: its question's key (``content.quiz.Question.key``) and the
+    answers the bot saw (open polls), how many of them right."""
 
     poll_id: str
     question: str
     sent_at: datetime
+    answered: int = 0
+    right: int = 0
 
 
 @dataclass(frozen=True)
-class QuizAnswer:
-    """A member's answer to a (non-anonymous) quiz poll."""
-
-    poll_id: str
-    user_id: int
-    correct: bool
-    answered_at: datetime
-
-
-@dataclass(frozen=True)
-class ReadingMark:
-    """A member's ✅ 读完了 on plan day ``day`` (``content.plan.reading_key``), on ``read_on``."""
+class MemberTally:
+    """What one member did in a chat in a period: plan days marked ✅ 读完了, quiz answers."""
 
     user_id: int
-    day: int
-    read_on: date
+    days_read: int = 0
+    answered: int = 0
+    right: int = 0
 
 
 @dataclass(frozen=True)
@@ -361,9 +359,8 @@ class LedgerActivity:
     plan's ✅, the quizzes and their answers, the 心得."""
 
     joined: tuple[tuple[int, str], ...]  # (user id, name at joining), by joining
-    readings: tuple[ReadingMark, ...]
+    tallies: tuple[MemberTally, ...]  # every member who marked a day or answered a quiz
     quizzes: tuple[QuizSent, ...]
-    answers: tuple[QuizAnswer, ...]
     notes: tuple[NoteRecord, ...]
 
 
@@ -420,7 +417,8 @@ class Ledgers(Protocol):
     async def activity(self, chat_id: int, start: datetime, end: datetime, first: date,
                        last: date) -> LedgerActivity:
         """What the chat's members did from ``start`` to ``end`` (instants, end excluded): ✅ by
-        their local date ``first``..``last``, quizzes, answers and 心得 by their instant."""
+        their local date ``first``..``last``, quizzes, answers and 心得 by their instant; counted
+        in the database."""
         ...
 
     async def migrate(self, old_id: int, new_id: int) -> None:

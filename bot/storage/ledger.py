@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import case, delete, func, select, update
 
 from bot.clock import Clock
 from bot.storage.engine import Database, affected
@@ -22,15 +22,19 @@ from bot.storage.models import (
 from handlers.store import (
     LedgerActivity,
     LedgerState,
+    MemberTally,
     NoteRecord,
     PlanDayRecord,
-    QuizAnswer,
     QuizSent,
-    ReadingMark,
 )
 
 NAME_CHARS = 128  # a member's name as kept (Telegram's first and last name: 64 each)
 TITLE_CHARS = 128  # a group's title as kept (Telegram allows 128)
+
+
+NOTE_COLUMNS = (ReflectionRow.id, ReflectionRow.user_id, ReflectionRow.chat_id, ReflectionRow.text_id,
+                ReflectionRow.node_id, ReflectionRow.body, ReflectionRow.written_at, ReflectionRow.edited_at)
+"""A 心得's columns in ``NoteRecord``'s order: read as rows, not ORM objects (a year holds thousands)."""
 
 
 def _note(row: ReflectionRow) -> NoteRecord:
@@ -163,23 +167,31 @@ class LedgerRepository:
             joined = (await session.execute(select(LedgerMemberRow.user_id, LedgerMemberRow.name)
                                             .where(LedgerMemberRow.chat_id == chat_id)
                                             .order_by(LedgerMemberRow.joined_at, LedgerMemberRow.user_id))).all()
-            readings = (await session.execute(select(ReadingRow.user_id, ReadingRow.day, ReadingRow.read_on).where(
-                ReadingRow.chat_id == chat_id, ReadingRow.read_on >= first, ReadingRow.read_on <= last))).all()
+            right = func.sum(case((AnswerRow.correct.is_(True), 1), else_=0))
+            read = (await session.execute(select(ReadingRow.user_id, func.count(ReadingRow.day.distinct())).where(
+                ReadingRow.chat_id == chat_id, ReadingRow.read_on >= first, ReadingRow.read_on <= last)
+                .group_by(ReadingRow.user_id))).all()
+            in_period = (AnswerRow.chat_id == chat_id, AnswerRow.answered_at >= start, AnswerRow.answered_at < end)
+            by_member = (await session.execute(select(AnswerRow.user_id, func.count(), right).where(*in_period)
+                                               .group_by(AnswerRow.user_id))).all()
+            by_poll = {str(poll): (int(count), int(correct or 0)) for poll, count, correct in (await session.execute(
+                select(AnswerRow.poll_id, func.count(), right).where(*in_period).group_by(AnswerRow.poll_id))).all()}
             quizzes = (await session.execute(select(QuizRow.poll_id, QuizRow.question, QuizRow.sent_at).where(
                 QuizRow.chat_id == chat_id, QuizRow.sent_at >= start, QuizRow.sent_at < end)
                 .order_by(QuizRow.sent_at))).all()
-            answers = (await session.execute(select(AnswerRow.poll_id, AnswerRow.user_id, AnswerRow.correct,
-                                                    AnswerRow.answered_at).where(
-                AnswerRow.chat_id == chat_id, AnswerRow.answered_at >= start, AnswerRow.answered_at < end))).all()
-            notes = await session.scalars(select(ReflectionRow).where(
+            notes = (await session.execute(select(*NOTE_COLUMNS).where(
                 ReflectionRow.chat_id == chat_id, ReflectionRow.written_at >= start, ReflectionRow.written_at < end)
-                .order_by(ReflectionRow.written_at, ReflectionRow.id))
-            return LedgerActivity(
-                joined=tuple((int(user), str(name)) for user, name in joined),
-                readings=tuple(ReadingMark(int(user), int(day), read_on) for user, day, read_on in readings),
-                quizzes=tuple(QuizSent(str(poll), str(question), sent_at) for poll, question, sent_at in quizzes),
-                answers=tuple(QuizAnswer(str(poll), int(user), bool(right), at) for poll, user, right, at in answers),
-                notes=tuple(_note(row) for row in notes))
+                .order_by(ReflectionRow.written_at, ReflectionRow.id))).all()
+        tallies: dict[int, MemberTally] = {int(user): MemberTally(int(user), int(days)) for user, days in read}
+        for user, count, correct in by_member:
+            days = tallies[int(user)].days_read if int(user) in tallies else 0
+            tallies[int(user)] = MemberTally(int(user), days, int(count), int(correct or 0))
+        return LedgerActivity(
+            joined=tuple((int(user), str(name)) for user, name in joined),
+            tallies=tuple(tallies.values()),
+            quizzes=tuple(QuizSent(str(poll), str(question), sent_at, *by_poll.get(str(poll), (0, 0)))
+                          for poll, question, sent_at in quizzes),
+            notes=tuple(NoteRecord(*row) for row in notes))
 
     async def migrate(self, old_id: int, new_id: int) -> None:
         """Rows of ``old_id`` move to ``new_id`` where the new chat has none of its own (the
