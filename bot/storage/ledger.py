@@ -209,13 +209,12 @@ class LedgerRepository:
                 await session.execute(update(keyed).where(keyed.chat_id == old_id, key.not_in(taken))
                                       .values(chat_id=new_id))
                 await session.execute(delete(keyed).where(keyed.chat_id == old_id))
-            taken_days = select(ReadingRow.user_id, ReadingRow.day).where(ReadingRow.chat_id == new_id)
-            moved = [(user, day) for user, day in (await session.execute(taken_days)).all()]
-            readings = update(ReadingRow).where(ReadingRow.chat_id == old_id)
-            for user, day in moved:
+            # ✅ already under the new id (marked there after the migration) win over the old ones.
+            clashes = select(ReadingRow.user_id, ReadingRow.day).where(ReadingRow.chat_id == new_id)
+            for user, day in (await session.execute(clashes)).all():
                 await session.execute(delete(ReadingRow).where(ReadingRow.chat_id == old_id,
                                                                ReadingRow.user_id == user, ReadingRow.day == day))
-            await session.execute(readings.values(chat_id=new_id))
+            await session.execute(update(ReadingRow).where(ReadingRow.chat_id == old_id).values(chat_id=new_id))
 
     async def forget(self, user_id: int) -> int:
         gone = 0
