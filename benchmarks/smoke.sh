@@ -17,6 +17,7 @@ $PY -m benchmarks.reader --readers 5 --rounds 2 --loads 1  # the Mini App: weigh
 $PY -m benchmarks.library --texts 3 --chars 2000 --encoder none --capacity 2 --docx 1 --queries 6 --lru-queries 3  # a library of texts
 $PY -m benchmarks.hostile --small --searches 5 --encoder none  # hostile files refused by the import's limits
 $PY -m benchmarks.ledger_files --members 20 --reflections 50 --runs 1  # the 学习台账 as .xlsx and .docx
+$PY -m benchmarks.ledger --members 20 --joined 5 --notes 50 --runs 1  # the 学习台账 of a year
 if [ -n "${SPEECHBOT_TEST_DATABASE_URL:-}" ]; then  # PostgreSQL only
   $PY -m benchmarks.scale --sizes 200,400 --sends 100
   $PY -m benchmarks.rank --members 200 --weeks 4 --queries 5

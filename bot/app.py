@@ -52,6 +52,7 @@ from handlers import (
     finding,
     groups,
     inline,
+    ledger,
     reading,
     sharing,
     stats,
@@ -92,9 +93,11 @@ def register_handlers(app: App) -> None:
     texts.register_middleware(app)  # group -2: the update's text (the chat's, or the button's)
     subscriptions.register_middleware(app)  # group -1: migrations, chat bookkeeping
     study.register_links(app)  # /start forget (deep link from a group's /forget): before /start
+    ledger.register_links(app)  # /start notes, /start ledger (deep links from a group): before /start
     reading.register(app)  # /start /help /outline /mulu /show
     # The owner's documents, replies to the ✏️ prompt (before finding's private text search), /describe
     uploads.register(app)
+    ledger.register(app)  # /ledger /note /notes, replies to the ✏️ prompt under /notes
     finding.register(app)  # /search /quote /today /summary /shen, private plain text
     subscriptions.register(app)  # /subscribe /unsubscribe /settime /timezone /settings
     stats.register(app)  # /stats: the owner's report (others: as an unknown command)
@@ -105,6 +108,7 @@ def register_handlers(app: App) -> None:
     inline.register(app)  # @bot queries
     groups.register(app)  # my_chat_member: greet, pause on removal
     groups.register_fallback(app)  # unknown commands: last
+    ledger.register_middleware(app)  # group 1: a migrated group keeps its 学习台账
     errors.register(app)
 
 
@@ -237,6 +241,7 @@ class Services:
         if settings.push_enabled:
             self.pusher = make_pusher(app.bot, self.store, self.shelf, settings)
             schedule_push(app, self.pusher, settings.push_interval_seconds, self.after_pass)
+            ledger.schedule_weekly(app)  # the administrators' weekly look at the 学习台账
         # The summaries (from the cache, or ~3 s in a child process) and the encoder (~1.5 s) with
         # the embeddings (from the cache, or ~2 s): in daemon threads, so start-up does not wait;
         # a member who asks first waits on the service's lock, never for a second load.

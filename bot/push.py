@@ -42,6 +42,7 @@ from content.shen import Ranking, Reminder, reminder
 from handlers import render, sharing, study, topics
 from handlers.catalog import Lang
 from handlers.context import BotApplication, BotContext
+from handlers.ledger_build import keep_day
 from handlers.shelf import Shelf
 from handlers.store import PlanRecord, ReminderFormat
 
@@ -400,6 +401,7 @@ class Pusher:
             await recorder.record(Outcome(due, DeliveryStatus.SENT, chat_id=chat_id))
             report.sent += 1
             report.chats.append(chat_id)
+            await self._keep_day(chat_id, current, planned, due.local_date)
             await self._extras(due, chat_id, current, planned, book, thread)
             return
         status = await recorder.record(Outcome(due, DeliveryStatus.FAILED, error or "retries exhausted",
@@ -453,6 +455,17 @@ class Pusher:
             return None
         passage = reminder_passage(plan(book.speech, current.days), current.start_date, day)
         return (book, passage) if passage is not None else None
+
+    async def _keep_day(self, chat_id: int, current: PlanRecord | None, planned: tuple[Book, Passage] | None,
+                        day: date) -> None:
+        """A group's plan day went out: kept as posted, with the group's size, for its 学习台账.
+        Best effort: the reminder is what the delivery protocol guarantees."""
+        if current is None or planned is None:
+            return
+        try:
+            await keep_day(self.store.ledger, self.bot, chat_id, current, day)
+        except Exception:
+            log.exception("plan day of chat %s on %s not kept for its record", chat_id, day)
 
     async def _card(self, due: Due) -> tuple[CardSpec, str]:
         """The daily card of the chat's text and its caption, built once per text, language and day."""

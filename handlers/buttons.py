@@ -7,7 +7,7 @@ from telegram.ext import CallbackQueryHandler
 
 from content.model import split_scope
 from handlers import callbacks as cb
-from handlers import finding, reading, sharing, study, subscriptions, texts, uploads
+from handlers import finding, ledger, reading, sharing, study, subscriptions, texts, uploads
 from handlers.catalog import text
 from handlers.common import lang_of, pressing
 from handlers.context import BotApplication, BotContext
@@ -72,6 +72,12 @@ async def _route(update: Update, context: BotContext) -> None:
         return
     if isinstance(data, cb.SearchAll):
         await texts.press_search_all(update, context, data.query)
+        return
+    if isinstance(data, cb.LedgerJoin):  # answers itself: the record may be off
+        await ledger.press_join(update, context)
+        return
+    if isinstance(data, cb.NoteAction | cb.NotesPage):  # answers itself: the 心得 may be gone
+        await ledger.press_notes(update, context, data)
         return
     if isinstance(data, cb.TextAction):  # an uploaded text's preview: answers itself (owners only)
         await uploads.press(update, context, data)

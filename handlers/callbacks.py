@@ -31,6 +31,8 @@ TextActionKind = Literal["pub", "fix", "del", "take"]
 take the details a file sent again carries (``handlers.uploads.offer``)."""
 ForgetAnswer = Literal["yes", "no"]
 """The answer to /forget's question: delete, or keep everything."""
+NoteActionKind = Literal["edit", "del"]
+"""What a member does with one of their 心得 under /notes: replace it (the next reply) or delete it."""
 BookmarkKind = Literal["q", "n", "s"]
 """What a bookmark names: a quote by its number (``quote_ref``), a node, or one sentence of a
 node (``sentence_ref``: the sentence a search hit shows)."""
@@ -270,11 +272,37 @@ class TextAction:
     text_id: int
 
 
+@dataclass(frozen=True)
+class LedgerJoin:
+    """A member joins the group's 学习台账 (✅ 实名记录) under the message the button is on."""
+
+    prefix: ClassVar[str] = "j"
+    join: int = 1
+
+
+@dataclass(frozen=True)
+class NoteAction:
+    """The member's ✏️ or 🗑 on their 心得 ``note_id`` (``/notes``; only theirs: checked in the store)."""
+
+    prefix: ClassVar[str] = "e"
+    action: NoteActionKind
+    note_id: int
+
+
+@dataclass(frozen=True)
+class NotesPage:
+    """Show page ``page`` of ``/notes`` in place."""
+
+    prefix: ClassVar[str] = "g"
+    page: int
+
+
 Callback = (Outline | Read | Step | Send | Another | Principle | Setting | Card | SentenceCard | Done | Save | Forget
-            | Pace | UseText | TextPage | SearchAll | TextAction)
+            | Pace | UseText | TextPage | SearchAll | TextAction | LedgerJoin | NoteAction | NotesPage)
 _TYPES: dict[str, type[Callback]] = {cls.prefix: cls for cls in (Outline, Read, Step, Send, Another, Principle,
                                                                   Setting, Card, SentenceCard, Done, Save, Forget,
-                                                                  Pace, UseText, TextPage, SearchAll, TextAction)}
+                                                                  Pace, UseText, TextPage, SearchAll, TextAction,
+                                                                  LedgerJoin, NoteAction, NotesPage)}
 
 
 def scope_of(data: Callback) -> int | None:

@@ -79,7 +79,8 @@ def text(lang: Lang, key: str, **args: object) -> Html:
 # The command menu (set_my_commands): these commands, in this order, each described by the
 # catalog's ``menu_<command>``.
 MENU_COMMANDS = ("today", "outline", "search", "quote", "card", "summary", "shen", "show", "texts", "use",
-                 "subscribe", "settings", "plan", "quiz", "progress", "rank", "saved", "privacy", "help")
+                 "subscribe", "settings", "plan", "quiz", "progress", "rank", "saved", "note", "notes",
+                 "ledger", "privacy", "help")
 
 
 def menu(lang: Lang) -> list[tuple[str, str]]:

@@ -27,7 +27,7 @@ from content.shen import Ranking, Reminder
 from content.summaries import Summaries
 from handlers.caches import BoundedCache
 from handlers.shelf import Shelf
-from handlers.store import CardFiles, ChatStore, Insights, Positions, Stored, Study, Texts
+from handlers.store import CardFiles, ChatStore, Insights, Ledgers, Positions, Stored, Study, Texts
 
 ADMIN_TTL = 60.0  # seconds a group member's admin status is trusted before asking Telegram again
 ADMIN_CACHE_SIZE = 10_000  # (chat, user) pairs remembered at most
@@ -107,6 +107,11 @@ class BotData:
     def texts(self) -> Texts:
         """The library's texts in the database."""
         return self.stored.texts
+
+    @property
+    def ledger(self) -> Ledgers:
+        """The groups' 学习台账 and members' 心得."""
+        return self.stored.ledger
 
 
 # The bot as handlers see it: its rate limiter's argument type is the composition root's choice.

@@ -11,7 +11,7 @@ from telegram.ext import CommandHandler, MessageHandler, filters
 from content import Speech, UnknownNodeError
 from content.quotes import choices, pick, sentence_index
 from content.shen import principle, principles
-from handlers import groups, reading, render, sharing, study, texts
+from handlers import groups, ledger, reading, render, sharing, study, texts
 from handlers.catalog import text
 from handlers.common import argument, argument_too_long, chat_today, edit, in_group, lang_of, quote_number, say, send
 from handlers.context import BotApplication, BotContext
@@ -49,7 +49,8 @@ async def search_text(update: Update, context: BotContext) -> None:
 
 COMMAND_ALIASES = {"目录": "outline", "阅读": "show", "搜索": "search", "金句": "quote", "图片": "card",
                    "今日": "today", "今日一慎": "today", "摘要": "summary", "慎": "shen", "计划": "plan",
-                   "进度": "progress", "答题": "quiz", "榜单": "rank", "收藏": "saved", "帮助": "help"}
+                   "进度": "progress", "答题": "quiz", "榜单": "rank", "收藏": "saved", "帮助": "help",
+                   "台账": "ledger", "心得": "note", "我的心得": "notes"}
 
 
 async def chinese_command(update: Update, context: BotContext) -> None:
@@ -64,7 +65,9 @@ async def chinese_command(update: Update, context: BotContext) -> None:
     handler = {"outline": reading.show_outline, "search": search, "quote": quote, "today": today,
                "summary": summary, "help": reading.show_help, "show": reading.show_node, "shen": shen,
                "card": sharing.card, "plan": study.plan_command, "progress": study.progress, "quiz": study.quiz,
-               "rank": study.ranking, "saved": study.show_saved}.get(target or "")
+               "rank": study.ranking, "saved": study.show_saved,
+               "ledger": ledger.ledger_command, "note": ledger.note_command,
+               "notes": ledger.notes_command}.get(target or "")
     if handler is not None:
         await handler(update, context)
     elif not in_group(update):

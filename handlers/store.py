@@ -245,6 +245,10 @@ class Study(Protocol):
         holding every node of ``passage`` (comma-separated ids; empty: any)."""
         ...
 
+    async def readers_by_day(self, chat_id: int, passages: dict[int, str]) -> dict[int, int]:
+        """``readers`` of many days at once (``{day: passage}``): the same count, in few queries."""
+        ...
+
     async def remember_poll(self, poll_id: str, chat_id: int, question: str, correct: int, anonymous: bool) -> None: ...
 
     async def asked_since(self, chat_id: int, since: datetime) -> set[str]:
@@ -298,6 +302,147 @@ class Positions(Protocol):
     async def set_position(self, user_id: int, text_id: str, position: Position) -> None: ...
 
 
+@dataclass(frozen=True)
+class LedgerState:
+    """A group's 学习台账 switch: on or off since ``since``, the title its files carry, and the
+    administrators who asked for the weekly look."""
+
+    chat_id: int
+    enabled: bool
+    since: datetime
+    title: str
+    weekly: frozenset[int] = frozenset()
+
+
+@dataclass(frozen=True)
+class NoteRecord:
+    """A member's 心得: on node ``node_id`` (scoped) of text ``text_id``, written in ``chat_id``."""
+
+    id: int
+    user_id: int
+    chat_id: int
+    text_id: int
+    node_id: str
+    text: str
+    written_at: datetime
+    edited_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class PlanDayRecord:
+    """A plan day as posted in a chat: day ``day`` of the ``days``-day plan of text ``text_id``
+    started on ``start_date``, posted on ``local_date``; ``members``: the chat's size that day
+    (None: not asked yet)."""
+
+    chat_id: int
+    local_date: date
+    text_id: int
+    start_date: date
+    days: int
+    day: int
+    members: int | None = None
+
+
+@dataclass(frozen=True)
+class QuizSent:
+    """A quiz poll sent in a chat: its question's key (``content.quiz.Question.key``) and the
+    answers the bot saw (open polls), how many of them right."""
+
+    poll_id: str
+    question: str
+    sent_at: datetime
+    answered: int = 0
+    right: int = 0
+
+
+@dataclass(frozen=True)
+class MemberTally:
+    """What one member did in a chat in a period: plan days marked ✅ 读完了, quiz answers."""
+
+    user_id: int
+    days_read: int = 0
+    answered: int = 0
+    right: int = 0
+
+
+@dataclass(frozen=True)
+class LedgerActivity:
+    """What a chat's members did in a period, as the record reads it: who joined (by name), the
+    plan's ✅, the quizzes and their answers, the 心得."""
+
+    joined: tuple[tuple[int, str], ...]  # (user id, name at joining), by joining
+    tallies: tuple[MemberTally, ...]  # every member who marked a day or answered a quiz
+    quizzes: tuple[QuizSent, ...]
+    notes: tuple[NoteRecord, ...]
+
+
+class Ledgers(Protocol):
+    """A group's 学习台账: the switch, the members who joined it, 心得, plan days as posted.
+    Each call is one transaction."""
+
+    async def state(self, chat_id: int) -> LedgerState | None: ...
+
+    async def switch(self, chat_id: int, on: bool, title: str) -> LedgerState:
+        """Turn the record on or off (``since`` moves only when the switch changes)."""
+        ...
+
+    async def set_weekly(self, chat_id: int, user_id: int, on: bool) -> None: ...
+
+    async def weekly(self) -> list[tuple[int, int]]:
+        """(chat, administrator) of every weekly look asked for in a chat whose record is on."""
+        ...
+
+    async def claim_weekly(self, chat_id: int, user_id: int, monday: date) -> bool:
+        """Take the look of the week of ``monday`` for sending: True once, whichever replica asks."""
+        ...
+
+    async def join(self, chat_id: int, user_id: int, name: str) -> bool:
+        """The member joins the record by ``name``; False if they had joined (the name is kept)."""
+        ...
+
+    async def leave(self, chat_id: int, user_id: int) -> bool: ...
+
+    async def add_note(self, user_id: int, chat_id: int, text_id: int, node_id: str, body: str) -> NoteRecord: ...
+
+    async def notes(self, user_id: int) -> list[NoteRecord]:
+        """The member's 心得, newest first."""
+        ...
+
+    async def note(self, user_id: int, note_id: int) -> NoteRecord | None:
+        """One of the member's 心得 (None for another's, or one deleted)."""
+        ...
+
+    async def edit_note(self, user_id: int, note_id: int, body: str) -> NoteRecord | None: ...
+
+    async def delete_note(self, user_id: int, note_id: int) -> bool: ...
+
+    async def record_day(self, day: PlanDayRecord) -> bool:
+        """Keep a plan day as posted (the first posting of a chat's local date wins); True if new."""
+        ...
+
+    async def set_members(self, chat_id: int, local_date: date, members: int) -> None: ...
+
+    async def plan_days(self, chat_id: int, start: date, end: date) -> list[PlanDayRecord]:
+        """The chat's plan days posted from ``start`` to ``end`` (local, inclusive), by date."""
+        ...
+
+    async def activity(self, chat_id: int, start: datetime, end: datetime, first: date,
+                       last: date) -> LedgerActivity:
+        """What the chat's members did from ``start`` to ``end`` (instants, end excluded): ✅ by
+        their local date ``first``..``last``, quizzes, answers and 心得 by their instant; counted
+        in the database."""
+        ...
+
+    async def migrate(self, old_id: int, new_id: int) -> None:
+        """A group became a supergroup: its record (switch, members, 心得, plan days, ✅,
+        quizzes) moves to ``new_id``."""
+        ...
+
+    async def forget(self, user_id: int) -> int:
+        """Delete the member's joinings, 心得 and weekly looks; how many rows went."""
+        ...
+
+
 class Stored(Protocol):
     """The database's repositories as handlers use them, always there (with no database
     configured, over one in memory). ``bot.storage.Store`` is one."""
@@ -319,3 +464,6 @@ class Stored(Protocol):
 
     @property
     def texts(self) -> Texts: ...
+
+    @property
+    def ledger(self) -> Ledgers: ...

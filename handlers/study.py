@@ -49,6 +49,7 @@ from handlers import render
 from handlers.catalog import Html, Lang, text
 from handlers.common import argument, chat_zone, edit, in_group, lang_of, not_modified, say, send
 from handlers.context import BotApplication, BotContext
+from handlers.ledger_build import keep_day
 from handlers.render import Screen, button
 from handlers.store import PlanRecord, Study
 from handlers.subscriptions import ensure_subscribed, guard, next_text
@@ -158,6 +159,7 @@ async def _start(update: Update, context: BotContext, days: int, today: date, as
     first = passage_on(plan(book.speech, current.days), current.start_date, today)
     if first is not None:
         await send(update, context, [render.plan_day(lang, first, current.days, title)])
+        await keep_day(context.bot_data.ledger, context.bot, chat.id, current, today)  # day 1 for the 学习台账
 
 
 async def choose_pace(update: Update, context: BotContext, days: int, asker: int) -> None:
@@ -429,6 +431,7 @@ async def forget(update: Update, context: BotContext, asker: int, confirmed: boo
         await edit(update, Screen(text(lang, "forget_kept")))
         return
     rows = await study.forget(user.id)
+    rows += await context.bot_data.ledger.forget(user.id)  # their names in groups' records and their 心得
     await query.answer()
     if rows:
         await say(update, context, "forgotten", rows=rows)

@@ -1,6 +1,6 @@
 """The ``speechbot`` command line: the parser and ``main``; each command group is a module of
 this package (``content``: outline, show, search, quote, card, summary, reminder; ``library``:
-import, library; ``run``: run, console; ``reader``; ``db``; ``stats``; ``push``) and what they
+import, library; ``run``: run, console; ``reader``; ``db``; ``stats``; ``push``; ``ledger``) and what they
 share is in ``common``.
 
 Every subcommand reads the settings (environment and ``.env``) and takes ``--file PATH``
@@ -21,7 +21,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from bot.cli import content, db, library, push, reader, run, stats
+from bot.cli import content, db, ledger, library, push, reader, run, stats
 from bot.cli.common import EXIT_USAGE, CliError, Parents, print
 from bot.settings import SettingsError
 from content import SpeechFormatError
@@ -44,6 +44,7 @@ def build_parser() -> argparse.ArgumentParser:
     db.register(sub, parents)
     stats.register(sub, parents)
     push.register(sub, parents)
+    ledger.register(sub, parents)
     return parser
 
 

@@ -66,7 +66,7 @@ BANNER = (
     "/file PATH sends a document (you are the bot's owner: a .docx, .pdf or .txt joins the library).\n"
 )
 _VOTE = re.compile(r"[/#]vote\s+(\d+)")
-_SHOWN = ("sendMessage", "editMessageText", "sendPhoto", "sendPoll", "editMessageReplyMarkup",
+_SHOWN = ("sendMessage", "editMessageText", "sendPhoto", "sendDocument", "sendPoll", "editMessageReplyMarkup",
           "answerCallbackQuery")
 
 
@@ -333,6 +333,10 @@ class Console:
                 path = Path(tempfile.gettempdir()) / f"speechbot-card-{sent.message_id}.png"
                 path.write_bytes(self.bot.fake.files[sent.photo])
                 picture = f"🖼 {path}\n"
+            elif sent.document:  # a file (the 学习台账): where to open it, then its caption
+                path = document_path(sent)
+                path.write_bytes(self.bot.fake.files[sent.document])
+                picture = f"📄 {path}\n"
             self._say(f"\n🤖 {there}{edited}{picture}{terminal_text(sent.html, self.out.isatty())}")
         if (sent.reply_markup or {}).get("force_reply"):
             self.prompts[chat_id] = sent
@@ -346,6 +350,14 @@ class Console:
                     number += 1
                     labels.append(f"[{number}] {item['text']}")
                 self._say("   " + "   ".join(labels))
+
+
+def document_path(sent: Sent) -> Path:
+    """Where the console saves a document the bot sent: its own name (no directory), under a
+    folder of the message's chat and number in the temporary directory."""
+    folder = Path(tempfile.gettempdir()) / f"speechbot-files-{sent.chat_id}-{sent.message_id}"
+    folder.mkdir(exist_ok=True)
+    return folder / (Path(sent.file_name).name or "document")
 
 
 def database_url(settings: Settings) -> str:

@@ -15,11 +15,16 @@ from bot.storage.models import (
     CardFileRow,
     ChatRow,
     DeliveryRow,
+    LedgerMemberRow,
+    LedgerRow,
+    LedgerWeeklyRow,
     MemberRow,
+    PlanDayRow,
     PlanRow,
     PositionRow,
     QuizRow,
     ReadingRow,
+    ReflectionRow,
     SearchMissRow,
     TextRow,
 )
@@ -51,6 +56,8 @@ async def reset(store: Store) -> None:
     async with store.db.sessions.begin() as session:
         for table in (AnswerRow, QuizRow, ReadingRow, PlanRow, BookmarkRow, MemberRow, CardFileRow, PositionRow):
             await session.execute(delete(table))
+        for ledger_table in (LedgerRow, LedgerWeeklyRow, LedgerMemberRow, ReflectionRow, PlanDayRow):
+            await session.execute(delete(ledger_table))
         await session.execute(delete(SearchMissRow))
         await session.execute(delete(DeliveryRow))
         await session.execute(delete(ChatRow))

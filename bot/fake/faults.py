@@ -2,7 +2,7 @@
 found, 400 migrated, 5xx, a slow server, a server that acts on a request and hangs up without
 answering, and the flood limits (per bot per second, per group per minute; one fake serves
 every replica of a bot, so they are the bot's limits as a whole). Applies to the sending
-methods (sendMessage, editMessageText, sendPhoto)."""
+methods (sendMessage, editMessageText, sendPhoto, sendDocument)."""
 
 from __future__ import annotations
 
@@ -80,7 +80,7 @@ class Faults:
         message is sent, but the answer comes late, as when Telegram is slow to respond;
         ``hang_up``: infinity, the message is sent and the connection closed with no answer)."""
         hold = 0.0
-        if method not in ("sendMessage", "editMessageText", "sendPhoto"):
+        if method not in ("sendMessage", "editMessageText", "sendPhoto", "sendDocument"):
             return hold
         chat_id = as_int(params.get("chat_id"))
         for rule in list(self.rules):

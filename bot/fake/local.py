@@ -59,6 +59,16 @@ class Reply:
         return self._messages("sendPhoto")
 
     @property
+    def documents(self) -> list[Sent]:
+        """New document messages (files the bot sent), in order."""
+        return self._messages("sendDocument")
+
+    @property
+    def reactions(self) -> list[wire.Params]:
+        """setMessageReaction parameters, in order."""
+        return [c.params for c in self.calls if c.method == "setMessageReaction" and c.error is None]
+
+    @property
     def edited(self) -> list[Sent]:
         """Messages edited in place, in order."""
         return self._messages("editMessageText")

@@ -43,6 +43,8 @@ class Sent:
     edits: int = 0
     photo: str | None = None  # the file_id of a photo message (text is then its caption)
     thread: int | None = None  # the forum topic it was sent to (None: General, or a chat without topics)
+    document: str | None = None  # the file_id of a document message (text is then its caption)
+    file_name: str = ""  # a document's name as sent
 
     @property
     def buttons(self) -> list[InlineKeyboardButton]:

@@ -8,8 +8,9 @@ Telegram's failures injected by ``faults``, requests checked by ``validate``; wh
 
 Methods: getMe, getUpdates (long poll), sendMessage, sendPhoto, sendPoll, editMessageText,
 editMessageReplyMarkup, answerCallbackQuery, answerInlineQuery, setMyCommands, getMyCommands, deleteWebhook,
-setWebhook, getChatMember, getFile, createForumTopic, closeForumTopic, reopenForumTopic, deleteForumTopic, close,
-logOut; any other method is a 404 "method not found", as Telegram answers.
+setWebhook, getChatMember, getChatMemberCount, sendDocument, setMessageReaction, getFile, createForumTopic,
+closeForumTopic, reopenForumTopic, deleteForumTopic, close, logOut; any other method is a 404 "method not
+found", as Telegram answers.
 
 Forums (supergroups with topics, ``forum``): their chat object says ``is_forum``; a message sent
 with ``message_thread_id`` lands in that topic and comes back with it and ``is_topic_message``; a
@@ -30,6 +31,7 @@ import time
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
 from typing import cast
+from urllib.parse import unquote
 
 from aiohttp import web
 from telegram.constants import ChatMemberStatus, ChatType
@@ -47,6 +49,7 @@ from bot.fake.wire import (
     Message,
     Params,
     Poll,
+    ReactionType,
     Response,
     Result,
     Update,
@@ -89,6 +92,12 @@ class FakeBotAPI(Faults, SimulatedUsers):
         self.commands: dict[str, list[BotCommand]] = {}
         self.admins: dict[int, set[int]] = defaultdict(set)
         self.forums: dict[int, dict[int, Topic]] = {}  # supergroups with topics → their topics by thread id
+        self.chat_users: dict[int, set[int]] = defaultdict(set)  # who wrote in each chat
+        self.titles: dict[int, str] = {}  # a group's title (default: Group <id>)
+        self.member_counts: dict[int, int] = {}  # a group's size as getChatMemberCount answers it
+        self.unstarted: set[int] = set()  # users who never started the bot: a private send is 403
+        self.reactions_off: set[int] = set()  # chats where reactions are not allowed
+        self.reactions: dict[tuple[int, int], list[ReactionType]] = {}  # (chat, message) → the bot's reaction
         Faults.__init__(self, flood)
         self._updates: list[Update] = []
         self._update_ids = itertools.count(1)
@@ -258,7 +267,7 @@ class FakeBotAPI(Faults, SimulatedUsers):
         if kind == ChatType.PRIVATE:
             chat["first_name"] = "User"
         else:
-            chat["title"] = f"Group {chat_id}"
+            chat["title"] = self.titles.get(chat_id, f"Group {chat_id}")
         if chat_id in self.forums:
             chat["is_forum"] = True
         return chat
@@ -299,10 +308,16 @@ class FakeBotAPI(Faults, SimulatedUsers):
         self.forums[chat_id][topic.thread] = topic
         return topic
 
+    def _reachable(self, chat_id: int) -> None:
+        """Telegram refuses a bot's first message to a user who never started it."""
+        if chat_id in self.unstarted:
+            raise ApiError(403, "Forbidden: bot can't initiate conversation with a user")
+
     async def _api_sendmessage(self, params: Params) -> Message:
         chat_id = as_int(params.get("chat_id"))
         if chat_id is None:
             raise ApiError(400, "Bad Request: chat_id is empty")
+        self._reachable(chat_id)
         raw, plain = check_text(params)
         markup = check_markup(params.get("reply_markup"), chat_id)
         thread = self._thread(params, chat_id)
@@ -381,12 +396,71 @@ class FakeBotAPI(Faults, SimulatedUsers):
             self.by_chat[chat_id].append(sent)
         return self._message(sent)
 
+    async def _api_senddocument(self, params: Params) -> Message:
+        """A document by upload (kept under a new file_id, with its name) or by an earlier
+        upload's file_id; at most 50 MB, as bots may send; the caption is checked like a text."""
+        chat_id = as_int(params.get("chat_id"))
+        if chat_id is None:
+            raise ApiError(400, "Bad Request: chat_id is empty")
+        self._reachable(chat_id)
+        document = params.get("document")
+        if isinstance(document, Upload):
+            if not document.content:
+                raise ApiError(400, "Bad Request: file must be non-empty")
+            if len(document.content) > 50 * 1024 * 1024:
+                raise ApiError(400, "Bad Request: file is too big")
+            file_id = f"BQACAgFAKE-{self.run}-{len(self.files) + 1}-{len(document.content)}"
+            self.files[file_id] = document.content
+            name = unquote(document.filename)  # the multipart filename, percent-encoded by the client
+        elif isinstance(document, str) and document in self.files:
+            file_id, name = document, ""
+        else:
+            raise ApiError(400, "Bad Request: wrong file identifier/HTTP URL specified")
+        raw = params.get("caption") or ""
+        plain = parse_html(raw) if raw and (params.get("parse_mode") or "").upper() == "HTML" else raw
+        if utf16_len(plain) > CAPTION_LIMIT:
+            raise ApiError(400, "Bad Request: message caption is too long")
+        markup = check_markup(params.get("reply_markup"), chat_id)
+        thread = self._thread(params, chat_id)
+        message_id = next(self._message_ids[chat_id])
+        sent = Sent(chat_id, message_id, raw, plain, markup, document=file_id, file_name=name, thread=thread)
+        if self.record:
+            self.sent[(chat_id, message_id)] = sent
+            self.by_chat[chat_id].append(sent)
+        return self._message(sent)
+
+    async def _api_getchatmembercount(self, params: Params) -> int:
+        """The number of members in a chat: as set in ``member_counts``, else the bot and
+        everyone who wrote there."""
+        chat_id = as_int(params.get("chat_id"))
+        if chat_id is None:
+            raise ApiError(400, "Bad Request: chat_id is empty")
+        return self.member_counts.get(chat_id, 1 + len(self.chat_users[chat_id]))
+
+    async def _api_setmessagereaction(self, params: Params) -> bool:
+        """The bot's reaction on a message (one emoji); 400 REACTION_INVALID where the chat allows none."""
+        chat_id, message_id = as_int(params.get("chat_id")), as_int(params.get("message_id"))
+        if chat_id is None or message_id is None:
+            raise ApiError(400, "Bad Request: message to react not found")
+        given = params.get("reaction") or []
+        reaction: list[ReactionType] = json.loads(given) if isinstance(given, str) else given
+        if chat_id in self.reactions_off or len(reaction) > 1 or any(
+                r.get("type") != "emoji" or not r.get("emoji") for r in reaction):
+            raise ApiError(400, "Bad Request: REACTION_INVALID")
+        self.reactions[(chat_id, message_id)] = reaction
+        return True
+
     def _message(self, sent: Sent) -> Message:
         message: Message = {"message_id": sent.message_id, "from": self.bot_user, "chat": self._chat(
             sent.chat_id), "date": int(time.time())}
         if sent.photo:
             message["photo"] = [{"file_id": sent.photo, "file_unique_id": sent.photo[-12:], "width": 1080,
                                  "height": 1350}]
+            if sent.text:
+                message["caption"] = sent.text
+        elif sent.document:
+            message["document"] = {"file_id": sent.document, "file_unique_id": sent.document[-12:],
+                                   "file_name": sent.file_name, "file_size": len(self.files.get(sent.document, b""))}
             if sent.text:
                 message["caption"] = sent.text
         else:

@@ -28,6 +28,7 @@ class SimulatedUsers:
     _chat: Callable[[int], Chat]
     _message: Callable[[Sent], Message]
     files: dict[str, bytes]
+    chat_users: dict[int, set[int]]
     file_paths: dict[str, str]
     forums: dict[int, dict[int, Topic]]
     open_topic_by: Callable[[int, str], Topic]
@@ -52,6 +53,7 @@ class SimulatedUsers:
             entities.append({"type": "bot_command", "offset": offset, "length": utf16_len(match.group())})
         message: Message = {"message_id": next(self._message_ids[chat_id]), "from": user, "chat": chat,
                                    "date": int(time.time()), "text": text}
+        self.chat_users[chat_id].add(int(user["id"]))
         if entities:
             message["entities"] = entities
         if reply_to is not None:

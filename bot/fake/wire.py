@@ -71,6 +71,11 @@ class InlineQueryResult(TypedDict, total=False):
     input_message_content: InputMessageContent
 
 
+class ReactionType(TypedDict):
+    type: str
+    emoji: NotRequired[str]
+
+
 class Params(TypedDict, total=False):
     """A request's parameters, by the Bot API's types (JSON-encoded form values decoded; an
     uploaded file as ``Upload``): the ones the fake reads."""
@@ -82,6 +87,8 @@ class Params(TypedDict, total=False):
     parse_mode: str | None
     caption: str
     photo: str | Upload
+    document: str | Upload
+    reaction: list[ReactionType] | str
     reply_markup: ReplyMarkup | str
     question: str
     options: list[str | InputPollOption]

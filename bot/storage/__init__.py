@@ -2,7 +2,7 @@
 
 ``Store`` bundles the one database with its repositories: ``chats`` (subscriptions, the
 ``ChatStore`` handlers use), ``deliveries`` (the push protocol, see ``deliveries``) and
-``insights`` (the owner's report, metrics queries, retention).
+``insights`` (the owner's report, metrics queries, retention), ``ledger`` (the groups' 学习台账).
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from bot.storage.chats import CardFileRepository, ChatRepository
 from bot.storage.deliveries import LEASE, MAX_ATTEMPTS, RETRY_DELAY, DeliveryQueue, DeliveryStatus, Due, Outcome
 from bot.storage.engine import MEMORY, Database
 from bot.storage.insights import InsightRepository
+from bot.storage.ledger import LedgerRepository
 from bot.storage.reader import PositionRepository
 from bot.storage.study import StudyRepository
 from bot.storage.texts import TextRepository
@@ -50,6 +51,7 @@ class Store:
     study: StudyRepository
     positions: PositionRepository  # the reader's (Mini App) place in each text
     texts: TextRepository  # the library
+    ledger: LedgerRepository  # the groups' 学习台账 and members' 心得
     clock: Clock = system_clock
 
     @classmethod
@@ -69,7 +71,8 @@ class Store:
         return cls(db, ChatRepository(db, settings.timezone, settings.push_time, catch_up, clock, caches),
                    DeliveryQueue(db, catch_up), InsightRepository(db, timedelta(days=settings.retention_days), clock),
                    CardFileRepository(db, clock), StudyRepository(db, settings.timezone, clock, caches),
-                   PositionRepository(db, clock), TextRepository(db, clock, caches), clock)
+                   PositionRepository(db, clock), TextRepository(db, clock, caches),
+                   LedgerRepository(db, clock), clock)
 
     async def close(self) -> None:
         await self.db.close()

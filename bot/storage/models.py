@@ -228,3 +228,73 @@ class TextRow(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
     __table_args__ = (Index("ix_texts_status", "status", "added_at"),)
+
+
+class LedgerRow(Base):
+    """A group's 学习台账 switch: on since ``since`` (an administrator's /ledger on), the group's
+    title as the record names it."""
+
+    __tablename__ = "ledgers"
+
+    chat_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    enabled: Mapped[bool] = mapped_column(Boolean)
+    since: Mapped[datetime] = mapped_column(UTCDateTime())
+    title: Mapped[str] = mapped_column(String(128))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class LedgerWeeklyRow(Base):
+    """An administrator who asked for the weekly look at a group's record (Monday, in private)."""
+
+    __tablename__ = "ledger_weekly"
+
+    chat_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    since: Mapped[datetime] = mapped_column(UTCDateTime())
+    last_sent: Mapped[date | None] = mapped_column(Date, nullable=True)  # the Monday last sent (local)
+
+
+class LedgerMemberRow(Base):
+    """A member who joined a group's record (✅ 实名记录): named in its files until they leave."""
+
+    __tablename__ = "ledger_members"
+
+    chat_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    name: Mapped[str] = mapped_column(String(128))  # the Telegram full name at joining
+    joined_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    __table_args__ = (Index("ix_ledger_members_user", "user_id"),)
+
+
+class ReflectionRow(Base):
+    """A member's 心得 on a passage (``node_id`` scoped by its text, ``text_id``), in a chat."""
+
+    __tablename__ = "reflections"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    user_id: Mapped[int] = mapped_column(BigInteger)
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    text_id: Mapped[int] = mapped_column(Integer)
+    node_id: Mapped[str] = mapped_column(String(40))
+    body: Mapped[str] = mapped_column(Text)
+    written_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+    __table_args__ = (Index("ix_reflections_chat", "chat_id", "written_at"), Index("ix_reflections_user", "user_id"))
+
+
+class PlanDayRow(Base):
+    """A plan day as the group lived it: posted on ``local_date`` (the push, or /plan's day 1),
+    which day of which plan, and how many members the group had that day (None: not asked yet)."""
+
+    __tablename__ = "plan_days"
+
+    chat_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    local_date: Mapped[date] = mapped_column(Date, primary_key=True)
+    text_id: Mapped[int] = mapped_column(Integer)
+    start_date: Mapped[date] = mapped_column(Date)
+    days: Mapped[int] = mapped_column(Integer)
+    day: Mapped[int] = mapped_column(Integer)
+    members: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    posted_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -108,10 +108,19 @@ class StudyRepository:
             return {node for passage in rows for node in passage.split(",") if node}
 
     async def readers(self, chat_id: int, day: int, passage: str = "") -> int:
+        return (await self.readers_by_day(chat_id, {day: passage}))[day]
+
+    async def readers_by_day(self, chat_id: int, passages: dict[int, str]) -> dict[int, int]:
+        counts = dict.fromkeys(passages, 0)
+        if not passages:
+            return counts
+        query = select(ReadingRow.day, ReadingRow.passage).where(  # one range scan of the chat's index
+            ReadingRow.chat_id == chat_id, ReadingRow.day >= min(passages), ReadingRow.day <= max(passages))
         async with self.db.reads() as session:
-            rows = await session.scalars(select(ReadingRow.passage).where(ReadingRow.chat_id == chat_id,
-                                                                         ReadingRow.day == day))
-            return sum(1 for row in rows if _covers(row, passage))
+            for day, stored in (await session.execute(query)).all():
+                if day in counts and _covers(stored, passages[day]):
+                    counts[day] += 1
+        return counts
 
     async def remember_poll(self, poll_id: str, chat_id: int, question: str, correct: int, anonymous: bool) -> None:
         async with self.db.sessions.begin() as session:
