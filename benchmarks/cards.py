@@ -21,7 +21,7 @@ from bot.fake.data import seed_chats
 from bot.fake.server import FakeBotAPI
 from bot.settings import Settings
 from bot.storage import Store
-from bot.storage.models import ChatRow
+from bot.storage.tables import ChatRow
 from content import load_speech
 from content.cards import quote_card, render
 from content.quotes import candidates

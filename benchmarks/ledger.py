@@ -60,7 +60,7 @@ async def seed(store: Any, members: int, joined: int, notes: int) -> dict[str, i
     """The year of one group, in bulk; how many rows of each kind."""
     from sqlalchemy import insert
 
-    from bot.storage.models import AnswerRow, LedgerMemberRow, LedgerRow, PlanDayRow, QuizRow, ReadingRow, ReflectionRow
+    from bot.storage.tables import AnswerRow, LedgerMemberRow, LedgerRow, PlanDayRow, QuizRow, ReadingRow, ReflectionRow
     from content import load_speech
     from content.plan import plan, reading_key
     from content.quiz import all_questions
@@ -108,7 +108,7 @@ async def seed(store: Any, members: int, joined: int, notes: int) -> dict[str, i
 
 
 async def measure(url: str, args: argparse.Namespace) -> dict[str, Any]:
-    from bot.library import makers
+    from bot.intake import makers
     from bot.settings import Settings
     from bot.storage import Store
     from content import load_speech

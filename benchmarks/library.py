@@ -6,7 +6,7 @@ parts 一、 with sections （一） and points 一是…, a closing), made of t
 recombined and varied, and generated ones; every text has its own digest. Then:
 
 1. Import, per text, as an upload does: the file read (``content.formats.import_file``), stored
-   (``bot.library.add_text``), made a book (``Library.add``) and its services built once with the
+   (``bot.intake.add_text``), made a book (``Library.add``) and its services built once with the
    bot's makers (``Book.ready``: the precise index, the embeddings by the real encoder, the
    summaries in a child process, the 慎 ranking), each stage timed. "Without the encoder" leaves out the
    embeddings, the ranking and the warm-up query. A few texts also as Word files
@@ -273,7 +273,7 @@ ENCODER_STAGES = ("embeddings", "ranking", "warm_query")
 
 async def import_all(paths: Sequence[Path], library: Library, texts: TextRepository) -> dict[str, list[float]]:
     """Import every file as an upload does, timing each stage (``STAGES``) per text."""
-    from bot.library import add_text
+    from bot.intake import add_text
     from content.formats import import_file
 
     stages: dict[str, list[float]] = {stage: [] for stage in STAGES}
@@ -373,7 +373,7 @@ async def child(url: str, cache: str, encoder: str, query: str) -> None:
     """A fresh process: open the database, load every book from the disk caches, answer one
     library search; print "answered" at once, then the figures as JSON."""
     started = time.perf_counter()
-    from bot.library import makers
+    from bot.intake import makers
     from bot.settings import Settings
     from bot.storage import Store
     from content import load_speech
@@ -428,7 +428,7 @@ def warm_start(url: str, cache: Path, encoder: str, query: str) -> dict[str, Any
 
 
 async def run(args: argparse.Namespace, folder: Path, log: Callable[[str], None]) -> dict[str, Any]:
-    from bot.library import makers
+    from bot.intake import makers
     from bot.settings import Settings
     from bot.storage import Store
     from content import load_speech

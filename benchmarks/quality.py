@@ -21,7 +21,7 @@ that answer (a claimed hit on an unanswerable question is a wrong one).
 
 Summaries (``summaries.yaml``, and the held-out ``heldout_summaries.yaml``): character ROUGE-1/2
 F1 of ours and of two baselines of the same length (lead-N, headings only), and readability: the
-share of summaries, over every node, with no defect (``content.summary.defects``).
+share of summaries, over every node, with no defect (``content.summarizer.defects``).
 
 Run: ``.venv/bin/python -m benchmarks.quality [--set dev|heldout|all] [--json] [--misses]``.
 """
@@ -42,9 +42,9 @@ from benchmarks._report import percentile
 from content import Speech, load_speech
 from content.answer import Searcher
 from content.encoder import DEFAULT_ENCODER, load_encoder
+from content.folding import fold
 from content.glosses import glosses_for
-from content.normalize import fold
-from content.summary import defects, summarize
+from content.summarizer import defects, summarize
 
 DATA = Path(__file__).with_name("data")
 SETS = {"dev": ["search_eval.yaml", "search_dev.yaml", "heldout_search.yaml", "dev_trust.yaml"],

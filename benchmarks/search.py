@@ -21,7 +21,7 @@ from rapidfuzz import fuzz, process
 
 from benchmarks._report import percentile
 from content import load_speech
-from content.normalize import fold
+from content.folding import fold
 from content.search import SearchIndex
 
 

@@ -32,7 +32,7 @@ from telegram.ext import (
 from bot import metrics
 from bot.clock import Clock, system_clock
 from bot.fairness import FairUpdateProcessor
-from bot.library import makers
+from bot.intake import makers
 from bot.ops import Ops
 from bot.push import Pusher, PushReport, schedule_push, speech_makers
 from bot.ratelimit import SharedRateLimiter

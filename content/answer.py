@@ -53,8 +53,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from content.dense import DenseIndex
+from content.folding import fold, fold_with_map, pinyin, to_simplified
 from content.model import Node, Speech
-from content.normalize import fold, fold_with_map, pinyin, to_simplified
 from content.search import MAX_QUERY, Hit, Tier
 from content.sentences import split_sentences
 from content.shen import Asked, Principle, asked_about

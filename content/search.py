@@ -1,6 +1,6 @@
 """Tolerant, honest, fast search over sentence-sized units.
 
-Method. Every unit is folded once (``content.normalize``: t2s, width, case, no punctuation)
+Method. Every unit is folded once (``content.folding``: t2s, width, case, no punctuation)
 and also spelled as toneless pinyin syllables. An inverted index maps each character bigram
 (and each syllable bigram) to the units that contain it. A query is folded the same way and
 split on spaces into terms; ASCII-letter queries are also read as pinyin. For each term the
@@ -33,7 +33,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from content.normalize import fold, fold_with_map, pinyin, pinyin_query, pinyin_with_map
+from content.folding import fold, fold_with_map, pinyin, pinyin_query, pinyin_with_map
 from content.understand import Lexicon, Term, coverage, understand
 
 CUTOFF = 75.0

@@ -152,7 +152,7 @@ def principles(path: Path = SHEN_FILE) -> tuple[Principle, ...]:
 
 def principle(name: str) -> Principle | None:
     """Look up a principle by name (慎独), traditional form (慎獨) or pinyin (shendu)."""
-    from content.normalize import fold
+    from content.folding import fold
 
     key = "".join(c for c in unicodedata.normalize("NFD", fold(name)) if not unicodedata.combining(c))
     key = unicodedata.normalize("NFC", key).replace(" ", "")  # shèndú as shendu; 独 stays 独
@@ -171,7 +171,7 @@ def asked_about(query: str, words: Container[str] = ()) -> list[tuple[Principle,
     as 慎读, or a phrase of its ``asked`` list: 独处, nobody is watching, English as whole words).
     ``words``: the speech's own words, so that a homophone the speech uses (深度, shēn dù) is read
     as itself, never as 慎独."""
-    from content.normalize import fold, pinyin
+    from content.folding import fold, pinyin
 
     folded = fold(query)
     lowered = " ".join(re.findall(r"[a-z]+", unicodedata.normalize("NFKC", query).lower()))
@@ -193,7 +193,7 @@ def asked_about(query: str, words: Container[str] = ()) -> list[tuple[Principle,
 def _homophone(folded: str, name: str, code: str, words: Container[str]) -> bool:
     """A pair of characters that sounds like ``name``, shares a character with it and is not a
     word of the speech: how a pinyin keyboard mistypes it (慎读, 甚独)."""
-    from content.normalize import pinyin
+    from content.folding import pinyin
 
     for i in range(len(folded) - 1):
         pair = folded[i:i + 2]

@@ -20,10 +20,10 @@ from pathlib import Path
 
 from pydantic import TypeAdapter, ValidationError
 
-from content import summary as summariser
+from content import summarizer as summariser
 from content.cachefile import write_atomically
 from content.model import Node, Speech
-from content.summary import Length, Summary
+from content.summarizer import Length, Summary
 
 log = logging.getLogger(__name__)
 LENGTHS: tuple[Length, ...] = ("short", "long")

@@ -17,7 +17,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from content.normalize import fold, pinyin, pinyin_query, to_simplified
+from content.folding import fold, pinyin, pinyin_query, to_simplified
 from content.vocabulary import expansions
 
 # Question words, particles and the words people use to point at the speech. Words of two or

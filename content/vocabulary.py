@@ -9,7 +9,7 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, field_validator
 
-from content.normalize import fold
+from content.folding import fold
 
 VOCABULARY_FILE = Path(__file__).with_name("vocabulary.yaml")
 

@@ -8,7 +8,7 @@ from telegram.ext import CallbackQueryHandler
 from content.model import split_scope
 from handlers import callbacks as cb
 from handlers import finding, ledger, reading, sharing, study, subscriptions, texts, uploads
-from handlers.catalog import text
+from handlers.catalog import tr
 from handlers.common import lang_of, pressing
 from handlers.context import BotApplication, BotContext
 from handlers.texts import refreshed
@@ -34,11 +34,11 @@ async def _route(update: Update, context: BotContext) -> None:
         context.book = book
     if data is None or query.message is None or not _valid(data, context):
         # Forged, from an older version, or on an inline message (ours carry no buttons).
-        await query.answer(text(lang_of(update), "stale_button"), show_alert=False)
+        await query.answer(tr(lang_of(update), "stale_button"), show_alert=False)
         return
     if isinstance(data, cb.Card):
         if not sharing.valid(data.kind, data.value, context.speech):
-            await query.answer(text(lang_of(update), "stale_button"))
+            await query.answer(tr(lang_of(update), "stale_button"))
             return
         await query.answer()
         await sharing.press_card(update, context, data.kind, data.value)

@@ -2,7 +2,7 @@
 
 The messages are gettext catalogs, ``handlers/locale/<lang>/LC_MESSAGES/speechbot.po``: the msgid
 is the key handlers pass, the msgstr the text with ``{name}`` placeholders (``str.format``).
-``text(lang, key, **args)`` renders a message for HTML parse mode: each argument is escaped
+``tr(lang, key, **args)`` renders a message for HTML parse mode: each argument is escaped
 unless it is ``Html`` (already-rendered markup from ``handlers.render``), and loses the control
 characters a user could slip in (see ``printable``). A missing key or a
 wrong argument is a bug, caught by ``tests/handlers/test_catalog.py``, which renders every
@@ -68,7 +68,7 @@ def printable(value: str) -> str:
     return _CONTROLS.sub("", value)
 
 
-def text(lang: Lang, key: str, **args: object) -> Html:
+def tr(lang: Lang, key: str, **args: object) -> Html:
     """Render ``key`` in ``lang``; arguments are cleaned of controls and HTML-escaped unless they
     are ``Html``."""
     template = CATALOGS.get(lang, ZH).get(key) or ZH[key]

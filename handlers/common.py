@@ -13,7 +13,7 @@ from telegram.error import BadRequest
 
 from content.library import TextStatus
 from content.quotes import Quote, candidates
-from handlers.catalog import Html, Lang, language, text
+from handlers.catalog import Html, Lang, language, tr
 from handlers.context import BotContext
 from handlers.render import Screen, bookmark_refs, with_bookmarks
 from handlers.topics import thread_of
@@ -77,7 +77,7 @@ def noted(update: Update, context: BotContext, screens: list[Screen]) -> list[Sc
     if book is None or book.info.status != TextStatus.REMOVED or not screens:
         return screens
     last = screens[-1]
-    return [*screens[:-1], Screen(Html(last.text + "\n\n" + text(lang_of(update), "text_removed")), last.buttons)]
+    return [*screens[:-1], Screen(Html(last.text + "\n\n" + tr(lang_of(update), "text_removed")), last.buttons)]
 
 
 _PRESS: ContextVar[BotContext | None] = ContextVar("press", default=None)
@@ -107,7 +107,7 @@ async def send(update: Update, context: BotContext, screens: list[Screen]) -> No
 
 async def say(update: Update, context: BotContext, key: str, **args: object) -> None:
     """Send one catalog message with no keyboard."""
-    await send(update, context, [Screen(text(lang_of(update), key, **args))])
+    await send(update, context, [Screen(tr(lang_of(update), key, **args))])
 
 
 async def argument_too_long(update: Update, context: BotContext, value: str) -> bool:

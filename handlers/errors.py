@@ -8,7 +8,7 @@ import logging
 from telegram import Update
 from telegram.error import TelegramError
 
-from handlers.catalog import language, text
+from handlers.catalog import language, tr
 from handlers.context import BotApplication, BotContext
 from handlers.topics import thread_of
 
@@ -23,9 +23,9 @@ async def report_error(update: object, context: BotContext) -> None:
     lang = language(update.effective_user.language_code if update.effective_user else None)
     with contextlib.suppress(TelegramError):
         if update.callback_query:
-            await update.callback_query.answer(text(lang, "error"))
+            await update.callback_query.answer(tr(lang, "error"))
         elif update.effective_chat and update.effective_message:
-            await context.bot.send_message(update.effective_chat.id, text(lang, "error"),
+            await context.bot.send_message(update.effective_chat.id, tr(lang, "error"),
                                            message_thread_id=thread_of(update))
 
 

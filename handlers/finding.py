@@ -12,7 +12,7 @@ from content import Speech, UnknownNodeError
 from content.quotes import choices, pick, sentence_index
 from content.shen import principle, principles
 from handlers import groups, ledger, reading, render, sharing, study, texts
-from handlers.catalog import text
+from handlers.catalog import tr
 from handlers.common import argument, argument_too_long, chat_today, edit, in_group, lang_of, quote_number, say, send
 from handlers.context import BotApplication, BotContext
 
@@ -120,7 +120,7 @@ async def another_quote(update: Update, context: BotContext, node_id: str, keywo
     node = context.speech.find(node_id) if node_id else None
     others = [q for q in choices(context.speech, node.id if node else None, keyword or None) if q.text not in current]
     if not others:
-        await query.answer(text(lang_of(update), "quote_only_one"))
+        await query.answer(tr(lang_of(update), "quote_only_one"))
         return
     await query.answer()
     found = random.choice(others)

@@ -25,7 +25,7 @@ from content.naming import TextName
 from content.quotes import in_quotes, pick
 from content.shen import principles
 from handlers import render, sharing
-from handlers.catalog import language, text
+from handlers.catalog import language, tr
 from handlers.context import BotApplication, BotContext
 
 CACHE_SECONDS = 300
@@ -60,12 +60,12 @@ async def answer_inline(update: Update, context: BotContext) -> None:
                            sharing.captioned(lang, sharing.daily_caption(lang, reminder, fell_back), origin))
         today = render.today(lang, day, reminder, reminder.quote, context.current.id, fell_back)
         item = reminder.principle
-        results.append(_article(f"today:{context.current.id}:{day}", text(lang, "inline_today_title",
+        results.append(_article(f"today:{context.current.id}:{day}", tr(lang, "inline_today_title",
                                                                           principle=item.name),
                                 item.meaning, today.text))
         for p in principles():
             screen = render.principle_detail(context.library.original.speech, lang, p)
-            results.append(_article(f"shen:{p.name}", text(lang, "inline_principle_title", name=p.name,
+            results.append(_article(f"shen:{p.name}", tr(lang, "inline_principle_title", name=p.name,
                                                             meaning=p.meaning), p.english, screen.text))
     else:
         # Only what the speech answers (原文 or 相关): an inline result is posted into a chat
@@ -79,13 +79,13 @@ async def answer_inline(update: Update, context: BotContext) -> None:
             gap = "" if lang == "zh" else " "  # 《标题》二（二）, “Title” 二（二）
             source = f"{render.shorten(named, 32)}{gap}{label}" if info.title else label
             # Cut around the words found only when a run-on sentence would not fit one message.
-            body = text(lang, "inline_quote", text=in_quotes(render.excerpt(hit, INLINE_CHARS)), label=source)
-            title = text(lang, "inline_hit_title", label=label, snippet=render.shorten(hit.text, 40))
+            body = tr(lang, "inline_quote", text=in_quotes(render.excerpt(hit, INLINE_CHARS)), label=source)
+            title = tr(lang, "inline_hit_title", label=label, snippet=render.shorten(hit.text, 40))
             results.append(_article(f"{hit.id}:{hit.text}", title, f"{named} · {hit.text}", body))
         if claimed:  # the best hit's card (as /card sends it), next to the text results
             best = pick(speech, node_id=claimed[0].id, day=day)
             if best is not None:
-                caption = sharing.captioned(lang, text(lang, "quote", text=best.in_quotes, label=best.label), info)
+                caption = sharing.captioned(lang, tr(lang, "quote", text=best.in_quotes, label=best.label), info)
                 await _card_result(context, results, sharing.quote_spec(best, TextName(info).card), caption)
     await query.answer(results[:MAX_RESULTS + 1], cache_time=CACHE_SECONDS, is_personal=True)
 

@@ -43,7 +43,7 @@ from content.model import split_scope
 from content.plan import passage_on, plan
 from handlers import callbacks as cb
 from handlers import render
-from handlers.catalog import Html, Lang, text
+from handlers.catalog import Html, Lang, tr
 from handlers.common import argument, chat_zone, edit, in_group, lang_of, say, send
 from handlers.context import BotApplication, BotContext
 from handlers.ledger_build import Period, collect, keep_day, note_place, parse_month
@@ -106,11 +106,11 @@ async def ledger_command(update: Update, context: BotContext) -> None:
         before = await ledgers.state(chat.id)
         state = await ledgers.switch(chat.id, True, chat.title or "")
         if before is not None and before.enabled:
-            await send(update, context, [Screen(text(lang, "ledger_already_on", since=_since(state, zone)),
-                                                [[button(text(lang, "btn_ledger_join"), cb.LedgerJoin())]])])
+            await send(update, context, [Screen(tr(lang, "ledger_already_on", since=_since(state, zone)),
+                                                [[button(tr(lang, "btn_ledger_join"), cb.LedgerJoin())]])])
             return
-        await send(update, context, [Screen(text(lang, "ledger_intro", since=_since(state, zone)),
-                                            [[button(text(lang, "btn_ledger_join"), cb.LedgerJoin())]])])
+        await send(update, context, [Screen(tr(lang, "ledger_intro", since=_since(state, zone)),
+                                            [[button(tr(lang, "btn_ledger_join"), cb.LedgerJoin())]])])
         return
     if value in ("off", "关闭"):
         before = await ledgers.state(chat.id)
@@ -187,14 +187,14 @@ async def _send_files(update: Update, context: BotContext, period: Period, zone:
     ledger = await build(context, chat.id, chat.title or "", zone, period, lang)
     xlsx, docx = await asyncio.gather(asyncio.to_thread(to_xlsx, ledger, lang),
                                       asyncio.to_thread(to_docx, ledger, lang))
-    caption = text(lang, "ledger_caption", group=ledger.group, period=period.label)
+    caption = tr(lang, "ledger_caption", group=ledger.group, period=period.label)
     try:
         await context.bot.send_document(user.id, xlsx, filename=f"{FILE_NAME}-{period.label}.xlsx", caption=caption)
         await context.bot.send_document(user.id, docx, filename=f"{FILE_NAME}-{period.label}.docx")
     except Forbidden:
-        link = InlineKeyboardButton(text(lang, "btn_ledger_start"),
+        link = InlineKeyboardButton(tr(lang, "btn_ledger_start"),
                                     url=render.deep_link(context.bot.username, LEDGER_PAYLOAD))
-        await send(update, context, [Screen(text(lang, "ledger_start_first"), [[link]])])
+        await send(update, context, [Screen(tr(lang, "ledger_start_first"), [[link]])])
         return
     await say(update, context, "ledger_sent")
 
@@ -205,15 +205,15 @@ async def press_join(update: Update, context: BotContext) -> None:
     ledgers, lang = context.bot_data.ledger, lang_of(update)
     assert query is not None
     if chat is None or user is None:
-        await query.answer(text(lang, "stale_button"))
+        await query.answer(tr(lang, "stale_button"))
         return
     state = await ledgers.state(chat.id)
     if state is None or not state.enabled:
-        await query.answer(text(lang, "ledger_join_closed"), show_alert=True)
+        await query.answer(tr(lang, "ledger_join_closed"), show_alert=True)
         return
     new = await ledgers.join(chat.id, user.id, user.full_name)
     # An alert is plain text: the name as written, not as HTML would escape it.
-    await query.answer(html.unescape(text(lang, "ledger_joined" if new else "ledger_joined_already",
+    await query.answer(html.unescape(tr(lang, "ledger_joined" if new else "ledger_joined_already",
                                           name=user.full_name[:60])), show_alert=True)
 
 
@@ -290,26 +290,26 @@ async def note_command(update: Update, context: BotContext) -> None:
 def notes_screen(lang: Lang, notes: list[NoteRecord], books: dict[int, Book | None], page: int) -> Screen:
     """Page ``page`` of the member's 心得: each with ✏️ and 🗑; within one message."""
     if not notes:
-        return Screen(text(lang, "notes_none"))
+        return Screen(tr(lang, "notes_none"))
     pages = _pages(lang, notes, books)
     page = min(max(page, 0), len(pages) - 1)
     shown = pages[page]
-    body = Html("\n\n".join([text(lang, "notes_title", page=page + 1, pages=len(pages)),
+    body = Html("\n\n".join([tr(lang, "notes_title", page=page + 1, pages=len(pages)),
                              *(_item(lang, note, books) for note in shown)]))
-    rows = [[button(text(lang, "btn_note_edit", n=note.id), cb.NoteAction("edit", note.id)),
-             button(text(lang, "btn_note_delete", n=note.id), cb.NoteAction("del", note.id))] for note in shown]
+    rows = [[button(tr(lang, "btn_note_edit", n=note.id), cb.NoteAction("edit", note.id)),
+             button(tr(lang, "btn_note_delete", n=note.id), cb.NoteAction("del", note.id))] for note in shown]
     turn = []
     if page > 0:
-        turn.append(button(text(lang, "btn_prev_page"), cb.NotesPage(page - 1)))
+        turn.append(button(tr(lang, "btn_prev_page"), cb.NotesPage(page - 1)))
     if page + 1 < len(pages):
-        turn.append(button(text(lang, "btn_next_page"), cb.NotesPage(page + 1)))
+        turn.append(button(tr(lang, "btn_next_page"), cb.NotesPage(page + 1)))
     return Screen(body, rows + ([turn] if turn else []))
 
 
 def _item(lang: Lang, note: NoteRecord, books: dict[int, Book | None]) -> str:
     label, _ = note_place(books.get(note.text_id), note.node_id)
     shown = note.text if len(note.text) <= NOTE_SHOWN else note.text[:NOTE_SHOWN] + "…"
-    return text(lang, "notes_item", n=note.id, date=note.written_at.date().isoformat(), place=label, text=shown)
+    return tr(lang, "notes_item", n=note.id, date=note.written_at.date().isoformat(), place=label, text=shown)
 
 
 def _pages(lang: Lang, notes: list[NoteRecord], books: dict[int, Book | None]) -> list[list[NoteRecord]]:
@@ -336,9 +336,9 @@ async def notes_command(update: Update, context: BotContext) -> None:
     if user is None:
         return
     if in_group(update):
-        link = InlineKeyboardButton(text(lang, "btn_notes_private"),
+        link = InlineKeyboardButton(tr(lang, "btn_notes_private"),
                                     url=render.deep_link(context.bot.username, NOTES_PAYLOAD))
-        await send(update, context, [Screen(text(lang, "notes_private"), [[link]])])
+        await send(update, context, [Screen(tr(lang, "notes_private"), [[link]])])
         return
     notes = await ledgers.notes(user.id)
     await send(update, context, [notes_screen(lang, notes, await _books(context, notes), 0)])
@@ -349,24 +349,24 @@ async def press_notes(update: Update, context: BotContext, data: cb.NoteAction |
     query, user, ledgers, lang = update.callback_query, update.effective_user, context.bot_data.ledger, lang_of(update)
     assert query is not None
     if user is None:
-        await query.answer(text(lang, "stale_button"))
+        await query.answer(tr(lang, "stale_button"))
         return
     page = data.page if isinstance(data, cb.NotesPage) else _page_of(query.message)
     if isinstance(data, cb.NoteAction):
         note = await ledgers.note(user.id, data.note_id)
         if note is None:
-            await query.answer(text(lang, "note_gone"))
+            await query.answer(tr(lang, "note_gone"))
             return
         if data.action == "edit":
             await query.answer()
             assert update.effective_chat is not None
             await context.bot.send_message(update.effective_chat.id,
-                                           text(lang, "note_edit_prompt", n=note.id, text=note.text),
-                                           reply_markup=ForceReply(selective=True, input_field_placeholder=text(
+                                           tr(lang, "note_edit_prompt", n=note.id, text=note.text),
+                                           reply_markup=ForceReply(selective=True, input_field_placeholder=tr(
                                                lang, "note_edit_placeholder")))
             return
         await ledgers.delete_note(user.id, note.id)
-        await query.answer(text(lang, "note_deleted"))
+        await query.answer(tr(lang, "note_deleted"))
     else:
         await query.answer()
     notes = await ledgers.notes(user.id)
@@ -441,7 +441,7 @@ def weekly_text(lang: Lang, ledger: Ledger) -> Html:
     """The week's figures: sessions, readers, the mean 参学率, joined and others, 心得."""
     rates = [s.rate for s in ledger.sessions if s.rate is not None]
     rate = f"{100 * sum(rates) / len(rates):.0f}%" if rates else "-"
-    return text(lang, "ledger_weekly_report", group=ledger.group, start=ledger.start.isoformat(),
+    return tr(lang, "ledger_weekly_report", group=ledger.group, start=ledger.start.isoformat(),
                 end=ledger.end.isoformat(), sessions=len(ledger.sessions),
                 readers=sum(s.readers for s in ledger.sessions), rate=rate, joined=len(ledger.members),
                 others=ledger.others, notes=len(ledger.reflections))

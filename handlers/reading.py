@@ -12,7 +12,7 @@ from content.model import ORIGINAL, split_scope
 from content.naming import TextName
 from content.quotes import pick
 from handlers import render
-from handlers.catalog import Lang, text
+from handlers.catalog import Lang, tr
 from handlers.common import argument, argument_too_long, chat_today, edit, in_group, lang_of, quote_number, say, send
 from handlers.context import BotApplication, BotContext
 from handlers.render import Screen
@@ -44,7 +44,7 @@ async def start(update: Update, context: BotContext) -> None:
     info = context.current.info
     named = TextName(info, lang) if info.id != ORIGINAL or info.title else TextName.of_speech(context.speech, lang)
     title = named.heading if info.id != ORIGINAL or info.title else named.title
-    welcome = Screen(text(lang, "welcome", name=name, title=title))
+    welcome = Screen(tr(lang, "welcome", name=name, title=title))
     await send(update, context, [with_reader(update, context, welcome)])
 
 

@@ -31,10 +31,10 @@ from content.search import Hit
 from content.sentences import gist, split_sentences
 from content.shen import Principle as PrincipleModel
 from content.shen import Reminder, principles
-from content.summary import Summary
+from content.summarizer import Summary
 from handlers import callbacks as cb
 from handlers.caches import BoundedCache
-from handlers.catalog import Html, Lang, text
+from handlers.catalog import Html, Lang, tr
 from handlers.context import WebAppLinks
 from handlers.store import Standing, StatsReport
 
@@ -147,17 +147,17 @@ def _outline(speech: Speech, lang: Lang, node_id: str, named: str, glosses: Glos
     if not node_id:
         rows = [[button(_node_button_label(n, glosses), cb.Outline(n.id) if n.children else cb.Read(n.id))]
                 for n in speech.top]
-        return Screen(text(lang, "outline_title", title=named), rows)
+        return Screen(tr(lang, "outline_title", title=named), rows)
     node = speech.node(node_id)
-    rows = [[button(text(lang, "btn_full_text"), cb.Read(node.id))]]
+    rows = [[button(tr(lang, "btn_full_text"), cb.Read(node.id))]]
     rows += [[button(_node_button_label(child, glosses), cb.Outline(child.id) if child.children
                      else cb.Read(child.id))] for child in node.children]
     parent = speech.parent(node)
-    rows.append([button(text(lang, "btn_up"), cb.Outline(parent.id if parent else cb.top(speech.text_id)))])
+    rows.append([button(tr(lang, "btn_up"), cb.Outline(parent.id if parent else cb.top(speech.text_id)))])
     english = glosses.heading(node.id) if glosses else None
     if english and not node.label.endswith("、"):
         english = " " + english  # 四（二） Focus on…, as its button reads
-    return Screen(text(lang, "outline_part", label=node.label, heading=english or node.title or ""), rows)
+    return Screen(tr(lang, "outline_part", label=node.label, heading=english or node.title or ""), rows)
 
 
 def opening(speech: Speech, node: Node) -> str:
@@ -166,10 +166,10 @@ def opening(speech: Speech, node: Node) -> str:
 
 
 def _page_text(node: Node, lang: Lang, page: int, pages: list[str], intro: bool = False) -> Html:
-    header = text(lang, "node_intro_header" if intro else "node_header", label=cite(node.label))
+    header = tr(lang, "node_intro_header" if intro else "node_header", label=cite(node.label))
     parts = [header, html.escape(pages[page], quote=False)]
     if len(pages) > 1:
-        parts.append(text(lang, "page_marker", page=page + 1, pages=len(pages)))
+        parts.append(tr(lang, "page_marker", page=page + 1, pages=len(pages)))
     return Html("\n".join(parts))
 
 
@@ -193,15 +193,15 @@ def _reader(speech: Speech, lang: Lang, node: Node, page: int, level: int) -> Sc
     previous, following = neighbours(speech, node.id, level)
     row: list[InlineKeyboardButton] = []
     if page > 0:
-        row.append(button(text(lang, "btn_prev_page"), cb.Step(node.id, page - 1, level)))
+        row.append(button(tr(lang, "btn_prev_page"), cb.Step(node.id, page - 1, level)))
     elif previous:
-        row.append(button(text(lang, "btn_prev"), _step(previous, level)))
+        row.append(button(tr(lang, "btn_prev"), _step(previous, level)))
     if page + 1 < len(pages):
-        row.append(button(text(lang, "btn_next_page"), cb.Step(node.id, page + 1, level)))
+        row.append(button(tr(lang, "btn_next_page"), cb.Step(node.id, page + 1, level)))
     elif following:
-        row.append(button(text(lang, "btn_next"), _step(following, level)))
+        row.append(button(tr(lang, "btn_next"), _step(following, level)))
     parent = speech.parent(node)
-    back = [button(text(lang, "btn_up"), cb.Outline(parent.id if parent else cb.top(speech.text_id))),
+    back = [button(tr(lang, "btn_up"), cb.Outline(parent.id if parent else cb.top(speech.text_id))),
             save_button(lang, cb.bookmark("n", node.id))]
     return Screen(_page_text(node, lang, page, pages, intro), [row, back] if row else [back])
 
@@ -213,9 +213,9 @@ def show(speech: Speech, lang: Lang, node_id: str, in_group: bool, bot_username:
     full = opening(speech, node) + node.text
     if in_group and utf16_len(full) > GROUP_CHARS:
         first = paginate(full, GROUP_CHARS)[0]
-        body = Html("\n".join([text(lang, "node_header", label=cite(node.label)), html.escape(first, quote=False),
-                               text(lang, "truncated")]))
-        link = InlineKeyboardButton(text(lang, "read_more_private"), url=deep_link(bot_username, payload("s", node.id)))
+        body = Html("\n".join([tr(lang, "node_header", label=cite(node.label)), html.escape(first, quote=False),
+                               tr(lang, "truncated")]))
+        link = InlineKeyboardButton(tr(lang, "read_more_private"), url=deep_link(bot_username, payload("s", node.id)))
         return [Screen(body, [[link]])]
     pages = paginate(full)
     screens = [Screen(_page_text(node, lang, i, pages)) for i in range(len(pages))]
@@ -223,10 +223,10 @@ def show(speech: Speech, lang: Lang, node_id: str, in_group: bool, bot_username:
     previous, following = neighbours(speech, node.id, level)
     row = []
     if previous:
-        row.append(button(text(lang, "btn_prev"), _step(previous, level)))
-    row.append(button(text(lang, "btn_outline"), cb.Outline(cb.top(speech.text_id))))
+        row.append(button(tr(lang, "btn_prev"), _step(previous, level)))
+    row.append(button(tr(lang, "btn_outline"), cb.Outline(cb.top(speech.text_id))))
     if following:
-        row.append(button(text(lang, "btn_next"), _step(following, level)))
+        row.append(button(tr(lang, "btn_next"), _step(following, level)))
     screens[-1].buttons = [row, [save_button(lang, cb.bookmark("n", node.id))]]
     return screens
 
@@ -249,11 +249,11 @@ def reader_button(lang: Lang, links: WebAppLinks | None, bot_username: str, in_g
         start = (f"t{text_id}" if text_id and (text_id != ORIGINAL or not local) else "") + (
             f"s{local.replace('.', '-')}" if local else "")
         link = f"https://t.me/{bot_username}/{links.short_name}" + (f"?startapp={start}" if start else "")
-        return InlineKeyboardButton(text(lang, "btn_reader"), url=link)
+        return InlineKeyboardButton(tr(lang, "btn_reader"), url=link)
     query = "&".join(([f"text={text_id}"] if text_id and text_id != ORIGINAL else []) + (
         [f"node={local}"] if local else []))
     url = links.url + (("&" if "?" in links.url else "?") + query if query else "")
-    return InlineKeyboardButton(text(lang, "btn_reader"), web_app=WebAppInfo(url))
+    return InlineKeyboardButton(tr(lang, "btn_reader"), web_app=WebAppInfo(url))
 
 
 def deep_link(bot_username: str, payload: str) -> str:
@@ -363,28 +363,28 @@ def search_results(lang: Lang, query: str, hits: list[Hit], glosses: Glosses | N
     (given for a search of the whole library) labels each hit with its text's name
     (``source_name``: 《某讲话》四（二）). ``everywhere``: a last row offers to search every text of the library.
     The query is echoed whole, cut only to keep the message within Telegram's 4096 characters."""
-    extra = [[button(text(lang, "btn_search_all"), cb.SearchAll(query))]] if everywhere else []
+    extra = [[button(tr(lang, "btn_search_all"), cb.SearchAll(query))]] if everywhere else []
     if not hits:  # suggest where to look instead: the outline, the four principles
-        suggestions = [button(text(lang, "btn_outline"), cb.Outline()), button(text(lang, "btn_shen"), cb.Principle())]
-        return Screen(_echoed([], lambda echo: text(lang, "search_all_none" if sources is not None else "search_none",
+        suggestions = [button(tr(lang, "btn_outline"), cb.Outline()), button(tr(lang, "btn_shen"), cb.Principle())]
+        return Screen(_echoed([], lambda echo: tr(lang, "search_all_none" if sources is not None else "search_none",
                                                     query=echo), query), [suggestions, *extra])
     claimed = any(hit.tier != "nearest" for hit in hits)
     every = sources is not None
 
     def head(echo: str) -> Html:
-        return text(lang, ("search_results_all" if every else "search_results") if claimed else
+        return tr(lang, ("search_results_all" if every else "search_results") if claimed else
                     ("search_nearest_only_all" if every else "search_nearest_only"), query=echo)
 
     lines: list[Html] = []
     for number, hit in enumerate(hits, start=1):
         if claimed and (number == 1 or hits[number - 2].tier != hit.tier):
-            lines.append(text(lang, "search_exact" if hit.tier == "exact" else
+            lines.append(tr(lang, "search_exact" if hit.tier == "exact" else
                               "search_related" if hit.tier == "related" else "search_nearest"))
         gloss = glosses.heading(hit.id) if glosses else None
         label = cite(hit.label or hit.id)
         if sources is not None and number <= len(sources):
             label = f"{sources[number - 1]}{label}"
-        lines.append(text(lang, "search_hit", n=number, label=f"{label} · {gloss}" if gloss else label,
+        lines.append(tr(lang, "search_hit", n=number, label=f"{label} · {gloss}" if gloss else label,
                           highlighted=highlighted(hit)))
     rows = []
     for number, hit in enumerate(hits):
@@ -392,8 +392,8 @@ def search_results(lang: Lang, query: str, hits: list[Hit], glosses: Glosses | N
         card = _hit_card(hit, index)
         # Across texts two hits may share a label (一（三） of two texts): the button names its hit's number.
         shown = f"{number + 1}. {cite(hit.label or hit.id)}" if every else cite(hit.label or hit.id)
-        rows.append([button(text(lang, "btn_read", label=shorten(shown, 16)), cb.Send(hit.id)),
-                     *([button(text(lang, "btn_card"), card)] if card is not None else []),
+        rows.append([button(tr(lang, "btn_read", label=shorten(shown, 16)), cb.Send(hit.id)),
+                     *([button(tr(lang, "btn_card"), card)] if card is not None else []),
                      save_button(lang, cb.hit_bookmark(hit.id, index))])
     return Screen(_echoed(lines, head, query), rows + extra)
 
@@ -416,13 +416,13 @@ def quote(lang: Lang, item: Quote, keyword: str = "", node_id: str = "", number:
     """A quote with "another one", a button to read its section and (given the quote's
     ``number`` among the candidates) one for its card."""
     # "Another one" keeps to the quote's text (``2:`` is all of text 2) after the chat switched.
-    rows = [[button(text(lang, "btn_another"), cb.Another(node_id or cb.top(cb.text_of(item.id)), keyword)),
-             button(text(lang, "btn_read", label=item.label), cb.Send(item.id))]]
+    rows = [[button(tr(lang, "btn_another"), cb.Another(node_id or cb.top(cb.text_of(item.id)), keyword)),
+             button(tr(lang, "btn_read", label=item.label), cb.Send(item.id))]]
     if number is not None:
         ref = cb.quote_ref(cb.text_of(item.id), number)  # 3 in the original, 2:3 in text 2
-        rows[0].append(button(text(lang, "btn_card"), cb.Card("q", ref)))
+        rows[0].append(button(tr(lang, "btn_card"), cb.Card("q", ref)))
         rows.append([save_button(lang, cb.bookmark("q", ref))])
-    return Screen(text(lang, "quote", text=item.in_quotes, label=item.label), rows)
+    return Screen(tr(lang, "quote", text=item.in_quotes, label=item.label), rows)
 
 
 def today(lang: Lang, day: date, reminder: Reminder, quote_of_day: Quote, text_id: int = ORIGINAL,
@@ -433,12 +433,12 @@ def today(lang: Lang, day: date, reminder: Reminder, quote_of_day: Quote, text_i
     principle = reminder.principle
     meaning = principle.meaning if lang == "zh" else principle.english
     explanation = principle.explanation if lang == "zh" else principle.english_explanation
-    body = text(lang, "today", date=day.isoformat(), principle=principle.name, meaning=meaning,
+    body = tr(lang, "today", date=day.isoformat(), principle=principle.name, meaning=meaning,
                 explanation=explanation, quote=quote_of_day.in_quotes, label=quote_of_day.label,
                 note=fallback_note(lang, reminder, fell_back))
-    rows = [[button(text(lang, "btn_read", label=quote_of_day.label), cb.Send(quote_of_day.id)),
+    rows = [[button(tr(lang, "btn_read", label=quote_of_day.label), cb.Send(quote_of_day.id)),
              button(principle.name, cb.Principle(principles().index(principle))),
-             button(text(lang, "btn_card"), cb.Card("d", day_ref(text_id, day)))]]
+             button(tr(lang, "btn_card"), cb.Card("d", day_ref(text_id, day)))]]
     return Screen(body, rows)
 
 
@@ -454,7 +454,7 @@ def without_card_button(screen: Screen) -> Screen:
 def fallback_note(lang: Lang, reminder: Reminder, fell_back: bool) -> Html:
     """The line before a reminder's quote when it is the original speech's, because no quote of
     the chat's text fits the day's principle (empty otherwise)."""
-    return Html(text(lang, "today_fallback", principle=reminder.principle.name) + "\n") if fell_back else Html("")
+    return Html(tr(lang, "today_fallback", principle=reminder.principle.name) + "\n") if fell_back else Html("")
 
 
 def day_ref(text_id: int, day: date) -> str:
@@ -478,34 +478,34 @@ def summary(lang: Lang, result: Summary) -> Screen:
     shown = result.summary
     if utf16_len(shown) > PAGE_CHARS:
         shown = paginate(shown, PAGE_CHARS)[0] + "……"
-    body = text(lang, "summary", label=cite(result.label), summary=shown, keywords="、".join(result.keywords))
+    body = tr(lang, "summary", label=cite(result.label), summary=shown, keywords="、".join(result.keywords))
     target: cb.Callback = cb.Outline() if result.id == "speech" else cb.Send(result.id)
-    label = text(lang, "btn_outline") if result.id == "speech" else text(lang, "btn_full_text")
+    label = tr(lang, "btn_outline") if result.id == "speech" else tr(lang, "btn_full_text")
     return Screen(body, [[button(label, target)]])
 
 
 def principle_list(lang: Lang) -> Screen:
     """The four principles, one button each."""
     items = principles()
-    lines = "\n".join(text(lang, "shen_item", name=p.name, meaning=p.meaning if lang == "zh" else p.english)
+    lines = "\n".join(tr(lang, "shen_item", name=p.name, meaning=p.meaning if lang == "zh" else p.english)
                       for p in items)
-    return Screen(text(lang, "shen_list", items=Html(lines)), [[button(p.name, cb.Principle(i)) for i, p in
+    return Screen(tr(lang, "shen_list", items=Html(lines)), [[button(p.name, cb.Principle(i)) for i, p in
                                                                  enumerate(items)]])
 
 
 def principle_detail(speech: Speech, lang: Lang, item: PrincipleModel) -> Screen:
     """One principle: meaning, explanation, source and its passages as buttons."""
     passages = [speech.node(p) for p in item.passages]
-    listing = "\n".join(text(lang, "shen_passage", label=cite(n.label), title=n.title or gist(n.sentences[0]))
+    listing = "\n".join(tr(lang, "shen_passage", label=cite(n.label), title=n.title or gist(n.sentences[0]))
                         for n in passages)
-    source = text(lang, "shen_source", source=item.source) if item.source else Html("")
+    source = tr(lang, "shen_source", source=item.source) if item.source else Html("")
     english = lang == "en"  # English readers get the meaning and explanation in English
-    body = text(lang, "shen_detail", name=item.name, pinyin=item.pinyin,
+    body = tr(lang, "shen_detail", name=item.name, pinyin=item.pinyin,
                 meaning=item.english if english else item.meaning,
                 explanation=item.english_explanation if english else item.explanation, source=source,
                 passages=Html(listing))
-    rows = [[button(text(lang, "btn_read", label=cite(n.label)), cb.Send(n.id)) for n in passages],
-            [button(text(lang, "btn_up"), cb.Principle(-1))]]
+    rows = [[button(tr(lang, "btn_read", label=cite(n.label)), cb.Send(n.id)) for n in passages],
+            [button(tr(lang, "btn_up"), cb.Principle(-1))]]
     return Screen(body, rows)
 
 
@@ -515,20 +515,20 @@ STATS_ROWS = 10  # with the cuts below, the report stays far under 4,096 charact
 
 
 def _lines(lang: Lang, items: list[Html]) -> Html:
-    return Html("\n".join(items[:STATS_ROWS])) if items else text(lang, "stats_none")
+    return Html("\n".join(items[:STATS_ROWS])) if items else tr(lang, "stats_none")
 
 
 def stats(lang: Lang, report: StatsReport) -> list[Screen]:
     """/stats: counts only; each list capped at ``STATS_ROWS`` lines."""
-    body = text(
+    body = tr(
         lang, "stats",
-        chats=_lines(lang, [text(lang, "stats_chat", kind=k, count=n, active=a) for k, n, a in report.chats]),
-        schedule=_lines(lang, [text(lang, "stats_slot", zone=z, hour=f"{h:02d}", count=n)
+        chats=_lines(lang, [tr(lang, "stats_chat", kind=k, count=n, active=a) for k, n, a in report.chats]),
+        schedule=_lines(lang, [tr(lang, "stats_slot", zone=z, hour=f"{h:02d}", count=n)
                                for z, h, n in report.schedule]),
-        deliveries=_lines(lang, [text(lang, "stats_count", name=s, count=n) for s, n in report.deliveries]),
-        failures=_lines(lang, [text(lang, "stats_failure", outcome=o, reason=shorten(r or "-", 60), count=n)
+        deliveries=_lines(lang, [tr(lang, "stats_count", name=s, count=n) for s, n in report.deliveries]),
+        failures=_lines(lang, [tr(lang, "stats_failure", outcome=o, reason=shorten(r or "-", 60), count=n)
                                for o, r, n in report.failures]),
-        misses=_lines(lang, [text(lang, "stats_miss", query=shorten(q, 60), count=n) for q, n in report.misses]),
+        misses=_lines(lang, [tr(lang, "stats_miss", query=shorten(q, 60), count=n) for q, n in report.misses]),
     )
     return [Screen(body)]
 
@@ -540,7 +540,7 @@ PLAN_CHARS = 1500  # a plan day's text inline; the rest behind "continue"
 
 def plan_name(lang: Lang, title: str | None) -> Html:
     """What a plan is called: 《标题》的学习计划, the text it reads named (学习计划 for an untitled one)."""
-    return text(lang, "plan_name", title=title) if title else text(lang, "plan_name_plain")
+    return tr(lang, "plan_name", title=title) if title else tr(lang, "plan_name_plain")
 
 
 def plan_day(lang: Lang, passage: Passage, days: int, title: str | None = None, removed: bool = False) -> Screen:
@@ -550,15 +550,15 @@ def plan_day(lang: Lang, passage: Passage, days: int, title: str | None = None, 
     shown = passage.text
     if utf16_len(shown) > PLAN_CHARS:
         shown = paginate(shown, PLAN_CHARS)[0]
-    body = text(lang, "plan_day", plan=plan_name(lang, title), day=passage.day, days=days,
+    body = tr(lang, "plan_day", plan=plan_name(lang, title), day=passage.day, days=days,
                 labels=plan_labels(passage), text=shown)
     if shown != passage.text:
-        body = Html(body + "\n" + text(lang, "plan_more"))
+        body = Html(body + "\n" + tr(lang, "plan_more"))
     if removed:
-        body = Html(body + "\n\n" + text(lang, "text_removed"))
-    row = [button(text(lang, "btn_done"), cb.Done(passage.day))]
+        body = Html(body + "\n\n" + tr(lang, "text_removed"))
+    row = [button(tr(lang, "btn_done"), cb.Done(passage.day))]
     if shown != passage.text:
-        row.append(button(text(lang, "btn_continue"), cb.Send(passage.ids[0])))
+        row.append(button(tr(lang, "btn_continue"), cb.Send(passage.ids[0])))
     return Screen(body, [row])
 
 
@@ -608,12 +608,12 @@ def rank(lang: Lang, week: str, standings: list[Standing], anonymous: bool = Fal
     """/rank: the week's standings (``week`` as stored, ``2026-W49``, shown as its days); in a
     group whose quizzes are ``anonymous`` (nobody's answer can be ranked), where to change that."""
     span = week_span(lang, week)
-    note = Html("\n\n" + text(lang, "rank_anonymous")) if anonymous else Html("")
+    note = Html("\n\n" + tr(lang, "rank_anonymous")) if anonymous else Html("")
     if not standings:
-        return Screen(Html(text(lang, "rank_none", week=span) + note))
-    lines = "\n".join(text(lang, "rank_line", n=n, name=shorten(s.name, 24), right=s.correct, answered=s.answered)
+        return Screen(Html(tr(lang, "rank_none", week=span) + note))
+    lines = "\n".join(tr(lang, "rank_line", n=n, name=shorten(s.name, 24), right=s.correct, answered=s.answered)
                       for n, s in enumerate(standings, start=1))
-    return Screen(Html(text(lang, "rank", week=span, lines=Html(lines)) + note))
+    return Screen(Html(tr(lang, "rank", week=span, lines=Html(lines)) + note))
 
 
 SAVED_SHOWN = 20
@@ -625,21 +625,21 @@ def saved(lang: Lang, items: list[tuple[str, str, str, cb.Callback]]) -> Screen:
     """Bookmarks: ``(label, text, ref, open button data)`` each, oldest first: the newest
     ``SAVED_SHOWN`` listed, each with a button to open it, and how many older ones are not."""
     if not items:
-        return Screen(text(lang, "saved_none"))
+        return Screen(tr(lang, "saved_none"))
     older = max(0, len(items) - SAVED_SHOWN)
     shown = list(enumerate(items, start=1))[older:]
-    lines = [text(lang, "saved_line", n=n, label=cite(label), text=shorten(body, 40))
+    lines = [tr(lang, "saved_line", n=n, label=cite(label), text=shorten(body, 40))
              for n, (label, body, _, _) in shown]
     if older:
-        lines.append(text(lang, "saved_older", count=older))
+        lines.append(tr(lang, "saved_older", count=older))
     rows = [[button(f"{n}. {shorten(cite(label), 20)}", target)] for n, (label, _, _, target) in shown]
-    return Screen(text(lang, "saved", lines=Html("\n".join(lines))), rows)
+    return Screen(tr(lang, "saved", lines=Html("\n".join(lines))), rows)
 
 
 def save_button(lang: Lang, ref: str, saved: bool = False) -> InlineKeyboardButton:
     """☆ (not saved) or ★ (saved); screens are built with ☆ and marked for the member by
     ``with_bookmarks`` (the cached screens are shared by everyone)."""
-    return button(text(lang, "btn_saved" if saved else "btn_save"), cb.Save(ref))
+    return button(tr(lang, "btn_saved" if saved else "btn_save"), cb.Save(ref))
 
 
 def bookmark_refs(keyboard: Sequence[Sequence[InlineKeyboardButton]]) -> list[str]:

@@ -29,7 +29,7 @@ from content.shen import Reminder
 from handlers import callbacks as cb
 from handlers import render
 from handlers.caches import BoundedCache
-from handlers.catalog import Html, Lang, text
+from handlers.catalog import Html, Lang, tr
 from handlers.common import argument, argument_too_long, chat_today, lang_of, say
 from handlers.context import BotApplication, BotContext
 from handlers.render import Screen, utf16_len
@@ -127,7 +127,7 @@ def info_of(context: BotContext, quote: Quote) -> TextInfo:
 def captioned(lang: Lang, caption: Html, info: TextInfo) -> Html:
     """A card's caption with the title and speaker line the picture has under its label."""
     source = TextName(info, lang).card
-    return Html(caption + "\n" + text(lang, "card_source", source=source)) if source else caption
+    return Html(caption + "\n" + tr(lang, "card_source", source=source)) if source else caption
 
 
 def daily_caption(lang: Lang, day: Reminder, fell_back: bool = False) -> Html:
@@ -138,7 +138,7 @@ def daily_caption(lang: Lang, day: Reminder, fell_back: bool = False) -> Html:
     if utf16_len(full) <= CAPTION_LIMIT - 100:  # markup counts less than it weighs: a margin
         return full
     quote, principle = day.quote, day.principle
-    return text(lang, "card_today_caption", date=day.date.isoformat(), principle=principle.name,
+    return tr(lang, "card_today_caption", date=day.date.isoformat(), principle=principle.name,
                 meaning=principle.meaning if lang == "zh" else principle.english, quote=quote.in_quotes,
                 label=quote.label, note=render.fallback_note(lang, day, fell_back))
 
@@ -147,7 +147,7 @@ async def send_quote_card(update: Update, context: BotContext, quote: Quote) -> 
     chat = update.effective_chat
     assert chat is not None
     lang, info = lang_of(update), info_of(context, quote)
-    caption = captioned(lang, text(lang, "quote", text=quote.in_quotes, label=quote.label), info)
+    caption = captioned(lang, tr(lang, "quote", text=quote.in_quotes, label=quote.label), info)
     await send_card(context.bot, chat.id, quote_spec(quote, TextName(info).card), caption,
                     context.bot_data.cards, thread=thread_of(update))
 
@@ -214,7 +214,7 @@ async def press_sentence_card(update: Update, context: BotContext, node_id: str,
     assert query is not None
     found = sentence_quote(context.speech, node_id, index)
     if found is None or len(found.text) > render.CARD_CHARS:  # (no card holds a run-on sentence)
-        await query.answer(text(lang_of(update), "stale_button"))
+        await query.answer(tr(lang_of(update), "stale_button"))
         return
     await query.answer()
     await send_quote_card(update, context, found)

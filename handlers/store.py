@@ -14,7 +14,7 @@ from typing import Protocol
 
 from telegram.constants import ChatType
 
-from content.formats.model import Metadata
+from content.formats.blocks import Metadata
 from content.library import TextInfo, TextStatus
 from content.model import ORIGINAL
 from handlers.catalog import Lang

@@ -46,7 +46,7 @@ from content.quotes import Quote, candidates
 from content.timerules import iso_week
 from handlers import callbacks as cb
 from handlers import render
-from handlers.catalog import Html, Lang, text
+from handlers.catalog import Html, Lang, tr
 from handlers.common import argument, chat_zone, edit, in_group, lang_of, not_modified, say, send
 from handlers.context import BotApplication, BotContext
 from handlers.ledger_build import keep_day
@@ -122,15 +122,15 @@ def _question(lang: Lang, asked: int, top: int, current: PlanRecord | None, toda
     """The pace asked for is longer than the speech allows (offer the longest), or a plan is
     under way (restart it or keep it): buttons that only ``asker`` may press."""
     days = min(asked, top)
-    parts = [text(lang, "plan_too_long", max=top, asked=asked)] if asked > top else []
+    parts = [tr(lang, "plan_too_long", max=top, asked=asked)] if asked > top else []
     buttons = []
     if current is not None and running(current.days, current.start_date, today):
         day = day_number(current.days, current.start_date, today)
-        parts.append(text(lang, "plan_restart_ask", day=day, days=current.days, new=days))
-        buttons = [button(text(lang, "btn_plan_restart", days=days), cb.Pace(days, asker)),
-                   button(text(lang, "btn_plan_keep"), cb.Pace(0, asker))]
+        parts.append(tr(lang, "plan_restart_ask", day=day, days=current.days, new=days))
+        buttons = [button(tr(lang, "btn_plan_restart", days=days), cb.Pace(days, asker)),
+                   button(tr(lang, "btn_plan_keep"), cb.Pace(0, asker))]
     else:
-        buttons = [button(text(lang, "btn_plan_start", days=days), cb.Pace(days, asker))]
+        buttons = [button(tr(lang, "btn_plan_start", days=days), cb.Pace(days, asker))]
     return Screen(Html("\n".join(parts)), [buttons])
 
 
@@ -146,12 +146,12 @@ async def _start(update: Update, context: BotContext, days: int, today: date, as
     row, turned_on = await ensure_subscribed(update, context)
     await follow_here(update, context)
     title = TextName.of_book(book).given
-    started = text(lang, "plan_started", plan=render.plan_name(lang, title), days=current.days, time=row.push_time,
+    started = tr(lang, "plan_started", plan=render.plan_name(lang, title), days=current.days, time=row.push_time,
                    zone=row.timezone)
     if current.days < max(asked, days):
-        started = Html(started + "\n" + text(lang, "plan_shorter", days=current.days, asked=max(asked, days)))
+        started = Html(started + "\n" + tr(lang, "plan_shorter", days=current.days, asked=max(asked, days)))
     if turned_on:
-        started = Html(started + "\n" + text(lang, "plan_push_on", next=next_text(lang, row, context.now())))
+        started = Html(started + "\n" + tr(lang, "plan_push_on", next=next_text(lang, row, context.now())))
     if update.callback_query:
         await edit(update, Screen(started))
     else:
@@ -171,10 +171,10 @@ async def choose_pace(update: Update, context: BotContext, days: int, asker: int
     lang = lang_of(update)
     top = max_days(context.speech)
     if chat is None or user is None or (days and not min(MIN_DAYS, top) <= days <= top):
-        await query.answer(text(lang, "stale_button"))
+        await query.answer(tr(lang, "stale_button"))
         return
     if asker and user.id != asker:
-        await query.answer(text(lang, "plan_not_yours"), show_alert=True)
+        await query.answer(tr(lang, "plan_not_yours"), show_alert=True)
         return
     if not await guard(update, context, plan=True):
         return
@@ -185,7 +185,7 @@ async def choose_pace(update: Update, context: BotContext, days: int, asker: int
         await query.answer()  # pressed twice, or this plan already started today: day 1 is in the chat
         return
     if not days and (current is None or not running(current.days, current.start_date, today)):
-        await query.answer(text(lang, "stale_button"))  # nothing to keep: stopped or ended meanwhile
+        await query.answer(tr(lang, "stale_button"))  # nothing to keep: stopped or ended meanwhile
         return
     await query.answer()
     if days:
@@ -193,7 +193,7 @@ async def choose_pace(update: Update, context: BotContext, days: int, asker: int
         return
     assert current is not None
     day = day_number(current.days, current.start_date, today)
-    await edit(update, Screen(text(lang, "plan_kept", day=day, days=current.days)))
+    await edit(update, Screen(tr(lang, "plan_kept", day=day, days=current.days)))
 
 
 async def mark_done(update: Update, context: BotContext, day: int) -> None:
@@ -204,14 +204,14 @@ async def mark_done(update: Update, context: BotContext, day: int) -> None:
     lang = lang_of(update)
     current = await study.plan(chat.id) if chat else None
     if chat is None or user is None or current is None or not 1 <= day <= current.days:
-        await query.answer(text(lang, "stale_button"))
+        await query.answer(tr(lang, "stale_button"))
         return
     passage = plan((await plan_book(context, current)).speech, current.days)[day - 1]
     today = await _local_today(update, context)
     new = await study.mark_read(user.id, chat.id, reading_key(current.start_date, current.days, day),
                                 ",".join(dict.fromkeys(passage.ids)), today)
     count = streak(await study.reading_dates(user.id), today)
-    await query.answer(text(lang, "read_marked" if new else "read_again", streak=count))
+    await query.answer(tr(lang, "read_marked" if new else "read_again", streak=count))
 
 
 async def progress(update: Update, context: BotContext) -> None:
@@ -252,7 +252,7 @@ async def _read_per_text(context: BotContext, lang: Lang, read: set[str]) -> Htm
         if len(books) == 1 and TextName.of_book(book).given is None:
             return Html(f"{len(read & units)}/{len(units)}")
         name = TextName(book.info, lang).title
-        parts.append(text(lang, "progress_text", title=name, read=len(read & units), total=len(units)))
+        parts.append(tr(lang, "progress_text", title=name, read=len(read & units), total=len(units)))
     return Html(("；" if lang == "zh" else "; ").join(parts))
 
 
@@ -319,10 +319,10 @@ async def toggle_saved(update: Update, context: BotContext, ref: str) -> None:
     assert query is not None
     lang = lang_of(update)
     if user is None or not _valid_ref(context, ref):
-        await query.answer(text(lang, "stale_button"))
+        await query.answer(tr(lang, "stale_button"))
         return
     saved_now = await study.toggle_bookmark(user.id, ref)
-    await query.answer(text(lang, "saved_added" if saved_now else "saved_removed"))
+    await query.answer(tr(lang, "saved_added" if saved_now else "saved_removed"))
     message = query.message
     if not isinstance(message, Message) or message.reply_markup is None:
         return
@@ -405,13 +405,13 @@ async def ask_forget(update: Update, context: BotContext) -> None:
     what is deleted is not announced to the group."""
     lang, user = lang_of(update), update.effective_user
     if in_group(update) or user is None:
-        link = InlineKeyboardButton(text(lang, "btn_forget_private"),
+        link = InlineKeyboardButton(tr(lang, "btn_forget_private"),
                                     url=render.deep_link(context.bot.username, FORGET_PAYLOAD))
-        await send(update, context, [Screen(text(lang, "forget_private"), [[link]])])
+        await send(update, context, [Screen(tr(lang, "forget_private"), [[link]])])
         return
-    await send(update, context, [Screen(text(lang, "forget_ask"),
-                                        [[button(text(lang, "btn_forget"), cb.Forget(user.id)),
-                                          button(text(lang, "btn_forget_keep"), cb.Forget(user.id, "no"))]])])
+    await send(update, context, [Screen(tr(lang, "forget_ask"),
+                                        [[button(tr(lang, "btn_forget"), cb.Forget(user.id)),
+                                          button(tr(lang, "btn_forget_keep"), cb.Forget(user.id, "no"))]])])
 
 
 async def forget(update: Update, context: BotContext, asker: int, confirmed: bool = True) -> None:
@@ -421,14 +421,14 @@ async def forget(update: Update, context: BotContext, asker: int, confirmed: boo
     assert query is not None
     lang = lang_of(update)
     if user is None:
-        await query.answer(text(lang, "stale_button"))
+        await query.answer(tr(lang, "stale_button"))
         return
     if user.id != asker:
-        await query.answer(text(lang, "forget_not_yours"), show_alert=True)
+        await query.answer(tr(lang, "forget_not_yours"), show_alert=True)
         return
     if not confirmed:
         await query.answer()
-        await edit(update, Screen(text(lang, "forget_kept")))
+        await edit(update, Screen(tr(lang, "forget_kept")))
         return
     rows = await study.forget(user.id)
     rows += await context.bot_data.ledger.forget(user.id)  # their names in groups' records and their 心得

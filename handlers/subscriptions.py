@@ -17,7 +17,7 @@ from telegram.ext import CommandHandler, MessageHandler, filters
 
 from content.timerules import format_time, parse_time, resolve_zone
 from handlers import callbacks as cb
-from handlers.catalog import Html, Lang, text
+from handlers.catalog import Html, Lang, tr
 from handlers.common import argument, edit, in_group, lang_of, say, send
 from handlers.context import BotApplication, BotContext, ChatDefaults
 from handlers.render import Screen, button
@@ -60,7 +60,7 @@ async def guard(update: Update, context: BotContext, plan: bool = False) -> bool
 
 async def _tell(update: Update, context: BotContext, key: str) -> None:
     if update.callback_query:
-        await update.callback_query.answer(text(lang_of(update), key), show_alert=True)
+        await update.callback_query.answer(tr(lang_of(update), key), show_alert=True)
     else:
         await say(update, context, key)
 
@@ -74,7 +74,7 @@ def next_text(lang: Lang, row: ChatRecord, now: datetime) -> str:
     zone = ZoneInfo(row.timezone)
     local, today = row.next_due_at.astimezone(zone), now.astimezone(zone).date()
     day, at = local.date(), local.strftime("%H:%M")
-    return text(lang, "next_now" if row.next_due_at <= now else "next_today" if day == today
+    return tr(lang, "next_now" if row.next_due_at <= now else "next_today" if day == today
                 else "next_tomorrow" if day == today + timedelta(days=1) else "next_on",
                 date=day.isoformat(), time=at)
 
@@ -99,35 +99,35 @@ def settings_screen(lang: Lang, row: ChatRecord | None, defaults: ChatDefaults, 
     to the topic the panel is in (``here``) when that is another, and one back to General."""
     subscribed = bool(row and row.subscribed)
     if subscribed and row and row.paused:
-        state = text(lang, "state_paused")
+        state = tr(lang, "state_paused")
     else:
-        state = text(lang, "state_on") if subscribed else text(lang, "state_off")
+        state = tr(lang, "state_on") if subscribed else tr(lang, "state_off")
     card = bool(row and row.reminder_format == ReminderFormat.CARD)
     open_polls, quiz_daily = bool(row and row.open_polls), bool(row and row.quiz_daily)
-    body = text(lang, "settings", state=state, time=row.push_time if row else defaults.push_time,
+    body = tr(lang, "settings", state=state, time=row.push_time if row else defaults.push_time,
                 zone=row.timezone if row else defaults.timezone,
-                format=text(lang, "format_card") if card else text(lang, "format_text"),
-                polls=text(lang, "settings_polls", polls=text(lang, "state_polls_open") if open_polls else text(
+                format=tr(lang, "format_card") if card else tr(lang, "format_text"),
+                polls=tr(lang, "settings_polls", polls=tr(lang, "state_polls_open") if open_polls else tr(
                     lang, "state_polls_anonymous")) if group else "")
     thread = row.thread_id if row else None
     if forum or thread is not None:
-        body = Html(body + text(lang, "settings_topic", topic=topic_label(lang, row)))
-    toggle = button(text(lang, "btn_sub_off"), cb.Setting("off")) if subscribed else button(
-        text(lang, "btn_sub_on"), cb.Setting("on"))
+        body = Html(body + tr(lang, "settings_topic", topic=topic_label(lang, row)))
+    toggle = button(tr(lang, "btn_sub_off"), cb.Setting("off")) if subscribed else button(
+        tr(lang, "btn_sub_on"), cb.Setting("on"))
     times = [button(t, cb.Setting("time", t)) for t in COMMON_TIMES]
-    form = (button(text(lang, "btn_format_text"), cb.Setting("fmt", ReminderFormat.TEXT)) if card
-            else button(text(lang, "btn_format_card"), cb.Setting("fmt", ReminderFormat.CARD)))
-    polls = (button(text(lang, "btn_polls_anonymous"), cb.Setting("polls", "anonymous")) if open_polls
-             else button(text(lang, "btn_polls_open"), cb.Setting("polls", "open")))
-    daily = (button(text(lang, "btn_quiz_daily_off"), cb.Setting("quiz", "off")) if quiz_daily
-             else button(text(lang, "btn_quiz_daily_on"), cb.Setting("quiz", "on")))
-    rows = [[toggle, button(text(lang, "btn_zone"), cb.Setting("zones"))], times[:4], times[4:], [form],
+    form = (button(tr(lang, "btn_format_text"), cb.Setting("fmt", ReminderFormat.TEXT)) if card
+            else button(tr(lang, "btn_format_card"), cb.Setting("fmt", ReminderFormat.CARD)))
+    polls = (button(tr(lang, "btn_polls_anonymous"), cb.Setting("polls", "anonymous")) if open_polls
+             else button(tr(lang, "btn_polls_open"), cb.Setting("polls", "open")))
+    daily = (button(tr(lang, "btn_quiz_daily_off"), cb.Setting("quiz", "off")) if quiz_daily
+             else button(tr(lang, "btn_quiz_daily_on"), cb.Setting("quiz", "on")))
+    rows = [[toggle, button(tr(lang, "btn_zone"), cb.Setting("zones"))], times[:4], times[4:], [form],
             [polls, daily] if group else [daily]]
     topics = []
     if forum and here is not None and here != thread:
-        topics.append(button(text(lang, "btn_topic_here"), cb.Setting("topic", "here")))
+        topics.append(button(tr(lang, "btn_topic_here"), cb.Setting("topic", "here")))
     if forum and thread is not None:
-        topics.append(button(text(lang, "btn_topic_general"), cb.Setting("topic", "general")))
+        topics.append(button(tr(lang, "btn_topic_general"), cb.Setting("topic", "general")))
     if topics:
         rows.append(topics)
     return Screen(body, rows)
@@ -146,8 +146,8 @@ def zone_screen(lang: Lang, unknown: str = "") -> Screen:
     rows: list[list[InlineKeyboardButton]] = []
     for i in range(0, len(COMMON_ZONES), 2):
         rows.append([button(z, cb.Setting("zone", z)) for z in COMMON_ZONES[i : i + 2]])
-    rows.append([button(text(lang, "btn_up"), cb.Setting("panel"))])
-    return Screen(text(lang, "bad_zone", zone=unknown[:40]) if unknown else text(lang, "zone_pick"), rows)
+    rows.append([button(tr(lang, "btn_up"), cb.Setting("panel"))])
+    return Screen(tr(lang, "bad_zone", zone=unknown[:40]) if unknown else tr(lang, "zone_pick"), rows)
 
 
 def _kind(update: Update) -> ChatType:
@@ -252,7 +252,7 @@ async def press_setting(update: Update, context: BotContext, data: cb.Setting) -
     elif data.action == "topic" and data.value == "general":
         await context.store.set_topic(chat_id, kind, None)
     elif data.action != "panel":
-        await query.answer(text(lang, "stale_button"))
+        await query.answer(tr(lang, "stale_button"))
         return
     await query.answer()
     await edit(update, _settings_of(update, context, await context.store.chat(chat_id)))

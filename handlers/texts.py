@@ -37,7 +37,7 @@ from content.naming import TextName
 from content.quotes import sentence_index
 from handlers import callbacks as cb
 from handlers import render
-from handlers.catalog import Html, Lang, text
+from handlers.catalog import Html, Lang, tr
 from handlers.common import argument, argument_too_long, edit, in_group, lang_of, say, send
 from handlers.context import BotApplication, BotContext
 from handlers.render import Screen, button
@@ -123,23 +123,23 @@ def texts_screen(lang: Lang, infos: list[TextInfo], current: int, page: int = 0)
     lines: list[str] = []
     rows = []
     for info in shown:
-        mark = text(lang, "texts_current") if info.id == current else ""
+        mark = tr(lang, "texts_current") if info.id == current else ""
         name = TextName(info, lang)
-        lines.append(text(lang, "texts_line", mark=mark, id=info.id, title=render.shorten(name.title, TITLE_CHARS)))
+        lines.append(tr(lang, "texts_line", mark=mark, id=info.id, title=render.shorten(name.title, TITLE_CHARS)))
         if name.byline:
-            lines.append(text(lang, "texts_byline", byline=name.byline))
+            lines.append(tr(lang, "texts_byline", byline=name.byline))
         # A button's text is plain, not HTML: the title as written (R&D, not R&amp;D).
-        label = html.unescape(text(lang, "btn_use_text", mark=mark, id=info.id,
+        label = html.unescape(tr(lang, "btn_use_text", mark=mark, id=info.id,
                                    title=render.shorten(name.title, BUTTON_TITLE)))
         rows.append([button(label, cb.UseText(info.id))])
-    body = text(lang, "texts", count=len(infos), lines=Html("\n".join(lines)))
+    body = tr(lang, "texts", count=len(infos), lines=Html("\n".join(lines)))
     if pages > 1:
-        body = Html(body + "\n" + text(lang, "page_marker", page=page + 1, pages=pages))
+        body = Html(body + "\n" + tr(lang, "page_marker", page=page + 1, pages=pages))
         turn = []
         if page > 0:
-            turn.append(button(text(lang, "btn_prev_page"), cb.TextPage(page - 1)))
+            turn.append(button(tr(lang, "btn_prev_page"), cb.TextPage(page - 1)))
         if page + 1 < pages:
-            turn.append(button(text(lang, "btn_next_page"), cb.TextPage(page + 1)))
+            turn.append(button(tr(lang, "btn_next_page"), cb.TextPage(page + 1)))
         rows.append(turn)
     return Screen(body, rows)
 
@@ -186,8 +186,8 @@ async def usable(context: BotContext, text_id: int | None) -> Book | None:
 
 def switched(lang: Lang, book: Book) -> Screen:
     """What a switch answers: the text's title, speaker and date, and its outline's entry."""
-    return Screen(text(lang, "use_done", title=TextName(book.info, lang).heading),
-                  [[button(text(lang, "btn_outline"), cb.Outline(cb.top(book.id)))]])
+    return Screen(tr(lang, "use_done", title=TextName(book.info, lang).heading),
+                  [[button(tr(lang, "btn_outline"), cb.Outline(cb.top(book.id)))]])
 
 
 async def _switch(update: Update, context: BotContext, book: Book) -> None:
@@ -227,14 +227,14 @@ async def press_use(update: Update, context: BotContext, text_id: int) -> None:
     assert query is not None
     lang = lang_of(update)
     if not context.bot_data.persistent:
-        await query.answer(text(lang, "use_no_store"), show_alert=True)
+        await query.answer(tr(lang, "use_no_store"), show_alert=True)
         return
     if not await is_admin(update, context):
-        await query.answer(text(lang, "use_not_admin"), show_alert=True)
+        await query.answer(tr(lang, "use_not_admin"), show_alert=True)
         return
     book = await usable(context, text_id)
     if book is None:
-        await query.answer(text(lang, "use_unknown", ref=text_id), show_alert=True)
+        await query.answer(tr(lang, "use_unknown", ref=text_id), show_alert=True)
         return
     await query.answer()
     await _switch(update, context, book)
@@ -295,7 +295,7 @@ async def search_all(update: Update, context: BotContext, query: str) -> None:
     sources = [TextName(book.info, lang).source for book, _ in found]
     screen = render.search_results(lang, query, hits, glosses, sentences, sources)
     if total > len(books):  # the newest only: said, not silently
-        screen = Screen(Html(screen.text + "\n\n" + text(lang, "search_all_partial", searched=len(books), total=total)),
+        screen = Screen(Html(screen.text + "\n\n" + tr(lang, "search_all_partial", searched=len(books), total=total)),
                         screen.buttons)
     await send(update, context, [screen])
 

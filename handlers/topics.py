@@ -18,7 +18,7 @@ from telegram import Message, Update
 from telegram.error import BadRequest
 from telegram.ext import MessageHandler, filters
 
-from handlers.catalog import Html, Lang, text
+from handlers.catalog import Html, Lang, tr
 from handlers.context import BotApplication, BotContext
 from handlers.store import ChatRecord, chat_type
 
@@ -85,8 +85,8 @@ async def follow_here(update: Update, context: BotContext) -> None:
 def topic_label(lang: Lang, row: ChatRecord | None) -> str:
     """The push's topic as /settings names it: its name, else its number; General when none."""
     if row is None or row.thread_id is None:
-        return text(lang, "topic_general")
-    return row.topic_name or text(lang, "topic_number", thread=row.thread_id)
+        return tr(lang, "topic_general")
+    return row.topic_name or tr(lang, "topic_number", thread=row.thread_id)
 
 
 def topic_unavailable(error: BadRequest) -> bool:
@@ -98,7 +98,7 @@ def topic_unavailable(error: BadRequest) -> bool:
 
 def topic_gone(lang: Lang) -> Html:
     """What General is told, once, when the push's topic was closed or deleted."""
-    return text(lang, "topic_gone")
+    return tr(lang, "topic_gone")
 
 
 def register_middleware(app: BotApplication) -> None:

@@ -31,16 +31,16 @@ from telegram.ext import CommandHandler, MessageHandler, filters
 from content import SpeechFormatError
 from content.controls import one_line, strip_controls
 from content.formats import UnsupportedType
+from content.formats.blocks import Metadata
 from content.formats.isolated import import_isolated_async
 from content.formats.limits import LimitError
-from content.formats.model import Metadata
 from content.formats.titleblock import parse_date
 from content.library import TextInfo, TextStatus, lacking, node_count, parse_body
 from content.model import ORIGINAL, text_number
 from content.naming import TextName
 from handlers import callbacks as cb
 from handlers import groups, render
-from handlers.catalog import Html, Lang, text
+from handlers.catalog import Html, Lang, tr
 from handlers.common import in_group, lang_of, say, send
 from handlers.context import BotApplication, BotContext
 from handlers.preview import import_error, preview, refusal
@@ -223,12 +223,12 @@ def offer(lang: Lang, info: TextInfo, metadata: Metadata) -> Screen | None:
     details = missing(info, metadata)
     if not details:
         return None
-    lines = [text(lang, "upload_offer_title", value=details["title"]) if "title" in details else "",
-             text(lang, "upload_offer_speaker", value=details["speaker"]) if "speaker" in details else "",
-             text(lang, "upload_offer_date", value=details["date"]) if "date" in details else "",
-             text(lang, "upload_offer_occasion", value=details["occasion"]) if "occasion" in details else ""]
-    body = text(lang, "upload_offer", id=info.id, fields=Html("\n".join(line for line in lines if line)))
-    return Screen(body, [[render.button(text(lang, "btn_text_take"), cb.TextAction("take", info.id))]])
+    lines = [tr(lang, "upload_offer_title", value=details["title"]) if "title" in details else "",
+             tr(lang, "upload_offer_speaker", value=details["speaker"]) if "speaker" in details else "",
+             tr(lang, "upload_offer_date", value=details["date"]) if "date" in details else "",
+             tr(lang, "upload_offer_occasion", value=details["occasion"]) if "occasion" in details else ""]
+    body = tr(lang, "upload_offer", id=info.id, fields=Html("\n".join(line for line in lines if line)))
+    return Screen(body, [[render.button(tr(lang, "btn_text_take"), cb.TextAction("take", info.id))]])
 
 
 async def _take(update: Update, context: BotContext, text_id: int) -> None:
@@ -239,7 +239,7 @@ async def _take(update: Update, context: BotContext, text_id: int) -> None:
     record = await context.texts.text(text_id)
     message = query.message if isinstance(query.message, Message) else None
     if record is None or message is None:
-        await query.answer(text(lang, "upload_gone", id=text_id), show_alert=True)
+        await query.answer(tr(lang, "upload_gone", id=text_id), show_alert=True)
         return
     shown = "\n".join(line for line in (message.text or "").splitlines() if _FIELD.match(line))
     try:
@@ -255,9 +255,9 @@ async def _take(update: Update, context: BotContext, text_id: int) -> None:
     except BadRequest as error:
         log.info("the offer's button stays: %s", error.message)
     if not taken:
-        await query.answer(text(lang, "upload_offer_nothing", id=text_id), show_alert=True)
+        await query.answer(tr(lang, "upload_offer_nothing", id=text_id), show_alert=True)
         return
-    await query.answer(text(lang, "upload_offer_taken"))
+    await query.answer(tr(lang, "upload_offer_taken"))
     info = await context.texts.describe(text_id, Description(taken).apply(record.info))
     if info is None:
         return
@@ -274,7 +274,7 @@ async def press(update: Update, context: BotContext, data: cb.TextAction) -> Non
     lang = lang_of(update)
     texts = context.texts
     if not _owner(update, context):
-        await query.answer(text(lang, "stale_button"))
+        await query.answer(tr(lang, "stale_button"))
         return
     if data.action == "pub":
         await _publish(update, context, data.text_id)
@@ -283,15 +283,15 @@ async def press(update: Update, context: BotContext, data: cb.TextAction) -> Non
     elif data.action == "del":
         if await texts.discard(data.text_id):
             await query.answer()
-            await _replace(update, context, text(lang, "upload_discarded", id=data.text_id))
+            await _replace(update, context, tr(lang, "upload_discarded", id=data.text_id))
             return
         record = await texts.text(data.text_id)
-        await query.answer(text(lang, "upload_gone", id=data.text_id) if record is None
-                           else text(lang, "upload_not_draft", id=data.text_id), show_alert=True)
+        await query.answer(tr(lang, "upload_gone", id=data.text_id) if record is None
+                           else tr(lang, "upload_not_draft", id=data.text_id), show_alert=True)
     else:
         record = await texts.text(data.text_id)
         if record is None:
-            await query.answer(text(lang, "upload_gone", id=data.text_id), show_alert=True)
+            await query.answer(tr(lang, "upload_gone", id=data.text_id), show_alert=True)
             return
         await query.answer()
         await _prompt(update, context, record.info)
@@ -320,9 +320,9 @@ async def _publish(update: Update, context: BotContext, text_id: int) -> None:
     info = await context.texts.set_status(text_id, TextStatus.LIVE)
     record = await context.texts.text(text_id) if info is not None else None
     if info is None or record is None:
-        await query.answer(text(lang, "upload_gone", id=text_id), show_alert=True)
+        await query.answer(tr(lang, "upload_gone", id=text_id), show_alert=True)
         return
-    await query.answer(text(lang, "upload_publishing"))
+    await query.answer(tr(lang, "upload_publishing"))
     if isinstance(query.message, Message) and query.message.reply_markup is not None:
         try:  # one press publishes: the buttons go
             await query.message.edit_reply_markup(reply_markup=None)
@@ -351,11 +351,11 @@ async def _prompt(update: Update, context: BotContext, info: TextInfo) -> None:
     chat = update.effective_chat
     assert chat is not None
     lang = lang_of(update)
-    fields = text(lang, "describe_fields", title=info.title or "", speaker=info.speaker or "",
+    fields = tr(lang, "describe_fields", title=info.title or "", speaker=info.speaker or "",
                   date=info.date.isoformat() if info.date else "", occasion=info.occasion or "")
-    await context.bot.send_message(chat.id, text(lang, "describe_prompt", id=info.id, fields=fields),
+    await context.bot.send_message(chat.id, tr(lang, "describe_prompt", id=info.id, fields=fields),
                                    reply_markup=ForceReply(selective=True,
-                                                           input_field_placeholder=text(lang, "describe_placeholder")))
+                                                           input_field_placeholder=tr(lang, "describe_placeholder")))
 
 
 async def _describe(update: Update, context: BotContext, text_id: int, raw: str, prompted: bool = False) -> None:

@@ -10,7 +10,7 @@ made from it.
 from __future__ import annotations
 
 from bot.storage import Store
-from content.formats.model import Metadata
+from content.formats.blocks import Metadata
 from content.library import node_count, normalise
 from content.parser import parse_text
 

@@ -105,7 +105,7 @@ def _reminder(args: argparse.Namespace, speech: Speech, day: date) -> Reminder:
 
     if getattr(args, "text", None) in (None, ORIGINAL):
         return shen.reminder(speech, day, ranking(args, speech))
-    from bot.library import makers
+    from bot.intake import makers
     from content.encoder import EncoderError
     from content.library import Book, Library, reminder_of
 

@@ -40,7 +40,7 @@ def cmd_ledger(args: argparse.Namespace) -> int:
         from zoneinfo import ZoneInfo
 
         from bot.clock import system_clock
-        from bot.library import makers
+        from bot.intake import makers
         from content import load_speech
         from content.ledger.docx import to_docx
         from content.ledger.xlsx import to_xlsx

@@ -17,9 +17,9 @@ from content.model import ORIGINAL
 
 if TYPE_CHECKING:
     from bot.cli.common import Subcommands
-    from bot.library import Stored
+    from bot.intake import Stored
     from bot.storage import Store
-    from content.formats.model import Imported
+    from content.formats.blocks import Imported
     from content.library import TextInfo
 
 T = TypeVar("T")
@@ -28,8 +28,8 @@ T = TypeVar("T")
 def _import(args: argparse.Namespace) -> Imported:
     """``args.path`` imported as the bot imports an upload: in a child process, within the
     settings' limits (``content.formats.isolated``)."""
+    from content.formats.blocks import DocumentError
     from content.formats.isolated import import_isolated
-    from content.formats.model import DocumentError
 
     try:
         data = Path(args.path).read_bytes()
@@ -77,7 +77,7 @@ def _text_line(info: TextInfo) -> str:
 def _with_library(settings: Settings, work: Callable[[Store], Awaitable[T]]) -> T:
     """``with_store`` for the library commands: text 1 (the speech file) is stored first when
     the database is new, so the library is never without its first book."""
-    from bot.library import ensure_original
+    from bot.intake import ensure_original
 
     if not settings.database_url:
         raise CliError("the library lives in the database: SPEECHBOT_DATABASE_URL is empty")
@@ -106,7 +106,7 @@ def cmd_library_add(args: argparse.Namespace) -> int:
     build its search index, summaries and 慎 ranking, so the bot never encodes it."""
     from dataclasses import replace
 
-    from bot.library import add_text, makers, prepare, with_overrides
+    from bot.intake import add_text, makers, prepare, with_overrides
     from content.encoder import EncoderError
     from content.formats import Metadata
     from content.library import lacking

@@ -63,7 +63,7 @@ async def serve_alone(settings: Settings, speech: Speech, host: str, port: int, 
 
     from bot.http import make_web_app
     from bot.http import runner as web_runner
-    from bot.library import makers
+    from bot.intake import makers
     from bot.reader.api import Reader, ReaderServices
     from bot.reader.routes import ReaderApp
     from bot.storage import Store

@@ -9,7 +9,7 @@ from sqlalchemy import delete, select
 from telegram.constants import ChatType
 
 from bot.storage import Store
-from bot.storage.models import (
+from bot.storage.tables import (
     AnswerRow,
     BookmarkRow,
     CardFileRow,

@@ -52,7 +52,7 @@ from content.naming import TextName
 from content.plan import passage_on, plan, reading_key, streak
 from content.quotes import Quote
 from handlers import callbacks as cb
-from handlers.catalog import Lang, text
+from handlers.catalog import Lang, tr
 from handlers.render import plan_labels, titled
 from handlers.shelf import Shelf
 from handlers.store import ChatStore, Position, Positions, Study
@@ -75,32 +75,32 @@ def ui(lang: Lang) -> UiStrings:
     """The reader's interface words in ``lang`` (plain text: the page sets them as text, never as
     markup). ``{day}`` and the like are filled in by the page."""
     return {
-        "title": text(lang, "reader_title"),
-        "outline": text(lang, "reader_outline"),
-        "close": text(lang, "reader_close"),
-        "search": text(lang, "reader_search"),
-        "search_placeholder": text(lang, "reader_search_placeholder"),
-        "search_none": text(lang, "reader_search_none"),
-        "search_clear": text(lang, "reader_search_clear"),
-        "exact": text(lang, "reader_tier_exact"),
-        "related": text(lang, "reader_tier_related"),
-        "nearest": text(lang, "reader_tier_nearest"),
-        "hit_of": text(lang, "reader_hit_of", n="{n}", total="{total}"),
-        "prev_hit": text(lang, "reader_prev_hit"),
-        "next_hit": text(lang, "reader_next_hit"),
-        "hit_list": text(lang, "reader_hit_list"),
-        "save": text(lang, "reader_save"),
-        "saved": text(lang, "reader_saved"),
-        "saved_list": text(lang, "reader_saved_list"),
-        "saved_none": text(lang, "reader_saved_none"),
-        "plan": text(lang, "reader_plan", day="{day}", days="{days}", labels="{labels}"),
-        "done": text(lang, "btn_done"),
-        "done_already": text(lang, "reader_done_already"),
-        "font_smaller": text(lang, "reader_font_smaller"),
-        "font_larger": text(lang, "reader_font_larger"),
-        "send": text(lang, "reader_send"),
-        "error": text(lang, "reader_error"),
-        "offline": text(lang, "reader_offline"),
+        "title": tr(lang, "reader_title"),
+        "outline": tr(lang, "reader_outline"),
+        "close": tr(lang, "reader_close"),
+        "search": tr(lang, "reader_search"),
+        "search_placeholder": tr(lang, "reader_search_placeholder"),
+        "search_none": tr(lang, "reader_search_none"),
+        "search_clear": tr(lang, "reader_search_clear"),
+        "exact": tr(lang, "reader_tier_exact"),
+        "related": tr(lang, "reader_tier_related"),
+        "nearest": tr(lang, "reader_tier_nearest"),
+        "hit_of": tr(lang, "reader_hit_of", n="{n}", total="{total}"),
+        "prev_hit": tr(lang, "reader_prev_hit"),
+        "next_hit": tr(lang, "reader_next_hit"),
+        "hit_list": tr(lang, "reader_hit_list"),
+        "save": tr(lang, "reader_save"),
+        "saved": tr(lang, "reader_saved"),
+        "saved_list": tr(lang, "reader_saved_list"),
+        "saved_none": tr(lang, "reader_saved_none"),
+        "plan": tr(lang, "reader_plan", day="{day}", days="{days}", labels="{labels}"),
+        "done": tr(lang, "btn_done"),
+        "done_already": tr(lang, "reader_done_already"),
+        "font_smaller": tr(lang, "reader_font_smaller"),
+        "font_larger": tr(lang, "reader_font_larger"),
+        "send": tr(lang, "reader_send"),
+        "error": tr(lang, "reader_error"),
+        "offline": tr(lang, "reader_offline"),
     }
 
 
@@ -302,7 +302,7 @@ class Reader:
         new = await study.mark_read(user_id, user_id, reading_key(current.start_date, current.days, day),
                                     ",".join(dict.fromkeys(passage.ids)), today)
         count = streak(await study.reading_dates(user_id), today)
-        return Marked(new=new, streak=count, message=text(lang, "read_marked" if new else "read_again", streak=count))
+        return Marked(new=new, streak=count, message=tr(lang, "read_marked" if new else "read_again", streak=count))
 
 
 @dataclass(frozen=True, kw_only=True)

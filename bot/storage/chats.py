@@ -14,7 +14,7 @@ from bot.clock import Clock
 from bot.storage.cache import Caches
 from bot.storage.deliveries import FINAL
 from bot.storage.engine import Database
-from bot.storage.models import CardFileRow, ChatRow, DeliveryRow
+from bot.storage.tables import CardFileRow, ChatRow, DeliveryRow
 from content.model import ORIGINAL
 from content.timerules import due_on, local_date, next_due
 from handlers.caches import BoundedCache

@@ -36,7 +36,7 @@ from sqlalchemy import ColumnElement, Table, Update, and_, bindparam, case, or_,
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.storage.engine import Database
-from bot.storage.models import ChatRow, DeliveryRow, UTCDateTime
+from bot.storage.tables import ChatRow, DeliveryRow, UTCDateTime
 from content.timerules import due_on, local_date, next_due
 from handlers.catalog import language
 from handlers.store import ChatRecord, ReminderFormat, chat_type

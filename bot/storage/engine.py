@@ -14,7 +14,7 @@ from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlalchemy.pool import AsyncAdaptedQueuePool, ConnectionPoolEntry
 
-from bot.storage.models import Base
+from bot.storage.tables import Base
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 MIGRATION_LOCK = 727365

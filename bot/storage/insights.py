@@ -10,7 +10,7 @@ from sqlalchemy import delete, func, select
 from bot.clock import Clock
 from bot.storage.deliveries import DeliveryStatus
 from bot.storage.engine import Database, affected
-from bot.storage.models import ChatRow, DeliveryRow, QuizRow, SearchMissRow
+from bot.storage.tables import ChatRow, DeliveryRow, QuizRow, SearchMissRow
 from content.controls import one_line
 from handlers.store import StatsReport
 

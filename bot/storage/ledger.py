@@ -8,7 +8,7 @@ from sqlalchemy import case, delete, func, select, update
 
 from bot.clock import Clock
 from bot.storage.engine import Database, affected
-from bot.storage.models import (
+from bot.storage.tables import (
     AnswerRow,
     LedgerMemberRow,
     LedgerRow,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.clock import Clock
 from bot.storage.engine import Database
-from bot.storage.models import PositionRow
+from bot.storage.tables import PositionRow
 from handlers.store import Position
 
 

@@ -10,7 +10,7 @@ from sqlalchemy import case, delete, func, select
 from bot.clock import Clock
 from bot.storage.cache import Caches
 from bot.storage.engine import Database, affected
-from bot.storage.models import (
+from bot.storage.tables import (
     AnswerRow,
     BookmarkRow,
     ChatRow,

@@ -12,9 +12,9 @@ from sqlalchemy.orm import defer
 from bot.clock import Clock
 from bot.storage.cache import Caches
 from bot.storage.engine import Database
-from bot.storage.models import ChatRow, TextRow
+from bot.storage.tables import ChatRow, TextRow
 from content.controls import one_line
-from content.formats.model import Metadata
+from content.formats.blocks import Metadata
 from content.library import TextInfo, TextStatus, digest, normalise
 from content.model import ORIGINAL
 from handlers.store import TextRecord

@@ -1,7 +1,7 @@
 """Real files into the speech model: ``.txt``, ``.docx`` and ``.pdf``, with their metadata.
 
 Each format is read into blocks (paragraphs or lines, with where they stand), normalised to the
-``.txt`` conventions and parsed by the existing parser (``content.formats.normalize``), so the
+``.txt`` conventions and parsed by the existing parser (``content.formats.assemble``), so the
 same speech gives the same outline whatever file it came in. The result is an ``Imported``: the
 ``Speech``, its ``Metadata`` (title, speaker, date, occasion: the title block on top) and
 ``Note`` s on what was left out (tables, footnotes, page headers). A file that cannot be read
@@ -23,9 +23,9 @@ from pathlib import Path, PurePath
 
 from content.controls import count_controls, one_line, strip_controls
 from content.formats import limits
+from content.formats.assemble import build
+from content.formats.blocks import Block, DocumentError, Imported, Metadata, Note, NoteCode
 from content.formats.limits import LimitCode, LimitError, TooLarge
-from content.formats.model import Block, DocumentError, Imported, Metadata, Note, NoteCode
-from content.formats.normalize import build
 from content.parser import SpeechFormatError
 
 __all__ = ["SUPPORTED", "Block", "DocumentError", "Imported", "LimitError", "Metadata", "Note", "UnsupportedType",

@@ -31,8 +31,8 @@ from datetime import date
 from pathlib import Path
 from typing import NotRequired, TypedDict
 
+from content.formats.blocks import DocumentError, Imported, Metadata, MetadataDict, Note, NoteCode, NoteDict
 from content.formats.limits import LimitCode, LimitError, Limits
-from content.formats.model import DocumentError, Imported, Metadata, MetadataDict, Note, NoteCode, NoteDict
 from content.model import Speech
 from content.parser import SpeechFormatError, parse_text
 

@@ -33,7 +33,7 @@ from dataclasses import asdict, dataclass, fields
 from enum import StrEnum
 from typing import Any
 
-from content.formats.model import DocumentError
+from content.formats.blocks import DocumentError
 
 
 @dataclass(frozen=True)

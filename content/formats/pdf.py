@@ -11,7 +11,7 @@ header or page number (the first or last line of a page) from the speech. pypdf'
   spaces, Latin words with one, and a space drawn or a wide gap inside a line is one space;
 - compatibility ideographs and Latin ligatures (ﬁ) read as the characters they stand for (the
   radicals that Chromium's and Word's PDFs carry for ideographs are mapped here, before the
-  heading rules read the lines, and for every format in ``content.formats.normalize``);
+  heading rules read the lines, and for every format in ``content.formats.assemble``);
 - a page's first or last line that is a page number (3, - 3 -, 第3页, 3/10) or repeats at the
   top or bottom of most pages (digits aside) is left out, with a note;
 - a new paragraph starts after a line that stops short of the right margin (but for a line that
@@ -37,9 +37,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, NotRequired, TypedDict
 
+from content.formats.blocks import Block, DocumentError, Note, NoteCode
 from content.formats.ideographs import ideographs
 from content.formats.limits import TooLarge, check_drawn, check_page
-from content.formats.model import Block, DocumentError, Note, NoteCode
 
 if TYPE_CHECKING:
     from pdfplumber.page import Page

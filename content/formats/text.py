@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from content.formats.model import Block, DocumentError, Note, NoteCode
+from content.formats.blocks import Block, DocumentError, Note, NoteCode
 from content.parser import SpeechFormatError, parse_bytes
 
 WHITESPACE = " \t\r\n\f\v\u3000\u00a0\ufeff\u200b\u2002\u2003"

@@ -21,7 +21,7 @@ import re
 from collections.abc import Sequence
 from datetime import date
 
-from content.formats.model import Block, Metadata
+from content.formats.blocks import Block, Metadata
 from content.numerals import to_int
 
 MAX_LINES = 8

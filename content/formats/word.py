@@ -27,7 +27,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from content.formats.model import Block, DocumentError, Note, NoteCode
+from content.formats.blocks import Block, DocumentError, Note, NoteCode
 from content.formats.numbering import Element, Numbering, number, val, w
 
 if TYPE_CHECKING:

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
-from handlers.catalog import text
+from handlers.catalog import tr
 
 SPEECHBOT = shutil.which("speechbot", path=str(Path(sys.executable).parent))
 
@@ -167,13 +167,13 @@ def test_console_plays_a_group_its_members_their_quizzes_and_the_pop_ups(
     assert "同学 (1001) · private> " in out and "王芳 (1002) · group -1001> " in out  # who and where
     assert "(同学 adds the bot to group -1001 and is its administrator" in out
     assert "🤖 大家好！" in out  # the bot greets the group it was added to
-    assert f"⚠ {text('zh', 'not_admin')}" in out  # 王芳 is no administrator: an alert
+    assert f"⚠ {tr('zh', 'not_admin')}" in out  # 王芳 is no administrator: an alert
     group_quiz = out.split("王芳 (1002) · group -1001> ")[2]
     assert "🤖 ❓ " in group_quiz and "   (4) " in group_quiz and "(/vote N answers)" in group_quiz
     assert "王芳: (1) is " in out and "(you already answered this quiz)" in out and "同学: (2) is " in out
     assert "(an anonymous poll: Telegram does not tell the bot who answered)" in out
     assert re.search(r"答题：[01]/1 正确", out)  # the private vote reached the bot
-    assert f"💬 {text('zh', 'saved_added')}" in out and "🤖 (buttons changed)" in out and "★" in out
+    assert f"💬 {tr('zh', 'saved_added')}" in out and "🤖 (buttons changed)" in out and "★" in out
     assert "(you are 王芳, id 1002, in private)" in out  # /as in a private chat: that user's own
 
 

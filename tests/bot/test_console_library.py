@@ -13,7 +13,7 @@ import pytest
 from bot.fake.console import run_console
 from bot.fake.local import Chat, Reply
 from bot.settings import Settings
-from handlers.catalog import text
+from handlers.catalog import tr
 from tests.conftest import CACHE_DIR, bot_settings
 from tests.library_texts import FITTING
 
@@ -77,4 +77,4 @@ async def test_what_the_console_publishes_is_there_after_quit(tmp_path: Path, mo
     printed = second.getvalue()
     assert "2. 《坚守廉洁底线的几点体会》" in printed.split("📚", 1)[1], printed
     assert "☆ 我的收藏\n1. 一（三）" in printed
-    assert printed.count("❓ ") == 1 and text("zh", "error") not in printed
+    assert printed.count("❓ ") == 1 and tr("zh", "error") not in printed

@@ -20,7 +20,7 @@ from bot.http import make_web_app
 from bot.ops import Ops
 from bot.settings import Settings
 from bot.storage import Store
-from bot.storage.models import DeliveryRow, QuizRow, SearchMissRow
+from bot.storage.tables import DeliveryRow, QuizRow, SearchMissRow
 from content import Speech
 from content.summaries import Summaries
 from tests.bot.conftest import bot_env, open_store, start_bot

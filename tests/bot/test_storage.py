@@ -14,7 +14,7 @@ from bot.settings import Settings
 from bot.storage import LEASE, RETRY_DELAY, Store
 from bot.storage.chats import CardFileRepository
 from bot.storage.engine import MEMORY, in_memory
-from bot.storage.models import CardFileRow, ChatRow, PlanRow, QuizRow, SearchMissRow
+from bot.storage.tables import CardFileRow, ChatRow, PlanRow, QuizRow, SearchMissRow
 from content.timerules import due_on, next_due
 
 

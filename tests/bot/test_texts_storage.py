@@ -11,7 +11,7 @@ from sqlalchemy import text as sql
 
 from bot.storage import Store
 from bot.storage.engine import make_engine, upgrade
-from bot.storage.models import PositionRow
+from bot.storage.tables import PositionRow
 from content import Speech
 from content.formats import Metadata
 from content.library import body_of, digest, node_count

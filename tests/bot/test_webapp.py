@@ -21,7 +21,7 @@ from bot.http import MAX_BODY, SECRET_HEADER, SERVER_LOG, make_web_app, webhook_
 from bot.http import runner as web_runner
 from bot.reader.initdata import local_init_data
 from bot.reader.routes import CSP, INIT_HEADER, PAGES, STATIC, RateLimiter
-from handlers.catalog import text
+from handlers.catalog import tr
 from tests.conftest import bot_settings
 
 
@@ -185,11 +185,11 @@ async def test_the_plans_passage_of_the_day_and_done_share_the_chats_streak(read
     plan = (await reader.call("GET", "/start", 4701))[1]["plan"]
     assert plan["day"] == 1 and plan["days"] == 10 and plan["done"] is False and plan["ids"][0] == "preface"
     status, done = await reader.call("POST", "/plan/done", 4701, {"day": 1})
-    assert (status, done["new"], done["message"]) == (200, True, text("zh", "read_marked", streak=1))
+    assert (status, done["new"], done["message"]) == (200, True, tr("zh", "read_marked", streak=1))
     assert (await reader.call("GET", "/start", 4701))[1]["plan"]["done"] is True
     day_one = next(m for m in reversed(reader.bot.fake.sent.values()) if m.chat_id == 4701 and "第 1/10 天" in m.text)
     again = await chat.press(day_one, "读完了")  # the chat's ✅ knows the reader's
-    assert again.answers[0]["text"] == text("zh", "read_again", streak=1)
+    assert again.answers[0]["text"] == tr("zh", "read_again", streak=1)
     assert (await reader.call("POST", "/plan/done", 4701, {"day": 11}))[0] == 404
     assert (await reader.call("POST", "/plan/done", 4702, {"day": 1}))[0] == 404  # no plan of theirs
     assert (await reader.call("GET", "/start", 4702))[1]["plan"] is None
@@ -203,8 +203,8 @@ async def test_a_text_of_the_library_is_read_by_its_id_with_its_own_place_bookma
     ``current`` is the member's private chat's text; a draft is not readable."""
     from sqlalchemy import select
 
-    from bot.storage.models import PositionRow
-    from content.formats.model import Metadata
+    from bot.storage.tables import PositionRow
+    from content.formats.blocks import Metadata
     from tests.library_texts import FITTING, add_text
 
     bot = reader.bot

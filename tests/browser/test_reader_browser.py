@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 
 from bot.fake.local import LocalBot
-from handlers.catalog import text
+from handlers.catalog import tr
 from tests.helpers import wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -169,7 +169,7 @@ async def test_outline_section_search_and_bookmark_with_saved_in_the_chat(page: 
                             " && r.bottom <= innerHeight")
     assert visible
     assert (await page.js("return document.getElementById('hitpos').textContent")).startswith("第 1/")
-    assert await page.js("return document.querySelector('#hits .tier').textContent") == text("zh", "reader_tier_exact")
+    assert await page.js("return document.querySelector('#hits .tier').textContent") == tr("zh", "reader_tier_exact")
     await page.shot("reader-search.png")
     # From hit to hit: a word the speech uses in several places.
     await page.type("#q", "纪律")
@@ -201,7 +201,7 @@ async def test_the_place_is_kept_and_the_plan_is_done_in_the_reader(page: Page) 
     assert title.startswith("今日学习计划 第 1/10 天")
     await page.click("#plan-done")
     toast = await page.until("return document.getElementById('toast').textContent")
-    assert toast == text("zh", "read_marked", streak=1)
+    assert toast == tr("zh", "read_marked", streak=1)
     assert await page.js("return document.getElementById('plan-done').disabled") is True
     # Read on to 三（二）, leave, come back: the reader opens there.
     await page.js("const head = document.getElementById('n-3.2').closest('.head');"
@@ -216,7 +216,7 @@ async def test_the_place_is_kept_and_the_plan_is_done_in_the_reader(page: Page) 
     await page.open(6201)
     assert await page.top_block() == "3.2"
     day_one = next(m for m in reversed(page.bot.fake.sent.values()) if m.chat_id == 6201 and "第 1/10 天" in m.text)
-    assert (await chat.press(day_one, "读完了")).answers[0]["text"] == text("zh", "read_again", streak=1)
+    assert (await chat.press(day_one, "读完了")).answers[0]["text"] == tr("zh", "read_again", streak=1)
     assert await page.console_errors() == []
 
 
@@ -341,7 +341,7 @@ async def test_the_english_toolbar_is_one_row_and_its_placeholder_whole(page: Pa
             return [ctx.measureText(q.placeholder).width, room];""")
         assert fits[0] <= fits[1], (lang, fits)
     await page.open(6601, "en")
-    assert await page.js("return document.getElementById('q').placeholder") == text("en", "reader_search_placeholder")
+    assert await page.js("return document.getElementById('q').placeholder") == tr("en", "reader_search_placeholder")
     await page.shot("reader-en-toolbar.png")
     # 同志们： opens the preface, under its heading.
     first = await page.js("return [...document.querySelectorAll('#text h2, #text p')].slice(0, 2)"

@@ -14,7 +14,7 @@ from lxml import etree
 
 from content import Speech, SpeechFormatError, load_speech, parse_bytes
 from content.formats import DocumentError, Imported, Metadata, import_bytes, import_file
-from content.formats.model import Block
+from content.formats.blocks import Block
 from content.formats.numbering import Numbering, format_number
 from content.formats.titleblock import parse_date, title_block
 from tests import documents

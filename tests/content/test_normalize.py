@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from content.normalize import fold, fold_with_map, pinyin, pinyin_query
+from content.folding import fold, fold_with_map, pinyin, pinyin_query
 
 
 @pytest.mark.parametrize(

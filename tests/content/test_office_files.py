@@ -164,8 +164,8 @@ def _numbering_xml(path: Path) -> str:
     ("县委副书记、县长　王某某", "县委副书记、县长 王某某"), ("讲话人：王某某", "王某某"),
 ])
 def test_title_speaker_and_date_of_a_pdf_title_block(line: str, speaker: str) -> None:
-    from content.formats.model import Block
-    from content.formats.normalize import build
+    from content.formats.assemble import build
+    from content.formats.blocks import Block
 
     lines = ["坚持为民用权　守住风险底线", line, "（2023年7月18日）", *SPEECH.splitlines()]
     blocks = [Block(text=text, where=f"page 1, line {number}", centred=number <= 3)

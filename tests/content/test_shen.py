@@ -198,7 +198,7 @@ def test_bad_principles_file_is_rejected(tmp_path: Path) -> None:
 
 
 def test_pinyin_has_tone_marks_and_reads_the_name() -> None:
-    from content.normalize import pinyin, pinyin_query
+    from content.folding import pinyin, pinyin_query
 
     for item in principles():
         syllables = item.pinyin.split()

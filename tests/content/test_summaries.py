@@ -12,7 +12,7 @@ import pytest
 
 from content import Speech, parse_text
 from content.summaries import Summaries, cache_key
-from content.summary import summarize
+from content.summarizer import summarize
 
 
 def test_every_summary_equals_the_summariser_and_is_cached(speech: Speech, tmp_path: Path) -> None:
@@ -31,7 +31,7 @@ import json, sys
 from pathlib import Path
 from content import load_speech
 from content.summaries import Summaries
-from content.summary import summarize
+from content.summarizer import summarize
 speech = load_speech()
 before = "jieba" in sys.modules
 got = Summaries(speech, Path(sys.argv[1]), isolate=True).get(speech.node("4.2")).summary

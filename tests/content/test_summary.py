@@ -8,7 +8,7 @@ import pytest
 
 from benchmarks.quality import load_references, summary_figures
 from content import Speech
-from content.summary import (
+from content.summarizer import (
     BOUNDS,
     FILLER,
     OMITTED,

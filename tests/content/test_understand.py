@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from content import Speech
-from content.normalize import fold, pinyin
+from content.folding import fold, pinyin
 from content.understand import Lexicon, cleaned, coverage, understand
 
 

@@ -8,7 +8,7 @@ import pytest
 from pydantic import ValidationError
 
 from content import Speech
-from content.normalize import fold
+from content.folding import fold
 from content.vocabulary import entries, expansions
 
 

@@ -10,7 +10,7 @@ from telegram.constants import ChatType
 
 from bot.fake.local import LocalBot
 from handlers import callbacks as cb
-from handlers.catalog import text
+from handlers.catalog import tr
 from handlers.context import ChatDefaults
 from handlers.store import ChatRecord
 from handlers.subscriptions import settings_screen, zone_screen
@@ -72,7 +72,7 @@ async def test_an_edit_that_fails_otherwise_is_reported_not_swallowed(bot: Local
         reply = await chat.press(menu, "结语")
     assert [c.error.description for c in reply.errors] == ["Bad Request: message to edit not found"]
     assert "Message to edit not found" in caplog.text
-    assert text("zh", "error") in [a.get("text") for a in reply.answers]
+    assert tr("zh", "error") in [a.get("text") for a in reply.answers]
 
 
 def test_protocol_fields_take_only_the_values_this_version_knows() -> None:

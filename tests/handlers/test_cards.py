@@ -18,7 +18,7 @@ from PIL import Image
 from content import Speech
 from content.answer import Searcher
 from content.cards import CardSpec, quote_card, render
-from content.normalize import fold
+from content.folding import fold
 from content.quotes import candidates
 from content.shen import Ranking, rank, reminder
 from handlers.sharing import today_spec

@@ -1,6 +1,6 @@
 """Catalogs: every message renders in both languages with exactly the arguments its callers pass.
 
-Callers are found by reading the source: every ``text(lang, "key", a=…)`` and
+Callers are found by reading the source: every ``tr(lang, "key", a=…)`` and
 ``say(update, context, "key", a=…)`` call in ``handlers/`` and in the reader's API
 (``bot/reader/``, the Mini App's words) must name a key that exists in both
 catalogs and pass exactly the placeholders the key's templates use. A key the scan cannot
@@ -20,13 +20,13 @@ import pytest
 from babel.messages.pofile import PoFileError, read_po
 
 from bot.fake.validate import parse_html
-from handlers.catalog import CATALOGS, DOMAIN, EN, LOCALE, MENU, MENU_COMMANDS, ZH, Html, load, placeholders, text
+from handlers.catalog import CATALOGS, DOMAIN, EN, LOCALE, MENU, MENU_COMMANDS, ZH, Html, load, placeholders, tr
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCES = (ROOT / "handlers", ROOT / "bot" / "reader")  # every module that calls the catalogs
 
 
-KEY_POSITION = {"text": 1, "say": 2, "_tell": 2}  # the catalog functions and the key's argument
+KEY_POSITION = {"tr": 1, "say": 2, "_tell": 2}  # the catalog functions and the key's argument
 WRAPPERS = {"say", "_tell"}  # pass their ``key`` parameter on; their callers are scanned
 
 
@@ -162,7 +162,7 @@ def test_every_caller_passes_exactly_the_placeholders(where: str, key: str, args
 @pytest.mark.parametrize("lang", list(CATALOGS))
 @pytest.mark.parametrize("key", sorted(ZH))
 def test_every_message_renders_as_valid_telegram_html(lang: str, key: str) -> None:
-    rendered = text(lang, key, **{name: "<x&y>" for name in placeholders(ZH[key])})
+    rendered = tr(lang, key, **{name: "<x&y>" for name in placeholders(ZH[key])})
     assert isinstance(rendered, Html)
     if rendered.strip():
         plain = parse_html(rendered)  # raises like Telegram would on bad markup
@@ -178,15 +178,15 @@ def test_the_fix_metadata_prompt_reads_back_its_text_and_its_fields(lang: str) -
 
     from handlers.uploads import PROMPT, describe_fields
 
-    fields = text(lang, "describe_fields", title="新的<标题>", speaker="李四", date="2026-11-28", occasion="")
-    prompt = parse_html(text(lang, "describe_prompt", id=27, fields=fields))
+    fields = tr(lang, "describe_fields", title="新的<标题>", speaker="李四", date="2026-11-28", occasion="")
+    prompt = parse_html(tr(lang, "describe_prompt", id=27, fields=fields))
     found = PROMPT.match(prompt)
     assert found is not None and found[1] == "27"
     assert describe_fields(parse_html(fields)).fields == {"title": "新的<标题>", "speaker": "李四",
                                                            "date": date(2026, 11, 28), "occasion": None}
-    assert len(text(lang, "describe_placeholder")) <= 64  # Telegram's limit for a ForceReply placeholder
-    answers = [text(lang, "upload_publishing"), text(lang, "upload_gone", id=99999),
-               text(lang, "upload_not_draft", id=99999)]
+    assert len(tr(lang, "describe_placeholder")) <= 64  # Telegram's limit for a ForceReply placeholder
+    answers = [tr(lang, "upload_publishing"), tr(lang, "upload_gone", id=99999),
+               tr(lang, "upload_not_draft", id=99999)]
     assert all(len(answer) <= 200 for answer in answers)  # what a callback answer may say
 
 
@@ -194,9 +194,9 @@ def test_the_fix_metadata_prompt_reads_back_its_text_and_its_fields(lang: str) -
 def test_the_library_commands_are_in_the_menu_and_the_help(lang: str) -> None:
     """/texts and /use reach members through the command menu and /help; so does searching every text."""
     assert {"texts", "use"} <= {command for command, _ in MENU[lang]}
-    help_text = parse_html(text(lang, "help", bot="speech_test_bot"))
+    help_text = parse_html(tr(lang, "help", bot="speech_test_bot"))
     assert "/texts" in help_text and "/use 2" in help_text and "/use 1" in help_text
     assert ("/search 全部 慎独" if lang == "zh" else "/search all 慎独") in help_text
-    answers = [text(lang, "use_not_admin"), text(lang, "use_no_store"), text(lang, "use_unknown", ref=2**31)]
+    answers = [tr(lang, "use_not_admin"), tr(lang, "use_no_store"), tr(lang, "use_unknown", ref=2**31)]
     assert all(len(answer) <= 200 for answer in answers)  # also a callback answer's alert under /texts
-    assert len(text(lang, "btn_search_all")) <= 30 and text(lang, "texts_current").strip() == "✅"
+    assert len(tr(lang, "btn_search_all")) <= 30 and tr(lang, "texts_current").strip() == "✅"

@@ -114,7 +114,7 @@ async def test_each_chat_gets_the_reminder_of_its_own_text_in_one_push_pass(bot:
     so; a group on the original, the original's: all three in one pass, as /today and the 🖼
     button say in each group. Card chats get their own text's card, built once per text."""
     from content.library import reminder_of
-    from handlers.catalog import text
+    from handlers.catalog import tr
     from tests.library_texts import FITTING, UNRELATED, add_text
 
     assert bot.app is not None and bot.app.bot_data.library is not None
@@ -138,7 +138,7 @@ async def test_each_chat_gets_the_reminder_of_its_own_text_in_one_push_pass(bot:
     assert fitting_book is not None
     own, fell_back = reminder_of(fitting_book, library.original, day)
     assert not fell_back and own.quote.id.startswith(f"{fitting_id}:") and own.quote.text in FITTING
-    note = text("zh", "today_fallback", principle=original.principle.name)
+    note = tr("zh", "today_fallback", principle=original.principle.name)
     pushed = {chat_id: bot.fake.by_chat[chat_id][-1] for chat_id in chats}
     assert _principle_and_quote(pushed[-9101].text) == (own.principle.name, own.quote.in_quotes)
     assert note not in pushed[-9101].text

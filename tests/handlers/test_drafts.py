@@ -19,10 +19,10 @@ from bot.fake.server import Sent
 from bot.push import Pusher
 from bot.reader.initdata import local_init_data
 from bot.reader.routes import INIT_HEADER
-from content.formats.model import Metadata
+from content.formats.blocks import Metadata
 from handlers import callbacks as cb
 from handlers.caches import BoundedCache
-from handlers.catalog import text
+from handlers.catalog import tr
 from tests.conftest import bot_settings
 from tests.handlers.test_texts import SECOND, add_text
 
@@ -89,12 +89,12 @@ async def test_no_button_shows_a_draft_to_anyone_but_the_owners(bot: LocalBot) -
     member = bot.private(MEMBER)
     await bot.store.study.toggle_bookmark(MEMBER, f"n:{draft.id}:1")  # saved while it was live, say
     message: Sent = (await member.send("/start")).messages[0]
-    stale = text("zh", "stale_button")
+    stale = tr("zh", "stale_button")
     named = set()
     for kind, data in forged(draft.id):
         reply = await member.press_data(message, data)
         assert not leaked(reply), data
-        assert text("zh", "error") not in shown(reply), data  # never the apology of a failure
+        assert tr("zh", "error") not in shown(reply), data  # never the apology of a failure
         if names_draft(data, draft.id):
             named.add(kind)
             assert [answer.get("text") for answer in reply.answers] == [stale], data
@@ -122,12 +122,12 @@ async def test_the_owner_still_reads_a_draft_through_its_buttons(bot: LocalBot) 
     in_group = bot.group(chat_id=-4903, user_id=OWNER)  # the owner's press in a group: every member would see it
     shown_there = await in_group.press_data((await in_group.send("/start")).messages[0],
                                             cb.encode(cb.Send(f"{draft.id}:1")))
-    assert [answer.get("text") for answer in shown_there.answers] == [text("zh", "stale_button")]
+    assert [answer.get("text") for answer in shown_there.answers] == [tr("zh", "stale_button")]
     assert not leaked(await in_group.send(f"/search 全部 {SECRET}"))
     # A member's press of the same button, once the owner's put the draft in memory: still stale.
     member = bot.private(MEMBER)
     pressed = await member.press_data((await member.send("/start")).messages[0], cb.encode(cb.Send(f"{draft.id}:1")))
-    assert [answer.get("text") for answer in pressed.answers] == [text("zh", "stale_button")]
+    assert [answer.get("text") for answer in pressed.answers] == [tr("zh", "stale_button")]
 
 
 async def test_a_plans_text_back_to_a_draft_is_not_pushed(bot: LocalBot) -> None:

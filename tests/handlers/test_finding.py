@@ -11,7 +11,7 @@ from content.quotes import candidates
 from content.search import Hit
 from content.shen import reminder
 from handlers import render
-from handlers.catalog import text
+from handlers.catalog import tr
 
 
 async def test_search_marks_the_match_in_bold(bot: LocalBot) -> None:
@@ -145,7 +145,7 @@ async def test_today_matches_the_reminder_of_the_day(bot: LocalBot, speech) -> N
     assert bot.app is not None
     expected = reminder(speech, day, bot.app.bot_data.ranking)  # the one rule, with the bot's ranking
     principle, quote = expected.principle, expected.quote
-    assert reply.messages[0].html == text("zh", "today", date="2026-11-27", principle=principle.name,
+    assert reply.messages[0].html == tr("zh", "today", date="2026-11-27", principle=principle.name,
                                           meaning=principle.meaning, explanation=principle.explanation,
                                           quote=quote.in_quotes, label=quote.label, note="")
 

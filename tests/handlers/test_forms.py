@@ -11,7 +11,7 @@ from bot.fake.local import LocalBot
 from content import Speech
 from content.quotes import in_quotes
 from content.shen import principle, principles, reminder
-from handlers.catalog import text
+from handlers.catalog import tr
 from handlers.finding import COMMAND_ALIASES
 from handlers.render import week_span
 
@@ -53,7 +53,7 @@ async def test_another_quote_says_when_there_is_no_other(bot: LocalBot) -> None:
     message = reply.messages[0]
     before = message.text
     pressed = await chat.press(message, "换一条")
-    assert pressed.answers[0]["text"] == text("zh", "quote_only_one") and message.text == before
+    assert pressed.answers[0]["text"] == tr("zh", "quote_only_one") and message.text == before
     assert not pressed.edited
 
 
@@ -61,7 +61,7 @@ async def test_chinese_aliases_for_study_commands(bot: LocalBot) -> None:
     chat = bot.private(4701)
     assert (await chat.send("/计划 10")).text.startswith("✅ 学习计划已开始：10 天")
     assert (await chat.send("/答题")).polls
-    assert (await chat.send("/收藏")).text == text("zh", "saved_none")
+    assert (await chat.send("/收藏")).text == tr("zh", "saved_none")
     assert (await chat.send("/进度")).text.startswith("📊 我的学习")
     assert (await chat.send("/榜单")).text.startswith("🏆")
     assert (await chat.send("/图片 纪律")).photos

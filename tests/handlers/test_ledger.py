@@ -15,11 +15,11 @@ from sqlalchemy import func, select
 
 from bot.fake.local import Chat, LocalBot
 from bot.fake.records import Sent
-from bot.storage.models import LedgerMemberRow, ReflectionRow
+from bot.storage.tables import LedgerMemberRow, ReflectionRow
 from content import Speech
 from content.plan import plan, reading_key
 from handlers import ledger
-from handlers.catalog import text
+from handlers.catalog import tr
 from handlers.context import BotContext
 from handlers.ledger_build import Period
 
@@ -57,7 +57,7 @@ async def test_an_administrator_turns_it_on_and_off_and_a_member_may_not(bot: Lo
     bot.travel(START)
     member = bot.group(GROUP, 4002, "张三")
     refused = (await member.send("/ledger on")).text
-    assert refused == text("zh", "not_admin_ledger")
+    assert refused == tr("zh", "not_admin_ledger")
     assert await bot.store.ledger.state(GROUP) is None
     admin, intro = await turned_on(bot)
     assert intro.text.startswith("📒 本群已开启学习台账（自 2026-12-01 起")
@@ -65,13 +65,13 @@ async def test_an_administrator_turns_it_on_and_off_and_a_member_may_not(bot: Lo
     assert [b["text"] for b in intro.buttons] == ["✅ 实名记录"]
     again = (await admin.send("/ledger on")).messages[0]
     assert again.text.startswith("ℹ️ 本群的学习台账已在记录中")
-    assert (await member.send("/ledger off")).text == text("zh", "not_admin_ledger")
-    assert (await admin.send("/ledger off")).text == text("zh", "ledger_off_done")
+    assert (await member.send("/ledger off")).text == tr("zh", "not_admin_ledger")
+    assert (await admin.send("/ledger off")).text == tr("zh", "ledger_off_done")
     state = await bot.store.ledger.state(GROUP)
     assert state is not None and not state.enabled
-    assert (await admin.send("/ledger off")).text == text("zh", "ledger_off_already")
+    assert (await admin.send("/ledger off")).text == tr("zh", "ledger_off_already")
     assert (await admin.send("/台账 on")).messages[0].text.startswith("📒 本群已开启学习台账")
-    assert (await bot.private(4003).send("/ledger on")).text == text("zh", "ledger_group_only")
+    assert (await bot.private(4003).send("/ledger on")).text == tr("zh", "ledger_group_only")
 
 
 async def test_members_join_by_the_button_and_leave(bot: LocalBot) -> None:
@@ -81,10 +81,10 @@ async def test_members_join_by_the_button_and_leave(bot: LocalBot) -> None:
     joined = (await member.press(intro, "实名记录")).answers[0]
     assert joined["text"] == "✅ 已加入实名记录：台账中写作“张三”。退出：/ledger leave"
     assert (await member.press(intro, "实名记录")).answers[0]["text"].startswith("ℹ️ 你已在实名记录中")
-    assert (await member.send("/ledger leave")).text == text("zh", "ledger_left")
-    assert (await member.send("/ledger leave")).text == text("zh", "ledger_not_joined")
+    assert (await member.send("/ledger leave")).text == tr("zh", "ledger_left")
+    assert (await member.send("/ledger leave")).text == tr("zh", "ledger_not_joined")
     await admin.send("/ledger off")
-    assert (await member.press(intro, "实名记录")).answers[0]["text"] == text("zh", "ledger_join_closed")
+    assert (await member.press(intro, "实名记录")).answers[0]["text"] == tr("zh", "ledger_join_closed")
 
 
 async def test_html_in_a_name_or_a_title_is_shown_as_written(bot: LocalBot) -> None:
@@ -102,7 +102,7 @@ async def test_html_in_a_name_or_a_title_is_shown_as_written(bot: LocalBot) -> N
 async def test_notes_length_section_and_the_groups_reaction(bot: LocalBot, speech: Speech) -> None:
     bot.travel(START)
     member = bot.group(GROUP, 4002, "张三")
-    assert (await member.send("/note")).text == text("zh", "note_usage")
+    assert (await member.send("/note")).text == tr("zh", "note_usage")
     short = (await member.send("/note 太短了的九个字啊。")).text
     assert short == "❌ 心得需要 10–2000 个字，这一篇有 9 个字。"
     assert "2001 个字" in (await member.send("/note " + "学" * 2001)).text
@@ -115,7 +115,7 @@ async def test_notes_length_section_and_the_groups_reaction(bot: LocalBot, speec
     assert unknown == "❌ 找不到“9.9”这一节。/outline 可查看目录。"
     bot.fake.reactions_off.add(GROUP)
     fallback = await member.send("/心得 没有表情回应时，只回复一句短话。")
-    assert fallback.text == text("zh", "note_saved_short") and not fallback.reactions
+    assert fallback.text == tr("zh", "note_saved_short") and not fallback.reactions
     notes = await bot.store.ledger.notes(4002)
     assert [n.node_id for n in notes[1:3]] == ["4.2", "4.2"]
     assert notes[-1].node_id == next(iter(speech.nodes())).id  # no plan: the text's start
@@ -152,13 +152,13 @@ async def test_notes_are_listed_in_private_and_edited_or_deleted(bot: LocalBot) 
     prompt = (await chat.press(listed, f"修改 #{first[-1].id}")).messages[0]
     assert prompt.text.startswith(f"✏️ 心得 #{first[-1].id}") and prompt.reply_markup["force_reply"]
     assert (await chat.reply(prompt, "太短")).text.startswith("❌ 心得需要 10–2000 个字")
-    assert (await chat.reply(prompt, "改过的心得：要把学习成果转化为实际行动。")).text == text("zh", "note_edited")
+    assert (await chat.reply(prompt, "改过的心得：要把学习成果转化为实际行动。")).text == tr("zh", "note_edited")
     edited = await bot.store.ledger.note(4010, first[-1].id)
     assert edited is not None and edited.text == "改过的心得：要把学习成果转化为实际行动。" and edited.edited_at
     stranger = await chat.press(listed, f"删除 #{first[-2].id}", user=bot.fake.user(4011, "外人"))
-    assert stranger.answers[0]["text"] == text("zh", "note_gone")  # not theirs
+    assert stranger.answers[0]["text"] == tr("zh", "note_gone")  # not theirs
     deleted = await chat.press(listed, f"删除 #{first[-2].id}")
-    assert deleted.answers[0]["text"] == text("zh", "note_deleted")
+    assert deleted.answers[0]["text"] == tr("zh", "note_deleted")
     assert await bot.store.ledger.note(4010, first[-2].id) is None
     assert len(await bot.store.ledger.notes(4010)) == 7
 
@@ -229,7 +229,7 @@ async def test_the_months_record_goes_to_the_administrator_in_private(bot: Local
 async def test_another_month_and_malformed_months(bot: LocalBot, speech: Speech) -> None:
     await _a_month(bot, speech)
     admin = bot.group(GROUP, ADMIN, "组长")
-    assert (await admin.send("/ledger 2026-11")).text == text("zh", "ledger_sent")
+    assert (await admin.send("/ledger 2026-11")).text == tr("zh", "ledger_sent")
     xlsx, docx = documents(bot, ADMIN)
     assert xlsx.file_name == "学习台账-2026-11.xlsx"
     assert "没有学习计划" in " ".join(str(v) for v in cells(bot.fake.files[xlsx.document or ""]))
@@ -237,7 +237,7 @@ async def test_another_month_and_malformed_months(bot: LocalBot, speech: Speech)
     for bad in ("2026-13", "11月", "2026-1-1"):
         answer = (await admin.send(f"/ledger {bad}")).text
         assert answer == f"❌ 看不懂月份“{bad}”。请这样写：/ledger 2026-11"
-    assert (await bot.group(GROUP, 4002, "张三").send("/ledger 2026-11")).text == text("zh", "not_admin_ledger")
+    assert (await bot.group(GROUP, 4002, "张三").send("/ledger 2026-11")).text == tr("zh", "not_admin_ledger")
     assert len(documents(bot, ADMIN)) == 2
 
 
@@ -246,10 +246,10 @@ async def test_an_administrator_who_never_started_the_bot_is_told_how(bot: Local
     admin, _ = await turned_on(bot)
     bot.fake.unstarted.add(ADMIN)
     answer = (await admin.send("/ledger")).messages[0]
-    assert answer.text == text("zh", "ledger_start_first")
+    assert answer.text == tr("zh", "ledger_start_first")
     assert answer.buttons[0]["url"].endswith("?start=ledger")
     bot.fake.unstarted.discard(ADMIN)
-    assert (await bot.private(ADMIN, "组长").send("/start ledger")).text == text("zh", "ledger_started")
+    assert (await bot.private(ADMIN, "组长").send("/start ledger")).text == tr("zh", "ledger_started")
 
 
 async def test_forget_takes_the_name_and_the_notes_away(bot: LocalBot, speech: Speech) -> None:
@@ -274,7 +274,7 @@ async def test_a_group_that_became_a_supergroup_keeps_its_record(bot: LocalBot, 
     await bot.process(bot.fake.migrate(GROUP, new, bot.fake.user(ADMIN, "组长")))
     bot.fake.admins[new].add(ADMIN)
     bot.fake.titles[new] = "第三党支部学习小组"
-    assert (await bot.group(new, ADMIN, "组长").send("/ledger")).text == text("zh", "ledger_sent")
+    assert (await bot.group(new, ADMIN, "组长").send("/ledger")).text == tr("zh", "ledger_sent")
     words = " ".join(str(v) for v in cells(bot.fake.files[documents(bot, ADMIN)[0].document or ""]))
     assert "张三" in words and "李四" in words
     record = await ledger.build(BotContext(bot.app), new, "", ZoneInfo("Asia/Shanghai"),
@@ -285,7 +285,7 @@ async def test_a_group_that_became_a_supergroup_keeps_its_record(bot: LocalBot, 
 async def test_the_weekly_look_comes_once_on_monday(bot: LocalBot, speech: Speech) -> None:
     await _a_month(bot, speech)
     admin = bot.group(GROUP, ADMIN, "组长")
-    assert (await admin.send("/ledger weekly")).text == text("zh", "ledger_weekly_on")
+    assert (await admin.send("/ledger weekly")).text == tr("zh", "ledger_weekly_on")
     context = BotContext(bot.app)
     sunday = datetime(2026, 12, 6, 4, 0, tzinfo=UTC)
     assert await ledger.send_weekly(context, sunday) == 0
@@ -296,7 +296,7 @@ async def test_the_weekly_look_comes_once_on_monday(bot: LocalBot, speech: Speec
     assert report.text.startswith("📒 第三党支部学习小组 上周学习台账（2026-11-30 至 2026-12-06）")
     assert "学习 5 次，参学 11 人次" in report.text and "实名记录 2 人，其他参学 1 人" in report.text
     assert bot.fake.by_chat[ADMIN][-1].photo
-    assert (await admin.send("/ledger weekly")).text == text("zh", "ledger_weekly_off")
+    assert (await admin.send("/ledger weekly")).text == tr("zh", "ledger_weekly_off")
 
 
 async def test_the_push_keeps_each_plan_day_with_the_groups_size(bot: LocalBot, speech: Speech) -> None:

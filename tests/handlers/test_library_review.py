@@ -9,7 +9,7 @@ from pathlib import Path
 
 from bot.fake.local import LocalBot
 from bot.push import Pusher
-from content.formats.model import Metadata
+from content.formats.blocks import Metadata
 from content.library import TextInfo
 from handlers import callbacks as cb
 from handlers.caches import BoundedCache

@@ -12,7 +12,7 @@ from bot.push import Pusher
 from content import Speech
 from content.quotes import in_quotes
 from content.shen import reminder
-from handlers.catalog import text
+from handlers.catalog import tr
 
 
 async def test_card_sends_todays_card_once_uploaded_then_by_file_id(bot: LocalBot, speech: Speech) -> None:
@@ -63,7 +63,7 @@ async def test_the_daily_push_as_cards_uploads_once(bot: LocalBot, speech: Speec
     async with bot.store.db.sessions.begin() as session:  # half of them chose cards
         from sqlalchemy import update
 
-        from bot.storage.models import ChatRow
+        from bot.storage.tables import ChatRow
 
         await session.execute(update(ChatRow).where(ChatRow.chat_id < 7015).values(reminder_format="card"))
     uploads = bot.fake.uploads
@@ -105,4 +105,4 @@ async def test_old_and_stale_card_buttons_under_hits(bot: LocalBot) -> None:
     old = await chat.press_data(results, "k|n|2.1")  # a hit button from before: a quote of its section
     assert old.photos and "出自 二（一）" in old.photos[0].text
     gone = await chat.press_data(results, "u|2.1|999")  # a sentence this speech does not have
-    assert not gone.photos and gone.answers[0].get("text") == text("zh", "stale_button")
+    assert not gone.photos and gone.answers[0].get("text") == tr("zh", "stale_button")

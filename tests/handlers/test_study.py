@@ -13,13 +13,13 @@ from sqlalchemy import func, select
 from bot.fake.local import Chat, LocalBot, Reply
 from bot.fake.server import Sent
 from bot.push import Pusher
-from bot.storage.models import AnswerRow, BookmarkRow, MemberRow, QuizRow, ReadingRow
+from bot.storage.tables import AnswerRow, BookmarkRow, MemberRow, QuizRow, ReadingRow
 from content import Speech, shen
 from content.plan import max_days, plan, reading_key
 from content.quiz import topic_of
 from content.quotes import sentence_quote
 from handlers import callbacks as cb
-from handlers.catalog import text
+from handlers.catalog import tr
 from handlers.render import plan_labels
 from handlers.store import PlanRecord
 
@@ -34,7 +34,7 @@ async def test_a_plan_over_its_whole_length(bot: LocalBot, speech: Speech) -> No
     bot.fake.admins[-8100].add(3001)
     admin, member = bot.group(-8100, 3001), bot.group(-8100, 3002)
     travel(bot, START)
-    assert (await member.send("/plan 10")).text == text("zh", "not_admin_plan")
+    assert (await member.send("/plan 10")).text == tr("zh", "not_admin_plan")
     started = await admin.send("/plan 10")
     assert started.messages[0].text.startswith("✅ 学习计划已开始：10 天")
     passages = plan(speech, 10)
@@ -186,7 +186,7 @@ async def test_bookmarks_and_forget_leave_nothing_behind(bot: LocalBot) -> None:
     await bot.process(bot.fake.poll_answer(poll["id"], bot.fake.user(3301), [0]))
     ask = (await chat.send("/forget")).messages[0]
     done = await chat.press(ask, "确认删除")
-    assert done.text == text("zh", "forgotten", rows=3)  # the quote's bookmark, the answer, the quiz sent here
+    assert done.text == tr("zh", "forgotten", rows=3)  # the quote's bookmark, the answer, the quiz sent here
     async with bot.store.db.sessions() as session:
         for table in (AnswerRow, ReadingRow, BookmarkRow, MemberRow):
             assert await session.scalar(select(func.count()).where(table.user_id == 3301)) == 0, table
@@ -372,15 +372,15 @@ async def test_forget_in_a_group_is_confirmed_in_private_by_the_member_who_asked
     mine = (await bot.private(3802).send("/quote 纪律")).messages[0]
     await bot.private(3802).press(mine, "收藏")
     ask = (await asker.send("/forget")).messages[0]
-    assert ask.text == text("zh", "forget_private")
+    assert ask.text == tr("zh", "forget_private")
     assert [b.get("url") for b in ask.buttons] == [f"https://t.me/{bot.fake.bot_user['username']}?start=forget"]
     refused = await other.press_data(ask, cb.encode(cb.Forget(3801)))  # someone else's confirmation
-    assert refused.answers[0] == {**refused.answers[0], "text": text("zh", "forget_not_yours"), "show_alert": True}
+    assert refused.answers[0] == {**refused.answers[0], "text": tr("zh", "forget_not_yours"), "show_alert": True}
     assert await bot.store.study.bookmarks(3802)  # nothing of the presser's went
     private = bot.private(3801)
     (confirm,) = (await private.send("/start forget")).messages  # where the deep link leads: no welcome
     assert confirm.text.startswith("确定要删除") and [b["text"] for b in confirm.buttons] == ["🗑 确认删除", "取消"]
-    assert (await private.press(confirm, "确认删除")).text == text("zh", "forgotten_none")
+    assert (await private.press(confirm, "确认删除")).text == tr("zh", "forgotten_none")
     assert await bot.store.study.bookmarks(3802)
 
 
@@ -393,10 +393,10 @@ async def test_forget_in_private_deletes_the_chats_reminder_and_plan_and_counts_
     ask = (await chat.send("/forget")).messages[0]
     assert "每日提醒" in ask.text and "学习计划" in ask.text
     done = await chat.press(ask, "确认删除")
-    assert done.text == text("zh", "forgotten", rows=3)  # the subscription, the plan, the bookmark
+    assert done.text == tr("zh", "forgotten", rows=3)  # the subscription, the plan, the bookmark
     assert await bot.store.chats.chat(3901) is None and await bot.store.study.plan(3901) is None
     assert not await bot.store.study.bookmarks(3901)
-    assert (await chat.press(ask, "确认删除")).text == text("zh", "forgotten_none")
+    assert (await chat.press(ask, "确认删除")).text == tr("zh", "forgotten_none")
     privacy = (await chat.send("/privacy")).text
     assert "学习计划" in privacy and "保留" in privacy  # says what goes and what stays
 
@@ -416,28 +416,28 @@ async def test_a_plan_turns_the_daily_reminder_on_and_says_when_it_comes(bot: Lo
     started = await chat.send("/plan 10")
     row = await bot.store.chats.chat(3901)
     assert row is not None and row.subscribed and not row.paused
-    now = text("zh", "next_now", date="2026-12-07", time="08:00")
-    plan = text("zh", "plan_name_plain")  # the original speech has no title line
-    assert started.messages[0].html == (text("zh", "plan_started", plan=plan, days=10, time="08:00",
+    now = tr("zh", "next_now", date="2026-12-07", time="08:00")
+    plan = tr("zh", "plan_name_plain")  # the original speech has no title line
+    assert started.messages[0].html == (tr("zh", "plan_started", plan=plan, days=10, time="08:00",
                                              zone="Asia/Shanghai")
-                                        + "\n" + text("zh", "plan_push_on", next=now))
+                                        + "\n" + tr("zh", "plan_push_on", next=now))
     assert "第 1/10 天" in started.messages[1].text
 
     subscribed = bot.private(3902)  # already subscribed: nothing to turn on, the time is still said
     await subscribed.send("/subscribe 07:30")
     again = await subscribed.send("/plan 10")
-    assert again.messages[0].html == text("zh", "plan_started", plan=plan, days=10, time="07:30", zone="Asia/Shanghai")
+    assert again.messages[0].html == tr("zh", "plan_started", plan=plan, days=10, time="07:30", zone="Asia/Shanghai")
 
     bot.fake.admins[-8610].add(3903)
     admin, member = bot.group(-8610, 3903), bot.group(-8610, 3904)
     await admin.send("/timezone Europe/Berlin")
     travel(bot, datetime(2026, 12, 7, 19, 0, tzinfo=UTC))  # 20:00 in Berlin: past the catch-up window
-    assert (await member.send("/plan 10")).text == text("zh", "not_admin_plan")
+    assert (await member.send("/plan 10")).text == tr("zh", "not_admin_plan")
     row = await bot.store.chats.chat(-8610)
     assert row is not None and not row.subscribed and await bot.store.study.plan(-8610) is None
     started = await admin.send("/plan 10")
-    tomorrow = text("zh", "next_tomorrow", date="2026-12-08", time="08:00")
-    assert started.messages[0].html.endswith(text("zh", "plan_push_on", next=tomorrow))
+    tomorrow = tr("zh", "next_tomorrow", date="2026-12-08", time="08:00")
+    assert started.messages[0].html.endswith(tr("zh", "plan_push_on", next=tomorrow))
     assert "（每天 08:00，Europe/Berlin）" in started.messages[0].text
     pusher = Pusher(bot.app.bot, bot.store, speech)  # type: ignore[union-attr]
     assert (await pusher.run_due(datetime(2026, 12, 8, 7, 1, tzinfo=UTC))).chats == [-8610]  # 08:01 in Berlin
@@ -473,16 +473,16 @@ async def test_changing_a_running_plan_asks_and_only_the_asker_answers(bot: Loca
     started = PlanRecord(-8620, 10, START.date())
     travel(bot, START + timedelta(days=2))
     question = (await asker.send("/plan 30")).messages[0]
-    assert question.html == text("zh", "plan_restart_ask", day=3, days=10, new=30)
-    assert [b["text"] for b in question.buttons] == [text("zh", "btn_plan_restart", days=30),
-                                                     text("zh", "btn_plan_keep")]
+    assert question.html == tr("zh", "plan_restart_ask", day=3, days=10, new=30)
+    assert [b["text"] for b in question.buttons] == [tr("zh", "btn_plan_restart", days=30),
+                                                     tr("zh", "btn_plan_keep")]
     assert await bot.store.study.plan(-8620) == started  # nothing changed yet
     for intruder in (other_admin, member):
         refused = await intruder.press(question, "重新开始")
-        assert refused.answers[0]["text"] == text("zh", "plan_not_yours") and refused.answers[0]["show_alert"]
+        assert refused.answers[0]["text"] == tr("zh", "plan_not_yours") and refused.answers[0]["show_alert"]
     assert await bot.store.study.plan(-8620) == started
     await asker.press(question, "继续当前计划")
-    assert question.html == text("zh", "plan_kept", day=3, days=10) and not question.buttons
+    assert question.html == tr("zh", "plan_kept", day=3, days=10) and not question.buttons
     assert await bot.store.study.plan(-8620) == started
 
     question = (await asker.send("/plan 30")).messages[0]
@@ -504,18 +504,18 @@ async def test_a_pace_longer_than_the_speech_offers_its_longest(bot: LocalBot, s
     travel(bot, START)
     chat = bot.private(3931)
     offer = (await chat.send("/plan 61")).messages[0]
-    assert offer.text.startswith(f"全文最多可分 {top} 天") and offer.html == text("zh", "plan_too_long", max=top,
+    assert offer.text.startswith(f"全文最多可分 {top} 天") and offer.html == tr("zh", "plan_too_long", max=top,
                                                                                    asked=61)
-    assert [b["text"] for b in offer.buttons] == [text("zh", "btn_plan_start", days=top)]
+    assert [b["text"] for b in offer.buttons] == [tr("zh", "btn_plan_start", days=top)]
     assert await bot.store.study.plan(3931) is None  # never silently another pace
     await chat.press(offer, f"按 {top} 天开始")
     assert await bot.store.study.plan(3931) == PlanRecord(3931, top, START.date())
     assert f"学习计划 第 1/{top} 天" in bot.fake.by_chat[3931][-1].text
     for typed in ("abc", "3", "0", "-5", "10天", "1e3"):
-        assert (await chat.send(f"/plan {typed}")).html == text("zh", "usage_plan", min=5, max=top), typed
+        assert (await chat.send(f"/plan {typed}")).html == tr("zh", "usage_plan", min=5, max=top), typed
     again = (await chat.send("/plan 99")).messages[0]  # during the plan: the offer also asks about restarting
-    assert again.html == (text("zh", "plan_too_long", max=top, asked=99) + "\n"
-                          + text("zh", "plan_restart_ask", day=1, days=top, new=top))
+    assert again.html == (tr("zh", "plan_too_long", max=top, asked=99) + "\n"
+                          + tr("zh", "plan_restart_ask", day=1, days=top, new=top))
     assert len(again.buttons) == 2
     english = bot.private(3932, language_code="en")
     assert (await english.send("/plan 61")).text.startswith(f"The speech splits into at most {top} days")
@@ -536,7 +536,7 @@ async def test_an_anonymous_administrators_question_is_any_administrators(bot: L
     question = (await as_group("/plan 20")).messages[0]
     assert [b["callback_data"] for b in question.buttons] == [cb.encode(cb.Pace(20, 0)), cb.encode(cb.Pace(0, 0))]
     refused = await bot.group(-8630, 3941).press(question, "重新开始")  # a member: not an administrator
-    assert refused.answers[0]["text"] == text("zh", "not_admin_plan")
+    assert refused.answers[0]["text"] == tr("zh", "not_admin_plan")
     bot.fake.admins[-8630].add(3942)
     await bot.group(-8630, 3942).press(question, "重新开始")
     assert await bot.store.study.plan(-8630) == PlanRecord(-8630, 20, START.date())
@@ -619,4 +619,4 @@ async def test_a_quiz_asks_about_the_chats_text_or_says_it_cannot(bot: LocalBot)
     assert poll["question"].startswith("这句话出自讲话的哪一部分？") and poll["question"].split("“")[1][:6] in FITTING
     await bot.store.chats.configure(3801, "private", text_id=weather)
     reply = await chat.send("/quiz")
-    assert not reply.polls and reply.text == text("zh", "quiz_none", title="《天气》")
+    assert not reply.polls and reply.text == tr("zh", "quiz_none", title="《天气》")

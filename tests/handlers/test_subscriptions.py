@@ -8,7 +8,7 @@ from pathlib import Path
 from bot.fake.local import LocalBot
 from bot.push import Pusher
 from content import Speech
-from handlers.catalog import text
+from handlers.catalog import tr
 from tests.conftest import bot_settings
 
 
@@ -22,7 +22,7 @@ async def test_handlers_store_and_push_run_on_one_clock(bot: LocalBot, speech: S
     assert row is not None and row.next_due_at == datetime(2031, 3, 4, 1, 0, tzinfo=UTC)  # today, not the real day
     assert "2031-03-04" in reply.text and "09:00" in reply.text
     berlin = await chat.send("/timezone Europe/Berlin")
-    assert berlin.messages[0].html == text("zh", "zone_set", zone="Europe/Berlin", local="01:30")
+    assert berlin.messages[0].html == tr("zh", "zone_set", zone="Europe/Berlin", local="01:30")
     bot.travel(datetime(2031, 3, 4, 8, 1, tzinfo=UTC))  # 09:01 in Berlin
     report = await Pusher(bot.app.bot, bot.store, speech).run_due()  # type: ignore[union-attr]
     assert report.chats == [chat.chat_id]
@@ -165,7 +165,7 @@ async def test_subscribe_announces_a_next_reminder_still_to_come(bot: LocalBot, 
     """The announced next reminder is never in the past: sent now (the catch-up), else today or
     tomorrow, as a date and time in the chat's zone; after today's went out, tomorrow."""
     def done(key: str, day: str, at: str = "08:00", zone: str = "Asia/Shanghai") -> str:
-        return text("zh", "sub_done", time=at, zone=zone, next=text("zh", key, date=day, time=at))
+        return tr("zh", "sub_done", time=at, zone=zone, next=tr("zh", key, date=day, time=at))
 
     pusher = Pusher(bot.app.bot, bot.store, speech)  # type: ignore[union-attr]
     chat = bot.private(4701)

@@ -11,7 +11,7 @@ from bot.fake.local import LocalBot
 from bot.fake.server import Sent
 from content.cards import MARGIN, SOURCE_SIZE, WIDTH, CardSpec, card_font, fitted
 from content.cards import render as draw
-from content.formats.model import Metadata
+from content.formats.blocks import Metadata
 from content.library import TextInfo, parse_body
 from handlers import callbacks as cb
 from handlers.render import utf16_len

@@ -16,7 +16,7 @@ from bot.fake.records import Call
 from bot.fake.validate import ApiError
 from bot.push import Pusher
 from content import Speech
-from handlers.catalog import text
+from handlers.catalog import tr
 from handlers.store import ChatRecord
 from handlers.topics import topic_label
 
@@ -76,7 +76,7 @@ async def test_an_error_in_a_topic_is_apologised_for_in_it(bot: LocalBot, monkey
 
     monkeypatch.setattr(bot.fake, "_api_getchatmember", broken)
     reply = await study.send("/subscribe")
-    assert reply.text == text("zh", "error") and threads(reply) == [study.thread]
+    assert reply.text == tr("zh", "error") and threads(reply) == [study.thread]
 
 
 async def test_subscribe_in_a_topic_sends_the_daily_push_there(bot: LocalBot, speech: Speech) -> None:
@@ -109,7 +109,7 @@ async def test_settings_show_and_change_the_topic(bot: LocalBot) -> None:
     assert row is not None and (row.thread_id, row.topic_name) == (notices.thread, "通知")
     member = Chat(bot, FORUM, bot.fake.user(2002, "李四"), thread=notices.thread)
     refused = await member.press(moved.edited[0], "推送到综合")
-    assert refused.answers[0]["text"] == text("zh", "not_admin")
+    assert refused.answers[0]["text"] == tr("zh", "not_admin")
     back = await notices.press(moved.edited[0], "推送到综合")
     assert "推送到话题：综合(General)" in back.edited[0].text
     assert (row := await bot.store.chats.chat(FORUM)) is not None and row.thread_id is None
@@ -135,7 +135,7 @@ async def test_a_closed_or_deleted_topic_falls_back_to_general_once(bot: LocalBo
     expected = "Bad Request: TOPIC_CLOSED" if gone == "closed" else "Bad Request: message thread not found"
     assert [c.error.description for c in refused if c.error] == [expected]
     notice, reminder = sent_since(bot, start)
-    assert notice.response["text"] == text("zh", "topic_gone") and _thread(notice) is None
+    assert notice.response["text"] == tr("zh", "topic_gone") and _thread(notice) is None
     assert "今日一慎" in reminder.response["text"] and _thread(reminder) is None
     assert (row := await bot.store.chats.chat(FORUM)) is not None and row.thread_id is None
     start = len(bot.fake.calls)

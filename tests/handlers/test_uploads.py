@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from bot.fake.local import LocalBot, Reply
-from content.formats.model import Note
+from content.formats.blocks import Note
 from content.model import Node, Speech
 from handlers.preview import LIMIT, note_line, preview
 from handlers.render import utf16_len

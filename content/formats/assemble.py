@@ -14,8 +14,8 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
+from content.formats.blocks import Block, DocumentError, Imported, Note
 from content.formats.ideographs import ideographs
-from content.formats.model import Block, DocumentError, Imported, Note
 from content.formats.titleblock import title_block
 from content.model import Speech
 from content.numerals import to_int, to_numeral

@@ -1,7 +1,7 @@
 """What an import returns, what it reads on the way, and how it fails.
 
 Every format reader turns its file into ``Block`` s (one per paragraph or line, with where it
-stands in the file for messages); ``content.formats.normalize`` turns those into the text the
+stands in the file for messages); ``content.formats.assemble`` turns those into the text the
 ``.txt`` parser reads. Failures are ``DocumentError`` s: a ``SpeechFormatError`` whose one
 line names the file and, where it applies, the place (``speech.txt:12: …``,
 ``speech.docx: paragraph 12 「（三）严格遵守纪律…」: …``, ``speech.pdf: page 2, line 5 …``),

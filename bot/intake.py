@@ -18,7 +18,7 @@ from pathlib import PurePath
 from typing import TYPE_CHECKING, TypeVar
 
 from bot.settings import Settings
-from content.formats.model import Imported, Metadata
+from content.formats.blocks import Imported, Metadata
 from content.library import Book, Makers, TextInfo, TextStatus, body_of, digest, node_count, parse_body
 from content.model import ORIGINAL, Speech
 from handlers.store import Texts
