@@ -104,12 +104,12 @@ class ReadCache(BoundedCache[K, V]):
         if reading is not None:  # read ahead, or missed a moment ago: the read under way answers
             return (await asyncio.shield(reading))[key]
         batch = self._batch
-        if batch is None or len(batch.keys) >= BATCH:
+        if batch is None or batch.read is None or batch.read.done() or len(batch.keys) >= BATCH:
             batch = self._batch = _Batch()
             batch.read = asyncio.ensure_future(self._read(batch, read_many))
             batch.read.add_done_callback(_retrieved)
         batch.keys[key] = None
-        assert batch.read is not None
+        assert batch.read is not None  # for mypy: set above
         found = await asyncio.shield(batch.read)  # a caller cancelled leaves the read to the others
         return found[key]
 
