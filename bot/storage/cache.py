@@ -20,8 +20,8 @@ What one update needs costs no trip to the database while it is remembered, and 
 is not is shared (``ReadCache.fetch``): the keys missed by every update of one turn of the event
 loop are read with one statement, and with them the recently used entries past a quarter of their
 age, read again ahead of their expiry. A burst of updates after a quiet spell, or the steady traffic
-of many chats, then makes one read where it made one per chat and per member, and never holds
-more connections than there are caches reading.
+of many chats, then makes one read where it made one per chat and per member, and holds about
+one connection per cache where it held one per update.
 """
 
 from __future__ import annotations
@@ -47,7 +47,7 @@ AHEAD_AGE = 0.25
 """The part of its life an entry has lived when a shared read reads it again: so that the entries
 of every chat in use age together, and expire (and are read) together, once per ``REPLICA_LAG``."""
 BATCH = 500
-"""Keys one shared read asks for at most (misses first); misses beyond wait for the next."""
+"""Keys one shared read asks for at most (misses first); more misses start another read."""
 
 ReadMany = Callable[[list[K]], Awaitable[Mapping[K, V]]]
 """Reads the values of the keys it is given, one for each, in one trip to the database."""
