@@ -1,6 +1,6 @@
 """The read caches of the store (``bot.storage.cache``): a read that overlaps a write is not
 remembered, entries age on the store's clock (and a clock set back does not keep them), and the
-cache stays bounded."""
+cache stays bounded; misses share reads (``ReadCache.fetch``), on both backends."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import asyncio
 from datetime import UTC, datetime, timedelta
 
 from bot.fake.local import TravelClock
+from bot.storage import Store
 from bot.storage.cache import AHEAD_AGE, REPLICA_LAG, ReadCache
 
 START = datetime(2030, 1, 1, tzinfo=UTC)
@@ -141,3 +142,21 @@ async def test_a_failed_shared_read_fails_every_caller_and_the_next_miss_reads_a
     calls = await asyncio.gather(cache.fetch(1, broken), cache.fetch(2, broken), return_exceptions=True)
     assert [type(call) for call in calls] == [ConnectionError, ConnectionError]
     assert await cache.fetch(1, Reads()) == "text 1"
+
+
+async def test_one_shared_read_answers_each_chat_and_member_its_own(store: Store, clock: TravelClock) -> None:
+    """The texts of several chats and the bookmarks of several members, missed together, are
+    read together (``ReadCache.fetch``), and each caller gets its own: a chat without a row reads
+    the original, a member without bookmarks none, the others theirs, oldest first."""
+    clock.at = START
+    await store.chats.configure(-71, "group", text_id=2)
+    await store.chats.subscribe(72, "private", "zh")
+    for ref in ("n:4.2", "q:3", "n:1.1"):
+        assert await store.study.toggle_bookmark(73, ref)
+        clock.at += timedelta(seconds=1)
+    assert await store.study.toggle_bookmark(74, "q:9")
+    store.study.caches.clear()  # the caches every repository shares: each read below is a miss
+    texts = await asyncio.gather(*(store.chats.text_of(chat) for chat in (-71, 72, 75)))
+    assert texts == [2, None, None]
+    marks = await asyncio.gather(*(store.study.bookmarks(member) for member in (73, 74, 75)))
+    assert marks == [["n:4.2", "q:3", "n:1.1"], ["q:9"], []]

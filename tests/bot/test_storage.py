@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -164,21 +163,3 @@ async def test_a_reading_of_the_same_plan_day_holding_more_is_recorded(store: St
     assert await store.study.mark_read(7, -70, 1, "preface,1.1", day)
     assert await store.study.readers(-70, 1, "preface,1.1") == 1 and await store.study.readers(-70, 1) == 1
     assert await store.study.passages_read(7) == {"preface", "1.1"}
-
-
-async def test_one_shared_read_answers_each_chat_and_member_its_own(store: Store, clock: TravelClock) -> None:
-    """The texts of several chats and the bookmarks of several members, missed together, are
-    read together (``ReadCache.fetch``), and each caller gets its own: a chat without a row reads
-    the original, a member without bookmarks none, the others theirs, oldest first."""
-    clock.at = datetime(2030, 1, 1, tzinfo=UTC)
-    await store.chats.configure(-71, "group", text_id=2)
-    await store.chats.subscribe(72, "private", "zh")
-    for ref in ("n:4.2", "q:3", "n:1.1"):
-        assert await store.study.toggle_bookmark(73, ref)
-        clock.at += timedelta(seconds=1)
-    assert await store.study.toggle_bookmark(74, "q:9")
-    store.study.caches.clear()  # the caches every repository shares: each read below is a miss
-    texts = await asyncio.gather(*(store.chats.text_of(chat) for chat in (-71, 72, 75)))
-    assert texts == [2, None, None]
-    marks = await asyncio.gather(*(store.study.bookmarks(member) for member in (73, 74, 75)))
-    assert marks == [["n:4.2", "q:3", "n:1.1"], ["q:9"], []]
