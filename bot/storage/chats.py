@@ -55,12 +55,15 @@ class ChatRepository:
         return record(row)
 
     async def text_of(self, chat_id: int) -> int | None:
-        async def read() -> int:
-            async with self.db.reads() as session:
-                return await session.scalar(select(ChatRow.text_id).where(ChatRow.chat_id == chat_id)) or ORIGINAL
-
-        known = await self._texts.load(chat_id, read)
+        known = await self._texts.fetch(chat_id, self._read_texts)
         return None if known == ORIGINAL else known
+
+    async def _read_texts(self, chat_ids: list[int]) -> dict[int, int]:
+        """The texts of ``chat_ids`` (the original for a chat without a row), in one statement."""
+        async with self.db.reads() as session:
+            rows = await session.execute(select(ChatRow.chat_id, ChatRow.text_id).where(ChatRow.chat_id.in_(chat_ids)))
+            found = {chat_id: text_id or ORIGINAL for chat_id, text_id in rows}
+        return {chat_id: found.get(chat_id, ORIGINAL) for chat_id in chat_ids}
 
     async def _upsert(self, session: AsyncSession, chat_id: int, kind: ChatType, **values: object) -> ChatRow:
         row = await session.get(ChatRow, chat_id, with_for_update=True)

@@ -168,12 +168,18 @@ class StudyRepository:
             return int(correct or 0), int(count)
 
     async def bookmarks(self, user_id: int) -> list[str]:
-        async def read() -> tuple[str, ...]:
-            async with self.db.reads() as session:
-                return tuple(await session.scalars(select(BookmarkRow.ref).where(BookmarkRow.user_id == user_id)
-                                                   .order_by(BookmarkRow.created_at)))
+        return list(await self.caches.bookmarks.fetch(user_id, self._read_bookmarks))
 
-        return list(await self.caches.bookmarks.load(user_id, read))
+    async def _read_bookmarks(self, user_ids: list[int]) -> dict[int, tuple[str, ...]]:
+        """The bookmarks of ``user_ids``, each member's oldest first, in one statement."""
+        found: dict[int, list[str]] = {user_id: [] for user_id in user_ids}
+        async with self.db.reads() as session:
+            rows = await session.execute(select(BookmarkRow.user_id, BookmarkRow.ref)
+                                         .where(BookmarkRow.user_id.in_(user_ids))
+                                         .order_by(BookmarkRow.created_at, BookmarkRow.ref))
+            for user_id, ref in rows:
+                found[user_id].append(ref)
+        return {user_id: tuple(refs) for user_id, refs in found.items()}
 
     async def toggle_bookmark(self, user_id: int, ref: str) -> bool:
         try:

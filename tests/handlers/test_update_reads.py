@@ -162,3 +162,35 @@ async def test_a_switch_on_another_replica_shows_within_the_replica_lag(frozen: 
     assert frozen.clock.at is not None
     frozen.clock.at += timedelta(seconds=REPLICA_LAG)
     assert TITLE in (await chat.send("/use")).text
+
+
+async def test_a_burst_of_updates_after_the_replica_lag_reads_each_cache_once(frozen: LocalBot) -> None:
+    """Six chats that went quiet for the replica lag write at once: one statement reads their
+    texts, one their members' ☆, however many updates missed them."""
+    chats = [frozen.private(5701 + n) for n in range(6)]
+    for chat in chats:
+        assert await show_section(chat) == {SECTION: "☆ 收藏"}
+    assert frozen.clock.at is not None
+    frozen.clock.at += timedelta(seconds=REPLICA_LAG)
+    trips, calls = Trips(frozen), len(frozen.fake.calls)
+    queued = [frozen.fake.message(chat.chat_id, chat.user, "/show 4.2.3") for chat in chats]
+    for update in queued:
+        await frozen.process(update)
+    answers = [call for call in frozen.fake.calls[calls:] if call.method == "sendMessage"]
+    assert len(answers) == len(chats) and not [call for call in answers if call.error]
+    assert [s.split(" FROM ")[1].split()[0] for s in trips.statements] == ["chats", "bookmarks"]
+    assert trips.connections == 2
+
+
+async def test_a_chat_in_use_is_read_again_ahead_of_its_expiry(frozen: LocalBot) -> None:
+    """A miss of one chat reads again the chats in use past a quarter of their lag, so that a
+    steady stream of updates meets a miss once a lag, not once per chat."""
+    first, second = frozen.private(5801), frozen.private(5802)
+    await show_section(first)
+    assert frozen.clock.at is not None
+    frozen.clock.at += timedelta(seconds=REPLICA_LAG / 2)
+    await show_section(second)  # a miss: reads the first chat's text and ☆ again too
+    frozen.clock.at += timedelta(seconds=REPLICA_LAG * 3 / 4)  # past the first read's lag
+    trips = Trips(frozen)
+    assert await show_section(first) == {SECTION: "☆ 收藏"}
+    assert (trips.statements, trips.connections) == ([], 0)
