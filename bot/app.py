@@ -246,8 +246,11 @@ class Services:
         # The summaries (from the cache, or ~3 s in a child process) and the encoder (~1.5 s) with
         # the embeddings (from the cache, or ~2 s): in daemon threads, so start-up does not wait;
         # a member who asks first waits on the service's lock, never for a second load.
-        threading.Thread(target=_warm, args=(self.summaries.warm,), name="warm-summaries", daemon=True).start()
-        threading.Thread(target=_warm, args=(self.searcher.warm,), name="warm-search", daemon=True).start()
+        warming = [threading.Thread(target=_warm, args=(self.summaries.warm,), name="warm-summaries", daemon=True),
+                   threading.Thread(target=_warm, args=(self.searcher.warm,), name="warm-search", daemon=True)]
+        for thread in warming:
+            thread.start()
+        threading.Thread(target=_freeze_after, args=(warming,), name="freeze-heap", daemon=True).start()
 
     def reader(self, app: App) -> ReaderApp:
         """The reader (Mini App) on the bot's HTTP server, over this bot's services; initData is
@@ -277,15 +280,27 @@ class Services:
 
 
 def _warm(load: Callable[[], object]) -> None:
-    """Run a warm-up; a failure is logged (the first request will try again and answer). Then
-    freeze what start-up built (the speech, its indexes, the encoder): it lives as long as the
-    process, so the collector's full passes, which would walk it (~0.2 s each) and show as an
-    update's p99, skip it from now on."""
+    """Run a warm-up; a failure is logged (the first request will try again and answer)."""
     try:
         load()
     except Exception:  # a warm-up must never take a thread down silently
         log.warning("warm-up %s failed; the first request will retry", getattr(load, "__qualname__", load),
                     exc_info=True)
+
+
+_frozen = threading.Event()
+
+
+def _freeze_after(warming: list[threading.Thread]) -> None:
+    """When the warm-ups are done, freeze what start-up built (the speech, its indexes, the
+    encoder): it lives as long as the process, so the collector's full passes, which would walk it
+    (~0.2 s each, an update's p99), skip it from then on. Once per process: a second bot in the
+    same process (tests, the console) keeps its garbage collectable."""
+    for thread in warming:
+        thread.join()
+    if _frozen.is_set():
+        return
+    _frozen.set()
     gc.collect()
     gc.freeze()
 
