@@ -1,11 +1,13 @@
 """Shared fixtures: the default speech, and the real bot running against the fake Bot API;
-and the markers each test gets from what it uses (see ``pytest_collection_modifyitems``)."""
+the markers each test gets from what it uses (see ``pytest_collection_modifyitems``); and what
+each pytest-xdist worker owns: its PostgreSQL database (``worker_database``)."""
 
 from __future__ import annotations
 
 import asyncio
 import atexit
 import inspect
+import os
 import shutil
 import tempfile
 import threading
@@ -15,6 +17,10 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import pytest
+from sqlalchemy import make_url, text
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.asyncio import create_async_engine
+from sqlalchemy.pool import NullPool
 
 from bot.fake.local import LocalBot
 from bot.settings import Settings
@@ -25,8 +31,54 @@ from content.encoder import load_encoder
 from content.glosses import glosses_for
 
 T = TypeVar("T")
-# One embedding cache for the whole run: every bot in the tests embeds the same speech.
+# One cache of derived data (embeddings, summaries, the 慎 ranking; keyed by content, written
+# atomically) for every run and worker: every bot in the tests embeds the same speech. The
+# environment carries it to the CLI called in-process and to every process a test starts;
+# a test about the cache itself names a folder of its own.
 CACHE_DIR = Path(tempfile.gettempdir()) / "speechbot-test-cache"
+os.environ["SPEECHBOT_CACHE_DIR"] = str(CACHE_DIR)
+
+# Under pytest-xdist each worker ("gw0", "gw1", …) runs its tests on a PostgreSQL database of its
+# own: SPEECHBOT_TEST_DATABASE_URL is rewritten here, before any test module reads it, and the
+# database is created when the worker starts (pytest_configure). Serial runs use the URL as given.
+WORKER = os.environ.get("PYTEST_XDIST_WORKER")
+SERVER_URL = os.environ.get("SPEECHBOT_TEST_DATABASE_URL")
+
+
+def worker_database(url: str, worker: str) -> str:
+    """The URL of ``worker``'s database on the server of ``url``: ``url``'s database name with
+    ``_<worker>`` appended (``…/test`` → ``…/test_gw0``)."""
+    parsed = make_url(url)
+    return parsed.set(database=f"{parsed.database}_{worker}").render_as_string(hide_password=False)
+
+
+async def create_database(server: str, url: str) -> None:
+    """Create ``url``'s database through ``server`` (a database on the same server) unless it
+    exists. It is kept for the next run, as the database ``server`` names is: opening a store
+    migrates it, and the tests reset what they use."""
+    name = make_url(url).database
+    engine = create_async_engine(server, isolation_level="AUTOCOMMIT", poolclass=NullPool)
+    exists = text("SELECT 1 FROM pg_database WHERE datname = :name")
+    try:
+        async with engine.connect() as connection:
+            if not await connection.scalar(exists, {"name": name}):
+                quoted = connection.dialect.identifier_preparer.quote(str(name))
+                try:
+                    await connection.execute(text(f"CREATE DATABASE {quoted}"))
+                except DBAPIError:  # another run created it meanwhile
+                    if not await connection.scalar(exists, {"name": name}):
+                        raise
+    finally:
+        await engine.dispose()
+
+
+if WORKER and SERVER_URL:
+    os.environ["SPEECHBOT_TEST_DATABASE_URL"] = worker_database(SERVER_URL, WORKER)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if WORKER and SERVER_URL:
+        asyncio.run(create_database(SERVER_URL, os.environ["SPEECHBOT_TEST_DATABASE_URL"]))
 
 
 @pytest.fixture(scope="session")
