@@ -65,5 +65,5 @@ def test_a_wheel_installed_elsewhere_finds_its_speech(tmp_path: Path) -> None:
     assert pages.startswith("['index.html', 'reader.css', 'reader.js']") and str(packages) in pages
     # So do the messages (gettext catalogs): the installed bot reads every one of them.
     messages = _run(venv / "bin" / "python", "-c", "import handlers.catalog as c; print(len(c.ZH), len(c.EN), "
-                    "c.text('en', 'not_admin') == c.EN['not_admin'], c.LOCALE)", cwd=elsewhere, env=env)
+                    "c.tr('en', 'not_admin') == c.EN['not_admin'], c.LOCALE)", cwd=elsewhere, env=env)
     assert messages.split()[:3] == [str(len(ZH)), str(len(EN)), "True"] and str(packages) in messages
