@@ -46,7 +46,7 @@ from handlers import render
 from handlers.catalog import Html, Lang, tr
 from handlers.common import argument, chat_zone, edit, in_group, lang_of, say, send
 from handlers.context import BotApplication, BotContext
-from handlers.ledger_build import Period, collect, keep_day, note_place, parse_month
+from handlers.ledger_build import Period, collect, group_size, keep_day, note_place, parse_month
 from handlers.render import Screen, button, utf16_len
 from handlers.store import LedgerState, NoteRecord
 from handlers.subscriptions import is_admin
@@ -163,11 +163,7 @@ async def build(context: BotContext, chat_id: int, title: str, zone: ZoneInfo, p
     ledgers, study = context.bot_data.ledger, context.bot_data.study
 
     async def count() -> int | None:
-        try:
-            return await context.bot.get_chat_member_count(chat_id)
-        except TelegramError as error:
-            log.warning("getChatMemberCount for chat %s failed: %s", chat_id, error.message)
-            return None
+        return await group_size(context.bot, chat_id)
 
     async def book(text_id: int) -> Book | None:
         return await context.shelf.book(text_id)
