@@ -283,15 +283,16 @@ async def note_command(update: Update, context: BotContext) -> None:
     await say(update, context, "note_saved", place=label, length=len(body))
 
 
-def notes_screen(lang: Lang, notes: list[NoteRecord], books: dict[int, Book | None], page: int) -> Screen:
-    """Page ``page`` of the member's 心得: each with ✏️ and 🗑; within one message."""
+def notes_screen(lang: Lang, notes: list[NoteRecord], books: dict[int, Book | None], page: int,
+                 zone: ZoneInfo) -> Screen:
+    """Page ``page`` of the member's 心得 (dated in ``zone``): each with ✏️ and 🗑; within one message."""
     if not notes:
         return Screen(tr(lang, "notes_none"))
-    pages = _pages(lang, notes, books)
+    pages = _pages(lang, notes, books, zone)
     page = min(max(page, 0), len(pages) - 1)
     shown = pages[page]
     body = Html("\n\n".join([tr(lang, "notes_title", page=page + 1, pages=len(pages)),
-                             *(_item(lang, note, books) for note in shown)]))
+                             *(_item(lang, note, books, zone) for note in shown)]))
     rows = [[button(tr(lang, "btn_note_edit", n=note.id), cb.NoteAction("edit", note.id)),
              button(tr(lang, "btn_note_delete", n=note.id), cb.NoteAction("del", note.id))] for note in shown]
     turn = []
@@ -302,18 +303,20 @@ def notes_screen(lang: Lang, notes: list[NoteRecord], books: dict[int, Book | No
     return Screen(body, rows + ([turn] if turn else []))
 
 
-def _item(lang: Lang, note: NoteRecord, books: dict[int, Book | None]) -> str:
+def _item(lang: Lang, note: NoteRecord, books: dict[int, Book | None], zone: ZoneInfo) -> str:
     label, _ = note_place(books.get(note.text_id), note.node_id)
     shown = note.text if len(note.text) <= NOTE_SHOWN else note.text[:NOTE_SHOWN] + "…"
-    return tr(lang, "notes_item", n=note.id, date=note.written_at.date().isoformat(), place=label, text=shown)
+    written = note.written_at.astimezone(zone).date().isoformat()
+    return tr(lang, "notes_item", n=note.id, date=written, place=label, text=shown)
 
 
-def _pages(lang: Lang, notes: list[NoteRecord], books: dict[int, Book | None]) -> list[list[NoteRecord]]:
+def _pages(lang: Lang, notes: list[NoteRecord], books: dict[int, Book | None],
+           zone: ZoneInfo) -> list[list[NoteRecord]]:
     """The 心得 in pages of at most ``NOTES_PAGE`` that fit ``render.PAGE_CHARS``."""
     pages: list[list[NoteRecord]] = [[]]
     size = 0
     for note in notes:
-        length = utf16_len(_item(lang, note, books)) + 2
+        length = utf16_len(_item(lang, note, books, zone)) + 2
         if pages[-1] and (len(pages[-1]) >= NOTES_PAGE or size + length > render.PAGE_CHARS - 200):
             pages.append([])
             size = 0
@@ -337,7 +340,8 @@ async def notes_command(update: Update, context: BotContext) -> None:
         await send(update, context, [Screen(tr(lang, "notes_private"), [[link]])])
         return
     notes = await ledgers.notes(user.id)
-    await send(update, context, [notes_screen(lang, notes, await _books(context, notes), 0)])
+    zone = await chat_zone(update, context)
+    await send(update, context, [notes_screen(lang, notes, await _books(context, notes), 0, zone)])
 
 
 async def press_notes(update: Update, context: BotContext, data: cb.NoteAction | cb.NotesPage) -> None:
@@ -366,7 +370,8 @@ async def press_notes(update: Update, context: BotContext, data: cb.NoteAction |
     else:
         await query.answer()
     notes = await ledgers.notes(user.id)
-    await edit(update, notes_screen(lang, notes, await _books(context, notes), page))
+    zone = await chat_zone(update, context)
+    await edit(update, notes_screen(lang, notes, await _books(context, notes), page, zone))
 
 
 def _page_of(message: object) -> int:

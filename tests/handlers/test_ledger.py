@@ -370,3 +370,12 @@ async def test_the_files_figures_agree_with_progress_the_plan_and_the_database(b
     assert members["张三"][0] == sum(zhang in r for r in readers_by_day.values()) == 3
     assert members["李四"][0] == sum(li in r for r in readers_by_day.values()) == 3
     assert "另有3人参学" in " ".join(str(c) for c in cells(bot.fake.files[xlsx.document or ""]))
+
+
+async def test_notes_are_dated_in_the_chats_zone(bot: LocalBot) -> None:
+    """A 心得 written at 20:00 UTC on Dec 7 is Dec 8 in Shanghai: /notes says so, as the files do."""
+    bot.travel(datetime(2026, 12, 7, 20, 0, tzinfo=UTC))
+    chat = bot.private(4020, "王五")
+    await chat.send("/note 晚上读完了这一段，写下几句体会。")
+    listed = (await chat.send("/notes")).messages[0]
+    assert "· 2026-12-08 ·" in listed.text and "2026-12-07" not in listed.text
