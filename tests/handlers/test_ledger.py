@@ -379,3 +379,12 @@ async def test_notes_are_dated_in_the_chats_zone(bot: LocalBot) -> None:
     await chat.send("/note 晚上读完了这一段，写下几句体会。")
     listed = (await chat.send("/notes")).messages[0]
     assert "· 2026-12-08 ·" in listed.text and "2026-12-07" not in listed.text
+
+
+async def test_forget_says_it_takes_the_notes_and_the_name_in_the_record(bot: LocalBot) -> None:
+    """/forget deletes 心得 and the name in groups' 学习台账: its question says so, in both languages."""
+    bot.travel(START)
+    ask = (await bot.private(4030, "赵六").send("/forget")).messages[0]
+    assert "心得" in ask.text and "学习台账" in ask.text
+    english = (await bot.private(4031, "Ann", language_code="en").send("/forget")).messages[0]
+    assert "notes" in english.text and "study records" in english.text
