@@ -74,10 +74,11 @@ def parse_month(value: str) -> Period | None:
 
 
 def passage_title(book: Book, passage: Passage) -> str:
-    """A passage's heading (its first node's title), or its first words."""
+    """A passage's heading: its first node's title, or that node's first words, as
+    ``note_place`` names the 心得 on it (so they print under the same words); else its first words."""
     node = book.speech.find(passage.ids[0]) if passage.ids else None
-    if node is not None and node.title:
-        return node.title
+    if node is not None and (node.title or node.sentences):
+        return note_place(book, node.id)[1]
     words = " ".join(passage.text.split())
     return words if len(words) <= TITLE_CHARS else words[:TITLE_CHARS] + "…"
 

@@ -388,3 +388,24 @@ async def test_forget_says_it_takes_the_notes_and_the_name_in_the_record(bot: Lo
     assert "心得" in ask.text and "学习台账" in ask.text
     english = (await bot.private(4031, "Ann", language_code="en").send("/forget")).messages[0]
     assert "notes" in english.text and "study records" in english.text
+
+
+async def test_a_note_on_the_plan_day_prints_under_the_sessions_words(bot: LocalBot) -> None:
+    """The 前言 has no heading: the session and the 心得 written on it name it by the same first
+    words, so the secretary finds the reflection under the day it belongs to."""
+    bot.travel(START)
+    admin, intro = await turned_on(bot)
+    zhang = bot.group(GROUP, 4002, "张三")
+    await zhang.press(intro, "实名记录")
+    await admin.send("/plan 10")
+    await zhang.send("/note 第一天读前言，体会到“慎”字的分量。")
+    await admin.send("/ledger")
+    xlsx, docx = documents(bot, ADMIN)
+    book = openpyxl.load_workbook(io.BytesIO(bot.fake.files[xlsx.document or ""]))
+    studied = str(book.worksheets[0].cell(2, 2).value)
+    passage = next(str(row[2]) for row in book.worksheets[2].iter_rows(min_row=2, values_only=True)
+                   if row[1] == "张三")
+    assert studied.startswith(passage), (studied, passage)
+    headings = [p.text for p in Document(io.BytesIO(bot.fake.files[docx.document or ""])).paragraphs
+                if p.style is not None and p.style.name == "Heading 2"]
+    assert headings == [passage]
