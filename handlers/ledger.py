@@ -7,6 +7,8 @@ Decisions where the issue was silent:
   file made after it; the rows stay until /forget.
 - /ledger (an administrator, in the group) sends this month's record to the administrator in
   private, as .xlsx and .docx; the group only hears that it was sent (or how to start the bot).
+  A group that never turned the record on is told how to (a record once on stays readable after
+  /ledger off).
   The counts are those of /progress (``Study.readers``) for each plan day as posted.
 - A 心得 belongs to the chat it was written in: the group's record shows a joined member's
   心得 written there; /notes lists a member's own, from every chat, in private.
@@ -126,6 +128,9 @@ async def ledger_command(update: Update, context: BotContext) -> None:
     period = parse_month(value) if value else Period.month(*_this_month(context, zone))
     if period is None:
         await say(update, context, "ledger_bad_month", value=value[:20])
+        return
+    if await ledgers.state(chat.id) is None:  # never turned on: nothing recorded, nobody could join
+        await say(update, context, "ledger_off_already")
         return
     await _send_files(update, context, period, zone)
 

@@ -409,3 +409,17 @@ async def test_a_note_on_the_plan_day_prints_under_the_sessions_words(bot: Local
     headings = [p.text for p in Document(io.BytesIO(bot.fake.files[docx.document or ""])).paragraphs
                 if p.style is not None and p.style.name == "Heading 2"]
     assert headings == [passage]
+
+
+async def test_ledger_in_a_group_that_never_turned_it_on_says_how(bot: LocalBot) -> None:
+    """/ledger before /ledger on: no files of a record nobody could join, the way to turn it on;
+    after /ledger off the months recorded are still sent."""
+    bot.travel(START)
+    bot.fake.admins[GROUP].add(ADMIN)
+    admin = bot.group(GROUP, ADMIN, "组长")
+    assert (await admin.send("/ledger")).text == tr("zh", "ledger_off_already")
+    assert documents(bot, ADMIN) == []
+    await admin.send("/ledger on")
+    await admin.send("/ledger off")
+    assert (await admin.send("/ledger")).text == tr("zh", "ledger_sent")
+    assert len(documents(bot, ADMIN)) == 2
