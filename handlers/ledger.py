@@ -66,7 +66,6 @@ NOTE_PROMPT = re.compile(r"^✏\ufe0f?\s*(?:心得|Note)\s*#(\d+)")
 """How the ✏️ prompt under /notes starts in every language: the 心得's number is read back from it."""
 WEEKLY_AT = time(9, 0)  # Monday, in the group's zone
 WEEKLY_INTERVAL = 600.0  # seconds between two looks at which weekly records are due
-FILE_NAME = "学习台账"
 
 
 def _name(update: Update) -> str:
@@ -190,8 +189,9 @@ async def _send_files(update: Update, context: BotContext, period: Period, zone:
                                       asyncio.to_thread(to_docx, ledger, lang))
     caption = tr(lang, "ledger_caption", group=ledger.group, period=period.label)
     try:
-        await context.bot.send_document(user.id, xlsx, filename=f"{FILE_NAME}-{period.label}.xlsx", caption=caption)
-        await context.bot.send_document(user.id, docx, filename=f"{FILE_NAME}-{period.label}.docx")
+        name = html.unescape(tr(lang, "ledger_file_name", period=period.label))
+        await context.bot.send_document(user.id, xlsx, filename=f"{name}.xlsx", caption=caption)
+        await context.bot.send_document(user.id, docx, filename=f"{name}.docx")
     except Forbidden:
         link = InlineKeyboardButton(tr(lang, "btn_ledger_start"),
                                     url=render.deep_link(context.bot.username, LEDGER_PAYLOAD))

@@ -423,3 +423,12 @@ async def test_ledger_in_a_group_that_never_turned_it_on_says_how(bot: LocalBot)
     await admin.send("/ledger off")
     assert (await admin.send("/ledger")).text == tr("zh", "ledger_sent")
     assert len(documents(bot, ADMIN)) == 2
+
+
+async def test_an_english_administrator_gets_files_named_in_english(bot: LocalBot) -> None:
+    bot.travel(START)
+    bot.fake.admins[GROUP].add(ADMIN)
+    admin = bot.group(GROUP, ADMIN, "Ann", language_code="en")
+    await admin.send("/ledger on")
+    assert (await admin.send("/ledger 2026-11")).text == tr("en", "ledger_sent")
+    assert [d.file_name for d in documents(bot, ADMIN)] == ["study-record-2026-11.xlsx", "study-record-2026-11.docx"]
