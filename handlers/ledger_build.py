@@ -150,7 +150,8 @@ def build_ledger(group: str, period: Period, zone: str, days: list[PlanDayRecord
     quizzes = []
     for quiz in activity.quizzes:
         question, label = _quiz_place(books, quiz.question)
-        quizzes.append(QuizSession(quiz.sent_at.astimezone(local).date(), question, label, quiz.answered, quiz.right))
+        quizzes.append(QuizSession(quiz.sent_at.astimezone(local).date(), question, label, quiz.answered, quiz.right,
+                                   quiz.anonymous))
     return Ledger(group=group, start=period.start, end=period.end, zone=zone, sessions=tuple(sessions),
                   members=members, others=len(took_part - set(names)), reflections=tuple(reflections),
                   quizzes=tuple(quizzes))

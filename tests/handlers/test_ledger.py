@@ -432,3 +432,23 @@ async def test_an_english_administrator_gets_files_named_in_english(bot: LocalBo
     await admin.send("/ledger on")
     assert (await admin.send("/ledger 2026-11")).text == tr("en", "ledger_sent")
     assert [d.file_name for d in documents(bot, ADMIN)] == ["study-record-2026-11.xlsx", "study-record-2026-11.docx"]
+
+
+async def test_an_anonymous_quiz_is_not_printed_as_answered_by_nobody(bot: LocalBot) -> None:
+    """Telegram never tells the bot who answered an anonymous poll: the files say 匿名 where the
+    counts would be, and count an open quiz's answers."""
+    bot.travel(START)
+    admin, _ = await turned_on(bot)
+    await admin.send("/quiz")  # anonymous: a group's default
+    panel = (await admin.send("/settings")).messages[0]
+    await admin.press(panel, "答题改为公开")
+    poll = (await admin.send("/quiz")).polls[0]
+    right = poll["correct_option_ids"][0]
+    for user_id, option in ((4002, right), (4003, (right + 1) % len(poll["options"]))):
+        await bot.process(bot.fake.poll_answer(poll["id"], bot.fake.user(user_id, "甲"), [option]))
+    await admin.send("/ledger")
+    xlsx, docx = documents(bot, ADMIN)
+    sheet = openpyxl.load_workbook(io.BytesIO(bot.fake.files[xlsx.document or ""])).worksheets[3]
+    assert [row[3:5] for row in sheet.iter_rows(min_row=2, values_only=True)] == [("匿名", "匿名"), (2, 1)]
+    table = Document(io.BytesIO(bot.fake.files[docx.document or ""])).tables[-1]
+    assert [[c.text for c in row.cells][3:5] for row in table.rows[1:]] == [["匿名", "匿名"], ["2", "1"]]
