@@ -6,7 +6,8 @@ members marking each day ✅, a quiz a day answered by about a fifth of them, an
 心得, inserted in bulk into SQLite (a temporary file) and PostgreSQL (``--database-url``: a
 scratch database on that server, dropped after). Then, on each backend: ``collect`` (the store's
 queries and ``build_ledger``: what /ledger and ``speechbot ledger`` run) for December and for the
-whole year, and the exports (``to_xlsx``, ``to_docx``) of each, the median of ``--runs``.
+whole year, and the exports (``to_xlsx``, ``to_docx``) of each, the median of ``--runs``; the
+files' sizes and the process's peak RSS so far (SQLite first, so PostgreSQL's includes it).
 
 Run: ``.venv/bin/python -m benchmarks.ledger [--database-url postgresql+asyncpg://…] [--json]``.
 """
@@ -17,6 +18,7 @@ import argparse
 import asyncio
 import os
 import random
+import resource
 import statistics
 import tempfile
 import time
@@ -145,6 +147,7 @@ async def measure(url: str, args: argparse.Namespace) -> dict[str, Any]:
                             "total_s": round(statistics.median(builds) + statistics.median(xlsx)
                                              + statistics.median(docx), 3),
                             "xlsx_kb": len(workbook) // 1024, "docx_kb": len(document) // 1024}
+        result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
         return result
     finally:
         await store.close()
@@ -162,13 +165,14 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def table(results: dict[str, Any]) -> str:
-    lines = ["| backend | period | sessions | 心得 | build | .xlsx | .docx | total |",
-             "|---|---|---|---|---|---|---|---|"]
+    lines = ["| backend | period | sessions | 心得 | build | .xlsx | .docx | total | .xlsx KB | .docx KB | peak RSS |",
+             "|---|---|---|---|---|---|---|---|---|---|---|"]
     for backend, result in results.items():
         for period in ("month", "year"):
             r = result[period]
             lines.append(f"| {backend} | {period} | {r['sessions']} | {r['reflections']} | {r['build_s']} s | "
-                         f"{r['xlsx_s']} s | {r['docx_s']} s | {r['total_s']} s |")
+                         f"{r['xlsx_s']} s | {r['docx_s']} s | {r['total_s']} s | {r['xlsx_kb']} | {r['docx_kb']} | "
+                         f"{result['peak_rss_mb']} MB |")
     return "\n".join(lines)
 
 

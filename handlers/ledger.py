@@ -7,6 +7,8 @@ Decisions where the issue was silent:
   file made after it; the rows stay until /forget.
 - /ledger (an administrator, in the group) sends this month's record to the administrator in
   private, as .xlsx and .docx; the group only hears that it was sent (or how to start the bot).
+  A group that never turned the record on is told how to (a record once on stays readable after
+  /ledger off).
   The counts are those of /progress (``Study.readers``) for each plan day as posted.
 - A 心得 belongs to the chat it was written in: the group's record shows a joined member's
   心得 written there; /notes lists a member's own, from every chat, in private.
@@ -46,7 +48,7 @@ from handlers import render
 from handlers.catalog import Html, Lang, tr
 from handlers.common import argument, chat_zone, edit, in_group, lang_of, say, send
 from handlers.context import BotApplication, BotContext
-from handlers.ledger_build import Period, collect, keep_day, note_place, parse_month
+from handlers.ledger_build import Period, collect, group_size, keep_day, note_place, parse_month
 from handlers.render import Screen, button, utf16_len
 from handlers.store import LedgerState, NoteRecord
 from handlers.subscriptions import is_admin
@@ -64,7 +66,6 @@ NOTE_PROMPT = re.compile(r"^✏\ufe0f?\s*(?:心得|Note)\s*#(\d+)")
 """How the ✏️ prompt under /notes starts in every language: the 心得's number is read back from it."""
 WEEKLY_AT = time(9, 0)  # Monday, in the group's zone
 WEEKLY_INTERVAL = 600.0  # seconds between two looks at which weekly records are due
-FILE_NAME = "学习台账"
 
 
 def _name(update: Update) -> str:
@@ -127,6 +128,9 @@ async def ledger_command(update: Update, context: BotContext) -> None:
     if period is None:
         await say(update, context, "ledger_bad_month", value=value[:20])
         return
+    if await ledgers.state(chat.id) is None:  # never turned on: nothing recorded, nobody could join
+        await say(update, context, "ledger_off_already")
+        return
     await _send_files(update, context, period, zone)
 
 
@@ -163,11 +167,7 @@ async def build(context: BotContext, chat_id: int, title: str, zone: ZoneInfo, p
     ledgers, study = context.bot_data.ledger, context.bot_data.study
 
     async def count() -> int | None:
-        try:
-            return await context.bot.get_chat_member_count(chat_id)
-        except TelegramError as error:
-            log.warning("getChatMemberCount for chat %s failed: %s", chat_id, error.message)
-            return None
+        return await group_size(context.bot, chat_id)
 
     async def book(text_id: int) -> Book | None:
         return await context.shelf.book(text_id)
@@ -189,8 +189,9 @@ async def _send_files(update: Update, context: BotContext, period: Period, zone:
                                       asyncio.to_thread(to_docx, ledger, lang))
     caption = tr(lang, "ledger_caption", group=ledger.group, period=period.label)
     try:
-        await context.bot.send_document(user.id, xlsx, filename=f"{FILE_NAME}-{period.label}.xlsx", caption=caption)
-        await context.bot.send_document(user.id, docx, filename=f"{FILE_NAME}-{period.label}.docx")
+        name = html.unescape(tr(lang, "ledger_file_name", period=period.label))
+        await context.bot.send_document(user.id, xlsx, filename=f"{name}.xlsx", caption=caption)
+        await context.bot.send_document(user.id, docx, filename=f"{name}.docx")
     except Forbidden:
         link = InlineKeyboardButton(tr(lang, "btn_ledger_start"),
                                     url=render.deep_link(context.bot.username, LEDGER_PAYLOAD))
@@ -287,15 +288,16 @@ async def note_command(update: Update, context: BotContext) -> None:
     await say(update, context, "note_saved", place=label, length=len(body))
 
 
-def notes_screen(lang: Lang, notes: list[NoteRecord], books: dict[int, Book | None], page: int) -> Screen:
-    """Page ``page`` of the member's 心得: each with ✏️ and 🗑; within one message."""
+def notes_screen(lang: Lang, notes: list[NoteRecord], books: dict[int, Book | None], page: int,
+                 zone: ZoneInfo) -> Screen:
+    """Page ``page`` of the member's 心得 (dated in ``zone``): each with ✏️ and 🗑; within one message."""
     if not notes:
         return Screen(tr(lang, "notes_none"))
-    pages = _pages(lang, notes, books)
+    pages = _pages(lang, notes, books, zone)
     page = min(max(page, 0), len(pages) - 1)
     shown = pages[page]
     body = Html("\n\n".join([tr(lang, "notes_title", page=page + 1, pages=len(pages)),
-                             *(_item(lang, note, books) for note in shown)]))
+                             *(_item(lang, note, books, zone) for note in shown)]))
     rows = [[button(tr(lang, "btn_note_edit", n=note.id), cb.NoteAction("edit", note.id)),
              button(tr(lang, "btn_note_delete", n=note.id), cb.NoteAction("del", note.id))] for note in shown]
     turn = []
@@ -306,18 +308,20 @@ def notes_screen(lang: Lang, notes: list[NoteRecord], books: dict[int, Book | No
     return Screen(body, rows + ([turn] if turn else []))
 
 
-def _item(lang: Lang, note: NoteRecord, books: dict[int, Book | None]) -> str:
+def _item(lang: Lang, note: NoteRecord, books: dict[int, Book | None], zone: ZoneInfo) -> str:
     label, _ = note_place(books.get(note.text_id), note.node_id)
     shown = note.text if len(note.text) <= NOTE_SHOWN else note.text[:NOTE_SHOWN] + "…"
-    return tr(lang, "notes_item", n=note.id, date=note.written_at.date().isoformat(), place=label, text=shown)
+    written = note.written_at.astimezone(zone).date().isoformat()
+    return tr(lang, "notes_item", n=note.id, date=written, place=label, text=shown)
 
 
-def _pages(lang: Lang, notes: list[NoteRecord], books: dict[int, Book | None]) -> list[list[NoteRecord]]:
+def _pages(lang: Lang, notes: list[NoteRecord], books: dict[int, Book | None],
+           zone: ZoneInfo) -> list[list[NoteRecord]]:
     """The 心得 in pages of at most ``NOTES_PAGE`` that fit ``render.PAGE_CHARS``."""
     pages: list[list[NoteRecord]] = [[]]
     size = 0
     for note in notes:
-        length = utf16_len(_item(lang, note, books)) + 2
+        length = utf16_len(_item(lang, note, books, zone)) + 2
         if pages[-1] and (len(pages[-1]) >= NOTES_PAGE or size + length > render.PAGE_CHARS - 200):
             pages.append([])
             size = 0
@@ -341,7 +345,8 @@ async def notes_command(update: Update, context: BotContext) -> None:
         await send(update, context, [Screen(tr(lang, "notes_private"), [[link]])])
         return
     notes = await ledgers.notes(user.id)
-    await send(update, context, [notes_screen(lang, notes, await _books(context, notes), 0)])
+    zone = await chat_zone(update, context)
+    await send(update, context, [notes_screen(lang, notes, await _books(context, notes), 0, zone)])
 
 
 async def press_notes(update: Update, context: BotContext, data: cb.NoteAction | cb.NotesPage) -> None:
@@ -370,7 +375,8 @@ async def press_notes(update: Update, context: BotContext, data: cb.NoteAction |
     else:
         await query.answer()
     notes = await ledgers.notes(user.id)
-    await edit(update, notes_screen(lang, notes, await _books(context, notes), page))
+    zone = await chat_zone(update, context)
+    await edit(update, notes_screen(lang, notes, await _books(context, notes), page, zone))
 
 
 def _page_of(message: object) -> int:

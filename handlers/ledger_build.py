@@ -8,6 +8,7 @@ Names appear only for members who joined; everyone else who took part is counted
 from __future__ import annotations
 
 import calendar
+import logging
 import re
 import unicodedata
 from collections.abc import Awaitable, Callable
@@ -29,6 +30,8 @@ from content.quiz import all_questions, topic_of
 from content.quotes import candidates
 from handlers.render import plan_labels
 from handlers.store import LedgerActivity, Ledgers, MemberTally, NoteRecord, PlanDayRecord, PlanRecord, Study
+
+log = logging.getLogger(__name__)
 
 TITLE_CHARS = 24  # a passage without a heading is named by its first words, this many characters
 _MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
@@ -71,10 +74,11 @@ def parse_month(value: str) -> Period | None:
 
 
 def passage_title(book: Book, passage: Passage) -> str:
-    """A passage's heading (its first node's title), or its first words."""
+    """A passage's heading: its first node's title, or that node's first words, as
+    ``note_place`` names the 心得 on it (so they print under the same words); else its first words."""
     node = book.speech.find(passage.ids[0]) if passage.ids else None
-    if node is not None and node.title:
-        return node.title
+    if node is not None and (node.title or node.sentences):
+        return note_place(book, node.id)[1]
     words = " ".join(passage.text.split())
     return words if len(words) <= TITLE_CHARS else words[:TITLE_CHARS] + "…"
 
@@ -146,7 +150,8 @@ def build_ledger(group: str, period: Period, zone: str, days: list[PlanDayRecord
     quizzes = []
     for quiz in activity.quizzes:
         question, label = _quiz_place(books, quiz.question)
-        quizzes.append(QuizSession(quiz.sent_at.astimezone(local).date(), question, label, quiz.answered, quiz.right))
+        quizzes.append(QuizSession(quiz.sent_at.astimezone(local).date(), question, label, quiz.answered, quiz.right,
+                                   quiz.anonymous))
     return Ledger(group=group, start=period.start, end=period.end, zone=zone, sessions=tuple(sessions),
                   members=members, others=len(took_part - set(names)), reflections=tuple(reflections),
                   quizzes=tuple(quizzes))
@@ -171,7 +176,7 @@ async def collect(ledgers: Ledgers, study: Study, book_of: BookOf, chat_id: int,
                   period: Period, today: date, lang: str, count: MemberCount | None = None) -> Ledger:
     """Read the chat's record of ``period`` from the store and build it. Plan days of the current
     plan not kept yet are kept now; a day without the group's size gets ``count()`` (the group's
-    size now: ``getChatMemberCount``), kept too, when given."""
+    size now: ``group_size``), kept too, when given."""
     posted = await ledgers.plan_days(chat_id, period.start, period.end)
     known = {day.local_date for day in posted}
     for day in lived_days(await study.plan(chat_id), chat_id, period, today):
@@ -212,14 +217,22 @@ async def collect(ledgers: Ledgers, study: Study, book_of: BookOf, chat_id: int,
     return build_ledger(group, period, zone, posted, readers, books, activity, lang)
 
 
+async def group_size(bot: Bot, chat_id: int) -> int | None:
+    """应学人数: the group's members who can read, ``getChatMemberCount`` less the bot itself
+    (Telegram counts it); None if Telegram does not answer."""
+    try:
+        count = await bot.get_chat_member_count(chat_id)
+    except TelegramError as error:
+        log.warning("getChatMemberCount for chat %s failed: %s", chat_id, error.message)
+        return None
+    return max(count - 1, 0)
+
+
 async def keep_day(ledgers: Ledgers, bot: Bot, chat_id: int, current: PlanRecord, posted: date) -> None:
     """A plan day was posted in a group on ``posted`` (local): keep it as posted, with the group's
-    size that day (``getChatMemberCount``; unknown if Telegram does not answer). Private chats keep none."""
+    size that day (``group_size``). Private chats keep none."""
     if chat_id > 0:
         return
-    try:
-        members: int | None = await bot.get_chat_member_count(chat_id)
-    except TelegramError:
-        members = None
+    members = await group_size(bot, chat_id)
     await ledgers.record_day(PlanDayRecord(chat_id, posted, current.text_id, current.start_date, current.days,
                                            (posted - current.start_date).days + 1, members))

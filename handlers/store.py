@@ -353,6 +353,7 @@ class QuizSent:
     sent_at: datetime
     answered: int = 0
     right: int = 0
+    anonymous: bool = False  # Telegram tells the bot nothing of who answered: no counts
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,8 @@ and its own SQLite database, ``data/console.sqlite3`` (``SPEECHBOT_DATABASE_URL`
 /subscribe and the daily push work too, and what is published, saved or planned in one session is
 there in the next (delete the file to start afresh). You type as a
 user; the bot's messages are printed, inline keyboards as numbered buttons, quizzes with
-numbered options, a button's alert (⚠) or toast (💬) as Telegram would pop it up. So a newcomer
+numbered options, a button's alert (⚠) or toast (💬) as Telegram would pop it up, the bot's
+reaction on a message (👍 on a /note in a group). So a newcomer
 can try group study without Telegram: several members, a group with its administrator, quizzes.
 
 Console commands (everything else goes to the bot as a message):
@@ -67,7 +68,7 @@ BANNER = (
 )
 _VOTE = re.compile(r"[/#]vote\s+(\d+)")
 _SHOWN = ("sendMessage", "editMessageText", "sendPhoto", "sendDocument", "sendPoll", "editMessageReplyMarkup",
-          "answerCallbackQuery")
+          "answerCallbackQuery", "setMessageReaction")
 
 
 def _result_line(result: wire.InlineQueryResult) -> str:
@@ -307,6 +308,11 @@ class Console:
             note = call.params.get("text")
             if note:
                 self._say(f"\n⚠ {note}" if _true(call.params.get("show_alert")) else f"\n💬 {note}")
+            return
+        if call.method == "setMessageReaction":  # e.g. 👍 on a /note in a group: its only answer
+            key = (int(str(call.params.get("chat_id"))), int(str(call.params.get("message_id"))))
+            emoji = " ".join(str(r.get("emoji", "")) for r in self.bot.fake.reactions.get(key, []))
+            self._say(f"\n🤖 {emoji or '(reaction removed)'} (the bot's reaction on the message)")
             return
         message = call.message
         if message is None:

@@ -176,7 +176,8 @@ class LedgerRepository:
                                                .group_by(AnswerRow.user_id))).all()
             by_poll = {str(poll): (int(count), int(correct or 0)) for poll, count, correct in (await session.execute(
                 select(AnswerRow.poll_id, func.count(), right).where(*in_period).group_by(AnswerRow.poll_id))).all()}
-            quizzes = (await session.execute(select(QuizRow.poll_id, QuizRow.question, QuizRow.sent_at).where(
+            quizzes = (await session.execute(select(
+                QuizRow.poll_id, QuizRow.question, QuizRow.sent_at, QuizRow.anonymous).where(
                 QuizRow.chat_id == chat_id, QuizRow.sent_at >= start, QuizRow.sent_at < end)
                 .order_by(QuizRow.sent_at))).all()
             notes = (await session.execute(select(*NOTE_COLUMNS).where(
@@ -189,8 +190,8 @@ class LedgerRepository:
         return LedgerActivity(
             joined=tuple((int(user), str(name)) for user, name in joined),
             tallies=tuple(tallies.values()),
-            quizzes=tuple(QuizSent(str(poll), str(question), sent_at, *by_poll.get(str(poll), (0, 0)))
-                          for poll, question, sent_at in quizzes),
+            quizzes=tuple(QuizSent(str(poll), str(question), sent_at, *by_poll.get(str(poll), (0, 0)), bool(anonymous))
+                          for poll, question, sent_at, anonymous in quizzes),
             notes=tuple(NoteRecord(*row) for row in notes))
 
     async def migrate(self, old_id: int, new_id: int) -> None:

@@ -79,7 +79,8 @@ def to_docx(ledger: Ledger, lang: FileLang = "zh") -> bytes:
         body.paragraph(label(lang, "others", others=ledger.others))
     if ledger.quizzes:
         heading("quizzes")
-        table(QUIZ_COLUMNS, [[day_text(q.day, lang), q.question, q.label, str(q.answered), str(q.right)]
+        table(QUIZ_COLUMNS, [[day_text(q.day, lang), q.question, q.label,
+                              *([label(lang, "anonymous")] * 2 if q.anonymous else [str(q.answered), str(q.right)])]
                              for q in ledger.quizzes], [34, 66, 20, 20, 20])
     if ledger.reflections:
         heading("reflections")

@@ -59,6 +59,7 @@ class QuizSession:
     label: str  # the passage the question is drawn from
     answered: int
     right: int
+    anonymous: bool = False  # an anonymous poll: the bot never sees its answers, the counts are unknown
 
 
 @dataclass(frozen=True)

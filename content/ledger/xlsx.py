@@ -147,8 +147,8 @@ def _quizzes(sheet: Worksheet, ledger: Ledger, lang: FileLang) -> None:
         _put(sheet, row, 1, quiz.day)
         _put(sheet, row, 2, quiz.question, alignment=WRAP)
         _put(sheet, row, 3, quiz.label)
-        _put(sheet, row, 4, quiz.answered)
-        _put(sheet, row, 5, quiz.right)
+        _put(sheet, row, 4, label(lang, "anonymous") if quiz.anonymous else quiz.answered)
+        _put(sheet, row, 5, label(lang, "anonymous") if quiz.anonymous else quiz.right)
     if not ledger.quizzes:
         _put(sheet, 2, 1, label(lang, "no_quizzes"))
     _widths(sheet, [12, _width(sheet, 2), 12, 10, 10])

@@ -168,7 +168,7 @@ async def _a_month(bot: LocalBot, speech: Speech) -> dict[str, Any]:
     (张三, 李四), one who did not (路人甲); some ✅ each day, a quiz, 心得."""
     bot.travel(START)
     bot.fake.titles[GROUP] = "第三党支部学习小组"
-    bot.fake.member_counts[GROUP] = 40
+    bot.fake.member_counts[GROUP] = 41  # the bot and 40 members
     admin, intro = await turned_on(bot)
     zhang, li, other = (bot.group(GROUP, 4002, "张三"), bot.group(GROUP, 4003, "李四"),
                         bot.group(GROUP, 4004, "路人甲"))
@@ -303,7 +303,7 @@ async def test_the_push_keeps_each_plan_day_with_the_groups_size(bot: LocalBot, 
     from bot.push import Pusher
 
     bot.fake.admins[GROUP].add(ADMIN)
-    bot.fake.member_counts[GROUP] = 33
+    bot.fake.member_counts[GROUP] = 34  # the bot and 33 members
     admin = bot.group(GROUP, ADMIN, "组长")
     await admin.send("/subscribe 08:00")
     row = await bot.store.chats.chat(GROUP)
@@ -311,9 +311,144 @@ async def test_the_push_keeps_each_plan_day_with_the_groups_size(bot: LocalBot, 
     moment = row.next_due_at + timedelta(minutes=1)
     bot.travel(moment)
     await admin.send("/plan 10")
-    bot.fake.member_counts[GROUP] = 35
+    bot.fake.member_counts[GROUP] = 36
     pusher = Pusher(bot.app.bot, bot.store, speech)  # type: ignore[union-attr]
     assert (await pusher.run_due(moment + timedelta(days=1))).sent == 1
     local = moment.astimezone(ZoneInfo("Asia/Shanghai")).date()
     days = await bot.store.ledger.plan_days(GROUP, local, local + timedelta(days=1))
     assert [(d.day, d.members) for d in days] == [(1, 33), (2, 35)]
+
+
+async def test_the_files_figures_agree_with_progress_the_plan_and_the_database(bot: LocalBot, speech: Speech) -> None:
+    """Seven plan days lived by five members (two joined by name, the administrator not): each
+    day's 参学人数 in the .xlsx and the .docx is what /progress said that day and what the
+    database counts; 应学人数 is the group less the bot; 学习内容 is the plan message's passage."""
+    bot.travel(START)
+    bot.fake.titles[GROUP] = "第三党支部学习小组"
+    bot.fake.member_counts[GROUP] = 6  # the bot and five members
+    admin, intro = await turned_on(bot)
+    zhang, li, jia, yi = (bot.group(GROUP, 4002, "张三"), bot.group(GROUP, 4003, "李四"),
+                          bot.group(GROUP, 4004, "路人甲"), bot.group(GROUP, 4005, "路人乙"))
+    await zhang.press(intro, "实名记录")
+    await li.press(intro, "实名记录")
+    await admin.send("/plan 7")
+    readers_by_day = {1: [zhang, li, jia], 2: [zhang], 3: [], 4: [zhang, li, jia, yi, admin], 5: [li, yi]}
+    said: dict[date, int] = {}
+    titles: dict[date, str] = {}
+    for day, readers in readers_by_day.items():
+        bot.travel(START + timedelta(days=day - 1))
+        shown = (await zhang.send("/plan")).messages[0]
+        header = shown.text.splitlines()[0]
+        assert f"第 {day}/7 天" in header
+        titles[date(2026, 12, day)] = header.split("：", 1)[1]
+        for member in readers:
+            await member.press(shown, "读完了")
+        progress = (await admin.send("/progress")).text
+        said[date(2026, 12, day)] = int(progress.split("今天读完的成员：")[1].split(" 人")[0])
+    assert list(said.values()) == [3, 1, 0, 5, 2]
+    assert (await admin.send("/ledger")).text == tr("zh", "ledger_sent")
+    xlsx, docx = documents(bot, ADMIN)
+    sessions = openpyxl.load_workbook(io.BytesIO(bot.fake.files[xlsx.document or ""])).worksheets[0]
+    rows = [row for row in sessions.iter_rows(min_row=2, values_only=True) if isinstance(row[0], datetime)]
+    assert [row[0].date() for row in rows] == list(said)
+    current = await bot.store.study.plan(GROUP)
+    assert current is not None
+    for number, (when, label, readers, expected, rate) in enumerate((row[:5] for row in rows), start=1):
+        passage = plan(speech, 7)[number - 1]
+        counted = await bot.store.study.readers(GROUP, reading_key(current.start_date, 7, number),
+                                                ",".join(dict.fromkeys(passage.ids)))
+        assert readers == said[when.date()] == counted
+        assert expected == 5 and abs(rate - counted / 5) < 1e-9
+        assert titles[when.date()] in str(label)
+    table = Document(io.BytesIO(bot.fake.files[docx.document or ""])).tables[0]
+    printed = [[cell.text for cell in row.cells] for row in table.rows[1:]]
+    assert [(r[2], r[3], r[4]) for r in printed] == [(str(n), "5", f"{100 * n / 5:.0f}%") for n in said.values()]
+    members = {row[0]: row[1:] for row in
+               openpyxl.load_workbook(io.BytesIO(bot.fake.files[xlsx.document or ""])).worksheets[1]
+               .iter_rows(min_row=2, values_only=True) if row[0] in ("张三", "李四", "组长", "路人甲", "路人乙")}
+    assert set(members) == {"张三", "李四"}
+    assert members["张三"][0] == sum(zhang in r for r in readers_by_day.values()) == 3
+    assert members["李四"][0] == sum(li in r for r in readers_by_day.values()) == 3
+    assert "另有3人参学" in " ".join(str(c) for c in cells(bot.fake.files[xlsx.document or ""]))
+
+
+async def test_notes_are_dated_in_the_chats_zone(bot: LocalBot) -> None:
+    """A 心得 written at 20:00 UTC on Dec 7 is Dec 8 in Shanghai: /notes says so, as the files do."""
+    bot.travel(datetime(2026, 12, 7, 20, 0, tzinfo=UTC))
+    chat = bot.private(4020, "王五")
+    await chat.send("/note 晚上读完了这一段，写下几句体会。")
+    listed = (await chat.send("/notes")).messages[0]
+    assert "· 2026-12-08 ·" in listed.text and "2026-12-07" not in listed.text
+
+
+async def test_forget_says_it_takes_the_notes_and_the_name_in_the_record(bot: LocalBot) -> None:
+    """/forget deletes 心得 and the name in groups' 学习台账: its question says so, in both languages."""
+    bot.travel(START)
+    ask = (await bot.private(4030, "赵六").send("/forget")).messages[0]
+    assert "心得" in ask.text and "学习台账" in ask.text
+    english = (await bot.private(4031, "Ann", language_code="en").send("/forget")).messages[0]
+    assert "notes" in english.text and "study records" in english.text
+
+
+async def test_a_note_on_the_plan_day_prints_under_the_sessions_words(bot: LocalBot) -> None:
+    """The 前言 has no heading: the session and the 心得 written on it name it by the same first
+    words, so the secretary finds the reflection under the day it belongs to."""
+    bot.travel(START)
+    admin, intro = await turned_on(bot)
+    zhang = bot.group(GROUP, 4002, "张三")
+    await zhang.press(intro, "实名记录")
+    await admin.send("/plan 10")
+    await zhang.send("/note 第一天读前言，体会到“慎”字的分量。")
+    await admin.send("/ledger")
+    xlsx, docx = documents(bot, ADMIN)
+    book = openpyxl.load_workbook(io.BytesIO(bot.fake.files[xlsx.document or ""]))
+    studied = str(book.worksheets[0].cell(2, 2).value)
+    passage = next(str(row[2]) for row in book.worksheets[2].iter_rows(min_row=2, values_only=True)
+                   if row[1] == "张三")
+    assert studied.startswith(passage), (studied, passage)
+    headings = [p.text for p in Document(io.BytesIO(bot.fake.files[docx.document or ""])).paragraphs
+                if p.style is not None and p.style.name == "Heading 2"]
+    assert headings == [passage]
+
+
+async def test_ledger_in_a_group_that_never_turned_it_on_says_how(bot: LocalBot) -> None:
+    """/ledger before /ledger on: no files of a record nobody could join, the way to turn it on;
+    after /ledger off the months recorded are still sent."""
+    bot.travel(START)
+    bot.fake.admins[GROUP].add(ADMIN)
+    admin = bot.group(GROUP, ADMIN, "组长")
+    assert (await admin.send("/ledger")).text == tr("zh", "ledger_off_already")
+    assert documents(bot, ADMIN) == []
+    await admin.send("/ledger on")
+    await admin.send("/ledger off")
+    assert (await admin.send("/ledger")).text == tr("zh", "ledger_sent")
+    assert len(documents(bot, ADMIN)) == 2
+
+
+async def test_an_english_administrator_gets_files_named_in_english(bot: LocalBot) -> None:
+    bot.travel(START)
+    bot.fake.admins[GROUP].add(ADMIN)
+    admin = bot.group(GROUP, ADMIN, "Ann", language_code="en")
+    await admin.send("/ledger on")
+    assert (await admin.send("/ledger 2026-11")).text == tr("en", "ledger_sent")
+    assert [d.file_name for d in documents(bot, ADMIN)] == ["study-record-2026-11.xlsx", "study-record-2026-11.docx"]
+
+
+async def test_an_anonymous_quiz_is_not_printed_as_answered_by_nobody(bot: LocalBot) -> None:
+    """Telegram never tells the bot who answered an anonymous poll: the files say 匿名 where the
+    counts would be, and count an open quiz's answers."""
+    bot.travel(START)
+    admin, _ = await turned_on(bot)
+    await admin.send("/quiz")  # anonymous: a group's default
+    panel = (await admin.send("/settings")).messages[0]
+    await admin.press(panel, "答题改为公开")
+    poll = (await admin.send("/quiz")).polls[0]
+    right = poll["correct_option_ids"][0]
+    for user_id, option in ((4002, right), (4003, (right + 1) % len(poll["options"]))):
+        await bot.process(bot.fake.poll_answer(poll["id"], bot.fake.user(user_id, "甲"), [option]))
+    await admin.send("/ledger")
+    xlsx, docx = documents(bot, ADMIN)
+    sheet = openpyxl.load_workbook(io.BytesIO(bot.fake.files[xlsx.document or ""])).worksheets[3]
+    assert [row[3:5] for row in sheet.iter_rows(min_row=2, values_only=True)] == [("匿名", "匿名"), (2, 1)]
+    table = Document(io.BytesIO(bot.fake.files[docx.document or ""])).tables[-1]
+    assert [[c.text for c in row.cells][3:5] for row in table.rows[1:]] == [["匿名", "匿名"], ["2", "1"]]
