@@ -250,7 +250,8 @@ class Services:
                    threading.Thread(target=_warm, args=(self.searcher.warm,), name="warm-search", daemon=True)]
         for thread in warming:
             thread.start()
-        threading.Thread(target=_freeze_after, args=(warming,), name="freeze-heap", daemon=True).start()
+        if settings.freeze_heap:
+            threading.Thread(target=_freeze_after, args=(warming,), name="freeze-heap", daemon=True).start()
 
     def reader(self, app: App) -> ReaderApp:
         """The reader (Mini App) on the bot's HTTP server, over this bot's services; initData is

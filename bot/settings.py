@@ -78,6 +78,10 @@ class Settings(BaseSettings):
     any other: every feature works with real repositories, nothing outlives the process, and the
     library keeps to the original speech (no uploads, ``/use`` says a database is needed)."""
     push_enabled: bool = True
+    freeze_heap: bool = True
+    """After the warm-ups, ``gc.freeze()`` what start-up built (``bot.app._freeze_after``), so the
+    collector's full passes skip it. Off in the tests' bots: a frozen heap hides referrers from
+    ``gc.get_referrers``, which test tools (Hypothesis) rely on."""
     receive_updates: bool = True  # false: a push-only replica (no polling, no webhook)
     push_interval_seconds: float = Field(30.0, gt=0)
     catch_up_hours: float = Field(6.0, ge=0, le=23)

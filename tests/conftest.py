@@ -131,7 +131,7 @@ def migrated_sqlite(path: Path) -> str:
 def bot_settings(tmp_path: Path, **overrides: Any) -> Settings:
     """Settings for a test bot; its database is a copy of the migrated template in ``tmp_path``
     unless ``database_url`` is given."""
-    values: dict[str, Any] = {"push_enabled": False,
+    values: dict[str, Any] = {"push_enabled": False, "freeze_heap": False,
                               "rate_limit": False, "token": None, "cache_dir": CACHE_DIR}
     values.update(overrides)
     if "database_url" not in values:

@@ -70,3 +70,25 @@ def test_secrets_are_redacted_from_every_part_of_a_log_record() -> None:
     assert token not in shown and secret not in shown
     assert f"POST https://x/bot{MASK}/getMe secret={MASK}" in shown
     assert "InvalidToken" in shown and "Traceback" in shown  # the traceback is kept, masked
+
+
+async def test_the_start_up_heap_is_frozen_once_after_the_warm_ups(tmp_path: Path) -> None:
+    """With ``freeze_heap`` the collector's full passes skip what start-up built (the speech, its
+    indexes, the encoder): once both warm-ups are done, ``gc.freeze()`` holds them."""
+    import asyncio
+    import gc
+
+    from bot import app as composition
+
+    assert gc.get_freeze_count() == 0  # the tests' bots never freeze (``bot_settings``)
+    try:
+        async with LocalBot(bot_settings(tmp_path, freeze_heap=True)) as bot:
+            await bot.private().send("/start")
+            for _ in range(600):  # the warm-ups load the encoder and the summaries: seconds
+                if gc.get_freeze_count():
+                    break
+                await asyncio.sleep(0.1)
+            assert gc.get_freeze_count() > 10_000 and composition._frozen.is_set()
+    finally:
+        gc.unfreeze()
+        composition._frozen.clear()
