@@ -1,6 +1,6 @@
 """The group's 学习台账 and members' 心得: /ledger (on, off, leave, weekly, a month), /note, /notes.
 
-Decisions where the issue was silent:
+Rules:
 - The record is an administrator's: /ledger on posts once in the group what is kept and for
   how long; members are named only after they press ✅ 实名记录 (their Telegram name at that
   moment), everyone else who takes part is counted. /ledger leave takes the name out of every

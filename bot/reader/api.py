@@ -12,7 +12,7 @@ is (what members saved keeps working). The place in a text is kept under its id 
 only their own bookmarks, place and readings: every function takes the user id from the caller,
 never from the request's body.
 
-Decisions where the issue was silent:
+Rules:
 - the plan shown is the member's private chat's (the chat the Mini App is opened from in
   private; its id is the member's); without one the reader shows no plan.
 - a bookmark set in the reader is a section bookmark (``n:<node id>``) of the block's node, so
