@@ -235,7 +235,7 @@ async def _place(update: Update, context: BotContext, ref: str) -> tuple[Book, s
         book = context.current if scope is None else await book_of(context, scope)
         node = book.speech.find(canonical) if book is not None and canonical else None
         return (book, node.id) if book is not None and node is not None else None
-    current = await study.plan(chat.id) if study and chat else None
+    current = await study.plan(chat.id) if chat else None
     if current is not None:
         book = await book_of(context, current.text_id)
         today = context.today(await chat_zone(update, context))

@@ -148,9 +148,8 @@ class Reader:
         book = await services.shelf.book(text_id)  # fresh within TEXT_CHECK_SECONDS, as in the chat
         # A text held in memory may have become a draft since (removed, then uploaded again): the
         # database says at once, in one small read of the drafts' ids (no bodies).
-        texts = services.shelf.texts
-        if book is None or (texts is not None and text_id in {
-                info.id for info in await texts.texts((TextStatus.DRAFT,))}):
+        drafts = await services.shelf.texts.texts((TextStatus.DRAFT,))
+        if book is None or text_id in {info.id for info in drafts}:
             raise NotFound(f"no text {which!r}")
         if book.info.status == TextStatus.DRAFT:  # not published: only its owner's preview shows it
             raise NotFound(f"no text {which!r}")
