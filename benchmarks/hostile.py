@@ -41,7 +41,7 @@ OWNER, MEMBER = 1001, 2002
 
 
 def files(small: bool) -> dict[str, tuple[str, Callable[[], bytes]]]:
-    """name → (what it is, its builder), at the issue's sizes or just past each limit."""
+    """name → (what it is, its builder), at the sizes issue 24 measured or just past each limit."""
     from benchmarks.library import seed_sentences, speech_text
     from tests import documents, hostile
 

@@ -16,46 +16,20 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import random
 import resource
 import statistics
 import tempfile
 import time
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from benchmarks._report import report
+from benchmarks._report import report, scratch_database
 
 CHAT = -100_500_500
 PLAN_DAYS = 21
 YEAR = 2026
-
-
-@asynccontextmanager
-async def scratch(url: str | None, folder: Path) -> AsyncIterator[str]:
-    """SQLite in ``folder``, or a new PostgreSQL database on ``url``'s server, dropped after."""
-    if url is None or url.startswith("sqlite"):
-        yield f"sqlite+aiosqlite:///{folder}/ledger.sqlite3"
-        return
-    from sqlalchemy import text
-    from sqlalchemy.engine import make_url
-    from sqlalchemy.ext.asyncio import create_async_engine
-
-    name = f"speechbot_ledger_{os.getpid()}"
-    admin = create_async_engine(url, isolation_level="AUTOCOMMIT")
-    try:
-        async with admin.connect() as connection:
-            await connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-            await connection.execute(text(f'CREATE DATABASE "{name}"'))
-        yield make_url(url).set(database=name).render_as_string(hide_password=False)
-    finally:
-        async with admin.connect() as connection:
-            await connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        await admin.dispose()
 
 
 async def seed(store: Any, members: int, joined: int, notes: int) -> dict[str, int]:
@@ -156,10 +130,10 @@ async def measure(url: str, args: argparse.Namespace) -> dict[str, Any]:
 async def run(args: argparse.Namespace) -> dict[str, Any]:
     results: dict[str, Any] = {}
     with tempfile.TemporaryDirectory() as folder:
-        async with scratch(None, Path(folder)) as url:
+        async with scratch_database(None, Path(folder), "ledger") as url:
             results["sqlite"] = await measure(url, args)
         if args.database_url:
-            async with scratch(args.database_url, Path(folder)) as url:
+            async with scratch_database(args.database_url, Path(folder), "ledger") as url:
                 results["postgresql"] = await measure(url, args)
     return results
 

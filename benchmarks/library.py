@@ -34,19 +34,17 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
 import random
 import re
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import AsyncIterator, Callable, Sequence
-from contextlib import asynccontextmanager
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from benchmarks._report import percentile
+from benchmarks._report import percentile, scratch_database
 
 if TYPE_CHECKING:
     from bot.storage import TextRepository
@@ -230,30 +228,6 @@ def rss_mb() -> tuple[float, float]:
     status = Path("/proc/self/status").read_text()
     peak = next(int(line.split()[1]) for line in status.splitlines() if line.startswith("VmHWM"))
     return round(psutil.Process().memory_info().rss / 2**20, 1), round(peak / 1024, 1)
-
-
-@asynccontextmanager
-async def scratch_database(url: str | None, folder: Path) -> AsyncIterator[str]:
-    """A database for this run only: a SQLite file in ``folder``, or a new database on the
-    PostgreSQL server of ``url``, dropped afterwards."""
-    if url is None or url.startswith("sqlite"):
-        yield url or f"sqlite+aiosqlite:///{folder}/library.sqlite3"
-        return
-    from sqlalchemy import text
-    from sqlalchemy.engine import make_url
-    from sqlalchemy.ext.asyncio import create_async_engine
-
-    name = f"speechbot_library_{os.getpid()}"
-    admin = create_async_engine(url, isolation_level="AUTOCOMMIT")
-    try:
-        async with admin.connect() as connection:
-            await connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-            await connection.execute(text(f'CREATE DATABASE "{name}"'))
-        yield make_url(url).set(database=name).render_as_string(hide_password=False)
-    finally:
-        async with admin.connect() as connection:
-            await connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        await admin.dispose()
 
 
 async def load(library: Library, texts: TextRepository, text_id: int) -> Book:
@@ -443,7 +417,7 @@ async def run(args: argparse.Namespace, folder: Path, log: Callable[[str], None]
     result: dict[str, Any] = {"texts": len(paths), "chars_mean": round(sum(sizes) / len(sizes)),
                               "encoder": args.encoder, "database": "postgresql" if "postgresql" in (
                                   args.database_url or "") else "sqlite"}
-    async with scratch_database(args.database_url, folder) as url:
+    async with scratch_database(args.database_url, folder, "library") as url:
         cache = folder / "cache"
         settings = Settings(token=None, database_url=url, cache_dir=cache, encoder=args.encoder)
         encoder = load_encoder(args.encoder)

@@ -3,10 +3,10 @@
 Sets (``benchmarks/data``), all written by reading the speech, never from the program's output:
 - development (tuning): ``search_eval.yaml`` (exact, reorder, question, synonym, typo, script,
   unanswerable), ``search_dev.yaml`` (english, everyday questions, misquotes, unanswerable),
-  ``heldout_search.yaml`` (the first held-out set: its figures were reported as held-out until
-  issue 23 asked for a new one; it is development data now) and ``dev_trust.yaml`` (written blind
-  by a helper for issue 23: everyday, long questions with context, synonyms, English, keywords,
-  typos, traditional, pinyin, unanswerable, off-topic). The weights, thresholds and word lists
+  ``heldout_search.yaml`` (development data despite its name: its questions were seen while
+  tuning) and ``dev_trust.yaml`` (written blind by a helper for issue 23: everyday, long
+  questions with context, synonyms, English, keywords, typos, traditional, pinyin, unanswerable,
+  off-topic). The weights, thresholds and word lists
   were fitted to these.
 - held-out: ``heldout_trust.yaml``, written by a helper who saw only the speech (never the program
   or the development sets), same categories; nothing was fitted to it. Its figures are the result.

@@ -4,8 +4,8 @@ Each replica is a process running one push pass (the real Pusher, rate limiter o
 database, against a fake Bot API that enforces Telegram's flood limits for the bot as a whole
 (30 messages in any second, 20 a minute per group) and answers 429 beyond them. Two setups:
 - redis: every replica at the bot's rate (``--rate``, 25/s), sharing it through Redis;
-- local: each replica with its own limiter at ``--local-rate`` (12/s, the old compose file's
-  figure: 36/s together).
+- local: each replica with its own limiter at ``--local-rate`` (12/s: 36/s together, over
+  Telegram's 30/s).
 Printed per setup: the aggregate rate (average, and the busiest one-second window), 429s, and
 chats that got more than one message. PostgreSQL when SPEECHBOT_TEST_DATABASE_URL is set (as
 in production), else SQLite. Run: ``.venv/bin/python -m benchmarks.replicas --chats 3000``.

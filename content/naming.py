@@ -6,9 +6,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Protocol
+from typing import Literal, Protocol
 
 from content.model import ORIGINAL, Speech
+
+Lang = Literal["zh", "en"]
+"""A reader's language: Chinese (the default) or English. The one such type: ``handlers.catalog``
+names its catalogs by it, the 学习台账 files their words."""
 
 
 class Named(Protocol):
@@ -56,7 +60,7 @@ MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", 
 """English month names as dates are written for readers (10 May 2023)."""
 
 
-def spoken_on(day: date, lang: str) -> str:
+def spoken_on(day: date, lang: Lang) -> str:
     """The date a text was given, as a reader writes it: 2023年5月10日, 10 May 2023."""
     if lang == "en":
         return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
@@ -73,15 +77,15 @@ class TextName:
     """Text ``info``'s names in ``lang`` ("zh" or "en")."""
 
     info: Named
-    lang: str = "zh"
+    lang: Lang = "zh"
 
     @classmethod
-    def of_speech(cls, speech: Speech, lang: str) -> TextName:
+    def of_speech(cls, speech: Speech, lang: Lang) -> TextName:
         """A speech's names by its title line (a speech file outside the library is the original)."""
         return cls(_Name(speech.text_id, speech.title), lang)
 
     @classmethod
-    def of_book(cls, book: Shelved, lang: str = "zh") -> TextName:
+    def of_book(cls, book: Shelved, lang: Lang = "zh") -> TextName:
         """A book's names: the library's title, else its speech's own title line."""
         return cls(book.info if book.info.title else _retitled(book), lang)
 

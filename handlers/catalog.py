@@ -15,11 +15,10 @@ import html
 import re
 import string
 from pathlib import Path
-from typing import Literal
 
 from babel.messages.pofile import read_po
 
-Lang = Literal["zh", "en"]
+from content.naming import Lang as Lang  # the one language type, re-exported for handlers
 
 
 class Html(str):

@@ -1,6 +1,6 @@
 """The group's 学习台账 and members' 心得: /ledger (on, off, leave, weekly, a month), /note, /notes.
 
-Decisions where the issue was silent:
+Rules:
 - The record is an administrator's: /ledger on posts once in the group what is kept and for
   how long; members are named only after they press ✅ 实名记录 (their Telegram name at that
   moment), everyone else who takes part is counted. /ledger leave takes the name out of every
@@ -236,7 +236,7 @@ async def _place(update: Update, context: BotContext, ref: str) -> tuple[Book, s
         book = context.current if scope is None else await book_of(context, scope)
         node = book.speech.find(canonical) if book is not None and canonical else None
         return (book, node.id) if book is not None and node is not None else None
-    current = await study.plan(chat.id) if study and chat else None
+    current = await study.plan(chat.id) if chat else None
     if current is not None:
         book = await book_of(context, current.text_id)
         today = context.today(await chat_zone(update, context))

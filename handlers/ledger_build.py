@@ -28,6 +28,7 @@ from content.naming import TextName
 from content.plan import Passage, plan, reading_key
 from content.quiz import all_questions, topic_of
 from content.quotes import candidates
+from handlers.catalog import Lang
 from handlers.render import plan_labels
 from handlers.store import LedgerActivity, Ledgers, MemberTally, NoteRecord, PlanDayRecord, PlanRecord, Study
 
@@ -119,7 +120,7 @@ def _quiz_place(books: dict[int, Book], key: str) -> tuple[str, str]:
 
 
 def build_ledger(group: str, period: Period, zone: str, days: list[PlanDayRecord], readers: dict[date, int],
-                 books: dict[int, Book], activity: LedgerActivity, lang: str) -> Ledger:
+                 books: dict[int, Book], activity: LedgerActivity, lang: Lang) -> Ledger:
     """The record of ``period``: a session per posted plan day (its readers counted beforehand,
     ``readers``), the joined members' month, the others counted, 心得 and quizzes."""
     sessions = []
@@ -173,7 +174,7 @@ MemberCount = Callable[[], Awaitable[int | None]]
 
 
 async def collect(ledgers: Ledgers, study: Study, book_of: BookOf, chat_id: int, group: str, zone: str,
-                  period: Period, today: date, lang: str, count: MemberCount | None = None) -> Ledger:
+                  period: Period, today: date, lang: Lang, count: MemberCount | None = None) -> Ledger:
     """Read the chat's record of ``period`` from the store and build it. Plan days of the current
     plan not kept yet are kept now; a day without the group's size gets ``count()`` (the group's
     size now: ``group_size``), kept too, when given."""

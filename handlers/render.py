@@ -1,7 +1,11 @@
-"""Screens: the HTML text and inline keyboard of every view, built in one place.
-
-Handlers decide *what* to show; this module decides *how*. All user-visible words come from
-``handlers.catalog``; speech text and anything a user typed is escaped there or here.
+"""Screens (``Screen``: the HTML text and inline keyboard of a view) and the parts every screen is
+made of (``button``, ``paginate``, ``shorten``, ☆ buttons, deep links), with the screens of
+reading a text: the outline, a node's pages, search results, quotes, /today, summaries, the 慎
+principles, plan days, /rank, /saved, /stats. A screen one feature alone shows is built beside
+its handler from these parts: /texts (``handlers.texts``), /settings (``handlers.subscriptions``),
+an upload's preview (``handlers.preview``), /notes (``handlers.ledger``), /plan's question
+(``handlers.study``). All user-visible words come from ``handlers.catalog``; speech text and
+anything a user typed is escaped there or here.
 
 Length rules (Telegram: 4096 characters a message, counted in UTF-16 units after entities are
 parsed): a node's text is cut into pages of at most ``PAGE_CHARS`` at sentence boundaries;
@@ -22,7 +26,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, WebAppInfo
 from content import Node, Speech
 from content.glosses import Glosses
 from content.library import TextInfo
-from content.model import ORIGINAL, cite, scoped, split_scope
+from content.model import ORIGINAL, cite, scoped, split_scope, text_number
 from content.naming import MONTHS, TextName
 from content.path import Stop, depth, introduction, is_intro, level_of, neighbours
 from content.plan import Passage
@@ -277,9 +281,8 @@ def link_target(value: str) -> tuple[str, int, str] | None:
     if kind not in ("s", "q") or not dash or not rest:
         return None
     scope, dash, local = rest.partition("-")
-    if scope[:1] == "t" and scope[1:].isascii() and scope[1:].isdigit() and dash and local and len(scope) <= 10:
-        return kind, int(scope[1:]), local
-    return kind, ORIGINAL, rest
+    number = text_number(scope[1:]) if scope[:1] == "t" and dash and local else None
+    return (kind, number, local) if number is not None else (kind, ORIGINAL, rest)
 
 
 # --- search, quotes, summaries, principles -----------------------------------------------

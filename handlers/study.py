@@ -1,7 +1,7 @@
 """Group study: a reading plan with "done" and streaks, quizzes with a weekly ranking,
 bookmarks, progress, and the member's privacy (/privacy, /forget).
 
-Decisions where the issue was silent:
+Rules:
 - /plan in a group is the administrators' (like every setting); anyone may read and tap "done".
 - A day of the plan is the chat's local day: day 1 is the day /plan was sent.
 - A streak counts consecutive local days on which the member tapped "done" anywhere; it lasts

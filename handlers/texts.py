@@ -10,7 +10,7 @@ at once) and set as ``context.book``. A button names its own text (its node id i
 the chat switched. With the database in memory (none configured: ``BotData.persistent`` is
 False) there is only the original speech.
 
-Decisions where the issue was silent:
+Rules:
 - /use in a group is the administrators' (like every setting of the group); anyone may list
   the library and search it.
 - A removed text stays readable through old buttons, bookmarks and deep links, with one line

@@ -6,14 +6,20 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from bot.cli.common import CliError, Parents, add_command, print, settings_of, with_store
+
+if TYPE_CHECKING:
+    from bot.cli.common import Subcommands
+    from bot.storage import Store
+    from handlers.ledger_build import Period
 
 SUFFIXES = (".xlsx", ".docx")
 
 
-def _period(args: argparse.Namespace) -> Any:
+def _period(args: argparse.Namespace) -> Period:
+    """The period ``--month`` or ``--year`` names, or a CliError."""
     from handlers.ledger_build import Period, parse_month
 
     if args.year is not None:
@@ -36,7 +42,7 @@ def cmd_ledger(args: argparse.Namespace) -> int:
     if not settings.database_url:
         raise CliError("no database (SPEECHBOT_DATABASE_URL is empty): the record lives there")
 
-    async def build(store: Any) -> bytes:
+    async def build(store: Store) -> bytes:
         from zoneinfo import ZoneInfo
 
         from bot.clock import system_clock
@@ -66,7 +72,7 @@ def cmd_ledger(args: argparse.Namespace) -> int:
     return 0
 
 
-def register(sub: Any, parents: Parents) -> None:
+def register(sub: Subcommands, parents: Parents) -> None:
     """``speechbot ledger``."""
     cmd = add_command(sub, "ledger", cmd_ledger, "a group's 学习台账 for a month or a year, as .xlsx or .docx",
                       parents.file, json_flag=False)

@@ -109,7 +109,7 @@ def cmd_library_add(args: argparse.Namespace) -> int:
     from bot.intake import add_text, makers, prepare, with_overrides
     from content.encoder import EncoderError
     from content.formats import Metadata
-    from content.library import lacking
+    from content.library import TextStatus, lacking
 
     settings = settings_of(args)
     overrides = _overrides(args)
@@ -140,8 +140,8 @@ def cmd_library_add(args: argparse.Namespace) -> int:
         said = f"added text {info.id}"
     elif taken:
         said = (f"already text {info.id}: took the details it lacked from the file ({', '.join(taken)})"
-                + ("" if stored.before == "live" else f"; it was {stored.before} and is live now"))
-    elif stored.before == "live":
+                + ("" if stored.before == TextStatus.LIVE else f"; it was {stored.before} and is live now"))
+    elif stored.before == TextStatus.LIVE:
         said = f"already text {info.id}: nothing changed" + (" (the metadata given applies to a new text only)"
                                                             if overrides else "")
     else:
@@ -154,7 +154,9 @@ def cmd_library_add(args: argparse.Namespace) -> int:
 
 def cmd_library_list(args: argparse.Namespace) -> int:
     """The library's texts, newest first, the original speech last."""
-    statuses = ("draft", "live", "removed") if args.all else ("live",)
+    from content.library import TextStatus
+
+    statuses = tuple(TextStatus) if args.all else (TextStatus.LIVE,)
     found = _with_library(settings_of(args), lambda store: store.texts.texts(statuses))
     return emit(args, [_text_dict(info) for info in found], "\n".join(_text_line(info) for info in found))
 
@@ -162,6 +164,8 @@ def cmd_library_list(args: argparse.Namespace) -> int:
 def cmd_library_remove(args: argparse.Namespace) -> int:
     """Take a text out of the library: no longer offered; chats reading it go back to the
     original speech; what members saved still opens it."""
+    from content.library import TextStatus
+
     text_id = args.id
     if text_id == ORIGINAL:
         raise CliError("text 1 is the original speech (SPEECHBOT_SPEECH_FILE): it cannot be removed")
@@ -170,9 +174,9 @@ def cmd_library_remove(args: argparse.Namespace) -> int:
         record = await store.texts.text(text_id) if text_id > 0 else None
         if record is None:
             return None
-        if record.info.status == "removed":
+        if record.info.status == TextStatus.REMOVED:
             return record.info, False
-        removed = await store.texts.set_status(text_id, "removed")
+        removed = await store.texts.set_status(text_id, TextStatus.REMOVED)
         return (removed, True) if removed is not None else None
 
     done = _with_library(settings_of(args), remove)

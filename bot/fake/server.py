@@ -383,18 +383,7 @@ class FakeBotAPI(Faults, SimulatedUsers):
             file_id = photo
         else:
             raise ApiError(400, "Bad Request: wrong file identifier/HTTP URL specified")
-        raw = params.get("caption") or ""
-        plain = parse_html(raw) if raw and (params.get("parse_mode") or "").upper() == "HTML" else raw
-        if utf16_len(plain) > CAPTION_LIMIT:
-            raise ApiError(400, "Bad Request: message caption is too long")
-        markup = check_markup(params.get("reply_markup"), chat_id)
-        thread = self._thread(params, chat_id)
-        message_id = next(self._message_ids[chat_id])
-        sent = Sent(chat_id, message_id, raw, plain, markup, photo=file_id, thread=thread)
-        if self.record:
-            self.sent[(chat_id, message_id)] = sent
-            self.by_chat[chat_id].append(sent)
-        return self._message(sent)
+        return self._file_message(params, chat_id, photo=file_id)
 
     async def _api_senddocument(self, params: Params) -> Message:
         """A document by upload (kept under a new file_id, with its name) or by an earlier
@@ -416,6 +405,12 @@ class FakeBotAPI(Faults, SimulatedUsers):
             file_id, name = document, ""
         else:
             raise ApiError(400, "Bad Request: wrong file identifier/HTTP URL specified")
+        return self._file_message(params, chat_id, document=file_id, file_name=name)
+
+    def _file_message(self, params: Params, chat_id: int, photo: str | None = None, document: str | None = None,
+                      file_name: str = "") -> Message:
+        """The message a photo or a document makes in ``chat_id``: its caption checked like a
+        message text, its keyboard and topic as ``params`` give them."""
         raw = params.get("caption") or ""
         plain = parse_html(raw) if raw and (params.get("parse_mode") or "").upper() == "HTML" else raw
         if utf16_len(plain) > CAPTION_LIMIT:
@@ -423,7 +418,8 @@ class FakeBotAPI(Faults, SimulatedUsers):
         markup = check_markup(params.get("reply_markup"), chat_id)
         thread = self._thread(params, chat_id)
         message_id = next(self._message_ids[chat_id])
-        sent = Sent(chat_id, message_id, raw, plain, markup, document=file_id, file_name=name, thread=thread)
+        sent = Sent(chat_id, message_id, raw, plain, markup, photo=photo, thread=thread, document=document,
+                    file_name=file_name)
         if self.record:
             self.sent[(chat_id, message_id)] = sent
             self.by_chat[chat_id].append(sent)

@@ -12,7 +12,7 @@ is (what members saved keeps working). The place in a text is kept under its id 
 only their own bookmarks, place and readings: every function takes the user id from the caller,
 never from the request's body.
 
-Decisions where the issue was silent:
+Rules:
 - the plan shown is the member's private chat's (the chat the Mini App is opened from in
   private; its id is the member's); without one the reader shows no plan.
 - a bookmark set in the reader is a section bookmark (``n:<node id>``) of the block's node, so
@@ -148,9 +148,8 @@ class Reader:
         book = await services.shelf.book(text_id)  # fresh within TEXT_CHECK_SECONDS, as in the chat
         # A text held in memory may have become a draft since (removed, then uploaded again): the
         # database says at once, in one small read of the drafts' ids (no bodies).
-        texts = services.shelf.texts
-        if book is None or (texts is not None and text_id in {
-                info.id for info in await texts.texts((TextStatus.DRAFT,))}):
+        drafts = await services.shelf.texts.texts((TextStatus.DRAFT,))
+        if book is None or text_id in {info.id for info in drafts}:
             raise NotFound(f"no text {which!r}")
         if book.info.status == TextStatus.DRAFT:  # not published: only its owner's preview shows it
             raise NotFound(f"no text {which!r}")

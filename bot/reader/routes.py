@@ -3,7 +3,7 @@
 under ``/api/texts/<text>/…`` (``bot.reader.api`` answers; ``<text>`` is a library id, 1 the
 original speech, or ``current``: the member's current text; the page reads ``?text=N``).
 
-Security, as the issue asks:
+Security:
 - every API call carries Telegram's signed ``initData`` in ``X-Telegram-Init-Data``; it is
   checked with the bot's token and its age (``bot.reader.initdata``), else 401. The user id comes from
   it and nowhere else, so a member reads and changes only their own bookmarks, place and plan.

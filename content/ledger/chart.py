@@ -15,8 +15,9 @@ from PIL import Image, ImageDraw, ImageFont
 
 from content.cards import card_font
 from content.ledger.clean import clean
-from content.ledger.labels import FileLang, day_text, label, percent, weekday
+from content.ledger.labels import day_text, label, percent, weekday
 from content.ledger.record import Ledger, Session
+from content.naming import Lang
 
 SIZE = 1080
 MARGIN = 72
@@ -45,7 +46,7 @@ def week_days(ledger: Ledger) -> list[Day]:
     return [Day(day, best.get(day)) for day in (first + timedelta(days=n) for n in range(7))]
 
 
-def week_picture(ledger: Ledger, lang: FileLang = "zh") -> bytes:
+def week_picture(ledger: Ledger, lang: Lang = "zh") -> bytes:
     """The week's participation as PNG bytes, labelled in ``lang``."""
     image = Image.new("RGB", (SIZE, SIZE), PAPER)
     draw = ImageDraw.Draw(image)
@@ -83,7 +84,7 @@ def _y(count: int, scale: int) -> float:
     return PLOT_BOTTOM - (PLOT_BOTTOM - PLOT_TOP) * count / scale
 
 
-def _heading(draw: ImageDraw.ImageDraw, ledger: Ledger, days: list[Day], lang: FileLang) -> None:
+def _heading(draw: ImageDraw.ImageDraw, ledger: Ledger, days: list[Day], lang: Lang) -> None:
     draw.text((MARGIN, MARGIN), label(lang, "week_title"), font=card_font(TITLE_SIZE), fill=INK)
     subtitle = card_font(SUBTITLE_SIZE)
     group = _fit(_drawable(ledger.group), SIZE - 2 * MARGIN, subtitle)
@@ -92,7 +93,7 @@ def _heading(draw: ImageDraw.ImageDraw, ledger: Ledger, days: list[Day], lang: F
     draw.text((MARGIN, MARGIN + 140), span, font=subtitle, fill=MUTED)
 
 
-def _legend(draw: ImageDraw.ImageDraw, lang: FileLang) -> None:
+def _legend(draw: ImageDraw.ImageDraw, lang: Lang) -> None:
     small = card_font(SMALL_SIZE)
     x, y = MARGIN, SIZE - MARGIN - SMALL_SIZE
     for colour, name in ((ACCENT, label(lang, "readers")), (TRACK, label(lang, "expected"))):

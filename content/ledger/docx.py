@@ -26,7 +26,6 @@ from content.ledger.labels import (
     MEMBER_COLUMNS,
     QUIZ_COLUMNS,
     SESSION_COLUMNS,
-    FileLang,
     day_text,
     headers,
     label,
@@ -38,6 +37,7 @@ from content.ledger.labels import (
 )
 from content.ledger.record import Ledger, Reflection
 from content.ledger.wordml import Body, Run
+from content.naming import Lang
 
 BODY_FONT, HEADING_FONT = "宋体", "黑体"
 ALTERNATES = {"宋体": "SimSun", "黑体": "SimHei"}  # the fonts' Latin names, for the font table
@@ -45,7 +45,7 @@ LATIN_FONT = "Times New Roman"
 INK = RGBColor(0, 0, 0)
 
 
-def to_docx(ledger: Ledger, lang: FileLang = "zh") -> bytes:
+def to_docx(ledger: Ledger, lang: Lang = "zh") -> bytes:
     """The ledger as .docx bytes, labelled in ``lang``."""
     document = Document()
     _page_and_fonts(document, lang)
@@ -106,7 +106,7 @@ def _by_passage(reflections: Sequence[Reflection]) -> dict[str, list[Reflection]
     return grouped
 
 
-def _page_and_fonts(document: DocumentObject, lang: FileLang) -> None:
+def _page_and_fonts(document: DocumentObject, lang: Lang) -> None:
     """A4 with 25 mm margins; body 宋体 10.5 pt (五号), headings 黑体, all in black."""
     section = document.sections[0]
     section.page_width, section.page_height = Mm(210), Mm(297)
@@ -125,7 +125,7 @@ def _page_and_fonts(document: DocumentObject, lang: FileLang) -> None:
     _alternates(document)
 
 
-def _fonts(style: BaseStyle, east_asian: str, lang: FileLang) -> None:
+def _fonts(style: BaseStyle, east_asian: str, lang: Lang) -> None:
     """Set ``style``'s East Asian font (and Latin font) explicitly, dropping the theme's."""
     r_pr = style.element.get_or_add_rPr()
     fonts = r_pr.get_or_add_rFonts()

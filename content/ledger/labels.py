@@ -11,11 +11,9 @@ from __future__ import annotations
 import calendar
 from datetime import date
 from enum import StrEnum
-from typing import Literal
 
 from content.ledger.record import Ledger
-
-FileLang = Literal["zh", "en"]
+from content.naming import MONTHS, Lang
 
 
 class Span(StrEnum):
@@ -26,7 +24,7 @@ class Span(StrEnum):
     DAYS = "days"  # any other run of days
 
 
-LABELS: dict[FileLang, dict[str, str]] = {
+LABELS: dict[Lang, dict[str, str]] = {
     "zh": {
         "title": "{group}学习台账（{period}）",
         "sessions": "学习记录",
@@ -124,12 +122,12 @@ REFLECTION_COLUMNS = ("date", "name", "passage", "text")
 QUIZ_COLUMNS = ("date", "question", "passage", "answered_by", "right_by")
 
 
-def headers(lang: FileLang, columns: tuple[str, ...]) -> list[str]:
+def headers(lang: Lang, columns: tuple[str, ...]) -> list[str]:
     """A table's header row in ``lang``."""
     return [LABELS[lang][key] for key in columns]
 
 
-def label(lang: FileLang, key: str, **values: object) -> str:
+def label(lang: Lang, key: str, **values: object) -> str:
     """The file label ``key`` in ``lang``, filled with ``values``."""
     text = LABELS[lang][key]
     return text.format(**values) if values else text
@@ -145,13 +143,13 @@ def span(ledger: Ledger) -> Span:
     return Span.DAYS
 
 
-def day_text(day: date, lang: FileLang) -> str:
+def day_text(day: date, lang: Lang) -> str:
     """``day`` in words: 2026年12月7日, 7 Dec 2026."""
-    abbr = calendar.month_abbr[day.month] if lang == "en" else ""
+    abbr = MONTHS[day.month - 1] if lang == "en" else ""  # not calendar's: it follows LC_TIME
     return label(lang, "day", year=day.year, month=day.month, day=day.day, month_abbr=abbr)
 
 
-def period_text(ledger: Ledger, lang: FileLang) -> str:
+def period_text(ledger: Ledger, lang: Lang) -> str:
     """The period as a title says it: 2026年12月, 2026年, or its first and last day."""
     kind = span(ledger)
     if kind is Span.MONTH:
@@ -162,17 +160,17 @@ def period_text(ledger: Ledger, lang: FileLang) -> str:
     return label(lang, "range", start=day_text(ledger.start, lang), end=day_text(ledger.end, lang))
 
 
-def title(ledger: Ledger, lang: FileLang) -> str:
+def title(ledger: Ledger, lang: Lang) -> str:
     """「{group}学习台账（2026年12月）」."""
     return label(lang, "title", group=ledger.group, period=period_text(ledger, lang))
 
 
-def no_plan(ledger: Ledger, lang: FileLang) -> str:
+def no_plan(ledger: Ledger, lang: Lang) -> str:
     """What the record says when the group studied nothing in its period."""
     return label(lang, f"no_plan.{span(ledger).value}")
 
 
-def weekday(day: date, lang: FileLang) -> str:
+def weekday(day: date, lang: Lang) -> str:
     """周一 … 周日, Mon … Sun."""
     return label(lang, "weekday", weekday=LABELS[lang]["weekdays"].split()[day.weekday()])
 
@@ -188,7 +186,7 @@ def average_rate(ledger: Ledger) -> float | None:
     return sum(rates) / len(rates) if rates else None
 
 
-def summary(ledger: Ledger, lang: FileLang) -> str:
+def summary(ledger: Ledger, lang: Lang) -> str:
     """Sessions held, average 参学率, named members and the others counted, in one sentence."""
     rate = average_rate(ledger)
     values = {"sessions": len(ledger.sessions), "members": len(ledger.members), "others": ledger.others}

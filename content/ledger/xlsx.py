@@ -27,7 +27,6 @@ from content.ledger.labels import (
     QUIZ_COLUMNS,
     REFLECTION_COLUMNS,
     SESSION_COLUMNS,
-    FileLang,
     headers,
     label,
     no_plan,
@@ -35,6 +34,7 @@ from content.ledger.labels import (
     title,
 )
 from content.ledger.record import Ledger
+from content.naming import Lang
 
 CELL_LIMIT = 32_767  # Excel's longest cell text
 HEADER_LIMIT = 120  # of a printed page header's 255 characters, leaving room for escaped &
@@ -47,7 +47,7 @@ WRAP = Alignment(wrap_text=True, vertical="top")
 Value = str | int | float | date | None
 
 
-def to_xlsx(ledger: Ledger, lang: FileLang = "zh") -> bytes:
+def to_xlsx(ledger: Ledger, lang: Lang = "zh") -> bytes:
     """The ledger as .xlsx bytes, labelled in ``lang``."""
     book = Workbook()
     book.properties.title = clean(title(ledger, lang))
@@ -66,7 +66,7 @@ def to_xlsx(ledger: Ledger, lang: FileLang = "zh") -> bytes:
     return out.getvalue()
 
 
-def _sessions(sheet: Worksheet, ledger: Ledger, lang: FileLang) -> None:
+def _sessions(sheet: Worksheet, ledger: Ledger, lang: Lang) -> None:
     sheet.title = label(lang, "sessions")
     _header(sheet, headers(lang, SESSION_COLUMNS))
     if not ledger.has_plan:
@@ -84,7 +84,7 @@ def _sessions(sheet: Worksheet, ledger: Ledger, lang: FileLang) -> None:
     sheet.print_area = f"A1:E{len(ledger.sessions) + 1}"  # the chart beside the table is for the screen
 
 
-def _chart(sheet: Worksheet, ledger: Ledger, lang: FileLang) -> None:
+def _chart(sheet: Worksheet, ledger: Ledger, lang: Lang) -> None:
     """参学人数 as bars, 参学率 as a line on a second axis, one point a session."""
     last = len(ledger.sessions) + 1
     days = Reference(sheet, min_col=1, min_row=2, max_row=last)
@@ -110,7 +110,7 @@ def _chart(sheet: Worksheet, ledger: Ledger, lang: FileLang) -> None:
     sheet.add_chart(bars, "G2")
 
 
-def _members(sheet: Worksheet, ledger: Ledger, lang: FileLang) -> None:
+def _members(sheet: Worksheet, ledger: Ledger, lang: Lang) -> None:
     sheet.title = label(lang, "members")
     _header(sheet, headers(lang, MEMBER_COLUMNS))
     row = 1
@@ -127,7 +127,7 @@ def _members(sheet: Worksheet, ledger: Ledger, lang: FileLang) -> None:
     _widths(sheet, [min(WIDEST, max(12, _width(sheet, 1, rows=range(2, len(ledger.members) + 2)))), 10, 10, 10, 10])
 
 
-def _reflections(sheet: Worksheet, ledger: Ledger, lang: FileLang) -> None:
+def _reflections(sheet: Worksheet, ledger: Ledger, lang: Lang) -> None:
     sheet.title = label(lang, "reflections")
     _header(sheet, headers(lang, REFLECTION_COLUMNS))
     for row, reflection in enumerate(ledger.reflections, start=2):
@@ -140,7 +140,7 @@ def _reflections(sheet: Worksheet, ledger: Ledger, lang: FileLang) -> None:
     _widths(sheet, [12, min(24, max(10, _width(sheet, 2))), min(30, _width(sheet, 3)), 80])
 
 
-def _quizzes(sheet: Worksheet, ledger: Ledger, lang: FileLang) -> None:
+def _quizzes(sheet: Worksheet, ledger: Ledger, lang: Lang) -> None:
     sheet.title = label(lang, "quizzes")
     _header(sheet, headers(lang, QUIZ_COLUMNS))
     for row, quiz in enumerate(ledger.quizzes, start=2):
@@ -202,7 +202,7 @@ def _widths(sheet: Worksheet, widths: Sequence[int]) -> None:
         sheet.column_dimensions[get_column_letter(column)].width = width
 
 
-def _print_setup(sheet: Worksheet, ledger: Ledger, lang: FileLang) -> None:
+def _print_setup(sheet: Worksheet, ledger: Ledger, lang: Lang) -> None:
     """A4 landscape, one page wide, the header row on every page, the title and page numbers."""
     sheet.print_title_rows = "1:1"
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4

@@ -153,7 +153,7 @@ def test_the_content_commands_read_a_library_text(capsys: pytest.CaptureFixture[
     summary = json.loads(run(capsys, "summary", "--text", "2", "4.2", "--json")[1])
     assert summary["label"] == "四（二）"
 
-    # Without --text: the original speech, unscoped as before; --text 1 is the same.
+    # Without --text: the original speech, unscoped; --text 1 is the same.
     assert json.loads(run(capsys, "show", "4.2", "--json")[1])["id"] == "4.2"
     assert json.loads(run(capsys, "show", "--text", "1", "4.2", "--json")[1])["id"] == "4.2"
 

@@ -194,7 +194,7 @@ async def test_three_replicas_push_within_the_bots_limit(prefix: str, tmp_path: 
 async def test_the_bot_answers_through_the_shared_limiter(prefix: str, tmp_path: Path,
                                                           monkeypatch: pytest.MonkeyPatch) -> None:
     """The real Application with SPEECHBOT_RATE_LIMITER=redis: replies take their slots from
-    Redis (the bot's keys appear there) and arrive as before."""
+    Redis (the bot's keys appear there) and arrive."""
     from redis.asyncio import Redis
 
     from bot.fake.local import LocalBot

@@ -21,9 +21,10 @@ from content.ledger import chart
 from content.ledger.chart import week_picture
 from content.ledger.clean import clean, formula_like
 from content.ledger.docx import to_docx
-from content.ledger.labels import LABELS, FileLang
+from content.ledger.labels import LABELS
 from content.ledger.record import Ledger, MemberRow, QuizSession, Reflection, Session
 from content.ledger.xlsx import CELL_LIMIT, to_xlsx
+from content.naming import Lang
 
 LONG = "慎独" * 1000  # 2,000 characters
 FORMULA = "=SUM(A1)"
@@ -51,7 +52,7 @@ EMPTY = replace(LEDGER, sessions=(), members=(), others=0, reflections=(), quizz
 NO_PLAN = "本月没有学习计划记录。"
 
 
-def workbook(ledger: Ledger, lang: FileLang = "zh") -> openpyxl.Workbook:
+def workbook(ledger: Ledger, lang: Lang = "zh") -> openpyxl.Workbook:
     return openpyxl.load_workbook(io.BytesIO(to_xlsx(ledger, lang)))
 
 
@@ -59,7 +60,7 @@ def rows(sheet: Worksheet) -> list[list[object]]:
     return [list(row) for row in sheet.iter_rows(values_only=True)]
 
 
-def document(ledger: Ledger, lang: FileLang = "zh") -> docx.document.Document:
+def document(ledger: Ledger, lang: Lang = "zh") -> docx.document.Document:
     return docx.Document(io.BytesIO(to_docx(ledger, lang)))
 
 

@@ -60,7 +60,7 @@ async def test_english_readers_see_other_texts_named_in_english(bot: LocalBot) -
     listing = await chat.send("/saved")
     assert f"“Text {untitled.id}” 一（一）" in listing.text and "文本" not in listing.text, listing.text
     chinese = await bot.private().send("/search 全部 抓铁有痕")
-    assert "《原讲话》二（一）" in chinese.text and "《关于加强学习的讲话》二（二）" in chinese.text  # as before
+    assert "《原讲话》二（一）" in chinese.text and "《关于加强学习的讲话》二（二）" in chinese.text  # Chinese labels
 
 
 async def test_a_text_described_on_another_replica_shows_its_new_title(bot: LocalBot) -> None:

@@ -243,9 +243,9 @@ async def test_bookmarks_can_be_the_quote_of_the_day(bot: LocalBot, speech: Spee
 
 async def test_a_search_hits_star_saves_its_sentence_which_saved_daily_quotes(bot: LocalBot, speech: Speech) -> None:
     """☆ under a hit saves the sentence the hit shows (not its section): /saved lists it with its
-    location, and /saved daily makes it /today's quote verbatim. A section saved before stays."""
+    location, and /saved daily makes it /today's quote verbatim. A section bookmark stays listed."""
     chat = bot.private(3611)
-    await bot.store.study.toggle_bookmark(3611, "n:1.1")  # a whole section, as ☆ under a hit used to save
+    await bot.store.study.toggle_bookmark(3611, "n:1.1")  # a section bookmark, kept beside sentence ones
     hits = (await chat.send("/search 绝不能建设一个工程倒下一批干部")).messages[0]
     first = next(ref for ref in bookmark_buttons(hits) if ref.startswith("s:"))
     node_id, index = first.removeprefix("s:").rsplit("~", 1)
@@ -272,7 +272,7 @@ def test_a_sentence_bookmark_names_one_sentence_in_one_spelling(speech: Speech) 
         assert cb.bookmarked(speech, forged) is None, forged
     longest = cb.hit_bookmark("999999999:4.2.3", 12)  # a scoped id in the last text there can be
     assert cb.parse(cb.encode(cb.Save(longest))) == cb.Save(longest) and len(cb.encode(cb.Save(longest))) <= 64
-    assert cb.hit_bookmark("4.2.3", None) == "n:4.2.3"  # no sentence index: the section, as before
+    assert cb.hit_bookmark("4.2.3", None) == "n:4.2.3"  # no sentence index: the section
     assert cb.hit_bookmark("999999999:" + "1." * 14 + "1", 3).startswith("n:")  # longer than the database keeps
 
 
@@ -448,7 +448,7 @@ async def test_each_plan_day_reaches_the_chat_exactly_once(bot: LocalBot, speech
     pusher = Pusher(bot.app.bot, bot.store, speech)  # type: ignore[union-attr]
     late = datetime(2026, 12, 7, 1, 0, tzinfo=UTC)  # 09:00 in Shanghai: after the 08:00 push
     travel(bot, late)
-    after = bot.private(3911)  # the issue's case: /plan, then /subscribe after the push time
+    after = bot.private(3911)  # /plan, then /subscribe after the push time
     await after.send("/plan 10")
     await after.send("/subscribe")
     early = bot.private(3912)  # a plan started before the day's push time

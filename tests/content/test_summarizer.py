@@ -46,7 +46,7 @@ def test_summary_is_verbatim_ordered_and_compresses(speech: Speech, node_id: str
     if node is not None and not node.children:
         assert size <= budget(len(text.replace("\n", "")), length)
     if len(text) > 300:
-        assert size < 0.6 * len(text)  # it actually compresses (the old 300-character budget did not)
+        assert size < 0.6 * len(text)  # it actually compresses
     assert 5 <= len(result.keywords) <= 10 and all(word in text for word in result.keywords)
     assert not any(word in GENERIC for word in result.keywords)
 
