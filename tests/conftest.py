@@ -37,6 +37,9 @@ T = TypeVar("T")
 # a test about the cache itself names a folder of its own.
 CACHE_DIR = Path(tempfile.gettempdir()) / "speechbot-test-cache"
 os.environ["SPEECHBOT_CACHE_DIR"] = str(CACHE_DIR)
+# No bot in a test process freezes its heap (not even one the CLI builds in-process from the
+# environment): a frozen heap hides referrers from gc.get_referrers, which Hypothesis checks.
+os.environ["SPEECHBOT_FREEZE_HEAP"] = "false"
 
 # Under pytest-xdist each worker ("gw0", "gw1", …) runs its tests on a PostgreSQL database of its
 # own: SPEECHBOT_TEST_DATABASE_URL is rewritten here, before any test module reads it, and the
