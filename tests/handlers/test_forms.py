@@ -38,8 +38,10 @@ async def test_quote_takes_an_id_and_another_stays_in_that_node(bot: LocalBot, s
     chat = bot.private()
     reply = await chat.send("/quote 4.2")
     text, label = reply.text.rsplit("\n出自 ", 1)
-    shown = {f"“{in_quotes(sentence.strip())}”" for node in speech.node("4.2").walk() for sentence in node.sentences}
-    assert label.startswith("四（二）") and text in shown  # verbatim, its own quotation marks one level down
+    # A quote is one sentence or a run of consecutive ones (a short sentence with the next).
+    runs = [in_quotes("".join(s.strip() for s in node.sentences)) for node in speech.node("4.2").walk()]
+    assert label.startswith("四（二）") and text[0] + text[-1] == "“”"
+    assert any(text[1:-1] in run for run in runs)  # verbatim, its own quotation marks one level down
     message = reply.messages[0]
     for _ in range(3):
         await chat.press(message, "换一条")
