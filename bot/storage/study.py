@@ -114,12 +114,16 @@ class StudyRepository:
         counts = dict.fromkeys(passages, 0)
         if not passages:
             return counts
-        query = select(ReadingRow.day, ReadingRow.passage).where(  # one range scan of the chat's index
-            ReadingRow.chat_id == chat_id, ReadingRow.day >= min(passages), ReadingRow.day <= max(passages))
+        # One range scan of the chat's index, counted in the database per (day, passage): members
+        # who read the same passage on a day are one row, so a year is hundreds of rows, not a
+        # row per ✅; whether a stored passage covers the day's is decided here (``_covers``).
+        query = select(ReadingRow.day, ReadingRow.passage, func.count()).where(
+            ReadingRow.chat_id == chat_id, ReadingRow.day >= min(passages), ReadingRow.day <= max(passages),
+        ).group_by(ReadingRow.day, ReadingRow.passage)
         async with self.db.reads() as session:
-            for day, stored in (await session.execute(query)).all():
+            for day, stored, readers in (await session.execute(query)).all():
                 if day in counts and _covers(stored, passages[day]):
-                    counts[day] += 1
+                    counts[day] += readers
         return counts
 
     async def remember_poll(self, poll_id: str, chat_id: int, question: str, correct: int, anonymous: bool) -> None:
